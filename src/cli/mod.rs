@@ -1,0 +1,155 @@
+//! Command-line arguments (clap derive) and the commands behind them.
+//!
+//! Owns: argument handling, reading user paths (through `ingest`), choosing output formats and
+//! writing output. Must not touch: semantics. `main.rs` maps the returned [`Outcome`] to an exit
+//! code.
+
+use crate::explain::{self, Style};
+use crate::ingest;
+use crate::model::validate::validate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+/// The command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "vpcverify",
+    version,
+    about = "Prove reachability facts about AWS VPC networks before anyone sends a packet"
+)]
+pub struct Cli {
+    /// The subcommand.
+    #[command(subcommand)]
+    pub command: Command,
+    /// Colour text output: auto (on a terminal only), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// When to colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Load and validate a network; print errors and warnings.
+    Lint(LintArgs),
+}
+
+/// Output format of `lint`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TextOrJson {
+    /// For people.
+    Text,
+    /// One JSON object.
+    Json,
+}
+
+/// `vpcverify lint`.
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// A native spec (.toml), a directory of AWS describe-* JSON, one merged JSON file, or a
+    /// Terraform show -json plan or state.
+    pub network: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
+    /// Exit 2 when there are warnings.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+/// What a command concluded; `main` maps it to the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Reachable, all assertions hold, lint clean: exit 0.
+    Success,
+    /// Unreachable, some assertion violated: exit 1.
+    Failure,
+    /// Bad input found by validation (already reported): exit 2.
+    Invalid,
+    /// Solver timeout or an unsupported construct on a candidate path: exit 3.
+    Unknown,
+}
+
+impl Outcome {
+    /// The process exit code (DESIGN.md §2).
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::Success => 0,
+            Outcome::Failure => 1,
+            Outcome::Invalid => 2,
+            Outcome::Unknown => 3,
+        }
+    }
+}
+
+/// An error that stops a command: printed to stderr, exit 2.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The network could not be loaded.
+    #[error(transparent)]
+    Ingest(#[from] ingest::IngestError),
+    /// Writing output failed.
+    #[error("cannot write output: {0}")]
+    Output(String),
+    /// Bad usage the argument parser cannot catch.
+    #[error("{0}")]
+    Usage(String),
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<Outcome, CliError> {
+    let style = Style {
+        color: use_color(cli.color),
+    };
+    match cli.command {
+        Command::Lint(args) => lint(&args, &style),
+    }
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
+    }
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error.
+pub fn emit(text: &str) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(CliError::Output(e.to_string())),
+        Ok(()) => Ok(()),
+    }
+}
+
+fn lint(args: &LintArgs, style: &Style) -> Result<Outcome, CliError> {
+    let loaded = ingest::load(&args.network)?;
+    let mut diags = loaded.diagnostics.clone();
+    diags.extend(validate(&loaded.network));
+    explain::diagnostics::sort(&mut diags);
+    diags.dedup();
+    let text = match args.format {
+        TextOrJson::Text => explain::diagnostics::render_text(&loaded.source, &diags, style),
+        TextOrJson::Json => explain::diagnostics::render_json(&loaded.source, &diags),
+    };
+    emit(&text)?;
+    let (errors, warnings) = explain::diagnostics::counts(&diags);
+    Ok(if errors > 0 || (args.deny_warnings && warnings > 0) {
+        Outcome::Invalid
+    } else {
+        Outcome::Success
+    })
+}

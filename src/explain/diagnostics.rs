@@ -1,0 +1,75 @@
+//! `lint` output: diagnostics as text lines or one JSON object.
+
+use crate::model::{Diagnostic, Severity};
+use serde::Serialize;
+
+/// The JSON document `lint --format json` prints.
+#[derive(Debug, Serialize)]
+pub struct LintReport<'a> {
+    /// What was read.
+    pub source: &'a str,
+    /// Number of errors.
+    pub errors: usize,
+    /// Number of warnings.
+    pub warnings: usize,
+    /// Every finding, errors first, then by file, line and resource.
+    pub diagnostics: &'a [Diagnostic],
+}
+
+/// Sorts findings for output: errors first, then by file, line, resource and message.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        (a.severity, &a.file, a.line, &a.resource, &a.code, &a.message).cmp(&(
+            b.severity,
+            &b.file,
+            b.line,
+            &b.resource,
+            &b.code,
+            &b.message,
+        ))
+    });
+}
+
+/// Counts (errors, warnings).
+pub fn counts(diags: &[Diagnostic]) -> (usize, usize) {
+    let e = diags.iter().filter(|d| d.severity == Severity::Error).count();
+    (e, diags.len() - e)
+}
+
+/// The text report: one line per finding, then a summary line.
+pub fn render_text(source: &str, diags: &[Diagnostic], style: &crate::explain::Style) -> String {
+    let mut out = String::new();
+    for d in diags {
+        let line = d.to_string();
+        let styled = match d.severity {
+            Severity::Error => style.error(&line),
+            Severity::Warning => style.warning(&line),
+        };
+        out.push_str(&styled);
+        out.push('\n');
+    }
+    let (e, w) = counts(diags);
+    let verdict = if e > 0 { "invalid" } else { "ok" };
+    out.push_str(&format!(
+        "{source}: {verdict}: {e} error{}, {w} warning{}\n",
+        plural(e),
+        plural(w)
+    ));
+    out
+}
+
+/// The JSON report.
+pub fn render_json(source: &str, diags: &[Diagnostic]) -> String {
+    let (errors, warnings) = counts(diags);
+    let report = LintReport {
+        source,
+        errors,
+        warnings,
+        diagnostics: diags,
+    };
+    serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")) + "\n"
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

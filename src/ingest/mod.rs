@@ -1,0 +1,260 @@
+//! Loaders: bytes on disk to a [`Network`] plus diagnostics.
+//!
+//! Owns: reading user files, recognising their format, lowering each format into `model`, and
+//! the normalisation every format shares ([`finish`]).
+//! Must not touch: `sim`, `smt`, `query`. Must never panic on any input: malformed files are
+//! [`IngestError`]s naming the file; malformed resources are error diagnostics naming the file and
+//! resource id; unknown keys and unsupported resources are warnings.
+//!
+//! Formats (DESIGN.md §2): a native spec (`.toml`), a directory of AWS `describe-*` JSON files,
+//! one JSON file holding several `describe-*` keys, or a Terraform `show -json` plan or state.
+
+pub mod aws;
+pub mod spec;
+pub mod terraform;
+
+use crate::model::{
+    Diagnostic, Network, Provenance, Route, RouteDestination, RouteOrigin, RouteState, RouteTarget, Unsupported,
+    VpcEndpointType,
+};
+use std::path::{Path, PathBuf};
+
+/// A loaded network and what ingest had to say about it.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The network.
+    pub network: Network,
+    /// Errors and warnings from ingest (validation adds more, see `model::validate`).
+    pub diagnostics: Vec<Diagnostic>,
+    /// What was read, for messages (`specs/seed-lab.toml`, `snap/ (14 files)`).
+    pub source: String,
+}
+
+/// A file that cannot be read or parsed at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IngestError {
+    /// The path cannot be read.
+    #[error("{file}: cannot read: {message}")]
+    Io {
+        /// The path.
+        file: String,
+        /// The OS error.
+        message: String,
+    },
+    /// Not valid JSON.
+    #[error("{file}:{line}:{column}: invalid JSON: {message}")]
+    Json {
+        /// The file.
+        file: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What serde_json said.
+        message: String,
+    },
+    /// Not valid TOML, or not a valid spec.
+    #[error("{file}:{line}:{column}: {message}")]
+    Toml {
+        /// The file.
+        file: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// A readable file that is none of the supported formats, or a format version we reject.
+    #[error("{file}: {message}")]
+    Format {
+        /// The file.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl IngestError {
+    /// The JSON error for `file`, with serde_json's line and column.
+    pub fn json(file: &str, e: &serde_json::Error) -> Self {
+        IngestError::Json {
+            file: file.to_owned(),
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        }
+    }
+}
+
+/// Loads whatever `path` is: a directory of AWS JSON, a `.toml` spec, or a JSON file (AWS
+/// snapshot, Terraform plan or state, recognised by content).
+pub fn load(path: &Path) -> Result<Loaded, IngestError> {
+    let shown = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| IngestError::Io {
+        file: shown.clone(),
+        message: e.to_string(),
+    })?;
+    let mut loaded = if meta.is_dir() {
+        aws::load_dir(path)?
+    } else {
+        let bytes = std::fs::read(path).map_err(|e| IngestError::Io {
+            file: shown.clone(),
+            message: e.to_string(),
+        })?;
+        let is_toml = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml"));
+        if is_toml {
+            spec::load_str(&shown, &String::from_utf8_lossy(&bytes))?
+        } else {
+            load_json_bytes(&shown, path, &bytes)?
+        }
+    };
+    finish(&mut loaded.network);
+    Ok(loaded)
+}
+
+fn load_json_bytes(shown: &str, path: &Path, bytes: &[u8]) -> Result<Loaded, IngestError> {
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| IngestError::json(shown, &e))?;
+    if terraform::looks_like_terraform(&value) {
+        terraform::load_value(shown, &value)
+    } else {
+        aws::load_files(&[(PathBuf::from(path), shown.to_owned(), value)])
+    }
+}
+
+/// Normalisation shared by every format, applied once after lowering:
+/// - every route table holds the local route of each VPC CIDR block (RT-5; added as implicit);
+/// - a route whose target is missing from the input, or whose target cannot carry traffic (a NAT
+///   gateway not `available`, NGW-10; a peering not `active`, PCX-3; an internet or egress-only
+///   gateway not attached to the table's VPC, RT-14), is a blackhole (J5, DESIGN.md §3);
+/// - route targets, endpoints and gateway route tables the walk does not interpret are recorded
+///   in `Network::unsupported` so that a query crossing them answers unknown.
+pub fn finish(net: &mut Network) {
+    add_local_routes(net);
+    mark_blackholes(net);
+    record_unsupported(net);
+}
+
+fn add_local_routes(net: &mut Network) {
+    for rt in net.route_tables.values_mut() {
+        let Some(vpc) = net.vpcs.get(&rt.vpc) else { continue };
+        for cidr in vpc.cidrs() {
+            let present = rt
+                .routes
+                .iter()
+                .any(|r| r.destination == RouteDestination::Cidr(*cidr) && r.target == RouteTarget::Local);
+            if !present {
+                rt.routes.push(Route {
+                    destination: RouteDestination::Cidr(*cidr),
+                    target: RouteTarget::Local,
+                    state: RouteState::Active,
+                    origin: RouteOrigin::CreateRouteTable,
+                    provenance: rt.provenance.item(cidr.to_string()).implicit(),
+                });
+            }
+        }
+    }
+}
+
+fn mark_blackholes(net: &mut Network) {
+    let snapshot = net.clone();
+    for rt in net.route_tables.values_mut() {
+        for r in &mut rt.routes {
+            let usable = match &r.target {
+                RouteTarget::Local | RouteTarget::Unsupported { .. } => true,
+                RouteTarget::InternetGateway(i) => snapshot
+                    .internet_gateways
+                    .get(i)
+                    .is_some_and(|g| g.vpcs.contains(&rt.vpc)),
+                RouteTarget::EgressOnlyInternetGateway(i) => snapshot
+                    .egress_only_internet_gateways
+                    .get(i)
+                    .is_some_and(|g| g.vpcs.contains(&rt.vpc)),
+                RouteTarget::NatGateway(i) => snapshot
+                    .nat_gateways
+                    .get(i)
+                    .is_some_and(|n| n.state.eq_ignore_ascii_case("available")),
+                RouteTarget::Instance(i) => snapshot.instances.get(i).is_some_and(|n| {
+                    !matches!(n.state.as_str(), "terminated" | "shutting-down") && !n.network_interfaces.is_empty()
+                }),
+                RouteTarget::NetworkInterface(i) => snapshot.network_interfaces.contains_key(i),
+                RouteTarget::VpcPeeringConnection(i) => {
+                    snapshot.vpc_peering_connections.get(i).is_some_and(|p| p.is_active())
+                }
+                RouteTarget::VpcEndpoint(i) => snapshot.vpc_endpoints.contains_key(i),
+                RouteTarget::VpnGateway(i) => snapshot.vpn_gateways.get(i).is_some_and(|g| g.vpcs.contains(&rt.vpc)),
+                RouteTarget::TransitGateway(i) => snapshot.transit_gateways.contains_key(i),
+            };
+            if !usable {
+                r.state = RouteState::Blackhole;
+            }
+        }
+    }
+}
+
+fn record_unsupported(net: &mut Network) {
+    let mut found: Vec<Unsupported> = Vec::new();
+    for rt in net.route_tables.values() {
+        for r in &rt.routes {
+            let reason = match &r.target {
+                RouteTarget::TransitGateway(t) => Some(format!(
+                    "route {} in `{}` targets transit gateway `{t}`, whose routing is not modelled",
+                    r.destination, rt.id
+                )),
+                RouteTarget::Unsupported { field, id } => Some(format!(
+                    "route {} in `{}` targets `{id}` ({field}), which is not modelled",
+                    r.destination, rt.id
+                )),
+                RouteTarget::VpcEndpoint(e) => match net.vpc_endpoints.get(e).map(|x| &x.endpoint_type) {
+                    Some(VpcEndpointType::Gateway) | None => None,
+                    Some(other) => Some(format!(
+                        "route {} in `{}` targets endpoint `{e}` of type {other:?}, which is not modelled",
+                        r.destination, rt.id
+                    )),
+                },
+                _ => None,
+            };
+            if let Some(reason) = reason {
+                found.push(Unsupported {
+                    component: r.target.id().to_owned(),
+                    reason,
+                    provenance: r.provenance.clone(),
+                });
+            }
+        }
+        if !rt.gateways.is_empty() {
+            found.push(Unsupported {
+                component: rt.id.to_string(),
+                reason: format!("route table `{}` is a gateway route table (edge association, RT-18): ingress routing is not modelled", rt.id),
+                provenance: rt.provenance.clone(),
+            });
+        }
+    }
+    for pl in net.prefix_lists.values() {
+        if !pl.entries_known {
+            found.push(Unsupported {
+                component: pl.id.to_string(),
+                reason: format!(
+                    "prefix list `{}` ({}) is named but its entries are not in the input",
+                    pl.id, pl.name
+                ),
+                provenance: pl.provenance.clone(),
+            });
+        }
+    }
+    for u in found {
+        if !net
+            .unsupported
+            .iter()
+            .any(|x| x.component == u.component && x.reason == u.reason)
+        {
+            net.unsupported.push(u);
+        }
+    }
+    net.unsupported.sort();
+}
+
+/// The provenance of a whole resource in `file`.
+pub fn provenance(file: &str, resource: &str) -> Provenance {
+    Provenance::resource(file, resource)
+}

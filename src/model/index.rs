@@ -1,0 +1,207 @@
+//! Lookups over a [`Network`]: resolved associations and address ownership.
+//!
+//! These answer configuration questions (which route table does this subnet use, RT-1; which ACL,
+//! NACL-1; who owns this address), never packet questions. Both interpreters use them; neither
+//! may put forwarding or filtering decisions here.
+
+use super::ids::*;
+use super::network::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::{IpAddr, Ipv4Addr};
+
+/// Who holds a private address.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum AddressOwner {
+    /// A network interface (instance, interface endpoint, …).
+    Interface(NetworkInterfaceId),
+    /// A NAT gateway (its own interface may or may not be in the snapshot).
+    NatGateway(NatGatewayId),
+}
+
+/// Precomputed lookups over one network. Build once per network with [`NetworkIndex::new`].
+#[derive(Debug, Clone, Default)]
+pub struct NetworkIndex {
+    subnet_route_table: BTreeMap<SubnetId, RouteTableId>,
+    subnet_network_acl: BTreeMap<SubnetId, NetworkAclId>,
+    subnet_interfaces: BTreeMap<SubnetId, Vec<NetworkInterfaceId>>,
+    group_members: BTreeMap<SecurityGroupId, Vec<NetworkInterfaceId>>,
+    private_owner: BTreeMap<IpAddr, AddressOwner>,
+    public_owner: BTreeMap<Ipv4Addr, (AddressOwner, Ipv4Addr)>,
+    vpc_subnets: BTreeMap<VpcId, Vec<SubnetId>>,
+    vpc_igw: BTreeMap<VpcId, InternetGatewayId>,
+    vpc_eigw: BTreeMap<VpcId, EgressOnlyInternetGatewayId>,
+    vpc_vgw: BTreeMap<VpcId, VpnGatewayId>,
+    instance_of_interface: BTreeMap<NetworkInterfaceId, InstanceId>,
+}
+
+impl NetworkIndex {
+    /// Builds every lookup. Where the input is ambiguous (two main route tables, an address
+    /// held twice) the first by id wins; `model::validate` reports the ambiguity.
+    pub fn new(net: &Network) -> Self {
+        let mut ix = NetworkIndex::default();
+
+        // RT-1, RT-2: explicit association, else the VPC's main table.
+        let mut main_table: BTreeMap<&VpcId, &RouteTableId> = BTreeMap::new();
+        for rt in net.route_tables.values() {
+            if rt.main {
+                main_table.entry(&rt.vpc).or_insert(&rt.id);
+            }
+            for s in &rt.subnets {
+                ix.subnet_route_table.entry(s.clone()).or_insert_with(|| rt.id.clone());
+            }
+        }
+        // NACL-1: explicit association, else the VPC's default ACL.
+        let mut default_acl: BTreeMap<&VpcId, &NetworkAclId> = BTreeMap::new();
+        for acl in net.network_acls.values() {
+            if acl.is_default {
+                default_acl.entry(&acl.vpc).or_insert(&acl.id);
+            }
+            for s in &acl.subnets {
+                ix.subnet_network_acl.entry(s.clone()).or_insert_with(|| acl.id.clone());
+            }
+        }
+        for s in net.subnets.values() {
+            if !ix.subnet_route_table.contains_key(&s.id)
+                && let Some(rt) = main_table.get(&s.vpc)
+            {
+                ix.subnet_route_table.insert(s.id.clone(), (*rt).clone());
+            }
+            if !ix.subnet_network_acl.contains_key(&s.id)
+                && let Some(acl) = default_acl.get(&s.vpc)
+            {
+                ix.subnet_network_acl.insert(s.id.clone(), (*acl).clone());
+            }
+            ix.vpc_subnets.entry(s.vpc.clone()).or_default().push(s.id.clone());
+        }
+
+        for eni in net.network_interfaces.values() {
+            ix.subnet_interfaces
+                .entry(eni.subnet.clone())
+                .or_default()
+                .push(eni.id.clone());
+            for g in &eni.groups {
+                ix.group_members.entry(g.clone()).or_default().push(eni.id.clone());
+            }
+            for a in eni.private_addresses() {
+                ix.private_owner
+                    .entry(a)
+                    .or_insert_with(|| AddressOwner::Interface(eni.id.clone()));
+            }
+            for p in &eni.private_ipv4 {
+                if let Some(pub_ip) = &p.public_ip {
+                    ix.public_owner
+                        .entry(pub_ip.address)
+                        .or_insert_with(|| (AddressOwner::Interface(eni.id.clone()), p.address));
+                }
+            }
+            if let Some(inst) = eni.attachment.as_ref().and_then(|a| a.instance.clone()) {
+                ix.instance_of_interface.entry(eni.id.clone()).or_insert(inst);
+            }
+        }
+        for inst in net.instances.values() {
+            for e in &inst.network_interfaces {
+                ix.instance_of_interface
+                    .entry(e.clone())
+                    .or_insert_with(|| inst.id.clone());
+            }
+        }
+        // A NAT gateway's addresses belong to the gateway, even when its interface is listed too.
+        for nat in net.nat_gateways.values() {
+            for a in &nat.addresses {
+                let owner = AddressOwner::NatGateway(nat.id.clone());
+                ix.private_owner.insert(IpAddr::V4(a.private_ip), owner.clone());
+                if let Some(p) = a.public_ip {
+                    ix.public_owner.insert(p, (owner, a.private_ip));
+                }
+            }
+        }
+        for igw in net.internet_gateways.values() {
+            for v in &igw.vpcs {
+                ix.vpc_igw.entry(v.clone()).or_insert_with(|| igw.id.clone());
+            }
+        }
+        for eigw in net.egress_only_internet_gateways.values() {
+            for v in &eigw.vpcs {
+                ix.vpc_eigw.entry(v.clone()).or_insert_with(|| eigw.id.clone());
+            }
+        }
+        for vgw in net.vpn_gateways.values() {
+            for v in &vgw.vpcs {
+                ix.vpc_vgw.entry(v.clone()).or_insert_with(|| vgw.id.clone());
+            }
+        }
+        ix
+    }
+
+    /// The route table a subnet uses (RT-1).
+    pub fn route_table_of(&self, subnet: &SubnetId) -> Option<&RouteTableId> {
+        self.subnet_route_table.get(subnet)
+    }
+
+    /// The network ACL a subnet uses (NACL-1).
+    pub fn network_acl_of(&self, subnet: &SubnetId) -> Option<&NetworkAclId> {
+        self.subnet_network_acl.get(subnet)
+    }
+
+    /// Interfaces in a subnet, sorted by id.
+    pub fn interfaces_in(&self, subnet: &SubnetId) -> &[NetworkInterfaceId] {
+        self.subnet_interfaces.get(subnet).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Interfaces carrying a security group, sorted by id (SG-7 reference targets).
+    pub fn members_of(&self, group: &SecurityGroupId) -> &[NetworkInterfaceId] {
+        self.group_members.get(group).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Subnets of a VPC, sorted by id.
+    pub fn subnets_of(&self, vpc: &VpcId) -> &[SubnetId] {
+        self.vpc_subnets.get(vpc).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Who holds a private address (interface or NAT gateway).
+    pub fn private_owner(&self, ip: &IpAddr) -> Option<&AddressOwner> {
+        self.private_owner.get(ip)
+    }
+
+    /// Who holds a public IPv4 or Elastic IP, and the private address it maps to (IGW-2).
+    pub fn public_owner(&self, ip: &Ipv4Addr) -> Option<&(AddressOwner, Ipv4Addr)> {
+        self.public_owner.get(ip)
+    }
+
+    /// Every public IPv4 mapped in the network, sorted.
+    pub fn public_addresses(&self) -> impl Iterator<Item = &Ipv4Addr> {
+        self.public_owner.keys()
+    }
+
+    /// The internet gateway attached to a VPC (IGW-1: at most one).
+    pub fn internet_gateway_of(&self, vpc: &VpcId) -> Option<&InternetGatewayId> {
+        self.vpc_igw.get(vpc)
+    }
+
+    /// The egress-only internet gateway attached to a VPC.
+    pub fn egress_only_gateway_of(&self, vpc: &VpcId) -> Option<&EgressOnlyInternetGatewayId> {
+        self.vpc_eigw.get(vpc)
+    }
+
+    /// The virtual private gateway attached to a VPC.
+    pub fn vpn_gateway_of(&self, vpc: &VpcId) -> Option<&VpnGatewayId> {
+        self.vpc_vgw.get(vpc)
+    }
+
+    /// The instance an interface is attached to.
+    pub fn instance_of(&self, eni: &NetworkInterfaceId) -> Option<&InstanceId> {
+        self.instance_of_interface.get(eni)
+    }
+
+    /// Security groups referenced by any rule, for lint.
+    pub fn referenced_groups(net: &Network) -> BTreeSet<SecurityGroupId> {
+        net.security_groups
+            .values()
+            .flat_map(|g| g.ingress.iter().chain(g.egress.iter()))
+            .filter_map(|r| match &r.peer {
+                SecurityGroupPeer::SecurityGroup { id, .. } => Some(id.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,23 @@
+//! The vendor-independent network model: ids, validated values, resources with provenance,
+//! diagnostics, lookups and validation.
+//!
+//! Owns: plain data and its invariants (`aws-semantics.md` §1.1, §10).
+//! Must not touch: z3, AWS JSON or Terraform shapes, clap, files, printing.
+//! Decision code (does this rule match this packet?) lives in `sim` and `smt`, separately.
+
+pub mod addr;
+pub mod diag;
+pub mod ids;
+pub mod index;
+pub mod network;
+pub mod packet;
+pub mod provenance;
+pub mod validate;
+
+pub use addr::{AddrError, Cidr, IpFamily, L4Match, PortRange, Protocol, proto};
+pub use diag::{Diagnostic, Severity};
+pub use ids::*;
+pub use index::{AddressOwner, NetworkIndex};
+pub use network::*;
+pub use packet::Packet;
+pub use provenance::Provenance;

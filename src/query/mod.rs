@@ -1,0 +1,1 @@
+//! Queries, endpoints and verdicts (not implemented yet).

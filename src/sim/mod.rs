@@ -1,0 +1,1 @@
+//! The concrete packet simulator: the executable reference semantics (not implemented yet).
