@@ -12,6 +12,7 @@ pub mod index;
 pub mod network;
 pub mod packet;
 pub mod provenance;
+pub mod trace;
 pub mod validate;
 
 pub use addr::{AddrError, Cidr, IpFamily, L4Match, PortRange, Protocol, proto};
@@ -21,3 +22,4 @@ pub use index::{AddressOwner, NetworkIndex};
 pub use network::*;
 pub use packet::Packet;
 pub use provenance::Provenance;
+pub use trace::{Blocked, ComponentKind, Hop};

@@ -1,1 +1,10 @@
-//! Queries, endpoints and verdicts (not implemented yet).
+//! What users ask, and the answer they get.
+//!
+//! Owns: endpoint resolution (DESIGN.md §2), the packet space a question covers, verdicts, and the
+//! replay of every SMT witness through the simulator. Must not touch: z3 directly, printing.
+
+pub mod endpoint;
+pub mod verdict;
+
+pub use endpoint::{Endpoint, EndpointError, External, Role, resolve};
+pub use verdict::{QueryEcho, UnknownCause, Verdict, VerdictKind};

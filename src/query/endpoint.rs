@@ -1,0 +1,364 @@
+//! Endpoints: what `--from` and `--to` name (DESIGN.md §2), resolved against a network.
+//!
+//! Resolution is configuration lookup only (which interfaces an id or Name tag covers); how
+//! packets from or to those interfaces fare is decided by `sim` and `smt`.
+
+use crate::model::*;
+use std::collections::BTreeSet;
+use std::net::IpAddr;
+
+/// Whether an endpoint is the source or the destination of a query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// `--from`.
+    Source,
+    /// `--to`.
+    Destination,
+}
+
+/// Hosts outside the modelled interfaces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum External {
+    /// Public internet addresses (SEMANTICS.md §4), optionally only through one gateway
+    /// (`igw-…` or `eigw-…`).
+    Internet {
+        /// The gateway the traffic must cross, if the endpoint named one.
+        via: Option<String>,
+    },
+    /// Any external address in a block, reached through whatever gateway routes it.
+    Block(Cidr),
+    /// The addresses of a prefix list (an AWS service), optionally only through one endpoint.
+    Service {
+        /// The list.
+        prefix_list: PrefixListId,
+        /// The gateway endpoint the traffic must cross, if the endpoint named one.
+        via: Option<VpcEndpointId>,
+    },
+    /// Hosts on premises behind a virtual private gateway.
+    OnPremises(VpnGatewayId),
+}
+
+/// A resolved endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// The text the user gave.
+    pub label: String,
+    /// Modelled interfaces the endpoint covers, sorted by id.
+    pub interfaces: Vec<NetworkInterfaceId>,
+    /// When set, only the interface addresses (private or public) inside this block count
+    /// (an IP or CIDR endpoint).
+    pub address_filter: Option<Cidr>,
+    /// External hosts the endpoint covers.
+    pub external: Option<External>,
+    /// Destination only: the request counts as delivered when its path reaches this component
+    /// (a NAT gateway, peering connection, transit gateway).
+    pub through: Option<(String, ComponentKind)>,
+}
+
+impl Endpoint {
+    fn new(label: &str) -> Self {
+        Endpoint {
+            label: label.to_owned(),
+            interfaces: Vec::new(),
+            address_filter: None,
+            external: None,
+            through: None,
+        }
+    }
+}
+
+/// Why an endpoint does not resolve.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EndpointError {
+    /// Nothing has that id, Name tag or address.
+    #[error("no resource has the id or Name tag `{0}`")]
+    NotFound(String),
+    /// Several resources have that Name tag.
+    #[error("`{name}` is ambiguous: it names {}", .candidates.join(", "))]
+    Ambiguous {
+        /// The name.
+        name: String,
+        /// The ids it names.
+        candidates: Vec<String>,
+    },
+    /// The endpoint cannot play that role.
+    #[error("`{label}` cannot be a {role}: {why}")]
+    WrongRole {
+        /// The text given.
+        label: String,
+        /// `source` or `destination`.
+        role: &'static str,
+        /// Why.
+        why: String,
+    },
+    /// The endpoint covers no interface or address.
+    #[error("`{0}` covers no network interface")]
+    Empty(String),
+    /// `service:` names a service without a prefix list in the input.
+    #[error("no prefix list for `{0}` in the input (gateway endpoint services are s3 and dynamodb)")]
+    NoService(String),
+}
+
+/// Resolves an endpoint string for a role.
+pub fn resolve(net: &Network, ix: &NetworkIndex, text: &str, role: Role) -> Result<Endpoint, EndpointError> {
+    let t = text.trim();
+    if t.eq_ignore_ascii_case("internet") {
+        let mut e = Endpoint::new(t);
+        e.external = Some(External::Internet { via: None });
+        return Ok(e);
+    }
+    if let Some(svc) = t.strip_prefix("service:") {
+        let pl = service_prefix_list(net, svc).ok_or_else(|| EndpointError::NoService(svc.to_owned()))?;
+        let mut e = Endpoint::new(t);
+        e.external = Some(External::Service {
+            prefix_list: pl,
+            via: None,
+        });
+        return no_service_source(e, role);
+    }
+    if let Ok(ip) = t.parse::<IpAddr>() {
+        return Ok(by_block(net, ix, t, Cidr::host(ip), role));
+    }
+    if t.contains('/')
+        && let Ok(c) = Cidr::parse(t)
+    {
+        return Ok(by_block(net, ix, t, c, role));
+    }
+    if let Some(e) = by_id(net, ix, t, t, role)? {
+        return Ok(e);
+    }
+    let ids = by_name(net, t);
+    match ids.as_slice() {
+        [] => Err(EndpointError::NotFound(t.to_owned())),
+        [one] => by_id(net, ix, one, t, role)?.ok_or_else(|| EndpointError::NotFound(t.to_owned())),
+        _ => Err(EndpointError::Ambiguous {
+            name: t.to_owned(),
+            candidates: ids,
+        }),
+    }
+}
+
+fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Source => "source",
+        Role::Destination => "destination",
+    }
+}
+
+fn no_service_source(e: Endpoint, role: Role) -> Result<Endpoint, EndpointError> {
+    if role == Role::Source {
+        return Err(EndpointError::WrongRole {
+            label: e.label,
+            role: "source",
+            why: "an AWS service behind a gateway endpoint only answers connections".into(),
+        });
+    }
+    Ok(e)
+}
+
+/// The AWS-managed prefix list of a gateway-endpoint service (`s3`, `dynamodb`).
+pub fn service_prefix_list(net: &Network, service: &str) -> Option<PrefixListId> {
+    let suffix = format!(".{}", service.to_ascii_lowercase());
+    net.prefix_lists
+        .values()
+        .filter(|p| p.owner == PrefixListOwner::AwsManaged && p.name.to_ascii_lowercase().ends_with(&suffix))
+        .map(|p| p.id.clone())
+        .next()
+}
+
+/// Interfaces that are hosts (not the interface of a NAT gateway).
+fn is_host(net: &Network, eni: &NetworkInterface) -> bool {
+    let nat_owned = net.nat_gateways.values().any(|n| {
+        n.addresses
+            .iter()
+            .any(|a| a.network_interface.as_ref() == Some(&eni.id))
+    });
+    !nat_owned && !matches!(eni.interface_type.as_str(), "nat_gateway" | "natGateway")
+}
+
+fn hosts<'a>(net: &Network, ids: impl Iterator<Item = &'a NetworkInterfaceId>) -> Vec<NetworkInterfaceId> {
+    let set: BTreeSet<NetworkInterfaceId> = ids
+        .filter(|id| net.network_interfaces.get(*id).is_some_and(|e| is_host(net, e)))
+        .cloned()
+        .collect();
+    set.into_iter().collect()
+}
+
+fn nonempty(e: Endpoint) -> Result<Endpoint, EndpointError> {
+    if e.interfaces.is_empty() && e.external.is_none() && e.through.is_none() {
+        Err(EndpointError::Empty(e.label))
+    } else {
+        Ok(e)
+    }
+}
+
+/// An IP or CIDR: the modelled interfaces holding an address in it (private or public), and, for
+/// the part of the block outside every modelled VPC, external hosts.
+fn by_block(net: &Network, ix: &NetworkIndex, label: &str, block: Cidr, role: Role) -> Endpoint {
+    let mut e = Endpoint::new(label);
+    e.address_filter = Some(block);
+    let holders = net.network_interfaces.values().filter(|eni| {
+        eni.private_addresses().any(|a| block.contains(&a))
+            || eni.public_addresses().any(|a| block.contains(&IpAddr::V4(a)))
+    });
+    e.interfaces = hosts(net, holders.map(|x| &x.id));
+    let inside_vpcs = net
+        .vpcs
+        .values()
+        .flat_map(|v| v.cidrs())
+        .any(|c| c.contains_cidr(&block));
+    let is_modelled_public = block.prefix_len() == block.family().bits()
+        && matches!(block.first(), IpAddr::V4(a) if ix.public_owner(&a).is_some());
+    if e.interfaces.is_empty() && !inside_vpcs && !is_modelled_public {
+        e.external = Some(External::Block(block));
+    } else if !inside_vpcs && !is_modelled_public && block.prefix_len() < block.family().bits() {
+        e.external = Some(External::Block(block));
+    }
+    if role == Role::Destination
+        && e.interfaces.is_empty()
+        && e.external.is_none()
+        && let IpAddr::V4(a) = block.first()
+        && let Some((AddressOwner::NatGateway(n), _)) = ix.public_owner(&a)
+    {
+        e.through = Some((n.to_string(), ComponentKind::NatGateway));
+    }
+    e
+}
+
+fn by_id(
+    net: &Network,
+    ix: &NetworkIndex,
+    id: &str,
+    label: &str,
+    role: Role,
+) -> Result<Option<Endpoint>, EndpointError> {
+    let mut e = Endpoint::new(label);
+    let wrong = |why: &str| EndpointError::WrongRole {
+        label: label.to_owned(),
+        role: role_name(role),
+        why: why.to_owned(),
+    };
+    if let Some(inst) = net.instances.get(&InstanceId::new(id)) {
+        e.interfaces = hosts(net, inst.network_interfaces.iter());
+    } else if net.network_interfaces.contains_key(&NetworkInterfaceId::new(id)) {
+        e.interfaces = vec![NetworkInterfaceId::new(id)];
+    } else if net.subnets.contains_key(&SubnetId::new(id)) {
+        e.interfaces = hosts(net, ix.interfaces_in(&SubnetId::new(id)).iter());
+    } else if net.vpcs.contains_key(&VpcId::new(id)) {
+        let vpc = VpcId::new(id);
+        e.interfaces = hosts(
+            net,
+            net.network_interfaces.values().filter(|x| x.vpc == vpc).map(|x| &x.id),
+        );
+    } else if net.security_groups.contains_key(&SecurityGroupId::new(id)) {
+        e.interfaces = hosts(net, ix.members_of(&SecurityGroupId::new(id)).iter());
+    } else if net.internet_gateways.contains_key(&InternetGatewayId::new(id))
+        || net
+            .egress_only_internet_gateways
+            .contains_key(&EgressOnlyInternetGatewayId::new(id))
+    {
+        if role == Role::Source && id.starts_with(EgressOnlyInternetGatewayId::PREFIX) {
+            return Err(wrong(
+                "an egress-only internet gateway admits no connection from the internet",
+            ));
+        }
+        e.external = Some(External::Internet {
+            via: Some(id.to_owned()),
+        });
+    } else if let Some(vpce) = net.vpc_endpoints.get(&VpcEndpointId::new(id)) {
+        match &vpce.endpoint_type {
+            VpcEndpointType::Interface => e.interfaces = hosts(net, vpce.network_interfaces.iter()),
+            VpcEndpointType::Gateway => {
+                let pl = vpce
+                    .prefix_list
+                    .clone()
+                    .or_else(|| service_prefix_list(net, vpce.service_name.rsplit('.').next().unwrap_or("")))
+                    .ok_or_else(|| EndpointError::NoService(vpce.service_name.clone()))?;
+                e.external = Some(External::Service {
+                    prefix_list: pl,
+                    via: Some(vpce.id.clone()),
+                });
+                return no_service_source(e, role).map(Some);
+            }
+            VpcEndpointType::Other(_) => {
+                if role == Role::Source {
+                    return Err(wrong("this endpoint type does not originate traffic"));
+                }
+                e.through = Some((id.to_owned(), ComponentKind::VpcEndpoint));
+            }
+        }
+    } else if net.prefix_lists.contains_key(&PrefixListId::new(id)) {
+        e.external = Some(External::Service {
+            prefix_list: PrefixListId::new(id),
+            via: None,
+        });
+        return no_service_source(e, role).map(Some);
+    } else if net.vpn_gateways.contains_key(&VpnGatewayId::new(id)) {
+        e.external = Some(External::OnPremises(VpnGatewayId::new(id)));
+    } else if net.nat_gateways.contains_key(&NatGatewayId::new(id))
+        || net
+            .vpc_peering_connections
+            .contains_key(&VpcPeeringConnectionId::new(id))
+        || net.transit_gateways.contains_key(&TransitGatewayId::new(id))
+    {
+        if role == Role::Source {
+            return Err(wrong(
+                "it forwards traffic but does not originate it; name the hosts behind it",
+            ));
+        }
+        let kind = if id.starts_with(NatGatewayId::PREFIX) {
+            ComponentKind::NatGateway
+        } else if id.starts_with(VpcPeeringConnectionId::PREFIX) {
+            ComponentKind::VpcPeeringConnection
+        } else {
+            ComponentKind::TransitGateway
+        };
+        e.through = Some((id.to_owned(), kind));
+    } else {
+        return Ok(None);
+    }
+    nonempty(e).map(Some)
+}
+
+/// Ids whose `Name` tag (or, for security groups, group name) is `name`. An instance and its
+/// own interfaces count once, as the instance.
+fn by_name(net: &Network, name: &str) -> Vec<String> {
+    let mut out: BTreeSet<String> = BTreeSet::new();
+    let named = |t: &Tags| name_tag(t) == Some(name);
+    let mut instance_enis: BTreeSet<&NetworkInterfaceId> = BTreeSet::new();
+    for i in net.instances.values().filter(|i| named(&i.tags)) {
+        out.insert(i.id.to_string());
+        instance_enis.extend(i.network_interfaces.iter());
+    }
+    for e in net
+        .network_interfaces
+        .values()
+        .filter(|e| named(&e.tags) && !instance_enis.contains(&e.id))
+    {
+        out.insert(e.id.to_string());
+    }
+    macro_rules! scan {
+        ($map:expr) => {
+            for r in $map.values().filter(|r| named(&r.tags)) {
+                out.insert(r.id.to_string());
+            }
+        };
+    }
+    scan!(net.vpcs);
+    scan!(net.subnets);
+    scan!(net.security_groups);
+    scan!(net.internet_gateways);
+    scan!(net.egress_only_internet_gateways);
+    scan!(net.nat_gateways);
+    scan!(net.vpc_peering_connections);
+    scan!(net.vpc_endpoints);
+    scan!(net.prefix_lists);
+    scan!(net.vpn_gateways);
+    scan!(net.transit_gateways);
+    if out.is_empty() {
+        for g in net.security_groups.values().filter(|g| g.name == name) {
+            out.insert(g.id.to_string());
+        }
+    }
+    out.into_iter().collect()
+}

@@ -1,0 +1,127 @@
+//! The answer to a `trace` or `query`: the verdict, the packet, the paths, the blocking rules.
+//! Its serde form is the JSON contract of DESIGN.md §2.
+
+use crate::model::{Blocked, Hop, Packet, proto};
+use serde::{Serialize, Serializer};
+
+/// Reachable, unreachable or unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VerdictKind {
+    /// Some packet gets there (and its reply back): exit 0.
+    Reachable,
+    /// No packet does: exit 1.
+    Unreachable,
+    /// The answer depends on something not modelled, or the solver gave up: exit 3.
+    Unknown,
+}
+
+/// The question, echoed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QueryEcho {
+    /// `--from` as given.
+    pub from: String,
+    /// `--to` as given.
+    pub to: String,
+    /// Protocol name (`tcp`, `udp`, `icmp`, `icmpv6`, `all`, or a number).
+    pub protocol: String,
+    /// Destination port or range as given (`443`, `0-65535`); absent when not applicable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<String>,
+    /// Source port or range, when pinned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub src_port: Option<String>,
+    /// True when only the request leg counts.
+    pub one_way: bool,
+}
+
+/// A component the answer depends on that the model does not interpret.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct UnknownCause {
+    /// Its id.
+    pub id: String,
+    /// Why it makes the answer unknown.
+    pub reason: String,
+}
+
+/// The full answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verdict {
+    /// Reachable, unreachable or unknown.
+    pub verdict: VerdictKind,
+    /// The question.
+    pub query: QueryEcho,
+    /// The packet as the source sends it (reachable; for `trace` always).
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "ser_packet")]
+    pub packet: Option<Packet>,
+    /// The request's path (reachable; for `trace`, up to the drop).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<Vec<Hop>>,
+    /// The reply's path (reachable round trips; for `trace`, up to the drop).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_path: Option<Vec<Hop>>,
+    /// Every component that blocks some candidate path (unreachable).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub blocked: Vec<Blocked>,
+    /// What the answer depends on that is not modelled (unknown).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unknown: Vec<UnknownCause>,
+    /// Notes for the reader (example addresses, choices made for a representative packet, …).
+    pub warnings: Vec<String>,
+}
+
+impl Verdict {
+    /// A verdict with no evidence yet.
+    pub fn new(verdict: VerdictKind, query: QueryEcho) -> Self {
+        Verdict {
+            verdict,
+            query,
+            packet: None,
+            path: None,
+            return_path: None,
+            blocked: Vec::new(),
+            unknown: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// The packet in the JSON form of DESIGN.md §2: protocol by name, ports for TCP/UDP, ICMP type
+/// and code for ICMP.
+#[derive(Serialize)]
+struct PacketJson {
+    protocol: String,
+    src_ip: String,
+    dst_ip: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    src_port: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dst_port: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    icmp_type: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    icmp_code: Option<u8>,
+}
+
+impl From<&Packet> for PacketJson {
+    fn from(p: &Packet) -> Self {
+        let ports = p.has_ports();
+        let icmp = p.is_icmp();
+        PacketJson {
+            protocol: proto::name(p.protocol),
+            src_ip: p.src_ip.to_string(),
+            dst_ip: p.dst_ip.to_string(),
+            src_port: ports.then_some(p.src_port),
+            dst_port: ports.then_some(p.dst_port),
+            icmp_type: icmp.then_some(p.icmp_type),
+            icmp_code: icmp.then_some(p.icmp_code),
+        }
+    }
+}
+
+fn ser_packet<S: Serializer>(p: &Option<Packet>, s: S) -> Result<S::Ok, S::Error> {
+    match p {
+        Some(p) => PacketJson::from(p).serialize(s),
+        None => s.serialize_none(),
+    }
+}
