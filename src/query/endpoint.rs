@@ -209,9 +209,8 @@ fn by_block(net: &Network, ix: &NetworkIndex, label: &str, block: Cidr, role: Ro
         .any(|c| c.contains_cidr(&block));
     let is_modelled_public = block.prefix_len() == block.family().bits()
         && matches!(block.first(), IpAddr::V4(a) if ix.public_owner(&a).is_some());
-    if e.interfaces.is_empty() && !inside_vpcs && !is_modelled_public {
-        e.external = Some(External::Block(block));
-    } else if !inside_vpcs && !is_modelled_public && block.prefix_len() < block.family().bits() {
+    let single = block.prefix_len() == block.family().bits();
+    if !inside_vpcs && !is_modelled_public && (e.interfaces.is_empty() || !single) {
         e.external = Some(External::Block(block));
     }
     if role == Role::Destination
