@@ -2,8 +2,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test code")]
 
-/// Shared helpers: paths to bundled fixtures, running the binary.
+/// Shared helpers: paths to bundled fixtures, running the binary, a builder for small networks.
 #[allow(dead_code, reason = "shared helpers; not every module uses each")]
 mod common;
 /// `vpcverify lint`: exit codes and findings on bundled specs, the moto sample and broken inputs.
 mod lint;
+/// The simulator: one named test per rule id it implements, each on a small built network.
+mod sim_rules;
