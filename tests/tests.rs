@@ -5,5 +5,7 @@
 /// Shared helpers: paths to bundled fixtures, running the binary.
 #[allow(dead_code, reason = "shared helpers; not every module uses each")]
 mod common;
+/// The AWS `describe-*` loader: the moto sample, a merged real-AWS snapshot, malformed inputs.
+mod ingest_aws;
 /// `vpcverify lint`: exit codes and findings on bundled specs, the moto sample and broken inputs.
 mod lint;

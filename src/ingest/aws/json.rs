@@ -80,11 +80,11 @@ impl<'a> Obj<'a> {
                     format!("{path}.")
                 },
             }),
-            other => Err(Bad::wrong_type(
-                if path.is_empty() { "item" } else { path },
-                "an object",
-                other,
-            )),
+            other if path.is_empty() => Err(Bad {
+                code: "wrong-type",
+                message: format!("the item should be an object, not {}", describe(other)),
+            }),
+            other => Err(Bad::wrong_type(path, "an object", other)),
         }
     }
 
