@@ -20,9 +20,10 @@
 use super::json::{Bad, Obj, R, parse_cidr, state_is};
 use super::{Loc, Lower, Pending, insert, state};
 use crate::model::{
-    ConnectivityType, EgressOnlyInternetGateway, InternetGateway, IpFamily, NatGateway, NatGatewayAddress, PrefixList,
-    PrefixListId, PrefixListOwner, RouteDestination, RouteTarget, SecurityGroupId, TransitGateway, TransitGatewayId,
-    Unsupported, VpcEndpoint, VpcEndpointId, VpcEndpointType, VpcId, VpcPeeringConnection, VpnGateway,
+    Cidr, ConnectivityType, Diagnostic, EgressOnlyInternetGateway, InternetGateway, IpFamily, NatGateway,
+    NatGatewayAddress, PrefixList, PrefixListId, PrefixListOwner, RouteDestination, RouteTarget, SecurityGroupId,
+    TransitGateway, TransitGatewayId, Unsupported, VpcEndpoint, VpcEndpointId, VpcEndpointType, VpcId,
+    VpcPeeringConnection, VpnGateway,
 };
 
 /// Fields only `describe-managed-prefix-lists` prints.
@@ -280,7 +281,7 @@ impl Lower {
     /// transit gateway. Nothing else of them is modelled (§12.2), which a warning says once per file.
     pub(super) fn transit_gateway_attachments(&mut self, p: &Pending<'_>) {
         self.diags.push(
-            crate::model::Diagnostic::warning(
+            Diagnostic::warning(
                 "unsupported",
                 format!(
                     "`{}`: transit gateway attachments are read only to learn which VPCs attach to which transit gateway; transit gateway routing is not modelled",
@@ -423,7 +424,7 @@ impl Lower {
             .unwrap_or_default();
         let Some(id) = prefix_list_id_in(&name) else {
             self.diags.push(
-                crate::model::Diagnostic::warning(
+                Diagnostic::warning(
                     "unattributed-entries",
                     "`Entries` (`get-managed-prefix-list-entries` output) cannot be attributed to a prefix list: name the file after its list, `pl-<id>.entries.json`; entries ignored",
                 )
@@ -452,7 +453,7 @@ impl Lower {
             id,
             name: String::new(),
             owner: PrefixListOwner::CustomerManaged,
-            address_family: entries.first().map(|c: &crate::model::Cidr| c.family()),
+            address_family: entries.first().map(Cidr::family),
             entries: Vec::new(),
             entries_known: true,
             max_entries: None,

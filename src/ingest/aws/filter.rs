@@ -19,7 +19,7 @@ use super::json::{Bad, Obj, R};
 use super::{Loc, Lower, Pending, insert};
 use crate::model::{
     Direction, IpFamily, L4Match, NetworkAcl, NetworkAclEntry, PortRange, Protocol, RuleAction, SecurityGroup,
-    SecurityGroupPeer, SecurityGroupRule, SubnetId, proto,
+    SecurityGroupId, SecurityGroupPeer, SecurityGroupRule, SubnetId, proto,
 };
 
 impl Lower {
@@ -174,7 +174,6 @@ impl Lower {
             tags: o.tags()?,
             provenance: loc.provenance(),
         };
-        self.nested_groups.insert(sg.id.clone());
         insert(
             &mut self.net.security_groups,
             &mut self.diags,
@@ -248,7 +247,7 @@ impl Lower {
             let pos = format!("{}[{i}]", p.key);
             let opened = Obj::of(item, "").and_then(|o| Ok((o.id("SecurityGroupRuleId")?, o)));
             let Some((rule_id, o)) = self.entry(
-                super::Loc {
+                Loc {
                     file: p.file,
                     resource: &pos,
                 },
@@ -265,7 +264,6 @@ impl Lower {
             let Some((group, direction, rule)) = self.entry(loc, parsed, "security group rule skipped") else {
                 continue;
             };
-            let known = self.nested_groups.contains(&group);
             let Some(sg) = self.net.security_groups.get_mut(&group) else {
                 self.warn(
                     loc,
@@ -289,22 +287,20 @@ impl Lower {
             }
             let label = rule.label(direction);
             rules.push(rule);
-            if known {
-                self.warn(
-                    loc,
-                    "inconsistent-snapshot",
-                    format!(
-                        "rule `{}` ({label}) of security group `{group}` is missing from the `describe-security-groups` output: added",
-                        loc.resource
-                    ),
-                );
-            }
+            self.warn(
+                loc,
+                "inconsistent-snapshot",
+                format!(
+                    "rule `{}` ({label}) of security group `{group}` is missing from the `describe-security-groups` output: added",
+                    loc.resource
+                ),
+            );
         }
     }
 }
 
 /// One flat rule: its group, its direction and the rule.
-fn flat_rule(o: &Obj<'_>, loc: Loc<'_>) -> R<(crate::model::SecurityGroupId, Direction, SecurityGroupRule)> {
+fn flat_rule(o: &Obj<'_>, loc: Loc<'_>) -> R<(SecurityGroupId, Direction, SecurityGroupRule)> {
     let group = o.req_id("GroupId")?;
     let egress = o.bool("IsEgress")?.ok_or_else(|| Bad::missing(&o.field("IsEgress")))?;
     let direction = if egress {

@@ -29,13 +29,13 @@ mod vpc;
 use super::{IngestError, Loaded};
 use crate::model::{
     Diagnostic, EgressOnlyInternetGateway, Instance, InternetGateway, NatGateway, Network, NetworkAcl,
-    NetworkInterface, PrefixList, Provenance, RouteTable, SecurityGroup, SecurityGroupId, Subnet, TransitGateway, Vpc,
-    VpcEndpoint, VpcPeeringConnection, VpnGateway,
+    NetworkInterface, PrefixList, Provenance, RouteTable, SecurityGroup, Subnet, TransitGateway, Vpc, VpcEndpoint,
+    VpcPeeringConnection, VpnGateway,
 };
 use json::{Bad, Obj, R};
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt::Display;
 use std::path::{Path, PathBuf};
 
@@ -214,9 +214,6 @@ impl Loc<'_> {
 struct Lower {
     net: Network,
     diags: Vec<Diagnostic>,
-    /// Groups described by `describe-security-groups` (nested form); see `filter` for how the
-    /// flat `describe-security-group-rules` form is merged into them.
-    nested_groups: BTreeSet<SecurityGroupId>,
 }
 
 /// One top-level list of one document, waiting for its turn.
