@@ -881,3 +881,44 @@ fn a_directory_without_json_files_is_an_error() {
         Err(ingest::IngestError::Format { .. })
     ));
 }
+
+#[test]
+fn instances_join_interfaces_from_both_views_primary_first() {
+    let l = load_doc(
+        "m.json",
+        json!({
+            "Subnets": [{"SubnetId": "subnet-1", "VpcId": "vpc-1", "CidrBlock": "10.0.1.0/24"}],
+            "NetworkInterfaces": [{
+                "NetworkInterfaceId": "eni-2", "SubnetId": "subnet-1",
+                "PrivateIpAddresses": [{"PrivateIpAddress": "10.0.1.20", "Primary": true}],
+                "Attachment": {"InstanceId": "i-1", "DeviceIndex": 1, "Status": "attached"}
+            }],
+            "Reservations": [{"Instances": [{
+                "InstanceId": "i-1", "State": {"Name": "Running"}, "SourceDestCheck": false,
+                "PrivateIpAddress": "10.0.1.10", "PublicIpAddress": "198.51.100.1",
+                "NetworkInterfaces": [{
+                    "NetworkInterfaceId": "eni-1", "SubnetId": "subnet-1", "PrivateIpAddress": "10.0.1.10",
+                    "Attachment": {"DeviceIndex": 0, "Status": "attached"}
+                }]
+            }]}]
+        }),
+    );
+    assert!(l.diagnostics.is_empty(), "{:#?}", l.diagnostics);
+    let net = &l.network;
+    let i = &net.instances[&InstanceId::from("i-1")];
+    assert_eq!(i.state, "running");
+    assert_eq!(
+        i.network_interfaces,
+        vec![NetworkInterfaceId::from("eni-1"), NetworkInterfaceId::from("eni-2")]
+    );
+    let eni1 = &net.network_interfaces[&NetworkInterfaceId::from("eni-1")];
+    // Built from the instance view: VPC from its subnet, the instance's source/dest check.
+    assert_eq!(eni1.vpc, VpcId::from("vpc-1"));
+    assert!(!eni1.source_dest_check);
+    assert_eq!(eni1.attachment.as_ref().unwrap().instance, Some(i.id.clone()));
+    assert_eq!(
+        eni1.private_ipv4[0].public_ip.as_ref().unwrap().address.to_string(),
+        "198.51.100.1"
+    );
+    assert!(net.network_interfaces[&NetworkInterfaceId::from("eni-2")].source_dest_check);
+}

@@ -18,6 +18,7 @@ use crate::model::{
     Instance, InstanceId, InterfaceAttachment, NetworkInterface, NetworkInterfaceId, PrivateIpv4, PublicIpv4,
     SecurityGroupId, Unsupported, VpcId,
 };
+use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
 impl Lower {
@@ -172,6 +173,19 @@ impl Lower {
     }
 
     pub(super) fn reservations(&mut self, p: &Pending<'_>) {
+        // Interfaces the interface view attaches to each instance, indexed once (an account may
+        // hold thousands of both).
+        let mut by_instance: BTreeMap<InstanceId, Vec<(Option<u32>, NetworkInterfaceId)>> = BTreeMap::new();
+        for eni in self.net.network_interfaces.values() {
+            if let Some(att) = &eni.attachment
+                && let Some(instance) = &att.instance
+            {
+                by_instance
+                    .entry(instance.clone())
+                    .or_default()
+                    .push((att.device_index, eni.id.clone()));
+            }
+        }
         for (i, item) in p.items.iter().enumerate() {
             let pos = format!("{}[{i}]", p.key);
             let loc = Loc {
@@ -196,14 +210,19 @@ impl Lower {
                     file: p.file,
                     resource: id,
                 };
-                if let Err(bad) = self.instance(loc, &o) {
+                let known = by_instance
+                    .get(&InstanceId::from(id))
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                if let Err(bad) = self.instance(loc, &o, known) {
                     self.error(loc, bad, "instance skipped");
                 }
             }
         }
     }
 
-    fn instance(&mut self, loc: Loc<'_>, o: &Obj<'_>) -> R<()> {
+    /// One instance; `known` are the interfaces the interface view attaches to it.
+    fn instance(&mut self, loc: Loc<'_>, o: &Obj<'_>, known: &[(Option<u32>, NetworkInterfaceId)]) -> R<()> {
         let id = InstanceId::from(loc.resource);
         let st = match o.obj("State")? {
             Some(s) => state(s.str("Name")?, "running"),
@@ -255,10 +274,9 @@ impl Lower {
             }
         }
         // Interfaces the interface view attaches to this instance but the instance view omits.
-        for eni in self.net.network_interfaces.values() {
-            let att = eni.attachment.as_ref();
-            if att.and_then(|a| a.instance.as_ref()) == Some(&id) && !attached.iter().any(|(_, e)| *e == eni.id) {
-                attached.push((att.and_then(|a| a.device_index), eni.id.clone()));
+        for (device_index, eni) in known {
+            if !attached.iter().any(|(_, e)| e == eni) {
+                attached.push((*device_index, eni.clone()));
             }
         }
         // Primary (device index 0) first, J20.
