@@ -2,7 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test code")]
 
-/// Shared helpers: paths to bundled fixtures, running the binary.
+/// Shared helpers: paths to bundled fixtures, editable copies of them, running the binary.
 #[allow(dead_code, reason = "shared helpers; not every module uses each")]
 mod common;
 /// Property tests: the AWS loader never panics on arbitrary bytes or AWS-shaped JSON.
