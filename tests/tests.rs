@@ -2,9 +2,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test code")]
 
-/// Shared helpers: paths to bundled fixtures, running the binary, a builder for small networks.
+/// Shared helpers: paths to bundled fixtures, editable copies of them, running the binary, a
+/// builder for small networks.
 #[allow(dead_code, reason = "shared helpers; not every module uses each")]
 mod common;
+/// Property tests: the AWS loader never panics on arbitrary bytes or AWS-shaped JSON.
+mod fuzz_aws;
+/// The AWS `describe-*` loader: the moto sample, a merged real-AWS snapshot, malformed inputs.
+mod ingest_aws;
 /// `vpcverify lint`: exit codes and findings on bundled specs, the moto sample and broken inputs.
 mod lint;
 /// The simulator: one named test per rule id it implements, each on a small built network.

@@ -7,6 +7,7 @@
 
 pub mod addr;
 pub mod diag;
+pub mod endpoint;
 pub mod ids;
 pub mod index;
 pub mod network;

@@ -3,6 +3,7 @@
 //! Resolution is configuration lookup only (which interfaces an id or Name tag covers); how
 //! packets from or to those interfaces fare is decided by `sim` and `smt`.
 
+use crate::model::endpoint::{Endpoint, External};
 use crate::model::*;
 use std::collections::BTreeSet;
 use std::net::IpAddr;
@@ -14,57 +15,6 @@ pub enum Role {
     Source,
     /// `--to`.
     Destination,
-}
-
-/// Hosts outside the modelled interfaces.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum External {
-    /// Public internet addresses (SEMANTICS.md §4), optionally only through one gateway
-    /// (`igw-…` or `eigw-…`).
-    Internet {
-        /// The gateway the traffic must cross, if the endpoint named one.
-        via: Option<String>,
-    },
-    /// Any external address in a block, reached through whatever gateway routes it.
-    Block(Cidr),
-    /// The addresses of a prefix list (an AWS service), optionally only through one endpoint.
-    Service {
-        /// The list.
-        prefix_list: PrefixListId,
-        /// The gateway endpoint the traffic must cross, if the endpoint named one.
-        via: Option<VpcEndpointId>,
-    },
-    /// Hosts on premises behind a virtual private gateway.
-    OnPremises(VpnGatewayId),
-}
-
-/// A resolved endpoint.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Endpoint {
-    /// The text the user gave.
-    pub label: String,
-    /// Modelled interfaces the endpoint covers, sorted by id.
-    pub interfaces: Vec<NetworkInterfaceId>,
-    /// When set, only the interface addresses (private or public) inside this block count
-    /// (an IP or CIDR endpoint).
-    pub address_filter: Option<Cidr>,
-    /// External hosts the endpoint covers.
-    pub external: Option<External>,
-    /// Destination only: the request counts as delivered when its path reaches this component
-    /// (a NAT gateway, peering connection, transit gateway).
-    pub through: Option<(String, ComponentKind)>,
-}
-
-impl Endpoint {
-    fn new(label: &str) -> Self {
-        Endpoint {
-            label: label.to_owned(),
-            interfaces: Vec::new(),
-            address_filter: None,
-            external: None,
-            through: None,
-        }
-    }
 }
 
 /// Why an endpoint does not resolve.
@@ -103,13 +53,13 @@ pub enum EndpointError {
 pub fn resolve(net: &Network, ix: &NetworkIndex, text: &str, role: Role) -> Result<Endpoint, EndpointError> {
     let t = text.trim();
     if t.eq_ignore_ascii_case("internet") {
-        let mut e = Endpoint::new(t);
+        let mut e = Endpoint::named(t);
         e.external = Some(External::Internet { via: None });
         return Ok(e);
     }
     if let Some(svc) = t.strip_prefix("service:") {
         let pl = service_prefix_list(net, svc).ok_or_else(|| EndpointError::NoService(svc.to_owned()))?;
-        let mut e = Endpoint::new(t);
+        let mut e = Endpoint::named(t);
         e.external = Some(External::Service {
             prefix_list: pl,
             via: None,
@@ -195,7 +145,7 @@ fn nonempty(e: Endpoint) -> Result<Endpoint, EndpointError> {
 /// An IP or CIDR: the modelled interfaces holding an address in it (private or public), and, for
 /// the part of the block outside every modelled VPC, external hosts.
 fn by_block(net: &Network, ix: &NetworkIndex, label: &str, block: Cidr, role: Role) -> Endpoint {
-    let mut e = Endpoint::new(label);
+    let mut e = Endpoint::named(label);
     e.address_filter = Some(block);
     let holders = net.network_interfaces.values().filter(|eni| {
         eni.private_addresses().any(|a| block.contains(&a))
@@ -231,7 +181,7 @@ fn by_id(
     label: &str,
     role: Role,
 ) -> Result<Option<Endpoint>, EndpointError> {
-    let mut e = Endpoint::new(label);
+    let mut e = Endpoint::named(label);
     let wrong = |why: &str| EndpointError::WrongRole {
         label: label.to_owned(),
         role: role_name(role),

@@ -6,5 +6,6 @@
 pub mod endpoint;
 pub mod verdict;
 
-pub use endpoint::{Endpoint, EndpointError, External, Role, resolve};
+pub use crate::model::endpoint::{Endpoint, External};
+pub use endpoint::{EndpointError, Role, resolve};
 pub use verdict::{QueryEcho, UnknownCause, Verdict, VerdictKind};

@@ -1,0 +1,58 @@
+//! Resolved query endpoints: which interfaces and external hosts `--from`/`--to` cover.
+//! Plain data; `query::endpoint` resolves user text into it, `sim` and `smt` read it.
+
+use super::addr::Cidr;
+use super::ids::{NetworkInterfaceId, PrefixListId, VpcEndpointId, VpnGatewayId};
+use super::trace::ComponentKind;
+
+/// Hosts outside the modelled interfaces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum External {
+    /// Public internet addresses (SEMANTICS.md §4), optionally only through one gateway
+    /// (`igw-…` or `eigw-…`).
+    Internet {
+        /// The gateway the traffic must cross, if the endpoint named one.
+        via: Option<String>,
+    },
+    /// Any external address in a block, reached through whatever gateway routes it.
+    Block(Cidr),
+    /// The addresses of a prefix list (an AWS service), optionally only through one endpoint.
+    Service {
+        /// The list.
+        prefix_list: PrefixListId,
+        /// The gateway endpoint the traffic must cross, if the endpoint named one.
+        via: Option<VpcEndpointId>,
+    },
+    /// Hosts on premises behind a virtual private gateway.
+    OnPremises(VpnGatewayId),
+}
+
+/// A resolved endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// The text the user gave.
+    pub label: String,
+    /// Modelled interfaces the endpoint covers, sorted by id.
+    pub interfaces: Vec<NetworkInterfaceId>,
+    /// When set, only the interface addresses (private or public) inside this block count
+    /// (an IP or CIDR endpoint).
+    pub address_filter: Option<Cidr>,
+    /// External hosts the endpoint covers.
+    pub external: Option<External>,
+    /// Destination only: the request counts as delivered when its path reaches this component
+    /// (a NAT gateway, peering connection, transit gateway).
+    pub through: Option<(String, ComponentKind)>,
+}
+
+impl Endpoint {
+    /// An endpoint covering nothing yet.
+    pub fn named(label: &str) -> Self {
+        Endpoint {
+            label: label.to_owned(),
+            interfaces: Vec::new(),
+            address_filter: None,
+            external: None,
+            through: None,
+        }
+    }
+}
