@@ -383,8 +383,10 @@ impl<'n> Walker<'n> {
             }
             AclDecision::Deny(entry) => {
                 let (rule, why) = match entry {
-                    Some(e) => (e.rule_label(), format!("rule {} denies it", e.label())),
-                    None => (
+                    Some(e) if e.rule_number < NACL_DEFAULT_RULE_NUMBER => {
+                        (e.rule_label(), format!("rule {} denies it", e.label()))
+                    }
+                    _ => (
                         "*".to_owned(),
                         "no rule allows it, so the default rule * denies it".to_owned(),
                     ),
