@@ -14,3 +14,7 @@ mod ingest_aws;
 mod lint;
 /// The simulator: one named test per rule id it implements, each on a small built network.
 mod sim_rules;
+/// `vpcverify trace` end to end: exit codes, JSON fields and text on the bundled networks.
+mod trace_cli;
+/// `query::trace`: the representative packet's documented choices and the verdict it builds.
+mod trace_packet;
