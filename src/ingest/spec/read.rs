@@ -459,11 +459,13 @@ impl<'c, 't> Fields<'c, 't> {
         let num = protocol.number();
         let has_ports = num.is_some_and(crate::model::proto::has_ports);
         let is_icmp = num.is_some_and(crate::model::proto::is_icmp);
+        let mut misplaced = false;
         if !has_ports && let Some(v) = self.get("ports") {
             self.error(
                 v.span().start,
                 format!("`ports` applies to tcp and udp only; protocol {protocol} matches every port"),
             );
+            misplaced = true;
         }
         if !is_icmp {
             for key in ["icmp_type", "icmp_code"] {
@@ -472,8 +474,12 @@ impl<'c, 't> Fields<'c, 't> {
                         v.span().start,
                         format!("`{key}` applies to icmp and icmpv6 only, not to protocol {protocol}"),
                     );
+                    misplaced = true;
                 }
             }
+        }
+        if misplaced {
+            return None;
         }
         if has_ports {
             let Some(v) = self.get("ports") else {
@@ -576,20 +582,27 @@ pub(super) fn suggest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>)
         .map(|(_, c)| c)
 }
 
-/// Levenshtein distance, case-insensitive.
+/// Edit distance with adjacent transpositions (optimal string alignment), case-insensitive:
+/// `lba` is one edit from `lab`.
 fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.to_lowercase().chars().collect();
     let b: Vec<char> = b.to_lowercase().chars().collect();
+    let at = |row: &[usize], j: usize| row.get(j).copied().unwrap_or(usize::MAX / 2);
+    let mut before: Vec<usize> = Vec::new();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.iter().enumerate() {
         let mut cur = vec![i + 1];
         for (j, cb) in b.iter().enumerate() {
-            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != cb);
-            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
-            let ins = cur.get(j).copied().unwrap_or(0) + 1;
-            cur.push(sub.min(del).min(ins));
+            let mut d = (at(&prev, j) + usize::from(ca != cb))
+                .min(at(&prev, j + 1) + 1)
+                .min(at(&cur, j) + 1);
+            let swapped = i > 0 && j > 0 && a.get(i - 1) == Some(cb) && b.get(j - 1) == Some(ca);
+            if swapped {
+                d = d.min(at(&before, j - 1) + 1);
+            }
+            cur.push(d);
         }
-        prev = cur;
+        before = std::mem::replace(&mut prev, cur);
     }
     prev.last().copied().unwrap_or(0)
 }
@@ -604,8 +617,8 @@ mod tests {
         assert_eq!(p.at(0), (1, 1));
         assert_eq!(p.at(4), (1, 5));
         assert_eq!(p.at(6), (2, 1));
-        // `.` after the two-byte `é` is the third character of line 2
-        assert_eq!(p.at(9), (2, 4));
+        // `.` (byte 9, after the two-byte `é`) is the third character of line 2
+        assert_eq!(p.at(9), (2, 3));
         assert_eq!(p.at(10_000), (3, 1));
         // an offset inside a multi-byte character does not panic
         assert_eq!(p.at(8).0, 2);
@@ -617,5 +630,9 @@ mod tests {
         assert_eq!(suggest("cidr_", keys.iter().copied()), Some("cidr"));
         assert_eq!(suggest("route_tabel", keys.iter().copied()), Some("route_table"));
         assert_eq!(suggest("zzzzzz", keys.iter().copied()), None);
+        assert_eq!(suggest("cpc", ["vpc", "lab"].into_iter()), Some("vpc"));
+        assert_eq!(suggest("lba", ["vpc", "lab"].into_iter()), Some("lab"));
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
     }
 }
