@@ -5,5 +5,7 @@
 /// Shared helpers: paths to bundled fixtures, running the binary.
 #[allow(dead_code, reason = "shared helpers; not every module uses each")]
 mod common;
+/// Native spec loader: the bundled specs' structure, the implicit objects, the format's rules.
+mod ingest_spec;
 /// `vpcverify lint`: exit codes and findings on bundled specs, the moto sample and broken inputs.
 mod lint;
