@@ -572,14 +572,23 @@ pub(super) fn backticked<S: AsRef<str>>(items: &[S]) -> String {
         .join(", ")
 }
 
-/// The candidate closest to `word` when it is close enough to be a typo.
-pub(super) fn suggest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+/// The candidate closest to `word` when it is close enough to be a typo; failing that, the
+/// candidate that `word` extends or abbreviates (`cidr_block` → `cidr`, `map_public` →
+/// `map_public_ip`).
+pub(super) fn suggest<'a>(word: &str, candidates: impl Iterator<Item = &'a str> + Clone) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).clamp(1, 3);
-    candidates
+    let close = candidates
+        .clone()
         .map(|c| (edit_distance(word, c), c))
         .filter(|(d, _)| *d <= limit)
         .min()
-        .map(|(_, c)| c)
+        .map(|(_, c)| c);
+    let lower = word.to_lowercase();
+    let related = |c: &&str| {
+        let c = c.to_lowercase();
+        c.len() >= 3 && lower.len() >= 3 && (lower.starts_with(&c) || c.starts_with(&lower))
+    };
+    close.or_else(|| candidates.filter(related).min_by_key(|c| c.len().abs_diff(lower.len())))
 }
 
 /// Edit distance with adjacent transpositions (optimal string alignment), case-insensitive:
@@ -632,6 +641,9 @@ mod tests {
         assert_eq!(suggest("zzzzzz", keys.iter().copied()), None);
         assert_eq!(suggest("cpc", ["vpc", "lab"].into_iter()), Some("vpc"));
         assert_eq!(suggest("lba", ["vpc", "lab"].into_iter()), Some("lab"));
+        assert_eq!(suggest("cidr_block", keys.iter().copied()), Some("cidr"));
+        assert_eq!(suggest("route", keys.iter().copied()), Some("route_table"));
+        assert_eq!(suggest("ci", keys.iter().copied()), None);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("", "abc"), 3);
     }
