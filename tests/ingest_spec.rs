@@ -902,3 +902,41 @@ inbound = [
     assert_eq!(acl.entries.len(), 1);
     assert_eq!(acl.entries[0].l4, L4Match::Any);
 }
+
+#[test]
+fn a_wrong_enumerated_value_leaves_its_item_out() {
+    let loaded = inline(
+        r#"[vpc.v]
+cidr = "10.0.0.0/16"
+[subnet.s]
+vpc = "v"
+cidr = "10.0.1.0/24"
+[internet_gateway.igw]
+vpc = "v"
+[route_table.rt]
+vpc = "v"
+routes = [
+  { destination = "0.0.0.0/0", target = "igw", state = "blackhol" },
+  { destination = "::/0", target = "igw", origin = "manual" },
+  { destination = "10.9.0.0/16", target = "igw" },
+]
+[nat_gateway.n]
+subnet = "s"
+private_ip = "10.0.1.5"
+connectivity = "both"
+"#,
+    );
+    let mut errs = errors(&loaded);
+    errs.sort_by_key(|d| (d.line, d.column));
+    let lines: Vec<u32> = errs.iter().map(|d| d.line.unwrap()).collect();
+    assert_eq!(lines, vec![11, 12, 18], "{errs:#?}");
+    assert!(
+        errs[0]
+            .message
+            .contains("`state` must be one of `active`, `blackhole`, not `blackhol`")
+    );
+    let rt = &loaded.network.route_tables[&RouteTableId::from("rtb-rt")];
+    let kept: Vec<String> = rt.routes.iter().map(|r| r.destination.to_string()).collect();
+    assert_eq!(kept, vec!["10.9.0.0/16", "10.0.0.0/16"]);
+    assert!(loaded.network.nat_gateways.is_empty());
+}

@@ -576,21 +576,16 @@ impl<'c, 't> Lower<'c, 't> {
     /// The id under `key` of a table (checked for `prefix`), else `prefix` + the name. Problems
     /// are reported by the second pass, which reads every key with type checks.
     fn declared_id(&self, name: &str, table: &DeTable<'_>, prefix: &str) -> String {
-        let key = "id";
         let derived = format!("{prefix}{}", id_part(name));
-        let Some(v) = table.get(key) else { return derived };
+        let Some(v) = table.get("id") else { return derived };
         match v.get_ref() {
-            DeValue::String(s)
-                if s.starts_with(prefix) && s.len() > prefix.len() && !s.contains(char::is_whitespace) =>
-            {
-                s.to_string()
-            }
+            DeValue::String(s) if is_id(s, prefix) => s.to_string(),
             DeValue::String(s) => {
                 self.cx.error(
                     "invalid-value",
                     &derived,
                     v.span().start,
-                    format!("`{key}` must be an id starting with `{prefix}`, not `{s}`"),
+                    format!("`id` must be an id starting with `{prefix}`, not `{s}`"),
                 );
                 derived
             }
@@ -599,7 +594,7 @@ impl<'c, 't> Lower<'c, 't> {
                     "wrong-type",
                     &derived,
                     v.span().start,
-                    format!("`{key}` must be a string, not {}", type_name(other)),
+                    format!("`id` must be a string, not {}", type_name(other)),
                 );
                 derived
             }
@@ -609,12 +604,11 @@ impl<'c, 't> Lower<'c, 't> {
     /// The id of an instance's primary interface: `interface_id`, else `eni-` + the name.
     fn instance_interface_id(&self, d: &Decl<'t>) -> String {
         match d.table.get("interface_id").map(|v| v.get_ref()) {
-            Some(DeValue::String(s)) if s.starts_with(NetworkInterfaceId::PREFIX) && s.len() > 4 => s.to_string(),
+            Some(DeValue::String(s)) if is_id(s, NetworkInterfaceId::PREFIX) => s.to_string(),
             _ => format!("{}{}", NetworkInterfaceId::PREFIX, id_part(d.name)),
         }
     }
 
-    /// A required reference under `key` to one resource of `kind`.
     /// Resolves a reference to one resource of `kind` (see [`Registry::resolve`]). A resource
     /// already left out for an error of its own resolves to `None` without a second message, so
     /// that one mistake does not cascade into its dependents.
@@ -633,6 +627,7 @@ impl<'c, 't> Lower<'c, 't> {
         lowered.then_some(id)
     }
 
+    /// A required reference under `key` to one resource of `kind`.
     fn req_ref<T: From<String>>(&self, f: &Fields<'_, 't>, key: &str, kind: Kind) -> Option<T> {
         f.req_str(key).and_then(|s| self.resolve_one(f, kind, s)).map(T::from)
     }
@@ -734,18 +729,16 @@ impl<'c, 't> Lower<'c, 't> {
     fn prefix_list(&mut self, d: &Decl<'t>) {
         let f = self.fields(d);
         let name = f.str("prefix_list_name").map(|(s, _)| s.to_owned());
-        let owner = match f.choice("owner", &["aws", "customer"]) {
+        let owner = f.choice("owner", &["aws", "customer"]).map(|c| match c {
             Some("aws") => PrefixListOwner::AwsManaged,
             _ => PrefixListOwner::CustomerManaged,
-        };
-        let declared_family = match f.choice("address_family", &["IPv4", "IPv6"]) {
-            Some("IPv4") => Some(IpFamily::V4),
-            Some(_) => Some(IpFamily::V6),
-            None => None,
-        };
+        });
+        let declared_family = f
+            .choice("address_family", &["IPv4", "IPv6"])
+            .map(|c| c.map(|c| if c == "IPv4" { IpFamily::V4 } else { IpFamily::V6 }));
         let entries_known = f.has("entries");
         let listed = f.strs("entries");
-        let family = declared_family.or_else(|| {
+        let family = declared_family.flatten().or_else(|| {
             listed
                 .first()
                 .and_then(|(s, _)| Cidr::parse(s).ok())
@@ -755,14 +748,20 @@ impl<'c, 't> Lower<'c, 't> {
             .into_iter()
             .filter_map(|s| f.cidr("entries", s, family))
             .collect();
-        let max_entries = f.int("max_entries").and_then(|(n, at)| match u32::try_from(n) {
-            Ok(m) => Some(m),
-            Err(_) => {
-                f.error(at, format!("`max_entries` must be 0 or more, not {n}"));
-                None
-            }
-        });
+        let max_entries = match f.int("max_entries") {
+            None => (!f.has("max_entries")).then_some(None),
+            Some((n, at)) => match u32::try_from(n) {
+                Ok(m) => Some(Some(m)),
+                Err(_) => {
+                    f.error(at, format!("`max_entries` must be 0 or more, not {n}"));
+                    None
+                }
+            },
+        };
         let tags = f.tags(d.name);
+        let (Some(owner), Some(_), Some(max_entries)) = (owner, declared_family, max_entries) else {
+            return;
+        };
         let id = PrefixListId::new(d.id.clone());
         let pl = PrefixList {
             id: id.clone(),
@@ -995,14 +994,14 @@ impl<'c, 't> Lower<'c, 't> {
             .is_some_and(|v| !v.cidrs_v6.is_empty());
         let prov = self.cx.provenance(&d.id, d.at);
         let ingress = match f.tables("ingress") {
-            Some(items) => self.sg_rules(&f, d, Direction::Inbound, &items),
+            Some(items) => self.sg_rules(d, Direction::Inbound, &items),
             // SG-3: the default group admits all traffic from its own members.
             None if is_default => vec![self_rule(&id, &prov)],
             // SG-1: a new group admits nothing.
             None => Vec::new(),
         };
         let egress = match f.tables("egress") {
-            Some(items) => self.sg_rules(&f, d, Direction::Outbound, &items),
+            Some(items) => self.sg_rules(d, Direction::Outbound, &items),
             // SG-3 for the default group (IPv6 too when the VPC has it); SG-2 and J23 for a new
             // group: all traffic to 0.0.0.0/0 only.
             None => default_egress(&prov, is_default && has_v6),
@@ -1042,7 +1041,6 @@ impl<'c, 't> Lower<'c, 't> {
     /// The rules of one direction of a group (SG-6): one rule per peer of each entry.
     fn sg_rules(
         &self,
-        group: &Fields<'_, 't>,
         d: &Decl<'t>,
         direction: Direction,
         items: &[(&'t DeTable<'t>, usize)],
@@ -1055,7 +1053,7 @@ impl<'c, 't> Lower<'c, 't> {
         let mut out = Vec::new();
         for (i, (table, at)) in items.iter().enumerate() {
             let what = format!("{word} rule {} of security group `{}`", i + 1, d.name);
-            let f = Fields::new(group.cx, group.resource, &what, table, *at, keys);
+            let f = Fields::new(self.cx, &d.id, &what, table, *at, keys);
             let protocol = f.protocol();
             let l4 = protocol.and_then(|p| f.l4(p, false));
             let peering = f
@@ -1257,15 +1255,15 @@ impl<'c, 't> Lower<'c, 't> {
                 None
             }
         };
-        let state = match f.choice("state", &["active", "blackhole"]) {
+        let state = f.choice("state", &["active", "blackhole"]).map(|c| match c {
             Some("blackhole") => RouteState::Blackhole,
             _ => RouteState::Active,
-        };
+        });
         let target = f
             .req_str("target")
-            .and_then(|s| self.route_target(f, s, state == RouteState::Blackhole));
+            .and_then(|s| self.route_target(f, s, state == Some(RouteState::Blackhole)));
         let origin = f.choice("origin", &["static", "propagated"]);
-        let (destination, target) = (destination?, target?);
+        let (destination, target, state, origin) = (destination?, target?, state?, origin?);
         let origin = match origin {
             Some("propagated") => RouteOrigin::EnableVgwRoutePropagation,
             Some(_) => RouteOrigin::CreateRoute,
@@ -1605,7 +1603,9 @@ impl<'c, 't> Lower<'c, 't> {
             .into_iter()
             .map(|s| f.ipv6("ipv6_addresses", s))
             .collect();
-        let (primary, public_ip, elastic_ip, secondaries) = (primary?, public_ip?, elastic_ip?, secondaries?);
+        let ipv6: Option<Vec<Ipv6Addr>> = ipv6.into_iter().collect();
+        let (primary, public_ip, elastic_ip, secondaries, ipv6) =
+            (primary?, public_ip?, elastic_ip?, secondaries?, ipv6?);
         let public = match (public_ip, elastic_ip) {
             (Some(_), Some(_)) => {
                 f.error(
@@ -1636,7 +1636,7 @@ impl<'c, 't> Lower<'c, 't> {
                 );
                 return None;
             }
-            if ipv6.is_empty() && !f.has("ipv6_addresses") {
+            if ipv6.is_empty() {
                 f.cx.error(
                     "missing-key",
                     f.resource,
@@ -1645,8 +1645,7 @@ impl<'c, 't> Lower<'c, 't> {
                 );
                 return None;
             }
-            let ipv6: Option<Vec<Ipv6Addr>> = ipv6.into_iter().collect();
-            return Some((Vec::new(), ipv6?));
+            return Some((Vec::new(), ipv6));
         };
         let mut v4 = vec![PrivateIpv4 {
             address: primary,
@@ -1655,8 +1654,7 @@ impl<'c, 't> Lower<'c, 't> {
             assigned_at_apply: false,
         }];
         v4.extend(secondaries);
-        let ipv6: Option<Vec<Ipv6Addr>> = ipv6.into_iter().collect();
-        Some((v4, ipv6?))
+        Some((v4, ipv6))
     }
 
     // ----- NAT gateways and endpoints --------------------------------------------------------
@@ -1664,10 +1662,10 @@ impl<'c, 't> Lower<'c, 't> {
     fn nat_gateway(&mut self, d: &Decl<'t>) {
         let f = self.fields(d);
         let subnet: Option<SubnetId> = self.req_ref(&f, "subnet", Kind::Subnet);
-        let connectivity = match f.choice("connectivity", &["public", "private"]) {
+        let connectivity = f.choice("connectivity", &["public", "private"]).map(|c| match c {
             Some("private") => ConnectivityType::Private,
             _ => ConnectivityType::Public,
-        };
+        });
         let private_ip = f.req_str("private_ip").and_then(|s| f.ipv4("private_ip", s));
         let elastic_ip = elastic_ip(&f, f.get("elastic_ip"), "elastic_ip", d.name);
         let secondaries = secondary_ips(&f, d.name);
@@ -1680,8 +1678,8 @@ impl<'c, 't> Lower<'c, 't> {
             _ => format!("{}{}", NetworkInterfaceId::PREFIX, id_part(&d.id)),
         };
         let tags = f.tags(d.name);
-        let (Some(subnet), Some(private_ip), Some(elastic_ip), Some(secondaries)) =
-            (subnet, private_ip, elastic_ip, secondaries)
+        let (Some(subnet), Some(connectivity), Some(private_ip), Some(elastic_ip), Some(secondaries)) =
+            (subnet, connectivity, private_ip, elastic_ip, secondaries)
         else {
             return;
         };
@@ -1975,9 +1973,15 @@ fn or_list(kinds: &[Kind]) -> String {
     }
 }
 
+/// True iff `s` has the shape of an id of `prefix`: the prefix, then at least one character,
+/// no whitespace.
+fn is_id(s: &str, prefix: &str) -> bool {
+    s.starts_with(prefix) && s.len() > prefix.len() && !s.contains(char::is_whitespace)
+}
+
 /// Reports an id under `key` that lacks `prefix`; true when it is fine.
 fn check_prefix(f: &Fields<'_, '_>, key: &str, s: &str, at: usize, prefix: &str) -> bool {
-    let ok = s.starts_with(prefix) && s.len() > prefix.len() && !s.contains(char::is_whitespace);
+    let ok = is_id(s, prefix);
     if !ok {
         f.error(at, format!("`{key}` must be an id starting with `{prefix}`, not `{s}`"));
     }
@@ -2115,7 +2119,7 @@ fn acl_entry(f: &Fields<'_, '_>, direction: Direction, acl: &str, at: usize) -> 
     let protocol = f.protocol();
     let cidr = f.req_str("cidr").and_then(|s| f.cidr("cidr", s, None));
     let action = if f.has("action") {
-        f.choice("action", &["allow", "deny"])
+        f.choice("action", &["allow", "deny"]).flatten()
     } else {
         f.cx.error("missing-key", acl, at, "missing required key `action` (allow or deny)");
         None

@@ -408,8 +408,12 @@ impl<'c, 't> Fields<'c, 't> {
         }
     }
 
-    /// A string from a fixed set (case-insensitive), returned in its canonical spelling.
-    pub(super) fn choice(&self, key: &str, choices: &[&'static str]) -> Option<&'static str> {
+    /// A string from a fixed set (case-insensitive), in its canonical spelling: `Some(None)` when
+    /// absent, `None` after an error (already reported).
+    pub(super) fn choice(&self, key: &str, choices: &[&'static str]) -> Option<Option<&'static str>> {
+        if !self.has(key) {
+            return Some(None);
+        }
         let (text, at) = self.str(key)?;
         let found = choices.iter().find(|c| c.eq_ignore_ascii_case(text.trim())).copied();
         if found.is_none() {
@@ -418,7 +422,7 @@ impl<'c, 't> Fields<'c, 't> {
                 format!("`{key}` must be one of {}, not `{text}`", backticked(choices)),
             );
         }
-        found
+        found.map(Some)
     }
 
     /// The required `protocol` of a rule: a name, `all`, `-1`, or a number 0-255.
