@@ -10,6 +10,10 @@ mod common;
 mod fuzz_aws;
 /// The AWS `describe-*` loader: the moto sample, a merged real-AWS snapshot, malformed inputs.
 mod ingest_aws;
+/// Native spec loader fuzzed (proptest) with arbitrary text and spec-shaped documents: never panics.
+mod fuzz_spec;
+/// Native spec loader: the bundled specs' structure, the implicit objects, the format's rules.
+mod ingest_spec;
 /// `vpcverify lint`: exit codes and findings on bundled specs, the moto sample and broken inputs.
 mod lint;
 /// The simulator: one named test per rule id it implements, each on a small built network.
