@@ -8,10 +8,10 @@
 mod common;
 /// Property tests: the AWS loader never panics on arbitrary bytes or AWS-shaped JSON.
 mod fuzz_aws;
-/// The AWS `describe-*` loader: the moto sample, a merged real-AWS snapshot, malformed inputs.
-mod ingest_aws;
 /// Native spec loader fuzzed (proptest) with arbitrary text and spec-shaped documents: never panics.
 mod fuzz_spec;
+/// The AWS `describe-*` loader: the moto sample, a merged real-AWS snapshot, malformed inputs.
+mod ingest_aws;
 /// Native spec loader: the bundled specs' structure, the implicit objects, the format's rules.
 mod ingest_spec;
 /// `vpcverify lint`: exit codes and findings on bundled specs, the moto sample and broken inputs.
