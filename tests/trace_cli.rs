@@ -353,3 +353,35 @@ groups = ["open"]
     assert_eq!(code, 1, "{json:#}");
     assert_eq!(json["blocked"][0]["id"], "acl-deny-all");
 }
+
+#[test]
+fn ipv6_egress_only_gateway_carries_inside_initiated_connections_only() {
+    let spec = path("specs/ipv6-egress-only.toml");
+    let out = [
+        "--from",
+        "app",
+        "--to",
+        "internet",
+        "--port",
+        "443",
+        "--dst-ip",
+        "2606:4700::1",
+    ];
+    let (code, json) = trace_json(&spec, &out);
+    assert_eq!(code, 0, "{json:#}");
+    assert!(ids(&json["return_path"]).contains(&"eigw-dual-eigw".into()));
+    // From the internet the request comes in through the internet gateway, but the reply is
+    // routed to the egress-only gateway, which drops it (V6-1).
+    let (code, json) = trace_json(&spec, &["--from", "internet", "--to", "app", "--port", "443"]);
+    assert_eq!(code, 1, "{json:#}");
+    let b = &json["blocked"][0];
+    assert_eq!(
+        (&b["id"], &b["direction"], &b["rule"]),
+        (&"eigw-dual-eigw".into(), &"outbound".into(), &"V6-1".into())
+    );
+    let (code, _) = trace_json(
+        &spec,
+        &["--from", "internet", "--to", "app", "--port", "443", "--one-way"],
+    );
+    assert_eq!(code, 0);
+}
