@@ -16,6 +16,8 @@ mod ingest_aws;
 mod ingest_spec;
 /// `vpcverify lint`: exit codes and findings on bundled specs, the moto sample and broken inputs.
 mod lint;
+/// `vpcverify query` end to end: the seed lab, what query finds that trace misses, proofs, snapshots.
+mod query_cli;
 /// The simulator: one named test per rule id it implements, each on a small built network.
 mod sim_rules;
 /// `vpcverify trace` end to end: exit codes, JSON fields and text on the bundled networks.

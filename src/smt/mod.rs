@@ -162,3 +162,17 @@ fn proof_text(q: &Question<'_>, parts: &[Bool], paths: usize) -> String {
     }
     out
 }
+
+/// Re-checks an SMT-LIB2 proof written by `--emit-smt2` with a fresh solver: `Ok(true)` iff it
+/// is unsatisfiable (the proof holds), `Ok(false)` if satisfiable, an error if the solver cannot
+/// decide it. Lets tests (and users without a `z3` binary) confirm a proof independently of the
+/// walk that produced it.
+pub fn recheck_proof(smt2: &str) -> Result<bool, String> {
+    let s = Solver::new();
+    s.from_string(smt2);
+    match s.check() {
+        z3::SatResult::Unsat => Ok(true),
+        z3::SatResult::Sat => Ok(false),
+        z3::SatResult::Unknown => Err(s.get_reason_unknown().unwrap_or_else(|| "unknown".into())),
+    }
+}

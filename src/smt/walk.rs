@@ -1276,7 +1276,13 @@ impl<'a> Walk<'a> {
                     ),
                     code: "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS".into(),
                 };
-                self.branch(&st, all(&[private_src.not(), mapped.not()]), |w, st| w.dropped(st, b));
+                // A private destination is not routed on the internet at all: no candidate path.
+                let private_dst = in_any_cidr(&st.pkt.dst, ranges::igw_private_v4().iter());
+                self.branch(
+                    &st,
+                    all(&[private_src.not(), mapped.not(), private_dst.not()]),
+                    |w, st| w.dropped(st, b),
+                );
                 let v2 = vpc.clone();
                 self.branch(&st, all(&[private_src.not(), mapped]), move |w, mut st| {
                     st.pkt.dst = map_addrs(&st.pkt.dst, &pairs);
