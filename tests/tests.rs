@@ -20,6 +20,8 @@ mod lint;
 mod query_cli;
 /// The simulator: one named test per rule id it implements, each on a small built network.
 mod sim_rules;
+/// The synthetic estate generator (`examples/synth.rs`): lints clean, exact size, deterministic.
+mod synth_estate;
 /// `vpcverify trace` end to end: exit codes, JSON fields and text on the bundled networks.
 mod trace_cli;
 /// `query::trace`: the representative packet's documented choices and the verdict it builds.
