@@ -14,8 +14,8 @@ pub mod spec;
 pub mod terraform;
 
 use crate::model::{
-    Diagnostic, Network, Provenance, Route, RouteDestination, RouteOrigin, RouteState, RouteTarget, Unsupported,
-    VpcEndpointType,
+    Diagnostic, Network, Provenance, Route, RouteDestination, RouteOrigin, RouteState, RouteTableId, RouteTarget,
+    Unsupported, VpcEndpointType,
 };
 use std::path::{Path, PathBuf};
 
@@ -156,37 +156,42 @@ fn add_local_routes(net: &mut Network) {
 }
 
 fn mark_blackholes(net: &mut Network) {
-    let snapshot = net.clone();
-    for rt in net.route_tables.values_mut() {
-        for r in &mut rt.routes {
+    // Decide every route first (reading the whole network), then mark: no copy of the network.
+    let mut unusable: Vec<(RouteTableId, usize)> = Vec::new();
+    for rt in net.route_tables.values() {
+        for (i, r) in rt.routes.iter().enumerate() {
             let usable = match &r.target {
                 RouteTarget::Local | RouteTarget::Unsupported { .. } => true,
-                RouteTarget::InternetGateway(i) => snapshot
-                    .internet_gateways
-                    .get(i)
-                    .is_some_and(|g| g.vpcs.contains(&rt.vpc)),
-                RouteTarget::EgressOnlyInternetGateway(i) => snapshot
+                RouteTarget::InternetGateway(i) => {
+                    net.internet_gateways.get(i).is_some_and(|g| g.vpcs.contains(&rt.vpc))
+                }
+                RouteTarget::EgressOnlyInternetGateway(i) => net
                     .egress_only_internet_gateways
                     .get(i)
                     .is_some_and(|g| g.vpcs.contains(&rt.vpc)),
-                RouteTarget::NatGateway(i) => snapshot
+                RouteTarget::NatGateway(i) => net
                     .nat_gateways
                     .get(i)
                     .is_some_and(|n| n.state.eq_ignore_ascii_case("available")),
-                RouteTarget::Instance(i) => snapshot.instances.get(i).is_some_and(|n| {
+                RouteTarget::Instance(i) => net.instances.get(i).is_some_and(|n| {
                     !matches!(n.state.as_str(), "terminated" | "shutting-down") && !n.network_interfaces.is_empty()
                 }),
-                RouteTarget::NetworkInterface(i) => snapshot.network_interfaces.contains_key(i),
+                RouteTarget::NetworkInterface(i) => net.network_interfaces.contains_key(i),
                 RouteTarget::VpcPeeringConnection(i) => {
-                    snapshot.vpc_peering_connections.get(i).is_some_and(|p| p.is_active())
+                    net.vpc_peering_connections.get(i).is_some_and(|p| p.is_active())
                 }
-                RouteTarget::VpcEndpoint(i) => snapshot.vpc_endpoints.contains_key(i),
-                RouteTarget::VpnGateway(i) => snapshot.vpn_gateways.get(i).is_some_and(|g| g.vpcs.contains(&rt.vpc)),
-                RouteTarget::TransitGateway(i) => snapshot.transit_gateways.contains_key(i),
+                RouteTarget::VpcEndpoint(i) => net.vpc_endpoints.contains_key(i),
+                RouteTarget::VpnGateway(i) => net.vpn_gateways.get(i).is_some_and(|g| g.vpcs.contains(&rt.vpc)),
+                RouteTarget::TransitGateway(i) => net.transit_gateways.contains_key(i),
             };
             if !usable {
-                r.state = RouteState::Blackhole;
+                unusable.push((rt.id.clone(), i));
             }
+        }
+    }
+    for (rt, i) in unusable {
+        if let Some(r) = net.route_tables.get_mut(&rt).and_then(|t| t.routes.get_mut(i)) {
+            r.state = RouteState::Blackhole;
         }
     }
 }
