@@ -94,3 +94,29 @@ fn the_named_hosts_answer_as_the_benchmarks_expect() {
         cmd.assert().code(code);
     }
 }
+
+/// A directory is parsed keeping only the fields the loader reads, in parallel: it must lower to
+/// exactly what the plain parse of every file gives.
+#[test]
+fn the_pruned_directory_load_equals_the_plain_parse() {
+    let (estate_dir, _) = generate(300, 9);
+    for dir in [path("tests/fixtures/moto-sample"), estate_dir.path().to_owned()] {
+        let fast = vpcverify::ingest::aws::load_dir(&dir).unwrap();
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        files.sort();
+        let docs: Vec<_> = files
+            .into_iter()
+            .map(|p| {
+                let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+                (p.clone(), p.display().to_string(), v)
+            })
+            .collect();
+        let plain = vpcverify::ingest::aws::load_files(&docs).unwrap();
+        assert_eq!(fast.network, plain.network, "{}", dir.display());
+        assert_eq!(fast.diagnostics, plain.diagnostics, "{}", dir.display());
+    }
+}

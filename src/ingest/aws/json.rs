@@ -100,6 +100,12 @@ impl<'a> Obj<'a> {
 
     /// The raw field, `None` when absent or `null`.
     pub(super) fn get(&self, key: &str) -> Option<&'a Value> {
+        // (The unit tests below read made-up fields of hand-built values.)
+        #[cfg(not(test))]
+        debug_assert!(
+            read_field(key),
+            "`{key}` is read but `parse_pruned` drops it: add it to FIELDS"
+        );
         self.map.get(key).filter(|v| !v.is_null())
     }
 
@@ -255,6 +261,327 @@ impl<'a> Obj<'a> {
     }
 }
 
+/// Every field name the lowering reads, at any depth, sorted (every PascalCase string literal of
+/// `src/ingest/aws/`, so a few more than needed). [`parse_pruned`] keeps only these; [`Obj::get`]
+/// checks in debug builds that nothing else is asked for.
+pub(super) const FIELDS: &[&str] = &[
+    "AWS",
+    "AccepterVpcInfo",
+    "AdditionalRoutesAvailable",
+    "AddressFamily",
+    "Addresses",
+    "AllocationId",
+    "Associated",
+    "Association",
+    "AssociationState",
+    "Associations",
+    "Attachment",
+    "Attachments",
+    "AvailabilityZone",
+    "BlockPublicAccessStates",
+    "CarrierGatewayId",
+    "CarrierGateways",
+    "Cidr",
+    "CidrBlock",
+    "CidrBlockAssociationSet",
+    "CidrBlockState",
+    "CidrIp",
+    "CidrIpv4",
+    "CidrIpv6",
+    "Cidrs",
+    "Code",
+    "ConnectivityType",
+    "CoreNetworkArn",
+    "CreateRoute",
+    "CreateRouteTable",
+    "CustomerGateways",
+    "DenyAllIgwTraffic",
+    "Description",
+    "DestinationCidrBlock",
+    "DestinationIpv6CidrBlock",
+    "DestinationPrefixListId",
+    "DeviceIndex",
+    "Egress",
+    "EgressOnlyInternetGatewayId",
+    "EgressOnlyInternetGateways",
+    "EnableVgwRoutePropagation",
+    "Entries",
+    "From",
+    "FromPort",
+    "GatewayId",
+    "GroupId",
+    "GroupName",
+    "Groups",
+    "IcmpTypeCode",
+    "InstanceId",
+    "Instances",
+    "InterfaceType",
+    "InternetGatewayBlockMode",
+    "InternetGatewayId",
+    "InternetGateways",
+    "IpPermissions",
+    "IpPermissionsEgress",
+    "IpProtocol",
+    "IpRanges",
+    "Ipv4Prefixes",
+    "Ipv6Address",
+    "Ipv6Addresses",
+    "Ipv6CidrBlock",
+    "Ipv6CidrBlockAssociationSet",
+    "Ipv6CidrBlockState",
+    "Ipv6Prefixes",
+    "Ipv6Ranges",
+    "IsDefault",
+    "IsEgress",
+    "IsPrimary",
+    "Key",
+    "LocalGatewayId",
+    "LocalGatewayRouteTables",
+    "LocalGateways",
+    "Main",
+    "ManagedPrefixLists",
+    "MapPublicIpOnLaunch",
+    "MaxEntries",
+    "Name",
+    "NatGatewayAddresses",
+    "NatGatewayId",
+    "NatGateways",
+    "NetworkAclId",
+    "NetworkAcls",
+    "NetworkInterfaceId",
+    "NetworkInterfaceIds",
+    "NetworkInterfaces",
+    "NextToken",
+    "OdbNetworkArn",
+    "Origin",
+    "OwnerId",
+    "PortRange",
+    "PrefixListArn",
+    "PrefixListId",
+    "PrefixListIds",
+    "PrefixListName",
+    "PrefixLists",
+    "Primary",
+    "PrivateIp",
+    "PrivateIpAddress",
+    "PrivateIpAddresses",
+    "PropagatingVgws",
+    "Protocol",
+    "PublicIp",
+    "PublicIpAddress",
+    "ReferencedGroupInfo",
+    "RequesterManaged",
+    "RequesterVpcInfo",
+    "Reservations",
+    "ResourceId",
+    "ResourceType",
+    "ResponseMetadata",
+    "RouteTableId",
+    "RouteTableIds",
+    "RouteTables",
+    "Routes",
+    "RuleAction",
+    "RuleNumber",
+    "SecurityGroupRuleId",
+    "SecurityGroupRules",
+    "SecurityGroups",
+    "ServiceName",
+    "SourceDestCheck",
+    "State",
+    "Status",
+    "SubnetId",
+    "SubnetIds",
+    "Subnets",
+    "TagSet",
+    "Tags",
+    "To",
+    "ToPort",
+    "TransitGatewayAttachments",
+    "TransitGatewayConnectPeers",
+    "TransitGatewayConnects",
+    "TransitGatewayId",
+    "TransitGatewayMulticastDomains",
+    "TransitGatewayPeeringAttachments",
+    "TransitGatewayPolicyTables",
+    "TransitGatewayPrefixListReferences",
+    "TransitGatewayRouteTableAnnouncements",
+    "TransitGatewayRouteTablePropagations",
+    "TransitGatewayRouteTables",
+    "TransitGatewayVpcAttachments",
+    "TransitGateways",
+    "Type",
+    "UserIdGroupPairs",
+    "Value",
+    "Version",
+    "VpcAttachments",
+    "VpcEndpointId",
+    "VpcEndpointType",
+    "VpcEndpoints",
+    "VpcId",
+    "VpcPeeringConnectionId",
+    "VpcPeeringConnections",
+    "Vpcs",
+    "VpnConnections",
+    "VpnGatewayId",
+    "VpnGateways",
+];
+
+/// True iff the lowering may read a field of this name: a probe of a small hash table of
+/// [`FIELDS`] (this runs once per object key of a snapshot, millions of times for a large one).
+pub(super) fn read_field(key: &str) -> bool {
+    static TABLE: std::sync::OnceLock<Vec<Vec<&'static str>>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut t: Vec<Vec<&'static str>> = vec![Vec::new(); FIELD_BUCKETS];
+        for f in FIELDS {
+            if let Some(b) = t.get_mut(field_bucket(f.as_bytes())) {
+                b.push(f);
+            }
+        }
+        t
+    });
+    table
+        .get(field_bucket(key.as_bytes()))
+        .is_some_and(|b| b.contains(&key))
+}
+
+const FIELD_BUCKETS: usize = 1024;
+
+fn field_bucket(k: &[u8]) -> usize {
+    let first = k.first().copied().unwrap_or(0) as usize;
+    let last = k.last().copied().unwrap_or(0) as usize;
+    let mid = k.get(k.len() / 2).copied().unwrap_or(0) as usize;
+    (k.len() * 131 + first * 31 + mid * 7 + last) % FIELD_BUCKETS
+}
+
+/// Parses one `describe-*` document, keeping every top-level key but, below them, only the
+/// fields the lowering reads ([`FIELDS`]); the others are parsed (so a syntax error anywhere is
+/// still an error, at the same line and column) but not built, which makes a large snapshot much
+/// cheaper to load (`describe-instances` prints dozens of fields per instance that no rule reads).
+///
+/// The result is what `serde_json::from_slice::<Value>` gives with the unread fields removed.
+/// One difference on malformed input: nesting deeper than serde_json's limit of 128 inside an
+/// unread field is skipped, not an error. Invalid UTF-8 anywhere is the same error as before.
+pub(super) fn parse_pruned(bytes: &[u8]) -> Result<Value, serde_json::Error> {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return serde_json::from_slice(bytes);
+    };
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = serde::de::DeserializeSeed::deserialize(Pruned { keep_all: true }, &mut de)?;
+    de.end()?;
+    Ok(value)
+}
+
+/// Deserializes a JSON value as `serde_json::Value` does, dropping the object fields that
+/// [`read_field`] rejects (all fields are kept when `keep_all`, for the top-level object).
+#[derive(Clone, Copy)]
+struct Pruned {
+    keep_all: bool,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Pruned {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Pruned {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any valid JSON value")
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+
+    fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
+        Ok(Value::Number(n.into()))
+    }
+
+    fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
+        Ok(Value::Number(n.into()))
+    }
+
+    fn visit_f64<E>(self, n: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+        Ok(Value::String(s.to_owned()))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Value, E> {
+        Ok(Value::String(s))
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(v) = seq.next_element_seed(Pruned { keep_all: false })? {
+            items.push(v);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key_seed(Key)? {
+            if self.keep_all || read_field(&key) {
+                let v = map.next_value_seed(Pruned { keep_all: false })?;
+                out.insert(key.into_owned(), v);
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+/// An object key, borrowed from the input when it has no escapes.
+struct Key;
+
+impl<'de> serde::de::DeserializeSeed<'de> for Key {
+    type Value = std::borrow::Cow<'de, str>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Key {
+    type Value = std::borrow::Cow<'de, str>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Borrowed(s))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Owned(s.to_owned()))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Owned(s))
+    }
+}
+
 /// Parses a CIDR block named `field`, checking its family when one is expected (`CidrBlock` is
 /// IPv4, `Ipv6CidrBlock` IPv6). Host bits are cleared, as AWS does (NACL-5).
 pub(super) fn parse_cidr(field: &str, text: &str, family: Option<IpFamily>) -> R<Cidr> {
@@ -309,6 +636,43 @@ mod tests {
             parse_cidr("CidrBlock", "10.0.1.5/24", None).unwrap().to_string(),
             "10.0.1.0/24"
         );
+    }
+
+    #[test]
+    fn fields_are_sorted_for_binary_search() {
+        assert!(FIELDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn pruned_parse_keeps_top_level_keys_and_read_fields_only() {
+        let text =
+            br#"{"Vpcs": [{"VpcId": "vpc-1", "Junk": {"Deep": [1, 2]}, "Tags": [{"Key": "Name", "Value": "a"}]}],
+                        "Unknown": {"Anything": 1}, "NextToken": "x"}"#;
+        let v = parse_pruned(text).unwrap();
+        assert_eq!(
+            v,
+            json!({"Vpcs": [{"VpcId": "vpc-1", "Tags": [{"Key": "Name", "Value": "a"}]}],
+                   "Unknown": {}, "NextToken": "x"})
+        );
+        assert_eq!(parse_pruned(b"[1, 2.5, null]").unwrap(), json!([1, 2.5, null]));
+    }
+
+    #[test]
+    fn pruned_parse_fails_where_the_full_parse_does() {
+        for bad in [
+            &b"{\"Vpcs\": [{\"Junk\": [1, }]}"[..],
+            b"{\"Vpcs\": []} trailing",
+            b"{\"Vpcs\": [{\"Junk\": \"\xff\"}]}",
+            b"",
+        ] {
+            let full = serde_json::from_slice::<Value>(bad).unwrap_err();
+            let pruned = parse_pruned(bad).unwrap_err();
+            assert_eq!(
+                (full.line(), full.column()),
+                (pruned.line(), pruned.column()),
+                "{full} / {pruned}"
+            );
+        }
     }
 
     #[test]

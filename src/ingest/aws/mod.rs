@@ -33,6 +33,7 @@ use crate::model::{
     VpcPeeringConnection, VpnGateway,
 };
 use json::{Bad, Obj, R};
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -61,13 +62,19 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, IngestError> {
             message: "this directory holds no `*.json` file (expected `aws ec2 describe-*` output)".into(),
         });
     }
-    let mut docs = Vec::with_capacity(paths.len());
-    for path in paths {
-        let shown = path.display().to_string();
-        let bytes = std::fs::read(&path).map_err(|e| io(&shown, e))?;
-        let value: Value = serde_json::from_slice(&bytes).map_err(|e| IngestError::json(&shown, &e))?;
-        docs.push((path, shown, value));
-    }
+    // Files are read and parsed in parallel (a large account's `describe-instances` and
+    // `describe-network-interfaces` outputs are each tens of megabytes); the first failure in
+    // file-name order is the one reported, as if they were read one by one.
+    let parsed: Vec<Result<(PathBuf, String, Value), IngestError>> = paths
+        .into_par_iter()
+        .map(|path| {
+            let shown = path.display().to_string();
+            let bytes = std::fs::read(&path).map_err(|e| io(&shown, e))?;
+            let value = json::parse_pruned(&bytes).map_err(|e| IngestError::json(&shown, &e))?;
+            Ok((path, shown, value))
+        })
+        .collect();
+    let docs = parsed.into_iter().collect::<Result<Vec<_>, _>>()?;
     let (network, diagnostics) = lower(&docs);
     let sep = std::path::MAIN_SEPARATOR;
     let base = if shown_dir.ends_with('/') || shown_dir.ends_with(sep) {
