@@ -405,7 +405,16 @@ fn elastic_ips(lx: &mut Lx<'_>) -> BTreeMap<String, PublicIpv4> {
         let eni = need(lx, a, o, &["network_interface_id"], &[Kind::NetworkInterface]);
         assoc.push((a.address.clone(), eip, inst, eni, o.s("private_ip_address").known()));
     }
+    // A public NAT gateway's Elastic IP is associated with the gateway's own interface, which is
+    // not a model interface: the NAT gateway carries the address itself.
+    let nat_enis: Vec<String> = lx
+        .of_type("aws_nat_gateway")
+        .filter_map(|n| Obj::of(n).s("network_interface_id").known())
+        .collect();
     for (address, eip, inst, eni, private) in assoc {
+        if inst.is_none() && eni.as_ref().is_some_and(|e| nat_enis.contains(e)) {
+            continue;
+        }
         let Some(public) = eips.get(&eip).cloned() else {
             lx.warn(
                 "dangling-reference",

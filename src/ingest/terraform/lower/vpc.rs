@@ -83,7 +83,11 @@ pub fn vpcs(lx: &mut Lx<'_>) {
             provenance: lx.prov(v),
         };
         vpc.cidrs_v4.extend(cidr(lx, v, "cidr_block", o.s("cidr_block")));
+        // `ipv6_cidr_block` is computed: unknown in every plan, but only assigned when asked for.
+        let asks_v6 = o.b("assign_generated_ipv6_cidr_block").known() == Some(true)
+            || !matches!(o.s("ipv6_ipam_pool_id"), Val::Absent);
         match o.s("ipv6_cidr_block") {
+            Val::Unknown if !asks_v6 => {}
             Val::Unknown => lx.warn(
                 "unknown-value",
                 &v.address,
