@@ -2,8 +2,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test code")]
 
-/// Shared helpers: paths to bundled fixtures, running the binary.
+/// Shared helpers: paths to bundled fixtures, editable copies of them, running the binary.
 #[allow(dead_code, reason = "shared helpers; not every module uses each")]
 mod common;
+/// Property tests: the AWS loader never panics on arbitrary bytes or AWS-shaped JSON.
+mod fuzz_aws;
+/// The AWS `describe-*` loader: the moto sample, a merged real-AWS snapshot, malformed inputs.
+mod ingest_aws;
 /// `vpcverify lint`: exit codes and findings on bundled specs, the moto sample and broken inputs.
 mod lint;

@@ -30,10 +30,7 @@ pub fn validate(net: &Network) -> Vec<Diagnostic> {
         out.push(
             Diagnostic::warning(
                 "unsupported",
-                format!(
-                    "`{}`: {}; a query whose path crosses it answers unknown",
-                    u.component, u.reason
-                ),
+                format!("{}; a query whose path crosses it answers unknown", u.reason),
             )
             .from_provenance(&u.provenance),
         );

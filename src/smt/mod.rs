@@ -1,1 +1,167 @@
-//! The symbolic engine over Z3: the only module that imports `z3` (not implemented yet).
+//! The symbolic engine: "is there a packet from A to B (on these ports) that is delivered, and
+//! whose reply is delivered back?" over the whole header space, with Z3.
+//!
+//! Owns: the only `z3` imports of the crate. No z3 type appears in a public signature: questions
+//! come in as model data, answers go out as packets, component ids and [`Blocked`] entries.
+//! Implements SEMANTICS.md independently of `sim` (no shared decision code): `filter` encodes
+//! the ACL and security group rules (NACL-4..7, SG-1..8), `route` the route selection (RT-8..14,
+//! J5..J7), `walk` the forward and reply walk over every candidate path (§2-§5 of SEMANTICS.md:
+//! translations, gateways, peering, endpoints), `analyze` the witness and the blocking rules.
+//!
+//! Must not touch: ingest, printing. Every witness is replayed through `sim` by `query` before
+//! it is reported.
+
+mod analyze;
+mod filter;
+mod route;
+mod sym;
+mod walk;
+
+use crate::model::endpoint::Endpoint;
+use crate::model::*;
+use std::collections::BTreeSet;
+use z3::ast::Bool;
+use z3::{Config, Solver, with_z3_config};
+
+/// A question for the engine, in model terms.
+#[derive(Debug, Clone)]
+pub struct Question<'a> {
+    /// Where packets come from.
+    pub from: &'a Endpoint,
+    /// Where they must be delivered.
+    pub to: &'a Endpoint,
+    /// One protocol, or any.
+    pub protocol: Option<u8>,
+    /// Destination ports (TCP/UDP); any when `None`.
+    pub dst_ports: Option<PortRange>,
+    /// Source ports (TCP/UDP); 1024-65535 when `None` (a client's ephemeral port, J3).
+    pub src_ports: Option<PortRange>,
+    /// The request alone counts.
+    pub one_way: bool,
+    /// Address families to consider.
+    pub families: Vec<IpFamily>,
+    /// Keep the formulas needed to write an SMT-LIB proof of unreachability.
+    pub want_proof: bool,
+    /// Solver timeout per check, in milliseconds.
+    pub timeout_ms: Option<u32>,
+}
+
+/// Where a witness starts.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StartPoint {
+    /// A modelled interface sends it.
+    Interface(NetworkInterfaceId),
+    /// An internet host sends it, entering through this gateway.
+    Internet(String),
+    /// An on-premises host behind this virtual private gateway sends it.
+    OnPremises(VpnGatewayId),
+}
+
+/// A packet that gets through, and the components its path crosses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Witness {
+    /// The packet as the source sends it.
+    pub packet: Packet,
+    /// Who sends it.
+    pub start: StartPoint,
+    /// Component ids of the request's path, in order.
+    pub forward: Vec<String>,
+    /// Component ids of the reply's path (empty when one-way).
+    pub reply: Vec<String>,
+}
+
+/// The engine's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// Some packet gets through (and its reply back).
+    Reachable(Witness),
+    /// No packet does.
+    Unreachable {
+        /// Every component that blocks some candidate path, with rule and reason.
+        blocked: Vec<Blocked>,
+        /// A self-contained SMT-LIB2 problem whose unsatisfiability is the proof (when asked).
+        proof: Option<String>,
+        /// Number of candidate paths examined.
+        paths: usize,
+    },
+    /// The answer depends on something not modelled, or the solver gave up.
+    Unknown {
+        /// `(component id, reason)`.
+        causes: Vec<(String, String)>,
+        /// Blocking components found on the other paths.
+        blocked: Vec<Blocked>,
+    },
+}
+
+/// Answers a question.
+pub fn solve(net: &Network, ix: &NetworkIndex, q: &Question<'_>) -> Answer {
+    let mut cfg = Config::new();
+    if let Some(t) = q.timeout_ms {
+        cfg.set_timeout_msec(u64::from(t));
+    }
+    with_z3_config(&cfg, || solve_in_context(net, ix, q))
+}
+
+fn solve_in_context(net: &Network, ix: &NetworkIndex, q: &Question<'_>) -> Answer {
+    let mut blocked: BTreeSet<Blocked> = BTreeSet::new();
+    let mut unknown: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut proof_parts: Vec<Bool> = Vec::new();
+    let mut paths = 0;
+    for family in &q.families {
+        let mut walk = walk::Walk::new(net, ix, q, *family);
+        walk.run();
+        let r = walk.results;
+        if let Some(f) = r.found {
+            return Answer::Reachable(Witness {
+                packet: f.packet,
+                start: f.start,
+                forward: f.forward,
+                reply: f.reply,
+            });
+        }
+        blocked.extend(r.blocked);
+        unknown.extend(r.unknown);
+        paths += r.paths;
+        if q.want_proof {
+            let disjunction = sym::any(&r.proof_paths);
+            proof_parts.push(sym::all(&[walk.space.clone(), disjunction]));
+        }
+    }
+    if !unknown.is_empty() {
+        return Answer::Unknown {
+            causes: unknown.into_iter().collect(),
+            blocked: blocked.into_iter().collect(),
+        };
+    }
+    let proof = q.want_proof.then(|| proof_text(q, &proof_parts, paths));
+    Answer::Unreachable {
+        blocked: blocked.into_iter().collect(),
+        proof,
+        paths,
+    }
+}
+
+/// The SMT-LIB2 text: the packet space of the question and the disjunction of every candidate
+/// path's routing conditions and filters. Unsatisfiable iff no packet gets through.
+fn proof_text(q: &Question<'_>, parts: &[Bool], paths: usize) -> String {
+    let s = Solver::new();
+    s.assert(sym::any(parts));
+    let mut out = String::new();
+    out.push_str(&format!(
+        "; vpcverify proof: no packet from `{}` to `{}` gets through{}.\n",
+        q.from.label,
+        q.to.label,
+        if q.one_way { " (request only)" } else { " and back" }
+    ));
+    out.push_str(&format!(
+        "; The assertion is the disjunction, over the {paths} candidate path(s) the walk enumerated, of the path's\n\
+         ; routing conditions and filters (SEMANTICS.md), conjoined with the question's packet space.\n\
+         ; It is unsatisfiable: check it with any SMT-LIB2 solver (`z3 file.smt2`, `cvc5 file.smt2`).\n"
+    ));
+    let body = s.to_smt2();
+    out.push_str(&body);
+    if !body.contains("(check-sat)") {
+        out.push_str("(check-sat)\n");
+    }
+    out
+}

@@ -1,0 +1,468 @@
+//! AWS `describe-*` JSON snapshots: a directory of files or one merged file, lowered into ONE
+//! [`Network`].
+//!
+//! Owns: finding the files, recognising each document by its top-level keys (DESIGN.md §2,
+//! input-formats §1.1–§1.2), and lowering the botocore shapes into `model`. Implements the AWS side
+//! of RT-1/RT-2 (main and explicit associations), RT-14/RT-15 (route state and origin), RT-18 (edge
+//! associations), NACL-4/NACL-5/NACL-6 (entries and their protocol wildcards), SG-6/SG-7/SG-8
+//! (rules, one per source), IGW-2 (public and Elastic IPs), IGW-10 (Block Public Access, recorded
+//! as unsupported), NGW-1 and PCX-3.
+//!
+//! Leaves to [`super::finish`]: local routes (RT-5), blackholes for unusable targets (J5) and the
+//! unsupported route targets. Leaves to `model::validate`: every cross-resource check.
+//!
+//! Error policy: a file that is not JSON is an [`IngestError::Json`]; everything else is lenient
+//! but loud. A malformed resource or entry is an error diagnostic naming the file and the resource
+//! id and is skipped; unknown top-level keys and unsupported resource kinds are warnings. Nothing
+//! here panics on any input.
+//!
+//! Layout: `json` reads fields, `vpc` lowers VPCs, subnets and route tables, `filter` network ACLs
+//! and security groups, `iface` interfaces, instances and Elastic IPs, `edge` gateways, peering,
+//! endpoints, prefix lists and transit gateways.
+
+mod edge;
+mod filter;
+mod iface;
+mod json;
+mod vpc;
+
+use super::{IngestError, Loaded};
+use crate::model::{
+    Diagnostic, EgressOnlyInternetGateway, Instance, InternetGateway, NatGateway, Network, NetworkAcl,
+    NetworkInterface, PrefixList, Provenance, RouteTable, SecurityGroup, Subnet, TransitGateway, Vpc, VpcEndpoint,
+    VpcPeeringConnection, VpnGateway,
+};
+use json::{Bad, Obj, R};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fmt::Display;
+use std::path::{Path, PathBuf};
+
+/// Loads every `*.json` file directly in `dir` (sorted by name) as one snapshot.
+pub fn load_dir(dir: &Path) -> Result<Loaded, IngestError> {
+    let shown_dir = dir.display().to_string();
+    let io = |file: &str, e: std::io::Error| IngestError::Io {
+        file: file.to_owned(),
+        message: e.to_string(),
+    };
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| io(&shown_dir, e))? {
+        let path = entry.map_err(|e| io(&shown_dir, e))?.path();
+        let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        if is_json && path.is_file() {
+            paths.push(path);
+        }
+    }
+    paths.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
+    if paths.is_empty() {
+        return Err(IngestError::Format {
+            file: shown_dir,
+            message: "this directory holds no `*.json` file (expected `aws ec2 describe-*` output)".into(),
+        });
+    }
+    let mut docs = Vec::with_capacity(paths.len());
+    for path in paths {
+        let shown = path.display().to_string();
+        let bytes = std::fs::read(&path).map_err(|e| io(&shown, e))?;
+        let value: Value = serde_json::from_slice(&bytes).map_err(|e| IngestError::json(&shown, &e))?;
+        docs.push((path, shown, value));
+    }
+    let (network, diagnostics) = lower(&docs);
+    let sep = std::path::MAIN_SEPARATOR;
+    let base = if shown_dir.ends_with('/') || shown_dir.ends_with(sep) {
+        shown_dir
+    } else {
+        format!("{shown_dir}{sep}")
+    };
+    let n = docs.len();
+    Ok(Loaded {
+        network,
+        diagnostics,
+        source: format!("{base} ({n} file{})", if n == 1 { "" } else { "s" }),
+    })
+}
+
+/// Loads already-parsed JSON documents `(path, shown name, value)` as one snapshot (a single
+/// merged file holding several `describe-*` keys is one document).
+pub fn load_files(files: &[(PathBuf, String, Value)]) -> Result<Loaded, IngestError> {
+    let (network, diagnostics) = lower(files);
+    let source = match files {
+        [(_, shown, _)] => shown.clone(),
+        _ => format!("{} files", files.len()),
+    };
+    Ok(Loaded {
+        network,
+        diagnostics,
+        source,
+    })
+}
+
+/// The resource kinds, in the order they are lowered: each kind only refers back to kinds lowered
+/// before it (subnets to VPCs, interfaces to subnets, instances to interfaces, Elastic IPs to
+/// both, endpoints to route tables and prefix lists, prefix-list entries to their list).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    Vpcs,
+    Subnets,
+    PrefixLists,
+    PrefixListEntries,
+    RouteTables,
+    NetworkAcls,
+    SecurityGroups,
+    SecurityGroupRules,
+    NetworkInterfaces,
+    Reservations,
+    Addresses,
+    InternetGateways,
+    EgressOnlyInternetGateways,
+    NatGateways,
+    VpcPeeringConnections,
+    VpcEndpoints,
+    VpnGateways,
+    TransitGateways,
+    TransitGatewayAttachments,
+}
+
+/// What a top-level key is.
+enum Class {
+    /// A resource list we lower.
+    Kind(Kind),
+    /// Recognised and ignored silently (pagination, response metadata).
+    Ignored,
+    /// Recognised but not modelled: a warning saying so.
+    Unsupported(&'static str),
+    /// Not an EC2 output key we know.
+    Unknown,
+}
+
+fn classify(key: &str) -> Class {
+    use Kind::*;
+    Class::Kind(match key {
+        "Vpcs" => Vpcs,
+        "Subnets" => Subnets,
+        "RouteTables" => RouteTables,
+        "NetworkAcls" => NetworkAcls,
+        "SecurityGroups" => SecurityGroups,
+        "SecurityGroupRules" => SecurityGroupRules,
+        "NetworkInterfaces" => NetworkInterfaces,
+        "Reservations" => Reservations,
+        "InternetGateways" => InternetGateways,
+        "EgressOnlyInternetGateways" => EgressOnlyInternetGateways,
+        "NatGateways" => NatGateways,
+        "VpcPeeringConnections" => VpcPeeringConnections,
+        "VpcEndpoints" => VpcEndpoints,
+        "PrefixLists" | "ManagedPrefixLists" => PrefixLists,
+        "Entries" => PrefixListEntries,
+        "Addresses" => Addresses,
+        "VpnGateways" => VpnGateways,
+        "TransitGateways" => TransitGateways,
+        "TransitGatewayAttachments" | "TransitGatewayVpcAttachments" => TransitGatewayAttachments,
+        "NextToken" | "ResponseMetadata" | "AdditionalRoutesAvailable" => return Class::Ignored,
+        "TransitGatewayRouteTables" => {
+            return Class::Unsupported(
+                "transit gateway route tables are recognised but not modelled: a route to a transit gateway answers unknown",
+            );
+        }
+        "Routes" => {
+            return Class::Unsupported(
+                "transit gateway routes (`search-transit-gateway-routes`) are recognised but not modelled: a route to a transit gateway answers unknown",
+            );
+        }
+        "TransitGatewayPeeringAttachments"
+        | "TransitGatewayConnects"
+        | "TransitGatewayConnectPeers"
+        | "TransitGatewayRouteTablePropagations"
+        | "TransitGatewayPrefixListReferences"
+        | "TransitGatewayMulticastDomains"
+        | "TransitGatewayPolicyTables"
+        | "TransitGatewayRouteTableAnnouncements" => {
+            return Class::Unsupported(
+                "transit gateway output is recognised but transit gateway routing is not modelled",
+            );
+        }
+        "CarrierGateways" | "LocalGatewayRouteTables" | "LocalGateways" => {
+            return Class::Unsupported(
+                "carrier and local gateways are recognised but not modelled: a route to one answers unknown",
+            );
+        }
+        "VpnConnections" | "CustomerGateways" => {
+            return Class::Unsupported(
+                "VPN connections are recognised but not modelled: on-premises blocks are learnt from routes to the virtual private gateway",
+            );
+        }
+        _ => return Class::Unknown,
+    })
+}
+
+/// Where a diagnostic or provenance points: the file and the resource id (or, for a resource
+/// without an id, its position such as `Vpcs[2]`).
+#[derive(Debug, Clone, Copy)]
+struct Loc<'a> {
+    file: &'a str,
+    resource: &'a str,
+}
+
+impl Loc<'_> {
+    fn provenance(&self) -> Provenance {
+        Provenance::resource(self.file, self.resource)
+    }
+}
+
+/// The lowering in progress: the network built so far and what ingest has to say.
+#[derive(Debug, Default)]
+struct Lower {
+    net: Network,
+    diags: Vec<Diagnostic>,
+}
+
+/// One top-level list of one document, waiting for its turn.
+struct Pending<'a> {
+    path: &'a Path,
+    file: &'a str,
+    key: &'a str,
+    items: &'a [Value],
+}
+
+fn lower(files: &[(PathBuf, String, Value)]) -> (Network, Vec<Diagnostic>) {
+    let mut lw = Lower::default();
+    let mut pending: BTreeMap<Kind, Vec<Pending<'_>>> = BTreeMap::new();
+    for (path, file, doc) in files {
+        let Value::Object(map) = doc else {
+            lw.diags.push(
+                Diagnostic::error(
+                    "not-a-snapshot",
+                    format!(
+                        "the document is {}, not an object of `describe-*` keys such as `Vpcs`",
+                        json::describe(doc)
+                    ),
+                )
+                .in_file(file.as_str()),
+            );
+            continue;
+        };
+        if map.is_empty() {
+            lw.diags.push(
+                Diagnostic::warning("unknown-key", "the document holds no `describe-*` key").in_file(file.as_str()),
+            );
+        }
+        for (key, value) in map {
+            match classify(key) {
+                Class::Kind(kind) => match value {
+                    Value::Array(items) => pending
+                        .entry(kind)
+                        .or_default()
+                        .push(Pending { path, file, key, items }),
+                    Value::Null => {}
+                    other => lw.diags.push(
+                        Diagnostic::error(
+                            "wrong-type",
+                            format!("`{key}` should be a list, not {}: skipped", json::describe(other)),
+                        )
+                        .in_file(file.as_str()),
+                    ),
+                },
+                Class::Ignored => {}
+                Class::Unsupported(why) => lw
+                    .diags
+                    .push(Diagnostic::warning("unsupported", format!("`{key}`: {why}")).in_file(file.as_str())),
+                Class::Unknown => lw.diags.push(
+                    Diagnostic::warning(
+                        "unknown-key",
+                        format!("`{key}` is not an EC2 `describe-*` output this tool reads: ignored"),
+                    )
+                    .in_file(file.as_str()),
+                ),
+            }
+        }
+    }
+    for (kind, lists) in pending {
+        for p in lists {
+            lw.lower_list(kind, &p);
+        }
+    }
+    (lw.net, lw.diags)
+}
+
+impl Lower {
+    fn lower_list(&mut self, kind: Kind, p: &Pending<'_>) {
+        match kind {
+            Kind::Vpcs => self.each(p, "VpcId", "vpc", Self::vpc),
+            Kind::Subnets => self.each(p, "SubnetId", "subnet", Self::subnet),
+            Kind::PrefixLists => self.each(p, "PrefixListId", "prefix list", Self::prefix_list),
+            Kind::PrefixListEntries => self.prefix_list_entries(p),
+            Kind::RouteTables => self.each(p, "RouteTableId", "route table", Self::route_table),
+            Kind::NetworkAcls => self.each(p, "NetworkAclId", "network ACL", Self::network_acl),
+            Kind::SecurityGroups => self.each(p, "GroupId", "security group", Self::security_group),
+            Kind::SecurityGroupRules => self.security_group_rules(p),
+            Kind::NetworkInterfaces => self.each(p, "NetworkInterfaceId", "network interface", Self::network_interface),
+            Kind::Reservations => self.reservations(p),
+            Kind::Addresses => self.addresses(p),
+            Kind::InternetGateways => self.each(p, "InternetGatewayId", "internet gateway", Self::internet_gateway),
+            Kind::EgressOnlyInternetGateways => self.each(
+                p,
+                "EgressOnlyInternetGatewayId",
+                "egress-only internet gateway",
+                Self::egress_only_internet_gateway,
+            ),
+            Kind::NatGateways => self.each(p, "NatGatewayId", "NAT gateway", Self::nat_gateway),
+            Kind::VpcPeeringConnections => self.each(p, "VpcPeeringConnectionId", "peering connection", Self::peering),
+            Kind::VpcEndpoints => self.each(p, "VpcEndpointId", "endpoint", Self::endpoint),
+            Kind::VpnGateways => self.each(p, "VpnGatewayId", "virtual private gateway", Self::vpn_gateway),
+            Kind::TransitGateways => self.each(p, "TransitGatewayId", "transit gateway", Self::transit_gateway),
+            Kind::TransitGatewayAttachments => self.transit_gateway_attachments(p),
+        }
+    }
+
+    /// Lowers each item of a resource list with `f`, which inserts what it built. An item that is
+    /// not an object or has no id, and an item `f` rejects, is an error diagnostic and is skipped.
+    fn each(&mut self, p: &Pending<'_>, id_key: &str, what: &str, f: fn(&mut Self, Loc<'_>, &Obj<'_>) -> R<()>) {
+        for (i, item) in p.items.iter().enumerate() {
+            let pos = format!("{}[{i}]", p.key);
+            let Some((o, id)) = self.open(p.file, &pos, item, id_key, what) else {
+                continue;
+            };
+            let loc = Loc {
+                file: p.file,
+                resource: id,
+            };
+            if let Err(bad) = f(self, loc, &o) {
+                self.error(loc, bad, &format!("{what} skipped"));
+            }
+        }
+    }
+
+    /// Opens one list item as an object with a required id, or reports why it cannot be.
+    fn open<'v>(
+        &mut self,
+        file: &str,
+        pos: &str,
+        item: &'v Value,
+        id_key: &str,
+        what: &str,
+    ) -> Option<(Obj<'v>, &'v str)> {
+        let loc = Loc { file, resource: pos };
+        let opened = Obj::of(item, "").and_then(|o| o.req_id(id_key).map(|id| (o.clone(), id)));
+        match opened {
+            Ok(x) => Some(x),
+            Err(bad) => {
+                self.error(loc, bad, &format!("{what} skipped"));
+                None
+            }
+        }
+    }
+
+    /// Reports a malformed resource or entry: `skipped` says what is dropped (`entry skipped`).
+    fn error(&mut self, loc: Loc<'_>, bad: Bad, skipped: &str) {
+        self.diags.push(
+            Diagnostic::error(bad.code, format!("{}: {skipped}", bad.message))
+                .in_file(loc.file)
+                .on(loc.resource),
+        );
+    }
+
+    /// The value of `r`, or `None` after reporting it (for entries skipped one by one).
+    fn entry<T>(&mut self, loc: Loc<'_>, r: R<T>, skipped: &str) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(bad) => {
+                self.error(loc, bad, skipped);
+                None
+            }
+        }
+    }
+
+    fn warn(&mut self, loc: Loc<'_>, code: &str, message: String) {
+        self.diags
+            .push(Diagnostic::warning(code, message).in_file(loc.file).on(loc.resource));
+    }
+}
+
+/// Resources that carry a provenance (to say where a duplicate was first read).
+trait Described {
+    fn provenance(&self) -> &Provenance;
+}
+
+macro_rules! described {
+    ($($t:ty),* $(,)?) => {
+        $(impl Described for $t {
+            fn provenance(&self) -> &Provenance {
+                &self.provenance
+            }
+        })*
+    };
+}
+
+described!(
+    Vpc,
+    Subnet,
+    RouteTable,
+    NetworkAcl,
+    SecurityGroup,
+    NetworkInterface,
+    Instance,
+    InternetGateway,
+    EgressOnlyInternetGateway,
+    NatGateway,
+    VpcPeeringConnection,
+    VpcEndpoint,
+    PrefixList,
+    VpnGateway,
+    TransitGateway,
+);
+
+/// Inserts a resource under its id. The same id read twice (two files of one command, a merged
+/// file beside per-command files) is kept once: silently when both descriptions agree, with a
+/// warning naming both files when they differ (the first description is kept).
+fn insert<K, V>(map: &mut BTreeMap<K, V>, diags: &mut Vec<Diagnostic>, what: &str, id: K, value: V)
+where
+    K: Ord + Display,
+    V: Serialize + Described,
+{
+    match map.get(&id) {
+        None => {
+            map.insert(id, value);
+        }
+        Some(first) if same_ignoring_provenance(first, &value) => {}
+        Some(first) => diags.push(
+            Diagnostic::warning(
+                "duplicate-resource",
+                format!(
+                    "{what} `{id}` is described again, differently: the description read from `{}` is kept",
+                    first.provenance().file
+                ),
+            )
+            .in_file(value.provenance().file.as_str())
+            .on(id.to_string()),
+        ),
+    }
+}
+
+/// True iff two resources are equal once every `provenance` is removed.
+fn same_ignoring_provenance<V: Serialize>(a: &V, b: &V) -> bool {
+    fn strip(v: &mut Value) {
+        match v {
+            Value::Object(map) => {
+                map.remove("provenance");
+                map.values_mut().for_each(strip);
+            }
+            Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    match (serde_json::to_value(a), serde_json::to_value(b)) {
+        (Ok(mut x), Ok(mut y)) => {
+            strip(&mut x);
+            strip(&mut y);
+            x == y
+        }
+        _ => false,
+    }
+}
+
+/// Lowercases an AWS state for storage (states are open, case-insensitive strings).
+fn state(text: Option<&str>, default: &str) -> String {
+    text.map(|s| s.trim().to_ascii_lowercase())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| default.to_owned())
+}

@@ -1,0 +1,278 @@
+//! Evidence from solver answers: a witness that reads like real traffic, and, for blocked paths,
+//! the filters that block them with the exact rule and an example packet.
+//!
+//! Witness preferences (tried in this order, each kept only if the path stays satisfiable): TCP;
+//! an ICMP echo request; a well-known destination port of the query's range (443, 80, 22, 3306,
+//! 5432, 3389, 53, 123); source port 49152, else from 32768, else from 1024; the source
+//! interface's primary address; for internet hosts 93.184.216.34 (IPv6
+//! 2606:2800:220:1:248:1893:25c8:1946), else 1.1.1.1, 8.8.8.8; a destination interface's
+//! primary address.
+//!
+//! Blocking filters: every check that alone admits no packet of the path; when none does, the
+//! checks of a minimal unsat core (deletion-minimised). For an ACL, each deny entry (or `*`)
+//! that is the first match for some packet the other checks admit is named; for security
+//! groups, the groups of the interface.
+
+use super::StartPoint;
+use super::filter::{acl_entries, acl_first_match};
+use super::sym::*;
+use super::walk::{Check, CheckInfo, Leg, Walk};
+use crate::model::*;
+use std::net::IpAddr;
+use z3::SatResult;
+use z3::ast::Bool;
+
+/// Checks under `labels` plus optional extra constraints; decodes `pkt` from the model.
+fn model_packet(w: &mut Walk<'_>, labels: &[Bool], extra: &[Bool], pkt: &SymPacket) -> Option<Packet> {
+    w.solver.push();
+    for e in extra {
+        w.solver.assert(e);
+    }
+    let out = if w.solver.check_assumptions(labels) == SatResult::Sat {
+        w.solver.get_model().and_then(|m| decode(&m, pkt, w.family))
+    } else {
+        None
+    };
+    w.solver.pop(1);
+    out
+}
+
+/// An example packet of the current branch, as the source sends it.
+pub(crate) fn example(w: &mut Walk<'_>, labels: &[Bool], extra: Option<&Bool>) -> Option<Packet> {
+    let pkt = w.pkt0.clone();
+    let extra: Vec<Bool> = extra.into_iter().cloned().collect();
+    model_packet(w, labels, &extra, &pkt)
+}
+
+fn preferences(w: &Walk<'_>, start: &StartPoint) -> Vec<Vec<Bool>> {
+    let p = &w.pkt0;
+    let mut prefs: Vec<Vec<Bool>> = Vec::new();
+    prefs.push(vec![p.proto.eq(u8c(proto::TCP))]);
+    let echo = if w.family == IpFamily::V4 { 8 } else { 128 };
+    prefs.push(vec![all(&[p.itype.eq(u8c(echo)), p.icode.eq(u8c(0))])]);
+    prefs.push(
+        [443u16, 80, 22, 3306, 5432, 3389, 53, 123]
+            .iter()
+            .map(|port| p.dport.eq(u16c(*port)))
+            .collect(),
+    );
+    prefs.push(vec![
+        p.sport.eq(u16c(49152)),
+        p.sport.bvuge(u16c(32768)),
+        p.sport.bvuge(u16c(1024)),
+    ]);
+    if let StartPoint::Interface(x) = start
+        && let Some(e) = w.net.network_interfaces.get(x)
+    {
+        let primary: Vec<IpAddr> = match w.family {
+            IpFamily::V4 => e.primary_ipv4().map(IpAddr::V4).into_iter().collect(),
+            IpFamily::V6 => e.ipv6.first().map(|a| IpAddr::V6(*a)).into_iter().collect(),
+        };
+        prefs.push(primary.iter().map(|a| p.src.eq(ip_const(a))).collect());
+    }
+    let internet: Vec<IpAddr> = match w.family {
+        IpFamily::V4 => ["93.184.216.34", "1.1.1.1", "8.8.8.8"]
+            .iter()
+            .filter_map(|s| s.parse().ok())
+            .collect(),
+        IpFamily::V6 => ["2606:2800:220:1:248:1893:25c8:1946"]
+            .iter()
+            .filter_map(|s| s.parse().ok())
+            .collect(),
+    };
+    if !matches!(start, StartPoint::Interface(_)) {
+        prefs.push(internet.iter().map(|a| p.src.eq(ip_const(a))).collect());
+    }
+    let mut dsts: Vec<Bool> = Vec::new();
+    for id in &w.q.to.interfaces {
+        if let Some(e) = w.net.network_interfaces.get(id) {
+            match w.family {
+                IpFamily::V4 => {
+                    dsts.extend(e.primary_ipv4().map(|a| p.dst.eq(ip_const(&IpAddr::V4(a)))));
+                    dsts.extend(e.public_addresses().map(|a| p.dst.eq(ip_const(&IpAddr::V4(a)))));
+                }
+                IpFamily::V6 => dsts.extend(e.ipv6.first().map(|a| p.dst.eq(ip_const(&IpAddr::V6(*a))))),
+            }
+        }
+    }
+    dsts.extend(internet.iter().map(|a| p.dst.eq(ip_const(a))));
+    prefs.push(dsts);
+    prefs
+}
+
+/// The witness packet of a satisfiable path, shaped by the preferences.
+pub(crate) fn witness(w: &mut Walk<'_>, labels: &[Bool], start: &StartPoint) -> Option<Packet> {
+    let mut pushed = 0;
+    for group in preferences(w, start) {
+        for pref in group {
+            w.solver.push();
+            w.solver.assert(&pref);
+            if w.solver.check_assumptions(labels) == SatResult::Sat {
+                pushed += 1;
+                break;
+            }
+            w.solver.pop(1);
+        }
+    }
+    let pkt = w.pkt0.clone();
+    let out = if w.solver.check_assumptions(labels) == SatResult::Sat {
+        w.solver.get_model().and_then(|m| decode(&m, &pkt, w.family))
+    } else {
+        None
+    };
+    if pushed > 0 {
+        w.solver.pop(pushed);
+    }
+    out
+}
+
+/// Records a blocking entry for every check that blocks a path whose checks are jointly
+/// unsatisfiable.
+pub(crate) fn blocking_checks(w: &mut Walk<'_>, checks: &[Check]) {
+    let mut blockers: Vec<usize> = Vec::new();
+    for (i, c) in checks.iter().enumerate() {
+        if w.solver.check_assumptions(std::slice::from_ref(&c.label)) == SatResult::Unsat {
+            blockers.push(i);
+        }
+    }
+    if blockers.is_empty() {
+        let labels: Vec<Bool> = checks.iter().map(|c| c.label.clone()).collect();
+        if w.solver.check_assumptions(&labels) != SatResult::Unsat {
+            return;
+        }
+        let core: Vec<Bool> = w.solver.get_unsat_core();
+        let mut keep: Vec<usize> = (0..checks.len())
+            .filter(|i| core.iter().any(|l| checks.get(*i).is_some_and(|c| c.label.ast_eq(l))))
+            .collect();
+        let mut k = 0;
+        while k < keep.len() {
+            let trial: Vec<Bool> = keep
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != k)
+                .filter_map(|(_, i)| checks.get(*i).map(|c| c.label.clone()))
+                .collect();
+            if w.solver.check_assumptions(&trial) == SatResult::Unsat {
+                keep.remove(k);
+            } else {
+                k += 1;
+            }
+        }
+        blockers = keep;
+    }
+    for i in blockers {
+        let others: Vec<Bool> = checks
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, c)| c.label.clone())
+            .collect();
+        let base = if w.solver.check_assumptions(&others) == SatResult::Sat {
+            others
+        } else {
+            Vec::new()
+        };
+        if let Some(c) = checks.get(i) {
+            attribute(w, c, &base);
+        }
+    }
+}
+
+fn leg_word(leg: Leg) -> &'static str {
+    match leg {
+        Leg::Request => "",
+        Leg::Reply => "the reply ",
+    }
+}
+
+/// Names the rule(s) by which a blocking check drops packets the rest of the path admits.
+fn attribute(w: &mut Walk<'_>, c: &Check, base: &[Bool]) {
+    match &c.info {
+        CheckInfo::Acl { acl, subnet, dir } => {
+            let net = w.net;
+            let Some(table) = net.network_acls.get(acl) else {
+                w.results.blocked.insert(Blocked {
+                    id: subnet.to_string(),
+                    kind: ComponentKind::Subnet,
+                    direction: Some(*dir),
+                    rule: "none".into(),
+                    reason: format!("subnet `{subnet}` has no network ACL, so nothing crosses its boundary"),
+                    code: "SUBNET_ACL_RESTRICTION".into(),
+                });
+                return;
+            };
+            let entries = acl_entries(table, *dir, w.family);
+            for i in 0..=entries.len() {
+                if entries.get(i).is_some_and(|e| e.action == RuleAction::Allow) {
+                    continue;
+                }
+                let first = acl_first_match(&entries, i, &c.pkt);
+                let Some(example) = model_packet(w, base, &[first], &c.pkt) else {
+                    continue;
+                };
+                let (rule, reason) = match entries.get(i) {
+                    Some(e) => (
+                        e.rule_label(),
+                        format!(
+                            "{dir} rule {} ({}) of network ACL `{acl}` on `{subnet}` denies {}e.g. {example}",
+                            e.rule_label(),
+                            e.label(),
+                            leg_word(c.leg)
+                        ),
+                    ),
+                    None => (
+                        "*".to_owned(),
+                        format!(
+                            "no {dir} rule of network ACL `{acl}` on `{subnet}` allows {}e.g. {example}, so the default rule * denies it",
+                            leg_word(c.leg)
+                        ),
+                    ),
+                };
+                w.results.blocked.insert(Blocked {
+                    id: acl.to_string(),
+                    kind: ComponentKind::NetworkAcl,
+                    direction: Some(*dir),
+                    rule,
+                    reason,
+                    code: "SUBNET_ACL_RESTRICTION".into(),
+                });
+            }
+        }
+        CheckInfo::Groups { iface, groups, dir } => {
+            let denied = c.allows.not();
+            let example = model_packet(w, base, &[denied], &c.pkt);
+            let shown = example.map(|e| format!(" e.g. {e}")).unwrap_or_default();
+            let (id, kind, rule) = match groups.first() {
+                Some(g) => (
+                    g.to_string(),
+                    ComponentKind::SecurityGroup,
+                    groups.iter().map(|g| g.to_string()).collect::<Vec<_>>().join(", "),
+                ),
+                None => (
+                    iface.to_string(),
+                    ComponentKind::NetworkInterface,
+                    "no security groups".to_owned(),
+                ),
+            };
+            let names = groups.iter().map(|g| format!("`{g}`")).collect::<Vec<_>>().join(" or ");
+            let reason = if groups.is_empty() {
+                format!("`{iface}` has no security group, so it allows no {dir} traffic:{shown}")
+            } else {
+                let word = if *dir == Direction::Inbound {
+                    "inbound"
+                } else {
+                    "outbound"
+                };
+                format!("no {word} rule of {names} on `{iface}` allows{shown}")
+            };
+            w.results.blocked.insert(Blocked {
+                id,
+                kind,
+                direction: Some(*dir),
+                rule,
+                reason,
+                code: "ENI_SG_RULES_MISMATCH".into(),
+            });
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! Encoding of route selection (SEMANTICS.md §6): for each route of a table, the condition on a
+//! symbolic destination under which it is the one AWS uses — longest prefix (RT-11), then
+//! `local` > static CIDR > prefix list > propagated on equal prefixes (RT-12, J6), the smaller
+//! prefix-list id between two lists (J7), local always over propagated (RT-8); blackholes still
+//! win (J5).
+
+use super::sym::{all, any, in_cidr};
+use crate::model::*;
+use z3::ast::{BV, Bool};
+
+/// One route as a candidate for one family (a prefix-list route yields one per entry, RT-13).
+#[derive(Debug, Clone)]
+pub(crate) struct Candidate<'a> {
+    pub route: &'a Route,
+    pub cidr: Cidr,
+    /// 0 local, 1 static CIDR, 2 prefix list, 3 propagated.
+    pub class: u8,
+    /// The prefix list, for prefix-list routes.
+    pub prefix_list: Option<&'a PrefixListId>,
+    /// Position in the table, the last tie-breaker.
+    pub index: usize,
+}
+
+impl Candidate<'_> {
+    /// True iff `self` is preferred over `other` when both contain the destination.
+    fn beats(&self, other: &Candidate<'_>) -> bool {
+        if other.class == 3 && self.class == 0 {
+            return true; // RT-8: a propagated route never wins over a matching local route
+        }
+        if self.class == 3 && other.class == 0 {
+            return false;
+        }
+        (
+            std::cmp::Reverse(self.cidr.prefix_len()),
+            self.class,
+            self.prefix_list,
+            self.index,
+        ) < (
+            std::cmp::Reverse(other.cidr.prefix_len()),
+            other.class,
+            other.prefix_list,
+            other.index,
+        )
+    }
+}
+
+/// The candidates of a table for a family, or the prefix list whose entries are unknown.
+pub(crate) fn candidates<'a>(
+    net: &'a Network,
+    table: &'a RouteTable,
+    family: IpFamily,
+) -> Result<Vec<Candidate<'a>>, &'a PrefixListId> {
+    let mut out = Vec::new();
+    for (index, route) in table.routes.iter().enumerate() {
+        match &route.destination {
+            RouteDestination::Cidr(c) => {
+                if c.family() != family {
+                    continue;
+                }
+                let class = if route.target == RouteTarget::Local {
+                    0
+                } else if route.origin.is_propagated() {
+                    3
+                } else {
+                    1
+                };
+                out.push(Candidate {
+                    route,
+                    cidr: *c,
+                    class,
+                    prefix_list: None,
+                    index,
+                });
+            }
+            RouteDestination::PrefixList(id) => {
+                let Some(pl) = net.prefix_lists.get(id) else { continue };
+                if !pl.entries_known {
+                    if pl.address_family.is_none_or(|f| f == family) {
+                        return Err(id);
+                    }
+                    continue;
+                }
+                for c in pl.entries.iter().filter(|c| c.family() == family) {
+                    out.push(Candidate {
+                        route,
+                        cidr: *c,
+                        class: 2,
+                        prefix_list: Some(id),
+                        index,
+                    });
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// For each candidate, the condition under which it is selected for `dst`; and the condition
+/// under which no route matches.
+pub(crate) fn selection<'a>(cands: &'a [Candidate<'a>], dst: &BV) -> (Vec<(&'a Candidate<'a>, Bool)>, Bool) {
+    let matches: Vec<Bool> = cands.iter().map(|c| in_cidr(dst, &c.cidr)).collect();
+    let mut winners = Vec::new();
+    for (i, c) in cands.iter().enumerate() {
+        let mut parts = vec![matches[i].clone()];
+        for (j, o) in cands.iter().enumerate() {
+            if i != j && o.beats(c) && o.cidr.overlaps(&c.cidr) {
+                parts.push(matches[j].not());
+            }
+        }
+        winners.push((c, all(&parts)));
+    }
+    let none = any(&matches).not();
+    (winners, none)
+}
+
+/// RT-9: destinations AWS never forwards.
+pub(crate) fn never_forwarded(family: IpFamily) -> Cidr {
+    let text = match family {
+        IpFamily::V4 => "169.254.168.0/22",
+        IpFamily::V6 => "fd00:ec2::/32",
+    };
+    Cidr::parse(text).unwrap_or_else(|_| Cidr::any_v4())
+}
