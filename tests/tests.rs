@@ -7,7 +7,11 @@
 mod common;
 /// Property tests: the AWS loader never panics on arbitrary bytes or AWS-shaped JSON.
 mod fuzz_aws;
+/// Property tests: the Terraform loader never panics on JSON with Terraform's vocabulary.
+mod fuzz_terraform;
 /// The AWS `describe-*` loader: the moto sample, a merged real-AWS snapshot, malformed inputs.
 mod ingest_aws;
+/// The Terraform loader: the seed lab as plan/state/tfstate, modules, deletes, ambiguity, versions.
+mod ingest_terraform;
 /// `vpcverify lint`: exit codes and findings on bundled specs, the moto sample and broken inputs.
 mod lint;

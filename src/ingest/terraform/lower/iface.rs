@@ -354,11 +354,14 @@ fn link_instances(lx: &mut Lx<'_>) {
     }
 }
 
+/// One Elastic IP association: `(resource address, eip id, instance, interface, private ip)`.
+type Association = (String, String, Option<String>, Option<String>, Option<String>);
+
 /// Elastic IPs by model id: the public address (a placeholder when unknown until apply), and
 /// their associations applied to interfaces.
 fn elastic_ips(lx: &mut Lx<'_>) -> BTreeMap<String, PublicIpv4> {
     let mut eips: BTreeMap<String, PublicIpv4> = BTreeMap::new();
-    let mut assoc: Vec<(String, String, Option<String>, Option<String>, Option<String>)> = Vec::new();
+    let mut assoc: Vec<Association> = Vec::new();
     for e in lx.of_type("aws_eip").collect::<Vec<_>>() {
         let o = Obj::of(e);
         let id = lx.id(&e.address);
