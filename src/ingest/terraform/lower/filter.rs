@@ -82,7 +82,6 @@ fn unsupported(lx: &mut Lx<'_>, inst: &Inst, component: &str, reason: String) {
 // ---------------------------------------------------------------------------------------------
 // Network ACLs
 
-#[allow(clippy::too_many_arguments, reason = "one call site per ACL entry shape")]
 fn acl_entry(
     lx: &mut Lx<'_>,
     inst: &Inst,
@@ -294,7 +293,6 @@ fn cidr_peers(lx: &mut Lx<'_>, inst: &Inst, group: &str, o: Obj<'_>, field: &str
 /// A list of references inside an attributes-as-blocks set (`ingress[].security_groups`): the
 /// configuration lists one set of references for the whole set, so when several rules have
 /// unknown values and several candidates remain, which rule names which is ambiguous.
-#[allow(clippy::too_many_arguments, reason = "the path of a nested field has several parts")]
 fn nested_refs(
     lx: &mut Lx<'_>,
     inst: &Inst,
