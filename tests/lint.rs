@@ -112,6 +112,157 @@ fn lint_deny_warnings_fails_on_the_moto_sample() {
         .code(2);
 }
 
+/// Writes `text` as `spec.toml` in a fresh directory (kept alive by the returned guard).
+fn spec_file(text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("spec.toml");
+    std::fs::write(&file, text).unwrap();
+    (dir, file)
+}
+
+/// Runs `lint` on an inline spec; returns (exit code, stdout, stderr).
+fn lint_inline(text: &str) -> (i32, String, String) {
+    let (_dir, file) = spec_file(text);
+    let out = vpcverify().arg("lint").arg(&file).output().unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// The one stdout line holding `code`.
+fn finding<'a>(stdout: &'a str, code: &str) -> &'a str {
+    let tag = format!("[{code}]");
+    let lines: Vec<&str> = stdout.lines().filter(|l| l.contains(&tag)).collect();
+    assert_eq!(lines.len(), 1, "expected one `{code}` finding in:\n{stdout}");
+    lines[0]
+}
+
+const VPC: &str = "[vpc.lab]\ncidr = \"10.0.0.0/16\"\n";
+
+#[test]
+fn lint_exits_0_on_every_bundled_spec() {
+    let mut specs: Vec<_> = std::fs::read_dir(path("specs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    specs.sort();
+    assert!(specs.len() >= 4, "{specs:?}");
+    for spec in specs {
+        vpcverify()
+            .arg("lint")
+            .arg(&spec)
+            .assert()
+            .code(0)
+            .stdout(predicates::str::contains(": ok: 0 errors, 0 warnings"));
+    }
+}
+
+#[test]
+fn lint_exits_2_on_a_subnet_outside_its_vpc_naming_it_and_its_line() {
+    // line 3 is the subnet's header
+    let (code, stdout, _) = lint_inline(&format!("{VPC}[subnet.stray]\nvpc = \"lab\"\ncidr = \"10.1.0.0/24\"\n"));
+    assert_eq!(code, 2, "{stdout}");
+    let line = finding(&stdout, "subnet-outside-vpc");
+    assert!(line.contains("spec.toml:3:1: subnet-stray:"), "{line}");
+    assert!(
+        line.contains("`subnet-stray` (10.1.0.0/24)") && line.contains("`vpc-lab`"),
+        "{line}"
+    );
+}
+
+#[test]
+fn lint_exits_2_on_overlapping_subnets_naming_both_and_the_line() {
+    let text = format!(
+        "{VPC}[subnet.a]\nvpc = \"lab\"\ncidr = \"10.0.1.0/24\"\n\n[subnet.b]\nvpc = \"lab\"\ncidr = \"10.0.1.128/25\"\n"
+    );
+    let (code, stdout, _) = lint_inline(&text);
+    assert_eq!(code, 2, "{stdout}");
+    let line = finding(&stdout, "subnet-overlap");
+    assert!(line.contains("spec.toml:7:1: subnet-b:"), "{line}");
+    assert!(
+        line.contains("`subnet-b` (10.0.1.128/25) overlaps subnet `subnet-a` (10.0.1.0/24)"),
+        "{line}"
+    );
+}
+
+#[test]
+fn lint_exits_2_on_an_instance_address_outside_its_subnet_naming_its_interface_and_line() {
+    let text = format!(
+        "{VPC}[subnet.web]\nvpc = \"lab\"\ncidr = \"10.0.1.0/24\"\n\n[instance.web]\nsubnet = \"web\"\nprivate_ip = \"10.0.2.10\"\n"
+    );
+    let (code, stdout, _) = lint_inline(&text);
+    assert_eq!(code, 2, "{stdout}");
+    let line = finding(&stdout, "address-outside-subnet");
+    assert!(line.contains("spec.toml:7:1: eni-web:"), "{line}");
+    assert!(
+        line.contains("10.0.2.10 outside its subnet `subnet-web` (10.0.1.0/24)"),
+        "{line}"
+    );
+}
+
+#[test]
+fn lint_reports_an_unknown_key_at_its_line_and_column() {
+    let (code, stdout, _) = lint_inline("[vpc.lab]\ncidr = \"10.0.0.0/16\"\n  cidr_blok = \"10.1.0.0/16\"\n");
+    assert_eq!(code, 2, "{stdout}");
+    let line = finding(&stdout, "unknown-key");
+    assert!(line.contains("spec.toml:3:3: vpc-lab:"), "{line}");
+    assert!(
+        line.contains("unknown key `cidr_blok` in vpc `lab`; did you mean `cidr`?"),
+        "{line}"
+    );
+}
+
+#[test]
+fn lint_reports_an_unknown_reference_at_its_line_and_column() {
+    let (code, stdout, _) = lint_inline(&format!("{VPC}[subnet.web]\nvpc = \"labb\"\ncidr = \"10.0.1.0/24\"\n"));
+    assert_eq!(code, 2, "{stdout}");
+    let line = finding(&stdout, "unknown-reference");
+    assert!(line.contains("spec.toml:4:7: subnet-web:"), "{line}");
+    assert!(
+        line.contains("unknown vpc `labb`") && line.contains("did you mean `lab`?"),
+        "{line}"
+    );
+}
+
+#[test]
+fn lint_reports_a_slash_33_cidr_at_its_line_and_column_in_text_and_json() {
+    let text = "# a comment\n[vpc.lab]\ncidr = \"10.0.0.0/33\"\n";
+    let (code, stdout, _) = lint_inline(text);
+    assert_eq!(code, 2, "{stdout}");
+    let line = finding(&stdout, "invalid-value");
+    assert!(line.contains("spec.toml:3:8: vpc-lab:"), "{line}");
+    assert!(line.contains("invalid CIDR block `10.0.0.0/33`"), "{line}");
+
+    let (_dir, file) = spec_file(text);
+    let out = vpcverify()
+        .args(["lint", "--format", "json"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = &report["diagnostics"][0];
+    assert_eq!(d["code"], "invalid-value");
+    assert_eq!(d["severity"], "error");
+    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(3), Some(8)));
+    assert_eq!(d["resource"], "vpc-lab");
+    assert_eq!(report["errors"], 1);
+}
+
+#[test]
+fn lint_exits_2_on_malformed_toml_with_line_and_column_on_stderr() {
+    let (code, stdout, stderr) = lint_inline("[vpc.lab]\ncidr = \"10.0.0.0/16\n");
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(
+        stderr.contains("spec.toml:2:") && stderr.contains("invalid TOML"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn lint_accepts_the_seed_lab_as_a_terraform_plan_and_as_a_state() {
     for f in [

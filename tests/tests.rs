@@ -11,6 +11,10 @@ mod fuzz_aws;
 mod fuzz_terraform;
 /// The AWS `describe-*` loader: the moto sample, a merged real-AWS snapshot, malformed inputs.
 mod ingest_aws;
+/// Native spec loader fuzzed (proptest) with arbitrary text and spec-shaped documents: never panics.
+mod fuzz_spec;
+/// Native spec loader: the bundled specs' structure, the implicit objects, the format's rules.
+mod ingest_spec;
 /// The Terraform loader: the seed lab as plan/state/tfstate, modules, deletes, ambiguity, versions.
 mod ingest_terraform;
 /// `vpcverify lint`: exit codes and findings on bundled specs, the moto sample and broken inputs.
