@@ -71,7 +71,7 @@ fn seed_lab_plan_uses_terraform_addresses_as_ids() {
     );
     assert_eq!(
         ids(net.instances.keys().map(|k| k.to_string()).collect()),
-        vec!["aws_instance.db", "aws_instance.web"]
+        vec!["aws_instance.db", "aws_instance.nat", "aws_instance.web"]
     );
     for s in net.subnets.values() {
         assert_eq!(s.vpc.as_str(), "aws_vpc.main");
@@ -234,14 +234,18 @@ fn seed_lab_plan_gives_unknown_addresses_example_values_marked_assigned_at_apply
     // IGW-7: associate_public_ip_address gives an auto-assigned public IPv4, unknown until apply.
     let public = p.public_ip.as_ref().unwrap();
     assert!(public.assigned_at_apply);
-    assert_eq!(public.address, Ipv4Addr::new(3, 0, 0, 1));
+    assert_eq!(
+        public.address,
+        Ipv4Addr::new(3, 0, 0, 2),
+        "after `aws_instance.nat`, in id order"
+    );
     assert!(eni(net, "aws_instance.db").private_ipv4[0].public_ip.is_none());
     // The NAT gateway: first free address after the 4 reserved ones (SUB-3), Elastic IP example.
     let nat = &net.nat_gateways[&NatGatewayId::from("aws_nat_gateway.nat")];
     let a = nat.primary_address().unwrap();
     assert!(a.assigned_at_apply);
     assert_eq!(a.private_ip, Ipv4Addr::new(10, 0, 1, 4));
-    assert_eq!(a.public_ip, Some(Ipv4Addr::new(3, 0, 0, 2)));
+    assert_eq!(a.public_ip, Some(Ipv4Addr::new(3, 0, 0, 3)));
     assert_eq!(nat.state, "available");
 }
 
@@ -268,7 +272,7 @@ fn example_addresses_avoid_known_ones_and_mentioned_blocks() {
         .unwrap()
         .clone();
     assert_eq!(a.private_ip, Ipv4Addr::new(10, 0, 1, 5));
-    assert_eq!(a.public_ip, Some(Ipv4Addr::new(3, 1, 0, 2)));
+    assert_eq!(a.public_ip, Some(Ipv4Addr::new(3, 1, 0, 3)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -301,7 +305,7 @@ fn seed_lab_state_keeps_known_aws_ids() {
             .primary_address()
             .unwrap()
             .clone();
-        assert_eq!(nat.public_ip, Some(Ipv4Addr::new(34, 197, 48, 11)));
+        assert_eq!(nat.public_ip, Some(Ipv4Addr::new(52, 70, 151, 36)));
         assert!(!nat.assigned_at_apply);
         let acl = &net.network_acls[&NetworkAclId::from("acl-0a3a3a3a3a3a30013")];
         assert_eq!(acl.entries.len(), 6);

@@ -7,12 +7,12 @@
 mod common;
 /// Property tests: the AWS loader never panics on arbitrary bytes or AWS-shaped JSON.
 mod fuzz_aws;
+/// Native spec loader fuzzed (proptest) with arbitrary text and spec-shaped documents: never panics.
+mod fuzz_spec;
 /// Property tests: the Terraform loader never panics on JSON with Terraform's vocabulary.
 mod fuzz_terraform;
 /// The AWS `describe-*` loader: the moto sample, a merged real-AWS snapshot, malformed inputs.
 mod ingest_aws;
-/// Native spec loader fuzzed (proptest) with arbitrary text and spec-shaped documents: never panics.
-mod fuzz_spec;
 /// Native spec loader: the bundled specs' structure, the implicit objects, the format's rules.
 mod ingest_spec;
 /// The Terraform loader: the seed lab as plan/state/tfstate, modules, deletes, ambiguity, versions.
