@@ -206,7 +206,12 @@ fn by_id(
             .egress_only_internet_gateways
             .contains_key(&EgressOnlyInternetGatewayId::new(id))
     {
-        if role == Role::Source && id.starts_with(EgressOnlyInternetGatewayId::PREFIX) {
+        // By membership, not prefix: a Terraform plan's ids are addresses (`aws_egress_only_internet_gateway.x`).
+        if role == Role::Source
+            && net
+                .egress_only_internet_gateways
+                .contains_key(&EgressOnlyInternetGatewayId::new(id))
+        {
             return Err(wrong(
                 "an egress-only internet gateway admits no connection from the internet",
             ));
@@ -255,9 +260,12 @@ fn by_id(
                 "it forwards traffic but does not originate it; name the hosts behind it",
             ));
         }
-        let kind = if id.starts_with(NatGatewayId::PREFIX) {
+        let kind = if net.nat_gateways.contains_key(&NatGatewayId::new(id)) {
             ComponentKind::NatGateway
-        } else if id.starts_with(VpcPeeringConnectionId::PREFIX) {
+        } else if net
+            .vpc_peering_connections
+            .contains_key(&VpcPeeringConnectionId::new(id))
+        {
             ComponentKind::VpcPeeringConnection
         } else {
             ComponentKind::TransitGateway
