@@ -485,3 +485,122 @@ fn unsupported_resource_types_are_a_warning_each() {
     assert_eq!(w.len(), 2);
     assert!(w.iter().any(|d| d.message.contains("`aws_lb`")));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Rules, associations and attachments as their own resources
+
+#[test]
+fn split_out_resources_attach_to_what_they_reference() {
+    let l = load("split.plan.json");
+    no_errors(&l);
+    assert!(l.diagnostics.is_empty(), "{:#?}", l.diagnostics);
+    let net = &l.network;
+    // `route_table_id = aws_vpc.main.main_route_table_id`: the implicit main table (RT-2).
+    let main = "aws_vpc.main.default_route_table_id";
+    assert!(net.route_tables[&RouteTableId::from(main)].provenance.implicit);
+    let igw = route(net, main, "0.0.0.0/0");
+    assert_eq!(
+        igw.target,
+        RouteTarget::InternetGateway("aws_internet_gateway.igw".into())
+    );
+    assert_eq!(
+        igw.state,
+        RouteState::Active,
+        "attached by aws_internet_gateway_attachment"
+    );
+    let pcx = route(net, main, "10.61.0.0/16");
+    assert_eq!(
+        pcx.target,
+        RouteTarget::VpcPeeringConnection("aws_vpc_peering_connection.peer".into())
+    );
+    assert_eq!(pcx.state, RouteState::Active, "auto_accept makes it active (PCX-3)");
+    // aws_network_acl_rule and aws_network_acl_association (NACL-1: off the default ACL).
+    let acl = &net.network_acls[&NetworkAclId::from("aws_network_acl.a")];
+    assert_eq!(acl.subnets, vec![SubnetId::from("aws_subnet.a")]);
+    let mut labels: Vec<String> = acl
+        .entries
+        .iter()
+        .map(|e| format!("{} {}", e.direction, e.label()))
+        .collect();
+    labels.sort();
+    assert_eq!(
+        labels,
+        vec![
+            "inbound 100 TCP 443 0.0.0.0/0 ALLOW",
+            "outbound 100 ALL ALL 0.0.0.0/0 ALLOW"
+        ]
+    );
+    // Separate rule resources; `-1` with null ports is every port (SG-6).
+    let app = &net.security_groups[&SecurityGroupId::from("aws_security_group.app")];
+    assert_eq!(
+        peers(&app.ingress),
+        vec!["tcp 22 from aws_security_group.bastion", "tcp 443 from 0.0.0.0/0"]
+    );
+    assert_eq!(app.egress.len(), 1);
+    assert_eq!(
+        (app.egress[0].protocol, app.egress[0].l4),
+        (Protocol::All, L4Match::Any)
+    );
+    let bastion = &net.security_groups[&SecurityGroupId::from("aws_security_group.bastion")];
+    assert_eq!(
+        peers(&bastion.ingress),
+        vec!["tcp 22 from aws_ec2_managed_prefix_list.office"]
+    );
+    let pl = &net.prefix_lists[&PrefixListId::from("aws_ec2_managed_prefix_list.office")];
+    assert_eq!(pl.owner, PrefixListOwner::CustomerManaged);
+    let entries: Vec<String> = pl.entries.iter().map(|c| c.to_string()).collect();
+    assert_eq!(entries, vec!["198.51.100.0/24", "203.0.113.0/24"]);
+    // aws_default_security_group adopts the default group and removes its rules (SG-3).
+    let d = &net.security_groups[&SecurityGroupId::from("aws_default_security_group.default")];
+    assert!(d.ingress.is_empty() && d.egress.is_empty() && !d.provenance.implicit);
+    assert_eq!(d.vpc.as_str(), "aws_vpc.main");
+    assert!(
+        !net.security_groups
+            .contains_key(&SecurityGroupId::from("aws_vpc.main.default_security_group_id"))
+    );
+    assert!(
+        net.security_groups[&SecurityGroupId::from("aws_vpc.other.default_security_group_id")]
+            .provenance
+            .implicit
+    );
+    // aws_eip on an aws_network_interface: an example Elastic IP on its example primary address.
+    let eni = &net.network_interfaces[&NetworkInterfaceId::from("aws_network_interface.app")];
+    assert_eq!(eni.groups, vec![SecurityGroupId::from("aws_security_group.app")]);
+    let p = &eni.private_ipv4[0];
+    assert_eq!((p.address, p.assigned_at_apply), (Ipv4Addr::new(10, 60, 1, 4), true));
+    let public = p.public_ip.as_ref().unwrap();
+    assert_eq!(public.allocation_id.as_deref(), Some("aws_eip.app"));
+    assert!(public.assigned_at_apply);
+    assert_eq!(public.address, Ipv4Addr::new(3, 0, 0, 1));
+}
+
+#[test]
+fn computed_sets_the_configuration_does_not_set_are_empty_not_unknown() {
+    // `aws_security_group.app` sets no inline rules: `ingress`/`egress` are unknown in the plan
+    // only because they are computed. A table whose `route` set is unknown although configured
+    // is a different matter: it is reported and its table unsupported.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plan.json");
+    std::fs::copy(path(&format!("{DIR}/seed-lab.plan.json")), &file).unwrap();
+    edit_json(&file, |v| {
+        for rc in v["resource_changes"].as_array_mut().unwrap() {
+            if rc["address"] == "aws_route_table.public" {
+                rc["change"]["after"].as_object_mut().unwrap().remove("route");
+                rc["change"]["after_unknown"]["route"] = true.into();
+            }
+        }
+    });
+    let l = ingest::load(&file).unwrap();
+    assert!(warnings(&l, "unknown-value").iter().any(|d| {
+        d.message
+            .contains("the routes of `aws_route_table.public` are unknown until apply")
+    }));
+    assert!(
+        l.network
+            .unsupported
+            .iter()
+            .any(|u| u.component == "aws_route_table.public")
+    );
+    let split = load("split.plan.json");
+    assert!(split.network.unsupported.is_empty(), "{:#?}", split.network.unsupported);
+}

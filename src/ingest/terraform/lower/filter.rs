@@ -135,7 +135,7 @@ fn inline_entries(lx: &mut Lx<'_>, inst: &Inst, id: &NetworkAclId) -> Vec<Networ
     let mut out = Vec::new();
     for (dir, egress) in [("ingress", false), ("egress", true)] {
         let (blocks, unknown) = o.blocks(dir);
-        if unknown {
+        if unknown && !lx.computed_only(inst, &[dir]) {
             let reason = format!("the {dir} entries of `{}` are unknown until apply", inst.address);
             lx.warn("unknown-value", &inst.address, reason.clone());
             unsupported(lx, inst, id.as_str(), reason);
@@ -276,9 +276,10 @@ fn add_rule(group: &mut SecurityGroup, dir: Direction, rule: SecurityGroupRule) 
     }
 }
 
-fn cidr_peers(lx: &mut Lx<'_>, inst: &Inst, group: &str, o: Obj<'_>, field: &str, out: &mut Vec<SecurityGroupPeer>) {
+fn cidr_peers(lx: &mut Lx<'_>, inst: &Inst, group: &str, o: Obj<'_>, path: &[&str], out: &mut Vec<SecurityGroupPeer>) {
+    let Some(field) = path.last().copied() else { return };
     let (texts, unknown) = o.strs(field);
-    if unknown {
+    if unknown && !lx.computed_only(inst, path) {
         let reason = format!("`{field}` of a rule of `{}` is unknown until apply", inst.address);
         lx.warn("unknown-value", &inst.address, reason.clone());
         unsupported(lx, inst, group, reason);
@@ -367,7 +368,7 @@ fn inline_rules(lx: &mut Lx<'_>, inst: &Inst, group: &SecurityGroupId) {
     let o = Obj::of(inst);
     for (dir_attr, dir) in [("ingress", Direction::Inbound), ("egress", Direction::Outbound)] {
         let (blocks, unknown) = o.blocks(dir_attr);
-        if unknown {
+        if unknown && !lx.computed_only(inst, &[dir_attr]) {
             let reason = format!("the {dir_attr} rules of `{}` are unknown until apply", inst.address);
             lx.warn("unknown-value", &inst.address, reason.clone());
             unsupported(lx, inst, group.as_str(), reason);
@@ -392,8 +393,15 @@ fn inline_rules(lx: &mut Lx<'_>, inst: &Inst, group: &SecurityGroupId) {
                 }
             };
             let mut peers = Vec::new();
-            cidr_peers(lx, inst, group.as_str(), *b, "cidr_blocks", &mut peers);
-            cidr_peers(lx, inst, group.as_str(), *b, "ipv6_cidr_blocks", &mut peers);
+            cidr_peers(lx, inst, group.as_str(), *b, &[dir_attr, "cidr_blocks"], &mut peers);
+            cidr_peers(
+                lx,
+                inst,
+                group.as_str(),
+                *b,
+                &[dir_attr, "ipv6_cidr_blocks"],
+                &mut peers,
+            );
             for pl in nested_refs(
                 lx,
                 inst,
@@ -556,8 +564,8 @@ fn legacy_rule(lx: &mut Lx<'_>, r: &Inst) {
         Err(why) => return rule_error(lx, r, why),
     };
     let mut peers = Vec::new();
-    cidr_peers(lx, r, &group, o, "cidr_blocks", &mut peers);
-    cidr_peers(lx, r, &group, o, "ipv6_cidr_blocks", &mut peers);
+    cidr_peers(lx, r, &group, o, &["cidr_blocks"], &mut peers);
+    cidr_peers(lx, r, &group, o, &["ipv6_cidr_blocks"], &mut peers);
     let (lists, unresolved) = lx.pick_many(r, o, &["prefix_list_ids"], &[Kind::PrefixList]);
     if let Some(refs) = unresolved {
         lx.report(r, "prefix_list_ids", &[Kind::PrefixList], &Pick::Unresolved(refs));

@@ -564,6 +564,15 @@ impl<'a> Lx<'a> {
             .map(|i| self.id(&i.address))
     }
 
+    /// True when `path` is unknown only because the attribute is computed: the configuration has
+    /// the resource but sets nothing there (`aws_route.instance_id` of a route to a NAT gateway;
+    /// the `route`, `ingress` and `egress` sets of a table, ACL or group whose rules are separate
+    /// resources). Such a value is absent, not unresolved. (`dynamic` blocks are also missing
+    /// from the configuration; their values are known in `after` unless their `for_each` is not.)
+    pub fn computed_only(&self, inst: &Inst, path: &[&str]) -> bool {
+        self.cfg.has_resource(inst) && self.cfg.references(inst, path).is_none()
+    }
+
     /// What a reference attribute names: its known value, else the one acceptable candidate of
     /// its configuration references. `path` runs from the resource's top level to the field;
     /// `o` is the object holding the field.
@@ -576,9 +585,7 @@ impl<'a> Lx<'a> {
         match o.s(leaf) {
             Val::Known(s) => Pick::Known(s),
             Val::Absent => Pick::Absent,
-            // A computed attribute the configuration does not set (`aws_route.instance_id`
-            // when the route targets a NAT gateway) is not a reference: it is absent.
-            Val::Unknown if self.cfg.has_resource(inst) && self.cfg.references(inst, path).is_none() => Pick::Absent,
+            Val::Unknown if self.computed_only(inst, path) => Pick::Absent,
             Val::Unknown => {
                 let found = self.candidates(inst, path, want, depth);
                 match found {
@@ -631,7 +638,7 @@ impl<'a> Lx<'a> {
         };
         let (mut ids, unknown) = o.strs(leaf);
         let mut unresolved = None;
-        if unknown {
+        if unknown && !self.computed_only(inst, path) {
             match self.candidates(inst, path, want, 0) {
                 Ok(hits) => {
                     for (_, id, _) in hits {

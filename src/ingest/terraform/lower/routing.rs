@@ -163,15 +163,15 @@ fn route(lx: &mut Lx<'_>, inst: &Inst, o: Obj<'_>, prefix: &[&str], table: &Rout
 fn inline_routes(lx: &mut Lx<'_>, inst: &Inst, table: &RouteTableId) {
     let o = Obj::of(inst);
     let (blocks, unknown) = o.blocks("route");
-    if unknown {
-        lx.warn(
-            "unknown-value",
-            &inst.address,
-            format!(
-                "the routes of `{}` are unknown until apply; they are left out",
-                inst.address
-            ),
-        );
+    if unknown && !lx.computed_only(inst, &["route"]) {
+        let reason = format!("the routes of `{}` are unknown until apply", inst.address);
+        lx.warn("unknown-value", &inst.address, format!("{reason}; they are left out"));
+        let u = Unsupported {
+            component: table.to_string(),
+            reason,
+            provenance: lx.prov(inst),
+        };
+        lx.net.unsupported.push(u);
     }
     for b in blocks {
         route(lx, inst, b, &["route"], table);
