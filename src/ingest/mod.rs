@@ -139,10 +139,9 @@ fn add_local_routes(net: &mut Network) {
     for rt in net.route_tables.values_mut() {
         let Some(vpc) = net.vpcs.get(&rt.vpc) else { continue };
         for cidr in vpc.cidrs() {
-            let present = rt
-                .routes
-                .iter()
-                .any(|r| r.destination == RouteDestination::Cidr(*cidr) && r.target == RouteTarget::Local);
+            // A route for the whole block is the local route, even when its target was replaced
+            // by a middlebox (RT-6).
+            let present = rt.routes.iter().any(|r| r.destination == RouteDestination::Cidr(*cidr));
             if !present {
                 rt.routes.push(Route {
                     destination: RouteDestination::Cidr(*cidr),

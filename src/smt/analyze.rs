@@ -22,17 +22,14 @@ use std::net::IpAddr;
 use z3::SatResult;
 use z3::ast::Bool;
 
-/// Checks under `labels` plus optional extra constraints; decodes `pkt` from the model.
+/// Checks under `labels` plus extra constraints; decodes `pkt` from a model shaped by the
+/// witness preferences, so that examples read like real traffic too.
 fn model_packet(w: &mut Walk<'_>, labels: &[Bool], extra: &[Bool], pkt: &SymPacket) -> Option<Packet> {
     w.solver.push();
     for e in extra {
         w.solver.assert(e);
     }
-    let out = if w.solver.check_assumptions(labels) == SatResult::Sat {
-        w.solver.get_model().and_then(|m| decode(&m, pkt, w.family))
-    } else {
-        None
-    };
+    let out = preferred(w, labels, pkt, &StartPoint::Internet(String::new()));
     w.solver.pop(1);
     out
 }
@@ -102,6 +99,16 @@ fn preferences(w: &Walk<'_>, start: &StartPoint) -> Vec<Vec<Bool>> {
 
 /// The witness packet of a satisfiable path, shaped by the preferences.
 pub(crate) fn witness(w: &mut Walk<'_>, labels: &[Bool], start: &StartPoint) -> Option<Packet> {
+    let pkt = w.pkt0.clone();
+    preferred(w, labels, &pkt, start)
+}
+
+/// A model under `labels` with as many preferences kept as possible, decoded at `pkt`; `None`
+/// when `labels` are unsatisfiable.
+fn preferred(w: &mut Walk<'_>, labels: &[Bool], pkt: &SymPacket, start: &StartPoint) -> Option<Packet> {
+    if w.solver.check_assumptions(labels) != SatResult::Sat {
+        return None;
+    }
     let mut pushed = 0;
     for group in preferences(w, start) {
         for pref in group {
@@ -114,9 +121,8 @@ pub(crate) fn witness(w: &mut Walk<'_>, labels: &[Bool], start: &StartPoint) -> 
             w.solver.pop(1);
         }
     }
-    let pkt = w.pkt0.clone();
     let out = if w.solver.check_assumptions(labels) == SatResult::Sat {
-        w.solver.get_model().and_then(|m| decode(&m, &pkt, w.family))
+        w.solver.get_model().and_then(|m| decode(&m, pkt, w.family))
     } else {
         None
     };

@@ -199,8 +199,13 @@ impl<'a> Walk<'a> {
     }
 
     /// Addresses a destination interface answers on: private, public and IPv6 of the family.
+    /// An internet host can only address public IPv4 and (global) IPv6 addresses.
     fn dest_addrs(&self, eni: &NetworkInterface) -> Vec<IpAddr> {
-        let mut v = self.fam_addrs(eni);
+        let from_internet = matches!(self.q.from.external, Some(External::Internet { .. }));
+        let mut v = match self.family {
+            IpFamily::V4 if from_internet => Vec::new(),
+            _ => self.fam_addrs(eni),
+        };
         if self.family == IpFamily::V4 {
             v.extend(eni.public_addresses().map(IpAddr::V4));
         }
@@ -499,6 +504,7 @@ impl<'a> Walk<'a> {
 
     /// Walks every candidate path of the question.
     pub(crate) fn run(&mut self) {
+        self.explain_unaddressable();
         self.solver.push();
         self.solver.assert(&self.space);
         if self.solver.check() == SatResult::Unsat {
@@ -549,6 +555,36 @@ impl<'a> Walk<'a> {
             self.start_external(&blank, &ext);
         }
         self.solver.pop(1);
+    }
+
+    /// Destinations no internet host can address (no public IPv4 / no IPv6): say so, since the
+    /// question's packet space is then empty for that family.
+    fn explain_unaddressable(&mut self) {
+        let Some(ext) = self.q.from.external.clone() else { return };
+        if matches!(ext, External::Internet { .. }) {
+            let dests: Vec<NetworkInterfaceId> = self.dest_ifaces.iter().cloned().collect();
+            for y in dests {
+                let Some(eni) = self.net.network_interfaces.get(&y) else { continue };
+                let unaddressable = match self.family {
+                    IpFamily::V4 => eni.public_addresses().next().is_none(),
+                    IpFamily::V6 => eni.ipv6.is_empty(),
+                };
+                if unaddressable {
+                    let (rule, what) = match self.family {
+                        IpFamily::V4 => ("IGW-2", "no public IPv4 address or Elastic IP"),
+                        IpFamily::V6 => ("V6-2", "no IPv6 address"),
+                    };
+                    self.results.blocked.insert(Blocked {
+                        id: y.to_string(),
+                        kind: ComponentKind::NetworkInterface,
+                        direction: Some(Direction::Inbound),
+                        rule: rule.into(),
+                        reason: format!("`{y}` has {what}, so no internet host can address it"),
+                        code: "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS".into(),
+                    });
+                }
+            }
+        }
     }
 
     fn start_external(&mut self, blank: &State, ext: &External) {
