@@ -604,3 +604,40 @@ fn computed_sets_the_configuration_does_not_set_are_empty_not_unknown() {
     let split = load("split.plan.json");
     assert!(split.network.unsupported.is_empty(), "{:#?}", split.network.unsupported);
 }
+
+#[test]
+fn resources_of_the_default_vpc_are_reported_and_left_out() {
+    // No `subnet_id` / `vpc_id` in the configuration: AWS puts them in the default VPC.
+    let doc = serde_json::json!({
+        "format_version": "1.2",
+        "resource_changes": [
+            {"address": "aws_instance.legacy", "mode": "managed", "type": "aws_instance", "name": "legacy",
+             "change": {"actions": ["create"], "before": null, "after": {"ami": "ami-1"},
+                        "after_unknown": {"id": true, "subnet_id": true, "private_ip": true}}},
+            {"address": "aws_security_group.legacy", "mode": "managed", "type": "aws_security_group",
+             "name": "legacy",
+             "change": {"actions": ["create"], "before": null, "after": {"name": "legacy"},
+                        "after_unknown": {"id": true, "vpc_id": true, "ingress": true, "egress": true}}}
+        ],
+        "configuration": {"root_module": {"resources": [
+            {"address": "aws_instance.legacy", "mode": "managed", "type": "aws_instance", "name": "legacy",
+             "expressions": {"ami": {"constant_value": "ami-1"}}},
+            {"address": "aws_security_group.legacy", "mode": "managed", "type": "aws_security_group",
+             "name": "legacy", "expressions": {"name": {"constant_value": "legacy"}}}
+        ]}}
+    });
+    let l = ingest::terraform::load_value("plan.json", &doc).unwrap();
+    let w = warnings(&l, "unsupported");
+    assert!(
+        w.iter()
+            .any(|d| d.message.contains("`aws_instance.legacy` sets no `subnet_id`")),
+        "{w:#?}"
+    );
+    assert!(
+        w.iter()
+            .any(|d| d.message.contains("`aws_security_group.legacy` sets no `vpc_id`")),
+        "{w:#?}"
+    );
+    assert!(l.network.security_groups.is_empty());
+    assert!(l.network.network_interfaces.is_empty());
+}

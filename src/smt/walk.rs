@@ -560,11 +560,15 @@ impl<'a> Walk<'a> {
     /// Destinations no internet host can address (no public IPv4 / no IPv6): say so, since the
     /// question's packet space is then empty for that family.
     fn explain_unaddressable(&mut self) {
-        let Some(ext) = self.q.from.external.clone() else { return };
+        let Some(ext) = self.q.from.external.clone() else {
+            return;
+        };
         if matches!(ext, External::Internet { .. }) {
             let dests: Vec<NetworkInterfaceId> = self.dest_ifaces.iter().cloned().collect();
             for y in dests {
-                let Some(eni) = self.net.network_interfaces.get(&y) else { continue };
+                let Some(eni) = self.net.network_interfaces.get(&y) else {
+                    continue;
+                };
                 let unaddressable = match self.family {
                     IpFamily::V4 => eni.public_addresses().next().is_none(),
                     IpFamily::V6 => eni.ipv6.is_empty(),

@@ -448,17 +448,6 @@ fn inline_rules(lx: &mut Lx<'_>, inst: &Inst, group: &SecurityGroupId) {
 pub fn security_groups(lx: &mut Lx<'_>) {
     for g in lx.of_type("aws_security_group").collect::<Vec<_>>() {
         let o = Obj::of(g);
-        if matches!(o.s("vpc_id"), Val::Absent) {
-            lx.warn(
-                "unsupported",
-                &g.address,
-                format!(
-                    "`{}` has no `vpc_id`: it belongs to the region's default vpc, which is not in the input",
-                    g.address
-                ),
-            );
-            continue;
-        }
         let Some(vpc) = vpc_of(lx, g) else { continue };
         let id = SecurityGroupId::new(lx.id(&g.address));
         let name = o

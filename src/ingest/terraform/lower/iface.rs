@@ -6,7 +6,7 @@
 //! Addresses unknown until apply are left as placeholders marked `assigned_at_apply`;
 //! `examples` gives them example values once every known address is in place.
 
-use super::vpc::{need, tags};
+use super::vpc::{need, required, tags};
 use super::{Kind, Lx, Obj, Pick, Val};
 use crate::ingest::terraform::document::Inst;
 use crate::model::*;
@@ -59,7 +59,7 @@ fn default_group(lx: &Lx<'_>, vpc: &VpcId) -> Option<String> {
 
 /// The subnet named by `subnet_id`, and its VPC, when both are in the network.
 fn subnet_of(lx: &mut Lx<'_>, inst: &Inst, o: Obj<'_>) -> Option<(SubnetId, VpcId)> {
-    let id = SubnetId::new(need(lx, inst, o, &["subnet_id"], &[Kind::Subnet])?);
+    let id = SubnetId::new(required(lx, inst, o, "subnet_id", Kind::Subnet)?);
     match lx.net.subnets.get(&id) {
         Some(s) => Some((id, s.vpc.clone())),
         None => {

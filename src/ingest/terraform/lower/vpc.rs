@@ -54,9 +54,29 @@ pub fn need(lx: &mut Lx<'_>, inst: &Inst, o: Obj<'_>, path: &[&str], kinds: &[Ki
     p.id().map(str::to_owned)
 }
 
+/// The id a required top-level reference attribute names. Not set (or computed by AWS because
+/// the configuration does not set it) means the region's default VPC or subnet, which a plan
+/// does not describe: reported, and the resource is left out.
+pub fn required(lx: &mut Lx<'_>, inst: &Inst, o: Obj<'_>, field: &str, kind: Kind) -> Option<String> {
+    let p = lx.pick(inst, o, &[field], &[kind]);
+    if p == Pick::Absent {
+        lx.warn(
+            "unsupported",
+            &inst.address,
+            format!(
+                "`{}` sets no `{field}`: it belongs to the region's default vpc, which is not in the input; it is left out",
+                inst.address
+            ),
+        );
+        return None;
+    }
+    lx.report(inst, field, &[kind], &p);
+    p.id().map(str::to_owned)
+}
+
 /// The VPC of a resource with a `vpc_id`, when it is in the network.
 pub fn vpc_of(lx: &mut Lx<'_>, inst: &Inst) -> Option<VpcId> {
-    let id = need(lx, inst, Obj::of(inst), &["vpc_id"], &[Kind::Vpc])?;
+    let id = required(lx, inst, Obj::of(inst), "vpc_id", Kind::Vpc)?;
     let vpc = VpcId::new(id);
     if lx.net.vpcs.contains_key(&vpc) {
         Some(vpc)
@@ -155,7 +175,7 @@ pub fn gateways(lx: &mut Lx<'_>) {
     for g in lx.of_type("aws_internet_gateway").collect::<Vec<_>>() {
         let o = Obj::of(g);
         let mut vpcs = Vec::new();
-        if !matches!(o.s("vpc_id"), Val::Absent) {
+        if lx.pick(g, o, &["vpc_id"], &[Kind::Vpc]) != Pick::Absent {
             vpcs.extend(vpc_of(lx, g));
         }
         let igw = InternetGateway {
@@ -195,7 +215,7 @@ pub fn gateways(lx: &mut Lx<'_>) {
     }
     for g in lx.of_type("aws_vpn_gateway").collect::<Vec<_>>() {
         let mut vpcs = Vec::new();
-        if !matches!(Obj::of(g).s("vpc_id"), Val::Absent) {
+        if lx.pick(g, Obj::of(g), &["vpc_id"], &[Kind::Vpc]) != Pick::Absent {
             vpcs.extend(vpc_of(lx, g));
         }
         let v = VpnGateway {
