@@ -6,7 +6,7 @@
 //! (`input-formats-and-ci.md` §2.3, §2.6.4). A replace keeps the new object; a deposed object
 //! being destroyed does not remove the current one; a moved resource leaves its previous address.
 
-use super::address::{Key, ResourceAddr};
+use super::address::{Key, ModuleStep, ResourceAddr};
 use crate::ingest::IngestError;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -58,12 +58,41 @@ pub struct Document {
     pub deleted: Vec<String>,
     /// `configuration` (plans), or `Null`.
     pub configuration: Value,
+    /// Instance addresses by address without instance key (see [`Document::index`]).
+    by_base: BTreeMap<String, Vec<String>>,
+    /// Every module instance path holding a resource, and its prefixes.
+    module_paths: Vec<Vec<ModuleStep>>,
 }
 
 impl Document {
     /// Instances whose address without instance key is `base`, in address order.
-    pub fn instances_of<'a>(&'a self, base: &'a str) -> impl Iterator<Item = &'a Inst> + 'a {
-        self.instances.values().filter(move |i| i.addr.base() == base)
+    pub fn instances_of<'a>(&'a self, base: &str) -> impl Iterator<Item = &'a Inst> + 'a {
+        self.by_base
+            .get(base)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|a| self.instances.get(a))
+    }
+
+    /// Module instance paths (with keys) that hold resources, or whose descendants do.
+    pub fn module_paths(&self) -> &[Vec<ModuleStep>] {
+        &self.module_paths
+    }
+
+    /// Builds the lookups once the instances are final.
+    fn index(mut self) -> Self {
+        for (address, i) in &self.instances {
+            self.by_base.entry(i.addr.base()).or_default().push(address.clone());
+            for n in 1..=i.addr.module.len() {
+                if let Some(p) = i.addr.module.get(..n)
+                    && !self.module_paths.iter().any(|m| m.as_slice() == p)
+                {
+                    self.module_paths.push(p.to_vec());
+                }
+            }
+        }
+        self
     }
 }
 
@@ -90,13 +119,13 @@ pub fn parse(file: &str, v: &Value) -> Result<Document, IngestError> {
         }
         let is_plan = v.get("planned_values").is_some() || v.get("resource_changes").is_some();
         if is_plan {
-            Ok(plan(v))
+            Ok(plan(v).index())
         } else {
             let mut doc = empty(DocKind::State);
             if let Some(values) = v.get("values") {
                 read_values(values, &mut doc.instances);
             }
-            Ok(doc)
+            Ok(doc.index())
         }
     } else {
         let version = v.get("version").and_then(Value::as_u64);
@@ -108,7 +137,7 @@ pub fn parse(file: &str, v: &Value) -> Result<Document, IngestError> {
                     .unwrap_or_else(|| "(missing)".into())
             )));
         }
-        Ok(raw_state(v))
+        Ok(raw_state(v).index())
     }
 }
 
@@ -118,6 +147,8 @@ fn empty(kind: DocKind) -> Document {
         instances: BTreeMap::new(),
         deleted: Vec::new(),
         configuration: Value::Null,
+        by_base: BTreeMap::new(),
+        module_paths: Vec::new(),
     }
 }
 

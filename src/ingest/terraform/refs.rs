@@ -268,18 +268,16 @@ fn module_instances(
     child: &ModuleStep,
     own_key: Option<&Key>,
 ) -> Vec<Vec<ModuleStep>> {
-    let mut variants: Vec<Vec<ModuleStep>> = Vec::new();
-    for i in doc.instances.values() {
-        let m = &i.addr.module;
-        if m.len() > module.len()
-            && m.get(..module.len()) == Some(module)
-            && m.get(module.len()).is_some_and(|s| s.name == child.name)
-            && let Some(prefix) = m.get(..=module.len())
-            && !variants.iter().any(|v| v.as_slice() == prefix)
-        {
-            variants.push(prefix.to_vec());
-        }
-    }
+    let variants: Vec<Vec<ModuleStep>> = doc
+        .module_paths()
+        .iter()
+        .filter(|m| {
+            m.len() == module.len() + 1
+                && m.get(..module.len()) == Some(module)
+                && m.last().is_some_and(|s| s.name == child.name)
+        })
+        .cloned()
+        .collect();
     let pick = |k: &Key| -> Vec<Vec<ModuleStep>> {
         variants
             .iter()

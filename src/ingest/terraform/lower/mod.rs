@@ -440,7 +440,10 @@ impl<'a> Lx<'a> {
         self.adopt("aws_default_route_table", "default_route_table_id");
         self.adopt("aws_default_network_acl", "default_network_acl_id");
         self.adopt("aws_default_security_group", "vpc_id");
-        // Gateway endpoints: their service's prefix list.
+        // Gateway endpoints: their service's prefix list. AWS has one list per service and
+        // region, so endpoints of one service whose list id is unknown share one: the first
+        // endpoint's `prefix_list_id`.
+        let mut by_service: BTreeMap<String, String> = BTreeMap::new();
         for e in self.of_type("aws_vpc_endpoint") {
             let o = Obj::of(e);
             let service = o.s("service_name").known().unwrap_or_default();
@@ -448,7 +451,12 @@ impl<'a> Lx<'a> {
                 .s("prefix_list_id")
                 .known()
                 .or_else(|| self.data_prefix_list(&service))
-                .unwrap_or_else(|| format!("{}.prefix_list_id", e.address));
+                .unwrap_or_else(|| {
+                    by_service
+                        .entry(service.clone())
+                        .or_insert_with(|| format!("{}.prefix_list_id", e.address))
+                        .clone()
+                });
             self.endpoint_pl.insert(e.address.clone(), pl);
         }
         // Instances: their primary interface.
