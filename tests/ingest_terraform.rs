@@ -641,3 +641,26 @@ fn resources_of_the_default_vpc_are_reported_and_left_out() {
     assert!(l.network.security_groups.is_empty());
     assert!(l.network.network_interfaces.is_empty());
 }
+
+#[test]
+fn without_a_data_source_the_endpoint_prefix_list_is_implicit_with_entries_unknown() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plan.json");
+    std::fs::copy(path(&format!("{DIR}/seed-lab.plan.json")), &file).unwrap();
+    edit_json(&file, |v| {
+        v.as_object_mut().unwrap().remove("prior_state");
+    });
+    let l = ingest::load(&file).unwrap();
+    let id = PrefixListId::from("aws_vpc_endpoint.s3.prefix_list_id");
+    let pl = &l.network.prefix_lists[&id];
+    assert!(!pl.entries_known && pl.entries.is_empty());
+    assert!(pl.provenance.implicit);
+    assert_eq!(pl.owner, PrefixListOwner::AwsManaged);
+    assert_eq!(pl.name, "com.amazonaws.us-east-1.s3");
+    assert_eq!(
+        route(&l.network, "aws_default_route_table.main", id.as_str()).target,
+        RouteTarget::VpcEndpoint("aws_vpc_endpoint.s3".into())
+    );
+    // `finish` records it: a query through it answers unknown.
+    assert!(l.network.unsupported.iter().any(|u| u.component == id.as_str()));
+}
