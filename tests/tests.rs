@@ -2,7 +2,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test code")]
 
-/// Shared helpers: paths to bundled fixtures, editable copies of them, running the binary.
+/// Shared helpers: paths to bundled fixtures, editable copies of them, running the binary, a
+/// builder for small networks.
 #[allow(dead_code, reason = "shared helpers; not every module uses each")]
 mod common;
 /// Property tests: the AWS loader never panics on arbitrary bytes or AWS-shaped JSON.
@@ -19,3 +20,9 @@ mod ingest_spec;
 mod ingest_terraform;
 /// `vpcverify lint`: exit codes and findings on bundled specs, the moto sample and broken inputs.
 mod lint;
+/// The simulator: one named test per rule id it implements, each on a small built network.
+mod sim_rules;
+/// `vpcverify trace` end to end: exit codes, JSON fields and text on the bundled networks.
+mod trace_cli;
+/// `query::trace`: the representative packet's documented choices and the verdict it builds.
+mod trace_packet;

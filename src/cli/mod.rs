@@ -7,8 +7,12 @@
 use crate::explain::{self, Style};
 use crate::ingest;
 use crate::model::validate::validate;
+use crate::model::{NetworkIndex, Severity};
+use crate::query::VerdictKind;
+use crate::query::trace::{TraceError, TraceRequest};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 /// The command line.
@@ -43,6 +47,8 @@ pub enum ColorChoice {
 pub enum Command {
     /// Load and validate a network; print errors and warnings.
     Lint(LintArgs),
+    /// Walk one concrete packet (and its reply) through the network, hop by hop.
+    Trace(TraceArgs),
 }
 
 /// Output format of `lint`.
@@ -66,6 +72,42 @@ pub struct LintArgs {
     /// Exit 2 when there are warnings.
     #[arg(long)]
     pub deny_warnings: bool,
+}
+
+/// `vpcverify trace`.
+#[derive(Debug, Args)]
+pub struct TraceArgs {
+    /// A native spec (.toml), a directory of AWS describe-* JSON, one merged JSON file, or a
+    /// Terraform show -json plan or state.
+    pub network: PathBuf,
+    /// Where the packet starts: `internet`, an AWS id (`i-`, `eni-`, `subnet-`, `vgw-`, …), a Name
+    /// tag, or an IP address.
+    #[arg(long)]
+    pub from: String,
+    /// Where it goes: `internet`, `service:s3`, an AWS id, a Name tag, or an IP address.
+    #[arg(long)]
+    pub to: String,
+    /// tcp, udp, icmp, icmpv6, all, or an IP protocol number.
+    #[arg(long, default_value = "tcp")]
+    pub protocol: String,
+    /// Destination port (required for tcp and udp).
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// Source port (default 49152, an unpinned client port).
+    #[arg(long)]
+    pub src_port: Option<u16>,
+    /// Source address, instead of the one chosen from `--from`.
+    #[arg(long)]
+    pub src_ip: Option<IpAddr>,
+    /// Destination address, instead of the one chosen from `--to`.
+    #[arg(long)]
+    pub dst_ip: Option<IpAddr>,
+    /// Only the request counts; the reply is not walked.
+    #[arg(long)]
+    pub one_way: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
 }
 
 /// What a command concluded; `main` maps it to the exit code.
@@ -105,6 +147,17 @@ pub enum CliError {
     /// Bad usage the argument parser cannot catch.
     #[error("{0}")]
     Usage(String),
+    /// `--from`/`--to` do not resolve, or the arguments do not make one packet.
+    #[error(transparent)]
+    Trace(#[from] TraceError),
+    /// The network has errors (printed to stderr).
+    #[error("{file}: {errors} error{} in the network: run `vpcverify lint` for details", if *.errors == 1 { "" } else { "s" })]
+    InvalidNetwork {
+        /// What was read.
+        file: String,
+        /// How many errors.
+        errors: usize,
+    },
 }
 
 /// Runs a parsed command line.
@@ -114,6 +167,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
     };
     match cli.command {
         Command::Lint(args) => lint(&args, &style),
+        Command::Trace(args) => trace(&args, &style),
     }
 }
 
@@ -151,5 +205,44 @@ fn lint(args: &LintArgs, style: &Style) -> Result<Outcome, CliError> {
         Outcome::Invalid
     } else {
         Outcome::Success
+    })
+}
+
+fn trace(args: &TraceArgs, style: &Style) -> Result<Outcome, CliError> {
+    let loaded = ingest::load(&args.network)?;
+    let mut diags = loaded.diagnostics.clone();
+    diags.extend(validate(&loaded.network));
+    let errors: Vec<_> = diags.iter().filter(|d| d.severity == Severity::Error).collect();
+    if !errors.is_empty() {
+        let mut shown: Vec<_> = errors.iter().map(|d| (*d).clone()).collect();
+        explain::diagnostics::sort(&mut shown);
+        shown.dedup();
+        eprint!("{}", explain::diagnostics::render_text(&loaded.source, &shown, style));
+        return Err(CliError::InvalidNetwork {
+            file: loaded.source.clone(),
+            errors: shown.len(),
+        });
+    }
+    let ix = NetworkIndex::new(&loaded.network);
+    let request = TraceRequest {
+        from: args.from.clone(),
+        to: args.to.clone(),
+        protocol: args.protocol.clone(),
+        port: args.port,
+        src_port: args.src_port,
+        src_ip: args.src_ip,
+        dst_ip: args.dst_ip,
+        one_way: args.one_way,
+    };
+    let verdict = crate::query::trace::run(&loaded.network, &ix, &request)?;
+    let text = match args.format {
+        TextOrJson::Text => explain::verdict::render_text(&verdict, style),
+        TextOrJson::Json => explain::verdict::render_json(&verdict),
+    };
+    emit(&text)?;
+    Ok(match verdict.verdict {
+        VerdictKind::Reachable => Outcome::Success,
+        VerdictKind::Unreachable => Outcome::Failure,
+        VerdictKind::Unknown => Outcome::Unknown,
     })
 }

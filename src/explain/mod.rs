@@ -5,6 +5,7 @@
 //! and never recomputes why something happened.
 
 pub mod diagnostics;
+pub mod verdict;
 
 use anstyle::{AnsiColor, Style as AStyle};
 

@@ -1,0 +1,201 @@
+//! `trace` and `query` output: a [`Verdict`] as text for a person at a terminal, or as JSON (the
+//! serde form of `Verdict`, DESIGN.md §2).
+//!
+//! Text layout: the verdict line (coloured through [`Style`] only), the packet, the numbered path
+//! and return path (id, kind, what happened), the blocking components with direction, rule,
+//! reason and Reachability Analyzer code, the unknown causes, then the notes (`warnings`).
+
+use super::Style;
+use crate::model::Hop;
+use crate::query::{Verdict, VerdictKind};
+
+/// The verdict as text, ending with a newline.
+pub fn render_text(v: &Verdict, style: &Style) -> String {
+    let mut out = String::new();
+    let word = match v.verdict {
+        VerdictKind::Reachable => style.good("reachable"),
+        VerdictKind::Unreachable => style.error("unreachable"),
+        VerdictKind::Unknown => style.warning("unknown"),
+    };
+    out.push_str(&format!("{word}: {}\n", question(v)));
+    if let Some(p) = &v.packet {
+        out.push_str(&format!("packet: {p}\n"));
+    }
+    let widths = column_widths(v);
+    if let Some(path) = &v.path {
+        out.push_str(&format!("\n{}\n", style.strong("path:")));
+        push_hops(&mut out, path, widths, style);
+    }
+    if let Some(ret) = &v.return_path {
+        out.push_str(&format!("\n{}\n", style.strong("return path:")));
+        push_hops(&mut out, ret, widths, style);
+    }
+    if !v.blocked.is_empty() {
+        // A trace whose reply was walked was stopped on the reply leg.
+        let leg = if v.return_path.is_some() && v.blocked.len() == 1 {
+            " (the request is delivered; the reply is not)"
+        } else {
+            ""
+        };
+        out.push_str(&format!("\n{}{leg}\n", style.strong("blocked by:")));
+        for b in &v.blocked {
+            let direction = b.direction.map(|d| format!(" {d}")).unwrap_or_default();
+            out.push_str(&format!(
+                "  {} {}{direction}, rule {}: {}",
+                style.error(&b.id),
+                b.kind,
+                b.rule,
+                b.reason
+            ));
+            if !b.code.is_empty() {
+                out.push_str(&format!(" {}", style.dim(&format!("[{}]", b.code))));
+            }
+            out.push('\n');
+        }
+    }
+    if !v.unknown.is_empty() {
+        out.push_str(&format!("\n{}\n", style.strong("not modelled:")));
+        for u in &v.unknown {
+            out.push_str(&format!("  {}: {}\n", style.warning(&u.id), u.reason));
+        }
+    }
+    if !v.warnings.is_empty() {
+        out.push_str(&format!("\n{}\n", style.strong("notes:")));
+        for w in &v.warnings {
+            out.push_str(&format!("  - {w}\n"));
+        }
+    }
+    out
+}
+
+/// The verdict as pretty JSON, ending with a newline.
+pub fn render_json(v: &Verdict) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")) + "\n"
+}
+
+/// `tcp from `web` to `internet` port 443 (one-way)`.
+fn question(v: &Verdict) -> String {
+    let q = &v.query;
+    let mut s = format!("{} from `{}` to `{}`", q.protocol, q.from, q.to);
+    if let Some(p) = &q.port {
+        s.push_str(&format!(" port {p}"));
+    }
+    if let Some(p) = &q.src_port {
+        s.push_str(&format!(" from port {p}"));
+    }
+    if q.one_way {
+        s.push_str(" (one-way)");
+    }
+    s
+}
+
+/// Widths of the id and kind columns over both paths.
+fn column_widths(v: &Verdict) -> (usize, usize) {
+    let hops = v.path.iter().chain(v.return_path.iter()).flatten();
+    hops.fold((0, 0), |(i, k), h| {
+        (i.max(h.id.chars().count()), k.max(h.kind.as_str().len()))
+    })
+}
+
+fn push_hops(out: &mut String, hops: &[Hop], (id_width, kind_width): (usize, usize), style: &Style) {
+    if hops.is_empty() {
+        out.push_str("  (none)\n");
+        return;
+    }
+    let number_width = hops.len().to_string().len();
+    for (i, h) in hops.iter().enumerate() {
+        let id = format!("{:<id_width$}", h.id);
+        out.push_str(&format!(
+            "  {:>number_width$}. {}  {:<kind_width$}  {}\n",
+            i + 1,
+            style.strong(&id),
+            h.kind.as_str(),
+            h.detail
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Blocked, ComponentKind, Direction, Packet};
+    use crate::query::QueryEcho;
+
+    fn verdict() -> Verdict {
+        let mut v = Verdict::new(
+            VerdictKind::Unreachable,
+            QueryEcho {
+                from: "internet".into(),
+                to: "web".into(),
+                protocol: "tcp".into(),
+                port: Some("8080".into()),
+                src_port: None,
+                one_way: false,
+            },
+        );
+        v.packet = Some(Packet::with_ports(
+            6,
+            "93.184.216.34".parse().unwrap(),
+            49152,
+            "54.0.0.10".parse().unwrap(),
+            8080,
+        ));
+        v.path = Some(vec![
+            Hop {
+                id: "93.184.216.34".into(),
+                kind: ComponentKind::Internet,
+                detail: "internet host sends it".into(),
+                direction: None,
+                rule: None,
+            },
+            Hop {
+                id: "igw-1".into(),
+                kind: ComponentKind::InternetGateway,
+                detail: "destination 54.0.0.10 translated to 10.0.1.10 (IGW-2)".into(),
+                direction: Some(Direction::Inbound),
+                rule: Some("IGW-2".into()),
+            },
+        ]);
+        v.blocked.push(Blocked {
+            id: "acl-1".into(),
+            kind: ComponentKind::NetworkAcl,
+            direction: Some(Direction::Inbound),
+            rule: "*".into(),
+            reason: "no rule allows it".into(),
+            code: "SUBNET_ACL_RESTRICTION".into(),
+        });
+        v.warnings.push("source port 49152".into());
+        v
+    }
+
+    #[test]
+    fn text_names_the_packet_the_path_and_the_blocking_rule() {
+        let text = render_text(&verdict(), &Style { color: false });
+        assert_eq!(
+            text,
+            "unreachable: tcp from `internet` to `web` port 8080\n\
+             packet: tcp 93.184.216.34:49152 -> 54.0.0.10:8080\n\
+             \n\
+             path:\n  \
+               1. 93.184.216.34  internet          internet host sends it\n  \
+               2. igw-1          internet-gateway  destination 54.0.0.10 translated to 10.0.1.10 (IGW-2)\n\
+             \n\
+             blocked by:\n  \
+               acl-1 network-acl inbound, rule *: no rule allows it [SUBNET_ACL_RESTRICTION]\n\
+             \n\
+             notes:\n  \
+               - source port 49152\n"
+        );
+        assert!(render_text(&verdict(), &Style { color: true }).contains('\u{1b}'));
+    }
+
+    #[test]
+    fn json_is_the_verdict_contract() {
+        let json: serde_json::Value = serde_json::from_str(&render_json(&verdict())).unwrap();
+        assert_eq!(json["verdict"], "unreachable");
+        assert_eq!(json["packet"]["dst_port"], 8080);
+        assert_eq!(json["blocked"][0]["rule"], "*");
+        assert_eq!(json["path"][1]["kind"], "internet-gateway");
+        assert!(json.get("return_path").is_none());
+    }
+}

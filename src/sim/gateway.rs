@@ -1,0 +1,929 @@
+//! Gateways and forwarding devices (SEMANTICS.md §4, §5.2-§5.8): what happens to a packet
+//! routed to an internet gateway, egress-only gateway, NAT gateway, NAT instance or appliance,
+//! peering connection, gateway endpoint or virtual private gateway, and how external hosts
+//! enter the network.
+//!
+//! Rules implemented here:
+//! - §4: a request from the internet enters the VPC whose internet gateway maps its destination;
+//!   a reply re-enters through the gateway its request left by; a reply to an external host must
+//!   leave through the gateway its request entered by (`Walker::deliver_external`).
+//! - IGW-2 1:1 translation both ways; IGW-5 no public address, no egress; IGW-6 RFC 1918 / RFC 6598
+//!   filters and anti-spoofing; V6-2 no IPv6 translation; J13 hairpin through the internet;
+//!   IGW-10, RT-18 Block Public Access and gateway route tables answer unknown.
+//! - V6-1: the egress-only gateway carries IPv6 connections initiated from inside only.
+//! - NGW-2 translation with `nat_port`; NGW-3 no inbound-initiated connection; NGW-4/NGW-8 TCP,
+//!   UDP and ICMP over IPv4 only; NGW-5 ACLs of the NAT gateway's subnet; NGW-7 sources in its VPC.
+//! - NI-2 the check drops forwarded traffic; NI-3 the groups of a NAT instance apply; NI-4 a NAT
+//!   instance masquerades; J20 an instance target is its primary interface.
+//! - PCX-5 no transit, PCX-6 no edge-to-edge, PCX-7 / J10 destination inside the peer VPC.
+//! - GWE-7 sources inside the VPC, GWE-8 TCP and echo only, J18 IPv4 only.
+//! - VGW-3 source and destination checks at the virtual private gateway; J12 a NAT gateway uses
+//!   its private address towards it.
+
+use super::Place;
+use super::flow::{Translation, Translator, is_echo_request, nat_port};
+use super::walk::{Arrival, Flow, Halt, LegKind, Sender, Walker, dropped, endpoint, unknown};
+use crate::model::addr::ranges;
+use crate::model::*;
+use std::net::IpAddr;
+
+/// True iff `ip` is IPv4 and lies in RFC 1918 or RFC 6598 space (IGW-6).
+fn igw_refuses(ip: &IpAddr) -> bool {
+    ranges::igw_private_v4().iter().any(|c| c.contains(ip))
+}
+
+impl<'n> Walker<'n> {
+    /// Unknown when the VPC has Block Public Access (an unsupported entry on the VPC, IGW-10) or
+    /// the gateway has a gateway route table (RT-18).
+    fn edge_unknowns(&self, gateway: EdgeAssociation, vpc: &VpcId) -> Result<(), Halt> {
+        if let Some(u) = self.net.unsupported.iter().find(|u| u.component == vpc.as_str()) {
+            return Err(unknown(vpc, u.reason.clone()));
+        }
+        if let Some(rt) = self.net.route_tables.values().find(|rt| rt.gateways.contains(&gateway)) {
+            let gw = match &gateway {
+                EdgeAssociation::InternetGateway(g) => g.to_string(),
+                EdgeAssociation::VpnGateway(g) => g.to_string(),
+                EdgeAssociation::Other(g) => g.clone(),
+            };
+            return Err(unknown(
+                &rt.id,
+                format!(
+                    "route table `{}` is edge-associated with `{gw}`: ingress routing (RT-18) is not modelled",
+                    rt.id
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// True iff `ip` is an address of a network interface in `vpc`, or (when `nat_too`) of a NAT
+    /// gateway in `vpc`.
+    fn held_in_vpc(&self, ip: &IpAddr, vpc: &VpcId, nat_too: bool) -> bool {
+        match self.ix.private_owner(ip) {
+            Some(o @ AddressOwner::Interface(_)) => self.owner_vpc(o) == Some(vpc),
+            Some(o @ AddressOwner::NatGateway(_)) => nat_too && self.owner_vpc(o) == Some(vpc),
+            None => false,
+        }
+    }
+
+    /// The public IPv4 or Elastic IP mapped to the private IPv4 `ip` of an interface or NAT gateway
+    /// in `vpc` (IGW-2, IGW-5).
+    fn public_of(&self, ip: &IpAddr, vpc: &VpcId) -> Option<std::net::Ipv4Addr> {
+        let IpAddr::V4(private) = ip else { return None };
+        match self.ix.private_owner(ip)? {
+            AddressOwner::Interface(e) => {
+                let eni = self.net.network_interfaces.get(e).filter(|e| &e.vpc == vpc)?;
+                eni.private_ipv4
+                    .iter()
+                    .find(|a| a.address == *private)
+                    .and_then(|a| a.public_ip.as_ref())
+                    .map(|p| p.address)
+            }
+            AddressOwner::NatGateway(n) => {
+                let nat = self.net.nat_gateways.get(n).filter(|n| &n.vpc == vpc)?;
+                nat.addresses
+                    .iter()
+                    .find(|a| a.private_ip == *private)
+                    .and_then(|a| a.public_ip)
+            }
+        }
+    }
+
+    /// §5.2 `igw_out`, after the sender subnet's outbound ACL.
+    pub(super) fn igw_out(&mut self, x: Sender<'n>, g: &'n InternetGateway, mut p: Packet) -> Flow {
+        let vpc = x.vpc();
+        let out = Some(Direction::Outbound);
+        let kind = ComponentKind::InternetGateway;
+        if !g.vpcs.contains(vpc) {
+            return Err(dropped(
+                &g.id,
+                kind,
+                out,
+                "RT-14",
+                format!("internet gateway `{}` is not attached to `{vpc}`", g.id),
+                "BAD_STATE_ROUTE",
+            ));
+        }
+        self.edge_unknowns(EdgeAssociation::InternetGateway(g.id.clone()), vpc)?;
+        match p.src_ip {
+            IpAddr::V4(_) => {
+                if igw_refuses(&p.dst_ip) {
+                    return Err(dropped(
+                        &g.id,
+                        kind,
+                        out,
+                        "IGW-6",
+                        format!(
+                            "{} is a private (RFC 1918 or RFC 6598) address: an internet gateway does not send to it",
+                            p.dst_ip
+                        ),
+                        "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS",
+                    ));
+                }
+                let Some(public) = self.public_of(&p.src_ip, vpc) else {
+                    return Err(dropped(
+                        &g.id,
+                        kind,
+                        out,
+                        "IGW-5",
+                        format!(
+                            "{} has no public IPv4 or Elastic IP in `{vpc}`: the internet gateway does not forward it",
+                            p.src_ip
+                        ),
+                        "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
+                    ));
+                };
+                let before = p.src_ip;
+                p.src_ip = IpAddr::V4(public);
+                self.hop(
+                    &g.id,
+                    kind,
+                    format!("source {before} translated to {public} (IGW-2)"),
+                    out,
+                    Some("IGW-2".into()),
+                );
+            }
+            IpAddr::V6(_) => {
+                if !self.held_in_vpc(&p.src_ip, vpc, false) {
+                    return Err(dropped(
+                        &g.id,
+                        kind,
+                        out,
+                        "IGW-6",
+                        format!(
+                            "{} is not an IPv6 address of a network interface in `{vpc}`: spoofed traffic",
+                            p.src_ip
+                        ),
+                        "GATEWAY_REJECTS_SPOOFED_TRAFFIC",
+                    ));
+                }
+                self.hop(
+                    &g.id,
+                    kind,
+                    "to the internet; IPv6 is not translated (V6-2)".into(),
+                    out,
+                    Some("V6-2".into()),
+                );
+            }
+        }
+        self.onto_internet(g.id.as_str(), p)
+    }
+
+    /// §5.2 step 5: the packet is on the internet. A destination mapped in a modelled VPC enters it
+    /// (between modelled VPCs, or hairpinning, J13); anything else is an external host.
+    fn onto_internet(&mut self, gateway: &str, p: Packet) -> Flow {
+        if self.leg == LegKind::Request {
+            self.internet_exits.push(gateway.to_owned());
+        }
+        if let Some(vpc) = self.vpc_mapping(&p.dst_ip) {
+            self.hop(
+                p.dst_ip,
+                ComponentKind::Internet,
+                format!("crosses the internet to {}, an address of `{vpc}` (J13)", p.dst_ip),
+                None,
+                Some("J13".into()),
+            );
+            return self.internet_enter(vpc, p);
+        }
+        self.deliver_external(
+            Place::Internet {
+                gateway: gateway.to_owned(),
+            },
+            ComponentKind::Internet,
+            p,
+        )
+    }
+
+    /// The modelled VPC an internet address belongs to: a mapped public IPv4, or an address in a
+    /// VPC's IPv6 block.
+    fn vpc_mapping(&self, ip: &IpAddr) -> Option<&'n VpcId> {
+        match ip {
+            IpAddr::V4(a) => self.ix.public_owner(a).and_then(|(o, _)| self.owner_vpc(o)),
+            IpAddr::V6(_) => self
+                .net
+                .vpcs
+                .values()
+                .find(|v| v.cidrs_v6.iter().any(|c| c.contains(ip)))
+                .map(|v| &v.id),
+        }
+    }
+
+    /// §4: a request from an internet host. It enters the VPC whose internet gateway maps the
+    /// destination. A private IPv4 destination (no mapping) is taken to the gateway of the VPC
+    /// holding it, which refuses it (IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS): the most useful
+    /// place to report (**decision**; on the real internet such a packet goes nowhere).
+    pub(super) fn internet_request(&mut self, p: Packet) -> Flow {
+        let vpc = self.vpc_mapping(&p.dst_ip).or_else(|| {
+            self.ix
+                .private_owner(&p.dst_ip)
+                .and_then(|o| self.owner_vpc(o))
+                .or_else(|| self.net.vpcs.values().find(|v| v.contains(&p.dst_ip)).map(|v| &v.id))
+        });
+        let Some(vpc) = vpc else {
+            return Err(dropped(
+                p.dst_ip,
+                ComponentKind::Internet,
+                None,
+                "IGW-3",
+                format!(
+                    "no modelled internet gateway maps {}: the packet never enters the network",
+                    p.dst_ip
+                ),
+                "NO_PATH",
+            ));
+        };
+        self.internet_enter(vpc, p)
+    }
+
+    /// Entry into `vpc` from the internet: through the gateway the request left by (reply leg),
+    /// else the VPC's internet gateway, else (IPv6) its egress-only gateway, which refuses what it
+    /// did not let out (V6-1).
+    fn internet_enter(&mut self, vpc: &'n VpcId, p: Packet) -> Flow {
+        let net = self.net;
+        let igw = self
+            .ix
+            .internet_gateway_of(vpc)
+            .and_then(|g| net.internet_gateways.get(g));
+        let eigw = self
+            .ix
+            .egress_only_gateway_of(vpc)
+            .and_then(|g| net.egress_only_internet_gateways.get(g));
+        if self.leg == LegKind::Reply
+            && let Some(e) = eigw
+            && self.internet_exits.iter().any(|x| x == e.id.as_str())
+        {
+            return self.eigw_in(e, vpc, p);
+        }
+        match (igw, eigw, p.dst_ip) {
+            (Some(g), _, _) => self.internet_in(g, vpc, p),
+            (None, Some(e), IpAddr::V6(_)) => self.eigw_in(e, vpc, p),
+            _ => Err(dropped(
+                vpc,
+                ComponentKind::Vpc,
+                Some(Direction::Inbound),
+                "IGW-3",
+                format!("`{vpc}` has no internet gateway: nothing from the internet enters it"),
+                "NO_PATH",
+            )),
+        }
+    }
+
+    /// A reply from an external host re-enters through the gateway its request left by (§4).
+    pub(super) fn internet_reenter(&mut self, gateway: &str, p: Packet) -> Flow {
+        let net = self.net;
+        if let Some(g) = net.internet_gateways.get(&InternetGatewayId::new(gateway)) {
+            let Some(vpc) = g.vpcs.first() else {
+                return Err(unknown(
+                    gateway,
+                    format!("internet gateway `{gateway}` is attached to no VPC"),
+                ));
+            };
+            return self.internet_in(g, vpc, p);
+        }
+        if let Some(e) = net
+            .egress_only_internet_gateways
+            .get(&EgressOnlyInternetGatewayId::new(gateway))
+        {
+            let Some(vpc) = e.vpcs.first() else {
+                return Err(unknown(
+                    gateway,
+                    format!("egress-only gateway `{gateway}` is attached to no VPC"),
+                ));
+            };
+            return self.eigw_in(e, vpc, p);
+        }
+        Err(unknown(gateway, format!("gateway `{gateway}` is not in the input")))
+    }
+
+    /// §5.2 `internet_in` via internet gateway `g` of `vpc`.
+    fn internet_in(&mut self, g: &'n InternetGateway, vpc: &'n VpcId, mut p: Packet) -> Flow {
+        let kind = ComponentKind::InternetGateway;
+        let inbound = Some(Direction::Inbound);
+        self.edge_unknowns(EdgeAssociation::InternetGateway(g.id.clone()), vpc)?;
+        match p.dst_ip {
+            IpAddr::V4(public) => {
+                if igw_refuses(&p.src_ip) {
+                    return Err(dropped(
+                        &g.id,
+                        kind,
+                        inbound,
+                        "IGW-6",
+                        format!(
+                            "{} is a private (RFC 1918 or RFC 6598) source: an internet gateway does not admit it",
+                            p.src_ip
+                        ),
+                        "IGW_SOURCE_ADDRESS_NOT_IN_RFC1918_INGRESS",
+                    ));
+                }
+                let mapped = self
+                    .ix
+                    .public_owner(&public)
+                    .filter(|(o, _)| self.owner_vpc(o) == Some(vpc))
+                    .map(|(_, private)| *private);
+                let Some(private) = mapped else {
+                    return Err(dropped(
+                        &g.id,
+                        kind,
+                        inbound,
+                        "IGW-6",
+                        format!("{public} is not a public IPv4 or Elastic IP of `{vpc}`"),
+                        "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
+                    ));
+                };
+                p.dst_ip = IpAddr::V4(private);
+                self.hop(
+                    &g.id,
+                    kind,
+                    format!("destination {public} translated to {private} (IGW-2)"),
+                    inbound,
+                    Some("IGW-2".into()),
+                );
+            }
+            IpAddr::V6(_) => {
+                let inside = self
+                    .net
+                    .vpcs
+                    .get(vpc)
+                    .is_some_and(|v| v.cidrs_v6.iter().any(|c| c.contains(&p.dst_ip)));
+                if !inside {
+                    return Err(dropped(
+                        &g.id,
+                        kind,
+                        inbound,
+                        "IGW-6",
+                        format!("{} lies in no IPv6 block of `{vpc}`", p.dst_ip),
+                        "IGW_DESTINATION_ADDRESS_IN_VPC_CIDRS",
+                    ));
+                }
+                self.hop(
+                    &g.id,
+                    kind,
+                    "from the internet; IPv6 is not translated (V6-2)".into(),
+                    inbound,
+                    Some("V6-2".into()),
+                );
+            }
+        }
+        self.note_entry(g.id.as_str());
+        let Some(subnet) = self.subnet_holding(vpc, &p.dst_ip) else {
+            return Err(self.no_subnet(vpc, &p.dst_ip));
+        };
+        self.arrive_subnet(subnet, p)
+    }
+
+    /// §5.7 egress-only internet gateway, outbound, after the outbound ACL.
+    pub(super) fn eigw_out(&mut self, x: Sender<'n>, g: &'n EgressOnlyInternetGateway, p: Packet) -> Flow {
+        let vpc = x.vpc();
+        let out = Some(Direction::Outbound);
+        let kind = ComponentKind::EgressOnlyInternetGateway;
+        if !g.vpcs.contains(vpc) {
+            return Err(dropped(
+                &g.id,
+                kind,
+                out,
+                "RT-14",
+                format!("egress-only internet gateway `{}` is not attached to `{vpc}`", g.id),
+                "BAD_STATE_ROUTE",
+            ));
+        }
+        if !p.dst_ip.is_ipv6() {
+            return Err(dropped(
+                &g.id,
+                kind,
+                out,
+                "V6-1",
+                format!("egress-only internet gateway `{}` carries IPv6 only", g.id),
+                "PROTOCOL_RESTRICTION",
+            ));
+        }
+        if !self.held_in_vpc(&p.src_ip, vpc, false) {
+            return Err(dropped(
+                &g.id,
+                kind,
+                out,
+                "V6-1",
+                format!(
+                    "{} is not an IPv6 address of a network interface in `{vpc}`: spoofed traffic",
+                    p.src_ip
+                ),
+                "GATEWAY_REJECTS_SPOOFED_TRAFFIC",
+            ));
+        }
+        if self.leg == LegKind::Reply {
+            return Err(dropped(
+                &g.id,
+                kind,
+                out,
+                "V6-1",
+                format!(
+                    "the reply leaves through egress-only gateway `{}`, which carries only connections initiated from inside",
+                    g.id
+                ),
+                "NO_PATH",
+            ));
+        }
+        self.hop(
+            &g.id,
+            kind,
+            "to the internet, connection initiated from inside (V6-1)".into(),
+            out,
+            Some("V6-1".into()),
+        );
+        self.onto_internet(g.id.as_str(), p)
+    }
+
+    /// §5.7 egress-only internet gateway, inbound: only replies to requests that left through it.
+    fn eigw_in(&mut self, g: &'n EgressOnlyInternetGateway, vpc: &'n VpcId, p: Packet) -> Flow {
+        let kind = ComponentKind::EgressOnlyInternetGateway;
+        let inbound = Some(Direction::Inbound);
+        let replied = self.leg == LegKind::Reply && self.internet_exits.iter().any(|x| x == g.id.as_str());
+        if !replied {
+            return Err(dropped(
+                &g.id,
+                kind,
+                inbound,
+                "V6-1",
+                format!(
+                    "egress-only internet gateway `{}` admits only replies to connections initiated from inside",
+                    g.id
+                ),
+                "NO_PATH",
+            ));
+        }
+        self.hop(
+            &g.id,
+            kind,
+            "reply from the internet admitted (V6-1)".into(),
+            inbound,
+            Some("V6-1".into()),
+        );
+        let Some(subnet) = self.subnet_holding(vpc, &p.dst_ip) else {
+            return Err(self.no_subnet(vpc, &p.dst_ip));
+        };
+        self.arrive_subnet(subnet, p)
+    }
+
+    /// §5.3 `nat_request`: a packet routed to NAT gateway `n`.
+    pub(super) fn nat_request(&mut self, x: Sender<'n>, n: &'n NatGateway, p: Packet) -> Flow {
+        let kind = ComponentKind::NatGateway;
+        let inbound = Some(Direction::Inbound);
+        // 1. NGW-5: the ACLs of both subnets, when the NAT gateway is in another subnet.
+        if &n.subnet != x.subnet() {
+            self.acl(x.subnet(), Direction::Outbound, &p)?;
+            self.acl(&n.subnet, Direction::Inbound, &p)?;
+        }
+        if self.leg == LegKind::Reply {
+            // §5.4 (**decision**): a NAT on the reply path only breaks the connection.
+            return Err(dropped(
+                &n.id,
+                kind,
+                inbound,
+                "NGW-3",
+                format!(
+                    "the reply is routed to NAT gateway `{}`, which made no translation for this connection",
+                    n.id
+                ),
+                "NO_PATH",
+            ));
+        }
+        // 2. NGW-7.
+        if !self.held_in_vpc(&p.src_ip, &n.vpc, false) {
+            return Err(dropped(
+                &n.id,
+                kind,
+                inbound,
+                "NGW-7",
+                format!(
+                    "{} is not an address of a network interface in `{}`: a NAT gateway serves its own VPC only",
+                    p.src_ip, n.vpc
+                ),
+                "NGW_REQUIRES_SOURCE_IN_VPC",
+            ));
+        }
+        // 3. NGW-8, NGW-4.
+        if p.src_ip.is_ipv6() {
+            return Err(dropped(
+                &n.id,
+                kind,
+                inbound,
+                "NGW-8",
+                format!("NAT gateway `{}` translates IPv4 only", n.id),
+                "PROTOCOL_RESTRICTION",
+            ));
+        }
+        if !(p.has_ports() || p.protocol == proto::ICMP) {
+            return Err(dropped(
+                &n.id,
+                kind,
+                inbound,
+                "NGW-4",
+                format!(
+                    "NAT gateway `{}` carries TCP, UDP and ICMP only, not protocol {}",
+                    n.id,
+                    proto::name(p.protocol)
+                ),
+                "PROTOCOL_RESTRICTION",
+            ));
+        }
+        // 4. Translate (NGW-2, J3).
+        let Some(address) = n.primary_address() else {
+            return Err(unknown(
+                &n.id,
+                format!("NAT gateway `{}` has no address in the input", n.id),
+            ));
+        };
+        let mut after = p;
+        after.src_ip = IpAddr::V4(address.private_ip);
+        if after.has_ports() {
+            after.src_port = nat_port(p.src_port);
+        }
+        self.translations.push(Translation {
+            translator: Translator::NatGateway(n.id.clone()),
+            before: p,
+            after,
+        });
+        self.hop(
+            &n.id,
+            kind,
+            format!(
+                "source {} translated to {} (NGW-2)",
+                endpoint(&p, true),
+                endpoint(&after, true)
+            ),
+            None,
+            Some("NGW-2".into()),
+        );
+        // 5. The NAT gateway sends it on.
+        self.emit(Sender::NatGateway(n), after)
+    }
+
+    /// §5.3 `nat_reply`: a reply addressed to NAT gateway `n`.
+    pub(super) fn nat_reply(&mut self, n: &'n NatGateway, p: Packet) -> Flow {
+        let mine = Translator::NatGateway(n.id.clone());
+        let Some(i) = self
+            .translations
+            .iter()
+            .position(|t| t.translator == mine && t.is_reversed_by(&p))
+        else {
+            return Err(dropped(
+                &n.id,
+                ComponentKind::NatGateway,
+                Some(Direction::Inbound),
+                "NGW-3",
+                format!(
+                    "NAT gateway `{}` made no translation that {p} answers: nothing can initiate a connection to it",
+                    n.id
+                ),
+                "NO_PATH",
+            ));
+        };
+        let t = self.translations.remove(i);
+        let back = t.undo(&p);
+        self.hop(
+            &n.id,
+            ComponentKind::NatGateway,
+            format!(
+                "destination {} translated back to {} (NGW-2)",
+                endpoint(&p, false),
+                endpoint(&back, false)
+            ),
+            None,
+            Some("NGW-2".into()),
+        );
+        self.emit(Sender::NatGateway(n), back)
+    }
+
+    /// §5.4: a packet routed to interface `a` (a NAT instance or appliance; J20 for instances).
+    pub(super) fn appliance(&mut self, x: Sender<'n>, a: &'n NetworkInterface, p: Packet) -> Flow {
+        let kind = ComponentKind::NetworkInterface;
+        // 1. The ACLs of both subnets, when they differ.
+        if &a.subnet != x.subnet() {
+            self.acl(x.subnet(), Direction::Outbound, &p)?;
+            self.acl(&a.subnet, Direction::Inbound, &p)?;
+        }
+        if self.leg == LegKind::Reply {
+            if a.has_private_address(&p.dst_ip) {
+                return self.arrive(a, p);
+            }
+            // **decision** (§5.4): a NAT on the reply path only breaks the connection.
+            return Err(dropped(
+                &a.id,
+                kind,
+                Some(Direction::Inbound),
+                "NI-4",
+                format!(
+                    "the reply is routed through `{}`, which made no translation for this connection",
+                    a.id
+                ),
+                "NO_PATH",
+            ));
+        }
+        // 2. NI-3: the groups of the appliance.
+        self.groups(a, Direction::Inbound, &p)?;
+        // 3. Addressed to the appliance itself.
+        if a.has_private_address(&p.dst_ip) {
+            self.hop(
+                &a.id,
+                kind,
+                format!("request delivered to `{}` as {p}", a.id),
+                None,
+                None,
+            );
+            return Ok(Arrival {
+                place: Place::Interface { id: a.id.clone() },
+                packet: p,
+            });
+        }
+        // 4. NI-2.
+        if a.source_dest_check {
+            return Err(dropped(
+                &a.id,
+                kind,
+                Some(Direction::Inbound),
+                "NI-2",
+                format!(
+                    "`{}` has the source/destination check on: it drops traffic for {}, which is not its own",
+                    a.id, p.dst_ip
+                ),
+                "ENI_SOURCE_DEST_CHECK_RESTRICTION",
+            ));
+        }
+        // 5. NI-4: masquerade.
+        let own = match p.src_ip {
+            IpAddr::V4(_) => a.primary_ipv4().map(IpAddr::V4),
+            IpAddr::V6(_) => a.ipv6.first().map(|x| IpAddr::V6(*x)),
+        };
+        let Some(own) = own else {
+            return Err(dropped(
+                &a.id,
+                kind,
+                Some(Direction::Outbound),
+                "NI-4",
+                format!("`{}` has no address of the packet's family to masquerade with", a.id),
+                "NO_PATH",
+            ));
+        };
+        let mut after = p;
+        after.src_ip = own;
+        if after.has_ports() {
+            after.src_port = nat_port(p.src_port);
+        }
+        self.translations.push(Translation {
+            translator: Translator::Interface(a.id.clone()),
+            before: p,
+            after,
+        });
+        self.hop(
+            &a.id,
+            kind,
+            format!(
+                "NAT instance: source {} translated to {} (NI-4)",
+                endpoint(&p, true),
+                endpoint(&after, true)
+            ),
+            None,
+            Some("NI-4".into()),
+        );
+        // 6. It sends the translated packet (its SG egress applies).
+        self.emit(Sender::Interface(a), after)
+    }
+
+    /// §5.5 peering connection, after the sender subnet's outbound ACL (**decision**: the ACL
+    /// comes first for every next hop outside the subnet, §3 step 5).
+    pub(super) fn peering(&mut self, x: Sender<'n>, pcx: &'n VpcPeeringConnection, p: Packet) -> Flow {
+        let kind = ComponentKind::VpcPeeringConnection;
+        let out = Some(Direction::Outbound);
+        let Some(w) = pcx.peer_of(x.vpc()) else {
+            return Err(dropped(
+                &pcx.id,
+                kind,
+                out,
+                "PCX-1",
+                format!("peering connection `{}` does not join `{}`", pcx.id, x.vpc()),
+                "BAD_STATE_ROUTE",
+            ));
+        };
+        let Some(peer) = self.net.vpcs.get(w) else {
+            return Err(unknown(
+                &pcx.id,
+                format!(
+                    "peering connection `{}` leads to `{w}`, which is not in the input",
+                    pcx.id
+                ),
+            ));
+        };
+        if !peer.contains(&p.dst_ip) {
+            let elsewhere = self.net.vpcs.values().find(|v| &v.id != w && v.contains(&p.dst_ip));
+            let (rule, why) = match elsewhere {
+                Some(v) => (
+                    "PCX-5",
+                    format!(
+                        "{} lies in `{}`, not in `{w}`: peering is not transitive",
+                        p.dst_ip, v.id
+                    ),
+                ),
+                None => (
+                    "PCX-6",
+                    format!(
+                        "{} lies outside `{w}`: peering has no edge-to-edge routing through the peer's gateways",
+                        p.dst_ip
+                    ),
+                ),
+            };
+            return Err(dropped(
+                &pcx.id,
+                kind,
+                out,
+                rule,
+                why,
+                "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR",
+            ));
+        }
+        self.hop(
+            &pcx.id,
+            kind,
+            format!("to `{w}`, which holds {} (PCX-7)", p.dst_ip),
+            None,
+            Some("PCX-7".into()),
+        );
+        let Some(subnet) = self.subnet_holding(w, &p.dst_ip) else {
+            return Err(self.no_subnet(w, &p.dst_ip));
+        };
+        self.arrive_subnet(subnet, p)
+    }
+
+    /// §5.6 gateway endpoint, after the sender subnet's outbound ACL.
+    pub(super) fn endpoint_out(&mut self, x: Sender<'n>, e: &'n VpcEndpoint, p: Packet) -> Flow {
+        let kind = ComponentKind::VpcEndpoint;
+        let out = Some(Direction::Outbound);
+        if e.endpoint_type != VpcEndpointType::Gateway {
+            return Err(unknown(
+                &e.id,
+                format!(
+                    "route to endpoint `{}` of type {:?}, which is not modelled",
+                    e.id, e.endpoint_type
+                ),
+            ));
+        }
+        if p.src_ip.is_ipv6() {
+            return Err(dropped(
+                &e.id,
+                kind,
+                out,
+                "J18",
+                format!("gateway endpoint `{}` carries IPv4 only in this model", e.id),
+                "VPCE_GATEWAY_PROTOCOL_RESTRICTION",
+            ));
+        }
+        if !(p.protocol == proto::TCP || is_echo_request(&p)) {
+            return Err(dropped(
+                &e.id,
+                kind,
+                out,
+                "GWE-8",
+                format!("gateway endpoint `{}` accepts TCP and ICMP echo requests only", e.id),
+                "VPCE_GATEWAY_PROTOCOL_RESTRICTION",
+            ));
+        }
+        // GWE-7. **decision**: a NAT gateway's address counts as an interface of the VPC (it is the
+        // address of the NAT gateway's own network interface there).
+        if &e.vpc != x.vpc() || !self.held_in_vpc(&p.src_ip, &e.vpc, true) {
+            return Err(dropped(
+                &e.id,
+                kind,
+                out,
+                "GWE-7",
+                format!(
+                    "{} is not an address of `{}`: a gateway endpoint serves its own VPC only",
+                    p.src_ip, e.vpc
+                ),
+                "NO_PATH",
+            ));
+        }
+        self.hop(
+            &e.id,
+            kind,
+            format!("gateway endpoint to {} (GWE-2)", e.service_name),
+            out,
+            Some("GWE-2".into()),
+        );
+        self.deliver_external(
+            Place::AwsService { endpoint: e.id.clone() },
+            ComponentKind::AwsService,
+            p,
+        )
+    }
+
+    /// §5.6: the AWS service's reply re-enters through the gateway endpoint.
+    pub(super) fn endpoint_in(&mut self, id: &VpcEndpointId, p: Packet) -> Flow {
+        let Some(e) = self.net.vpc_endpoints.get(id) else {
+            return Err(unknown(id, format!("endpoint `{id}` is not in the input")));
+        };
+        self.hop(
+            &e.id,
+            ComponentKind::VpcEndpoint,
+            format!("reply from {} re-enters through the gateway endpoint", e.service_name),
+            Some(Direction::Inbound),
+            Some("GWE-2".into()),
+        );
+        let Some(subnet) = self.subnet_holding(&e.vpc, &p.dst_ip) else {
+            return Err(self.no_subnet(&e.vpc, &p.dst_ip));
+        };
+        self.arrive_subnet(subnet, p)
+    }
+
+    /// §5.8 virtual private gateway, outbound, after the outbound ACL.
+    pub(super) fn vgw_out(&mut self, x: Sender<'n>, g: &'n VpnGateway, p: Packet) -> Flow {
+        let vpc = x.vpc();
+        let kind = ComponentKind::VpnGateway;
+        let out = Some(Direction::Outbound);
+        if !g.vpcs.contains(vpc) {
+            return Err(dropped(
+                &g.id,
+                kind,
+                out,
+                "RT-14",
+                format!("virtual private gateway `{}` is not attached to `{vpc}`", g.id),
+                "BAD_STATE_ROUTE",
+            ));
+        }
+        // VGW-3; J12: a NAT gateway sends with its private address.
+        if !self.held_in_vpc(&p.src_ip, vpc, true) {
+            return Err(dropped(
+                &g.id,
+                kind,
+                out,
+                "VGW-3",
+                format!(
+                    "{} is not an address of `{vpc}`: a virtual private gateway carries its own VPC's traffic only",
+                    p.src_ip
+                ),
+                "VGW_PRIVATE_IP_ASSOCIATION_FOR_EGRESS",
+            ));
+        }
+        self.hop(&g.id, kind, "to on-premises".into(), out, Some("VGW-3".into()));
+        self.deliver_external(
+            Place::OnPremises { gateway: g.id.clone() },
+            ComponentKind::OnPremises,
+            p,
+        )
+    }
+
+    /// §5.8 `vgw_in`: from on premises through virtual private gateway `id`.
+    pub(super) fn vgw_in(&mut self, id: &VpnGatewayId, p: Packet) -> Flow {
+        let kind = ComponentKind::VpnGateway;
+        let inbound = Some(Direction::Inbound);
+        let Some(g) = self.net.vpn_gateways.get(id) else {
+            return Err(unknown(
+                id,
+                format!("virtual private gateway `{id}` is not in the input"),
+            ));
+        };
+        if let Some(rt) = self
+            .net
+            .route_tables
+            .values()
+            .find(|rt| rt.gateways.contains(&EdgeAssociation::VpnGateway(g.id.clone())))
+        {
+            return Err(unknown(
+                &rt.id,
+                format!(
+                    "route table `{}` is edge-associated with `{}`: ingress routing (RT-18) is not modelled",
+                    rt.id, g.id
+                ),
+            ));
+        }
+        // VGW-3: the destination is an address of an interface of the gateway's VPC (or, J12, of a
+        // NAT gateway there, for replies; `arrive_subnet` refuses requests to it, NGW-3).
+        let vpc = self
+            .ix
+            .private_owner(&p.dst_ip)
+            .and_then(|o| self.owner_vpc(o))
+            .filter(|v| g.vpcs.contains(v));
+        let Some(vpc) = vpc else {
+            return Err(dropped(
+                &g.id,
+                kind,
+                inbound,
+                "VGW-3",
+                format!(
+                    "{} is not a private address of a network interface in a VPC of `{}`",
+                    p.dst_ip, g.id
+                ),
+                "VGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
+            ));
+        };
+        self.note_entry(g.id.as_str());
+        self.hop(
+            &g.id,
+            kind,
+            format!("from on-premises into `{vpc}`"),
+            inbound,
+            Some("VGW-3".into()),
+        );
+        let Some(subnet) = self.subnet_holding(vpc, &p.dst_ip) else {
+            return Err(self.no_subnet(vpc, &p.dst_ip));
+        };
+        self.arrive_subnet(subnet, p)
+    }
+}

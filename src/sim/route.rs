@@ -1,0 +1,133 @@
+//! Route selection in one route table for one destination address (SEMANTICS.md §6).
+//!
+//! Rules implemented here:
+//! - RT-9: addresses in 169.254.168.0/22 and fd00:ec2::/32 are never forwarded.
+//! - RT-10: only routes of the destination's address family are candidates.
+//! - RT-13: a prefix-list route stands for one route per entry; a list missing from the input
+//!   matches nothing; a list whose entries are not known makes the lookup unknown.
+//! - RT-11: the longest matching prefix wins.
+//! - RT-12, J6: among equal prefixes, `local` first, then static routes to a CIDR, then prefix-list
+//!   routes, then propagated routes; J7: between two prefix-list routes, the smaller list id wins
+//!   (then input order, for anything AWS would not allow twice).
+//! - RT-8: a propagated route never wins over a matching local route, whatever its length.
+//! - J5: the winner may be a blackhole; the caller drops the packet (no fall-through).
+
+use crate::model::{Cidr, IpFamily, Network, PrefixListId, Route, RouteDestination, RouteTable, RouteTarget};
+use std::net::IpAddr;
+
+/// The outcome of a lookup.
+#[derive(Debug, Clone)]
+pub(super) enum Lookup<'n> {
+    /// This route wins; `matched` is the block that contains the destination (for a prefix-list
+    /// route, the entry).
+    Route {
+        /// The winning route (possibly a blackhole, J5).
+        route: &'n Route,
+        /// The CIDR block that matched.
+        matched: Cidr,
+    },
+    /// No route of the destination's family contains it.
+    NoRoute,
+    /// RT-9: the destination lies in a range AWS never forwards; the range.
+    NeverForwarded(&'static str),
+    /// A candidate prefix list's entries are not in the input.
+    Unknown(PrefixListId),
+}
+
+/// Tie-break rank among equal prefixes (RT-12, J6): lower wins.
+fn rank(route: &Route) -> u8 {
+    if route.target == RouteTarget::Local {
+        0
+    } else if route.origin.is_propagated() {
+        3
+    } else {
+        match route.destination {
+            RouteDestination::Cidr(_) => 1,
+            RouteDestination::PrefixList(_) => 2,
+        }
+    }
+}
+
+fn is_local(route: &Route) -> bool {
+    route.target == RouteTarget::Local
+}
+
+/// The destination block of `route` that contains `dst` (the longest one for a prefix list), or
+/// whether the route's list is unknown.
+enum RouteMatch {
+    Contains(Cidr),
+    Misses,
+    Unknown(PrefixListId),
+}
+
+fn route_match(net: &Network, route: &Route, dst: &IpAddr) -> RouteMatch {
+    let family = IpFamily::of(dst);
+    match &route.destination {
+        RouteDestination::Cidr(c) => {
+            if c.family() == family && c.contains(dst) {
+                RouteMatch::Contains(*c)
+            } else {
+                RouteMatch::Misses
+            }
+        }
+        RouteDestination::PrefixList(id) => match net.prefix_lists.get(id) {
+            None => RouteMatch::Misses,
+            Some(list) if !list.entries_known => {
+                // RT-10: a list of the other family is not a candidate; an unknown family might be.
+                if list.address_family.is_some_and(|f| f != family) {
+                    RouteMatch::Misses
+                } else {
+                    RouteMatch::Unknown(id.clone())
+                }
+            }
+            Some(list) => list
+                .entries
+                .iter()
+                .filter(|c| c.family() == family && c.contains(dst))
+                .max_by_key(|c| c.prefix_len())
+                .map_or(RouteMatch::Misses, |c| RouteMatch::Contains(*c)),
+        },
+    }
+}
+
+/// The prefix-list id of a route, for the J7 tie-break (empty for CIDR routes).
+fn list_id(route: &Route) -> &str {
+    match &route.destination {
+        RouteDestination::PrefixList(id) => id.as_str(),
+        RouteDestination::Cidr(_) => "",
+    }
+}
+
+/// Selects the route for `dst` in `table` (SEMANTICS.md §6).
+pub(super) fn select<'n>(net: &'n Network, table: &'n RouteTable, dst: &IpAddr) -> Lookup<'n> {
+    // RT-9.
+    for range in ["169.254.168.0/22", "fd00:ec2::/32"] {
+        if Cidr::parse(range).is_ok_and(|c| c.contains(dst)) {
+            return Lookup::NeverForwarded(range);
+        }
+    }
+    let mut candidates: Vec<(usize, &Route, Cidr)> = Vec::new();
+    for (position, route) in table.routes.iter().enumerate() {
+        match route_match(net, route, dst) {
+            RouteMatch::Contains(c) => candidates.push((position, route, c)),
+            RouteMatch::Misses => {}
+            RouteMatch::Unknown(id) => return Lookup::Unknown(id),
+        }
+    }
+    // RT-8: with a matching local route, propagated routes are out of the race.
+    if candidates.iter().any(|(_, r, _)| is_local(r)) {
+        candidates.retain(|(_, r, _)| !r.origin.is_propagated());
+    }
+    // RT-11 then RT-12 / J6 then J7 then input order.
+    let best = candidates.into_iter().min_by(|(pa, ra, ca), (pb, rb, cb)| {
+        cb.prefix_len()
+            .cmp(&ca.prefix_len())
+            .then(rank(ra).cmp(&rank(rb)))
+            .then(list_id(ra).cmp(list_id(rb)))
+            .then(pa.cmp(pb))
+    });
+    match best {
+        Some((_, route, matched)) => Lookup::Route { route, matched },
+        None => Lookup::NoRoute,
+    }
+}

@@ -1,0 +1,882 @@
+//! The leg state machine (SEMANTICS.md §2, §3): one step function per stage of the walk, in the
+//! style of smoltcp's per-hop processing. Each step either hands the packet to the next step or
+//! ends the leg ([`Halt`]); the packet is a value, so each step shows what it changes.
+//!
+//! Rules implemented here:
+//! - §2, SG-11, SG-13, J4: security groups are consulted on the request leg only; on the reply leg
+//!   every group on the path admits the packet (tracked connection). NACL-9: ACLs on both legs.
+//! - §2 (**decision**): a leg takes at most 16 route lookups; the 17th drops (`ROUTING_LOOP`).
+//! - §3 `emit`: SG egress (SG-1, SG-4), the source/destination check (NI-2), same-subnet delivery
+//!   without route lookup or ACL (RT-16, NACL-8, J25), route lookup (§6), dispatch (§5).
+//! - §3: every step that moves a packet out of the sender's subnet first checks that subnet's
+//!   outbound ACL; a next hop inside the subnet does not (NACL-8).
+//! - §3 `arrive_subnet`: the inbound ACL, then the owner of the destination address; a NAT gateway
+//!   on the request leg drops (NGW-3).
+//! - §3 `arrive`: SG ingress, then delivery (or, on the reply leg, a NAT instance undoing its
+//!   translation, NI-4).
+//! - §5.1 `local` (RT-5): delivery to the subnet holding the address, else `NO_DESTINATION`.
+//! - RT-14, J5: a blackhole route drops (`BAD_STATE_ROUTE`); a route whose target is missing from
+//!   the input is a blackhole too (DESIGN.md §3).
+
+use super::filter::{AclDecision, GroupDecision, evaluate_acl, evaluate_groups};
+use super::flow::{Translation, Translator};
+use super::route::{Lookup, select};
+use super::{Place, Start};
+use crate::model::*;
+use std::fmt::Display;
+use std::net::IpAddr;
+
+/// At most this many route lookups per leg (**decision**, SEMANTICS.md §2).
+const MAX_LOOKUPS: u32 = 16;
+
+/// Which leg a walk is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum LegKind {
+    /// The request.
+    Request,
+    /// The reply.
+    Reply,
+}
+
+/// A delivered packet and where.
+#[derive(Debug, Clone)]
+pub(super) struct Arrival {
+    /// Where.
+    pub place: Place,
+    /// As delivered.
+    pub packet: Packet,
+}
+
+impl Arrival {
+    /// (place, packet).
+    pub fn parts(self) -> (Place, Packet) {
+        (self.place, self.packet)
+    }
+}
+
+/// Why a leg stopped before delivery.
+#[derive(Debug, Clone)]
+pub(super) enum Halt {
+    /// A component dropped the packet.
+    Dropped(Blocked),
+    /// A construct the model does not interpret.
+    Unknown {
+        /// Its id.
+        component: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// The result of a step: delivered somewhere, or stopped.
+pub(super) type Flow = Result<Arrival, Halt>;
+
+/// A drop at `id`.
+pub(super) fn dropped(
+    id: impl Display,
+    kind: ComponentKind,
+    direction: Option<Direction>,
+    rule: impl Into<String>,
+    reason: String,
+    code: &str,
+) -> Halt {
+    Halt::Dropped(Blocked {
+        id: id.to_string(),
+        kind,
+        direction,
+        rule: rule.into(),
+        reason,
+        code: code.to_owned(),
+    })
+}
+
+/// An unknown answer at `component`.
+pub(super) fn unknown(component: impl Display, reason: String) -> Halt {
+    Halt::Unknown {
+        component: component.to_string(),
+        reason,
+    }
+}
+
+/// What sends a packet in `emit`: an interface, or a NAT gateway (no groups, no check).
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Sender<'n> {
+    /// A network interface.
+    Interface(&'n NetworkInterface),
+    /// A NAT gateway.
+    NatGateway(&'n NatGateway),
+}
+
+impl<'n> Sender<'n> {
+    /// Its id.
+    pub fn id(&self) -> &'n str {
+        match self {
+            Sender::Interface(e) => e.id.as_str(),
+            Sender::NatGateway(n) => n.id.as_str(),
+        }
+    }
+
+    /// Its subnet.
+    pub fn subnet(&self) -> &'n SubnetId {
+        match self {
+            Sender::Interface(e) => &e.subnet,
+            Sender::NatGateway(n) => &n.subnet,
+        }
+    }
+
+    /// Its VPC.
+    pub fn vpc(&self) -> &'n VpcId {
+        match self {
+            Sender::Interface(e) => &e.vpc,
+            Sender::NatGateway(n) => &n.vpc,
+        }
+    }
+}
+
+/// The state of one leg's walk.
+#[derive(Debug)]
+pub(super) struct Walker<'n> {
+    /// The network.
+    pub net: &'n Network,
+    /// Its lookups.
+    pub ix: &'n NetworkIndex,
+    /// Request or reply.
+    pub leg: LegKind,
+    /// Components crossed so far.
+    pub hops: Vec<Hop>,
+    /// Route lookups so far on this leg.
+    lookups: u32,
+    /// Request leg: translations made; reply leg: those not yet undone.
+    pub translations: Vec<Translation>,
+    /// The gateway an external request entered by (`igw-…`, `eigw-…`, `vgw-…`): its reply must
+    /// leave by the same one (§4).
+    pub entry: Option<String>,
+    /// True until an external start's entry gateway is recorded.
+    record_entry: bool,
+    /// Internet and egress-only gateways the request left through to the internet (§4, §5.7).
+    pub internet_exits: Vec<String>,
+}
+
+impl<'n> Walker<'n> {
+    /// A fresh walk.
+    pub fn new(net: &'n Network, ix: &'n NetworkIndex, leg: LegKind) -> Self {
+        Walker {
+            net,
+            ix,
+            leg,
+            hops: Vec::new(),
+            lookups: 0,
+            translations: Vec::new(),
+            entry: None,
+            record_entry: false,
+            internet_exits: Vec::new(),
+        }
+    }
+
+    /// The reply leg's walker: same network, the request's translations, entry and exits.
+    pub fn into_reply(self) -> Self {
+        Walker {
+            leg: LegKind::Reply,
+            hops: Vec::new(),
+            lookups: 0,
+            record_entry: false,
+            ..self
+        }
+    }
+
+    /// Records a hop.
+    pub fn hop(
+        &mut self,
+        id: impl Display,
+        kind: ComponentKind,
+        detail: String,
+        direction: Option<Direction>,
+        rule: Option<String>,
+    ) {
+        self.hops.push(Hop {
+            id: id.to_string(),
+            kind,
+            detail,
+            direction,
+            rule,
+        });
+    }
+
+    /// Records the gateway an external request enters by, the first time (§4).
+    pub fn note_entry(&mut self, gateway: &str) {
+        if self.record_entry && self.leg == LegKind::Request {
+            self.entry = Some(gateway.to_owned());
+            self.record_entry = false;
+        }
+    }
+
+    /// The request leg from `start`.
+    pub fn start(&mut self, start: &Start, p: Packet) -> Flow {
+        match start {
+            Start::Interface(id) => {
+                let Some(eni) = self.net.network_interfaces.get(id) else {
+                    return Err(unknown(id, format!("network interface `{id}` is not in the input")));
+                };
+                self.hop(id, ComponentKind::NetworkInterface, format!("sends {p}"), None, None);
+                self.emit(Sender::Interface(eni), p)
+            }
+            Start::Internet => {
+                self.record_entry = true;
+                self.hop(
+                    p.src_ip,
+                    ComponentKind::Internet,
+                    format!("internet host sends {p}"),
+                    None,
+                    None,
+                );
+                self.internet_request(p)
+            }
+            Start::OnPremises(vgw) => {
+                self.record_entry = true;
+                self.hop(
+                    p.src_ip,
+                    ComponentKind::OnPremises,
+                    format!("on-premises host sends {p}"),
+                    None,
+                    None,
+                );
+                self.vgw_in(vgw, p)
+            }
+        }
+    }
+
+    /// The reply leg: whoever received the request answers it (§1, §4).
+    pub fn reply_from(&mut self, place: &Place, p: Packet) -> Flow {
+        match place {
+            Place::Interface { id } => {
+                let Some(eni) = self.net.network_interfaces.get(id) else {
+                    return Err(unknown(id, format!("network interface `{id}` is not in the input")));
+                };
+                self.hop(
+                    id,
+                    ComponentKind::NetworkInterface,
+                    format!("sends the reply {p}"),
+                    None,
+                    None,
+                );
+                self.emit(Sender::Interface(eni), p)
+            }
+            Place::Internet { gateway } => {
+                self.hop(
+                    p.src_ip,
+                    ComponentKind::Internet,
+                    format!("internet host replies {p}"),
+                    None,
+                    None,
+                );
+                self.internet_reenter(gateway, p)
+            }
+            Place::OnPremises { gateway } => {
+                self.hop(
+                    p.src_ip,
+                    ComponentKind::OnPremises,
+                    format!("on-premises host replies {p}"),
+                    None,
+                    None,
+                );
+                self.vgw_in(gateway, p)
+            }
+            Place::AwsService { endpoint } => {
+                self.hop(
+                    p.src_ip,
+                    ComponentKind::AwsService,
+                    format!("AWS service replies {p}"),
+                    None,
+                    None,
+                );
+                self.endpoint_in(endpoint, p)
+            }
+        }
+    }
+
+    /// Security groups of `eni` in `direction` (§2, §7): evaluated on the request leg; on the reply
+    /// leg the connection is tracked and the groups admit it without rules (SG-11).
+    pub fn groups(&mut self, eni: &NetworkInterface, direction: Direction, p: &Packet) -> Result<(), Halt> {
+        let Some(first) = eni.groups.first() else {
+            if self.leg == LegKind::Reply {
+                return Ok(());
+            }
+            return Err(dropped(
+                &eni.id,
+                ComponentKind::NetworkInterface,
+                Some(direction),
+                "SG-1",
+                format!(
+                    "`{}` has no security group, so it allows no {direction} traffic",
+                    eni.id
+                ),
+                "ENI_SG_RULES_MISMATCH",
+            ));
+        };
+        if self.leg == LegKind::Reply {
+            self.hop(
+                first,
+                ComponentKind::SecurityGroup,
+                format!("{direction}: reply of a tracked connection, allowed without rules (SG-11)"),
+                Some(direction),
+                Some("SG-11".into()),
+            );
+            return Ok(());
+        }
+        let all = eni.groups.iter().map(|g| g.as_str()).collect::<Vec<_>>().join(", ");
+        match evaluate_groups(self.net, self.ix, &eni.groups, direction, p) {
+            GroupDecision::Allow(group, rule) => {
+                let label = rule.label(direction);
+                self.hop(
+                    &group.id,
+                    ComponentKind::SecurityGroup,
+                    format!("{direction}: allowed by `{}` rule {label}", group.id),
+                    Some(direction),
+                    Some(label),
+                );
+                Ok(())
+            }
+            GroupDecision::Deny => Err(dropped(
+                first,
+                ComponentKind::SecurityGroup,
+                Some(direction),
+                all.clone(),
+                format!(
+                    "no {direction} rule of the security groups of `{}` ({all}) allows {p}",
+                    eni.id
+                ),
+                "ENI_SG_RULES_MISMATCH",
+            )),
+            GroupDecision::Unknown(pl) => Err(unknown(
+                &pl,
+                format!(
+                    "a security group rule of `{}` names prefix list `{pl}`, whose entries are not in the input",
+                    eni.id
+                ),
+            )),
+        }
+    }
+
+    /// The network ACL of `subnet` in `direction` (§7, NACL-4).
+    pub fn acl(&mut self, subnet: &SubnetId, direction: Direction, p: &Packet) -> Result<(), Halt> {
+        let Some(acl) = self
+            .ix
+            .network_acl_of(subnet)
+            .and_then(|id| self.net.network_acls.get(id))
+        else {
+            return Err(unknown(
+                subnet,
+                format!("subnet `{subnet}` has no network ACL in the input"),
+            ));
+        };
+        match evaluate_acl(acl, direction, p) {
+            AclDecision::Allow(entry) => {
+                let rule = entry.rule_label();
+                self.hop(
+                    &acl.id,
+                    ComponentKind::NetworkAcl,
+                    format!("{direction} at `{subnet}`: allowed by rule {}", entry.label()),
+                    Some(direction),
+                    Some(rule),
+                );
+                Ok(())
+            }
+            AclDecision::Deny(entry) => {
+                let (rule, why) = match entry {
+                    Some(e) if e.rule_number < NACL_DEFAULT_RULE_NUMBER => {
+                        (e.rule_label(), format!("rule {} denies it", e.label()))
+                    }
+                    _ => (
+                        "*".to_owned(),
+                        "no rule allows it, so the default rule * denies it".to_owned(),
+                    ),
+                };
+                let word = match direction {
+                    Direction::Inbound => "into",
+                    Direction::Outbound => "out of",
+                };
+                Err(dropped(
+                    &acl.id,
+                    ComponentKind::NetworkAcl,
+                    Some(direction),
+                    rule,
+                    format!("network ACL `{}` does not let {p} {word} `{subnet}`: {why}", acl.id),
+                    "SUBNET_ACL_RESTRICTION",
+                ))
+            }
+        }
+    }
+
+    /// §3 `emit(X, p)`.
+    pub fn emit(&mut self, x: Sender<'n>, p: Packet) -> Flow {
+        if let Sender::Interface(eni) = x {
+            // 1. SG egress (request leg; tracked on the reply leg).
+            self.groups(eni, Direction::Outbound, &p)?;
+            // 2. Source/destination check (NI-2).
+            if eni.source_dest_check && !eni.has_private_address(&p.src_ip) {
+                return Err(dropped(
+                    &eni.id,
+                    ComponentKind::NetworkInterface,
+                    Some(Direction::Outbound),
+                    "NI-2",
+                    format!(
+                        "`{}` has the source/destination check on and {} is not one of its addresses",
+                        eni.id, p.src_ip
+                    ),
+                    "ENI_SOURCE_DEST_CHECK_RESTRICTION",
+                ));
+            }
+        }
+        // 3. Same subnet (RT-16, NACL-8, J25).
+        if let Some(subnet) = self.net.subnets.get(x.subnet())
+            && subnet.contains(&p.dst_ip)
+        {
+            return self.same_subnet(x, subnet, p);
+        }
+        // 4. Route lookup, 5. dispatch.
+        self.route(x, p)
+    }
+
+    /// §3 step 3: the destination lies in the sender's subnet.
+    fn same_subnet(&mut self, x: Sender<'n>, subnet: &'n Subnet, p: Packet) -> Flow {
+        match self.ix.private_owner(&p.dst_ip) {
+            Some(AddressOwner::Interface(y)) if y.as_str() != x.id() => {
+                if let Some(eni) = self.net.network_interfaces.get(y)
+                    && eni.subnet == subnet.id
+                {
+                    self.hop(
+                        &subnet.id,
+                        ComponentKind::Subnet,
+                        format!("same subnet: straight to `{y}`, no route table and no network ACL (J25)"),
+                        None,
+                        Some("J25".into()),
+                    );
+                    return self.arrive(eni, p);
+                }
+            }
+            Some(AddressOwner::NatGateway(n)) => {
+                if let Some(nat) = self.net.nat_gateways.get(n)
+                    && nat.subnet == subnet.id
+                {
+                    if self.leg == LegKind::Reply {
+                        self.hop(
+                            &subnet.id,
+                            ComponentKind::Subnet,
+                            format!("same subnet: straight to `{n}`, no route table and no network ACL (J25)"),
+                            None,
+                            Some("J25".into()),
+                        );
+                        return self.nat_reply(nat, p);
+                    }
+                    return Err(dropped(
+                        &subnet.id,
+                        ComponentKind::Subnet,
+                        None,
+                        "NGW-3",
+                        format!(
+                            "{} is the address of NAT gateway `{n}`, which accepts no connection",
+                            p.dst_ip
+                        ),
+                        "NO_DESTINATION",
+                    ));
+                }
+            }
+            _ => {}
+        }
+        Err(dropped(
+            &subnet.id,
+            ComponentKind::Subnet,
+            None,
+            "J25",
+            format!(
+                "no other network interface in `{}` holds {} (a reserved, broadcast or unused address)",
+                subnet.id, p.dst_ip
+            ),
+            "NO_DESTINATION",
+        ))
+    }
+
+    /// §3 steps 4-5: route lookup in the sender's subnet's table, then dispatch on the target.
+    fn route(&mut self, x: Sender<'n>, p: Packet) -> Flow {
+        let subnet = x.subnet();
+        let Some(table) = self
+            .ix
+            .route_table_of(subnet)
+            .and_then(|id| self.net.route_tables.get(id))
+        else {
+            return Err(unknown(
+                subnet,
+                format!("subnet `{subnet}` has no route table in the input"),
+            ));
+        };
+        self.lookups += 1;
+        if self.lookups > MAX_LOOKUPS {
+            return Err(dropped(
+                &table.id,
+                ComponentKind::RouteTable,
+                None,
+                "16 lookups",
+                format!("the packet has been routed {MAX_LOOKUPS} times on this leg: a routing loop"),
+                "ROUTING_LOOP",
+            ));
+        }
+        let (route, matched) = match select(self.net, table, &p.dst_ip) {
+            Lookup::Route { route, matched } => (route, matched),
+            Lookup::NoRoute => {
+                return Err(dropped(
+                    &table.id,
+                    ComponentKind::RouteTable,
+                    None,
+                    "none",
+                    format!("no route in `{}` matches {}", table.id, p.dst_ip),
+                    "NO_ROUTE_TO_DESTINATION",
+                ));
+            }
+            Lookup::NeverForwarded(range) => {
+                return Err(dropped(
+                    &table.id,
+                    ComponentKind::RouteTable,
+                    None,
+                    "RT-9",
+                    format!("{} lies in {range}, which AWS never forwards", p.dst_ip),
+                    "NO_ROUTE_TO_DESTINATION",
+                ));
+            }
+            Lookup::Unknown(pl) => {
+                return Err(unknown(
+                    &pl,
+                    format!(
+                        "route table `{}` routes prefix list `{pl}`, whose entries are not in the input",
+                        table.id
+                    ),
+                ));
+            }
+        };
+        let label = route_label(route, &matched);
+        if route.state == RouteState::Blackhole {
+            return Err(dropped(
+                &table.id,
+                ComponentKind::RouteTable,
+                None,
+                route.destination.to_string(),
+                format!(
+                    "route {label} in `{}` is a blackhole: it wins for {} and drops it (J5)",
+                    table.id, p.dst_ip
+                ),
+                "BAD_STATE_ROUTE",
+            ));
+        }
+        self.hop(
+            &table.id,
+            ComponentKind::RouteTable,
+            format!("route {label} is the best match for {}", p.dst_ip),
+            None,
+            Some(label),
+        );
+        self.dispatch(x, table, route, p)
+    }
+
+    /// §5: the winning route's target.
+    fn dispatch(&mut self, x: Sender<'n>, table: &RouteTable, route: &Route, p: Packet) -> Flow {
+        let net = self.net;
+        let missing = |what: &str| {
+            dropped(
+                &table.id,
+                ComponentKind::RouteTable,
+                None,
+                route.destination.to_string(),
+                format!(
+                    "route {} in `{}` targets {what} `{}`, which is not in the input: a blackhole (J5)",
+                    route.destination,
+                    table.id,
+                    route.target.id()
+                ),
+                "BAD_STATE_ROUTE",
+            )
+        };
+        match &route.target {
+            RouteTarget::Local => self.local(x, p),
+            RouteTarget::InternetGateway(id) => {
+                let g = net
+                    .internet_gateways
+                    .get(id)
+                    .ok_or_else(|| missing("internet gateway"))?;
+                self.acl(x.subnet(), Direction::Outbound, &p)?;
+                self.igw_out(x, g, p)
+            }
+            RouteTarget::EgressOnlyInternetGateway(id) => {
+                let g = net
+                    .egress_only_internet_gateways
+                    .get(id)
+                    .ok_or_else(|| missing("egress-only internet gateway"))?;
+                self.acl(x.subnet(), Direction::Outbound, &p)?;
+                self.eigw_out(x, g, p)
+            }
+            RouteTarget::NatGateway(id) => {
+                let n = net.nat_gateways.get(id).ok_or_else(|| missing("NAT gateway"))?;
+                if !n.state.eq_ignore_ascii_case("available") {
+                    return Err(dropped(
+                        &table.id,
+                        ComponentKind::RouteTable,
+                        None,
+                        route.destination.to_string(),
+                        format!(
+                            "NAT gateway `{id}` is {}, not available: the route is a blackhole (NGW-10)",
+                            n.state
+                        ),
+                        "BAD_STATE_ROUTE",
+                    ));
+                }
+                self.nat_request(x, n, p)
+            }
+            RouteTarget::Instance(id) => {
+                // J20: an instance target means its primary interface.
+                let eni = net
+                    .instances
+                    .get(id)
+                    .and_then(|i| i.primary_interface())
+                    .and_then(|e| net.network_interfaces.get(e))
+                    .ok_or_else(|| missing("instance"))?;
+                self.appliance(x, eni, p)
+            }
+            RouteTarget::NetworkInterface(id) => {
+                let eni = net
+                    .network_interfaces
+                    .get(id)
+                    .ok_or_else(|| missing("network interface"))?;
+                self.appliance(x, eni, p)
+            }
+            RouteTarget::VpcPeeringConnection(id) => {
+                let pcx = net
+                    .vpc_peering_connections
+                    .get(id)
+                    .ok_or_else(|| missing("peering connection"))?;
+                if !pcx.is_active() {
+                    return Err(dropped(
+                        &table.id,
+                        ComponentKind::RouteTable,
+                        None,
+                        route.destination.to_string(),
+                        format!(
+                            "peering connection `{id}` is {}, not active: the route is a blackhole (PCX-3)",
+                            pcx.status
+                        ),
+                        "BAD_STATE_ROUTE",
+                    ));
+                }
+                self.acl(x.subnet(), Direction::Outbound, &p)?;
+                self.peering(x, pcx, p)
+            }
+            RouteTarget::VpcEndpoint(id) => {
+                let e = net.vpc_endpoints.get(id).ok_or_else(|| missing("endpoint"))?;
+                self.acl(x.subnet(), Direction::Outbound, &p)?;
+                self.endpoint_out(x, e, p)
+            }
+            RouteTarget::VpnGateway(id) => {
+                let g = net
+                    .vpn_gateways
+                    .get(id)
+                    .ok_or_else(|| missing("virtual private gateway"))?;
+                self.acl(x.subnet(), Direction::Outbound, &p)?;
+                self.vgw_out(x, g, p)
+            }
+            RouteTarget::TransitGateway(id) => {
+                self.acl(x.subnet(), Direction::Outbound, &p)?;
+                Err(unknown(
+                    id,
+                    format!(
+                        "route {} targets transit gateway `{id}`, whose routing is not modelled",
+                        route.destination
+                    ),
+                ))
+            }
+            RouteTarget::Unsupported { field, id } => {
+                self.acl(x.subnet(), Direction::Outbound, &p)?;
+                Err(unknown(
+                    id,
+                    format!(
+                        "route {} targets `{id}` ({field}), which is not modelled",
+                        route.destination
+                    ),
+                ))
+            }
+        }
+    }
+
+    /// §5.1 `local` (RT-5): the subnet of the sender's VPC that holds the destination.
+    fn local(&mut self, x: Sender<'n>, p: Packet) -> Flow {
+        let vpc = x.vpc();
+        let Some(subnet) = self.subnet_holding(vpc, &p.dst_ip) else {
+            return Err(self.no_subnet(vpc, &p.dst_ip));
+        };
+        self.acl(x.subnet(), Direction::Outbound, &p)?;
+        self.arrive_subnet(subnet, p)
+    }
+
+    /// The subnet of `vpc` whose blocks hold `ip`.
+    pub fn subnet_holding(&self, vpc: &VpcId, ip: &IpAddr) -> Option<&'n SubnetId> {
+        let net = self.net;
+        self.ix
+            .subnets_of(vpc)
+            .iter()
+            .filter_map(|s| net.subnets.get(s))
+            .find(|s| s.contains(ip))
+            .map(|s| &s.id)
+    }
+
+    /// The drop for an address of `vpc` that lies in none of its subnets.
+    pub fn no_subnet(&self, vpc: &VpcId, ip: &IpAddr) -> Halt {
+        dropped(
+            vpc,
+            ComponentKind::Vpc,
+            None,
+            "RT-5",
+            format!("{ip} lies in no subnet of `{vpc}`"),
+            "NO_DESTINATION",
+        )
+    }
+
+    /// The VPC of an address owner.
+    pub fn owner_vpc(&self, owner: &AddressOwner) -> Option<&'n VpcId> {
+        let net = self.net;
+        match owner {
+            AddressOwner::Interface(e) => net.network_interfaces.get(e).map(|e| &e.vpc),
+            AddressOwner::NatGateway(n) => net.nat_gateways.get(n).map(|n| &n.vpc),
+        }
+    }
+
+    /// §3 `arrive_subnet(S, p)`: the packet enters `subnet` from outside it.
+    pub fn arrive_subnet(&mut self, subnet: &SubnetId, p: Packet) -> Flow {
+        self.acl(subnet, Direction::Inbound, &p)?;
+        let net = self.net;
+        match self.ix.private_owner(&p.dst_ip) {
+            Some(AddressOwner::Interface(y)) => {
+                if let Some(eni) = net.network_interfaces.get(y)
+                    && &eni.subnet == subnet
+                {
+                    return self.arrive(eni, p);
+                }
+            }
+            Some(AddressOwner::NatGateway(n)) => {
+                if let Some(nat) = net.nat_gateways.get(n)
+                    && &nat.subnet == subnet
+                {
+                    if self.leg == LegKind::Reply {
+                        return self.nat_reply(nat, p);
+                    }
+                    return Err(dropped(
+                        n,
+                        ComponentKind::NatGateway,
+                        Some(Direction::Inbound),
+                        "NGW-3",
+                        format!(
+                            "NAT gateway `{n}` accepts no connection: only connections initiated from behind it work"
+                        ),
+                        "NO_PATH",
+                    ));
+                }
+            }
+            None => {}
+        }
+        Err(dropped(
+            subnet,
+            ComponentKind::Subnet,
+            None,
+            "RT-5",
+            format!("no network interface in `{subnet}` holds {}", p.dst_ip),
+            "NO_DESTINATION",
+        ))
+    }
+
+    /// §3 `arrive(Y, p)`: `p.dst` is one of Y's private addresses.
+    pub fn arrive(&mut self, y: &'n NetworkInterface, p: Packet) -> Flow {
+        self.groups(y, Direction::Inbound, &p)?;
+        if self.leg == LegKind::Reply {
+            let mine = Translator::Interface(y.id.clone());
+            if let Some(i) = self
+                .translations
+                .iter()
+                .position(|t| t.translator == mine && t.is_reversed_by(&p))
+            {
+                // NI-4: a NAT instance undoes its masquerade and forwards the reply (once).
+                let t = self.translations.remove(i);
+                let back = t.undo(&p);
+                self.hop(
+                    &y.id,
+                    ComponentKind::NetworkInterface,
+                    format!(
+                        "NAT instance: destination {} translated back to {} (NI-4)",
+                        endpoint(&p, false),
+                        endpoint(&back, false)
+                    ),
+                    None,
+                    Some("NI-4".into()),
+                );
+                return self.emit(Sender::Interface(y), back);
+            }
+        }
+        let what = if self.leg == LegKind::Reply { "reply" } else { "request" };
+        self.hop(
+            &y.id,
+            ComponentKind::NetworkInterface,
+            format!("{what} delivered to `{}` as {p}", y.id),
+            None,
+            None,
+        );
+        Ok(Arrival {
+            place: Place::Interface { id: y.id.clone() },
+            packet: p,
+        })
+    }
+
+    /// Delivery to a host outside the modelled network, through `place`'s gateway (§4): on the
+    /// reply leg, only through the gateway the request entered by.
+    pub fn deliver_external(&mut self, place: Place, host_kind: ComponentKind, p: Packet) -> Flow {
+        if self.leg == LegKind::Reply && self.entry.as_deref() != Some(place.id()) {
+            return Err(dropped(
+                place.id(),
+                place.kind(),
+                Some(Direction::Outbound),
+                "J2",
+                format!(
+                    "the reply leaves through `{}`, not through the gateway the request came in by: it never returns to the source",
+                    place.id()
+                ),
+                "NO_PATH",
+            ));
+        }
+        let what = if self.leg == LegKind::Reply { "reply" } else { "request" };
+        self.hop(
+            p.dst_ip,
+            host_kind,
+            format!("{what} delivered to {} as {p}", p.dst_ip),
+            None,
+            None,
+        );
+        Ok(Arrival { place, packet: p })
+    }
+}
+
+/// `10.0.0.1:80`, or the bare address without ports; `source` picks which end.
+pub(super) fn endpoint(p: &Packet, source: bool) -> String {
+    let (ip, port) = if source {
+        (p.src_ip, p.src_port)
+    } else {
+        (p.dst_ip, p.dst_port)
+    };
+    if !p.has_ports() {
+        return ip.to_string();
+    }
+    match ip {
+        IpAddr::V4(a) => format!("{a}:{port}"),
+        IpAddr::V6(a) => format!("[{a}]:{port}"),
+    }
+}
+
+/// `0.0.0.0/0 -> igw-1`, or `pl-1 (52.216.0.0/15) -> vpce-1` for a prefix-list route.
+fn route_label(route: &Route, matched: &Cidr) -> String {
+    match &route.destination {
+        RouteDestination::Cidr(c) => format!("{c} -> {}", route.target.id()),
+        RouteDestination::PrefixList(pl) => format!("{pl} ({matched}) -> {}", route.target.id()),
+    }
+}

@@ -1,0 +1,387 @@
+//! `vpcverify trace` end to end: exit codes (0 reachable, 1 unreachable, 2 error, 3 unknown), the
+//! JSON contract, and the text a person reads.
+
+use crate::common::*;
+use serde_json::Value;
+
+/// Runs `vpcverify trace NETWORK ARGS… --format json`; returns (exit code, JSON).
+fn trace_json(network: &std::path::Path, args: &[&str]) -> (i32, Value) {
+    let out = vpcverify()
+        .arg("trace")
+        .arg(network)
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let json: Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}\n{}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code().unwrap(), json)
+}
+
+/// The ids along a JSON path.
+fn ids(path: &Value) -> Vec<String> {
+    path.as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+const MERGED: &str = "tests/fixtures/aws/merged.json";
+
+#[test]
+fn trace_without_port_for_tcp_is_a_usage_error() {
+    vpcverify()
+        .args(["trace", MERGED, "--from", "eni-0db", "--to", "internet"])
+        .current_dir(root())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--port"));
+}
+
+#[test]
+fn trace_with_an_unknown_endpoint_exits_2_naming_it() {
+    vpcverify()
+        .args([
+            "trace",
+            MERGED,
+            "--from",
+            "no-such-host",
+            "--to",
+            "internet",
+            "--port",
+            "443",
+        ])
+        .current_dir(root())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("`no-such-host`"));
+}
+
+#[test]
+fn trace_across_an_unmodelled_gateway_route_table_is_unknown() {
+    let (code, json) = trace_json(
+        &path(MERGED),
+        &["--from", "internet", "--to", "web-eni", "--port", "443"],
+    );
+    assert_eq!(code, 3, "{json:#}");
+    assert_eq!(json["verdict"], "unknown");
+    assert_eq!(json["unknown"][0]["id"], "rtb-0edge");
+}
+
+#[test]
+fn trace_blocked_by_an_acl_exits_1_with_the_rule() {
+    let (code, json) = trace_json(
+        &path(MERGED),
+        &["--from", "eni-0web", "--to", "eni-0db", "--port", "5432"],
+    );
+    assert_eq!(code, 1, "{json:#}");
+    assert_eq!(json["verdict"], "unreachable");
+    assert_eq!(json["packet"]["src_ip"], "10.20.1.10");
+    assert_eq!(json["packet"]["dst_ip"], "10.20.2.10");
+    assert_eq!(json["packet"]["src_port"], 49152);
+    assert_eq!(json["blocked"][0]["id"], "acl-0priv");
+    assert_eq!(json["blocked"][0]["kind"], "network-acl");
+    assert_eq!(json["blocked"][0]["direction"], "inbound");
+    assert_eq!(json["blocked"][0]["rule"], "*");
+    assert_eq!(json["blocked"][0]["code"], "SUBNET_ACL_RESTRICTION");
+    assert_eq!(ids(&json["path"]), ["eni-0web", "sg-0web", "rtb-0pub", "acl-0default"]);
+    assert!(json.get("return_path").is_none());
+    assert!(
+        json["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w.as_str().unwrap().contains("49152"))
+    );
+}
+
+#[test]
+fn trace_text_shows_verdict_packet_path_and_block() {
+    vpcverify()
+        .args([
+            "trace", MERGED, "--from", "eni-0web", "--to", "eni-0db", "--port", "5432",
+        ])
+        .current_dir(root())
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains(
+            "unreachable: tcp from `eni-0web` to `eni-0db` port 5432",
+        ))
+        .stdout(predicates::str::contains(
+            "packet: tcp 10.20.1.10:49152 -> 10.20.2.10:5432",
+        ))
+        .stdout(predicates::str::contains("  1. eni-0web"))
+        .stdout(predicates::str::contains("blocked by:"))
+        .stdout(predicates::str::contains("acl-0priv network-acl inbound, rule *"));
+}
+
+// ------------------------------------------------------------------ the tutorial's seed lab
+
+const SEED: &str = "specs/seed-lab.toml";
+
+#[test]
+fn seed_lab_internet_to_web_80_is_reachable() {
+    let (code, json) = trace_json(
+        &path(SEED),
+        &["--from", "internet", "--to", "web-server", "--port", "80"],
+    );
+    assert_eq!(code, 0, "{json:#}");
+    assert_eq!(json["verdict"], "reachable");
+    assert_eq!(json["packet"]["dst_ip"], "54.175.89.128");
+    assert_eq!(json["packet"]["dst_port"], 80);
+    assert_eq!(
+        ids(&json["path"]),
+        [
+            "93.184.216.34",
+            "igw-lab-igw",
+            "acl-public-acl",
+            "sg-WebDMZ",
+            "eni-web-server"
+        ]
+    );
+    let back = ids(&json["return_path"]);
+    assert_eq!(back.first().map(String::as_str), Some("eni-web-server"));
+    assert_eq!(back.last().map(String::as_str), Some("93.184.216.34"));
+    assert_eq!(json["return_path"][3]["rule"], "300", "{json:#}");
+    assert!(json.get("blocked").is_none());
+}
+
+#[test]
+fn seed_lab_internet_to_web_8080_is_dropped_by_the_public_acl_inbound() {
+    let (code, json) = trace_json(
+        &path(SEED),
+        &["--from", "internet", "--to", "web-server", "--port", "8080"],
+    );
+    assert_eq!(code, 1, "{json:#}");
+    let b = &json["blocked"][0];
+    assert_eq!(
+        (&b["id"], &b["kind"]),
+        (&"acl-public-acl".into(), &"network-acl".into())
+    );
+    assert_eq!((&b["direction"], &b["rule"]), (&"inbound".into(), &"*".into()));
+    assert!(json.get("return_path").is_none());
+}
+
+#[test]
+fn seed_lab_db_to_internet_443_reply_to_the_nat_gateway_is_dropped() {
+    let (code, json) = trace_json(
+        &path(SEED),
+        &["--from", "db-server", "--to", "internet", "--port", "443"],
+    );
+    assert_eq!(code, 1, "{json:#}");
+    let path_ids = ids(&json["path"]);
+    assert!(path_ids.contains(&"nat-natgw".into()) && path_ids.contains(&"igw-lab-igw".into()));
+    assert_eq!(ids(&json["return_path"]), ["93.184.216.34", "igw-lab-igw"]);
+    let b = &json["blocked"][0];
+    assert_eq!(b["id"], "acl-public-acl");
+    assert_eq!(b["direction"], "inbound");
+    assert_eq!(b["rule"], "*");
+    assert!(b["reason"].as_str().unwrap().contains("10.0.1.24:49152"), "{b:#}");
+
+    let (code, json) = trace_json(
+        &path(SEED),
+        &["--from", "db-server", "--to", "internet", "--port", "443", "--one-way"],
+    );
+    assert_eq!(code, 0, "{json:#}");
+    assert_eq!(json["query"]["one_way"], true);
+    let path_ids = ids(&json["path"]);
+    let nat = path_ids.iter().position(|i| i == "nat-natgw").unwrap();
+    let igw = path_ids.iter().position(|i| i == "igw-lab-igw").unwrap();
+    assert!(nat < igw, "{path_ids:?}");
+    assert!(json["path"][igw]["detail"].as_str().unwrap().contains("52.70.151.36"));
+}
+
+#[test]
+fn seed_lab_web_to_internet_443_reply_to_the_web_server_is_dropped() {
+    let (code, json) = trace_json(
+        &path(SEED),
+        &["--from", "web-server", "--to", "internet", "--port", "443"],
+    );
+    assert_eq!(code, 1, "{json:#}");
+    let b = &json["blocked"][0];
+    assert_eq!(
+        (&b["id"], &b["direction"], &b["rule"]),
+        (&"acl-public-acl".into(), &"inbound".into(), &"*".into())
+    );
+    assert!(b["reason"].as_str().unwrap().contains("10.0.1.251:49152"), "{b:#}");
+}
+
+#[test]
+fn seed_lab_db_to_s3_is_reachable_through_the_gateway_endpoint() {
+    let (code, json) = trace_json(
+        &path(SEED),
+        &["--from", "db-server", "--to", "service:s3", "--port", "443"],
+    );
+    assert_eq!(code, 0, "{json:#}");
+    let path_ids = ids(&json["path"]);
+    assert!(path_ids.contains(&"vpce-s3".into()) && !path_ids.contains(&"nat-natgw".into()));
+    assert!(ids(&json["return_path"]).contains(&"vpce-s3".into()));
+}
+
+#[test]
+fn seed_lab_web_to_db_icmp_is_dropped_by_the_public_acl_outbound() {
+    let (code, json) = trace_json(
+        &path(SEED),
+        &["--from", "web-server", "--to", "db-server", "--protocol", "icmp"],
+    );
+    assert_eq!(code, 1, "{json:#}");
+    assert_eq!(json["packet"]["protocol"], "icmp");
+    assert_eq!(json["packet"]["icmp_type"], 8);
+    let b = &json["blocked"][0];
+    assert_eq!(
+        (&b["id"], &b["direction"], &b["rule"]),
+        (&"acl-public-acl".into(), &"outbound".into(), &"*".into())
+    );
+}
+
+#[test]
+fn seed_lab_with_an_ephemeral_inbound_rule_the_replies_pass() {
+    let text = std::fs::read_to_string(path(SEED)).unwrap();
+    let rule_300 = r#"  { rule = 300, protocol = "tcp", ports = "22", cidr = "0.0.0.0/0", action = "allow" },"#;
+    assert!(text.contains(rule_300), "the seed lab's inbound rule 300 moved");
+    let fixed = text.replacen(
+        rule_300,
+        &format!(
+            "{rule_300}\n  {{ rule = 400, protocol = \"tcp\", ports = \"1024-65535\", cidr = \"0.0.0.0/0\", action = \"allow\" }},"
+        ),
+        1,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("seed-lab-fixed.toml");
+    std::fs::write(&spec, fixed).unwrap();
+    for from in ["db-server", "web-server"] {
+        let (code, json) = trace_json(&spec, &["--from", from, "--to", "internet", "--port", "443"]);
+        assert_eq!(code, 0, "{from}: {json:#}");
+        let rule = json["return_path"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["id"] == "acl-public-acl")
+            .map(|h| h["rule"].clone());
+        assert_eq!(rule, Some("400".into()), "{from}: {json:#}");
+    }
+}
+
+// ------------------------------------------------------------------ the other bundled specs
+
+#[test]
+fn peering_b_to_c_through_a_is_dropped_no_transit() {
+    let spec = path("specs/peering.toml");
+    let (code, json) = trace_json(&spec, &["--from", "b-host", "--to", "c-host", "--port", "22"]);
+    assert_eq!(code, 1, "{json:#}");
+    let b = &json["blocked"][0];
+    assert_eq!(
+        (&b["id"], &b["kind"], &b["rule"]),
+        (&"pcx-a-b".into(), &"vpc-peering-connection".into(), &"PCX-5".into())
+    );
+    assert_eq!(b["code"], "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR");
+    let (code, json) = trace_json(&spec, &["--from", "b-host", "--to", "a-host", "--port", "22"]);
+    assert_eq!(code, 0, "{json:#}");
+}
+
+#[test]
+fn nat_instance_with_the_check_on_drops_forwarded_traffic() {
+    let spec = path("specs/nat-instance.toml");
+    let (code, json) = trace_json(&spec, &["--from", "app-server", "--to", "internet", "--port", "443"]);
+    assert_eq!(code, 1, "{json:#}");
+    let b = &json["blocked"][0];
+    assert_eq!(
+        (&b["id"], &b["kind"], &b["rule"]),
+        (&"eni-nat-checked".into(), &"network-interface".into(), &"NI-2".into())
+    );
+    assert_eq!(b["code"], "ENI_SOURCE_DEST_CHECK_RESTRICTION");
+    // The NAT instance with the check off masquerades (NI-4).
+    let (code, json) = trace_json(&spec, &["--from", "db-server", "--to", "internet", "--port", "443"]);
+    assert_eq!(code, 0, "{json:#}");
+    assert!(ids(&json["path"]).contains(&"eni-nat-instance".into()));
+}
+
+#[test]
+fn same_subnet_traffic_passes_a_deny_all_acl() {
+    let spec = r#"
+[vpc.v]
+cidr = "10.9.0.0/16"
+
+[subnet.s]
+vpc = "v"
+cidr = "10.9.1.0/24"
+
+[network_acl.deny-all]
+vpc = "v"
+subnets = ["s"]
+
+[security_group.open]
+vpc = "v"
+ingress = [{ protocol = "all", from = "10.9.0.0/16" }]
+
+[instance.one]
+subnet = "s"
+private_ip = "10.9.1.10"
+groups = ["open"]
+
+[instance.two]
+subnet = "s"
+private_ip = "10.9.1.11"
+groups = ["open"]
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("same-subnet.toml");
+    std::fs::write(&file, spec).unwrap();
+    let (code, json) = trace_json(&file, &["--from", "one", "--to", "two", "--port", "5432"]);
+    assert_eq!(code, 0, "{json:#}");
+    let all = ids(&json["path"]).into_iter().chain(ids(&json["return_path"]));
+    assert!(
+        all.into_iter()
+            .all(|id| !id.starts_with("acl-") && !id.starts_with("rtb-"))
+    );
+    // Across subnets the same ACL denies.
+    let other = spec.to_owned()
+        + r#"
+[subnet.t]
+vpc = "v"
+cidr = "10.9.2.0/24"
+
+[instance.three]
+subnet = "t"
+private_ip = "10.9.2.10"
+groups = ["open"]
+"#;
+    std::fs::write(&file, other).unwrap();
+    let (code, json) = trace_json(&file, &["--from", "one", "--to", "three", "--port", "5432"]);
+    assert_eq!(code, 1, "{json:#}");
+    assert_eq!(json["blocked"][0]["id"], "acl-deny-all");
+}
+
+#[test]
+fn ipv6_egress_only_gateway_carries_inside_initiated_connections_only() {
+    let spec = path("specs/ipv6-egress-only.toml");
+    let out = [
+        "--from",
+        "app",
+        "--to",
+        "internet",
+        "--port",
+        "443",
+        "--dst-ip",
+        "2606:4700::1",
+    ];
+    let (code, json) = trace_json(&spec, &out);
+    assert_eq!(code, 0, "{json:#}");
+    assert!(ids(&json["return_path"]).contains(&"eigw-dual-eigw".into()));
+    // From the internet the request comes in through the internet gateway, but the reply is
+    // routed to the egress-only gateway, which drops it (V6-1).
+    let (code, json) = trace_json(&spec, &["--from", "internet", "--to", "app", "--port", "443"]);
+    assert_eq!(code, 1, "{json:#}");
+    let b = &json["blocked"][0];
+    assert_eq!(
+        (&b["id"], &b["direction"], &b["rule"]),
+        (&"eigw-dual-eigw".into(), &"outbound".into(), &"V6-1".into())
+    );
+    let (code, _) = trace_json(
+        &spec,
+        &["--from", "internet", "--to", "app", "--port", "443", "--one-way"],
+    );
+    assert_eq!(code, 0);
+}
