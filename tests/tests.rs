@@ -22,6 +22,8 @@ mod ingest_terraform;
 mod lint;
 /// The simulator: one named test per rule id it implements, each on a small built network.
 mod sim_rules;
+/// The seed lab as a Terraform plan, state and tfstate: the same verdicts as the native spec.
+mod terraform_cli;
 /// `vpcverify trace` end to end: exit codes, JSON fields and text on the bundled networks.
 mod trace_cli;
 /// `query::trace`: the representative packet's documented choices and the verdict it builds.
