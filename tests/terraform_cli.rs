@@ -39,9 +39,19 @@ fn ids(path: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// `(from, to, protocol, port, extra arguments, verdict)`.
+type Question = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static str,
+);
+
 /// The questions of the spec's header, by Name tag (the same on every input), with the verdict
 /// each must get.
-const QUESTIONS: &[(&str, &str, &str, &str, &[&str], &str)] = &[
+const QUESTIONS: &[Question] = &[
     ("internet", "web-server", "tcp", "80", &[], "reachable"),
     ("internet", "web-server", "tcp", "443", &[], "reachable"),
     ("internet", "web-server", "tcp", "22", &[], "reachable"),
