@@ -8,6 +8,7 @@
 //! (unresolved target as blackhole), SUB-3 (reserved addresses).
 
 use crate::common::*;
+use serde_json::Value;
 use std::net::Ipv4Addr;
 use vpcverify::ingest::{self, IngestError, Loaded};
 use vpcverify::model::validate::validate;
@@ -663,4 +664,87 @@ fn without_a_data_source_the_endpoint_prefix_list_is_implicit_with_entries_unkno
     );
     // `finish` records it: a query through it answers unknown.
     assert!(l.network.unsupported.iter().any(|u| u.component == id.as_str()));
+}
+
+#[test]
+fn a_module_called_with_for_each_resolves_per_module_instance() {
+    // module "app" { for_each = {eu, us} }: `module.app["eu"].subnet_id` names one instance's
+    // subnet; `module.app` without a key names both, which is ambiguous for a single subnet.
+    let change = |addr: &str, t: &str, name: &str, after: Value, unknown: Value| {
+        serde_json::json!({"address": addr, "mode": "managed", "type": t, "name": name,
+            "change": {"actions": ["create"], "before": null, "after": after, "after_unknown": unknown}})
+    };
+    let mut changes = vec![change(
+        "aws_vpc.main",
+        "aws_vpc",
+        "main",
+        serde_json::json!({"cidr_block": "10.70.0.0/16"}),
+        serde_json::json!({"id": true}),
+    )];
+    for (k, c) in [("eu", "10.70.1.0/24"), ("us", "10.70.2.0/24")] {
+        changes.push(change(
+            &format!("module.app[\"{k}\"].aws_subnet.this"),
+            "aws_subnet",
+            "this",
+            serde_json::json!({"cidr_block": c}),
+            serde_json::json!({"id": true, "vpc_id": true}),
+        ));
+    }
+    for n in ["eu", "any"] {
+        changes.push(change(
+            &format!("aws_instance.{n}"),
+            "aws_instance",
+            n,
+            serde_json::json!({"private_ip": "10.70.1.10"}),
+            serde_json::json!({"id": true, "subnet_id": true}),
+        ));
+    }
+    let cfg_instance = |n: &str, r: &str| {
+        serde_json::json!({"address": format!("aws_instance.{n}"), "mode": "managed", "type": "aws_instance",
+            "name": n, "expressions": {"subnet_id": {"references": [r, "module.app"]}}})
+    };
+    let doc = serde_json::json!({
+        "format_version": "1.2",
+        "resource_changes": changes,
+        "configuration": {"root_module": {
+            "resources": [
+                {"address": "aws_vpc.main", "mode": "managed", "type": "aws_vpc", "name": "main",
+                 "expressions": {"cidr_block": {"constant_value": "10.70.0.0/16"}}},
+                cfg_instance("eu", "module.app[\"eu\"].subnet_id"),
+                cfg_instance("any", "module.app.subnet_id")
+            ],
+            "module_calls": {"app": {
+                "for_each_expression": {"constant_value": {"eu": 1, "us": 2}},
+                "expressions": {"vpc_id": {"references": ["aws_vpc.main.id", "aws_vpc.main"]}},
+                "module": {
+                    "resources": [{"address": "aws_subnet.this", "mode": "managed", "type": "aws_subnet",
+                                   "name": "this", "expressions": {"vpc_id": {"references": ["var.vpc_id"]}}}],
+                    "outputs": {"subnet_id": {"expression": {"references": ["aws_subnet.this.id", "aws_subnet.this"]}}}
+                }
+            }}
+        }}
+    });
+    let l = ingest::terraform::load_value("plan.json", &doc).unwrap();
+    let net = &l.network;
+    // `var.vpc_id` inside each module instance resolves through the module call.
+    for k in ["eu", "us"] {
+        let s = &net.subnets[&SubnetId::from(format!("module.app[\"{k}\"].aws_subnet.this"))];
+        assert_eq!(s.vpc.as_str(), "aws_vpc.main");
+    }
+    assert_eq!(
+        eni(net, "aws_instance.eu").subnet.as_str(),
+        "module.app[\"eu\"].aws_subnet.this"
+    );
+    let amb = warnings(&l, "ambiguous-reference");
+    assert_eq!(amb.len(), 1, "{amb:#?}");
+    assert!(
+        amb[0]
+            .message
+            .contains("`module.app[\"eu\"].aws_subnet.this` and `module.app[\"us\"].aws_subnet.this`")
+    );
+    assert!(
+        net.instances[&InstanceId::from("aws_instance.any")]
+            .network_interfaces
+            .is_empty()
+    );
 }
