@@ -145,3 +145,22 @@ fn trace_to_the_plans_example_public_address_names_the_instance() {
             .any(|h| h == "aws_instance.web.primary_network_interface_id")
     );
 }
+
+#[test]
+fn trace_to_s3_without_the_prefix_list_data_source_is_unknown() {
+    // The plan names the S3 endpoint but not the CIDRs of its AWS-managed list: no verdict.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plan.json");
+    std::fs::copy(path(PLAN), &file).unwrap();
+    edit_json(&file, |v| {
+        v.as_object_mut().unwrap().remove("prior_state");
+    });
+    let (code, json) = run_json(
+        "trace",
+        file.to_str().unwrap(),
+        &["--from", "aws_instance.db", "--to", "service:s3", "--port", "443"],
+    );
+    assert_eq!(code, 3, "{json:#}");
+    assert_eq!(json["verdict"], "unknown");
+    assert_eq!(json["unknown"][0]["id"], "aws_vpc_endpoint.s3.prefix_list_id");
+}
