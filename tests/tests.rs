@@ -20,6 +20,8 @@ mod ingest_spec;
 mod ingest_terraform;
 /// `vpcverify lint`: exit codes and findings on bundled specs, the moto sample and broken inputs.
 mod lint;
+/// `vpcverify query` end to end: the seed lab, what query finds that trace misses, proofs, snapshots.
+mod query_cli;
 /// The simulator: one named test per rule id it implements, each on a small built network.
 mod sim_rules;
 /// The seed lab as a Terraform plan, state and tfstate: the same verdicts as the native spec.

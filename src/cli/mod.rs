@@ -7,9 +7,10 @@
 use crate::explain::{self, Style};
 use crate::ingest;
 use crate::model::validate::validate;
-use crate::model::{NetworkIndex, Severity};
-use crate::query::VerdictKind;
+use crate::model::{NetworkIndex, PortRange, Severity};
+use crate::query::engine::{ProtocolChoice, QueryError, QuerySpec};
 use crate::query::trace::{TraceError, TraceRequest};
+use crate::query::{Verdict, VerdictKind};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::net::IpAddr;
@@ -49,6 +50,10 @@ pub enum Command {
     Lint(LintArgs),
     /// Walk one concrete packet (and its reply) through the network, hop by hop.
     Trace(TraceArgs),
+    /// Is there ANY packet from --from to --to (on these ports) that gets through, and whose
+    /// reply gets back? Answers with a witness packet and its path, or a proof naming every
+    /// blocking rule.
+    Query(QueryArgs),
 }
 
 /// Output format of `lint`.
@@ -110,6 +115,43 @@ pub struct TraceArgs {
     pub format: TextOrJson,
 }
 
+/// `vpcverify query`.
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// A native spec (.toml), a directory of AWS describe-* JSON, one merged JSON file, or a
+    /// Terraform show -json plan or state.
+    pub network: PathBuf,
+    /// Where packets come from: `internet`, an AWS id (`i-`, `eni-`, `subnet-`, `vpc-`, `sg-`,
+    /// `igw-`, `vgw-`, …), a Name tag, an IP address or CIDR.
+    #[arg(long)]
+    pub from: String,
+    /// Where they go: `internet`, `service:s3`, `service:dynamodb`, an AWS id, a Name tag, an IP
+    /// address or CIDR.
+    #[arg(long)]
+    pub to: String,
+    /// tcp, udp, icmp, icmpv6, all, or an IP protocol number.
+    #[arg(long, default_value = "tcp")]
+    pub protocol: String,
+    /// Destination port or range (N or N-M); any when absent.
+    #[arg(long)]
+    pub port: Option<String>,
+    /// Source port or range (N or N-M); a client's ephemeral port, 1024-65535, when absent.
+    #[arg(long)]
+    pub src_port: Option<String>,
+    /// Only the request counts; the reply is not required.
+    #[arg(long)]
+    pub one_way: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
+    /// When unreachable, write the SMT-LIB2 problem whose unsatisfiability is the proof to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub emit_smt2: Option<PathBuf>,
+    /// Give up (verdict unknown, exit 3) when one solver check takes longer than SECS seconds.
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<u32>,
+}
+
 /// What a command concluded; `main` maps it to the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -150,6 +192,10 @@ pub enum CliError {
     /// `--from`/`--to` do not resolve, or the arguments do not make one packet.
     #[error(transparent)]
     Trace(#[from] TraceError),
+    /// `--from`/`--to` do not resolve, the arguments do not make a question, or the engines
+    /// disagree.
+    #[error(transparent)]
+    Query(#[from] QueryError),
     /// The network has errors (printed to stderr).
     #[error("{file}: {errors} error{} in the network: run `vpcverify lint` for details", if *.errors == 1 { "" } else { "s" })]
     InvalidNetwork {
@@ -168,6 +214,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
     match cli.command {
         Command::Lint(args) => lint(&args, &style),
         Command::Trace(args) => trace(&args, &style),
+        Command::Query(args) => query(&args, &style),
     }
 }
 
@@ -208,8 +255,9 @@ fn lint(args: &LintArgs, style: &Style) -> Result<Outcome, CliError> {
     })
 }
 
-fn trace(args: &TraceArgs, style: &Style) -> Result<Outcome, CliError> {
-    let loaded = ingest::load(&args.network)?;
+/// Loads a network for a question: its errors are printed to stderr and stop the command.
+pub fn load_valid(path: &std::path::Path, style: &Style) -> Result<(ingest::Loaded, NetworkIndex), CliError> {
+    let loaded = ingest::load(path)?;
     let mut diags = loaded.diagnostics.clone();
     diags.extend(validate(&loaded.network));
     let errors: Vec<_> = diags.iter().filter(|d| d.severity == Severity::Error).collect();
@@ -224,6 +272,59 @@ fn trace(args: &TraceArgs, style: &Style) -> Result<Outcome, CliError> {
         });
     }
     let ix = NetworkIndex::new(&loaded.network);
+    Ok((loaded, ix))
+}
+
+fn verdict_outcome(v: &Verdict) -> Outcome {
+    match v.verdict {
+        VerdictKind::Reachable => Outcome::Success,
+        VerdictKind::Unreachable => Outcome::Failure,
+        VerdictKind::Unknown => Outcome::Unknown,
+    }
+}
+
+fn query(args: &QueryArgs, style: &Style) -> Result<Outcome, CliError> {
+    let (loaded, ix) = load_valid(&args.network, style)?;
+    let parse_ports = |flag: &str, v: &Option<String>| -> Result<Option<PortRange>, CliError> {
+        v.as_deref()
+            .map(|t| PortRange::parse(t).map_err(|e| CliError::Usage(format!("{flag}: {e}"))))
+            .transpose()
+    };
+    let spec = QuerySpec {
+        from: args.from.clone(),
+        to: args.to.clone(),
+        protocol: ProtocolChoice::parse(&args.protocol).map_err(|e| CliError::Usage(format!("--protocol: {e}")))?,
+        port: parse_ports("--port", &args.port)?,
+        src_port: parse_ports("--src-port", &args.src_port)?,
+        one_way: args.one_way,
+        want_proof: args.emit_smt2.is_some(),
+        timeout_secs: args.timeout,
+    };
+    let result = crate::query::engine::run(&loaded.network, &ix, &spec)?;
+    if let Some(path) = &args.emit_smt2 {
+        match &result.proof {
+            Some(proof) => {
+                std::fs::write(path, proof).map_err(|e| CliError::Output(format!("{}: {e}", path.display())))?
+            }
+            None => eprintln!(
+                "vpcverify: no SMT-LIB2 proof written to {}: the verdict is {}, not unreachable",
+                path.display(),
+                serde_json::to_string(&result.verdict.verdict)
+                    .unwrap_or_default()
+                    .trim_matches('"')
+            ),
+        }
+    }
+    let text = match args.format {
+        TextOrJson::Text => explain::verdict::render_text(&result.verdict, style),
+        TextOrJson::Json => explain::verdict::render_json(&result.verdict),
+    };
+    emit(&text)?;
+    Ok(verdict_outcome(&result.verdict))
+}
+
+fn trace(args: &TraceArgs, style: &Style) -> Result<Outcome, CliError> {
+    let (loaded, ix) = load_valid(&args.network, style)?;
     let request = TraceRequest {
         from: args.from.clone(),
         to: args.to.clone(),
@@ -240,9 +341,5 @@ fn trace(args: &TraceArgs, style: &Style) -> Result<Outcome, CliError> {
         TextOrJson::Json => explain::verdict::render_json(&verdict),
     };
     emit(&text)?;
-    Ok(match verdict.verdict {
-        VerdictKind::Reachable => Outcome::Success,
-        VerdictKind::Unreachable => Outcome::Failure,
-        VerdictKind::Unknown => Outcome::Unknown,
-    })
+    Ok(verdict_outcome(&verdict))
 }

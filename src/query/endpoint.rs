@@ -81,10 +81,28 @@ pub fn resolve(net: &Network, ix: &NetworkIndex, text: &str, role: Role) -> Resu
     match ids.as_slice() {
         [] => Err(EndpointError::NotFound(t.to_owned())),
         [one] => by_id(net, ix, one, t, role)?.ok_or_else(|| EndpointError::NotFound(t.to_owned())),
-        _ => Err(EndpointError::Ambiguous {
-            name: t.to_owned(),
-            candidates: ids,
-        }),
+        _ => {
+            // Names that cover exactly the same interfaces (an instance and the group only it
+            // carries, say) mean the same thing: no ambiguity in effect.
+            let resolved: Vec<Endpoint> = ids
+                .iter()
+                .filter_map(|id| by_id(net, ix, id, t, role).ok().flatten())
+                .collect();
+            let same = |e: &Endpoint, f: &Endpoint| {
+                e.interfaces == f.interfaces && e.external.is_none() && e.through.is_none()
+            };
+            match resolved.split_first() {
+                Some((first, rest))
+                    if resolved.len() == ids.len() && rest.iter().all(|e| same(e, first) && same(first, e)) =>
+                {
+                    Ok(first.clone())
+                }
+                _ => Err(EndpointError::Ambiguous {
+                    name: t.to_owned(),
+                    candidates: ids,
+                }),
+            }
+        }
     }
 }
 

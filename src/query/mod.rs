@@ -4,6 +4,7 @@
 //! replay of every SMT witness through the simulator. Must not touch: z3 directly, printing.
 
 pub mod endpoint;
+pub mod engine;
 pub mod trace;
 pub mod verdict;
 

@@ -17,6 +17,7 @@ use super::StartPoint;
 use super::filter::{acl_entries, acl_first_match};
 use super::sym::*;
 use super::walk::{Check, CheckInfo, Leg, Walk};
+use crate::model::endpoint::External;
 use crate::model::*;
 use std::net::IpAddr;
 use z3::SatResult;
@@ -93,6 +94,26 @@ fn preferences(w: &Walk<'_>, start: &StartPoint) -> Vec<Vec<Bool>> {
         }
     }
     dsts.extend(internet.iter().map(|a| p.dst.eq(ip_const(a))));
+    // A prefix list or block: its first entry's first host address.
+    let blocks: Vec<Cidr> = match &w.q.to.external {
+        Some(External::Service { prefix_list, .. }) => w
+            .net
+            .prefix_lists
+            .get(prefix_list)
+            .map(|pl| pl.entries.clone())
+            .unwrap_or_default(),
+        Some(External::Block(c)) => vec![*c],
+        _ => Vec::new(),
+    };
+    for c in blocks.iter().filter(|c| c.family() == w.family) {
+        let (base, len) = c.to_bits();
+        let host = if u32::from(len) + 1 < u32::from(w.family.bits()) {
+            base + 1
+        } else {
+            base
+        };
+        dsts.push(p.dst.eq(ip_const(&crate::model::addr::ip_from_u128(w.family, host))));
+    }
     prefs.push(dsts);
     prefs
 }

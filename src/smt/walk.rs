@@ -167,6 +167,10 @@ pub(crate) struct Walk<'a> {
     pub space: Bool,
     pub results: Results,
     dest_ifaces: BTreeSet<NetworkInterfaceId>,
+    /// A model of every assertion currently on the solver's stack, when one is known: a branch
+    /// condition it satisfies is feasible without a solver call.
+    // INVARIANT (model): `model`, if set, satisfies all assertions on the solver's stack.
+    model: Option<z3::Model>,
 }
 
 const MAX_LOOKUPS: u32 = 16;
@@ -185,7 +189,15 @@ impl<'a> Walk<'a> {
             space: Bool::from_bool(true),
             results: Results::default(),
             dest_ifaces,
+            model: None,
         };
+        if let Some(ms) = q.timeout_ms {
+            // A per-check timeout on the solver (a timeout in a `Config` would need a second Z3
+            // context, which costs as much as the whole question on a small network).
+            let mut params = z3::Params::new();
+            params.set_u32("timeout", ms);
+            w.solver.set_params(&params);
+        }
         w.space = w.packet_space();
         w
     }
@@ -336,9 +348,27 @@ impl<'a> Walk<'a> {
         if simple.as_bool() == Some(false) {
             return;
         }
+        let known = simple.as_bool() == Some(true)
+            || self
+                .model
+                .as_ref()
+                .and_then(|m| m.eval(&simple, true))
+                .and_then(|b| b.as_bool())
+                == Some(true);
         self.solver.push();
         self.solver.assert(&simple);
-        let feasible = simple.as_bool() == Some(true) || self.solver.check() != SatResult::Unsat;
+        let feasible = known
+            || match self.solver.check() {
+                SatResult::Unsat => false,
+                SatResult::Sat => {
+                    self.model = self.solver.get_model();
+                    true
+                }
+                SatResult::Unknown => {
+                    self.model = None;
+                    true
+                }
+            };
         if feasible {
             let mut next = st.clone();
             if simple.as_bool() != Some(true) {
@@ -352,7 +382,17 @@ impl<'a> Walk<'a> {
     /// Adds a tracked filter to the path.
     fn add_check(&mut self, st: &mut State, allows: Bool, info: CheckInfo) {
         let label = Bool::fresh_const("check");
-        self.solver.assert(label.implies(&allows));
+        let implication = label.implies(&allows);
+        if self
+            .model
+            .as_ref()
+            .and_then(|m| m.eval(&implication, true))
+            .and_then(|b| b.as_bool())
+            != Some(true)
+        {
+            self.model = None;
+        }
+        self.solver.assert(implication);
         if self.q.want_proof {
             st.routing.push(allows.clone());
         }
@@ -505,12 +545,16 @@ impl<'a> Walk<'a> {
     /// Walks every candidate path of the question.
     pub(crate) fn run(&mut self) {
         self.explain_unaddressable();
+        // Z3 4.8's first push on a solver that holds no assertion costs milliseconds (it sets up
+        // its non-incremental solver first); one trivial assertion avoids that.
+        self.solver.assert(Bool::from_bool(true));
         self.solver.push();
         self.solver.assert(&self.space);
         if self.solver.check() == SatResult::Unsat {
             self.solver.pop(1);
             return;
         }
+        self.model = self.solver.get_model();
         let blank = State {
             leg: Leg::Request,
             pkt: self.pkt0.clone(),
@@ -555,6 +599,7 @@ impl<'a> Walk<'a> {
             self.start_external(&blank, &ext);
         }
         self.solver.pop(1);
+        self.model = None;
     }
 
     /// Destinations no internet host can address (no public IPv4 / no IPv6): say so, since the
@@ -1231,7 +1276,13 @@ impl<'a> Walk<'a> {
                     ),
                     code: "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS".into(),
                 };
-                self.branch(&st, all(&[private_src.not(), mapped.not()]), |w, st| w.dropped(st, b));
+                // A private destination is not routed on the internet at all: no candidate path.
+                let private_dst = in_any_cidr(&st.pkt.dst, ranges::igw_private_v4().iter());
+                self.branch(
+                    &st,
+                    all(&[private_src.not(), mapped.not(), private_dst.not()]),
+                    |w, st| w.dropped(st, b),
+                );
                 let v2 = vpc.clone();
                 self.branch(&st, all(&[private_src.not(), mapped]), move |w, mut st| {
                     st.pkt.dst = map_addrs(&st.pkt.dst, &pairs);

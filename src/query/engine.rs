@@ -1,0 +1,306 @@
+//! `vpcverify query`: endpoints and filters in, a verdict with evidence out.
+//!
+//! The SMT engine answers over the whole header space; a reachable answer's witness is replayed
+//! through the simulator before it is reported, and a disagreement is an internal error, never a
+//! verdict (DESIGN.md §4).
+
+use super::endpoint::{EndpointError, Role, resolve};
+use super::verdict::{QueryEcho, UnknownCause, Verdict, VerdictKind};
+use crate::model::endpoint::{Endpoint, External};
+use crate::model::*;
+use crate::sim;
+use crate::smt::{self, Answer, Question, StartPoint, Witness};
+use std::net::IpAddr;
+
+/// The protocol a question is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProtocolChoice {
+    /// Any protocol.
+    All,
+    /// One protocol number.
+    One(u8),
+}
+
+impl ProtocolChoice {
+    /// Parses `tcp`, `udp`, `icmp`, `icmpv6`, `all`, `-1` or a number.
+    pub fn parse(text: &str) -> Result<Self, QueryError> {
+        match Protocol::parse(text) {
+            Ok(Protocol::All) => Ok(ProtocolChoice::All),
+            Ok(Protocol::Number(n)) => Ok(ProtocolChoice::One(n)),
+            Err(e) => Err(QueryError::Usage(e.to_string())),
+        }
+    }
+
+    fn name(&self) -> String {
+        match self {
+            ProtocolChoice::All => "all".into(),
+            ProtocolChoice::One(n) => proto::name(*n),
+        }
+    }
+}
+
+/// A question as the user asked it.
+#[derive(Debug, Clone)]
+pub struct QuerySpec {
+    /// `--from`.
+    pub from: String,
+    /// `--to`.
+    pub to: String,
+    /// `--protocol`.
+    pub protocol: ProtocolChoice,
+    /// `--port`.
+    pub port: Option<PortRange>,
+    /// `--src-port`.
+    pub src_port: Option<PortRange>,
+    /// `--one-way`.
+    pub one_way: bool,
+    /// Keep an SMT-LIB2 proof when unreachable.
+    pub want_proof: bool,
+    /// Solver timeout per check, in seconds.
+    pub timeout_secs: Option<u32>,
+}
+
+/// What went wrong answering a question (exit 2).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QueryError {
+    /// An endpoint does not resolve.
+    #[error(transparent)]
+    Endpoint(#[from] EndpointError),
+    /// The arguments do not make a question.
+    #[error("{0}")]
+    Usage(String),
+    /// The SMT engine and the simulator disagree: a bug in vpcverify.
+    #[error("internal inconsistency: {0}")]
+    Inconsistent(String),
+}
+
+/// The verdict and, when asked and unreachable, the SMT-LIB2 proof.
+#[derive(Debug, Clone)]
+pub struct QueryResult {
+    /// The verdict.
+    pub verdict: Verdict,
+    /// The proof text.
+    pub proof: Option<String>,
+}
+
+/// Answers one question about a network.
+pub fn run(net: &Network, ix: &NetworkIndex, spec: &QuerySpec) -> Result<QueryResult, QueryError> {
+    let from = resolve(net, ix, &spec.from, Role::Source)?;
+    let to = resolve(net, ix, &spec.to, Role::Destination)?;
+    if from.interfaces.len() == 1
+        && from.external.is_none()
+        && to.interfaces == from.interfaces
+        && to.external.is_none()
+    {
+        return Err(QueryError::Usage(format!(
+            "`{}` and `{}` are the same network interface; a host's traffic to itself never leaves it",
+            spec.from, spec.to
+        )));
+    }
+    let protocol = match spec.protocol {
+        ProtocolChoice::All => None,
+        ProtocolChoice::One(n) => Some(n),
+    };
+    if spec.port.is_some() && protocol.is_some_and(|p| !proto::has_ports(p)) {
+        return Err(QueryError::Usage(format!(
+            "--port applies to tcp and udp, not to {}",
+            spec.protocol.name()
+        )));
+    }
+    let echo = QueryEcho {
+        from: spec.from.clone(),
+        to: spec.to.clone(),
+        protocol: spec.protocol.name(),
+        port: spec.port.map(|p| p.to_string()),
+        src_port: spec.src_port.map(|p| p.to_string()),
+        one_way: spec.one_way,
+    };
+    let mut warnings = Vec::new();
+    let one_way = spec.one_way || to.through.is_some();
+    if to.through.is_some() && !spec.one_way {
+        warnings.push(format!(
+            "`{}` forwards traffic: the question is whether requests reach it (one way)",
+            spec.to
+        ));
+    }
+    let families = families(net, ix, &from, &to, protocol);
+    if families.is_empty() {
+        let mut v = Verdict::new(VerdictKind::Unreachable, echo);
+        v.blocked.push(Blocked {
+            id: spec.from.clone(),
+            kind: ComponentKind::NetworkInterface,
+            direction: None,
+            rule: "family".into(),
+            reason: format!(
+                "`{}` and `{}` share no address family (IPv4/IPv6) for this protocol",
+                spec.from, spec.to
+            ),
+            code: "NO_PATH".into(),
+        });
+        return Ok(QueryResult {
+            verdict: v,
+            proof: None,
+        });
+    }
+    let question = Question {
+        from: &from,
+        to: &to,
+        protocol,
+        dst_ports: spec.port,
+        src_ports: spec.src_port,
+        one_way,
+        families,
+        want_proof: spec.want_proof,
+        timeout_ms: spec.timeout_secs.map(|s| s.saturating_mul(1000)),
+    };
+    let answer = smt::solve(net, ix, &question);
+    let mut verdict;
+    let mut proof = None;
+    match answer {
+        Answer::Reachable(w) => {
+            let (path, return_path) = replay(net, ix, &w, one_way)?;
+            verdict = Verdict::new(VerdictKind::Reachable, echo);
+            verdict.packet = Some(w.packet);
+            verdict.path = Some(path);
+            verdict.return_path = Some(return_path);
+            note_examples(net, &w.packet, &mut warnings);
+        }
+        Answer::Unreachable { blocked, proof: p, .. } => {
+            verdict = Verdict::new(VerdictKind::Unreachable, echo);
+            verdict.blocked = blocked;
+            proof = p;
+        }
+        Answer::Unknown { causes, blocked } => {
+            verdict = Verdict::new(VerdictKind::Unknown, echo);
+            verdict.unknown = causes
+                .into_iter()
+                .map(|(id, reason)| UnknownCause { id, reason })
+                .collect();
+            verdict.blocked = blocked;
+        }
+    }
+    verdict.warnings = warnings;
+    Ok(QueryResult { verdict, proof })
+}
+
+/// The address families both ends can use.
+fn families(net: &Network, ix: &NetworkIndex, from: &Endpoint, to: &Endpoint, protocol: Option<u8>) -> Vec<IpFamily> {
+    let mut out = Vec::new();
+    for fam in [IpFamily::V4, IpFamily::V6] {
+        if protocol == Some(proto::ICMP) && fam == IpFamily::V6
+            || protocol == Some(proto::ICMPV6) && fam == IpFamily::V4
+        {
+            continue;
+        }
+        if side_has(net, ix, from, fam) && (to.through.is_some() || side_has(net, ix, to, fam)) {
+            out.push(fam);
+        }
+    }
+    out
+}
+
+fn side_has(net: &Network, _ix: &NetworkIndex, e: &Endpoint, fam: IpFamily) -> bool {
+    let iface = e
+        .interfaces
+        .iter()
+        .filter_map(|i| net.network_interfaces.get(i))
+        .any(|x| {
+            x.private_addresses()
+                .any(|a| IpFamily::of(&a) == fam && e.address_filter.is_none_or(|f| f.contains(&a)))
+                || (fam == IpFamily::V4
+                    && e.address_filter
+                        .is_some_and(|f| x.public_addresses().any(|a| f.contains(&IpAddr::V4(a)))))
+        });
+    let ext = match &e.external {
+        None => false,
+        Some(External::Internet { .. }) => true,
+        Some(External::Block(c)) => c.family() == fam,
+        Some(External::Service { prefix_list, .. }) => net
+            .prefix_lists
+            .get(prefix_list)
+            .is_some_and(|p| p.entries.iter().any(|c| c.family() == fam)),
+        Some(External::OnPremises(g)) => net
+            .vpn_gateways
+            .get(g)
+            .is_some_and(|g| g.onprem_cidrs.is_empty() || g.onprem_cidrs.iter().any(|c| c.family() == fam)),
+    };
+    iface || ext
+}
+
+/// Notes addresses that are examples (assigned at apply in a Terraform plan).
+fn note_examples(net: &Network, p: &Packet, warnings: &mut Vec<String>) {
+    for e in net.network_interfaces.values() {
+        for a in &e.private_ipv4 {
+            if a.assigned_at_apply && (IpAddr::V4(a.address) == p.src_ip || IpAddr::V4(a.address) == p.dst_ip) {
+                warnings.push(format!(
+                    "{} of `{}` is assigned at apply; this is an example",
+                    a.address, e.id
+                ));
+            }
+        }
+    }
+}
+
+/// Replays a witness through the simulator and checks that it agrees: the packet must get
+/// through (and back), crossing the same route tables, gateways and interfaces the SMT engine's
+/// path crosses. Returns the simulator's request and reply paths, which are concrete.
+fn replay(net: &Network, ix: &NetworkIndex, w: &Witness, one_way: bool) -> Result<(Vec<Hop>, Vec<Hop>), QueryError> {
+    let start = match &w.start {
+        StartPoint::Interface(x) => sim::Start::Interface(x.clone()),
+        StartPoint::Internet(_) => sim::Start::Internet,
+        StartPoint::OnPremises(g) => sim::Start::OnPremises(g.clone()),
+    };
+    let t = sim::trace(net, ix, start, w.packet, one_way);
+    let status = t.status();
+    if status != sim::Status::Reachable {
+        let why = match status {
+            sim::Status::Unreachable(b) => format!("drops it at `{}` ({})", b.id, b.reason),
+            sim::Status::Unknown { component, reason } => format!("answers unknown at `{component}` ({reason})"),
+            sim::Status::Reachable => String::new(),
+        };
+        return Err(QueryError::Inconsistent(format!(
+            "the SMT engine found that {} gets through, but the simulator {why}",
+            w.packet
+        )));
+    }
+    let reply_hops = t.reply.map(|r| r.hops).unwrap_or_default();
+    let smt_fwd = key_components(net, w.forward.iter().map(String::as_str));
+    let sim_fwd = key_components(net, t.request.hops.iter().map(|h| h.id.as_str()));
+    let smt_rev = key_components(net, w.reply.iter().map(String::as_str));
+    let sim_rev = key_components(net, reply_hops.iter().map(|h| h.id.as_str()));
+    if smt_fwd != sim_fwd || (!one_way && smt_rev != sim_rev) {
+        return Err(QueryError::Inconsistent(format!(
+            "the SMT engine and the simulator take different paths for {}: [{}] / [{}] versus [{}] / [{}]",
+            w.packet,
+            smt_fwd.join(", "),
+            smt_rev.join(", "),
+            sim_fwd.join(", "),
+            sim_rev.join(", ")
+        )));
+    }
+    Ok((t.request.hops, reply_hops))
+}
+
+/// The ids of the route tables, gateways, peering connections, endpoints and interfaces on a
+/// path, in order, without repeats in a row: what both interpreters must agree on.
+fn key_components<'a>(net: &Network, ids: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for id in ids {
+        let key = net.route_tables.contains_key(&RouteTableId::new(id))
+            || net.internet_gateways.contains_key(&InternetGatewayId::new(id))
+            || net
+                .egress_only_internet_gateways
+                .contains_key(&EgressOnlyInternetGatewayId::new(id))
+            || net.nat_gateways.contains_key(&NatGatewayId::new(id))
+            || net
+                .vpc_peering_connections
+                .contains_key(&VpcPeeringConnectionId::new(id))
+            || net.vpc_endpoints.contains_key(&VpcEndpointId::new(id))
+            || net.vpn_gateways.contains_key(&VpnGatewayId::new(id))
+            || net.network_interfaces.contains_key(&NetworkInterfaceId::new(id));
+        if key && out.last().map(String::as_str) != Some(id) {
+            out.push(id.to_owned());
+        }
+    }
+    out
+}
