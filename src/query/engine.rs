@@ -123,6 +123,23 @@ pub fn run(net: &Network, ix: &NetworkIndex, spec: &QuerySpec) -> Result<QueryRe
             spec.to
         ));
     }
+    // A destination service whose prefix list is named without its entries (a Terraform plan's
+    // AWS-managed list, when no data source reads its CIDRs): its addresses are not known, so
+    // neither is the answer (SEMANTICS.md §6).
+    if let Some(External::Service { prefix_list, .. }) = &to.external
+        && to.interfaces.is_empty()
+        && net.prefix_lists.get(prefix_list).is_some_and(|p| !p.entries_known)
+    {
+        let mut v = Verdict::new(VerdictKind::Unknown, echo);
+        v.unknown.push(UnknownCause {
+            id: prefix_list.to_string(),
+            reason: format!("the entries of prefix list `{prefix_list}` are not in the input"),
+        });
+        return Ok(QueryResult {
+            verdict: v,
+            proof: None,
+        });
+    }
     let families = families(net, ix, &from, &to, protocol);
     if families.is_empty() {
         let mut v = Verdict::new(VerdictKind::Unreachable, echo);
