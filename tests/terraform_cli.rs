@@ -1,4 +1,4 @@
-//! The tutorial lab as a Terraform plan (ids unknown until apply), as a state and as a raw
+//! `trace` and `query` on the tutorial lab as a Terraform plan (ids unknown until apply), a state and a raw
 //! tfstate gives the same verdicts as `specs/seed-lab.toml`, with components named by Terraform
 //! address in the plan (DESIGN.md §2; the facts listed at the top of the spec).
 //!
@@ -163,4 +163,102 @@ fn trace_to_s3_without_the_prefix_list_data_source_is_unknown() {
     assert_eq!(code, 3, "{json:#}");
     assert_eq!(json["verdict"], "unknown");
     assert_eq!(json["unknown"][0]["id"], "aws_vpc_endpoint.s3.prefix_list_id");
+}
+
+/// The spec's questions asked of `query` (all packets of the class, not one): port ranges too.
+const QUERY_QUESTIONS: &[Question] = &[
+    ("internet", "web-server", "tcp", "80", &[], "reachable"),
+    ("internet", "web-server", "tcp", "22", &[], "reachable"),
+    ("internet", "db-server", "tcp", "0-65535", &[], "unreachable"),
+    ("db-server", "service:s3", "tcp", "443", &[], "reachable"),
+    ("db-server", "internet", "tcp", "443", &[], "unreachable"),
+    ("db-server", "internet", "tcp", "443", &["--one-way"], "reachable"),
+    ("web-server", "internet", "tcp", "443", &[], "unreachable"),
+    ("web-server", "db-server", "tcp", "3306", &[], "unreachable"),
+];
+
+#[test]
+fn query_on_the_seed_lab_plan_state_and_tfstate_agrees_with_the_spec() {
+    for (from, to, proto, port, extra, want) in QUERY_QUESTIONS {
+        for network in [SPEC, PLAN, STATE, TFSTATE] {
+            let mut args = vec!["--from", from, "--to", to, "--protocol", proto, "--port", port];
+            args.extend(extra.iter());
+            let (code, json) = run_json("query", network, &args);
+            assert_eq!(
+                (code, json["verdict"].as_str().unwrap_or_default()),
+                (exit_of(want), *want),
+                "{network}: {from} -> {to} {proto}/{port} {extra:?}: {json:#}"
+            );
+        }
+    }
+}
+
+#[test]
+fn query_on_the_plan_names_the_blocking_acl_and_the_one_way_path_by_address() {
+    // NACL-9: the reply of db -> internet:443 is blocked entering the public subnet.
+    let (code, json) = run_json(
+        "query",
+        PLAN,
+        &["--from", "aws_instance.db", "--to", "internet", "--port", "443"],
+    );
+    assert_eq!(code, 1, "{json:#}");
+    let blocked: Vec<String> = ids(&json["blocked"]);
+    assert!(blocked.iter().any(|b| b == "aws_network_acl.web"), "{json:#}");
+    // NGW-2, IGW-2: with --one-way the request gets out through both gateways.
+    let (code, json) = run_json(
+        "query",
+        PLAN,
+        &[
+            "--from",
+            "aws_instance.db",
+            "--to",
+            "internet",
+            "--port",
+            "443",
+            "--one-way",
+        ],
+    );
+    assert_eq!(code, 0, "{json:#}");
+    let path = ids(&json["path"]);
+    for hop in ["aws_nat_gateway.nat", "aws_internet_gateway.igw"] {
+        assert!(path.iter().any(|h| h == hop), "{hop} not on {path:?}");
+    }
+    // GWE-2: S3 through the gateway endpoint.
+    let (code, json) = run_json(
+        "query",
+        PLAN,
+        &["--from", "aws_instance.db", "--to", "service:s3", "--port", "443"],
+    );
+    assert_eq!(code, 0, "{json:#}");
+    assert!(
+        ids(&json["path"]).iter().any(|h| h == "aws_vpc_endpoint.s3"),
+        "{json:#}"
+    );
+}
+
+#[test]
+fn query_to_s3_without_the_prefix_list_data_source_is_unknown() {
+    // The S3 list's CIDRs are not in the plan: a question through it cannot be answered.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plan.json");
+    std::fs::copy(path(PLAN), &file).unwrap();
+    edit_json(&file, |v| {
+        v.as_object_mut().unwrap().remove("prior_state");
+    });
+    let out = vpcverify()
+        .arg("query")
+        .arg(&file)
+        .args([
+            "--from",
+            "aws_instance.db",
+            "--to",
+            "service:s3",
+            "--port",
+            "443",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stdout));
 }
