@@ -262,3 +262,19 @@ fn query_to_s3_without_the_prefix_list_data_source_is_unknown() {
         .unwrap();
     assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stdout));
 }
+
+#[test]
+fn query_notes_that_the_plans_public_address_is_an_example() {
+    let (code, json) = run_json(
+        "query",
+        PLAN,
+        &["--from", "internet", "--to", "aws_instance.web", "--port", "80"],
+    );
+    assert_eq!(code, 0, "{json:#}");
+    let dst = json["packet"]["dst_ip"].as_str().unwrap().to_owned();
+    let notes: Vec<&str> = json["warnings"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    assert!(
+        notes.iter().any(|n| n.contains(&dst) && n.contains("assigned at apply")),
+        "{notes:?}"
+    );
+}

@@ -254,6 +254,14 @@ fn note_examples(net: &Network, p: &Packet, warnings: &mut Vec<String>) {
                     a.address, e.id
                 ));
             }
+            if let Some(public) = a.public_ip.as_ref().filter(|x| x.assigned_at_apply)
+                && (IpAddr::V4(public.address) == p.src_ip || IpAddr::V4(public.address) == p.dst_ip)
+            {
+                warnings.push(format!(
+                    "public address {} of `{}` is assigned at apply; this is an example",
+                    public.address, e.id
+                ));
+            }
         }
     }
 }
