@@ -272,9 +272,16 @@ fn query_notes_that_the_plans_public_address_is_an_example() {
     );
     assert_eq!(code, 0, "{json:#}");
     let dst = json["packet"]["dst_ip"].as_str().unwrap().to_owned();
-    let notes: Vec<&str> = json["warnings"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    let notes: Vec<&str> = json["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
     assert!(
-        notes.iter().any(|n| n.contains(&dst) && n.contains("assigned at apply")),
+        notes
+            .iter()
+            .any(|n| n.contains(&dst) && n.contains("assigned at apply")),
         "{notes:?}"
     );
 }
