@@ -175,7 +175,8 @@ pub fn run(net: &Network, ix: &NetworkIndex, spec: &QuerySpec) -> Result<QueryRe
     let mut proof = None;
     match answer {
         Answer::Reachable(w) => {
-            let (path, return_path) = replay(net, ix, &w, one_way)?;
+            let through = to.through.as_ref().map(|t| t.0.as_str());
+            let (path, return_path) = replay(net, ix, &w, one_way, through)?;
             verdict = Verdict::new(VerdictKind::Reachable, echo);
             verdict.packet = Some(w.packet);
             verdict.path = Some(path);
@@ -269,14 +270,33 @@ fn note_examples(net: &Network, p: &Packet, warnings: &mut Vec<String>) {
 /// Replays a witness through the simulator and checks that it agrees: the packet must get
 /// through (and back), crossing the same route tables, gateways and interfaces the SMT engine's
 /// path crosses. Returns the simulator's request and reply paths, which are concrete.
-fn replay(net: &Network, ix: &NetworkIndex, w: &Witness, one_way: bool) -> Result<(Vec<Hop>, Vec<Hop>), QueryError> {
+/// `through` is the component a destination like `nat-…` names: the request counts as delivered
+/// when it reaches it, so the simulator's path is compared (and shown) up to there.
+fn replay(
+    net: &Network,
+    ix: &NetworkIndex,
+    w: &Witness,
+    one_way: bool,
+    through: Option<&str>,
+) -> Result<(Vec<Hop>, Vec<Hop>), QueryError> {
     let start = match &w.start {
         StartPoint::Interface(x) => sim::Start::Interface(x.clone()),
         StartPoint::Internet(_) => sim::Start::Internet,
         StartPoint::OnPremises(g) => sim::Start::OnPremises(g.clone()),
     };
     let t = sim::trace(net, ix, start, w.packet, one_way);
-    let status = t.status();
+    let mut request_hops = t.request.hops.clone();
+    let status = match through {
+        // Reaching the component is the question; what happens after it is not.
+        Some(id) => match request_hops.iter().position(|h| h.id == id) {
+            Some(i) => {
+                request_hops.truncate(i + 1);
+                sim::Status::Reachable
+            }
+            None => t.status(),
+        },
+        None => t.status(),
+    };
     if status != sim::Status::Reachable {
         let why = match status {
             sim::Status::Unreachable(b) => format!("drops it at `{}` ({})", b.id, b.reason),
@@ -290,7 +310,7 @@ fn replay(net: &Network, ix: &NetworkIndex, w: &Witness, one_way: bool) -> Resul
     }
     let reply_hops = t.reply.map(|r| r.hops).unwrap_or_default();
     let smt_fwd = key_components(net, w.forward.iter().map(String::as_str));
-    let sim_fwd = key_components(net, t.request.hops.iter().map(|h| h.id.as_str()));
+    let sim_fwd = key_components(net, request_hops.iter().map(|h| h.id.as_str()));
     let smt_rev = key_components(net, w.reply.iter().map(String::as_str));
     let sim_rev = key_components(net, reply_hops.iter().map(|h| h.id.as_str()));
     if smt_fwd != sim_fwd || (!one_way && smt_rev != sim_rev) {
@@ -303,7 +323,7 @@ fn replay(net: &Network, ix: &NetworkIndex, w: &Witness, one_way: bool) -> Resul
             sim_rev.join(", ")
         )));
     }
-    Ok((t.request.hops, reply_hops))
+    Ok((request_hops, reply_hops))
 }
 
 /// The ids of the route tables, gateways, peering connections, endpoints and interfaces on a
