@@ -745,3 +745,23 @@ fn snapshot_small_suite_junit() {
     assert_eq!(code, 1);
     insta::assert_snapshot!(without_times(&xml));
 }
+
+#[test]
+fn absolute_paths_under_the_working_directory_are_reported_relative() {
+    let network = path(SEED);
+    let suite = path("proofs/seed-lab.toml");
+    let (code, sarif, _) = check(&[s(&network), s(&suite), "--builtin", "--format", "sarif"]);
+    assert_eq!(code, 1);
+    let log: Value = serde_json::from_str(&sarif).unwrap();
+    let uris: Vec<&str> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(uris, vec!["proofs/seed-lab.toml", SEED, SEED]);
+}

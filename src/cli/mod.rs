@@ -186,8 +186,9 @@ pub struct CheckArgs {
     /// The suite file (`[[assert]]` tables, see `proofs/`).
     #[arg(value_name = "SUITE")]
     pub suite: Option<PathBuf>,
-    /// Also run the built-in rule pack (VPCV-001..005: no SSH, RDP or database port from the
-    /// internet, nothing to the default security group, no inbound path into a private subnet).
+    /// Run the built-in rule pack (after the suite's assertions when there is a suite):
+    /// VPCV-001..005, no SSH, RDP or database port from the internet, nothing to the default
+    /// security group, no inbound path into a private subnet.
     #[arg(long)]
     pub builtin: bool,
     /// Report format.
@@ -486,6 +487,16 @@ fn check(args: &CheckArgs, color: ColorChoice) -> Result<Outcome, CliError> {
     };
     let (loaded, ix) = load_valid(&network_path, &err_style)?;
     let network_shown = shown(&network_path);
+    // The pack's locations are the resources' provenance, which names the file as it was given.
+    let builtin = || {
+        let mut b = crate::check::builtin::suite(&loaded.network, &ix, &network_shown);
+        for a in &mut b.assertions {
+            if a.location.file == loaded.source {
+                a.location.file = network_shown.clone();
+            }
+        }
+        b
+    };
     let mut suite = match suite {
         Some(mut s) => {
             s.file = shown(std::path::Path::new(&s.file));
@@ -494,10 +505,10 @@ fn check(args: &CheckArgs, color: ColorChoice) -> Result<Outcome, CliError> {
             }
             s
         }
-        None => crate::check::builtin::suite(&loaded.network, &ix, &network_shown),
+        None => builtin(),
     };
     if args.builtin && args.suite.is_some() {
-        suite.extend(crate::check::builtin::suite(&loaded.network, &ix, &network_shown));
+        suite.extend(builtin());
     }
     let n = suite.assertions.len();
     let bar = if n > 4 && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none() {
