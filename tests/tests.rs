@@ -2,6 +2,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test code")]
 
+/// `vpcverify check` end to end: bundled suites, exit precedence, JUnit/SARIF counts, bad suites,
+/// the built-in rule pack, proofs, snapshots.
+mod check_cli;
 /// Shared helpers: paths to bundled fixtures, editable copies of them, running the binary, a
 /// builder for small networks.
 #[allow(dead_code, reason = "shared helpers; not every module uses each")]
