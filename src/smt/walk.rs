@@ -405,6 +405,29 @@ impl<'a> Walk<'a> {
         });
     }
 
+    /// The security groups of `iface` in `dir` as a tracked check (SG-4). Packets that only a rule
+    /// naming a prefix list with unknown entries could admit make the answer unknown there (§7);
+    /// the path goes on for the packets the other rules admit.
+    fn groups_check(&mut self, st: &mut State, iface: &NetworkInterfaceId, groups: &[SecurityGroupId], dir: Direction) {
+        let g = groups_allow(self.net, self.ix, groups, dir, &st.pkt);
+        for (pl, maybe) in g.unknown {
+            let cond = all(&[g.allows.not(), maybe]);
+            self.branch(st, cond, |w, st| {
+                w.unknown(
+                    st,
+                    pl.as_str(),
+                    &format!("a security group rule of `{iface}` references prefix list `{pl}`, whose entries are not in the input"),
+                )
+            });
+        }
+        let info = CheckInfo::Groups {
+            iface: iface.clone(),
+            groups: groups.to_vec(),
+            dir,
+        };
+        self.add_check(st, g.allows, info);
+    }
+
     fn labels(st: &State) -> Vec<Bool> {
         st.checks.iter().map(|c| c.label.clone()).collect()
     }
@@ -724,23 +747,7 @@ impl<'a> Walk<'a> {
             && let Some(eni) = self.net.network_interfaces.get(x)
         {
             if st.leg == Leg::Request {
-                match groups_allow(self.net, self.ix, &eni.groups, Direction::Outbound, &st.pkt) {
-                    Ok(allows) => {
-                        let info = CheckInfo::Groups {
-                            iface: x.clone(),
-                            groups: eni.groups.clone(),
-                            dir: Direction::Outbound,
-                        };
-                        self.add_check(&mut st, allows, info);
-                    }
-                    Err(pl) => {
-                        return self.unknown(
-                            st,
-                            pl.0.as_str(),
-                            "a security group rule references a prefix list whose entries are not in the input",
-                        );
-                    }
-                }
+                self.groups_check(&mut st, x, &eni.groups, Direction::Outbound);
             }
             if eni.source_dest_check {
                 let own = self.fam_addrs(eni);
@@ -828,23 +835,7 @@ impl<'a> Walk<'a> {
                 if !self.dest_ifaces.contains(y) {
                     return;
                 }
-                match groups_allow(self.net, self.ix, &eni.groups, Direction::Inbound, &st.pkt) {
-                    Ok(allows) => {
-                        let info = CheckInfo::Groups {
-                            iface: y.clone(),
-                            groups: eni.groups.clone(),
-                            dir: Direction::Inbound,
-                        };
-                        self.add_check(&mut st, allows, info);
-                    }
-                    Err(pl) => {
-                        return self.unknown(
-                            st,
-                            pl.0.as_str(),
-                            "a security group rule references a prefix list whose entries are not in the input",
-                        );
-                    }
-                }
+                self.groups_check(&mut st, y, &eni.groups, Direction::Inbound);
                 st.dest_iface = Some(y.clone());
                 self.delivered_request(st, Arrival::Iface(y.clone()));
             }
@@ -1520,23 +1511,7 @@ impl<'a> Walk<'a> {
             self.acl(&mut st, &eni.subnet, Direction::Inbound);
         }
         st.hops.push(y.to_string());
-        match groups_allow(self.net, self.ix, &eni.groups, Direction::Inbound, &st.pkt) {
-            Ok(allows) => {
-                let info = CheckInfo::Groups {
-                    iface: y.clone(),
-                    groups: eni.groups.clone(),
-                    dir: Direction::Inbound,
-                };
-                self.add_check(&mut st, allows, info);
-            }
-            Err(pl) => {
-                return self.unknown(
-                    st,
-                    pl.0.as_str(),
-                    "a security group rule references a prefix list whose entries are not in the input",
-                );
-            }
-        }
+        self.groups_check(&mut st, y, &eni.groups, Direction::Inbound);
         let y2 = y.clone();
         self.branch(&st, is_own.clone(), move |w, mut st| {
             if w.dest_ifaces.contains(&y2) {
