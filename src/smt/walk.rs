@@ -1583,17 +1583,39 @@ impl<'a> Walk<'a> {
         };
         let blocks: Vec<Cidr> = w_vpc.cidrs().filter(|c| c.family() == self.family).copied().collect();
         let inside = in_any_cidr(&st.pkt.dst, blocks.iter());
-        let b = Blocked {
+        // Outside the peer's blocks: into a third modelled VPC is transit (PCX-5), anywhere else
+        // would use the peer's gateways (PCX-6); the peering refuses both (PCX-7).
+        let others: Vec<Cidr> = self
+            .net
+            .vpcs
+            .values()
+            .filter(|v| v.id != peer)
+            .flat_map(|v| v.cidrs().copied())
+            .filter(|c| c.family() == self.family)
+            .collect();
+        let elsewhere = in_any_cidr(&st.pkt.dst, others.iter());
+        let refuse = |rule: &str, reason: String| Blocked {
             id: p.to_string(),
             kind: ComponentKind::VpcPeeringConnection,
-            direction: None,
-            rule: "PCX-7".into(),
-            reason: format!(
-                "peering connection `{p}` only carries traffic to addresses of `{peer}`: no transit to other networks (PCX-5, PCX-6)"
-            ),
+            direction: Some(Direction::Outbound),
+            rule: rule.into(),
+            reason,
             code: "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR".into(),
         };
-        self.branch(&st, inside.not(), |w, st| w.dropped(st, b));
+        let transit = refuse(
+            "PCX-5",
+            format!(
+                "peering connection `{p}` only carries traffic to addresses of `{peer}`: peering is not transitive"
+            ),
+        );
+        let edge = refuse(
+            "PCX-6",
+            format!(
+                "peering connection `{p}` only carries traffic to addresses of `{peer}`: no edge-to-edge routing through the peer's gateways"
+            ),
+        );
+        self.branch(&st, all(&[inside.not(), elsewhere.clone()]), |w, st| w.dropped(st, transit));
+        self.branch(&st, all(&[inside.not(), elsewhere.not()]), |w, st| w.dropped(st, edge));
         self.branch(&st, inside, move |w, st| w.enter_vpc(st, &peer, None));
     }
 
