@@ -1667,9 +1667,17 @@ impl<'a> Walk<'a> {
         self.branch(&st, proto_ok.not(), |w, st| {
             drop(w, st, "GWE-8", reason, "VPCE_GATEWAY_PROTOCOL_RESTRICTION")
         });
-        let blocks: Vec<Cidr> = self.net.vpcs.get(vpc).map(|v| v.cidrs_v4.clone()).unwrap_or_default();
-        let from_vpc = in_any_cidr(&st.pkt.src, blocks.iter());
-        let reason = format!("gateway endpoint `{e}` only carries traffic from its own VPC (GWE-7)");
+        // GWE-7: only from the endpoint's own VPC; a route to it from another VPC carries nothing.
+        let from_vpc = if ep.vpc == *vpc {
+            let blocks: Vec<Cidr> = self.net.vpcs.get(vpc).map(|v| v.cidrs_v4.clone()).unwrap_or_default();
+            in_any_cidr(&st.pkt.src, blocks.iter())
+        } else {
+            Bool::from_bool(false)
+        };
+        let reason = format!(
+            "gateway endpoint `{e}` only carries traffic from its own VPC `{}` (GWE-7)",
+            ep.vpc
+        );
         self.branch(&st, all(&[proto_ok.clone(), from_vpc.not()]), |w, st| {
             drop(w, st, "GWE-7", reason, "NO_PATH")
         });
