@@ -1719,8 +1719,37 @@ impl<'a> Walk<'a> {
                 &format!("gateway route table `{rt}` on `{g}` (RT-18) is not modelled"),
             );
         }
+        // VGW-3: only to a private address of an interface of the VPC (or of a NAT gateway there,
+        // J12, whose requests `nat_reply` refuses); this is what keeps on premises from reaching
+        // past the VPC (PCX-6).
+        let held: Vec<IpAddr> = self
+            .net
+            .network_interfaces
+            .values()
+            .filter(|e| &e.vpc == vpc)
+            .flat_map(|e| self.fam_addrs(e))
+            .chain(
+                self.net
+                    .nat_gateways
+                    .values()
+                    .filter(|n| &n.vpc == vpc)
+                    .flat_map(|n| n.addresses.iter().map(|a| IpAddr::V4(a.private_ip))),
+            )
+            .collect();
+        let ok = in_addrs(&st.pkt.dst, held.iter());
+        let b = Blocked {
+            id: g.to_string(),
+            kind: ComponentKind::VpnGateway,
+            direction: Some(Direction::Inbound),
+            rule: "VGW-3".into(),
+            reason: format!(
+                "virtual private gateway `{g}` only carries traffic to private addresses of network interfaces in `{vpc}`"
+            ),
+            code: "VGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS".into(),
+        };
+        self.branch(&st, ok.not(), |w, st| w.dropped(st, b));
         st.hops.push(g.to_string());
-        self.enter_vpc(st, vpc, None);
+        self.branch(&st, ok, |w, st| w.enter_vpc(st, vpc, None));
     }
 
     // ---------------------------------------------------------------- deliveries
