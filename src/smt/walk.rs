@@ -1184,7 +1184,11 @@ impl<'a> Walk<'a> {
         for v in vpcs {
             let cond = match self.family {
                 IpFamily::V4 => {
-                    let publics: Vec<IpAddr> = self.public_pairs(&receivers, &v).iter().map(|p| p.1).collect();
+                    let mut publics: Vec<IpAddr> = self.public_pairs(&receivers, &v).iter().map(|p| p.1).collect();
+                    if st.leg == Leg::Request {
+                        // A request to a NAT gateway's Elastic IP enters too, to be refused there (NGW-3).
+                        publics.extend(self.nat_eips(&v).iter().map(|p| p.0));
+                    }
                     if publics.is_empty() {
                         continue;
                     }
@@ -1206,6 +1210,17 @@ impl<'a> Walk<'a> {
             self.branch(&st, cond, |w, st| match (entry, eigw) {
                 (Some(g), _) => w.internet_in(st, &v, &g),
                 (None, Some(e)) if w.family == IpFamily::V6 && leg == Leg::Reply => w.eigw_in(st, &v, &e),
+                (None, Some(e)) if w.family == IpFamily::V6 => {
+                    let b = Blocked {
+                        id: e.to_string(),
+                        kind: ComponentKind::EgressOnlyInternetGateway,
+                        direction: Some(Direction::Inbound),
+                        rule: "V6-1".into(),
+                        reason: format!("egress-only internet gateway `{e}` admits no connection initiated from the internet, and `{v}` has no internet gateway"),
+                        code: "NO_PATH".into(),
+                    };
+                    w.dropped(st, b)
+                }
                 (None, _) => {
                     let b = Blocked {
                         id: v.to_string(),
@@ -1219,7 +1234,47 @@ impl<'a> Walk<'a> {
                 }
             });
         }
-        self.branch(&st, any(&conds).not(), |w, st| w.delivered_external(st, gate));
+        // Addresses the internet carries into a modelled VPC are no external host, even when no
+        // receiver of this leg holds them (§4, §5.2 step 5): those packets end elsewhere.
+        let modelled = match self.family {
+            IpFamily::V4 => {
+                let publics: Vec<IpAddr> = self.ix.public_addresses().map(|a| IpAddr::V4(*a)).collect();
+                in_addrs(&st.pkt.dst, publics.iter())
+            }
+            IpFamily::V6 => {
+                let blocks: Vec<Cidr> = self.net.vpcs.values().flat_map(|v| v.cidrs_v6.clone()).collect();
+                in_any_cidr(&st.pkt.dst, blocks.iter())
+            }
+        };
+        self.branch(&st, all(&[any(&conds).not(), modelled.not()]), |w, st| {
+            w.delivered_external(st, gate)
+        });
+    }
+
+    /// The Elastic IPs of the NAT gateways of a VPC, with the private addresses they map to.
+    fn nat_eips(&self, vpc: &VpcId) -> Vec<(IpAddr, IpAddr, NatGatewayId)> {
+        let mut out = Vec::new();
+        for n in self.net.nat_gateways.values().filter(|n| &n.vpc == vpc) {
+            for a in &n.addresses {
+                if let Some(pb) = a.public_ip {
+                    out.push((IpAddr::V4(pb), IpAddr::V4(a.private_ip), n.id.clone()));
+                }
+            }
+        }
+        out
+    }
+
+    /// Every public IPv4 mapped in a VPC (interfaces and NAT gateways), IGW-2.
+    fn vpc_publics(&self, vpc: &VpcId) -> Vec<IpAddr> {
+        let mut out: Vec<IpAddr> = self
+            .net
+            .network_interfaces
+            .values()
+            .filter(|e| &e.vpc == vpc)
+            .flat_map(|e| e.public_addresses().map(IpAddr::V4).collect::<Vec<_>>())
+            .collect();
+        out.extend(self.nat_eips(vpc).into_iter().map(|p| p.0));
+        out
     }
 
     /// §5.2 internet gateway, inbound.
@@ -1257,6 +1312,9 @@ impl<'a> Walk<'a> {
                     .collect();
                 let publics: Vec<IpAddr> = pairs.iter().map(|p| p.0).collect();
                 let mapped = in_addrs(&st.pkt.dst, publics.iter());
+                // Public addresses of the VPC that no receiver holds: the packet ends at another
+                // host (no candidate path), or at a NAT gateway, which refuses requests (NGW-3).
+                let known = in_addrs(&st.pkt.dst, self.vpc_publics(vpc).iter());
                 let b = Blocked {
                     id: g.to_string(),
                     kind: ComponentKind::InternetGateway,
@@ -1271,7 +1329,7 @@ impl<'a> Walk<'a> {
                 let private_dst = in_any_cidr(&st.pkt.dst, ranges::igw_private_v4().iter());
                 self.branch(
                     &st,
-                    all(&[private_src.not(), mapped.not(), private_dst.not()]),
+                    all(&[private_src.not(), known.not(), private_dst.not()]),
                     |w, st| w.dropped(st, b),
                 );
                 let v2 = vpc.clone();
@@ -1279,6 +1337,19 @@ impl<'a> Walk<'a> {
                     st.pkt.dst = map_addrs(&st.pkt.dst, &pairs);
                     w.enter_vpc(st, &v2, None)
                 });
+                if st.leg == Leg::Request {
+                    for (eip, private, n) in self.nat_eips(vpc) {
+                        let Some(subnet) = self.net.nat_gateways.get(&n).map(|x| x.subnet.clone()) else {
+                            continue;
+                        };
+                        let to_nat = all(&[private_src.not(), st.pkt.dst.eq(ip_const(&eip))]);
+                        self.branch(&st, to_nat, move |w, mut st| {
+                            st.pkt.dst = ip_const(&private);
+                            w.acl(&mut st, &subnet, Direction::Inbound);
+                            w.nat_reply(st, &n)
+                        });
+                    }
+                }
             }
             IpFamily::V6 => {
                 let blocks: Vec<Cidr> = self.net.vpcs.get(vpc).map(|x| x.cidrs_v6.clone()).unwrap_or_default();
