@@ -296,6 +296,9 @@ impl<'a> Walk<'a> {
                 alts.push(self.external_set(&p.dst, e));
             }
             parts.push(any(&alts));
+        } else if let Some(f) = &to.address_filter {
+            // An address of a forwarding component (a NAT gateway's Elastic IP): that address.
+            parts.push(in_cidr(&p.dst, f));
         }
         // Protocol and ports.
         let family_ok = match self.family {
