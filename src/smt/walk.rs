@@ -1432,7 +1432,7 @@ impl<'a> Walk<'a> {
             let b = Blocked {
                 id: n.to_string(),
                 kind: ComponentKind::NatGateway,
-                direction: None,
+                direction: Some(Direction::Inbound),
                 rule: rule.into(),
                 reason,
                 code: code.into(),
