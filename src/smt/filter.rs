@@ -143,7 +143,9 @@ pub(crate) fn groups_allow(
             match peer_matches(net, ix, &r.peer, addr) {
                 Some(peer) => parts.push(all(&[l4, peer])),
                 None => {
-                    let SecurityGroupPeer::PrefixList { id } = &r.peer else { continue };
+                    let SecurityGroupPeer::PrefixList { id } = &r.peer else {
+                        continue;
+                    };
                     match unknown.iter_mut().find(|(p, _)| p == id) {
                         Some((_, conds)) => conds.push(l4),
                         None => unknown.push((id.clone(), vec![l4])),

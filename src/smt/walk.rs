@@ -810,7 +810,7 @@ impl<'a> Walk<'a> {
             id: subnet_id.to_string(),
             kind: ComponentKind::Subnet,
             direction: None,
-            rule: "none".into(),
+            rule: "J25".into(),
             reason: format!("no network interface in subnet `{subnet_id}` holds the destination address"),
             code: "NO_DESTINATION".into(),
         };
@@ -894,7 +894,7 @@ impl<'a> Walk<'a> {
                 id: rt_id.to_string(),
                 kind: ComponentKind::RouteTable,
                 direction: None,
-                rule: "loop".into(),
+                rule: "16 lookups".into(),
                 reason: format!("the packet was routed more than {MAX_LOOKUPS} times: a routing loop"),
                 code: "ROUTING_LOOP".into(),
             };
@@ -919,8 +919,8 @@ impl<'a> Walk<'a> {
             id: rt_id.to_string(),
             kind: ComponentKind::RouteTable,
             direction: None,
-            rule: never_forwarded(self.family).to_string(),
-            reason: "AWS never forwards packets to this range (RT-9)".into(),
+            rule: "RT-9".into(),
+            reason: format!("AWS never forwards packets to {} (RT-9)", never_forwarded(self.family)),
             code: "NO_ROUTE_TO_DESTINATION".into(),
         };
         self.branch(&st, rt9.clone(), |w, st| w.dropped(st, b9));
@@ -1080,7 +1080,7 @@ impl<'a> Walk<'a> {
             id: vpc.to_string(),
             kind: ComponentKind::Vpc,
             direction: None,
-            rule: "none".into(),
+            rule: "RT-5".into(),
             reason: format!("no subnet of `{vpc}` holds an interface with the destination address"),
             code: "NO_DESTINATION".into(),
         };
@@ -1098,7 +1098,7 @@ impl<'a> Walk<'a> {
             id: s.to_string(),
             kind: ComponentKind::Subnet,
             direction: None,
-            rule: "none".into(),
+            rule: "RT-5".into(),
             reason: format!("no network interface in subnet `{s}` holds the destination address"),
             code: "NO_DESTINATION".into(),
         };
@@ -1688,7 +1688,9 @@ impl<'a> Walk<'a> {
                 "peering connection `{p}` only carries traffic to addresses of `{peer}`: no edge-to-edge routing through the peer's gateways"
             ),
         );
-        self.branch(&st, all(&[inside.not(), elsewhere.clone()]), |w, st| w.dropped(st, transit));
+        self.branch(&st, all(&[inside.not(), elsewhere.clone()]), |w, st| {
+            w.dropped(st, transit)
+        });
         self.branch(&st, all(&[inside.not(), elsewhere.not()]), |w, st| w.dropped(st, edge));
         self.branch(&st, inside, move |w, st| w.enter_vpc(st, &peer, None));
     }
