@@ -878,15 +878,12 @@ impl<'a> Walk<'a> {
 
     fn route(&mut self, mut st: State, from: &SubnetId) {
         let Some(rt_id) = self.ix.route_table_of(from).cloned() else {
-            let b = Blocked {
-                id: from.to_string(),
-                kind: ComponentKind::Subnet,
-                direction: None,
-                rule: "none".into(),
-                reason: format!("subnet `{from}` has no route table (its VPC has no main route table)"),
-                code: "NO_ROUTE_TO_DESTINATION".into(),
-            };
-            return self.dropped(st, b);
+            // Every VPC has a main route table: one missing from the input is not modelled.
+            return self.unknown(
+                st,
+                from.as_str(),
+                &format!("subnet `{from}` has no route table in the input (its VPC's main route table is missing)"),
+            );
         };
         st.lookups += 1;
         if st.lookups > MAX_LOOKUPS {
