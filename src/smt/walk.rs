@@ -805,7 +805,29 @@ impl<'a> Walk<'a> {
             held.push(c.clone());
             self.branch(&st, all(&[in_subnet.clone(), c]), |w, st| w.take(st, &h));
         }
-        let none = all(&[in_subnet.clone(), any(&held).not()]);
+        // Addresses other hosts of the subnet hold end there (no candidate path); a NAT gateway's
+        // address refuses requests at the subnet (§3 step 3, NGW-3).
+        let (ifaces, nats) = self.occupants(subnet_id, &sender_id);
+        if st.leg == Leg::Request {
+            for (n, a) in &nats {
+                let b = Blocked {
+                    id: subnet_id.to_string(),
+                    kind: ComponentKind::Subnet,
+                    direction: None,
+                    rule: "NGW-3".into(),
+                    reason: format!("the destination is the address of NAT gateway `{n}`, which accepts no connection"),
+                    code: "NO_DESTINATION".into(),
+                };
+                let c = all(&[in_subnet.clone(), st.pkt.dst.eq(ip_const(a))]);
+                self.branch(&st, c, |w, st| w.dropped(st, b));
+            }
+        }
+        let occupied: Vec<IpAddr> = ifaces.into_iter().chain(nats.into_iter().map(|n| n.1)).collect();
+        let none = all(&[
+            in_subnet.clone(),
+            any(&held).not(),
+            in_addrs(&st.pkt.dst, occupied.iter()).not(),
+        ]);
         let nobody = Blocked {
             id: subnet_id.to_string(),
             kind: ComponentKind::Subnet,
@@ -817,6 +839,28 @@ impl<'a> Walk<'a> {
         self.branch(&st, none, |w, st| w.dropped(st, nobody));
         let sid = subnet_id.clone();
         self.branch(&st, in_subnet.not(), |w, st| w.route(st, &sid));
+    }
+
+    /// The private addresses (of this family) held in a subnet by interfaces other than `except`,
+    /// and by NAT gateways other than `except`.
+    fn occupants(&self, s: &SubnetId, except: &str) -> (Vec<IpAddr>, Vec<(NatGatewayId, IpAddr)>) {
+        let ifaces = self
+            .ix
+            .interfaces_in(s)
+            .iter()
+            .filter(|x| x.as_str() != except)
+            .filter_map(|x| self.net.network_interfaces.get(x))
+            .flat_map(|e| self.fam_addrs(e))
+            .collect();
+        let nats = self
+            .net
+            .nat_gateways
+            .values()
+            .filter(|n| &n.subnet == s && n.id.as_str() != except)
+            .flat_map(|n| n.addresses.iter().map(|a| (n.id.clone(), IpAddr::V4(a.private_ip))))
+            .filter(|(_, a)| IpFamily::of(a) == self.family)
+            .collect();
+        (ifaces, nats)
     }
 
     /// A holder takes the packet addressed to it.
@@ -1055,15 +1099,29 @@ impl<'a> Walk<'a> {
     /// The packet enters a VPC (from a subnet, a gateway or a peering) and goes to the subnet
     /// holding its destination; `acl_out` is the sender's subnet when it crosses out of one.
     fn enter_vpc(&mut self, st: State, vpc: &VpcId, acl_out: Option<&SubnetId>) {
-        let targets = self.receiving_subnets(&st, vpc);
-        let mut conds = Vec::new();
+        let mut targets = self.receiving_subnets(&st, vpc);
+        if st.leg == Leg::Request && self.wide_destination() {
+            // The destination may be an address nobody (or a NAT gateway) holds: every subnet is a
+            // candidate, where it is dropped (§5.1, `arrive_subnet`).
+            for s in self.ix.subnets_of(vpc) {
+                if !targets.iter().any(|(t, _)| t == s) {
+                    targets.push((s.clone(), Vec::new()));
+                }
+            }
+        }
+        let blocks: Vec<Cidr> = self
+            .ix
+            .subnets_of(vpc)
+            .iter()
+            .filter_map(|s| self.subnet_block(s))
+            .collect();
+        let in_some_subnet = in_any_cidr(&st.pkt.dst, blocks.iter());
         for (s, holders) in targets {
             if Some(&s) == acl_out {
                 continue;
             }
             let Some(block) = self.subnet_block(&s) else { continue };
             let cond = in_cidr(&st.pkt.dst, &block);
-            conds.push(cond.clone());
             let from = acl_out.cloned();
             self.branch(&st, cond, |w, mut st| {
                 if let Some(f) = &from {
@@ -1078,10 +1136,16 @@ impl<'a> Walk<'a> {
             kind: ComponentKind::Vpc,
             direction: None,
             rule: "RT-5".into(),
-            reason: format!("no subnet of `{vpc}` holds an interface with the destination address"),
+            reason: format!("the destination lies in no subnet of `{vpc}`"),
             code: "NO_DESTINATION".into(),
         };
-        self.branch(&st, any(&conds).not(), |w, st| w.dropped(st, b));
+        self.branch(&st, in_some_subnet.not(), |w, st| w.dropped(st, b));
+    }
+
+    /// The question's destinations are not only addresses of its destination interfaces: a block
+    /// (which may hold addresses nobody holds), or anything behind a forwarding component.
+    fn wide_destination(&self) -> bool {
+        self.q.to.through.is_some() || matches!(self.q.to.external, Some(External::Block(_)))
     }
 
     fn deliver_in_subnet(&mut self, st: State, s: &SubnetId, holders: &[Holder]) {
@@ -1091,6 +1155,16 @@ impl<'a> Walk<'a> {
             held.push(c.clone());
             self.branch(&st, c, |w, st| w.take(st, h));
         }
+        // Other hosts' addresses end there (no candidate path); a NAT gateway refuses requests.
+        let (ifaces, nats) = self.occupants(s, "");
+        if st.leg == Leg::Request {
+            for (n, a) in &nats {
+                let c = st.pkt.dst.eq(ip_const(a));
+                self.branch(&st, c, |w, st| w.nat_reply(st, n));
+            }
+        }
+        let occupied: Vec<IpAddr> = ifaces.into_iter().chain(nats.into_iter().map(|n| n.1)).collect();
+        held.push(in_addrs(&st.pkt.dst, occupied.iter()));
         let b = Blocked {
             id: s.to_string(),
             kind: ComponentKind::Subnet,
