@@ -1278,6 +1278,25 @@ fn q_v6_1_egress_only_gateway_outbound_yes_inbound_no_ipv6_only() {
         tcp("2606:4700::1", 49152, "2600:1f18:6:101::10", 22),
     );
     assert_blocked_by(&v, &[("eni-6", "inbound", "IGW-2"), ("eigw-6", "inbound", "V6-1")]);
+    // Nor from another VPC over the internet (J13): the egress-only gateway refuses it too.
+    let n = v6_net()
+        .vpc("vpc-x", "10.7.0.0/16")
+        .vpc_v6("vpc-x", "2600:1f18:8:100::/56")
+        .subnet("subnet-x", "vpc-x", "10.7.1.0/24")
+        .subnet_v6("subnet-x", "2600:1f18:8:101::/64")
+        .igw("igw-x", "vpc-x")
+        .route("rtb-x-main", "::/0", "igw-x")
+        .eni("eni-x", "subnet-x", "10.7.1.10", &["sg-x-default"])
+        .eni_v6("eni-x", "2600:1f18:8:101::10")
+        .build();
+    let v = ask("2600:1f18:8:101::10", "eni-6").port("22").on(&n);
+    assert_sim_agrees(
+        &n,
+        &v,
+        from_eni("eni-x"),
+        tcp("2600:1f18:8:101::10", 49152, "2600:1f18:6:101::10", 22),
+    );
+    assert_blocked_by(&v, &[("eigw-6", "inbound", "V6-1")]);
     // IPv4 routed to it is dropped.
     let n = v6_net().route("rtb-6-main", "0.0.0.0/0", "eigw-6").build();
     let v = ask("eni-6", HOST).port("443").on(&n);
@@ -1564,6 +1583,11 @@ fn q_vgw_3_from_and_to_on_premises() {
     let a = ask("vgw-a", "eni-a").port("22");
     let v = a.on(&n);
     let p = witness(&n, &a, &v, Addrs::In("192.168.0.0/16"), Addrs::Of(&["10.1.1.10"]));
+    assert_eq!(
+        p.src_ip.to_string(),
+        "192.168.0.1",
+        "the first host of the on-premises block"
+    );
     let src = p.src_ip.to_string();
     assert_paths(
         &v,
@@ -1941,5 +1965,209 @@ fn q_j25_rt_5_addresses_nobody_holds() {
         &v,
         Addrs::Of(&["10.0.2.10"]),
         Addrs::Of(&["10.0.1.10", "10.0.1.11"]),
+    );
+}
+
+// ---------------------------------------------------------------- more than one blocker
+
+#[test]
+fn q_every_blocker_acl_and_group_both_deny() {
+    // acl-b admits nothing and eni-c's group admits only 22: for port 80 both are named, for
+    // port 22 only the ACL (both ways).
+    let n = acl_b()
+        .sg("sg-ssh", "vpc-a")
+        .sg_in("sg-ssh", "tcp", "22", "10.0.0.0/16")
+        .eni("eni-c", "subnet-b", "10.0.2.30", &["sg-ssh"])
+        .build();
+    let v = ask("eni-a", "eni-c").port("80").on(&n);
+    assert_sim_agrees(&n, &v, from_eni("eni-a"), tcp("10.0.1.10", 49152, "10.0.2.30", 80));
+    assert_blocked_by(
+        &v,
+        &[
+            ("acl-b", "inbound", "*"),
+            ("acl-b", "outbound", "*"),
+            ("sg-ssh", "inbound", "sg-ssh"),
+        ],
+    );
+    let v = ask("eni-a", "eni-c").port("22").on(&n);
+    assert_blocked_by(&v, &[("acl-b", "inbound", "*"), ("acl-b", "outbound", "*")]);
+    // When neither alone blocks but together they do, both are named too: the ACL admits only
+    // 80, the group only 22.
+    let n = acl_b()
+        .acl_entry("acl-b", 100, "in", "allow", "tcp", "80", "0.0.0.0/0")
+        .acl_entry("acl-b", 100, "out", "allow", "all", "", "0.0.0.0/0")
+        .sg("sg-ssh", "vpc-a")
+        .sg_in("sg-ssh", "tcp", "22", "10.0.0.0/16")
+        .eni("eni-c", "subnet-b", "10.0.2.30", &["sg-ssh"])
+        .build();
+    let v = ask("eni-a", "eni-c").port("1-1000").on(&n);
+    assert_blocked_by(&v, &[("acl-b", "inbound", "*"), ("sg-ssh", "inbound", "sg-ssh")]);
+}
+
+#[test]
+fn q_pcx_4_pcx_8_replies_need_a_route_back() {
+    // A routes nothing back to B: the reply to B's address follows A's 0.0.0.0/0 to its
+    // internet gateway, which refuses a private destination.
+    let mut p = peering_net();
+    p.net
+        .route_tables
+        .get_mut(&"rtb-a-main".into())
+        .unwrap()
+        .routes
+        .retain(|r| r.target != vpcverify::model::RouteTarget::VpcPeeringConnection("pcx-ab".into()));
+    let n = p.build();
+    let v = ask("eni-b", "10.1.1.10").port("22").on(&n);
+    assert_sim_agrees(&n, &v, from_eni("eni-b"), tcp("10.2.1.10", 49152, "10.1.1.10", 22));
+    assert_blocked_by(&v, &[("igw-a", "outbound", "IGW-6")]);
+    assert!(v.blocked[0].reason.contains("10.2.1.10"), "{}", v.blocked[0].reason);
+    let a = ask("eni-b", "10.1.1.10").port("22").one_way();
+    let v = a.on(&n);
+    witness(&n, &a, &v, Addrs::Of(&["10.2.1.10"]), Addrs::Of(&["10.1.1.10"]));
+}
+
+// ---------------------------------------------------------------- translations combined
+
+#[test]
+fn q_ngw_1_j12_private_nat_gateway_to_on_premises() {
+    // A private NAT gateway has no way to the internet, but translates towards a virtual private
+    // gateway (J12: with its private address), and the reply comes back through it.
+    let mut lab = open_lab()
+        .vgw("vgw-lab", "vpc-lab", &["192.168.0.0/16"])
+        .route("rtb-public", "192.168.0.0/16", "vgw-lab")
+        .acl_entry("acl-public", 140, "in", "allow", "all", "", "192.168.0.0/16")
+        .acl_entry("acl-public", 140, "out", "allow", "all", "", "192.168.0.0/16")
+        .acl_entry("acl-public", 150, "out", "allow", "all", "", "10.0.0.0/16");
+    lab.net.nat_gateways.get_mut(&"nat-lab".into()).unwrap().addresses[0].public_ip = None;
+    let n = lab.build();
+    let a = ask("eni-db", "vgw-lab").port("22");
+    let v = a.on(&n);
+    let p = witness(&n, &a, &v, Addrs::Of(&["10.0.2.20"]), Addrs::In("192.168.0.0/16"));
+    assert_eq!(
+        p.dst_ip.to_string(),
+        "192.168.0.1",
+        "the first host of the on-premises block"
+    );
+    let dst = p.dst_ip.to_string();
+    assert_paths(
+        &v,
+        &[
+            "eni-db",
+            "sg-db",
+            "rtb-private",
+            "acl-lab-default",
+            "acl-public",
+            "nat-lab",
+            "rtb-public",
+            "acl-public",
+            "vgw-lab",
+            &dst,
+        ],
+        &[
+            &dst,
+            "vgw-lab",
+            "acl-public",
+            "nat-lab",
+            "rtb-public",
+            "acl-public",
+            "acl-lab-default",
+            "sg-db",
+            "eni-db",
+        ],
+    );
+    let v = ask("eni-db", "internet").port("443").on(&n);
+    assert_blocked_by(&v, &[("igw-lab", "outbound", "IGW-5")]);
+}
+
+#[test]
+fn q_j13_ngw_2_hairpin_through_a_nat_gateway() {
+    // The database reaches the web server's public address through the NAT gateway and the
+    // internet gateway; the web server answers the NAT gateway's Elastic IP.
+    let n = open_lab().build();
+    let a = ask("eni-db", "54.0.0.10").port("443");
+    let v = a.on(&n);
+    witness(&n, &a, &v, Addrs::Of(&["10.0.2.20"]), Addrs::Of(&["54.0.0.10"]));
+    assert_paths(
+        &v,
+        &[
+            "eni-db",
+            "sg-db",
+            "rtb-private",
+            "acl-lab-default",
+            "acl-public",
+            "nat-lab",
+            "rtb-public",
+            "acl-public",
+            "igw-lab",
+            "54.0.0.10",
+            "igw-lab",
+            "acl-public",
+            "sg-web",
+            "eni-web",
+        ],
+        &[
+            "eni-web",
+            "sg-web",
+            "rtb-public",
+            "acl-public",
+            "igw-lab",
+            "54.0.0.100",
+            "igw-lab",
+            "acl-public",
+            "nat-lab",
+            "rtb-public",
+            "acl-public",
+            "acl-lab-default",
+            "sg-db",
+            "eni-db",
+        ],
+    );
+}
+
+#[test]
+fn q_ni_4_nat_instance_ipv6_and_as_a_destination() {
+    // IPv6 through the NAT instance: masqueraded to its IPv6 address, and back.
+    let n = nat_instance_lab(false)
+        .vpc_v6("vpc-lab", "2600:1f18:7:100::/56")
+        .subnet_v6("subnet-private", "2600:1f18:7:102::/64")
+        .subnet_v6("subnet-public", "2600:1f18:7:101::/64")
+        .eni_v6("eni-db", "2600:1f18:7:102::20")
+        .eni_v6("eni-nat", "2600:1f18:7:101::5")
+        .route("rtb-private", "::/0", "i-nat")
+        .route("rtb-public", "::/0", "igw-lab")
+        .sg_out("sg-db", "all", "", "::/0")
+        .sg_in("sg-nat", "tcp", "443", "2600:1f18:7:102::/64")
+        .sg_out("sg-nat", "tcp", "443", "::/0")
+        .acl_entry("acl-public", 150, "in", "allow", "all", "", "::/0")
+        .acl_entry("acl-public", 150, "out", "allow", "all", "", "::/0")
+        .build();
+    let a = ask("2600:1f18:7:102::20", "internet").port("443");
+    let v = a.on(&n);
+    witness(&n, &a, &v, Addrs::Of(&["2600:1f18:7:102::20"]), Addrs::Internet);
+    assert!(ids(&v.path).contains(&"eni-nat") && ids(&v.return_path).contains(&"eni-nat"));
+    // Addressed itself, the NAT instance is an ordinary destination (§5.4 step 3).
+    let n = nat_instance_lab(false).build();
+    let a = ask("eni-db", "eni-nat").port("443");
+    let v = a.on(&n);
+    witness(&n, &a, &v, Addrs::Of(&["10.0.2.20"]), Addrs::Of(&["10.0.1.5"]));
+    assert_paths(
+        &v,
+        &[
+            "eni-db",
+            "sg-db",
+            "rtb-private",
+            "acl-lab-default",
+            "acl-public",
+            "sg-nat",
+            "eni-nat",
+        ],
+        &[
+            "eni-nat",
+            "sg-nat",
+            "rtb-public",
+            "acl-public",
+            "acl-lab-default",
+            "sg-db",
+            "eni-db",
+        ],
     );
 }
