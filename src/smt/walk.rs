@@ -1188,6 +1188,14 @@ impl<'a> Walk<'a> {
         if let Some(reason) = self.unsupported(vpc.as_str()) {
             return self.unknown(st, vpc.as_str(), &reason);
         }
+        // §5.2 outbound step 2: a gateway route table on G is not modelled either way.
+        if let Some(rt) = self.gateway_route_table(g.as_str()) {
+            return self.unknown(
+                st,
+                rt.as_str(),
+                &format!("gateway route table `{rt}` on `{g}` (ingress routing, RT-18) is not modelled"),
+            );
+        }
         st.hops.push(g.to_string());
         let gate = Gate::Igw(g.clone(), vpc.clone());
         match self.family {
