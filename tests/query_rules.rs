@@ -1629,6 +1629,11 @@ fn q_rt_18_gateway_route_table_is_unknown() {
         .build();
     let v = ask("internet", "eni-web").port("80").on(&n);
     assert_unknown_at(&v, &["rtb-edge"]);
+    // Outbound too (SEMANTICS.md §5.2 outbound step 2).
+    let v = ask("eni-web", "internet").port("443").on(&n);
+    assert_unknown_at(&v, &["rtb-edge"]);
+    let v = ask("eni-web", "internet").port("443").one_way().on(&n);
+    assert_unknown_at(&v, &["rtb-edge"]);
 }
 
 #[test]
