@@ -422,6 +422,21 @@ impl Net {
         self
     }
 
+    /// Adds a secondary private IPv4 to an interface, with an Elastic IP when `public` is given.
+    pub fn secondary_ip(mut self, eni: &str, address: &str, public: Option<&str>) -> Self {
+        self.eni_mut(eni).private_ipv4.push(PrivateIpv4 {
+            address: address.parse().unwrap(),
+            primary: false,
+            public_ip: public.map(|p| PublicIpv4 {
+                address: p.parse().unwrap(),
+                allocation_id: None,
+                assigned_at_apply: false,
+            }),
+            assigned_at_apply: false,
+        });
+        self
+    }
+
     /// Adds an IPv6 address to an interface.
     pub fn eni_v6(mut self, eni: &str, address: &str) -> Self {
         let a: Ipv6Addr = address.parse().unwrap();
