@@ -343,6 +343,14 @@ fn q_nacl_4_default_deny_without_star_entry() {
     assert_blocked_by(&v, &[("acl-b", "inbound", "*")]);
     let v = ask("eni-a", "eni-b").proto("all").on(&n);
     assert_blocked_by(&v, &[("acl-b", "inbound", "*")]);
+    // A listed `*` entry (32767) reads like the implicit one.
+    let n = acl_b()
+        .acl_entry("acl-b", 100, "out", "allow", "all", "", "0.0.0.0/0")
+        .acl_entry("acl-b", 32767, "in", "deny", "all", "", "0.0.0.0/0")
+        .build();
+    let v = ask("eni-a", "eni-b").port("22").on(&n);
+    assert_sim_agrees(&n, &v, from_eni("eni-a"), tcp("10.0.1.10", 49152, "10.0.2.10", 22));
+    assert_blocked_by(&v, &[("acl-b", "inbound", "*")]);
 }
 
 #[test]
@@ -1762,7 +1770,18 @@ fn q_protocol_all_witness_prefers_tcp() {
         let p = witness(&n, &a, &v, Addrs::Of(&["10.0.1.10"]), Addrs::Of(&["10.0.2.10"]));
         assert_eq!(p.protocol, number, "{p}");
     }
+    // A group that admits only echo requests: an ICMP witness, its reply tracked (SG-11).
+    let n = two_subnets()
+        .sg("sg-ping", "vpc-a")
+        .sg_in("sg-ping", "icmp", "8", "10.0.0.0/16")
+        .eni("eni-c", "subnet-b", "10.0.2.30", &["sg-ping"])
+        .build();
+    let a = ask("eni-a", "eni-c").proto("all");
+    let v = a.on(&n);
+    let p = witness(&n, &a, &v, Addrs::Of(&["10.0.1.10"]), Addrs::Of(&["10.0.2.30"]));
+    assert_eq!((p.protocol, p.icmp_type), (proto::ICMP, 8), "{p}");
     // Nothing passes: every protocol is blocked by the same rule.
+    let a = ask("eni-a", "eni-b").proto("all");
     let n = acl_b().build();
     let v = a.on(&n);
     assert_blocked_by(&v, &[("acl-b", "inbound", "*"), ("acl-b", "outbound", "*")]);
