@@ -1810,7 +1810,7 @@ impl<'a> Walk<'a> {
                 st,
                 "J18",
                 format!("gateway endpoint `{e}` is modelled for IPv4 only"),
-                "PROTOCOL_RESTRICTION",
+                "VPCE_GATEWAY_PROTOCOL_RESTRICTION",
             );
         }
         let p = &st.pkt;
