@@ -227,12 +227,17 @@ fn assert_blocked_by(v: &Verdict, expected: &[(&str, &str, &str)]) {
     assert!(v.packet.is_none() && v.path.is_none(), "{v:#?}");
 }
 
-/// Where the simulator drops one concrete packet: `(id, direction, rule)`.
+/// Where the simulator drops one concrete packet: `(id, direction, rule, code)`.
 #[track_caller]
-fn sim_drop(n: &Built, start: Start, p: Packet, one_way: bool) -> (String, String, String) {
+fn sim_drop(n: &Built, start: Start, p: Packet, one_way: bool) -> (String, String, String, String) {
     let t = vpcverify::sim::trace(&n.net, &n.ix, start, p, one_way);
     match t.status() {
-        Status::Unreachable(b) => (b.id, b.direction.map(|d| d.to_string()).unwrap_or_default(), b.rule),
+        Status::Unreachable(b) => (
+            b.id,
+            b.direction.map(|d| d.to_string()).unwrap_or_default(),
+            b.rule,
+            b.code,
+        ),
         other => panic!("the simulator does not drop {p}: {other:?}"),
     }
 }
@@ -247,7 +252,8 @@ fn assert_sim_agrees(n: &Built, v: &Verdict, start: Start, p: Packet) {
             b.id.as_str(),
             b.direction.map(|d| d.to_string()).unwrap_or_default(),
             b.rule.as_str(),
-        ) == (drop.0.as_str(), drop.1.clone(), drop.2.as_str())
+            b.code.as_str(),
+        ) == (drop.0.as_str(), drop.1.clone(), drop.2.as_str(), drop.3.as_str())
     });
     assert!(
         named,
@@ -2279,4 +2285,74 @@ fn q_ngw_3_reply_routed_to_a_nat_gateway_that_did_not_translate() {
     let a = ask("internet", "eni-web").port("80").one_way();
     let v = a.on(&n);
     witness(&n, &a, &v, Addrs::Internet, Addrs::Of(&["54.0.0.10"]));
+}
+
+#[test]
+fn q_j18_gateway_endpoint_ipv4_only() {
+    let mut n = open_lab()
+        .vpc_v6("vpc-lab", "2600:1f18:7:100::/56")
+        .subnet_v6("subnet-private", "2600:1f18:7:102::/64")
+        .eni_v6("eni-db", "2600:1f18:7:102::20")
+        .sg_out("sg-db", "all", "", "::/0")
+        .prefix_list(
+            "pl-s3",
+            "com.amazonaws.us-east-1.s3",
+            &["52.216.0.0/15", "2600:1fa0::/40"],
+            true,
+        );
+    n.net.prefix_lists.get_mut(&"pl-s3".into()).unwrap().address_family = None;
+    let n = n
+        .gateway_endpoint("vpce-s3", "vpc-lab", "pl-s3", &["rtb-private"])
+        .build();
+    let v = ask("2600:1f18:7:102::20", "service:s3").port("443").on(&n);
+    assert_sim_agrees(
+        &n,
+        &v,
+        from_eni("eni-db"),
+        tcp("2600:1f18:7:102::20", 49152, "2600:1fa0::1", 443),
+    );
+    assert_blocked_by(&v, &[("vpce-s3", "outbound", "J18")]);
+    let a = ask("eni-db", "service:s3").port("443");
+    let v = a.on(&n);
+    witness(&n, &a, &v, Addrs::Of(&["10.0.2.20"]), Addrs::In("52.216.0.0/15"));
+}
+
+#[test]
+fn q_gwe_7_through_a_nat_gateway_of_the_same_vpc() {
+    // Only the public subnet's table has the endpoint route: the database gets there through the
+    // NAT gateway, whose address is the VPC's own.
+    let n = open_lab()
+        .prefix_list("pl-s3", "com.amazonaws.us-east-1.s3", &["52.216.0.0/15"], true)
+        .gateway_endpoint("vpce-s3", "vpc-lab", "pl-s3", &["rtb-public"])
+        .build();
+    let a = ask("eni-db", "service:s3").port("443");
+    let v = a.on(&n);
+    let p = witness(&n, &a, &v, Addrs::Of(&["10.0.2.20"]), Addrs::In("52.216.0.0/15"));
+    let dst = p.dst_ip.to_string();
+    assert_paths(
+        &v,
+        &[
+            "eni-db",
+            "sg-db",
+            "rtb-private",
+            "acl-lab-default",
+            "acl-public",
+            "nat-lab",
+            "rtb-public",
+            "acl-public",
+            "vpce-s3",
+            &dst,
+        ],
+        &[
+            &dst,
+            "vpce-s3",
+            "acl-public",
+            "nat-lab",
+            "rtb-public",
+            "acl-public",
+            "acl-lab-default",
+            "sg-db",
+            "eni-db",
+        ],
+    );
 }
