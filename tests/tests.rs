@@ -25,6 +25,8 @@ mod ingest_terraform;
 mod lint;
 /// `vpcverify query` end to end: the seed lab, what query finds that trace misses, proofs, snapshots.
 mod query_cli;
+/// The SMT engine behind `query`: one named test per construct, verdicts, witnesses, every blocker.
+mod query_rules;
 /// The simulator: one named test per rule id it implements, each on a small built network.
 mod sim_rules;
 /// The seed lab as a Terraform plan, state and tfstate: the same verdicts as the native spec.

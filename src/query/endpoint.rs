@@ -181,6 +181,12 @@ fn by_block(net: &Network, ix: &NetworkIndex, label: &str, block: Cidr, role: Ro
     if !inside_vpcs && !is_modelled_public && (e.interfaces.is_empty() || !single) {
         e.external = Some(External::Block(block));
     }
+    // Addresses inside a VPC that no interface holds (unused, reserved, a NAT gateway's): the
+    // question is still about them, and the walk says where they are dropped (SEMANTICS.md §3,
+    // §5.1), as `trace` does.
+    if role == Role::Destination && inside_vpcs && e.interfaces.is_empty() {
+        e.external = Some(External::Block(block));
+    }
     if role == Role::Destination
         && e.interfaces.is_empty()
         && e.external.is_none()

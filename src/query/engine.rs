@@ -270,8 +270,6 @@ fn note_examples(net: &Network, p: &Packet, warnings: &mut Vec<String>) {
 /// Replays a witness through the simulator and checks that it agrees: the packet must get
 /// through (and back), crossing the same route tables, gateways and interfaces the SMT engine's
 /// path crosses. Returns the simulator's request and reply paths, which are concrete.
-/// `through` is the component a destination like `nat-…` names: the request counts as delivered
-/// when it reaches it, so the simulator's path is compared (and shown) up to there.
 fn replay(
     net: &Network,
     ix: &NetworkIndex,
@@ -285,32 +283,20 @@ fn replay(
         StartPoint::OnPremises(g) => sim::Start::OnPremises(g.clone()),
     };
     let t = sim::trace(net, ix, start, w.packet, one_way);
-    let mut request_hops = t.request.hops.clone();
-    let status = match through {
-        // Reaching the component is the question; what happens after it is not.
-        Some(id) => match request_hops.iter().position(|h| h.id == id) {
-            Some(i) => {
-                request_hops.truncate(i + 1);
-                sim::Status::Reachable
-            }
-            None => t.status(),
-        },
-        None => t.status(),
-    };
+    if let Some(id) = through {
+        return replay_through(net, w, &t, id);
+    }
+    let status = t.status();
     if status != sim::Status::Reachable {
-        let why = match status {
-            sim::Status::Unreachable(b) => format!("drops it at `{}` ({})", b.id, b.reason),
-            sim::Status::Unknown { component, reason } => format!("answers unknown at `{component}` ({reason})"),
-            sim::Status::Reachable => String::new(),
-        };
         return Err(QueryError::Inconsistent(format!(
-            "the SMT engine found that {} gets through, but the simulator {why}",
-            w.packet
+            "the SMT engine found that {} gets through, but the simulator {}",
+            w.packet,
+            sim_says(&status)
         )));
     }
     let reply_hops = t.reply.map(|r| r.hops).unwrap_or_default();
     let smt_fwd = key_components(net, w.forward.iter().map(String::as_str));
-    let sim_fwd = key_components(net, request_hops.iter().map(|h| h.id.as_str()));
+    let sim_fwd = key_components(net, t.request.hops.iter().map(|h| h.id.as_str()));
     let smt_rev = key_components(net, w.reply.iter().map(String::as_str));
     let sim_rev = key_components(net, reply_hops.iter().map(|h| h.id.as_str()));
     if smt_fwd != sim_fwd || (!one_way && smt_rev != sim_rev) {
@@ -323,7 +309,53 @@ fn replay(
             sim_rev.join(", ")
         )));
     }
-    Ok((request_hops, reply_hops))
+    Ok((t.request.hops, reply_hops))
+}
+
+/// What the simulator did with a packet that did not get through.
+fn sim_says(status: &sim::Status) -> String {
+    match status {
+        sim::Status::Unreachable(b) => format!("drops it at `{}` ({})", b.id, b.reason),
+        sim::Status::Unknown { component, reason } => format!("answers unknown at `{component}` ({reason})"),
+        sim::Status::Reachable => "delivers it".into(),
+    }
+}
+
+/// The replay of a question about a component that forwards traffic (`--to nat-…`, `pcx-…`):
+/// it asks whether requests reach that component, so the simulator's request must reach it too
+/// (cross it, or stop there) by the same way; what happens to the packet after it is not asked.
+/// Returns the simulator's request path up to the component.
+fn replay_through(net: &Network, w: &Witness, t: &sim::Trace, id: &str) -> Result<(Vec<Hop>, Vec<Hop>), QueryError> {
+    let hops = &t.request.hops;
+    let stopped_there = match &t.request.outcome {
+        sim::LegOutcome::Dropped { blocked } => blocked.id == id,
+        sim::LegOutcome::Unknown { component, .. } => component == id,
+        sim::LegOutcome::Delivered { .. } => false,
+    };
+    let upto = match hops.iter().position(|h| h.id == id) {
+        Some(i) => i + 1,
+        None if stopped_there => hops.len(),
+        None => {
+            return Err(QueryError::Inconsistent(format!(
+                "the SMT engine found that {} reaches `{id}`, but the simulator {} before it",
+                w.packet,
+                sim_says(&t.status())
+            )));
+        }
+    };
+    let path = hops.get(..upto).unwrap_or_default().to_vec();
+    let before = |ids: Vec<&str>| key_components(net, ids.into_iter().take_while(|h| *h != id));
+    let smt_fwd = before(w.forward.iter().map(String::as_str).collect());
+    let sim_fwd = before(path.iter().map(|h| h.id.as_str()).collect());
+    if smt_fwd != sim_fwd {
+        return Err(QueryError::Inconsistent(format!(
+            "the SMT engine and the simulator take different paths to `{id}` for {}: [{}] versus [{}]",
+            w.packet,
+            smt_fwd.join(", "),
+            sim_fwd.join(", ")
+        )));
+    }
+    Ok((path, Vec::new()))
 }
 
 /// The ids of the route tables, gateways, peering connections, endpoints and interfaces on a
