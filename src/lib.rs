@@ -6,6 +6,7 @@
 //!    -> sim    (concrete)         trace one packet: the executable reference semantics
 //!    -> smt    (symbolic, Z3)     "exists a packet such that ..." over all header fields
 //!    -> query                     endpoints + packet space -> Verdict; replays every witness in sim
+//!    -> check                     assertion suites (and the built-in rule pack) run in parallel
 //!    -> explain / cli             text, JSON, JUnit, SARIF; exit codes
 //! ```
 //!
@@ -13,6 +14,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod check;
 pub mod cli;
 pub mod explain;
 pub mod ingest;

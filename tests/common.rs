@@ -422,6 +422,21 @@ impl Net {
         self
     }
 
+    /// Adds a secondary private IPv4 to an interface, with an Elastic IP when `public` is given.
+    pub fn secondary_ip(mut self, eni: &str, address: &str, public: Option<&str>) -> Self {
+        self.eni_mut(eni).private_ipv4.push(PrivateIpv4 {
+            address: address.parse().unwrap(),
+            primary: false,
+            public_ip: public.map(|p| PublicIpv4 {
+                address: p.parse().unwrap(),
+                allocation_id: None,
+                assigned_at_apply: false,
+            }),
+            assigned_at_apply: false,
+        });
+        self
+    }
+
     /// Adds an IPv6 address to an interface.
     pub fn eni_v6(mut self, eni: &str, address: &str) -> Self {
         let a: Ipv6Addr = address.parse().unwrap();
@@ -460,6 +475,22 @@ impl Net {
     /// Sets the `Name` tag of an interface.
     pub fn name(mut self, eni: &str, name: &str) -> Self {
         self.eni_mut(eni).tags.insert("Name".into(), name.into());
+        self
+    }
+
+    /// Sets the `Name` tag of an instance, subnet, VPC or security group (by id prefix).
+    pub fn tag_name(mut self, id: &str, name: &str) -> Self {
+        let n = &mut self.net;
+        let tags = if id.starts_with("i-") {
+            &mut n.instances.get_mut(&InstanceId::new(id)).unwrap().tags
+        } else if id.starts_with("subnet-") {
+            &mut n.subnets.get_mut(&SubnetId::new(id)).unwrap().tags
+        } else if id.starts_with("vpc-") {
+            &mut n.vpcs.get_mut(&VpcId::new(id)).unwrap().tags
+        } else {
+            &mut n.security_groups.get_mut(&SecurityGroupId::new(id)).unwrap().tags
+        };
+        tags.insert("Name".into(), name.into());
         self
     }
 
@@ -588,6 +619,44 @@ impl Net {
         for rt in route_tables {
             self = self.route(rt, pl, id);
         }
+        self
+    }
+
+    /// An interface endpoint (PrivateLink) for `service` with one endpoint network interface `eni`
+    /// (`address` in `subnet`, carrying `groups`, requester-managed, check on).
+    #[allow(clippy::too_many_arguments, reason = "an endpoint and its interface")]
+    pub fn interface_endpoint(
+        mut self,
+        id: &str,
+        vpc: &str,
+        service: &str,
+        subnet: &str,
+        eni: &str,
+        address: &str,
+        groups: &[&str],
+    ) -> Self {
+        self = self.eni(eni, subnet, address, groups);
+        let x = self.eni_mut(eni);
+        x.interface_type = "vpc_endpoint".into();
+        x.requester_managed = true;
+        x.description = format!("VPC Endpoint Interface {id}");
+        self.net.vpc_endpoints.insert(
+            id.into(),
+            VpcEndpoint {
+                id: id.into(),
+                vpc: vpc.into(),
+                service_name: service.into(),
+                endpoint_type: VpcEndpointType::Interface,
+                state: "available".into(),
+                route_tables: vec![],
+                prefix_list: None,
+                subnets: vec![SubnetId::new(subnet)],
+                network_interfaces: vec![NetworkInterfaceId::new(eni)],
+                groups: groups.iter().map(|g| SecurityGroupId::new(*g)).collect(),
+                tags: tags(),
+                provenance: prov(id),
+            },
+        );
         self
     }
 

@@ -262,3 +262,30 @@ fn lint_exits_2_on_malformed_toml_with_line_and_column_on_stderr() {
         "{stderr}"
     );
 }
+
+#[test]
+fn lint_accepts_the_seed_lab_as_a_terraform_plan_and_as_a_state() {
+    for f in [
+        "tests/fixtures/terraform/seed-lab.plan.json",
+        "tests/fixtures/terraform/seed-lab.state.json",
+        "tests/fixtures/terraform/seed-lab.tfstate",
+    ] {
+        vpcverify()
+            .args(["lint", f])
+            .current_dir(root())
+            .assert()
+            .code(0)
+            .stdout(predicates::str::contains(": ok: 0 errors, 0 warnings"));
+    }
+}
+
+#[test]
+fn lint_warns_on_an_ambiguous_terraform_reference_and_exits_0() {
+    vpcverify()
+        .args(["lint", "tests/fixtures/terraform/ambiguous.plan.json"])
+        .current_dir(root())
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("warning[ambiguous-reference]"))
+        .stdout(predicates::str::contains("`aws_nat_gateway.a` and `aws_nat_gateway.b`"));
+}

@@ -461,3 +461,14 @@ fn snapshot_seed_lab_json_unreachable() {
         "json"
     ]));
 }
+
+#[test]
+fn query_to_a_nat_gateway_asks_whether_requests_reach_it() {
+    let (code, v) = seed(&["--from", "db-server", "--to", "natgw", "--port", "443"]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(ids(&v["path"]).last().unwrap(), "nat-natgw");
+    assert!(v["warnings"][0].as_str().unwrap().contains("one way"), "{v}");
+    // The web server's subnet does not route through it.
+    let (code, _) = seed(&["--from", "web-server", "--to", "natgw", "--port", "443"]);
+    assert_eq!(code, 1);
+}

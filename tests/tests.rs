@@ -2,6 +2,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test code")]
 
+/// `vpcverify check` end to end: bundled suites, exit precedence, JUnit/SARIF counts, bad suites,
+/// the built-in rule pack, proofs, snapshots.
+mod check_cli;
 /// Shared helpers: paths to bundled fixtures, editable copies of them, running the binary, a
 /// builder for small networks.
 #[allow(dead_code, reason = "shared helpers; not every module uses each")]
@@ -10,18 +13,26 @@ mod common;
 mod fuzz_aws;
 /// Native spec loader fuzzed (proptest) with arbitrary text and spec-shaped documents: never panics.
 mod fuzz_spec;
+/// Property tests: the Terraform loader never panics on JSON with Terraform's vocabulary.
+mod fuzz_terraform;
 /// The AWS `describe-*` loader: the moto sample, a merged real-AWS snapshot, malformed inputs.
 mod ingest_aws;
 /// Native spec loader: the bundled specs' structure, the implicit objects, the format's rules.
 mod ingest_spec;
+/// The Terraform loader: the seed lab as plan/state/tfstate, modules, deletes, ambiguity, versions.
+mod ingest_terraform;
 /// `vpcverify lint`: exit codes and findings on bundled specs, the moto sample and broken inputs.
 mod lint;
 /// `vpcverify query` end to end: the seed lab, what query finds that trace misses, proofs, snapshots.
 mod query_cli;
+/// The SMT engine behind `query`: one named test per construct, verdicts, witnesses, every blocker.
+mod query_rules;
 /// The simulator: one named test per rule id it implements, each on a small built network.
 mod sim_rules;
 /// The synthetic estate generator (`examples/synth.rs`): lints clean, exact size, deterministic.
 mod synth_estate;
+/// The seed lab as a Terraform plan, state and tfstate: the same verdicts as the native spec.
+mod terraform_cli;
 /// `vpcverify trace` end to end: exit codes, JSON fields and text on the bundled networks.
 mod trace_cli;
 /// `query::trace`: the representative packet's documented choices and the verdict it builds.

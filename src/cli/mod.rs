@@ -54,6 +54,10 @@ pub enum Command {
     /// reply gets back? Answers with a witness packet and its path, or a proof naming every
     /// blocking rule.
     Query(QueryArgs),
+    /// Run an assertion suite (and/or the built-in rule pack) against a network, for CI: exit 0
+    /// when every assertion holds, 1 when some is violated, 2 on error, 3 when some is unknown
+    /// and none violated.
+    Check(CheckArgs),
 }
 
 /// Output format of `lint`.
@@ -152,6 +156,59 @@ pub struct QueryArgs {
     pub timeout: Option<u32>,
 }
 
+/// Output format of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// For people.
+    Text,
+    /// One JSON object: the suite, the network, each assertion's result and verdict, the summary.
+    Json,
+    /// JUnit XML (GitLab `artifacts:reports:junit`, Jenkins).
+    Junit,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+}
+
+/// `vpcverify check`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Paths: `check NETWORK SUITE.toml` runs the suite on NETWORK (which wins over the suite's \
+`network` key); `check SUITE.toml` runs it on the network its `network` key names (relative to the suite); \
+`check NETWORK --builtin` runs the built-in rule pack alone; `check NETWORK SUITE.toml --builtin` runs both.\n\n\
+Exit codes: 0 every assertion holds, 1 some assertion is violated, 2 error (bad suite, bad network, an \
+assertion that cannot be answered), 3 some assertion is unknown and none is violated. Precedence: \
+2 > 1 > 3 > 0."
+)]
+pub struct CheckArgs {
+    /// The network (as for `query`); or, given alone without `--builtin`, the suite.
+    #[arg(value_name = "NETWORK")]
+    pub network: Option<PathBuf>,
+    /// The suite file (`[[assert]]` tables, see `proofs/`).
+    #[arg(value_name = "SUITE")]
+    pub suite: Option<PathBuf>,
+    /// Run the built-in rule pack (after the suite's assertions when there is a suite):
+    /// VPCV-001..005, no SSH, RDP or database port from the internet, nothing to the default
+    /// security group, no inbound path into a private subnet.
+    #[arg(long)]
+    pub builtin: bool,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Write the report to FILE instead of stdout; stderr then gets the assertions that do not
+    /// hold and the summary line.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Write an SMT-LIB2 proof of each holding `unreachable` assertion to DIR/<assertion>.smt2.
+    #[arg(long, value_name = "DIR")]
+    pub emit_proofs: Option<PathBuf>,
+    /// Answer at most N assertions at a time (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<std::num::NonZeroUsize>,
+    /// Give up on an assertion (unknown) when one solver check takes longer than SECS seconds.
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<u32>,
+}
+
 /// What a command concluded; `main` maps it to the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -196,6 +253,12 @@ pub enum CliError {
     /// disagree.
     #[error(transparent)]
     Query(#[from] QueryError),
+    /// The suite cannot be read or is not valid.
+    #[error(transparent)]
+    Suite(#[from] crate::check::SuiteError),
+    /// The suite could not be run.
+    #[error(transparent)]
+    Run(#[from] crate::check::run::RunError),
     /// The network has errors (printed to stderr).
     #[error("{file}: {errors} error{} in the network: run `vpcverify lint` for details", if *.errors == 1 { "" } else { "s" })]
     InvalidNetwork {
@@ -215,14 +278,19 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Lint(args) => lint(&args, &style),
         Command::Trace(args) => trace(&args, &style),
         Command::Query(args) => query(&args, &style),
+        Command::Check(args) => check(&args, cli.color),
     }
 }
 
 fn use_color(choice: ColorChoice) -> bool {
+    use_color_on(choice, std::io::stdout().is_terminal())
+}
+
+fn use_color_on(choice: ColorChoice, terminal: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
+        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && terminal,
     }
 }
 
@@ -342,4 +410,166 @@ fn trace(args: &TraceArgs, style: &Style) -> Result<Outcome, CliError> {
     };
     emit(&text)?;
     Ok(verdict_outcome(&verdict))
+}
+
+/// A path as the report shows it: relative to the working directory when it lies under it.
+fn shown(path: &std::path::Path) -> String {
+    let rel = std::env::current_dir()
+        .ok()
+        .filter(|_| path.is_absolute())
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(std::path::Path::to_path_buf));
+    rel.as_deref().unwrap_or(path).display().to_string()
+}
+
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => crate::check::suite::normalize(a) == crate::check::suite::normalize(b),
+    }
+}
+
+fn check(args: &CheckArgs, color: ColorChoice) -> Result<Outcome, CliError> {
+    let out_style = Style {
+        color: args.output.is_none() && use_color(color),
+    };
+    let err_style = Style {
+        color: use_color_on(color, std::io::stderr().is_terminal()),
+    };
+    // Which path is which (see `CheckArgs`'s help).
+    let (network_arg, suite_path) = match (&args.network, &args.suite, args.builtin) {
+        (Some(n), Some(s), _) => (Some(n), Some(s)),
+        (Some(n), None, true) => (Some(n), None),
+        (Some(s), None, false) => (None, Some(s)),
+        (None, _, _) => {
+            return Err(CliError::Usage(
+                "give a suite (`vpcverify check NETWORK SUITE.toml`, or `vpcverify check SUITE.toml` when the \
+                 suite names its network) or `--builtin` (`vpcverify check NETWORK --builtin`)"
+                    .into(),
+            ));
+        }
+    };
+    let suite = match suite_path {
+        None => None,
+        Some(p) => match crate::check::Suite::load(p) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                if network_arg.is_none() {
+                    eprintln!(
+                        "vpcverify: note: `{}` was read as a suite (one path without `--builtin`); to run the \
+                         built-in rules on a network, use `vpcverify check NETWORK --builtin`",
+                        p.display()
+                    );
+                }
+                return Err(e.into());
+            }
+        },
+    };
+    let network_path = match (network_arg, suite.as_ref().and_then(|s| s.network.as_ref())) {
+        (Some(n), Some(named)) => {
+            if !same_file(n, named) {
+                eprintln!(
+                    "vpcverify: note: checking `{}`, not the suite's `network` `{}`: the NETWORK argument wins",
+                    n.display(),
+                    named.display()
+                );
+            }
+            n.clone()
+        }
+        (Some(n), None) => n.clone(),
+        (None, Some(named)) => named.clone(),
+        (None, None) => {
+            return Err(CliError::Usage(format!(
+                "`{}` names no `network`: give it first, `vpcverify check NETWORK {}`",
+                suite_path.map(|p| p.display().to_string()).unwrap_or_default(),
+                suite_path.map(|p| p.display().to_string()).unwrap_or_default()
+            )));
+        }
+    };
+    let (loaded, ix) = load_valid(&network_path, &err_style)?;
+    let network_shown = shown(&network_path);
+    // The pack's locations are the resources' provenance, which names the file as it was given.
+    let builtin = || {
+        let mut b = crate::check::builtin::suite(&loaded.network, &ix, &network_shown);
+        for a in &mut b.assertions {
+            if a.location.file == loaded.source {
+                a.location.file = network_shown.clone();
+            }
+        }
+        b
+    };
+    let mut suite = match suite {
+        Some(mut s) => {
+            s.file = shown(std::path::Path::new(&s.file));
+            for a in &mut s.assertions {
+                a.location.file = s.file.clone();
+            }
+            s
+        }
+        None => builtin(),
+    };
+    if args.builtin && args.suite.is_some() {
+        suite.extend(builtin());
+    }
+    let n = suite.assertions.len();
+    let bar = if n > 4 && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none() {
+        let bar = indicatif::ProgressBar::new(u64::try_from(n).unwrap_or(u64::MAX));
+        if let Ok(st) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} assertions, {elapsed}") {
+            bar.set_style(st);
+        }
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let opts = crate::check::RunOptions {
+        jobs: args.jobs.map(std::num::NonZeroUsize::get),
+        want_proofs: args.emit_proofs.is_some(),
+        timeout_secs: args.timeout,
+    };
+    let report = crate::check::run::run(&loaded.network, &ix, suite, &network_shown, &opts, &|| bar.inc(1))?;
+    bar.finish_and_clear();
+    if let Some(dir) = &args.emit_proofs {
+        let fail = |e: std::io::Error| CliError::Output(format!("{}: {e}", dir.display()));
+        std::fs::create_dir_all(dir).map_err(fail)?;
+        let mut written = 0;
+        for (a, r) in report.pairs() {
+            if let Some(proof) = &r.proof {
+                let file = dir.join(format!("{}.smt2", a.slug));
+                std::fs::write(&file, proof).map_err(|e| CliError::Output(format!("{}: {e}", file.display())))?;
+                written += 1;
+            }
+        }
+        eprintln!(
+            "vpcverify: wrote {written} SMT-LIB2 proof{} to {}",
+            if written == 1 { "" } else { "s" },
+            dir.display()
+        );
+    }
+    let body = match args.format {
+        ReportFormat::Text => explain::check::render_text(&report, &out_style),
+        ReportFormat::Json => explain::check::render_json(&report),
+        ReportFormat::Junit => explain::junit::render(&report).map_err(CliError::Output)?,
+        ReportFormat::Sarif => explain::sarif::render(&report).map_err(CliError::Output)?,
+    };
+    match &args.output {
+        Some(file) => {
+            std::fs::write(file, body).map_err(|e| CliError::Output(format!("{}: {e}", file.display())))?;
+            eprint!("{}", explain::check::render_brief(&report, &err_style));
+        }
+        None => {
+            emit(&body)?;
+            if args.format != ReportFormat::Text {
+                for (a, r) in report.pairs() {
+                    if let Some(e) = &r.error {
+                        eprintln!("vpcverify: error: {}: `{}`: {e}", a.location, a.name);
+                    }
+                }
+            }
+        }
+    }
+    Ok(match report.summary().worst() {
+        crate::check::Status::Held => Outcome::Success,
+        crate::check::Status::Violated => Outcome::Failure,
+        crate::check::Status::Unknown => Outcome::Unknown,
+        crate::check::Status::Error => Outcome::Invalid,
+    })
 }

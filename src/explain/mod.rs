@@ -4,7 +4,10 @@
 //! Owns: formatting. Must not touch: semantics. It reads what `sim`, `query` and `model` produce
 //! and never recomputes why something happened.
 
+pub mod check;
 pub mod diagnostics;
+pub mod junit;
+pub mod sarif;
 pub mod verdict;
 
 use anstyle::{AnsiColor, Style as AStyle};

@@ -181,6 +181,12 @@ fn by_block(net: &Network, ix: &NetworkIndex, label: &str, block: Cidr, role: Ro
     if !inside_vpcs && !is_modelled_public && (e.interfaces.is_empty() || !single) {
         e.external = Some(External::Block(block));
     }
+    // Addresses inside a VPC that no interface holds (unused, reserved, a NAT gateway's): the
+    // question is still about them, and the walk says where they are dropped (SEMANTICS.md §3,
+    // §5.1), as `trace` does.
+    if role == Role::Destination && inside_vpcs && e.interfaces.is_empty() {
+        e.external = Some(External::Block(block));
+    }
     if role == Role::Destination
         && e.interfaces.is_empty()
         && e.external.is_none()
@@ -224,7 +230,12 @@ fn by_id(
             .egress_only_internet_gateways
             .contains_key(&EgressOnlyInternetGatewayId::new(id))
     {
-        if role == Role::Source && id.starts_with(EgressOnlyInternetGatewayId::PREFIX) {
+        // By membership, not prefix: a Terraform plan's ids are addresses (`aws_egress_only_internet_gateway.x`).
+        if role == Role::Source
+            && net
+                .egress_only_internet_gateways
+                .contains_key(&EgressOnlyInternetGatewayId::new(id))
+        {
             return Err(wrong(
                 "an egress-only internet gateway admits no connection from the internet",
             ));
@@ -273,9 +284,12 @@ fn by_id(
                 "it forwards traffic but does not originate it; name the hosts behind it",
             ));
         }
-        let kind = if id.starts_with(NatGatewayId::PREFIX) {
+        let kind = if net.nat_gateways.contains_key(&NatGatewayId::new(id)) {
             ComponentKind::NatGateway
-        } else if id.starts_with(VpcPeeringConnectionId::PREFIX) {
+        } else if net
+            .vpc_peering_connections
+            .contains_key(&VpcPeeringConnectionId::new(id))
+        {
             ComponentKind::VpcPeeringConnection
         } else {
             ComponentKind::TransitGateway

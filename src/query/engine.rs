@@ -123,6 +123,23 @@ pub fn run(net: &Network, ix: &NetworkIndex, spec: &QuerySpec) -> Result<QueryRe
             spec.to
         ));
     }
+    // A destination service whose prefix list is named without its entries (a Terraform plan's
+    // AWS-managed list, when no data source reads its CIDRs): its addresses are not known, so
+    // neither is the answer (SEMANTICS.md §6).
+    if let Some(External::Service { prefix_list, .. }) = &to.external
+        && to.interfaces.is_empty()
+        && net.prefix_lists.get(prefix_list).is_some_and(|p| !p.entries_known)
+    {
+        let mut v = Verdict::new(VerdictKind::Unknown, echo);
+        v.unknown.push(UnknownCause {
+            id: prefix_list.to_string(),
+            reason: format!("the entries of prefix list `{prefix_list}` are not in the input"),
+        });
+        return Ok(QueryResult {
+            verdict: v,
+            proof: None,
+        });
+    }
     let families = families(net, ix, &from, &to, protocol);
     if families.is_empty() {
         let mut v = Verdict::new(VerdictKind::Unreachable, echo);
@@ -158,7 +175,8 @@ pub fn run(net: &Network, ix: &NetworkIndex, spec: &QuerySpec) -> Result<QueryRe
     let mut proof = None;
     match answer {
         Answer::Reachable(w) => {
-            let (path, return_path) = replay(net, ix, &w, one_way)?;
+            let through = to.through.as_ref().map(|t| t.0.as_str());
+            let (path, return_path) = replay(net, ix, &w, one_way, through)?;
             verdict = Verdict::new(VerdictKind::Reachable, echo);
             verdict.packet = Some(w.packet);
             verdict.path = Some(path);
@@ -237,6 +255,14 @@ fn note_examples(net: &Network, p: &Packet, warnings: &mut Vec<String>) {
                     a.address, e.id
                 ));
             }
+            if let Some(public) = a.public_ip.as_ref().filter(|x| x.assigned_at_apply)
+                && (IpAddr::V4(public.address) == p.src_ip || IpAddr::V4(public.address) == p.dst_ip)
+            {
+                warnings.push(format!(
+                    "public address {} of `{}` is assigned at apply; this is an example",
+                    public.address, e.id
+                ));
+            }
         }
     }
 }
@@ -244,23 +270,28 @@ fn note_examples(net: &Network, p: &Packet, warnings: &mut Vec<String>) {
 /// Replays a witness through the simulator and checks that it agrees: the packet must get
 /// through (and back), crossing the same route tables, gateways and interfaces the SMT engine's
 /// path crosses. Returns the simulator's request and reply paths, which are concrete.
-fn replay(net: &Network, ix: &NetworkIndex, w: &Witness, one_way: bool) -> Result<(Vec<Hop>, Vec<Hop>), QueryError> {
+fn replay(
+    net: &Network,
+    ix: &NetworkIndex,
+    w: &Witness,
+    one_way: bool,
+    through: Option<&str>,
+) -> Result<(Vec<Hop>, Vec<Hop>), QueryError> {
     let start = match &w.start {
         StartPoint::Interface(x) => sim::Start::Interface(x.clone()),
         StartPoint::Internet(_) => sim::Start::Internet,
         StartPoint::OnPremises(g) => sim::Start::OnPremises(g.clone()),
     };
     let t = sim::trace(net, ix, start, w.packet, one_way);
+    if let Some(id) = through {
+        return replay_through(net, w, &t, id);
+    }
     let status = t.status();
     if status != sim::Status::Reachable {
-        let why = match status {
-            sim::Status::Unreachable(b) => format!("drops it at `{}` ({})", b.id, b.reason),
-            sim::Status::Unknown { component, reason } => format!("answers unknown at `{component}` ({reason})"),
-            sim::Status::Reachable => String::new(),
-        };
         return Err(QueryError::Inconsistent(format!(
-            "the SMT engine found that {} gets through, but the simulator {why}",
-            w.packet
+            "the SMT engine found that {} gets through, but the simulator {}",
+            w.packet,
+            sim_says(&status)
         )));
     }
     let reply_hops = t.reply.map(|r| r.hops).unwrap_or_default();
@@ -279,6 +310,52 @@ fn replay(net: &Network, ix: &NetworkIndex, w: &Witness, one_way: bool) -> Resul
         )));
     }
     Ok((t.request.hops, reply_hops))
+}
+
+/// What the simulator did with a packet that did not get through.
+fn sim_says(status: &sim::Status) -> String {
+    match status {
+        sim::Status::Unreachable(b) => format!("drops it at `{}` ({})", b.id, b.reason),
+        sim::Status::Unknown { component, reason } => format!("answers unknown at `{component}` ({reason})"),
+        sim::Status::Reachable => "delivers it".into(),
+    }
+}
+
+/// The replay of a question about a component that forwards traffic (`--to nat-…`, `pcx-…`):
+/// it asks whether requests reach that component, so the simulator's request must reach it too
+/// (cross it, or stop there) by the same way; what happens to the packet after it is not asked.
+/// Returns the simulator's request path up to the component.
+fn replay_through(net: &Network, w: &Witness, t: &sim::Trace, id: &str) -> Result<(Vec<Hop>, Vec<Hop>), QueryError> {
+    let hops = &t.request.hops;
+    let stopped_there = match &t.request.outcome {
+        sim::LegOutcome::Dropped { blocked } => blocked.id == id,
+        sim::LegOutcome::Unknown { component, .. } => component == id,
+        sim::LegOutcome::Delivered { .. } => false,
+    };
+    let upto = match hops.iter().position(|h| h.id == id) {
+        Some(i) => i + 1,
+        None if stopped_there => hops.len(),
+        None => {
+            return Err(QueryError::Inconsistent(format!(
+                "the SMT engine found that {} reaches `{id}`, but the simulator {} before it",
+                w.packet,
+                sim_says(&t.status())
+            )));
+        }
+    };
+    let path = hops.get(..upto).unwrap_or_default().to_vec();
+    let before = |ids: Vec<&str>| key_components(net, ids.into_iter().take_while(|h| *h != id));
+    let smt_fwd = before(w.forward.iter().map(String::as_str).collect());
+    let sim_fwd = before(path.iter().map(|h| h.id.as_str()).collect());
+    if smt_fwd != sim_fwd {
+        return Err(QueryError::Inconsistent(format!(
+            "the SMT engine and the simulator take different paths to `{id}` for {}: [{}] versus [{}]",
+            w.packet,
+            smt_fwd.join(", "),
+            sim_fwd.join(", ")
+        )));
+    }
+    Ok((path, Vec::new()))
 }
 
 /// The ids of the route tables, gateways, peering connections, endpoints and interfaces on a

@@ -91,7 +91,12 @@ impl Place {
     pub fn kind(&self) -> ComponentKind {
         match self {
             Place::Interface { .. } => ComponentKind::NetworkInterface,
-            Place::Internet { gateway } if gateway.starts_with("eigw-") => ComponentKind::EgressOnlyInternetGateway,
+            // An AWS id, or a Terraform plan's address (`module.x.aws_egress_only_internet_gateway.y`).
+            Place::Internet { gateway }
+                if gateway.starts_with("eigw-") || gateway.contains("aws_egress_only_internet_gateway.") =>
+            {
+                ComponentKind::EgressOnlyInternetGateway
+            }
             Place::Internet { .. } => ComponentKind::InternetGateway,
             Place::OnPremises { .. } => ComponentKind::VpnGateway,
             Place::AwsService { .. } => ComponentKind::VpcEndpoint,

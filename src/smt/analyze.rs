@@ -4,9 +4,11 @@
 //! Witness preferences (tried in this order, each kept only if the path stays satisfiable): TCP;
 //! an ICMP echo request; a well-known destination port of the query's range (443, 80, 22, 3306,
 //! 5432, 3389, 53, 123); source port 49152, else from 32768, else from 1024; the source
-//! interface's primary address; for internet hosts 93.184.216.34 (IPv6
-//! 2606:2800:220:1:248:1893:25c8:1946), else 1.1.1.1, 8.8.8.8; a destination interface's
-//! primary address.
+//! interface's primary address; for external sources 93.184.216.34 (IPv6
+//! 2606:2800:220:1:248:1893:25c8:1946), else 1.1.1.1, 8.8.8.8, else the first host of the
+//! source's first block (a CIDR, on-premises blocks); a destination interface's primary address,
+//! else those internet hosts, else the first host of a block, prefix list entry or on-premises
+//! block of the destination.
 //!
 //! Blocking filters: every check that alone admits no packet of the path; when none does, the
 //! checks of a minimal unsat core (deletion-minimised). For an ACL, each deny entry (or `*`)
@@ -79,7 +81,11 @@ fn preferences(w: &Walk<'_>, start: &StartPoint) -> Vec<Vec<Bool>> {
             .collect(),
     };
     if !matches!(start, StartPoint::Interface(_)) {
-        prefs.push(internet.iter().map(|a| p.src.eq(ip_const(a))).collect());
+        let mut srcs: Vec<Bool> = internet.iter().map(|a| p.src.eq(ip_const(a))).collect();
+        if let Some(e) = &w.q.from.external {
+            srcs.extend(first_hosts(w, e).iter().map(|a| p.src.eq(ip_const(a))));
+        }
+        prefs.push(srcs);
     }
     let mut dsts: Vec<Bool> = Vec::new();
     for id in &w.q.to.interfaces {
@@ -94,28 +100,45 @@ fn preferences(w: &Walk<'_>, start: &StartPoint) -> Vec<Vec<Bool>> {
         }
     }
     dsts.extend(internet.iter().map(|a| p.dst.eq(ip_const(a))));
-    // A prefix list or block: its first entry's first host address.
-    let blocks: Vec<Cidr> = match &w.q.to.external {
-        Some(External::Service { prefix_list, .. }) => w
+    if let Some(e) = &w.q.to.external {
+        dsts.extend(first_hosts(w, e).iter().map(|a| p.dst.eq(ip_const(a))));
+    }
+    prefs.push(dsts);
+    prefs
+}
+
+/// The first host address of each block of an external endpoint (a prefix list's entries, a
+/// block, the on-premises blocks of a virtual private gateway), of the walk's family.
+fn first_hosts(w: &Walk<'_>, e: &External) -> Vec<IpAddr> {
+    let blocks: Vec<Cidr> = match e {
+        External::Service { prefix_list, .. } => w
             .net
             .prefix_lists
             .get(prefix_list)
             .map(|pl| pl.entries.clone())
             .unwrap_or_default(),
-        Some(External::Block(c)) => vec![*c],
-        _ => Vec::new(),
+        External::Block(c) => vec![*c],
+        External::OnPremises(g) => w
+            .net
+            .vpn_gateways
+            .get(g)
+            .map(|g| g.onprem_cidrs.clone())
+            .unwrap_or_default(),
+        External::Internet { .. } => Vec::new(),
     };
-    for c in blocks.iter().filter(|c| c.family() == w.family) {
-        let (base, len) = c.to_bits();
-        let host = if u32::from(len) + 1 < u32::from(w.family.bits()) {
-            base + 1
-        } else {
-            base
-        };
-        dsts.push(p.dst.eq(ip_const(&crate::model::addr::ip_from_u128(w.family, host))));
-    }
-    prefs.push(dsts);
-    prefs
+    blocks
+        .iter()
+        .filter(|c| c.family() == w.family)
+        .map(|c| {
+            let (base, len) = c.to_bits();
+            let host = if u32::from(len) + 1 < u32::from(w.family.bits()) {
+                base + 1
+            } else {
+                base
+            };
+            crate::model::addr::ip_from_u128(w.family, host)
+        })
+        .collect()
 }
 
 /// The witness packet of a satisfiable path, shaped by the preferences.

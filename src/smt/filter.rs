@@ -82,27 +82,29 @@ pub(crate) fn acl_first_match(entries: &[&NetworkAclEntry], i: usize, pkt: &SymP
     all(&parts)
 }
 
-/// Why a security group rule cannot be encoded.
-#[derive(Debug, Clone)]
-pub(crate) struct UnknownPrefixList(pub PrefixListId);
+/// What the security groups of an interface allow in one direction (SG-4, SG-8).
+pub(crate) struct GroupsAllow {
+    /// Some rule whose peer is known allows the packet.
+    pub allows: Bool,
+    /// For each prefix list whose entries are not in the input: the condition under which a rule
+    /// naming it matches the packet's protocol and ports. Its peer may or may not match, so a
+    /// packet no other rule allows is unknown there (SEMANTICS.md §7).
+    pub unknown: Vec<(PrefixListId, Bool)>,
+}
 
-/// The peer of a rule matches `addr` (SG-6, SG-7, SG-8).
-fn peer_matches(
-    net: &Network,
-    ix: &NetworkIndex,
-    peer: &SecurityGroupPeer,
-    addr: &z3::ast::BV,
-) -> Result<Bool, UnknownPrefixList> {
-    Ok(match peer {
+/// The peer of a rule matches `addr` (SG-6, SG-7, SG-8); `None` when it names a prefix list whose
+/// entries are not in the input.
+fn peer_matches(net: &Network, ix: &NetworkIndex, peer: &SecurityGroupPeer, addr: &z3::ast::BV) -> Option<Bool> {
+    Some(match peer {
         SecurityGroupPeer::Cidr { cidr } => in_cidr(addr, cidr),
         SecurityGroupPeer::PrefixList { id } => match net.prefix_lists.get(id) {
             None => Bool::from_bool(false),
-            Some(pl) if !pl.entries_known => return Err(UnknownPrefixList(id.clone())),
+            Some(pl) if !pl.entries_known => return None,
             Some(pl) => in_any_cidr(addr, pl.entries.iter()),
         },
         SecurityGroupPeer::SecurityGroup { id, .. } => {
             if !net.security_groups.contains_key(id) {
-                return Ok(Bool::from_bool(false));
+                return Some(Bool::from_bool(false));
             }
             let members: Vec<IpAddr> = ix
                 .members_of(id)
@@ -115,19 +117,21 @@ fn peer_matches(
     })
 }
 
-/// Some rule of some group allows the packet in direction `dir` (SG-4).
+/// Some rule of some group allows the packet in direction `dir` (SG-4), and where prefix lists
+/// with unknown entries leave that open.
 pub(crate) fn groups_allow(
     net: &Network,
     ix: &NetworkIndex,
     groups: &[SecurityGroupId],
     dir: Direction,
     pkt: &SymPacket,
-) -> Result<Bool, UnknownPrefixList> {
+) -> GroupsAllow {
     let addr = match dir {
         Direction::Inbound => &pkt.src,
         Direction::Outbound => &pkt.dst,
     };
     let mut parts = Vec::new();
+    let mut unknown: Vec<(PrefixListId, Vec<Bool>)> = Vec::new();
     for g in groups {
         let Some(sg) = net.security_groups.get(g) else { continue };
         let rules = match dir {
@@ -135,12 +139,23 @@ pub(crate) fn groups_allow(
             Direction::Outbound => &sg.egress,
         };
         for r in rules {
-            parts.push(all(&[
-                protocol_matches(&r.protocol, pkt),
-                l4_matches(&r.l4, pkt),
-                peer_matches(net, ix, &r.peer, addr)?,
-            ]));
+            let l4 = all(&[protocol_matches(&r.protocol, pkt), l4_matches(&r.l4, pkt)]);
+            match peer_matches(net, ix, &r.peer, addr) {
+                Some(peer) => parts.push(all(&[l4, peer])),
+                None => {
+                    let SecurityGroupPeer::PrefixList { id } = &r.peer else {
+                        continue;
+                    };
+                    match unknown.iter_mut().find(|(p, _)| p == id) {
+                        Some((_, conds)) => conds.push(l4),
+                        None => unknown.push((id.clone(), vec![l4])),
+                    }
+                }
+            }
         }
     }
-    Ok(any(&parts))
+    GroupsAllow {
+        allows: any(&parts),
+        unknown: unknown.into_iter().map(|(id, conds)| (id, any(&conds))).collect(),
+    }
 }

@@ -296,6 +296,9 @@ impl<'a> Walk<'a> {
                 alts.push(self.external_set(&p.dst, e));
             }
             parts.push(any(&alts));
+        } else if let Some(f) = &to.address_filter {
+            // An address of a forwarding component (a NAT gateway's Elastic IP): that address.
+            parts.push(in_cidr(&p.dst, f));
         }
         // Protocol and ports.
         let family_ok = match self.family {
@@ -403,6 +406,29 @@ impl<'a> Walk<'a> {
             leg: st.leg,
             info,
         });
+    }
+
+    /// The security groups of `iface` in `dir` as a tracked check (SG-4). Packets that only a rule
+    /// naming a prefix list with unknown entries could admit make the answer unknown there (§7);
+    /// the path goes on for the packets the other rules admit.
+    fn groups_check(&mut self, st: &mut State, iface: &NetworkInterfaceId, groups: &[SecurityGroupId], dir: Direction) {
+        let g = groups_allow(self.net, self.ix, groups, dir, &st.pkt);
+        for (pl, maybe) in g.unknown {
+            let cond = all(&[g.allows.not(), maybe]);
+            self.branch(st, cond, |w, st| {
+                w.unknown(
+                    st,
+                    pl.as_str(),
+                    &format!("a security group rule of `{iface}` references prefix list `{pl}`, whose entries are not in the input"),
+                )
+            });
+        }
+        let info = CheckInfo::Groups {
+            iface: iface.clone(),
+            groups: groups.to_vec(),
+            dir,
+        };
+        self.add_check(st, g.allows, info);
     }
 
     fn labels(st: &State) -> Vec<Bool> {
@@ -724,23 +750,7 @@ impl<'a> Walk<'a> {
             && let Some(eni) = self.net.network_interfaces.get(x)
         {
             if st.leg == Leg::Request {
-                match groups_allow(self.net, self.ix, &eni.groups, Direction::Outbound, &st.pkt) {
-                    Ok(allows) => {
-                        let info = CheckInfo::Groups {
-                            iface: x.clone(),
-                            groups: eni.groups.clone(),
-                            dir: Direction::Outbound,
-                        };
-                        self.add_check(&mut st, allows, info);
-                    }
-                    Err(pl) => {
-                        return self.unknown(
-                            st,
-                            pl.0.as_str(),
-                            "a security group rule references a prefix list whose entries are not in the input",
-                        );
-                    }
-                }
+                self.groups_check(&mut st, x, &eni.groups, Direction::Outbound);
             }
             if eni.source_dest_check {
                 let own = self.fam_addrs(eni);
@@ -795,18 +805,62 @@ impl<'a> Walk<'a> {
             held.push(c.clone());
             self.branch(&st, all(&[in_subnet.clone(), c]), |w, st| w.take(st, &h));
         }
-        let none = all(&[in_subnet.clone(), any(&held).not()]);
+        // Addresses other hosts of the subnet hold end there (no candidate path); a NAT gateway's
+        // address refuses requests at the subnet (§3 step 3, NGW-3).
+        let (ifaces, nats) = self.occupants(subnet_id, &sender_id);
+        if st.leg == Leg::Request {
+            for (n, a) in &nats {
+                let b = Blocked {
+                    id: subnet_id.to_string(),
+                    kind: ComponentKind::Subnet,
+                    direction: None,
+                    rule: "NGW-3".into(),
+                    reason: format!("the destination is the address of NAT gateway `{n}`, which accepts no connection"),
+                    code: "NO_DESTINATION".into(),
+                };
+                let c = all(&[in_subnet.clone(), st.pkt.dst.eq(ip_const(a))]);
+                self.branch(&st, c, |w, st| w.dropped(st, b));
+            }
+        }
+        let occupied: Vec<IpAddr> = ifaces.into_iter().chain(nats.into_iter().map(|n| n.1)).collect();
+        let none = all(&[
+            in_subnet.clone(),
+            any(&held).not(),
+            in_addrs(&st.pkt.dst, occupied.iter()).not(),
+        ]);
         let nobody = Blocked {
             id: subnet_id.to_string(),
             kind: ComponentKind::Subnet,
             direction: None,
-            rule: "none".into(),
+            rule: "J25".into(),
             reason: format!("no network interface in subnet `{subnet_id}` holds the destination address"),
             code: "NO_DESTINATION".into(),
         };
         self.branch(&st, none, |w, st| w.dropped(st, nobody));
         let sid = subnet_id.clone();
         self.branch(&st, in_subnet.not(), |w, st| w.route(st, &sid));
+    }
+
+    /// The private addresses (of this family) held in a subnet by interfaces other than `except`,
+    /// and by NAT gateways other than `except`.
+    fn occupants(&self, s: &SubnetId, except: &str) -> (Vec<IpAddr>, Vec<(NatGatewayId, IpAddr)>) {
+        let ifaces = self
+            .ix
+            .interfaces_in(s)
+            .iter()
+            .filter(|x| x.as_str() != except)
+            .filter_map(|x| self.net.network_interfaces.get(x))
+            .flat_map(|e| self.fam_addrs(e))
+            .collect();
+        let nats = self
+            .net
+            .nat_gateways
+            .values()
+            .filter(|n| &n.subnet == s && n.id.as_str() != except)
+            .flat_map(|n| n.addresses.iter().map(|a| (n.id.clone(), IpAddr::V4(a.private_ip))))
+            .filter(|(_, a)| IpFamily::of(a) == self.family)
+            .collect();
+        (ifaces, nats)
     }
 
     /// A holder takes the packet addressed to it.
@@ -828,23 +882,7 @@ impl<'a> Walk<'a> {
                 if !self.dest_ifaces.contains(y) {
                     return;
                 }
-                match groups_allow(self.net, self.ix, &eni.groups, Direction::Inbound, &st.pkt) {
-                    Ok(allows) => {
-                        let info = CheckInfo::Groups {
-                            iface: y.clone(),
-                            groups: eni.groups.clone(),
-                            dir: Direction::Inbound,
-                        };
-                        self.add_check(&mut st, allows, info);
-                    }
-                    Err(pl) => {
-                        return self.unknown(
-                            st,
-                            pl.0.as_str(),
-                            "a security group rule references a prefix list whose entries are not in the input",
-                        );
-                    }
-                }
+                self.groups_check(&mut st, y, &eni.groups, Direction::Inbound);
                 st.dest_iface = Some(y.clone());
                 self.delivered_request(st, Arrival::Iface(y.clone()));
             }
@@ -884,15 +922,12 @@ impl<'a> Walk<'a> {
 
     fn route(&mut self, mut st: State, from: &SubnetId) {
         let Some(rt_id) = self.ix.route_table_of(from).cloned() else {
-            let b = Blocked {
-                id: from.to_string(),
-                kind: ComponentKind::Subnet,
-                direction: None,
-                rule: "none".into(),
-                reason: format!("subnet `{from}` has no route table (its VPC has no main route table)"),
-                code: "NO_ROUTE_TO_DESTINATION".into(),
-            };
-            return self.dropped(st, b);
+            // Every VPC has a main route table: one missing from the input is not modelled.
+            return self.unknown(
+                st,
+                from.as_str(),
+                &format!("subnet `{from}` has no route table in the input (its VPC's main route table is missing)"),
+            );
         };
         st.lookups += 1;
         if st.lookups > MAX_LOOKUPS {
@@ -900,7 +935,7 @@ impl<'a> Walk<'a> {
                 id: rt_id.to_string(),
                 kind: ComponentKind::RouteTable,
                 direction: None,
-                rule: "loop".into(),
+                rule: "16 lookups".into(),
                 reason: format!("the packet was routed more than {MAX_LOOKUPS} times: a routing loop"),
                 code: "ROUTING_LOOP".into(),
             };
@@ -925,8 +960,8 @@ impl<'a> Walk<'a> {
             id: rt_id.to_string(),
             kind: ComponentKind::RouteTable,
             direction: None,
-            rule: never_forwarded(self.family).to_string(),
-            reason: "AWS never forwards packets to this range (RT-9)".into(),
+            rule: "RT-9".into(),
+            reason: format!("AWS never forwards packets to {} (RT-9)", never_forwarded(self.family)),
             code: "NO_ROUTE_TO_DESTINATION".into(),
         };
         self.branch(&st, rt9.clone(), |w, st| w.dropped(st, b9));
@@ -1064,15 +1099,29 @@ impl<'a> Walk<'a> {
     /// The packet enters a VPC (from a subnet, a gateway or a peering) and goes to the subnet
     /// holding its destination; `acl_out` is the sender's subnet when it crosses out of one.
     fn enter_vpc(&mut self, st: State, vpc: &VpcId, acl_out: Option<&SubnetId>) {
-        let targets = self.receiving_subnets(&st, vpc);
-        let mut conds = Vec::new();
+        let mut targets = self.receiving_subnets(&st, vpc);
+        if st.leg == Leg::Request && self.wide_destination() {
+            // The destination may be an address nobody (or a NAT gateway) holds: every subnet is a
+            // candidate, where it is dropped (§5.1, `arrive_subnet`).
+            for s in self.ix.subnets_of(vpc) {
+                if !targets.iter().any(|(t, _)| t == s) {
+                    targets.push((s.clone(), Vec::new()));
+                }
+            }
+        }
+        let blocks: Vec<Cidr> = self
+            .ix
+            .subnets_of(vpc)
+            .iter()
+            .filter_map(|s| self.subnet_block(s))
+            .collect();
+        let in_some_subnet = in_any_cidr(&st.pkt.dst, blocks.iter());
         for (s, holders) in targets {
             if Some(&s) == acl_out {
                 continue;
             }
             let Some(block) = self.subnet_block(&s) else { continue };
             let cond = in_cidr(&st.pkt.dst, &block);
-            conds.push(cond.clone());
             let from = acl_out.cloned();
             self.branch(&st, cond, |w, mut st| {
                 if let Some(f) = &from {
@@ -1086,11 +1135,17 @@ impl<'a> Walk<'a> {
             id: vpc.to_string(),
             kind: ComponentKind::Vpc,
             direction: None,
-            rule: "none".into(),
-            reason: format!("no subnet of `{vpc}` holds an interface with the destination address"),
+            rule: "RT-5".into(),
+            reason: format!("the destination lies in no subnet of `{vpc}`"),
             code: "NO_DESTINATION".into(),
         };
-        self.branch(&st, any(&conds).not(), |w, st| w.dropped(st, b));
+        self.branch(&st, in_some_subnet.not(), |w, st| w.dropped(st, b));
+    }
+
+    /// The question's destinations are not only addresses of its destination interfaces: a block
+    /// (which may hold addresses nobody holds), or anything behind a forwarding component.
+    fn wide_destination(&self) -> bool {
+        self.q.to.through.is_some() || matches!(self.q.to.external, Some(External::Block(_)))
     }
 
     fn deliver_in_subnet(&mut self, st: State, s: &SubnetId, holders: &[Holder]) {
@@ -1100,11 +1155,21 @@ impl<'a> Walk<'a> {
             held.push(c.clone());
             self.branch(&st, c, |w, st| w.take(st, h));
         }
+        // Other hosts' addresses end there (no candidate path); a NAT gateway refuses requests.
+        let (ifaces, nats) = self.occupants(s, "");
+        if st.leg == Leg::Request {
+            for (n, a) in &nats {
+                let c = st.pkt.dst.eq(ip_const(a));
+                self.branch(&st, c, |w, st| w.nat_reply(st, n));
+            }
+        }
+        let occupied: Vec<IpAddr> = ifaces.into_iter().chain(nats.into_iter().map(|n| n.1)).collect();
+        held.push(in_addrs(&st.pkt.dst, occupied.iter()));
         let b = Blocked {
             id: s.to_string(),
             kind: ComponentKind::Subnet,
             direction: None,
-            rule: "none".into(),
+            rule: "RT-5".into(),
             reason: format!("no network interface in subnet `{s}` holds the destination address"),
             code: "NO_DESTINATION".into(),
         };
@@ -1122,6 +1187,14 @@ impl<'a> Walk<'a> {
     fn igw_out(&mut self, mut st: State, vpc: &VpcId, g: &InternetGatewayId) {
         if let Some(reason) = self.unsupported(vpc.as_str()) {
             return self.unknown(st, vpc.as_str(), &reason);
+        }
+        // §5.2 outbound step 2: a gateway route table on G is not modelled either way.
+        if let Some(rt) = self.gateway_route_table(g.as_str()) {
+            return self.unknown(
+                st,
+                rt.as_str(),
+                &format!("gateway route table `{rt}` on `{g}` (ingress routing, RT-18) is not modelled"),
+            );
         }
         st.hops.push(g.to_string());
         let gate = Gate::Igw(g.clone(), vpc.clone());
@@ -1193,7 +1266,11 @@ impl<'a> Walk<'a> {
         for v in vpcs {
             let cond = match self.family {
                 IpFamily::V4 => {
-                    let publics: Vec<IpAddr> = self.public_pairs(&receivers, &v).iter().map(|p| p.1).collect();
+                    let mut publics: Vec<IpAddr> = self.public_pairs(&receivers, &v).iter().map(|p| p.1).collect();
+                    if st.leg == Leg::Request {
+                        // A request to a NAT gateway's Elastic IP enters too, to be refused there (NGW-3).
+                        publics.extend(self.nat_eips(&v).iter().map(|p| p.0));
+                    }
                     if publics.is_empty() {
                         continue;
                     }
@@ -1215,6 +1292,17 @@ impl<'a> Walk<'a> {
             self.branch(&st, cond, |w, st| match (entry, eigw) {
                 (Some(g), _) => w.internet_in(st, &v, &g),
                 (None, Some(e)) if w.family == IpFamily::V6 && leg == Leg::Reply => w.eigw_in(st, &v, &e),
+                (None, Some(e)) if w.family == IpFamily::V6 => {
+                    let b = Blocked {
+                        id: e.to_string(),
+                        kind: ComponentKind::EgressOnlyInternetGateway,
+                        direction: Some(Direction::Inbound),
+                        rule: "V6-1".into(),
+                        reason: format!("egress-only internet gateway `{e}` admits no connection initiated from the internet, and `{v}` has no internet gateway"),
+                        code: "NO_PATH".into(),
+                    };
+                    w.dropped(st, b)
+                }
                 (None, _) => {
                     let b = Blocked {
                         id: v.to_string(),
@@ -1228,7 +1316,47 @@ impl<'a> Walk<'a> {
                 }
             });
         }
-        self.branch(&st, any(&conds).not(), |w, st| w.delivered_external(st, gate));
+        // Addresses the internet carries into a modelled VPC are no external host, even when no
+        // receiver of this leg holds them (§4, §5.2 step 5): those packets end elsewhere.
+        let modelled = match self.family {
+            IpFamily::V4 => {
+                let publics: Vec<IpAddr> = self.ix.public_addresses().map(|a| IpAddr::V4(*a)).collect();
+                in_addrs(&st.pkt.dst, publics.iter())
+            }
+            IpFamily::V6 => {
+                let blocks: Vec<Cidr> = self.net.vpcs.values().flat_map(|v| v.cidrs_v6.clone()).collect();
+                in_any_cidr(&st.pkt.dst, blocks.iter())
+            }
+        };
+        self.branch(&st, all(&[any(&conds).not(), modelled.not()]), |w, st| {
+            w.delivered_external(st, gate)
+        });
+    }
+
+    /// The Elastic IPs of the NAT gateways of a VPC, with the private addresses they map to.
+    fn nat_eips(&self, vpc: &VpcId) -> Vec<(IpAddr, IpAddr, NatGatewayId)> {
+        let mut out = Vec::new();
+        for n in self.net.nat_gateways.values().filter(|n| &n.vpc == vpc) {
+            for a in &n.addresses {
+                if let Some(pb) = a.public_ip {
+                    out.push((IpAddr::V4(pb), IpAddr::V4(a.private_ip), n.id.clone()));
+                }
+            }
+        }
+        out
+    }
+
+    /// Every public IPv4 mapped in a VPC (interfaces and NAT gateways), IGW-2.
+    fn vpc_publics(&self, vpc: &VpcId) -> Vec<IpAddr> {
+        let mut out: Vec<IpAddr> = self
+            .net
+            .network_interfaces
+            .values()
+            .filter(|e| &e.vpc == vpc)
+            .flat_map(|e| e.public_addresses().map(IpAddr::V4).collect::<Vec<_>>())
+            .collect();
+        out.extend(self.nat_eips(vpc).into_iter().map(|p| p.0));
+        out
     }
 
     /// §5.2 internet gateway, inbound.
@@ -1266,6 +1394,9 @@ impl<'a> Walk<'a> {
                     .collect();
                 let publics: Vec<IpAddr> = pairs.iter().map(|p| p.0).collect();
                 let mapped = in_addrs(&st.pkt.dst, publics.iter());
+                // Public addresses of the VPC that no receiver holds: the packet ends at another
+                // host (no candidate path), or at a NAT gateway, which refuses requests (NGW-3).
+                let known = in_addrs(&st.pkt.dst, self.vpc_publics(vpc).iter());
                 let b = Blocked {
                     id: g.to_string(),
                     kind: ComponentKind::InternetGateway,
@@ -1280,7 +1411,7 @@ impl<'a> Walk<'a> {
                 let private_dst = in_any_cidr(&st.pkt.dst, ranges::igw_private_v4().iter());
                 self.branch(
                     &st,
-                    all(&[private_src.not(), mapped.not(), private_dst.not()]),
+                    all(&[private_src.not(), known.not(), private_dst.not()]),
                     |w, st| w.dropped(st, b),
                 );
                 let v2 = vpc.clone();
@@ -1288,6 +1419,19 @@ impl<'a> Walk<'a> {
                     st.pkt.dst = map_addrs(&st.pkt.dst, &pairs);
                     w.enter_vpc(st, &v2, None)
                 });
+                if st.leg == Leg::Request {
+                    for (eip, private, n) in self.nat_eips(vpc) {
+                        let Some(subnet) = self.net.nat_gateways.get(&n).map(|x| x.subnet.clone()) else {
+                            continue;
+                        };
+                        let to_nat = all(&[private_src.not(), st.pkt.dst.eq(ip_const(&eip))]);
+                        self.branch(&st, to_nat, move |w, mut st| {
+                            st.pkt.dst = ip_const(&private);
+                            w.acl(&mut st, &subnet, Direction::Inbound);
+                            w.nat_reply(st, &n)
+                        });
+                    }
+                }
             }
             IpFamily::V6 => {
                 let blocks: Vec<Cidr> = self.net.vpcs.get(vpc).map(|x| x.cidrs_v6.clone()).unwrap_or_default();
@@ -1367,7 +1511,7 @@ impl<'a> Walk<'a> {
             let b = Blocked {
                 id: n.to_string(),
                 kind: ComponentKind::NatGateway,
-                direction: None,
+                direction: Some(Direction::Inbound),
                 rule: rule.into(),
                 reason,
                 code: code.into(),
@@ -1520,23 +1664,7 @@ impl<'a> Walk<'a> {
             self.acl(&mut st, &eni.subnet, Direction::Inbound);
         }
         st.hops.push(y.to_string());
-        match groups_allow(self.net, self.ix, &eni.groups, Direction::Inbound, &st.pkt) {
-            Ok(allows) => {
-                let info = CheckInfo::Groups {
-                    iface: y.clone(),
-                    groups: eni.groups.clone(),
-                    dir: Direction::Inbound,
-                };
-                self.add_check(&mut st, allows, info);
-            }
-            Err(pl) => {
-                return self.unknown(
-                    st,
-                    pl.0.as_str(),
-                    "a security group rule references a prefix list whose entries are not in the input",
-                );
-            }
-        }
+        self.groups_check(&mut st, y, &eni.groups, Direction::Inbound);
         let y2 = y.clone();
         self.branch(&st, is_own.clone(), move |w, mut st| {
             if w.dest_ifaces.contains(&y2) {
@@ -1608,17 +1736,41 @@ impl<'a> Walk<'a> {
         };
         let blocks: Vec<Cidr> = w_vpc.cidrs().filter(|c| c.family() == self.family).copied().collect();
         let inside = in_any_cidr(&st.pkt.dst, blocks.iter());
-        let b = Blocked {
+        // Outside the peer's blocks: into a third modelled VPC is transit (PCX-5), anywhere else
+        // would use the peer's gateways (PCX-6); the peering refuses both (PCX-7).
+        let others: Vec<Cidr> = self
+            .net
+            .vpcs
+            .values()
+            .filter(|v| v.id != peer)
+            .flat_map(|v| v.cidrs().copied())
+            .filter(|c| c.family() == self.family)
+            .collect();
+        let elsewhere = in_any_cidr(&st.pkt.dst, others.iter());
+        let refuse = |rule: &str, reason: String| Blocked {
             id: p.to_string(),
             kind: ComponentKind::VpcPeeringConnection,
-            direction: None,
-            rule: "PCX-7".into(),
-            reason: format!(
-                "peering connection `{p}` only carries traffic to addresses of `{peer}`: no transit to other networks (PCX-5, PCX-6)"
-            ),
+            direction: Some(Direction::Outbound),
+            rule: rule.into(),
+            reason,
             code: "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR".into(),
         };
-        self.branch(&st, inside.not(), |w, st| w.dropped(st, b));
+        let transit = refuse(
+            "PCX-5",
+            format!(
+                "peering connection `{p}` only carries traffic to addresses of `{peer}`: peering is not transitive"
+            ),
+        );
+        let edge = refuse(
+            "PCX-6",
+            format!(
+                "peering connection `{p}` only carries traffic to addresses of `{peer}`: no edge-to-edge routing through the peer's gateways"
+            ),
+        );
+        self.branch(&st, all(&[inside.not(), elsewhere.clone()]), |w, st| {
+            w.dropped(st, transit)
+        });
+        self.branch(&st, all(&[inside.not(), elsewhere.not()]), |w, st| w.dropped(st, edge));
         self.branch(&st, inside, move |w, st| w.enter_vpc(st, &peer, None));
     }
 
@@ -1658,7 +1810,7 @@ impl<'a> Walk<'a> {
                 st,
                 "J18",
                 format!("gateway endpoint `{e}` is modelled for IPv4 only"),
-                "PROTOCOL_RESTRICTION",
+                "VPCE_GATEWAY_PROTOCOL_RESTRICTION",
             );
         }
         let p = &st.pkt;
@@ -1670,9 +1822,17 @@ impl<'a> Walk<'a> {
         self.branch(&st, proto_ok.not(), |w, st| {
             drop(w, st, "GWE-8", reason, "VPCE_GATEWAY_PROTOCOL_RESTRICTION")
         });
-        let blocks: Vec<Cidr> = self.net.vpcs.get(vpc).map(|v| v.cidrs_v4.clone()).unwrap_or_default();
-        let from_vpc = in_any_cidr(&st.pkt.src, blocks.iter());
-        let reason = format!("gateway endpoint `{e}` only carries traffic from its own VPC (GWE-7)");
+        // GWE-7: only from the endpoint's own VPC; a route to it from another VPC carries nothing.
+        let from_vpc = if ep.vpc == *vpc {
+            let blocks: Vec<Cidr> = self.net.vpcs.get(vpc).map(|v| v.cidrs_v4.clone()).unwrap_or_default();
+            in_any_cidr(&st.pkt.src, blocks.iter())
+        } else {
+            Bool::from_bool(false)
+        };
+        let reason = format!(
+            "gateway endpoint `{e}` only carries traffic from its own VPC `{}` (GWE-7)",
+            ep.vpc
+        );
         self.branch(&st, all(&[proto_ok.clone(), from_vpc.not()]), |w, st| {
             drop(w, st, "GWE-7", reason, "NO_PATH")
         });
@@ -1714,8 +1874,37 @@ impl<'a> Walk<'a> {
                 &format!("gateway route table `{rt}` on `{g}` (RT-18) is not modelled"),
             );
         }
+        // VGW-3: only to a private address of an interface of the VPC (or of a NAT gateway there,
+        // J12, whose requests `nat_reply` refuses); this is what keeps on premises from reaching
+        // past the VPC (PCX-6).
+        let held: Vec<IpAddr> = self
+            .net
+            .network_interfaces
+            .values()
+            .filter(|e| &e.vpc == vpc)
+            .flat_map(|e| self.fam_addrs(e))
+            .chain(
+                self.net
+                    .nat_gateways
+                    .values()
+                    .filter(|n| &n.vpc == vpc)
+                    .flat_map(|n| n.addresses.iter().map(|a| IpAddr::V4(a.private_ip))),
+            )
+            .collect();
+        let ok = in_addrs(&st.pkt.dst, held.iter());
+        let b = Blocked {
+            id: g.to_string(),
+            kind: ComponentKind::VpnGateway,
+            direction: Some(Direction::Inbound),
+            rule: "VGW-3".into(),
+            reason: format!(
+                "virtual private gateway `{g}` only carries traffic to private addresses of network interfaces in `{vpc}`"
+            ),
+            code: "VGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS".into(),
+        };
+        self.branch(&st, ok.not(), |w, st| w.dropped(st, b));
         st.hops.push(g.to_string());
-        self.enter_vpc(st, vpc, None);
+        self.branch(&st, ok, |w, st| w.enter_vpc(st, vpc, None));
     }
 
     // ---------------------------------------------------------------- deliveries

@@ -1,0 +1,276 @@
+//! The built-in rule pack (`vpcverify check NETWORK --builtin`): reachability-aware versions of the
+//! scanners' network rules (input-formats-and-ci.md §5), generated from the network because they
+//! quantify over its resources ("no SSH from the internet to ANY interface" is one assertion per
+//! interface, each with its own witness when violated).
+//!
+//! | id | asserts unreachable | refines |
+//! |---|---|---|
+//! | VPCV-001 | tcp 22 from the internet to each interface | CKV_AWS_24, AVD-AWS-0107, CKV_AWS_232 |
+//! | VPCV-002 | tcp and udp 3389 from the internet to each interface | CKV_AWS_25, AVD-AWS-0107, CKV_AWS_231 |
+//! | VPCV-003 | database ports from the internet to each interface | CKV_AWS_277, AVD-AWS-0107 |
+//! | VPCV-004 | anything, from the internet and from every other interface, to each member of a VPC's `default` group | CKV2_AWS_12, AVD-AWS-0173 |
+//! | VPCV-005 | any packet from the internet into a private subnet (one way) | CKV_AWS_130, AVD-AWS-0164, CKV_AWS_88 |
+//!
+//! The scanners read one resource's rules; these ask the engine whether a packet really gets
+//! through (routes, public addresses, every ACL and group, and for 001-004 the reply too). A
+//! security group open to 0.0.0.0/0 on port 22 on an interface that no packet from the internet
+//! reaches is a checkov finding and not one here.
+//!
+//! Interfaces are every network interface except NAT gateways' (which accept no connection from
+//! outside, NGW-3); interface endpoints' count.
+
+use super::suite::{Assertion, Expect, Location, Rule, Severity, Suite, slug};
+use crate::model::*;
+use crate::query::engine::ProtocolChoice;
+
+/// Database ports checked by VPCV-003, with the service's name.
+pub const DATABASE_PORTS: [(u16, &str); 9] = [
+    (1433, "sql server"),
+    (1521, "oracle"),
+    (3306, "mysql"),
+    (5432, "postgresql"),
+    (6379, "redis"),
+    (9042, "cassandra"),
+    (9200, "elasticsearch"),
+    (11211, "memcached"),
+    (27017, "mongodb"),
+];
+
+/// The rules of the pack, in id order.
+pub fn rules() -> Vec<Rule> {
+    let rule = |id: &str, title: &str, help: &str, refines: &[&str], severity| Rule {
+        id: id.to_owned(),
+        title: title.to_owned(),
+        help: help.to_owned(),
+        refines: refines.iter().map(|s| (*s).to_owned()).collect(),
+        severity,
+    };
+    const WHY: &str = "The scanners flag a rule open to 0.0.0.0/0 on one resource; this rule fires only when \
+                       a connection actually gets through: a route to an internet gateway, a public address, \
+                       every network ACL and security group on the way in and on the way back. Each finding \
+                       carries the witness packet and its path.";
+    let db_ports = DATABASE_PORTS
+        .iter()
+        .map(|(p, n)| format!("{p} ({n})"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    vec![
+        rule(
+            "VPCV-001",
+            "no ssh from the internet",
+            &format!("No interface accepts SSH (tcp 22) connections from the internet. {WHY}"),
+            &["CKV_AWS_24", "AVD-AWS-0107", "CKV_AWS_232"],
+            Severity::High,
+        ),
+        rule(
+            "VPCV-002",
+            "no rdp from the internet",
+            &format!("No interface accepts RDP (tcp or udp 3389) from the internet. {WHY}"),
+            &["CKV_AWS_25", "AVD-AWS-0107", "CKV_AWS_231"],
+            Severity::High,
+        ),
+        rule(
+            "VPCV-003",
+            "no database ports from the internet",
+            &format!("No interface accepts connections from the internet on a database port: {db_ports}. {WHY}"),
+            &["CKV_AWS_277", "AVD-AWS-0107"],
+            Severity::Critical,
+        ),
+        rule(
+            "VPCV-004",
+            "the default security group admits nothing",
+            "Nothing reaches a member of a VPC's `default` security group, neither from the internet nor \
+             from any other interface (protocol all). CKV2_AWS_12 and AVD-AWS-0173 ask that the default group \
+             have no rules at all; this rule asks whether traffic actually reaches what is attached to it \
+             (instances launched without a group, interface endpoints), and is silent when nothing is.",
+            &["CKV2_AWS_12", "AVD-AWS-0173"],
+            Severity::Medium,
+        ),
+        rule(
+            "VPCV-005",
+            "no inbound path from the internet into a private subnet",
+            "No packet from the internet is delivered to any interface of a private subnet (one whose route \
+             table has no route to an internet gateway), even one way: a reply path is not required. \
+             CKV_AWS_130, AVD-AWS-0164 and CKV_AWS_88 flag public addresses; a public address in a subnet \
+             without an internet route is harmless, and an IPv6 address in one is not.",
+            &["CKV_AWS_130", "AVD-AWS-0164", "CKV_AWS_88"],
+            Severity::High,
+        ),
+    ]
+}
+
+/// The pack expanded over a network: one assertion per rule and resource (and port), each
+/// expecting `unreachable`, located at the resource's line in `network_file`.
+pub fn suite(net: &Network, ix: &NetworkIndex, network_file: &str) -> Suite {
+    let mut s = Suite {
+        file: network_file.to_owned(),
+        name: "builtin".to_owned(),
+        builtin: true,
+        network: None,
+        rules: rules(),
+        assertions: Vec::new(),
+    };
+    let targets: Vec<&NetworkInterface> = net
+        .network_interfaces
+        .values()
+        .filter(|e| e.interface_type != "nat_gateway")
+        .collect();
+    let tcp = ProtocolChoice::One(proto::TCP);
+    let at = |p: &Provenance| location(p, network_file);
+    let mut out = Vec::new();
+    let labels: Vec<(&NetworkInterface, String)> = targets.iter().map(|e| (*e, label(net, ix, e))).collect();
+    for (e, label) in &labels {
+        out.push(Assertion {
+            port: Some(PortRange::single(22)),
+            ..unreachable(
+                0,
+                format!("VPCV-001 no ssh (tcp 22) from the internet to {label}"),
+                "internet",
+                e.id.as_str(),
+                tcp,
+                at(&e.provenance),
+            )
+        });
+    }
+    for (e, label) in &labels {
+        for p in [proto::TCP, proto::UDP] {
+            out.push(Assertion {
+                port: Some(PortRange::single(3389)),
+                ..unreachable(
+                    1,
+                    format!("VPCV-002 no rdp ({} 3389) from the internet to {label}", proto::name(p)),
+                    "internet",
+                    e.id.as_str(),
+                    ProtocolChoice::One(p),
+                    at(&e.provenance),
+                )
+            });
+        }
+    }
+    for (e, label) in &labels {
+        for (port, service) in DATABASE_PORTS {
+            out.push(Assertion {
+                port: Some(PortRange::single(port)),
+                ..unreachable(
+                    2,
+                    format!("VPCV-003 no {service} (tcp {port}) from the internet to {label}"),
+                    "internet",
+                    e.id.as_str(),
+                    tcp,
+                    at(&e.provenance),
+                )
+            });
+        }
+    }
+    for g in net.security_groups.values().filter(|g| g.name == "default") {
+        for member in ix.members_of(&g.id) {
+            let Some(m) = net.network_interfaces.get(member) else {
+                continue;
+            };
+            let label = label(net, ix, m);
+            let to = m.id.as_str();
+            out.push(unreachable(
+                3,
+                format!(
+                    "VPCV-004 nothing from the internet to {label} in default group {}",
+                    g.id
+                ),
+                "internet",
+                to,
+                ProtocolChoice::All,
+                at(&g.provenance),
+            ));
+            for other in targets.iter().filter(|o| o.id != m.id) {
+                out.push(unreachable(
+                    3,
+                    format!(
+                        "VPCV-004 nothing from {} to {label} in default group {}",
+                        other.id, g.id
+                    ),
+                    other.id.as_str(),
+                    to,
+                    ProtocolChoice::All,
+                    at(&g.provenance),
+                ));
+            }
+        }
+    }
+    for sub in net.subnets.values() {
+        let has_interface = targets.iter().any(|e| e.subnet == sub.id);
+        if has_interface && is_private(net, ix, &sub.id) {
+            out.push(Assertion {
+                one_way: true,
+                ..unreachable(
+                    4,
+                    format!("VPCV-005 no packet from the internet into private subnet {}", sub.id),
+                    "internet",
+                    sub.id.as_str(),
+                    ProtocolChoice::All,
+                    at(&sub.provenance),
+                )
+            });
+        }
+    }
+    s.assertions = out;
+    s
+}
+
+/// A subnet whose route table has no active route to an internet gateway.
+pub fn is_private(net: &Network, ix: &NetworkIndex, subnet: &SubnetId) -> bool {
+    let Some(rt) = ix.route_table_of(subnet).and_then(|id| net.route_tables.get(id)) else {
+        return true;
+    };
+    !rt.routes
+        .iter()
+        .any(|r| r.state == RouteState::Active && matches!(r.target, RouteTarget::InternetGateway(_)))
+}
+
+/// `eni-web-server`, or `eni-0abc (web-server)` when the instance's (or the interface's) Name tag
+/// says more than the id.
+fn label(net: &Network, ix: &NetworkIndex, e: &NetworkInterface) -> String {
+    let name = ix
+        .instance_of(&e.id)
+        .and_then(|i| net.instances.get(i))
+        .and_then(|i| name_tag(&i.tags))
+        .or_else(|| name_tag(&e.tags));
+    match name {
+        Some(n) if !e.id.as_str().contains(n) => format!("{} ({n})", e.id),
+        _ => e.id.to_string(),
+    }
+}
+
+/// An assertion of the pack: `unreachable`, any port, round trip.
+fn unreachable(
+    rule: usize,
+    name: String,
+    from: &str,
+    to: &str,
+    protocol: ProtocolChoice,
+    location: Location,
+) -> Assertion {
+    Assertion {
+        slug: slug(&name),
+        name,
+        rule,
+        from: from.to_owned(),
+        to: to.to_owned(),
+        protocol,
+        port: None,
+        src_port: None,
+        one_way: false,
+        expect: Expect::Unreachable,
+        location,
+    }
+}
+
+fn location(p: &Provenance, network_file: &str) -> Location {
+    Location {
+        file: if p.file.is_empty() {
+            network_file.to_owned()
+        } else {
+            p.file.clone()
+        },
+        line: p.line.unwrap_or(1),
+        column: p.column.unwrap_or(1),
+    }
+}

@@ -1,0 +1,16 @@
+//! `vpcverify check`: compliance assertion suites for CI.
+//!
+//! Owns: the suite format (DESIGN.md §2; `suite`), the built-in rule pack generated from a network
+//! (`builtin`), running a suite's assertions in parallel through the query engine (`run`), and the
+//! data of a report (statuses, summary, exit precedence, finding fingerprints). Every question is
+//! answered by [`crate::query::engine::run`]; nothing here decides reachability.
+//!
+//! Must not touch: z3, printing (text, JSON, JUnit and SARIF are rendered by `explain::check`),
+//! command-line arguments.
+
+pub mod builtin;
+pub mod run;
+pub mod suite;
+
+pub use run::{AssertionResult, Report, RunOptions, Status, Summary};
+pub use suite::{Assertion, Expect, Location, Rule, Severity, Suite, SuiteError};

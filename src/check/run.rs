@@ -1,0 +1,309 @@
+//! Running a suite: every assertion is one [`crate::query::engine::run`] call, answered in
+//! parallel on a local rayon pool (each worker thread has its own Z3 context, `smt::solve`), and
+//! collected in the suite's order, so reports are deterministic whatever the scheduling.
+//!
+//! Statuses and exit precedence: an assertion **holds** when the verdict is the expected one, is
+//! **violated** when it is the other one, is **unknown** when the engine answers unknown, and is
+//! an **error** when the question cannot be answered (an endpoint that names nothing, an internal
+//! inconsistency). The suite's outcome is the worst status in the order
+//! error (exit 2) > violated (1) > unknown (3) > all hold (0): a definite violation is reported
+//! even when another assertion is unknown, and a suite that could not be checked fully is never
+//! a pass.
+
+use super::suite::{Assertion, Expect, Suite};
+use crate::model::{ComponentKind, Network, NetworkIndex, proto};
+use crate::query::engine;
+use crate::query::{Verdict, VerdictKind};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::time::{Duration, Instant};
+
+/// What became of one assertion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// The verdict is the expected one.
+    Held,
+    /// The verdict is the other one.
+    Violated,
+    /// The engine answered unknown (a construct that is not modelled, a solver timeout).
+    Unknown,
+    /// The question could not be answered.
+    Error,
+}
+
+impl Status {
+    /// Rank in the exit precedence: error > violated > unknown > held.
+    fn rank(self) -> u8 {
+        match self {
+            Status::Held => 0,
+            Status::Unknown => 1,
+            Status::Violated => 2,
+            Status::Error => 3,
+        }
+    }
+}
+
+/// The answer to one assertion.
+#[derive(Debug, Clone)]
+pub struct AssertionResult {
+    /// Held, violated, unknown or error.
+    pub status: Status,
+    /// The query verdict (absent on error).
+    pub verdict: Option<Verdict>,
+    /// Why the question could not be answered (error).
+    pub error: Option<String>,
+    /// The SMT-LIB2 proof of a holding `unreachable` assertion, when proofs were asked for.
+    pub proof: Option<String>,
+    /// Wall-clock time of the query.
+    pub elapsed: Duration,
+}
+
+/// How to run a suite.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOptions {
+    /// Worker threads; `None`: rayon's default (`RAYON_NUM_THREADS`, else one per core).
+    pub jobs: Option<usize>,
+    /// Keep the SMT-LIB2 proof of each holding `unreachable` assertion.
+    pub want_proofs: bool,
+    /// Solver timeout per check, in seconds.
+    pub timeout_secs: Option<u32>,
+}
+
+/// Counts of a run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// All assertions.
+    pub total: usize,
+    /// Held.
+    pub passed: usize,
+    /// Violated.
+    pub failed: usize,
+    /// Unknown.
+    pub unknown: usize,
+    /// Errors.
+    pub errors: usize,
+}
+
+impl Summary {
+    /// The worst status (error > violated > unknown > held); `Held` for an empty run.
+    pub fn worst(&self) -> Status {
+        [
+            (self.errors, Status::Error),
+            (self.failed, Status::Violated),
+            (self.unknown, Status::Unknown),
+        ]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(_, s)| s)
+        .max_by_key(|s| s.rank())
+        .unwrap_or(Status::Held)
+    }
+}
+
+/// A suite, the network it ran on, and one result per assertion in the suite's order.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The suite (with the built-in pack appended when asked).
+    pub suite: Suite,
+    /// The network file, as the user named it.
+    pub network: String,
+    /// One per assertion, in order.
+    pub results: Vec<AssertionResult>,
+    /// Wall-clock time of the whole run.
+    pub elapsed: Duration,
+}
+
+impl Report {
+    /// Counts by status.
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary {
+            total: self.results.len(),
+            ..Summary::default()
+        };
+        for r in &self.results {
+            match r.status {
+                Status::Held => s.passed += 1,
+                Status::Violated => s.failed += 1,
+                Status::Unknown => s.unknown += 1,
+                Status::Error => s.errors += 1,
+            }
+        }
+        s
+    }
+
+    /// The assertions with their results, in order.
+    pub fn pairs(&self) -> impl Iterator<Item = (&Assertion, &AssertionResult)> {
+        self.suite.assertions.iter().zip(self.results.iter())
+    }
+}
+
+/// Why a suite could not be run at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RunError {
+    /// The worker pool could not be started.
+    #[error("cannot start {jobs} worker threads: {message}")]
+    Pool {
+        /// How many were asked for (0: the default).
+        jobs: usize,
+        /// Why.
+        message: String,
+    },
+}
+
+/// Runs every assertion of `suite` on the network; `on_done` is called (from worker threads)
+/// after each one, for a progress bar.
+pub fn run(
+    net: &Network,
+    ix: &NetworkIndex,
+    suite: Suite,
+    network: &str,
+    opts: &RunOptions,
+    on_done: &(dyn Fn() + Sync),
+) -> Result<Report, RunError> {
+    let started = Instant::now();
+    let jobs = opts.jobs.unwrap_or(0);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .thread_name(|i| format!("vpcverify-check-{i}"))
+        .build()
+        .map_err(|e| RunError::Pool {
+            jobs,
+            message: e.to_string(),
+        })?;
+    let results = pool.install(|| {
+        suite
+            .assertions
+            .par_iter()
+            .map(|a| {
+                let r = run_one(net, ix, a, opts);
+                on_done();
+                r
+            })
+            .collect::<Vec<_>>()
+    });
+    Ok(Report {
+        suite,
+        network: network.to_owned(),
+        results,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Answers one assertion.
+pub fn run_one(net: &Network, ix: &NetworkIndex, a: &Assertion, opts: &RunOptions) -> AssertionResult {
+    let started = Instant::now();
+    let want_proof = opts.want_proofs && a.expect == Expect::Unreachable;
+    let answer = engine::run(net, ix, &a.query_spec(want_proof, opts.timeout_secs));
+    let elapsed = started.elapsed();
+    match answer {
+        Err(e) => AssertionResult {
+            status: Status::Error,
+            verdict: None,
+            error: Some(e.to_string()),
+            proof: None,
+            elapsed,
+        },
+        Ok(result) => {
+            let status = match (result.verdict.verdict, a.expect) {
+                (VerdictKind::Unknown, _) => Status::Unknown,
+                (VerdictKind::Reachable, Expect::Reachable) | (VerdictKind::Unreachable, Expect::Unreachable) => {
+                    Status::Held
+                }
+                _ => Status::Violated,
+            };
+            AssertionResult {
+                status,
+                proof: if status == Status::Held { result.proof } else { None },
+                verdict: Some(result.verdict),
+                error: None,
+                elapsed,
+            }
+        }
+    }
+}
+
+/// A fingerprint of a violation that stays the same across runs while the finding does (SARIF
+/// `partialFingerprints`): a hash of the rule id, the assertion, the components involved (the AWS
+/// ids along a witness's path and return path, or every blocking component with its direction and
+/// rule) and the packet class (protocol, the ports asked about, one-way or round trip). External
+/// hosts' addresses, the witness's exact ports and timings are left out: they may change from one
+/// run to the next without the finding changing.
+pub fn fingerprint(rule_id: &str, a: &Assertion, v: &Verdict) -> String {
+    let mut components: Vec<String> = match v.verdict {
+        VerdictKind::Reachable => v
+            .path
+            .iter()
+            .chain(v.return_path.iter())
+            .flatten()
+            .filter(|h| {
+                !matches!(
+                    h.kind,
+                    ComponentKind::Internet | ComponentKind::OnPremises | ComponentKind::AwsService
+                )
+            })
+            .map(|h| h.id.clone())
+            .collect(),
+        VerdictKind::Unreachable | VerdictKind::Unknown => v
+            .blocked
+            .iter()
+            .map(|b| {
+                let direction = b.direction.map(|d| d.to_string()).unwrap_or_default();
+                format!("{}:{direction}:{}", b.id, b.rule)
+            })
+            .chain(v.unknown.iter().map(|u| u.id.clone()))
+            .collect(),
+    };
+    components.sort();
+    components.dedup();
+    let protocol = v
+        .packet
+        .map(|p| proto::name(p.protocol))
+        .unwrap_or_else(|| v.query.protocol.clone());
+    let class = format!(
+        "{protocol}|{}|{}|{}",
+        v.query.port.as_deref().unwrap_or("*"),
+        v.query.src_port.as_deref().unwrap_or("*"),
+        if a.one_way { "one-way" } else { "round-trip" }
+    );
+    let key = [rule_id, &a.slug, &a.from, &a.to, &components.join(","), &class].join("\u{1f}");
+    // FNV-1a, 64 bits, twice with different offsets: stable across Rust releases and platforms,
+    // unlike `std`'s hasher.
+    format!(
+        "{:016x}{:016x}",
+        fnv1a(key.as_bytes(), 0xcbf2_9ce4_8422_2325),
+        fnv1a(key.as_bytes(), 0x8422_2325_cbf2_9ce4)
+    )
+}
+
+fn fnv1a(bytes: &[u8], offset: u64) -> u64 {
+    bytes
+        .iter()
+        .fold(offset, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn precedence_is_error_then_violated_then_unknown() {
+        let s = |failed, unknown, errors| Summary {
+            total: 5,
+            passed: 1,
+            failed,
+            unknown,
+            errors,
+        };
+        assert_eq!(s(0, 0, 0).worst(), Status::Held);
+        assert_eq!(s(0, 2, 0).worst(), Status::Unknown);
+        assert_eq!(s(1, 2, 0).worst(), Status::Violated);
+        assert_eq!(s(1, 2, 1).worst(), Status::Error);
+    }
+
+    #[test]
+    fn fnv_is_the_reference_function() {
+        // FNV-1a 64 of "a" (reference value).
+        assert_eq!(fnv1a(b"a", 0xcbf2_9ce4_8422_2325), 0xaf63_dc4c_8601_ec8c);
+    }
+}

@@ -1,0 +1,668 @@
+//! The suite file (DESIGN.md §2): an optional `name` and `network`, then `[[assert]]` tables.
+//!
+//! ```toml
+//! name    = "seed-lab"                  # optional; default: the file name without `.toml`
+//! network = "../specs/seed-lab.toml"    # optional, relative to this file; NETWORK wins
+//!
+//! [[assert]]
+//! name     = "database never reachable from the internet"   # unique in the suite
+//! from     = "internet"
+//! to       = "db-server"
+//! protocol = "all"          # default tcp
+//! port     = "0-65535"      # optional: N, "N" or "N-M"
+//! src_port = "1024-65535"   # optional
+//! one_way  = false          # optional
+//! expect   = "unreachable"  # or "reachable"
+//! severity = "critical"     # optional: critical, high, medium, low (SARIF security-severity)
+//! id       = "db-isolated"  # optional: the SARIF rule id, stable across renames
+//! description = "…"         # optional: the SARIF rule's help text
+//! ```
+//!
+//! Every problem (TOML syntax, an unknown key, a missing or mistyped value, a duplicate name or
+//! id, a port on a protocol without ports) is a [`SuiteError`] naming the file, line and column,
+//! from the spans `toml` keeps. Endpoints are not resolved here: that needs the network, and an
+//! endpoint that names nothing is reported by the run as an assertion error.
+
+use crate::model::{PortRange, proto};
+use crate::query::engine::{ProtocolChoice, QuerySpec};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Component, Path, PathBuf};
+use toml::Spanned;
+
+/// The verdict an assertion expects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Expect {
+    /// Some packet gets there (and its reply back).
+    Reachable,
+    /// No packet does.
+    Unreachable,
+}
+
+impl Expect {
+    /// `reachable` or `unreachable`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Expect::Reachable => "reachable",
+            Expect::Unreachable => "unreachable",
+        }
+    }
+}
+
+/// How bad a violation is; SARIF's `security-severity` (GitHub's scale, as checkov maps it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// 10.0.
+    Critical,
+    /// 8.9.
+    High,
+    /// 6.9.
+    Medium,
+    /// 3.9.
+    Low,
+}
+
+impl Severity {
+    /// The `security-severity` string GitHub code scanning reads (0.0 to 10.0).
+    pub fn security_severity(self) -> &'static str {
+        match self {
+            Severity::Critical => "10.0",
+            Severity::High => "8.9",
+            Severity::Medium => "6.9",
+            Severity::Low => "3.9",
+        }
+    }
+
+    /// `critical`, `high`, `medium` or `low`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Critical => "critical",
+            Severity::High => "high",
+            Severity::Medium => "medium",
+            Severity::Low => "low",
+        }
+    }
+}
+
+/// Where an assertion comes from: a line of the suite, or for a built-in rule the line of the
+/// resource it is about in the network file (line 1 when the format has no lines).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Location {
+    /// The file, as the user named it.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// What SARIF calls a rule: one per suite assertion, one per built-in rule (shared by the
+/// assertions it expands into).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rule {
+    /// Stable across runs: `VPCV-001` for a built-in rule; the assertion's `id`, or the suite's and
+    /// the assertion's names slugged (`seed-lab/database-never-reachable-from-the-internet`).
+    pub id: String,
+    /// One line.
+    pub title: String,
+    /// What it checks and why.
+    pub help: String,
+    /// Scanner rule ids this refines (checkov, Trivy/tfsec).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub refines: Vec<String>,
+    /// How bad a violation is.
+    pub severity: Severity,
+}
+
+/// One assertion: a query and the verdict it must have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assertion {
+    /// Unique in the suite.
+    pub name: String,
+    /// The name as a file name, unique in the suite (proof files are `<slug>.smt2`).
+    pub slug: String,
+    /// Index of its rule in [`Suite::rules`].
+    pub rule: usize,
+    /// Where packets come from (an endpoint, DESIGN.md §2).
+    pub from: String,
+    /// Where they go.
+    pub to: String,
+    /// The protocol.
+    pub protocol: ProtocolChoice,
+    /// Destination ports; any when `None`.
+    pub port: Option<PortRange>,
+    /// Source ports; a client's ephemeral port when `None`.
+    pub src_port: Option<PortRange>,
+    /// Only the request counts.
+    pub one_way: bool,
+    /// The verdict it must have.
+    pub expect: Expect,
+    /// Where it was written.
+    pub location: Location,
+}
+
+impl Assertion {
+    /// The question to ask the query engine.
+    pub fn query_spec(&self, want_proof: bool, timeout_secs: Option<u32>) -> QuerySpec {
+        QuerySpec {
+            from: self.from.clone(),
+            to: self.to.clone(),
+            protocol: self.protocol,
+            port: self.port,
+            src_port: self.src_port,
+            one_way: self.one_way,
+            want_proof,
+            timeout_secs,
+        }
+    }
+
+    /// `tcp from `a` to `b` port 443 (one-way)`, as the query line of `query` reads.
+    pub fn question(&self) -> String {
+        let protocol = match self.protocol {
+            ProtocolChoice::All => "all".to_owned(),
+            ProtocolChoice::One(n) => proto::name(n),
+        };
+        let mut s = format!("{protocol} from `{}` to `{}`", self.from, self.to);
+        if let Some(p) = self.port {
+            s.push_str(&format!(" port {p}"));
+        }
+        if let Some(p) = self.src_port {
+            s.push_str(&format!(" from port {p}"));
+        }
+        if self.one_way {
+            s.push_str(" (one-way)");
+        }
+        s
+    }
+}
+
+/// A loaded suite.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suite {
+    /// The suite file as the user named it (`builtin` for the rule pack alone).
+    pub file: String,
+    /// The suite's name (JUnit classname `vpcverify.<name>`).
+    pub name: String,
+    /// True when it holds the built-in rule pack.
+    pub builtin: bool,
+    /// The network the suite names, resolved against the suite's directory.
+    pub network: Option<PathBuf>,
+    /// The rules its assertions refer to.
+    pub rules: Vec<Rule>,
+    /// The assertions, in file order.
+    pub assertions: Vec<Assertion>,
+}
+
+/// A suite that cannot be read or is not valid (exit 2).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SuiteError {
+    /// The file cannot be read.
+    #[error("{file}: {message}")]
+    Io {
+        /// The file.
+        file: String,
+        /// Why.
+        message: String,
+    },
+    /// The file is not a valid suite.
+    #[error("{file}:{line}:{column}: {message}")]
+    Invalid {
+        /// The file.
+        file: String,
+        /// 1-based line.
+        line: u32,
+        /// 1-based column.
+        column: u32,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSuite {
+    name: Option<Spanned<String>>,
+    network: Option<Spanned<String>>,
+    #[serde(default, rename = "assert")]
+    asserts: Option<Spanned<Vec<Spanned<RawAssert>>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAssert {
+    name: Spanned<String>,
+    from: Spanned<String>,
+    to: Spanned<String>,
+    protocol: Option<Spanned<toml::Value>>,
+    port: Option<Spanned<toml::Value>>,
+    src_port: Option<Spanned<toml::Value>>,
+    one_way: Option<bool>,
+    expect: Expect,
+    severity: Option<Severity>,
+    id: Option<Spanned<String>>,
+    description: Option<String>,
+}
+
+/// Byte offsets to 1-based line and column (columns count characters).
+struct Positions<'t> {
+    text: &'t str,
+}
+
+impl Positions<'_> {
+    fn at(&self, offset: usize) -> (u32, u32) {
+        let offset = offset.min(self.text.len());
+        let before = self.text.get(..offset).unwrap_or(self.text);
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let column = before.get(line_start..).map(|s| s.chars().count()).unwrap_or(0) + 1;
+        (
+            u32::try_from(line).unwrap_or(u32::MAX),
+            u32::try_from(column).unwrap_or(u32::MAX),
+        )
+    }
+}
+
+impl Suite {
+    /// Reads and validates a suite file.
+    pub fn load(path: &Path) -> Result<Suite, SuiteError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| SuiteError::Io {
+            file: file.clone(),
+            message: e.to_string(),
+        })?;
+        let dir = path.parent().unwrap_or(Path::new(""));
+        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+        Suite::parse(&file, dir, stem.as_deref().unwrap_or("suite"), &text)
+    }
+
+    /// Parses suite text; `file` is what messages call it, `dir` resolves its `network`, and
+    /// `default_name` names it when it has no `name`.
+    pub fn parse(file: &str, dir: &Path, default_name: &str, text: &str) -> Result<Suite, SuiteError> {
+        let pos = Positions { text };
+        let error = |offset: usize, message: String| {
+            let (line, column) = pos.at(offset);
+            SuiteError::Invalid {
+                file: file.to_owned(),
+                line,
+                column,
+                message,
+            }
+        };
+        let raw: RawSuite = toml::from_str(text).map_err(|e| {
+            let offset = e.span().map(|s| s.start).unwrap_or(0);
+            error(offset, tidy_toml_message(e.message()))
+        })?;
+        let name = match &raw.name {
+            Some(n) if n.get_ref().trim().is_empty() => return Err(error(n.span().start, "`name` is empty".into())),
+            Some(n) => n.get_ref().trim().to_owned(),
+            None => default_name.to_owned(),
+        };
+        let network = match &raw.network {
+            Some(n) if n.get_ref().trim().is_empty() => {
+                return Err(error(n.span().start, "`network` is empty".into()));
+            }
+            Some(n) => Some(normalize(&dir.join(n.get_ref().trim()))),
+            None => None,
+        };
+        let raw_asserts = match raw.asserts {
+            Some(a) if !a.get_ref().is_empty() => a.into_inner(),
+            Some(a) => return Err(error(a.span().start, "the suite has no assertions".into())),
+            None => {
+                return Err(error(
+                    0,
+                    "the suite has no `[[assert]]` table: nothing would be checked".into(),
+                ));
+            }
+        };
+        let suite_slug = slug(&name);
+        let mut names: BTreeMap<String, u32> = BTreeMap::new();
+        let mut ids: BTreeMap<String, u32> = BTreeMap::new();
+        let mut slugs: BTreeSet<String> = BTreeSet::new();
+        let mut suite = Suite {
+            file: file.to_owned(),
+            name,
+            builtin: false,
+            network,
+            rules: Vec::new(),
+            assertions: Vec::new(),
+        };
+        for spanned in raw_asserts {
+            let at = spanned.span().start;
+            let a = spanned.into_inner();
+            let name = a.name.get_ref().trim().to_owned();
+            if name.is_empty() {
+                return Err(error(a.name.span().start, "`name` is empty".into()));
+            }
+            if let Some(first) = names.get(&name) {
+                return Err(error(
+                    a.name.span().start,
+                    format!("duplicate assertion name `{name}` (first at line {first})"),
+                ));
+            }
+            names.insert(name.clone(), pos.at(a.name.span().start).0);
+            for (key, v) in [("from", &a.from), ("to", &a.to)] {
+                if v.get_ref().trim().is_empty() {
+                    return Err(error(v.span().start, format!("`{key}` is empty")));
+                }
+            }
+            let protocol = match &a.protocol {
+                None => ProtocolChoice::One(proto::TCP),
+                Some(v) => {
+                    let text = match v.get_ref() {
+                        toml::Value::String(s) => s.clone(),
+                        toml::Value::Integer(n) => n.to_string(),
+                        other => {
+                            return Err(error(
+                                v.span().start,
+                                format!("`protocol`: expected a string or a number, found {}", other.type_str()),
+                            ));
+                        }
+                    };
+                    ProtocolChoice::parse(&text).map_err(|e| error(v.span().start, format!("`protocol`: {e}")))?
+                }
+            };
+            let port = ports(&a.port, "port").map_err(|(o, m)| error(o, m))?;
+            let src_port = ports(&a.src_port, "src_port").map_err(|(o, m)| error(o, m))?;
+            if let ProtocolChoice::One(n) = protocol
+                && !proto::has_ports(n)
+            {
+                for (key, v, given) in [
+                    ("port", &a.port, port.is_some()),
+                    ("src_port", &a.src_port, src_port.is_some()),
+                ] {
+                    if let (true, Some(v)) = (given, v) {
+                        return Err(error(
+                            v.span().start,
+                            format!("`{key}` applies to tcp and udp, not to {}", proto::name(n)),
+                        ));
+                    }
+                }
+            }
+            let s = unique_slug(slug(&name), &mut slugs);
+            let rule_id = match &a.id {
+                Some(id) => {
+                    let t = id.get_ref().trim();
+                    if t.is_empty() || t.chars().any(char::is_whitespace) {
+                        return Err(error(
+                            id.span().start,
+                            format!("`id` must be a non-empty word without spaces, not `{t}`"),
+                        ));
+                    }
+                    t.to_owned()
+                }
+                None => format!("{suite_slug}/{s}"),
+            };
+            let id_offset = a.id.as_ref().map(|i| i.span().start).unwrap_or(a.name.span().start);
+            if let Some(first) = ids.get(&rule_id) {
+                return Err(error(
+                    id_offset,
+                    format!("duplicate rule id `{rule_id}` (first at line {first})"),
+                ));
+            }
+            ids.insert(rule_id.clone(), pos.at(id_offset).0);
+            let (line, column) = pos.at(at);
+            let mut assertion = Assertion {
+                name: name.clone(),
+                slug: s,
+                rule: suite.rules.len(),
+                from: a.from.get_ref().trim().to_owned(),
+                to: a.to.get_ref().trim().to_owned(),
+                protocol,
+                port,
+                src_port,
+                one_way: a.one_way.unwrap_or(false),
+                expect: a.expect,
+                location: Location {
+                    file: file.to_owned(),
+                    line,
+                    column,
+                },
+            };
+            let help = a
+                .description
+                .clone()
+                .unwrap_or_else(|| format!("{} must be {}", assertion.question(), assertion.expect.as_str()));
+            suite.rules.push(Rule {
+                id: rule_id,
+                title: name,
+                help,
+                refines: Vec::new(),
+                severity: a.severity.unwrap_or(match a.expect {
+                    Expect::Unreachable => Severity::High,
+                    Expect::Reachable => Severity::Medium,
+                }),
+            });
+            assertion.rule = suite.rules.len() - 1;
+            suite.assertions.push(assertion);
+        }
+        Ok(suite)
+    }
+
+    /// The rule of an assertion.
+    pub fn rule_of(&self, a: &Assertion) -> Option<&Rule> {
+        self.rules.get(a.rule)
+    }
+
+    /// Appends another suite's rules and assertions (the built-in pack after a suite's own).
+    pub fn extend(&mut self, other: Suite) {
+        let offset = self.rules.len();
+        self.builtin |= other.builtin;
+        self.rules.extend(other.rules);
+        let mut taken: BTreeSet<String> = self.assertions.iter().map(|a| a.slug.clone()).collect();
+        for mut a in other.assertions {
+            a.rule += offset;
+            a.slug = unique_slug(std::mem::take(&mut a.slug), &mut taken);
+            self.assertions.push(a);
+        }
+    }
+}
+
+/// `s`, or `s-2`, `s-3`, … : the first not yet taken, which it then takes.
+fn unique_slug(s: String, taken: &mut BTreeSet<String>) -> String {
+    let mut candidate = s.clone();
+    let mut n = 1;
+    while taken.contains(&candidate) {
+        n += 1;
+        candidate = format!("{s}-{n}");
+    }
+    taken.insert(candidate.clone());
+    candidate
+}
+
+/// A port value: `N` (a number or a string) or `"N-M"`.
+fn ports(v: &Option<Spanned<toml::Value>>, key: &str) -> Result<Option<PortRange>, (usize, String)> {
+    let Some(v) = v else { return Ok(None) };
+    let at = v.span().start;
+    match v.get_ref() {
+        toml::Value::Integer(n) => u16::try_from(*n)
+            .map(|p| Some(PortRange::single(p)))
+            .map_err(|_| (at, format!("`{key}`: port {n} is outside 0-65535"))),
+        toml::Value::String(s) => PortRange::parse(s).map(Some).map_err(|e| (at, format!("`{key}`: {e}"))),
+        other => Err((
+            at,
+            format!("`{key}`: expected N or \"N-M\", found {}", other.type_str()),
+        )),
+    }
+}
+
+/// `toml`'s message, first line only, with a hint for the commonest mistake.
+fn tidy_toml_message(message: &str) -> String {
+    let first = message.lines().next().unwrap_or(message).trim();
+    if first.contains("expected a sequence") {
+        format!("{first}: write each assertion as an `[[assert]]` table (two brackets)")
+    } else {
+        first.to_owned()
+    }
+}
+
+/// A name as a file name: lowercase ASCII letters and digits, other runs of characters as `-`.
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    if out.is_empty() { "assertion".to_owned() } else { out }
+}
+
+/// `proofs/../specs/x.toml` as `specs/x.toml`: `.` dropped, `..` folded where a name precedes it.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out: Vec<Component<'_>> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(c),
+            },
+            other => out.push(other),
+        }
+    }
+    if out.is_empty() {
+        PathBuf::from(".")
+    } else {
+        out.iter().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Suite, SuiteError> {
+        Suite::parse("proofs/t.toml", Path::new("proofs"), "t", text)
+    }
+
+    fn err(text: &str) -> String {
+        parse(text).unwrap_err().to_string()
+    }
+
+    const ONE: &str = r#"
+[[assert]]
+name = "db isolated"
+from = "internet"
+to = "db-server"
+protocol = "all"
+expect = "unreachable"
+"#;
+
+    #[test]
+    fn a_minimal_suite_reads_with_defaults() {
+        let s = parse(&format!("network = \"../specs/seed-lab.toml\"\n{ONE}")).unwrap();
+        assert_eq!(s.name, "t");
+        assert_eq!(s.network, Some(PathBuf::from("specs/seed-lab.toml")));
+        let a = &s.assertions[0];
+        assert_eq!(a.protocol, ProtocolChoice::All);
+        assert_eq!((a.location.line, a.location.column), (3, 1));
+        assert_eq!(a.expect, Expect::Unreachable);
+        assert!(!a.one_way);
+        assert_eq!(s.rules[0].id, "t/db-isolated");
+        assert_eq!(s.rules[0].severity, Severity::High);
+    }
+
+    #[test]
+    fn ports_read_as_numbers_or_ranges() {
+        let s = parse(
+            "[[assert]]\nname = \"a\"\nfrom = \"x\"\nto = \"y\"\nport = 443\nsrc_port = \"1024-65535\"\nexpect = \"reachable\"\n",
+        )
+        .unwrap();
+        let a = &s.assertions[0];
+        assert_eq!(a.port, Some(PortRange::single(443)));
+        assert_eq!(a.src_port, PortRange::new(1024, 65535));
+        assert_eq!(a.protocol, ProtocolChoice::One(6));
+    }
+
+    #[test]
+    fn bad_suites_name_file_line_and_column() {
+        assert_eq!(
+            err(&ONE.replace("protocol = \"all\"", "protocl = \"all\"")),
+            "proofs/t.toml:6:1: unknown field `protocl`, expected one of `name`, `from`, `to`, `protocol`, `port`, `src_port`, `one_way`, `expect`, `severity`, `id`, `description`"
+        );
+        assert_eq!(
+            err(&ONE.replace("\"unreachable\"", "\"maybe\"")),
+            "proofs/t.toml:7:10: unknown variant `maybe`, expected `reachable` or `unreachable`"
+        );
+        assert!(
+            err(&ONE.replace("to = \"db-server\"\n", "")).contains("missing field `to`"),
+            "{}",
+            err(&ONE.replace("to = \"db-server\"\n", ""))
+        );
+        assert_eq!(
+            err(&format!("{ONE}{ONE}")),
+            "proofs/t.toml:10:8: duplicate assertion name `db isolated` (first at line 3)"
+        );
+        assert_eq!(
+            err(&ONE.replace("protocol = \"all\"", "protocol = \"icmp\"\nport = 22")),
+            "proofs/t.toml:7:8: `port` applies to tcp and udp, not to icmp"
+        );
+        assert_eq!(
+            err(&ONE.replace("protocol = \"all\"", "port = \"80-70\"")),
+            "proofs/t.toml:6:8: `port`: invalid port range `80-70`: expected N or N-M with 0 <= N <= M <= 65535"
+        );
+        assert_eq!(
+            err(&ONE.replace("protocol = \"all\"", "protocol = \"tcpx\"")),
+            "proofs/t.toml:6:12: `protocol`: invalid protocol `tcpx`: expected tcp, udp, icmp, icmpv6, all, -1 or a number 0-255"
+        );
+        assert_eq!(
+            err("network = \"x.toml\"\n"),
+            "proofs/t.toml:1:1: the suite has no `[[assert]]` table: nothing would be checked"
+        );
+        assert!(
+            err("[assert]\nname = \"a\"\n").contains("two brackets"),
+            "{}",
+            err("[assert]\n")
+        );
+        assert!(
+            err("[[assert]\n").starts_with("proofs/t.toml:1:"),
+            "{}",
+            err("[[assert]\n")
+        );
+        assert_eq!(
+            err("colour = 1\n"),
+            "proofs/t.toml:1:1: unknown field `colour`, expected one of `name`, `network`, `assert`"
+        );
+    }
+
+    #[test]
+    fn slugs_are_file_names_and_unique() {
+        assert_eq!(
+            slug("Database never reachable (from the internet)!"),
+            "database-never-reachable-from-the-internet"
+        );
+        assert_eq!(slug("!!"), "assertion");
+        let s = parse(&format!("{ONE}{}", ONE.replace("db isolated", "DB isolated"))).unwrap();
+        assert_eq!(s.assertions[0].slug, "db-isolated");
+        assert_eq!(s.assertions[1].slug, "db-isolated-2");
+        assert_eq!(s.rules[1].id, "t/db-isolated-2");
+    }
+
+    #[test]
+    fn paths_normalise_lexically() {
+        assert_eq!(
+            normalize(Path::new("proofs/../specs/a.toml")),
+            PathBuf::from("specs/a.toml")
+        );
+        assert_eq!(
+            normalize(Path::new("../specs/a.toml")),
+            PathBuf::from("../specs/a.toml")
+        );
+        assert_eq!(normalize(Path::new("./a/./b/../c")), PathBuf::from("a/c"));
+    }
+}

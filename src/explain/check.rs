@@ -1,0 +1,240 @@
+//! `check` output for people and scripts: the text report, the JSON report, the short summary
+//! written to stderr when the report goes to a file, and the one-line violation messages the
+//! JUnit and SARIF reports share.
+//!
+//! Text layout: a header naming the suite and the network; one line per assertion in the suite's
+//! order (`ok`, `VIOLATED`, `UNKNOWN`, `ERROR`, coloured through [`Style`] only); under each one
+//! that does not hold, its location, what was expected, and the query verdict as `query` prints it
+//! (the witness packet and its path when `unreachable` was expected, every blocking rule when
+//! `reachable` was); then the summary line `N passed, M failed, K unknown` (`, E errors` when
+//! there are some). Timings appear in the JSON, JUnit and SARIF reports only, so that the text is
+//! the same from one run to the next.
+
+use super::Style;
+use crate::check::{Assertion, AssertionResult, Location, Report, Status, Summary};
+use crate::model::ComponentKind;
+use crate::query::{Verdict, VerdictKind};
+use serde::Serialize;
+
+/// The report as text, ending with a newline.
+pub fn render_text(report: &Report, style: &Style) -> String {
+    let s = &report.suite;
+    let n = s.assertions.len();
+    let what = match (s.builtin, s.file == report.network) {
+        (true, true) => "the built-in rules".to_owned(),
+        (true, false) => format!("`{}` and the built-in rules", s.file),
+        (false, _) => format!("`{}`", s.file),
+    };
+    let mut out = format!(
+        "checking {what} on `{}`: {n} assertion{}\n\n",
+        report.network,
+        if n == 1 { "" } else { "s" }
+    );
+    for (a, r) in report.pairs() {
+        out.push_str(&format!("{}  {}\n", status_word(r.status, style), a.name));
+        if r.status == Status::Held {
+            continue;
+        }
+        out.push_str(&format!("    {}: {}\n", a.location, expectation(a, r)));
+        if let Some(v) = &r.verdict {
+            for line in super::verdict::render_text(v, style).lines() {
+                if line.is_empty() {
+                    out.push('\n');
+                } else {
+                    out.push_str(&format!("    {line}\n"));
+                }
+            }
+        }
+        out.push('\n');
+    }
+    if !out.ends_with("\n\n") {
+        out.push('\n');
+    }
+    out.push_str(&summary_line(&report.summary(), style));
+    out.push('\n');
+    out
+}
+
+/// What stderr shows when the report goes to a file: each assertion that does not hold, and the
+/// summary line.
+pub fn render_brief(report: &Report, style: &Style) -> String {
+    let mut out = String::new();
+    for (a, r) in report.pairs().filter(|(_, r)| r.status != Status::Held) {
+        out.push_str(&format!(
+            "{}  {} ({}: {})\n",
+            status_word(r.status, style),
+            a.name,
+            a.location,
+            expectation(a, r)
+        ));
+    }
+    out.push_str(&summary_line(&report.summary(), style));
+    out.push('\n');
+    out
+}
+
+/// `9 passed, 1 failed, 0 unknown` (`, 2 errors` when there are some).
+pub fn summary_line(s: &Summary, style: &Style) -> String {
+    let failed = format!("{} failed", s.failed);
+    let mut line = format!(
+        "{} passed, {}, {} unknown",
+        s.passed,
+        if s.failed > 0 { style.error(&failed) } else { failed },
+        s.unknown
+    );
+    if s.errors > 0 {
+        line.push_str(&format!(
+            ", {}",
+            style.error(&format!("{} error{}", s.errors, if s.errors == 1 { "" } else { "s" }))
+        ));
+    }
+    line
+}
+
+/// `ok`, `VIOLATED`, `UNKNOWN`, `ERROR`, padded to one width before colouring.
+fn status_word(status: Status, style: &Style) -> String {
+    match status {
+        Status::Held => style.good(&format!("{:<8}", "ok")),
+        Status::Violated => style.error(&format!("{:<8}", "VIOLATED")),
+        Status::Unknown => style.warning(&format!("{:<8}", "UNKNOWN")),
+        Status::Error => style.error(&format!("{:<8}", "ERROR")),
+    }
+}
+
+/// `expected reachable, got unreachable`, or the error.
+fn expectation(a: &Assertion, r: &AssertionResult) -> String {
+    match (&r.verdict, &r.error) {
+        (_, Some(e)) => e.clone(),
+        (Some(v), None) => format!("expected {}, got {}", a.expect.as_str(), verdict_word(v.verdict)),
+        (None, None) => format!("expected {}", a.expect.as_str()),
+    }
+}
+
+fn verdict_word(v: VerdictKind) -> &'static str {
+    match v {
+        VerdictKind::Reachable => "reachable",
+        VerdictKind::Unreachable => "unreachable",
+        VerdictKind::Unknown => "unknown",
+    }
+}
+
+/// One line saying why a verdict is not the expected one: the witness packet and the components
+/// of its path (`reachable: tcp 93.184.216.34:49152 -> 54.175.89.128:22 via igw-lab-igw, …`), the
+/// blocking components with their rules (`unreachable: blocked by acl-public-acl inbound rule *`),
+/// or what is not modelled.
+pub fn violation_message(v: &Verdict) -> String {
+    match v.verdict {
+        VerdictKind::Reachable => {
+            let packet = v.packet.map(|p| format!(" {p}")).unwrap_or_default();
+            let via: Vec<&str> = v
+                .path
+                .iter()
+                .flatten()
+                .filter(|h| !matches!(h.kind, ComponentKind::Internet | ComponentKind::OnPremises))
+                .map(|h| h.id.as_str())
+                .fold(Vec::new(), |mut acc, id| {
+                    if acc.last() != Some(&id) {
+                        acc.push(id);
+                    }
+                    acc
+                });
+            if via.is_empty() {
+                format!("reachable:{packet}")
+            } else {
+                format!("reachable:{packet} via {}", via.join(", "))
+            }
+        }
+        VerdictKind::Unreachable => {
+            let blocks: Vec<String> = v
+                .blocked
+                .iter()
+                .map(|b| {
+                    let direction = b.direction.map(|d| format!(" {d}")).unwrap_or_default();
+                    format!("{} ({}{direction}, rule {})", b.id, b.kind, b.rule)
+                })
+                .collect();
+            if blocks.is_empty() {
+                "unreachable".to_owned()
+            } else {
+                format!("unreachable: blocked by {}", blocks.join("; "))
+            }
+        }
+        VerdictKind::Unknown => {
+            let causes: Vec<String> = v.unknown.iter().map(|u| format!("{} ({})", u.id, u.reason)).collect();
+            format!("unknown: depends on {}", causes.join("; "))
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    suite: JsonSuite<'a>,
+    network: &'a str,
+    results: Vec<JsonResult<'a>>,
+    summary: Summary,
+    elapsed_ms: u128,
+}
+
+#[derive(Serialize)]
+struct JsonSuite<'a> {
+    file: &'a str,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonResult<'a> {
+    name: &'a str,
+    rule: JsonRule<'a>,
+    location: &'a Location,
+    expect: &'static str,
+    status: Status,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verdict: Option<&'a Verdict>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+    elapsed_ms: u128,
+}
+
+#[derive(Serialize)]
+struct JsonRule<'a> {
+    id: &'a str,
+    severity: &'static str,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    refines: &'a [String],
+}
+
+/// The report as one pretty JSON object, ending with a newline: the suite, the network, one
+/// result per assertion (each embedding the query verdict of DESIGN.md §2), the summary.
+pub fn render_json(report: &Report) -> String {
+    let results = report
+        .pairs()
+        .map(|(a, r)| {
+            let rule = report.suite.rule_of(a);
+            JsonResult {
+                name: &a.name,
+                rule: JsonRule {
+                    id: rule.map(|r| r.id.as_str()).unwrap_or(""),
+                    severity: rule.map(|r| r.severity.as_str()).unwrap_or(""),
+                    refines: rule.map(|r| r.refines.as_slice()).unwrap_or(&[]),
+                },
+                location: &a.location,
+                expect: a.expect.as_str(),
+                status: r.status,
+                verdict: r.verdict.as_ref(),
+                error: r.error.as_deref(),
+                elapsed_ms: r.elapsed.as_millis(),
+            }
+        })
+        .collect();
+    let json = JsonReport {
+        suite: JsonSuite {
+            file: &report.suite.file,
+            name: &report.suite.name,
+        },
+        network: &report.network,
+        results,
+        summary: report.summary(),
+        elapsed_ms: report.elapsed.as_millis(),
+    };
+    serde_json::to_string_pretty(&json).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")) + "\n"
+}

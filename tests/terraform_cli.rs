@@ -1,0 +1,287 @@
+//! `trace` and `query` on the tutorial lab as a Terraform plan (ids unknown until apply), a state and a raw
+//! tfstate gives the same verdicts as `specs/seed-lab.toml`, with components named by Terraform
+//! address in the plan (DESIGN.md §2; the facts listed at the top of the spec).
+//!
+//! Rule ids: NACL-9 (stateless reply blocked by `aws_network_acl.web`), NGW-2 / IGW-2 (the NAT
+//! gateway and internet gateway on the one-way path), GWE-2 (S3 through `aws_vpc_endpoint.s3`).
+
+use crate::common::*;
+use serde_json::Value;
+
+const SPEC: &str = "specs/seed-lab.toml";
+const PLAN: &str = "tests/fixtures/terraform/seed-lab.plan.json";
+const STATE: &str = "tests/fixtures/terraform/seed-lab.state.json";
+const TFSTATE: &str = "tests/fixtures/terraform/seed-lab.tfstate";
+
+/// Runs `vpcverify COMMAND NETWORK ARGS… --format json`; returns (exit code, JSON).
+fn run_json(command: &str, network: &str, args: &[&str]) -> (i32, Value) {
+    let out = vpcverify()
+        .arg(command)
+        .arg(network)
+        .args(args)
+        .args(["--format", "json"])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let json: Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}\n{}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code().unwrap(), json)
+}
+
+fn ids(path: &Value) -> Vec<String> {
+    path.as_array()
+        .map(|a| {
+            a.iter()
+                .map(|h| h["id"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `(from, to, protocol, port, extra arguments, verdict)`.
+type Question = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static str,
+);
+
+/// The questions of the spec's header, by Name tag (the same on every input), with the verdict
+/// each must get.
+const QUESTIONS: &[Question] = &[
+    ("internet", "web-server", "tcp", "80", &[], "reachable"),
+    ("internet", "web-server", "tcp", "443", &[], "reachable"),
+    ("internet", "web-server", "tcp", "22", &[], "reachable"),
+    ("internet", "db-server", "tcp", "3306", &[], "unreachable"),
+    ("db-server", "service:s3", "tcp", "443", &[], "reachable"),
+    ("db-server", "internet", "tcp", "443", &[], "unreachable"),
+    ("db-server", "internet", "tcp", "443", &["--one-way"], "reachable"),
+    ("web-server", "internet", "tcp", "443", &[], "unreachable"),
+    ("web-server", "db-server", "tcp", "3306", &[], "unreachable"),
+    ("web-server", "db-server", "tcp", "22", &[], "unreachable"),
+];
+
+fn exit_of(verdict: &str) -> i32 {
+    match verdict {
+        "reachable" => 0,
+        "unreachable" => 1,
+        _ => 3,
+    }
+}
+
+#[test]
+fn trace_on_the_seed_lab_plan_state_and_tfstate_agrees_with_the_spec() {
+    for (from, to, proto, port, extra, want) in QUESTIONS {
+        for network in [SPEC, PLAN, STATE, TFSTATE] {
+            let mut args = vec!["--from", from, "--to", to, "--protocol", proto, "--port", port];
+            args.extend(extra.iter());
+            let (code, json) = run_json("trace", network, &args);
+            assert_eq!(
+                (code, json["verdict"].as_str().unwrap_or_default()),
+                (exit_of(want), *want),
+                "{network}: {from} -> {to} {proto}/{port} {extra:?}: {json:#}"
+            );
+        }
+    }
+}
+
+#[test]
+fn trace_on_the_plan_names_components_by_terraform_address() {
+    // db -> internet:443 leaves through the NAT gateway and the internet gateway; the reply is
+    // blocked entering the public subnet by the custom ACL (NACL-9).
+    let (code, json) = run_json(
+        "trace",
+        PLAN,
+        &["--from", "aws_instance.db", "--to", "internet", "--port", "443"],
+    );
+    assert_eq!(code, 1, "{json:#}");
+    let path = ids(&json["path"]);
+    for hop in [
+        "aws_instance.db.primary_network_interface_id",
+        "aws_security_group.db",
+        "aws_default_route_table.main",
+        "aws_vpc.main.default_network_acl_id",
+        "aws_nat_gateway.nat",
+        "aws_route_table.public",
+        "aws_internet_gateway.igw",
+    ] {
+        assert!(path.iter().any(|h| h == hop), "{hop} not on {path:?}");
+    }
+    let blocked = json["blocked"].as_array().unwrap();
+    assert_eq!(blocked.len(), 1, "{json:#}");
+    assert_eq!(blocked[0]["id"], "aws_network_acl.web");
+    assert_eq!(blocked[0]["direction"], "inbound");
+    assert_eq!(blocked[0]["rule"], "*");
+
+    let (code, json) = run_json(
+        "trace",
+        PLAN,
+        &["--from", "aws_instance.db", "--to", "service:s3", "--port", "443"],
+    );
+    assert_eq!(code, 0, "{json:#}");
+    assert!(
+        ids(&json["path"]).iter().any(|h| h == "aws_vpc_endpoint.s3"),
+        "{json:#}"
+    );
+}
+
+#[test]
+fn trace_to_the_plans_example_public_address_names_the_instance() {
+    // The web server's public IPv4 is assigned at apply; the plan gives it an example value that
+    // the internet gateway maps like a real one (IGW-2).
+    let (code, json) = run_json(
+        "trace",
+        PLAN,
+        &["--from", "internet", "--to", "aws_instance.web", "--port", "80"],
+    );
+    assert_eq!(code, 0, "{json:#}");
+    assert_eq!(json["packet"]["dst_ip"], "3.0.0.2");
+    assert!(
+        ids(&json["path"])
+            .iter()
+            .any(|h| h == "aws_instance.web.primary_network_interface_id")
+    );
+}
+
+#[test]
+fn trace_to_s3_without_the_prefix_list_data_source_is_unknown() {
+    // The plan names the S3 endpoint but not the CIDRs of its AWS-managed list: no verdict.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plan.json");
+    std::fs::copy(path(PLAN), &file).unwrap();
+    edit_json(&file, |v| {
+        v.as_object_mut().unwrap().remove("prior_state");
+    });
+    let (code, json) = run_json(
+        "trace",
+        file.to_str().unwrap(),
+        &["--from", "aws_instance.db", "--to", "service:s3", "--port", "443"],
+    );
+    assert_eq!(code, 3, "{json:#}");
+    assert_eq!(json["verdict"], "unknown");
+    assert_eq!(json["unknown"][0]["id"], "aws_vpc_endpoint.s3.prefix_list_id");
+}
+
+/// The spec's questions asked of `query` (all packets of the class, not one): port ranges too.
+const QUERY_QUESTIONS: &[Question] = &[
+    ("internet", "web-server", "tcp", "80", &[], "reachable"),
+    ("internet", "web-server", "tcp", "22", &[], "reachable"),
+    ("internet", "db-server", "tcp", "0-65535", &[], "unreachable"),
+    ("db-server", "service:s3", "tcp", "443", &[], "reachable"),
+    ("db-server", "internet", "tcp", "443", &[], "unreachable"),
+    ("db-server", "internet", "tcp", "443", &["--one-way"], "reachable"),
+    ("web-server", "internet", "tcp", "443", &[], "unreachable"),
+    ("web-server", "db-server", "tcp", "3306", &[], "unreachable"),
+];
+
+#[test]
+fn query_on_the_seed_lab_plan_state_and_tfstate_agrees_with_the_spec() {
+    for (from, to, proto, port, extra, want) in QUERY_QUESTIONS {
+        for network in [SPEC, PLAN, STATE, TFSTATE] {
+            let mut args = vec!["--from", from, "--to", to, "--protocol", proto, "--port", port];
+            args.extend(extra.iter());
+            let (code, json) = run_json("query", network, &args);
+            assert_eq!(
+                (code, json["verdict"].as_str().unwrap_or_default()),
+                (exit_of(want), *want),
+                "{network}: {from} -> {to} {proto}/{port} {extra:?}: {json:#}"
+            );
+        }
+    }
+}
+
+#[test]
+fn query_on_the_plan_names_the_blocking_acl_and_the_one_way_path_by_address() {
+    // NACL-9: the reply of db -> internet:443 is blocked entering the public subnet.
+    let (code, json) = run_json(
+        "query",
+        PLAN,
+        &["--from", "aws_instance.db", "--to", "internet", "--port", "443"],
+    );
+    assert_eq!(code, 1, "{json:#}");
+    let blocked: Vec<String> = ids(&json["blocked"]);
+    assert!(blocked.iter().any(|b| b == "aws_network_acl.web"), "{json:#}");
+    // NGW-2, IGW-2: with --one-way the request gets out through both gateways.
+    let (code, json) = run_json(
+        "query",
+        PLAN,
+        &[
+            "--from",
+            "aws_instance.db",
+            "--to",
+            "internet",
+            "--port",
+            "443",
+            "--one-way",
+        ],
+    );
+    assert_eq!(code, 0, "{json:#}");
+    let path = ids(&json["path"]);
+    for hop in ["aws_nat_gateway.nat", "aws_internet_gateway.igw"] {
+        assert!(path.iter().any(|h| h == hop), "{hop} not on {path:?}");
+    }
+    // GWE-2: S3 through the gateway endpoint.
+    let (code, json) = run_json(
+        "query",
+        PLAN,
+        &["--from", "aws_instance.db", "--to", "service:s3", "--port", "443"],
+    );
+    assert_eq!(code, 0, "{json:#}");
+    assert!(
+        ids(&json["path"]).iter().any(|h| h == "aws_vpc_endpoint.s3"),
+        "{json:#}"
+    );
+}
+
+#[test]
+fn query_to_s3_without_the_prefix_list_data_source_is_unknown() {
+    // The S3 list's CIDRs are not in the plan: a question through it cannot be answered.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plan.json");
+    std::fs::copy(path(PLAN), &file).unwrap();
+    edit_json(&file, |v| {
+        v.as_object_mut().unwrap().remove("prior_state");
+    });
+    let out = vpcverify()
+        .arg("query")
+        .arg(&file)
+        .args([
+            "--from",
+            "aws_instance.db",
+            "--to",
+            "service:s3",
+            "--port",
+            "443",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn query_notes_that_the_plans_public_address_is_an_example() {
+    let (code, json) = run_json(
+        "query",
+        PLAN,
+        &["--from", "internet", "--to", "aws_instance.web", "--port", "80"],
+    );
+    assert_eq!(code, 0, "{json:#}");
+    let dst = json["packet"]["dst_ip"].as_str().unwrap().to_owned();
+    let notes: Vec<&str> = json["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains(&dst) && n.contains("assigned at apply")),
+        "{notes:?}"
+    );
+}
