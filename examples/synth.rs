@@ -9,21 +9,23 @@ mod estate;
 
 use std::path::PathBuf;
 
-const USAGE: &str = "usage: synth --enis N --out DIR [--vpcs N] [--seed S]
+const USAGE: &str = "usage: synth --enis N --out DIR [--vpcs N] [--seed S] [--suite N]
   --enis N   network interfaces in the estate (NAT gateways' included)
   --out DIR  directory to write the describe-*.json files into (created if missing)
   --vpcs N   VPCs, one hub and N-1 spokes (default: one per 500 interfaces, 2 to 200)
-  --seed S   generator seed (default 1)";
+  --seed S   generator seed (default 1)
+  --suite N  also write DIR/suite.toml, a `vpcverify check` suite of N assertions";
 
 struct Args {
     enis: usize,
     out: PathBuf,
     vpcs: Option<usize>,
     seed: u64,
+    suite: Option<usize>,
 }
 
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
-    let (mut enis, mut out, mut vpcs, mut seed) = (None, None, None, 1u64);
+    let (mut enis, mut out, mut vpcs, mut seed, mut suite) = (None, None, None, 1u64, None);
     while let Some(flag) = args.next() {
         if flag == "-h" || flag == "--help" {
             return Err(String::new());
@@ -35,6 +37,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
             "--out" => out = Some(PathBuf::from(value)),
             "--vpcs" => vpcs = Some(number(&value)? as usize),
             "--seed" => seed = number(&value)?,
+            "--suite" => suite = Some(number(&value)? as usize),
             _ => return Err(format!("unknown argument `{flag}`")),
         }
     }
@@ -43,6 +46,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         out: out.ok_or("--out is required")?,
         vpcs,
         seed,
+        suite,
     })
 }
 
@@ -62,7 +66,17 @@ fn main() {
         vpcs: args.vpcs.unwrap_or_else(|| estate::default_vpcs(args.enis)),
         seed: args.seed,
     };
-    let written = estate::generate(&spec).and_then(|snapshot| snapshot.write(&args.out));
+    let written = estate::generate(&spec).and_then(|snapshot| {
+        snapshot.write(&args.out)?;
+        match args.suite {
+            Some(n) => {
+                let file = args.out.join("suite.toml");
+                let text = estate::suite_toml(&snapshot.questions(n, spec.seed));
+                std::fs::write(&file, text).map_err(|e| format!("{}: {e}", file.display()))
+            }
+            None => Ok(()),
+        }
+    });
     match written {
         Ok(()) => eprintln!(
             "synth: wrote {} interfaces in {} VPCs (seed {}) to {}",

@@ -60,6 +60,7 @@ fn q(from: &str, to: &str, protocol: &'static str, port: Option<u16>) -> Questio
         to: to.into(),
         protocol,
         port,
+        expect: None,
     }
 }
 

@@ -75,6 +75,8 @@ pub struct Question {
     pub protocol: &'static str,
     /// `--port`.
     pub port: Option<u16>,
+    /// The answer, when the estate's construction fixes it (the named hosts' questions).
+    pub expect: Option<bool>,
 }
 
 /// A generated snapshot: file names and their JSON, and the names of its instances by role.
@@ -110,14 +112,14 @@ impl Snapshot {
     /// the internet to random web servers.
     pub fn questions(&self, count: usize, seed: u64) -> Vec<Question> {
         let mut out: Vec<Question> = vec![
-            q("internet", WEB, "tcp", Some(443)),
-            q("internet", WEB, "tcp", Some(22)),
-            q(APP, DB, "tcp", Some(5432)),
-            q("internet", DB, "tcp", Some(5432)),
-            q(APP, "internet", "tcp", Some(443)),
-            q(APP, SHARED, "tcp", Some(443)),
-            q(APP, "service:s3", "tcp", Some(443)),
-            q(DB, "internet", "tcp", Some(22)),
+            known(q("internet", WEB, "tcp", Some(443)), true),
+            known(q("internet", WEB, "tcp", Some(22)), false),
+            known(q(APP, DB, "tcp", Some(5432)), true),
+            known(q("internet", DB, "tcp", Some(5432)), false),
+            known(q(APP, "internet", "tcp", Some(443)), true),
+            known(q(APP, SHARED, "tcp", Some(443)), true),
+            known(q(APP, "service:s3", "tcp", Some(443)), true),
+            known(q(DB, "internet", "tcp", Some(22)), true),
         ];
         out.truncate(count);
         let mut rng = Rng::new(seed ^ 0x5155_4553_5449_4f4e);
@@ -152,13 +154,46 @@ impl Snapshot {
     }
 }
 
+/// A `vpcverify check` suite of `count` assertions: the [`Snapshot::questions`]. The named hosts'
+/// assertions expect their known answers; the others expect `reachable` whatever the answer (the
+/// suite measures what checking costs, and a violated assertion costs what a holding one does).
+pub fn suite_toml(questions: &[Question]) -> String {
+    let mut out = String::from(
+        "# A synthetic compliance suite (examples/synth.rs): the first assertions are about the named\n\
+         # hosts and hold; the others pair random instances and expect `reachable` whatever the answer.\n\
+         network = \".\"\n",
+    );
+    for (i, question) in questions.iter().enumerate() {
+        let expect = if question.expect == Some(false) {
+            "unreachable"
+        } else {
+            "reachable"
+        };
+        out.push_str(&format!(
+            "\n[[assert]]\nname = \"{i:04} {} to {}\"\nfrom = \"{}\"\nto = \"{}\"\nprotocol = \"{}\"\n",
+            question.from, question.to, question.from, question.to, question.protocol
+        ));
+        if let Some(p) = question.port {
+            out.push_str(&format!("port = {p}\n"));
+        }
+        out.push_str(&format!("expect = \"{expect}\"\n"));
+    }
+    out
+}
+
 fn q(from: &str, to: &str, protocol: &'static str, port: Option<u16>) -> Question {
     Question {
         from: from.to_owned(),
         to: to.to_owned(),
         protocol,
         port,
+        expect: None,
     }
+}
+
+fn known(mut question: Question, reachable: bool) -> Question {
+    question.expect = Some(reachable);
+    question
 }
 
 fn pick_name(rng: &mut Rng, names: &[(Role, String)]) -> String {
@@ -486,8 +521,9 @@ pub fn generate(spec: &Spec) -> Result<Snapshot, String> {
     let mut endpoints = Vec::new();
     let mut addresses = Vec::new();
     let mut enis_json: Vec<Value> = Vec::new();
-    let mut public_next: u32 = u32::from(std::net::Ipv4Addr::new(3, 80, 0, 10));
-    let mut eip_next: u32 = u32::from(std::net::Ipv4Addr::new(52, 0, 10, 1));
+    // Public IPv4 addresses and Elastic IPs come scattered from a few of AWS's us-east-1 pools, as
+    // they do in a real account (never twice, never in a service prefix list).
+    let mut public_ips = PublicIps::default();
 
     for i in 0..v {
         let vpc = &vpc_ids[i];
@@ -600,8 +636,7 @@ pub fn generate(spec: &Spec) -> Result<Snapshot, String> {
             let alloc = ids.next("eipalloc");
             let Some(s) = subnets.get_mut(sub) else { continue };
             let addr = s.take()?;
-            let eip = eip_next;
-            eip_next += 1;
+            let eip = public_ips.next(&mut rng);
             nat_json.push(json!({
                 "ConnectivityType": "public",
                 "CreateTime": LAUNCH,
@@ -999,11 +1034,7 @@ pub fn generate(spec: &Spec) -> Result<Snapshot, String> {
                 privates.push(s.take()?);
             }
             let subnet_id = s.id.clone();
-            let pub_ip = (dev == 0 && role.tier() == Tier::Public).then(|| {
-                let a = public_next;
-                public_next += 1;
-                a
-            });
+            let pub_ip = (dev == 0 && role.tier() == Tier::Public).then(|| public_ips.next(&mut rng));
             if dev == 0 {
                 primary_ip = addr;
                 public_ip = pub_ip;
@@ -1220,6 +1251,34 @@ pub fn generate(spec: &Spec) -> Result<Snapshot, String> {
         files,
         instances: names_out,
     })
+}
+
+/// Public addresses handed out so far.
+#[derive(Debug, Default)]
+struct PublicIps(std::collections::BTreeSet<u32>);
+
+impl PublicIps {
+    /// Pools as (first octet, second octet, number of second octets): 3.80.0.0/12, 18.204.0.0/14,
+    /// 34.192.0.0/12, 44.192.0.0/11, 52.0.0.0/11 and 54.80.0.0/12, clear of the S3 and DynamoDB
+    /// prefix lists.
+    const POOLS: [(u32, u32, u32); 6] = [
+        (3, 80, 16),
+        (18, 204, 4),
+        (34, 192, 16),
+        (44, 192, 32),
+        (52, 0, 32),
+        (54, 80, 16),
+    ];
+
+    fn next(&mut self, rng: &mut Rng) -> u32 {
+        loop {
+            let (a, b, n) = Self::POOLS[rng.below(Self::POOLS.len() as u64) as usize % Self::POOLS.len()];
+            let host = (a << 24) | ((b + rng.below(u64::from(n)) as u32) << 16) | (rng.below(65534) as u32 + 1);
+            if self.0.insert(host) {
+                return host;
+            }
+        }
+    }
 }
 
 fn vpc_name(i: usize) -> String {
