@@ -435,46 +435,59 @@ impl fmt::Display for L4Match {
 pub mod ranges {
     use super::Cidr;
 
-    fn parse_all(list: &[&str]) -> Vec<Cidr> {
-        list.iter().filter_map(|s| Cidr::parse(s).ok()).collect()
+    use std::sync::OnceLock;
+
+    /// Parses a list once per process: the simulator asks for these on every gateway crossing.
+    fn parse_all(cell: &'static OnceLock<Vec<Cidr>>, list: &[&str]) -> &'static [Cidr] {
+        cell.get_or_init(|| list.iter().filter_map(|s| Cidr::parse(s).ok()).collect())
     }
 
     /// RFC 1918 and RFC 6598 blocks: the internet gateway refuses them as egress destinations and
     /// ingress sources (IGW-6).
-    pub fn igw_private_v4() -> Vec<Cidr> {
-        parse_all(&["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"])
+    pub fn igw_private_v4() -> &'static [Cidr] {
+        static CELL: OnceLock<Vec<Cidr>> = OnceLock::new();
+        parse_all(
+            &CELL,
+            &["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"],
+        )
     }
 
     /// IPv4 blocks that are not public internet addresses: RFC 1918, RFC 6598, "this network",
     /// loopback, link-local, IETF protocol assignments, the documentation nets, benchmarking,
     /// multicast and reserved space (DESIGN.md §2, endpoint `internet`).
-    pub fn non_public_v4() -> Vec<Cidr> {
-        parse_all(&[
-            "0.0.0.0/8",
-            "10.0.0.0/8",
-            "100.64.0.0/10",
-            "127.0.0.0/8",
-            "169.254.0.0/16",
-            "172.16.0.0/12",
-            "192.0.0.0/24",
-            "192.0.2.0/24",
-            "192.168.0.0/16",
-            "198.18.0.0/15",
-            "198.51.100.0/24",
-            "203.0.113.0/24",
-            "224.0.0.0/4",
-            "240.0.0.0/4",
-        ])
+    pub fn non_public_v4() -> &'static [Cidr] {
+        static CELL: OnceLock<Vec<Cidr>> = OnceLock::new();
+        parse_all(
+            &CELL,
+            &[
+                "0.0.0.0/8",
+                "10.0.0.0/8",
+                "100.64.0.0/10",
+                "127.0.0.0/8",
+                "169.254.0.0/16",
+                "172.16.0.0/12",
+                "192.0.0.0/24",
+                "192.0.2.0/24",
+                "192.168.0.0/16",
+                "198.18.0.0/15",
+                "198.51.100.0/24",
+                "203.0.113.0/24",
+                "224.0.0.0/4",
+                "240.0.0.0/4",
+            ],
+        )
     }
 
     /// Global unicast IPv6 space, where internet addresses lie.
     pub fn public_v6() -> Cidr {
-        Cidr::parse("2000::/3").unwrap_or_else(|_| Cidr::any_v6())
+        static CELL: OnceLock<Cidr> = OnceLock::new();
+        *CELL.get_or_init(|| Cidr::parse("2000::/3").unwrap_or_else(|_| Cidr::any_v6()))
     }
 
     /// IPv6 blocks inside 2000::/3 that are not internet addresses: documentation space.
-    pub fn non_public_v6() -> Vec<Cidr> {
-        parse_all(&["2001:db8::/32"])
+    pub fn non_public_v6() -> &'static [Cidr] {
+        static CELL: OnceLock<Vec<Cidr>> = OnceLock::new();
+        parse_all(&CELL, &["2001:db8::/32"])
     }
 }
 

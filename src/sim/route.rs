@@ -98,11 +98,22 @@ fn list_id(route: &Route) -> &str {
     }
 }
 
+/// RT-9's ranges, parsed once per process (a lookup happens at every hop).
+fn never_forwarded() -> &'static [(&'static str, Cidr)] {
+    static CELL: std::sync::OnceLock<Vec<(&'static str, Cidr)>> = std::sync::OnceLock::new();
+    CELL.get_or_init(|| {
+        ["169.254.168.0/22", "fd00:ec2::/32"]
+            .into_iter()
+            .filter_map(|r| Cidr::parse(r).ok().map(|c| (r, c)))
+            .collect()
+    })
+}
+
 /// Selects the route for `dst` in `table` (SEMANTICS.md §6).
 pub(super) fn select<'n>(net: &'n Network, table: &'n RouteTable, dst: &IpAddr) -> Lookup<'n> {
     // RT-9.
-    for range in ["169.254.168.0/22", "fd00:ec2::/32"] {
-        if Cidr::parse(range).is_ok_and(|c| c.contains(dst)) {
+    for (range, block) in never_forwarded() {
+        if block.contains(dst) {
             return Lookup::NeverForwarded(range);
         }
     }
