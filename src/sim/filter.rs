@@ -59,26 +59,25 @@ pub(super) enum AclDecision<'n> {
     Deny(Option<&'n NetworkAclEntry>),
 }
 
-/// NACL-4: the first entry of `direction` (by ascending rule number) that matches `p` decides.
+/// NACL-4: the first entry of `direction` (by ascending rule number) that matches `p` decides:
+/// of the matching entries, the one with the lowest rule number (the first listed among equal
+/// numbers, which validation reports as an error).
 pub(super) fn evaluate_acl<'n>(acl: &'n NetworkAcl, direction: Direction, p: &Packet) -> AclDecision<'n> {
     let family = IpFamily::of(&p.dst_ip);
-    let mut entries: Vec<&NetworkAclEntry> = acl
+    let address = peer_address(direction, p);
+    let first = acl
         .entries
         .iter()
         .filter(|e| e.direction == direction && e.cidr.family() == family)
-        .collect();
-    entries.sort_by_key(|e| e.rule_number);
-    let address = peer_address(direction, p);
-    for entry in entries {
-        let matches = protocol_matches(&entry.protocol, p) && l4_matches(&entry.l4, p) && entry.cidr.contains(&address);
-        if matches {
-            return match entry.action {
-                RuleAction::Allow => AclDecision::Allow(entry),
-                RuleAction::Deny => AclDecision::Deny(Some(entry)),
-            };
-        }
+        .filter(|e| protocol_matches(&e.protocol, p) && l4_matches(&e.l4, p) && e.cidr.contains(&address))
+        .min_by_key(|e| e.rule_number);
+    match first {
+        Some(entry) => match entry.action {
+            RuleAction::Allow => AclDecision::Allow(entry),
+            RuleAction::Deny => AclDecision::Deny(Some(entry)),
+        },
+        None => AclDecision::Deny(None),
     }
-    AclDecision::Deny(None)
 }
 
 /// What the security groups of an interface decide.
