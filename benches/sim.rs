@@ -4,7 +4,8 @@
 //! subnet's ACL); on the synthetic estates, the internet to a web server (tcp 443, reachable),
 //! an application server to the internet through a NAT gateway (tcp 443, reachable) and the
 //! internet to a web server on tcp 22 (dropped by its security group). Each iteration walks one
-//! request and, where it gets through, its reply.
+//! request and, where it gets through, its reply: `sim::trace` records every hop with its
+//! description, `sim::status` walks the same way and returns the verdict alone.
 
 #![allow(
     clippy::expect_used,
@@ -59,7 +60,7 @@ fn bench_trace(c: &mut Criterion) {
                 ),
             ]
         };
-        let mut group = c.benchmark_group(format!("sim::trace {}", subject.name));
+        let mut group = c.benchmark_group(format!("sim {}", subject.name));
         group.throughput(Throughput::Elements(1));
         for (name, req, reachable) in cases {
             let prepared = prepare(&net, &ix, &req)
@@ -67,7 +68,18 @@ fn bench_trace(c: &mut Criterion) {
                 .expect("the packet is known");
             let t = sim::trace(&net, &ix, prepared.start.clone(), prepared.packet, false);
             assert_eq!(t.status() == sim::Status::Reachable, reachable, "{name}: {t:#?}");
-            group.bench_function(name, |b| {
+            group.bench_function(format!("status {name}"), |b| {
+                b.iter(|| {
+                    sim::status(
+                        black_box(&net),
+                        black_box(&ix),
+                        prepared.start.clone(),
+                        black_box(prepared.packet),
+                        false,
+                    )
+                })
+            });
+            group.bench_function(format!("trace {name}"), |b| {
                 b.iter(|| {
                     sim::trace(
                         black_box(&net),

@@ -3,7 +3,7 @@
 //! its named hosts answer as the benchmarks expect.
 
 #[path = "../examples/synth/estate.rs"]
-mod estate;
+pub mod estate;
 
 use crate::common::*;
 

@@ -29,6 +29,8 @@ mod query_cli;
 mod query_rules;
 /// The simulator: one named test per rule id it implements, each on a small built network.
 mod sim_rules;
+/// `sim::status` (no hop records) answers as `sim::trace` does, on bundled specs and an estate.
+mod sim_status;
 /// The synthetic estate generator (`examples/synth.rs`): lints clean, exact size, deterministic.
 mod synth_estate;
 /// The seed lab as a Terraform plan, state and tfstate: the same verdicts as the native spec.

@@ -14,6 +14,11 @@
 #[path = "../../examples/synth/estate.rs"]
 pub mod estate;
 
+/// The allocator of the `vpcverify` binary (`src/main.rs`), so that the benches measure what it
+/// does.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use estate::Question;
 use std::path::{Path, PathBuf};
 use std::time::Duration;

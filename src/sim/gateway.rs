@@ -35,16 +35,18 @@ fn igw_refuses(ip: &IpAddr) -> bool {
 impl<'n> Walker<'n> {
     /// Unknown when the VPC has Block Public Access (an unsupported entry on the VPC, IGW-10) or
     /// the gateway has a gateway route table (RT-18).
-    fn edge_unknowns(&self, gateway: EdgeAssociation, vpc: &VpcId) -> Result<(), Halt> {
+    fn edge_unknowns(&self, gateway: &InternetGatewayId, vpc: &VpcId) -> Result<(), Halt> {
         if let Some(u) = self.net.unsupported.iter().find(|u| u.component == vpc.as_str()) {
             return Err(unknown(vpc, u.reason.clone()));
         }
-        if let Some(rt) = self.net.route_tables.values().find(|rt| rt.gateways.contains(&gateway)) {
-            let gw = match &gateway {
-                EdgeAssociation::InternetGateway(g) => g.to_string(),
-                EdgeAssociation::VpnGateway(g) => g.to_string(),
-                EdgeAssociation::Other(g) => g.clone(),
-            };
+        let is_gateway = |e: &EdgeAssociation| matches!(e, EdgeAssociation::InternetGateway(g) if g == gateway);
+        if let Some(rt) = self
+            .net
+            .route_tables
+            .values()
+            .find(|rt| rt.gateways.iter().any(is_gateway))
+        {
+            let gw = gateway.to_string();
             return Err(unknown(
                 &rt.id,
                 format!(
@@ -104,7 +106,7 @@ impl<'n> Walker<'n> {
                 "BAD_STATE_ROUTE",
             ));
         }
-        self.edge_unknowns(EdgeAssociation::InternetGateway(g.id.clone()), vpc)?;
+        self.edge_unknowns(&g.id, vpc)?;
         match p.src_ip {
             IpAddr::V4(_) => {
                 if igw_refuses(&p.dst_ip) {
@@ -135,7 +137,8 @@ impl<'n> Walker<'n> {
                 };
                 let before = p.src_ip;
                 p.src_ip = IpAddr::V4(public);
-                self.hop(
+                hop!(
+                    self,
                     &g.id,
                     kind,
                     format!("source {before} translated to {public} (IGW-2)"),
@@ -157,7 +160,8 @@ impl<'n> Walker<'n> {
                         "GATEWAY_REJECTS_SPOOFED_TRAFFIC",
                     ));
                 }
-                self.hop(
+                hop!(
+                    self,
                     &g.id,
                     kind,
                     "to the internet; IPv6 is not translated (V6-2)".into(),
@@ -176,7 +180,8 @@ impl<'n> Walker<'n> {
             self.internet_exits.push(gateway.to_owned());
         }
         if let Some(vpc) = self.vpc_mapping(&p.dst_ip) {
-            self.hop(
+            hop!(
+                self,
                 p.dst_ip,
                 ComponentKind::Internet,
                 format!("crosses the internet to {}, an address of `{vpc}` (J13)", p.dst_ip),
@@ -299,7 +304,7 @@ impl<'n> Walker<'n> {
     fn internet_in(&mut self, g: &'n InternetGateway, vpc: &'n VpcId, mut p: Packet) -> Flow {
         let kind = ComponentKind::InternetGateway;
         let inbound = Some(Direction::Inbound);
-        self.edge_unknowns(EdgeAssociation::InternetGateway(g.id.clone()), vpc)?;
+        self.edge_unknowns(&g.id, vpc)?;
         match p.dst_ip {
             IpAddr::V4(public) => {
                 if igw_refuses(&p.src_ip) {
@@ -331,7 +336,8 @@ impl<'n> Walker<'n> {
                     ));
                 };
                 p.dst_ip = IpAddr::V4(private);
-                self.hop(
+                hop!(
+                    self,
                     &g.id,
                     kind,
                     format!("destination {public} translated to {private} (IGW-2)"),
@@ -355,7 +361,8 @@ impl<'n> Walker<'n> {
                         "IGW_DESTINATION_ADDRESS_IN_VPC_CIDRS",
                     ));
                 }
-                self.hop(
+                hop!(
+                    self,
                     &g.id,
                     kind,
                     "from the internet; IPv6 is not translated (V6-2)".into(),
@@ -422,7 +429,8 @@ impl<'n> Walker<'n> {
                 "NO_PATH",
             ));
         }
-        self.hop(
+        hop!(
+            self,
             &g.id,
             kind,
             "to the internet, connection initiated from inside (V6-1)".into(),
@@ -450,7 +458,8 @@ impl<'n> Walker<'n> {
                 "NO_PATH",
             ));
         }
-        self.hop(
+        hop!(
+            self,
             &g.id,
             kind,
             "reply from the internet admitted (V6-1)".into(),
@@ -542,7 +551,8 @@ impl<'n> Walker<'n> {
             before: p,
             after,
         });
-        self.hop(
+        hop!(
+            self,
             &n.id,
             kind,
             format!(
@@ -579,7 +589,8 @@ impl<'n> Walker<'n> {
         };
         let t = self.translations.remove(i);
         let back = t.undo(&p);
-        self.hop(
+        hop!(
+            self,
             &n.id,
             ComponentKind::NatGateway,
             format!(
@@ -622,7 +633,8 @@ impl<'n> Walker<'n> {
         self.groups(a, Direction::Inbound, &p)?;
         // 3. Addressed to the appliance itself.
         if a.has_private_address(&p.dst_ip) {
-            self.hop(
+            hop!(
+                self,
                 &a.id,
                 kind,
                 format!("request delivered to `{}` as {p}", a.id),
@@ -673,7 +685,8 @@ impl<'n> Walker<'n> {
             before: p,
             after,
         });
-        self.hop(
+        hop!(
+            self,
             &a.id,
             kind,
             format!(
@@ -739,7 +752,8 @@ impl<'n> Walker<'n> {
                 "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR",
             ));
         }
-        self.hop(
+        hop!(
+            self,
             &pcx.id,
             kind,
             format!("to `{w}`, which holds {} (PCX-7)", p.dst_ip),
@@ -800,7 +814,8 @@ impl<'n> Walker<'n> {
                 "NO_PATH",
             ));
         }
-        self.hop(
+        hop!(
+            self,
             &e.id,
             kind,
             format!("gateway endpoint to {} (GWE-2)", e.service_name),
@@ -819,7 +834,8 @@ impl<'n> Walker<'n> {
         let Some(e) = self.net.vpc_endpoints.get(id) else {
             return Err(unknown(id, format!("endpoint `{id}` is not in the input")));
         };
-        self.hop(
+        hop!(
+            self,
             &e.id,
             ComponentKind::VpcEndpoint,
             format!("reply from {} re-enters through the gateway endpoint", e.service_name),
@@ -861,7 +877,7 @@ impl<'n> Walker<'n> {
                 "VGW_PRIVATE_IP_ASSOCIATION_FOR_EGRESS",
             ));
         }
-        self.hop(&g.id, kind, "to on-premises".into(), out, Some("VGW-3".into()));
+        hop!(self, &g.id, kind, "to on-premises".into(), out, Some("VGW-3".into()));
         self.deliver_external(
             Place::OnPremises { gateway: g.id.clone() },
             ComponentKind::OnPremises,
@@ -914,7 +930,8 @@ impl<'n> Walker<'n> {
             ));
         };
         self.note_entry(g.id.as_str());
-        self.hop(
+        hop!(
+            self,
             &g.id,
             kind,
             format!("from on-premises into `{vpc}`"),

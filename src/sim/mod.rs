@@ -22,6 +22,16 @@
 //! - `gateway`: internet, egress-only, NAT, VPN gateways, NAT instances, peering, gateway
 //!   endpoints (IGW-*, V6-1, NGW-*, NI-*, PCX-*, GWE-*, VGW-3, §4, §5).
 
+/// Records a hop on the walk `$w` when it keeps its path (`trace`); a verdict-only walk
+/// (`status`) evaluates none of the arguments, so it builds none of the hop's strings.
+macro_rules! hop {
+    ($w:expr, $id:expr, $kind:expr, $detail:expr, $dir:expr, $rule:expr $(,)?) => {
+        if $w.record {
+            $w.hop($id, $kind, $detail, $dir, $rule)
+        }
+    };
+}
+
 mod filter;
 mod flow;
 mod gateway;
@@ -235,7 +245,20 @@ impl Trace {
 /// `ix` must be the index of `net`. The packet's source is taken as given: for an interface
 /// start, a source that is not one of its addresses meets the source/destination check (NI-2).
 pub fn trace(net: &Network, ix: &NetworkIndex, start: Start, packet: Packet, one_way: bool) -> Trace {
+    walk(net, ix, start, packet, one_way, true)
+}
+
+/// The verdict of [`trace`] for the same arguments, without the hop-by-hop path: the same walk,
+/// which skips building the hops' descriptions (the bulk of a trace's cost). For callers that
+/// need only the answer, such as differential tests sending many packets.
+pub fn status(net: &Network, ix: &NetworkIndex, start: Start, packet: Packet, one_way: bool) -> Status {
+    walk(net, ix, start, packet, one_way, false).status()
+}
+
+/// Both legs; `record` keeps their hops.
+fn walk(net: &Network, ix: &NetworkIndex, start: Start, packet: Packet, one_way: bool, record: bool) -> Trace {
     let mut walker = Walker::new(net, ix, LegKind::Request);
+    walker.record = record;
     let flow = walker.start(&start, packet);
     let (request_outcome, arrival) = outcome_of(flow);
     let request = Leg {

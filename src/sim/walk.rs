@@ -142,8 +142,11 @@ pub(super) struct Walker<'n> {
     pub ix: &'n NetworkIndex,
     /// Request or reply.
     pub leg: LegKind,
-    /// Components crossed so far.
+    /// Components crossed so far (when `record`).
     pub hops: Vec<Hop>,
+    /// Keep the hops: false for a verdict-only walk (`sim::status`), which then builds none of
+    /// their strings. Nothing the walk decides depends on it.
+    pub record: bool,
     /// Route lookups so far on this leg.
     lookups: u32,
     /// Request leg: translations made; reply leg: those not yet undone.
@@ -165,6 +168,7 @@ impl<'n> Walker<'n> {
             ix,
             leg,
             hops: Vec::new(),
+            record: true,
             lookups: 0,
             translations: Vec::new(),
             entry: None,
@@ -217,12 +221,20 @@ impl<'n> Walker<'n> {
                 let Some(eni) = self.net.network_interfaces.get(id) else {
                     return Err(unknown(id, format!("network interface `{id}` is not in the input")));
                 };
-                self.hop(id, ComponentKind::NetworkInterface, format!("sends {p}"), None, None);
+                hop!(
+                    self,
+                    id,
+                    ComponentKind::NetworkInterface,
+                    format!("sends {p}"),
+                    None,
+                    None
+                );
                 self.emit(Sender::Interface(eni), p)
             }
             Start::Internet => {
                 self.record_entry = true;
-                self.hop(
+                hop!(
+                    self,
                     p.src_ip,
                     ComponentKind::Internet,
                     format!("internet host sends {p}"),
@@ -233,7 +245,8 @@ impl<'n> Walker<'n> {
             }
             Start::OnPremises(vgw) => {
                 self.record_entry = true;
-                self.hop(
+                hop!(
+                    self,
                     p.src_ip,
                     ComponentKind::OnPremises,
                     format!("on-premises host sends {p}"),
@@ -252,7 +265,8 @@ impl<'n> Walker<'n> {
                 let Some(eni) = self.net.network_interfaces.get(id) else {
                     return Err(unknown(id, format!("network interface `{id}` is not in the input")));
                 };
-                self.hop(
+                hop!(
+                    self,
                     id,
                     ComponentKind::NetworkInterface,
                     format!("sends the reply {p}"),
@@ -262,7 +276,8 @@ impl<'n> Walker<'n> {
                 self.emit(Sender::Interface(eni), p)
             }
             Place::Internet { gateway } => {
-                self.hop(
+                hop!(
+                    self,
                     p.src_ip,
                     ComponentKind::Internet,
                     format!("internet host replies {p}"),
@@ -272,7 +287,8 @@ impl<'n> Walker<'n> {
                 self.internet_reenter(gateway, p)
             }
             Place::OnPremises { gateway } => {
-                self.hop(
+                hop!(
+                    self,
                     p.src_ip,
                     ComponentKind::OnPremises,
                     format!("on-premises host replies {p}"),
@@ -282,7 +298,8 @@ impl<'n> Walker<'n> {
                 self.vgw_in(gateway, p)
             }
             Place::AwsService { endpoint } => {
-                self.hop(
+                hop!(
+                    self,
                     p.src_ip,
                     ComponentKind::AwsService,
                     format!("AWS service replies {p}"),
@@ -314,7 +331,8 @@ impl<'n> Walker<'n> {
             ));
         };
         if self.leg == LegKind::Reply {
-            self.hop(
+            hop!(
+                self,
                 first,
                 ComponentKind::SecurityGroup,
                 format!("{direction}: reply of a tracked connection, allowed without rules (SG-11)"),
@@ -323,30 +341,35 @@ impl<'n> Walker<'n> {
             );
             return Ok(());
         }
-        let all = eni.groups.iter().map(|g| g.as_str()).collect::<Vec<_>>().join(", ");
+        let all = || eni.groups.iter().map(|g| g.as_str()).collect::<Vec<_>>().join(", ");
         match evaluate_groups(self.net, self.ix, &eni.groups, direction, p) {
             GroupDecision::Allow(group, rule) => {
-                let label = rule.label(direction);
-                self.hop(
-                    &group.id,
-                    ComponentKind::SecurityGroup,
-                    format!("{direction}: allowed by `{}` rule {label}", group.id),
-                    Some(direction),
-                    Some(label),
-                );
+                if self.record {
+                    let label = rule.label(direction);
+                    self.hop(
+                        &group.id,
+                        ComponentKind::SecurityGroup,
+                        format!("{direction}: allowed by `{}` rule {label}", group.id),
+                        Some(direction),
+                        Some(label),
+                    );
+                }
                 Ok(())
             }
-            GroupDecision::Deny => Err(dropped(
-                first,
-                ComponentKind::SecurityGroup,
-                Some(direction),
-                all.clone(),
-                format!(
-                    "no {direction} rule of the security groups of `{}` ({all}) allows {p}",
-                    eni.id
-                ),
-                "ENI_SG_RULES_MISMATCH",
-            )),
+            GroupDecision::Deny => {
+                let all = all();
+                Err(dropped(
+                    first,
+                    ComponentKind::SecurityGroup,
+                    Some(direction),
+                    all.clone(),
+                    format!(
+                        "no {direction} rule of the security groups of `{}` ({all}) allows {p}",
+                        eni.id
+                    ),
+                    "ENI_SG_RULES_MISMATCH",
+                ))
+            }
             GroupDecision::Unknown(pl) => Err(unknown(
                 &pl,
                 format!(
@@ -371,14 +394,16 @@ impl<'n> Walker<'n> {
         };
         match evaluate_acl(acl, direction, p) {
             AclDecision::Allow(entry) => {
-                let rule = entry.rule_label();
-                self.hop(
-                    &acl.id,
-                    ComponentKind::NetworkAcl,
-                    format!("{direction} at `{subnet}`: allowed by rule {}", entry.label()),
-                    Some(direction),
-                    Some(rule),
-                );
+                if self.record {
+                    let rule = entry.rule_label();
+                    self.hop(
+                        &acl.id,
+                        ComponentKind::NetworkAcl,
+                        format!("{direction} at `{subnet}`: allowed by rule {}", entry.label()),
+                        Some(direction),
+                        Some(rule),
+                    );
+                }
                 Ok(())
             }
             AclDecision::Deny(entry) => {
@@ -444,7 +469,8 @@ impl<'n> Walker<'n> {
                 if let Some(eni) = self.net.network_interfaces.get(y)
                     && eni.subnet == subnet.id
                 {
-                    self.hop(
+                    hop!(
+                        self,
                         &subnet.id,
                         ComponentKind::Subnet,
                         format!("same subnet: straight to `{y}`, no route table and no network ACL (J25)"),
@@ -459,7 +485,8 @@ impl<'n> Walker<'n> {
                     && nat.subnet == subnet.id
                 {
                     if self.leg == LegKind::Reply {
-                        self.hop(
+                        hop!(
+                            self,
                             &subnet.id,
                             ComponentKind::Subnet,
                             format!("same subnet: straight to `{n}`, no route table and no network ACL (J25)"),
@@ -552,8 +579,8 @@ impl<'n> Walker<'n> {
                 ));
             }
         };
-        let label = route_label(route, &matched);
         if route.state == RouteState::Blackhole {
+            let label = route_label(route, &matched);
             return Err(dropped(
                 &table.id,
                 ComponentKind::RouteTable,
@@ -566,13 +593,16 @@ impl<'n> Walker<'n> {
                 "BAD_STATE_ROUTE",
             ));
         }
-        self.hop(
-            &table.id,
-            ComponentKind::RouteTable,
-            format!("route {label} is the best match for {}", p.dst_ip),
-            None,
-            Some(label),
-        );
+        if self.record {
+            let label = route_label(route, &matched);
+            self.hop(
+                &table.id,
+                ComponentKind::RouteTable,
+                format!("route {label} is the best match for {}", p.dst_ip),
+                None,
+                Some(label),
+            );
+        }
         self.dispatch(x, table, route, p)
     }
 
@@ -801,7 +831,8 @@ impl<'n> Walker<'n> {
                 // NI-4: a NAT instance undoes its masquerade and forwards the reply (once).
                 let t = self.translations.remove(i);
                 let back = t.undo(&p);
-                self.hop(
+                hop!(
+                    self,
                     &y.id,
                     ComponentKind::NetworkInterface,
                     format!(
@@ -816,7 +847,8 @@ impl<'n> Walker<'n> {
             }
         }
         let what = if self.leg == LegKind::Reply { "reply" } else { "request" };
-        self.hop(
+        hop!(
+            self,
             &y.id,
             ComponentKind::NetworkInterface,
             format!("{what} delivered to `{}` as {p}", y.id),
@@ -846,7 +878,8 @@ impl<'n> Walker<'n> {
             ));
         }
         let what = if self.leg == LegKind::Reply { "reply" } else { "request" };
-        self.hop(
+        hop!(
+            self,
             p.dst_ip,
             host_kind,
             format!("{what} delivered to {} as {p}", p.dst_ip),
