@@ -670,6 +670,18 @@ impl<'a> Walk<'a> {
             _ => None,
         };
         if let Some(via) = via_internet {
+            // The public IPv4 addresses (and Elastic IPs) each VPC's internet gateway maps (IGW-2).
+            let mut mapped: BTreeMap<VpcId, Vec<IpAddr>> = BTreeMap::new();
+            for public in self.ix.public_addresses() {
+                let vpc = match self.ix.public_owner(public) {
+                    Some((AddressOwner::Interface(e), _)) => self.net.network_interfaces.get(e).map(|x| &x.vpc),
+                    Some((AddressOwner::NatGateway(n), _)) => self.net.nat_gateways.get(n).map(|x| &x.vpc),
+                    None => None,
+                };
+                if let Some(vpc) = vpc {
+                    mapped.entry(vpc.clone()).or_default().push(IpAddr::V4(*public));
+                }
+            }
             for v in &vpcs {
                 if let Some(g) = self.ix.internet_gateway_of(v).cloned() {
                     if via.as_ref().is_some_and(|x| x != g.as_str()) {
@@ -679,8 +691,23 @@ impl<'a> Walk<'a> {
                     st.start = StartPoint::Internet(g.to_string());
                     st.entry = Some(Gate::Igw(g.clone(), v.clone()));
                     st.hops.push("internet".into());
+                    // SEMANTICS.md §4: a request from the internet enters the VPC whose internet
+                    // gateway maps its destination (IPv4: a public address of the VPC's receivers;
+                    // IPv6: an address of the VPC's IPv6 blocks). Other VPCs are on no candidate
+                    // path, and trying each of them made a question cost the number of VPCs times
+                    // the size of the formulas.
+                    let cond = match self.family {
+                        IpFamily::V4 => {
+                            let publics = mapped.get(v).map(Vec::as_slice).unwrap_or_default();
+                            in_addrs(&self.pkt0.dst, publics.iter())
+                        }
+                        IpFamily::V6 => {
+                            let cidrs: Vec<Cidr> = self.net.vpcs.get(v).map(|x| x.cidrs_v6.clone()).unwrap_or_default();
+                            in_any_cidr(&self.pkt0.dst, cidrs.iter())
+                        }
+                    };
                     let v2 = v.clone();
-                    self.branch(&st, Bool::from_bool(true), |w, st| w.internet_in(st, &v2, &g));
+                    self.branch(&st, cond, |w, st| w.internet_in(st, &v2, &g));
                 } else if self.family == IpFamily::V6
                     && let Some(g) = self.ix.egress_only_gateway_of(v).cloned()
                 {
