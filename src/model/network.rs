@@ -5,7 +5,7 @@
 //! `model::index` answers lookups (which route table a subnet uses, which interface owns an
 //! address); the simulator and the SMT encoder each interpret it independently.
 
-use super::addr::{Cidr, IpFamily, L4Match, Protocol};
+use super::addr::{Cidr, IpFamily, L4Match, Protocol, proto};
 use super::ids::*;
 use super::provenance::Provenance;
 use serde::{Deserialize, Serialize};
@@ -374,14 +374,16 @@ impl NetworkAclEntry {
             RuleAction::Allow => "ALLOW",
             RuleAction::Deny => "DENY",
         };
-        format!(
-            "{} {} {} {} {}",
-            self.rule_label(),
-            self.protocol.to_string().to_uppercase(),
-            self.l4,
-            self.cidr,
-            action
-        )
+        let rule: &dyn std::fmt::Display = if self.rule_number >= NACL_DEFAULT_RULE_NUMBER {
+            &"*"
+        } else {
+            &self.rule_number
+        };
+        let protocol = match self.protocol {
+            Protocol::All => "ALL".to_owned(),
+            Protocol::Number(n) => proto::name(n).to_uppercase(),
+        };
+        format!("{rule} {protocol} {} {} {action}", self.l4, self.cidr)
     }
 }
 

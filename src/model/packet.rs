@@ -86,8 +86,8 @@ impl fmt::Display for Packet {
             write!(
                 f,
                 "{p} {} -> {}",
-                sock(self.src_ip, self.src_port),
-                sock(self.dst_ip, self.dst_port)
+                Sock(self.src_ip, self.src_port),
+                Sock(self.dst_ip, self.dst_port)
             )
         } else if self.is_icmp() {
             write!(
@@ -101,10 +101,15 @@ impl fmt::Display for Packet {
     }
 }
 
-fn sock(ip: IpAddr, port: u16) -> String {
-    match ip {
-        IpAddr::V4(a) => format!("{a}:{port}"),
-        IpAddr::V6(a) => format!("[{a}]:{port}"),
+/// `address:port`, IPv6 addresses in brackets (written in place, no intermediate string).
+struct Sock(IpAddr, u16);
+
+impl fmt::Display for Sock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            IpAddr::V4(a) => write!(f, "{a}:{}", self.1),
+            IpAddr::V6(a) => write!(f, "[{a}]:{}", self.1),
+        }
     }
 }
 
