@@ -32,6 +32,7 @@ pub struct NetworkIndex {
     vpc_eigw: BTreeMap<VpcId, EgressOnlyInternetGatewayId>,
     vpc_vgw: BTreeMap<VpcId, VpnGatewayId>,
     instance_of_interface: BTreeMap<NetworkInterfaceId, InstanceId>,
+    edge_tables: BTreeMap<String, Vec<(EdgeAssociation, RouteTableId)>>,
 }
 
 impl NetworkIndex {
@@ -58,6 +59,17 @@ impl NetworkIndex {
             }
             for s in &acl.subnets {
                 ix.subnet_network_acl.entry(s.clone()).or_insert_with(|| acl.id.clone());
+            }
+        }
+        // RT-18: the route tables edge-associated with each gateway, in table id order.
+        for rt in net.route_tables.values() {
+            for g in &rt.gateways {
+                let id = match g {
+                    EdgeAssociation::InternetGateway(i) => i.to_string(),
+                    EdgeAssociation::VpnGateway(v) => v.to_string(),
+                    EdgeAssociation::Other(o) => o.clone(),
+                };
+                ix.edge_tables.entry(id).or_default().push((g.clone(), rt.id.clone()));
             }
         }
         for s in net.subnets.values() {
@@ -186,6 +198,12 @@ impl NetworkIndex {
     /// The virtual private gateway attached to a VPC.
     pub fn vpn_gateway_of(&self, vpc: &VpcId) -> Option<&VpnGatewayId> {
         self.vpc_vgw.get(vpc)
+    }
+
+    /// The route tables edge-associated with the gateway of this id (RT-18), each with the
+    /// association naming it, in table id order (a table listing it twice appears twice).
+    pub fn edge_route_tables(&self, gateway: &str) -> &[(EdgeAssociation, RouteTableId)] {
+        self.edge_tables.get(gateway).map(Vec::as_slice).unwrap_or(&[])
     }
 
     /// The instance an interface is attached to.

@@ -39,19 +39,16 @@ impl<'n> Walker<'n> {
         if let Some(u) = self.net.unsupported.iter().find(|u| u.component == vpc.as_str()) {
             return Err(unknown(vpc, u.reason.clone()));
         }
-        let is_gateway = |e: &EdgeAssociation| matches!(e, EdgeAssociation::InternetGateway(g) if g == gateway);
-        if let Some(rt) = self
-            .net
-            .route_tables
-            .values()
-            .find(|rt| rt.gateways.iter().any(is_gateway))
-        {
-            let gw = gateway.to_string();
+        let edge = self
+            .ix
+            .edge_route_tables(gateway.as_str())
+            .iter()
+            .find(|(e, _)| matches!(e, EdgeAssociation::InternetGateway(g) if g == gateway));
+        if let Some((_, rt)) = edge {
             return Err(unknown(
-                &rt.id,
+                rt,
                 format!(
-                    "route table `{}` is edge-associated with `{gw}`: ingress routing (RT-18) is not modelled",
-                    rt.id
+                    "route table `{rt}` is edge-associated with `{gateway}`: ingress routing (RT-18) is not modelled"
                 ),
             ));
         }
@@ -895,17 +892,17 @@ impl<'n> Walker<'n> {
                 format!("virtual private gateway `{id}` is not in the input"),
             ));
         };
-        if let Some(rt) = self
-            .net
-            .route_tables
-            .values()
-            .find(|rt| rt.gateways.contains(&EdgeAssociation::VpnGateway(g.id.clone())))
-        {
+        let edge = self
+            .ix
+            .edge_route_tables(g.id.as_str())
+            .iter()
+            .find(|(e, _)| matches!(e, EdgeAssociation::VpnGateway(x) if *x == g.id));
+        if let Some((_, rt)) = edge {
             return Err(unknown(
-                &rt.id,
+                rt,
                 format!(
                     "route table `{}` is edge-associated with `{}`: ingress routing (RT-18) is not modelled",
-                    rt.id, g.id
+                    rt, g.id
                 ),
             ));
         }

@@ -553,17 +553,7 @@ impl<'a> Walk<'a> {
     }
 
     fn gateway_route_table(&self, gateway: &str) -> Option<RouteTableId> {
-        self.net
-            .route_tables
-            .values()
-            .find(|rt| {
-                rt.gateways.iter().any(|g| match g {
-                    EdgeAssociation::InternetGateway(i) => i.as_str() == gateway,
-                    EdgeAssociation::VpnGateway(i) => i.as_str() == gateway,
-                    EdgeAssociation::Other(s) => s == gateway,
-                })
-            })
-            .map(|rt| rt.id.clone())
+        self.ix.edge_route_tables(gateway).first().map(|(_, rt)| rt.clone())
     }
 
     // ---------------------------------------------------------------- starts
