@@ -315,6 +315,7 @@ fn lint(args: &LintArgs, style: &Style) -> Result<Outcome, CliError> {
         TextOrJson::Json => explain::diagnostics::render_json(&loaded.source, &diags),
     };
     emit(&text)?;
+    keep_until_exit(loaded);
     let (errors, warnings) = explain::diagnostics::counts(&diags);
     Ok(if errors > 0 || (args.deny_warnings && warnings > 0) {
         Outcome::Invalid
@@ -326,8 +327,11 @@ fn lint(args: &LintArgs, style: &Style) -> Result<Outcome, CliError> {
 /// Loads a network for a question: its errors are printed to stderr and stop the command.
 pub fn load_valid(path: &std::path::Path, style: &Style) -> Result<(ingest::Loaded, NetworkIndex), CliError> {
     let loaded = ingest::load(path)?;
+    // Validation and the index only read the network: on a large one, each takes tens of
+    // milliseconds, so they run side by side (the index is wasted when the network has errors).
+    let (found, ix) = rayon::join(|| validate(&loaded.network), || NetworkIndex::new(&loaded.network));
     let mut diags = loaded.diagnostics.clone();
-    diags.extend(validate(&loaded.network));
+    diags.extend(found);
     let errors: Vec<_> = diags.iter().filter(|d| d.severity == Severity::Error).collect();
     if !errors.is_empty() {
         let mut shown: Vec<_> = errors.iter().map(|d| (*d).clone()).collect();
@@ -339,8 +343,14 @@ pub fn load_valid(path: &std::path::Path, style: &Style) -> Result<(ingest::Load
             errors: shown.len(),
         });
     }
-    let ix = NetworkIndex::new(&loaded.network);
     Ok((loaded, ix))
+}
+
+/// Keeps a loaded network (and its index) until the process exits instead of freeing it: the
+/// command is over, and freeing a large network's millions of strings one by one takes tens of
+/// milliseconds that the operating system does at once when the process exits.
+fn keep_until_exit<T>(value: T) {
+    std::mem::forget(value);
 }
 
 fn verdict_outcome(v: &Verdict) -> Outcome {
@@ -388,6 +398,7 @@ fn query(args: &QueryArgs, style: &Style) -> Result<Outcome, CliError> {
         TextOrJson::Json => explain::verdict::render_json(&result.verdict),
     };
     emit(&text)?;
+    keep_until_exit((loaded, ix));
     Ok(verdict_outcome(&result.verdict))
 }
 
@@ -409,6 +420,7 @@ fn trace(args: &TraceArgs, style: &Style) -> Result<Outcome, CliError> {
         TextOrJson::Json => explain::verdict::render_json(&verdict),
     };
     emit(&text)?;
+    keep_until_exit((loaded, ix));
     Ok(verdict_outcome(&verdict))
 }
 
@@ -526,6 +538,7 @@ fn check(args: &CheckArgs, color: ColorChoice) -> Result<Outcome, CliError> {
         timeout_secs: args.timeout,
     };
     let report = crate::check::run::run(&loaded.network, &ix, suite, &network_shown, &opts, &|| bar.inc(1))?;
+    keep_until_exit((loaded, ix));
     bar.finish_and_clear();
     if let Some(dir) = &args.emit_proofs {
         let fail = |e: std::io::Error| CliError::Output(format!("{}: {e}", dir.display()));
