@@ -4,7 +4,10 @@
 //! and the internet to web servers) on a loaded network. 1,000 assertions as a whole process are
 //! timed with `hyperfine` (README, "Performance").
 
-#![allow(clippy::expect_used, reason = "benchmark setup: a suite that does not parse is a bug here")]
+#![allow(
+    clippy::expect_used,
+    reason = "benchmark setup: a suite that does not parse is a bug here"
+)]
 
 mod common;
 
