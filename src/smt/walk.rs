@@ -672,9 +672,35 @@ impl<'a> Walk<'a> {
                     mapped.entry(vpc.clone()).or_default().push(IpAddr::V4(*public));
                 }
             }
+            // When the question's destinations are interfaces, the packet space allows only their
+            // addresses: a VPC that maps none of them has an unsatisfiable entry condition, and
+            // is skipped without asking the solver.
+            let to = &self.q.to;
+            let candidates: Option<Vec<IpAddr>> = (to.through.is_none() && to.external.is_none()).then(|| {
+                to.interfaces
+                    .iter()
+                    .filter_map(|i| self.net.network_interfaces.get(i))
+                    .flat_map(|e| self.dest_addrs(e))
+                    .filter(|a| to.address_filter.is_none_or(|f| f.contains(a)))
+                    .collect()
+            });
             for v in &vpcs {
                 if let Some(g) = self.ix.internet_gateway_of(v).cloned() {
                     if via.as_ref().is_some_and(|x| x != g.as_str()) {
+                        continue;
+                    }
+                    let reachable = match (&candidates, self.family) {
+                        (None, _) => true,
+                        (Some(c), IpFamily::V4) => mapped
+                            .get(v)
+                            .is_some_and(|publics| publics.iter().any(|p| c.contains(p))),
+                        (Some(c), IpFamily::V6) => self
+                            .net
+                            .vpcs
+                            .get(v)
+                            .is_some_and(|x| c.iter().any(|a| x.cidrs_v6.iter().any(|b| b.contains(a)))),
+                    };
+                    if !reachable {
                         continue;
                     }
                     let mut st = blank.clone();
