@@ -1892,7 +1892,7 @@ impl<'a> Walk<'a> {
 }
 
 /// `nat_port` of SEMANTICS.md §5.3: ports from 1024 are kept, lower ones move up by 1024.
-fn nat_port(p: &BV) -> BV {
+pub(crate) fn nat_port(p: &BV) -> BV {
     p.bvuge(u16c(1024)).ite(p, &p.bvadd(u16c(1024)))
 }
 
