@@ -19,21 +19,16 @@ use vpcverify::smt::{self, Answer};
 /// Packets sampled from the space of each unreachable or unknown question.
 const SAMPLES: usize = 24;
 
-/// (a) for one network and one packet.
-pub fn pinned_packet_agrees(net: &Network, p: Packet, one_way: bool, tally: &Tally) -> Result<(), TestCaseError> {
-    let ix = NetworkIndex::new(net);
-    tally.network();
-    let from = resolve(net, &ix, &p.src_ip.to_string(), Role::Source);
-    let to = resolve(net, &ix, &p.dst_ip.to_string(), Role::Destination);
-    let Ok(from) = from else {
-        return Ok(());
-    };
+/// The endpoints of a question pinned to `p`: the source address (its interface, or an external
+/// host), and the destination address.
+pub fn pinned_endpoints(net: &Network, ix: &NetworkIndex, p: &Packet) -> Option<(Endpoint, Endpoint)> {
+    let from = resolve(net, ix, &p.src_ip.to_string(), Role::Source).ok()?;
     // A destination no endpoint text covers (an unused or reserved address, a NAT gateway's
     // address: `resolve` fails, or, inside a VPC, gives an endpoint covering nothing) or one
     // that forwards (a NAT gateway's Elastic IP, `through`): ask about the host address as an
     // external block, which the question model allows (DESIGN.md §2: an address no interface
     // holds is an external host reached through whatever gateway routes it).
-    let to = match to {
+    let to = match resolve(net, ix, &p.dst_ip.to_string(), Role::Destination) {
         Ok(e) if e.through.is_none() && !(e.interfaces.is_empty() && e.external.is_none()) => e,
         _ => {
             let host = Cidr::host(p.dst_ip);
@@ -42,6 +37,35 @@ pub fn pinned_packet_agrees(net: &Network, p: Packet, one_way: bool, tally: &Tal
             e.external = Some(External::Block(host));
             e
         }
+    };
+    Some((from, to))
+}
+
+/// Both interpreters on one packet, for the regression tests: the SMT engine's verdict on the
+/// question pinned to `p`, and the simulator's.
+pub fn pinned_verdicts(net: &Network, p: Packet, one_way: bool) -> (Kind, Kind) {
+    let ix = NetworkIndex::new(net);
+    let (from, to) = pinned_endpoints(net, &ix, &p).expect("a source address");
+    let (kind, _) = sim_verdict(net, &ix, &starts_for(net, &ix, &p.src_ip), p, one_way, &from, &to);
+    let (dst_ports, src_ports) = pinned_ports(&p);
+    let q = question(
+        &from,
+        &to,
+        vec![IpFamily::of(&p.src_ip)],
+        Some(p.protocol),
+        dst_ports,
+        src_ports,
+        one_way,
+    );
+    (smt_kind(&smt::solve(net, &ix, &q)), kind)
+}
+
+/// (a) for one network and one packet.
+pub fn pinned_packet_agrees(net: &Network, p: Packet, one_way: bool, tally: &Tally) -> Result<(), TestCaseError> {
+    let ix = NetworkIndex::new(net);
+    tally.network();
+    let Some((from, to)) = pinned_endpoints(net, &ix, &p) else {
+        return Ok(());
     };
     let starts = starts_for(net, &ix, &p.src_ip);
     let (kind, traces) = sim_verdict(net, &ix, &starts, p, one_way, &from, &to);
