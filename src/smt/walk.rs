@@ -1186,23 +1186,25 @@ impl<'a> Walk<'a> {
     }
 
     /// §5.2 step 5: on the internet, into a modelled VPC or out to an external host.
+    ///
+    /// Every public IPv4 mapped in a modelled VPC, and every address of a modelled IPv6 block,
+    /// enters that VPC, whoever holds it (not only the question's receivers): only the rest of
+    /// the internet is external.
     fn onto_internet(&mut self, st: State, gate: Gate) {
-        let receivers = self.receivers(&st);
         let mut conds = Vec::new();
         let vpcs: Vec<VpcId> = self.net.vpcs.keys().cloned().collect();
         for v in vpcs {
             let cond = match self.family {
                 IpFamily::V4 => {
-                    let publics: Vec<IpAddr> = self.public_pairs(&receivers, &v).iter().map(|p| p.1).collect();
+                    let publics = self.public_addresses_in(&v);
                     if publics.is_empty() {
                         continue;
                     }
                     in_addrs(&st.pkt.dst, publics.iter())
                 }
                 IpFamily::V6 => {
-                    let holds = receivers.iter().any(|h| self.holder_vpc(h).as_ref() == Some(&v));
                     let blocks: Vec<Cidr> = self.net.vpcs.get(&v).map(|x| x.cidrs_v6.clone()).unwrap_or_default();
-                    if !holds || blocks.is_empty() {
+                    if blocks.is_empty() {
                         continue;
                     }
                     in_any_cidr(&st.pkt.dst, blocks.iter())
@@ -1229,6 +1231,23 @@ impl<'a> Walk<'a> {
             });
         }
         self.branch(&st, any(&conds).not(), |w, st| w.delivered_external(st, gate));
+    }
+
+    /// Every public IPv4 or Elastic IP mapped to a private address of an interface or NAT gateway
+    /// in `vpc` (IGW-2).
+    fn public_addresses_in(&self, vpc: &VpcId) -> Vec<IpAddr> {
+        self.ix
+            .public_addresses()
+            .filter(|a| {
+                let owner_vpc = match self.ix.public_owner(a).map(|(o, _)| o) {
+                    Some(AddressOwner::Interface(e)) => self.net.network_interfaces.get(e).map(|e| &e.vpc),
+                    Some(AddressOwner::NatGateway(n)) => self.net.nat_gateways.get(n).map(|n| &n.vpc),
+                    None => None,
+                };
+                owner_vpc == Some(vpc)
+            })
+            .map(|a| IpAddr::V4(*a))
+            .collect()
     }
 
     /// §5.2 internet gateway, inbound.

@@ -3,7 +3,7 @@
 //! what disagreed and which interpreter SEMANTICS.md proved wrong; the fix is in the commit that
 //! added the test.
 
-#![allow(dead_code, unused_imports, reason = "helpers for the regression tests below")]
+#![allow(dead_code, reason = "helpers for the regression tests below")]
 
 use crate::common::path;
 use crate::differential::agree::{pinned_packet_agrees, pinned_verdicts};
@@ -42,4 +42,20 @@ fn assert_pinned(net: &Network, p: Packet, one_way: bool, expected: Kind) {
 #[allow(dead_code, reason = "for regressions found by (b)")]
 fn assert_question(net: &Network, from: &str, to: &str, protocol: Option<u8>, one_way: bool) {
     agree::question_agrees(net, from, to, protocol, None, None, one_way, 0, &Tally::default()).unwrap();
+}
+/// A packet from an interface to the Elastic IP of a NAT gateway, over the internet gateway.
+/// The simulator takes it back into the VPC (SEMANTICS.md §5.2 step 5, J13), where the NAT
+/// gateway refuses it (NGW-3): unreachable. The SMT engine re-entered the network only for the
+/// public addresses of the question's receivers and took every other one (here the Elastic IP)
+/// for an external host: reachable. Fixed in the encoder (`onto_internet`).
+#[test]
+fn r_hairpin_to_a_nat_gateway_elastic_ip() {
+    let net = fixture("hairpin-to-a-nat-gateway-elastic-ip");
+    assert_pinned(
+        &net,
+        tcp("10.0.1.11", 49152, "54.0.1.11", 443),
+        false,
+        Kind::Unreachable,
+    );
+    assert_pinned(&net, tcp("10.0.1.11", 49152, "54.0.1.11", 443), true, Kind::Unreachable);
 }
