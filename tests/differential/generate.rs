@@ -253,6 +253,8 @@ pub struct EntryPlan {
 /// A security group's contents.
 #[derive(Debug, Clone)]
 pub struct GroupPlan {
+    /// All traffic in from anywhere (`0.0.0.0/0` and `::/0`), first.
+    pub open: bool,
     /// Without the rules AWS adds: all traffic out to 0.0.0.0/0 (SG-2; and ::/0 and all from
     /// itself for a default group, SG-3).
     pub bare: bool,
@@ -356,11 +358,17 @@ fn rule_plan() -> impl Strategy<Value = RulePlan> {
 
 fn group_plan(s: GenSettings) -> impl Strategy<Value = GroupPlan> {
     (
+        prop::bool::weighted(0.4),
         prop::bool::weighted(0.2),
         prop::collection::vec(rule_plan(), 0..=s.max_rules),
         prop::collection::vec(rule_plan(), 0..=s.max_rules.min(2)),
     )
-        .prop_map(|(bare, ingress, egress)| GroupPlan { bare, ingress, egress })
+        .prop_map(|(open, bare, ingress, egress)| GroupPlan {
+            open,
+            bare,
+            ingress,
+            egress,
+        })
 }
 
 fn vpc_plan(s: GenSettings) -> impl Strategy<Value = VpcPlan> {
@@ -412,7 +420,7 @@ pub fn blueprint(s: GenSettings) -> impl Strategy<Value = Blueprint> {
             any::<bool>(),
             prop::bool::weighted(0.4),
             prop::bool::weighted(0.15),
-            prop_oneof![1 => Just(vec![]), 8 => prop::collection::vec(0u8..4, 1..=2)],
+            prop_oneof![1 => Just(vec![]), 20 => prop::collection::vec(0u8..4, 1..=2)],
             prop::bool::weighted(if s.enable_nat { 0.3 } else { 0.0 }),
             any::<bool>(),
         )
@@ -944,6 +952,17 @@ impl Blueprint {
             };
             let mut ingress = Vec::new();
             let mut egress = Vec::new();
+            if plan.open {
+                for any in [Cidr::any_v4(), Cidr::any_v6()] {
+                    ingress.push(SecurityGroupRule {
+                        protocol: Protocol::All,
+                        l4: L4Match::Any,
+                        peer: SecurityGroupPeer::Cidr { cidr: any },
+                        description: None,
+                        provenance: prov(id.as_str()),
+                    });
+                }
+            }
             if !plan.bare {
                 if *is_default {
                     ingress.push(SecurityGroupRule {
@@ -1695,15 +1714,29 @@ fn port() -> impl Strategy<Value = u16> {
     ]
 }
 
-fn addr_plan(kinds: std::ops::Range<u8>) -> impl Strategy<Value = AddrPlan> {
-    (kinds, any::<u8>()).prop_map(|(kind, idx)| AddrPlan { kind, idx })
+fn src_plan() -> impl Strategy<Value = AddrPlan> {
+    let kind = prop_oneof![6 => Just(0u8), 2 => Just(1u8), 2 => Just(2u8), 1 => Just(3u8), 1 => Just(4u8)];
+    (kind, any::<u8>()).prop_map(|(kind, idx)| AddrPlan { kind, idx })
+}
+
+fn dst_plan() -> impl Strategy<Value = AddrPlan> {
+    let kind = prop_oneof![
+        5 => Just(0u8),
+        2 => Just(1u8),
+        3 => Just(2u8),
+        1 => Just(3u8),
+        1 => Just(4u8),
+        3 => Just(5u8),
+        1 => 6u8..12,
+    ];
+    (kind, any::<u8>()).prop_map(|(kind, idx)| AddrPlan { kind, idx })
 }
 
 /// Random packets.
 pub fn packet_plan() -> impl Strategy<Value = PacketPlan> {
     (
-        addr_plan(0..5),
-        addr_plan(0..12),
+        src_plan(),
+        dst_plan(),
         prop_oneof![4 => Just(0u8), 2 => Just(1u8), 2 => Just(2u8), 1 => Just(3u8)],
         port(),
         port(),
@@ -1734,8 +1767,27 @@ impl PacketPlan {
                 .filter(|a| a.is_ipv4() == src.is_ipv4() && *a != src)
                 .collect()
         };
-        let dst = pick(&same_family(addresses_of(net, self.dst.kind)), self.dst.idx)
+        // An internet or on-premises host usually addresses an interface by its public IPv4.
+        let external = !matches!(self.src.kind % 5, 0 | 1);
+        let kind = match self.dst.kind {
+            0 | 2 | 3 | 4 if external && !self.dst.idx.is_multiple_of(4) => {
+                if src.is_ipv4() {
+                    5
+                } else {
+                    1
+                }
+            }
+            k => k,
+        };
+        let dst = pick(&same_family(addresses_of(net, kind)), self.dst.idx)
             .copied()
+            .or_else(|| {
+                pick(
+                    &same_family(addresses_of(net, if external { 1 } else { 0 })),
+                    self.dst.idx,
+                )
+                .copied()
+            })
             .or_else(|| pick(&same_family(address_pool(net)), self.dst.idx).copied())
             .unwrap_or(src);
         let icmp = if src.is_ipv4() { proto::ICMP } else { proto::ICMPV6 };
@@ -1810,6 +1862,7 @@ mod tests {
                     closed: false,
                 },
                 default_group: GroupPlan {
+                    open: false,
                     bare: false,
                     ingress: vec![],
                     egress: vec![],
