@@ -39,7 +39,6 @@ fn assert_pinned(net: &Network, p: Packet, one_way: bool, expected: Kind) {
 }
 
 /// Runs property (b) on one question.
-#[allow(dead_code, reason = "for regressions found by (b)")]
 fn assert_question(net: &Network, from: &str, to: &str, protocol: Option<u8>, one_way: bool) {
     agree::question_agrees(net, from, to, protocol, None, None, one_way, 0, &Tally::default()).unwrap();
 }
@@ -58,4 +57,19 @@ fn r_hairpin_to_a_nat_gateway_elastic_ip() {
         Kind::Unreachable,
     );
     assert_pinned(&net, tcp("10.0.1.11", 49152, "54.0.1.11", 443), true, Kind::Unreachable);
+}
+
+/// A propagated route inside a static route inside the local route. The simulator takes the
+/// propagated route out of the race because a local route matches (RT-8) and the static /24 wins:
+/// reachable on premises. The SMT engine's pairwise preference was not transitive (static /24 <
+/// propagated /25 by length, propagated < local by RT-8, local < static /24 by length), so no
+/// route was selected and the path vanished: unreachable with 0 paths. Fixed in the encoder
+/// (`route::selection`: RT-8 decides who is in the race, then a strict total order).
+#[test]
+fn r_propagated_route_inside_local_and_static() {
+    let net = fixture("propagated-route-inside-local-and-static");
+    let p = tcp("10.0.2.11", 49152, "10.0.1.10", 443);
+    assert_pinned(&net, p, false, Kind::Reachable);
+    assert_pinned(&net, p, true, Kind::Reachable);
+    assert_question(&net, "eni-1", "10.0.1.0/24", Some(proto::TCP), false);
 }
