@@ -271,15 +271,11 @@ impl<'a> Walk<'a> {
         }
     }
 
-    /// The packets the question is about, as sent by the source (without the source interface's
-    /// addresses, which each start adds).
+    /// The packets the question is about, as sent by the source (without the source address:
+    /// each start adds its own, the interface's addresses or the external hosts' set).
     fn packet_space(&self) -> Bool {
         let p = &self.pkt0;
         let mut parts = Vec::new();
-        // Source side: external hosts.
-        if let Some(e) = &self.q.from.external {
-            parts.push(self.external_set(&p.src, e));
-        }
         // Destination side.
         let to = &self.q.to;
         if to.through.is_none() {
@@ -636,7 +632,10 @@ impl<'a> Walk<'a> {
         }
     }
 
+    /// The external starts of the source: each is about the external hosts' addresses only (an
+    /// endpoint that also covers interfaces starts from them too, with their own addresses).
     fn start_external(&mut self, blank: &State, ext: &External) {
+        let hosts = self.external_set(&self.pkt0.src, ext);
         let vpcs: Vec<VpcId> = self.net.vpcs.keys().cloned().collect();
         let via_internet = match ext {
             External::Internet { via } => Some(via.clone()),
@@ -654,7 +653,7 @@ impl<'a> Walk<'a> {
                     st.entry = Some(Gate::Igw(g.clone(), v.clone()));
                     st.hops.push("internet".into());
                     let v2 = v.clone();
-                    self.branch(&st, Bool::from_bool(true), |w, st| w.internet_in(st, &v2, &g));
+                    self.branch(&st, hosts.clone(), |w, st| w.internet_in(st, &v2, &g));
                 } else if self.family == IpFamily::V6
                     && let Some(g) = self.ix.egress_only_gateway_of(v).cloned()
                 {
@@ -665,7 +664,7 @@ impl<'a> Walk<'a> {
                     let cidrs: Vec<Cidr> = vpc.map(|x| x.cidrs_v6.clone()).unwrap_or_default();
                     let mut st = blank.clone();
                     st.start = StartPoint::Internet(g.to_string());
-                    let cond = in_any_cidr(&self.pkt0.dst, cidrs.iter());
+                    let cond = all(&[hosts.clone(), in_any_cidr(&self.pkt0.dst, cidrs.iter())]);
                     self.branch(&st, cond, |w, st| {
                         w.dropped(
                             st,
@@ -702,7 +701,7 @@ impl<'a> Walk<'a> {
             st.start = StartPoint::OnPremises(g.clone());
             st.entry = Some(Gate::Vgw(g.clone(), v.clone()));
             st.hops.push("on-premises".into());
-            self.branch(&st, Bool::from_bool(true), |w, st| w.vgw_in(st, &v, &g));
+            self.branch(&st, hosts.clone(), |w, st| w.vgw_in(st, &v, &g));
         }
     }
 

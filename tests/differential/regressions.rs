@@ -73,3 +73,26 @@ fn r_propagated_route_inside_local_and_static() {
     assert_pinned(&net, p, true, Kind::Reachable);
     assert_question(&net, "eni-1", "10.0.1.0/24", Some(proto::TCP), false);
 }
+
+/// A source block that covers an interface by its public address and external hosts too. The
+/// simulator delivers the interface's packets (from its private address) to the instance next
+/// to it. The SMT engine's packet space required every source to lie in the external block, so
+/// the interface start was impossible: unreachable with 0 paths. Fixed in the encoder (the
+/// external hosts' set constrains the external starts only).
+#[test]
+fn r_block_source_covering_a_public_address() {
+    let net = fixture("block-source-covering-a-public-address");
+    let ix = NetworkIndex::new(&net);
+    let from = vpcverify::query::resolve(&net, &ix, "54.0.0.0/8", vpcverify::query::Role::Source).unwrap();
+    let to = vpcverify::query::resolve(&net, &ix, "i-2", vpcverify::query::Role::Destination).unwrap();
+    let q = crate::differential::oracle::question(&from, &to, vec![IpFamily::V4], None, None, None, false);
+    let answer = vpcverify::smt::solve(&net, &ix, &q);
+    assert_eq!(
+        crate::differential::oracle::smt_kind(&answer),
+        Kind::Reachable,
+        "{answer:?}"
+    );
+    assert_question(&net, "54.0.0.0/8", "i-2", None, false);
+    let p = Packet::other(50, ip("10.0.1.11"), ip("10.0.1.12"));
+    assert_pinned(&net, p, false, Kind::Reachable);
+}
