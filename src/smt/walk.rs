@@ -653,7 +653,8 @@ impl<'a> Walk<'a> {
                     st.entry = Some(Gate::Igw(g.clone(), v.clone()));
                     st.hops.push("internet".into());
                     let v2 = v.clone();
-                    self.branch(&st, hosts.clone(), |w, st| w.internet_in(st, &v2, &g));
+                    let cond = all(&[hosts.clone(), self.addressed_to(&self.pkt0.dst, v)]);
+                    self.branch(&st, cond, |w, st| w.internet_in(st, &v2, &g));
                 } else if self.family == IpFamily::V6
                     && let Some(g) = self.ix.egress_only_gateway_of(v).cloned()
                 {
@@ -1230,6 +1231,24 @@ impl<'a> Walk<'a> {
             });
         }
         self.branch(&st, any(&conds).not(), |w, st| w.delivered_external(st, gate));
+    }
+
+    /// §4: a request from the internet enters the VPC whose internet gateway maps its
+    /// destination: a public IPv4 mapped in `vpc`, or an address of its IPv6 blocks. A private
+    /// IPv4 of `vpc` is taken to its gateway too, which refuses it (the simulator's decision in
+    /// `internet_request`). Anything else never reaches `vpc`'s gateway.
+    fn addressed_to(&self, dst: &BV, vpc: &VpcId) -> Bool {
+        let blocks: Vec<Cidr> = self
+            .net
+            .vpcs
+            .get(vpc)
+            .map(|v| v.cidrs().filter(|c| c.family() == self.family).copied().collect())
+            .unwrap_or_default();
+        let publics = match self.family {
+            IpFamily::V4 => self.public_addresses_in(vpc),
+            IpFamily::V6 => Vec::new(),
+        };
+        any(&[in_addrs(dst, publics.iter()), in_any_cidr(dst, blocks.iter())])
     }
 
     /// Every public IPv4 or Elastic IP mapped to a private address of an interface or NAT gateway

@@ -96,3 +96,27 @@ fn r_block_source_covering_a_public_address() {
     let p = Packet::other(50, ip("10.0.1.11"), ip("10.0.1.12"));
     assert_pinned(&net, p, false, Kind::Reachable);
 }
+
+/// A request from the internet to an address no internet gateway maps. The simulator drops it
+/// on the internet: it enters only the VPC whose gateway maps its destination (SEMANTICS.md §4).
+/// The SMT engine entered every VPC's internet gateway, one of which has a gateway route table,
+/// and answered unknown. Fixed in the encoder (`start_external` enters a VPC only for the
+/// destinations its gateway maps, or its private addresses, which the simulator takes there).
+#[test]
+fn r_internet_enters_only_where_its_destination_is_mapped() {
+    let net = fixture("internet-enters-only-where-its-destination-is-mapped");
+    assert_pinned(
+        &net,
+        tcp("93.184.216.34", 49152, "192.168.0.10", 443),
+        false,
+        Kind::Unreachable,
+    );
+    assert_question(&net, "internet", "192.168.0.0/24", Some(proto::TCP), false);
+    // Still unknown where the gateway route table is on the path: into the VPC by its public IP.
+    assert_pinned(
+        &net,
+        tcp("93.184.216.34", 49152, "54.0.0.11", 443),
+        false,
+        Kind::Unknown,
+    );
+}
