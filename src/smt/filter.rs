@@ -82,7 +82,7 @@ pub(crate) fn acl_first_match(entries: &[&NetworkAclEntry], i: usize, pkt: &SymP
     all(&parts)
 }
 
-/// Why a security group rule cannot be encoded.
+/// A prefix list whose entries are not in the input.
 #[derive(Debug, Clone)]
 pub(crate) struct UnknownPrefixList(pub PrefixListId);
 
@@ -115,19 +115,33 @@ fn peer_matches(
     })
 }
 
-/// Some rule of some group allows the packet in direction `dir` (SG-4).
+/// What the security groups of an interface decide, over a symbolic packet (SG-4, SG-8).
+pub(crate) struct GroupsEncoding {
+    /// Some rule whose peer is known allows the packet.
+    pub allows: Bool,
+    /// Some rule naming a prefix list whose entries are not known has a protocol and layer 4
+    /// that match: for a packet no other rule allows, the decision is unknown. With the first
+    /// such list, to name it.
+    pub unknown: Option<(Bool, PrefixListId)>,
+}
+
+/// The rules of the groups in direction `dir`: allowed iff some rule of some group matches
+/// (SG-4); a rule naming a prefix list whose entries are unknown matches unknowably, which
+/// decides only for packets no other rule allows (SEMANTICS.md §7).
 pub(crate) fn groups_allow(
     net: &Network,
     ix: &NetworkIndex,
     groups: &[SecurityGroupId],
     dir: Direction,
     pkt: &SymPacket,
-) -> Result<Bool, UnknownPrefixList> {
+) -> GroupsEncoding {
     let addr = match dir {
         Direction::Inbound => &pkt.src,
         Direction::Outbound => &pkt.dst,
     };
     let mut parts = Vec::new();
+    let mut maybe = Vec::new();
+    let mut first_unknown: Option<PrefixListId> = None;
     for g in groups {
         let Some(sg) = net.security_groups.get(g) else { continue };
         let rules = match dir {
@@ -135,12 +149,18 @@ pub(crate) fn groups_allow(
             Direction::Outbound => &sg.egress,
         };
         for r in rules {
-            parts.push(all(&[
-                protocol_matches(&r.protocol, pkt),
-                l4_matches(&r.l4, pkt),
-                peer_matches(net, ix, &r.peer, addr)?,
-            ]));
+            let header = [protocol_matches(&r.protocol, pkt), l4_matches(&r.l4, pkt)];
+            match peer_matches(net, ix, &r.peer, addr) {
+                Ok(peer) => parts.push(all(&[header[0].clone(), header[1].clone(), peer])),
+                Err(UnknownPrefixList(pl)) => {
+                    first_unknown.get_or_insert(pl);
+                    maybe.push(all(&header));
+                }
+            }
         }
     }
-    Ok(any(&parts))
+    GroupsEncoding {
+        allows: any(&parts),
+        unknown: first_unknown.map(|pl| (any(&maybe), pl)),
+    }
 }

@@ -104,7 +104,8 @@ pub fn acl_deciding_rule_literal(acl: &NetworkAcl, dir: Direction, k: &Packet) -
 pub enum GroupsLiteral {
     /// Allowed (`true`) or not.
     Decided(bool),
-    /// The encoding refuses: a rule names a prefix list whose entries are not in the input.
+    /// No rule with a known peer allows the packet, and a rule naming a prefix list whose entries
+    /// are not in the input might: unknown.
     UnknownPrefixList(PrefixListId),
     /// The term did not fold to a literal.
     NotFolded,
@@ -119,9 +120,18 @@ pub fn groups_allow_literal(
     k: &Packet,
 ) -> GroupsLiteral {
     let (sym, pairs) = folding(k);
-    match groups_allow(net, ix, groups, dir, &sym) {
-        Err(e) => GroupsLiteral::UnknownPrefixList(e.0),
-        Ok(b) => fold(&b, &pairs).map_or(GroupsLiteral::NotFolded, GroupsLiteral::Decided),
+    let enc = groups_allow(net, ix, groups, dir, &sym);
+    match fold(&enc.allows, &pairs) {
+        None => GroupsLiteral::NotFolded,
+        Some(true) => GroupsLiteral::Decided(true),
+        Some(false) => match enc.unknown {
+            None => GroupsLiteral::Decided(false),
+            Some((maybe, pl)) => match fold(&maybe, &pairs) {
+                None => GroupsLiteral::NotFolded,
+                Some(true) => GroupsLiteral::UnknownPrefixList(pl),
+                Some(false) => GroupsLiteral::Decided(false),
+            },
+        },
     }
 }
 

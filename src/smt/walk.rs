@@ -401,6 +401,29 @@ impl<'a> Walk<'a> {
         });
     }
 
+    /// The security groups of `eni` on the request leg (§7, SG-4, SG-8): what the rules with
+    /// known peers allow is a tracked check of the path; packets that only a rule naming a prefix
+    /// list with unknown entries might allow end the path as unknown.
+    fn groups_check(&mut self, st: &mut State, eni: &NetworkInterface, dir: Direction) {
+        let enc = groups_allow(self.net, self.ix, &eni.groups, dir, &st.pkt);
+        if let Some((maybe, pl)) = enc.unknown {
+            let cond = all(&[enc.allows.not(), maybe]);
+            self.branch(st, cond, |w, st| {
+                w.unknown(
+                    st,
+                    pl.as_str(),
+                    "a security group rule references a prefix list whose entries are not in the input",
+                )
+            });
+        }
+        let info = CheckInfo::Groups {
+            iface: eni.id.clone(),
+            groups: eni.groups.clone(),
+            dir,
+        };
+        self.add_check(st, enc.allows, info);
+    }
+
     fn labels(st: &State) -> Vec<Bool> {
         st.checks.iter().map(|c| c.label.clone()).collect()
     }
@@ -724,23 +747,7 @@ impl<'a> Walk<'a> {
             && let Some(eni) = self.net.network_interfaces.get(x)
         {
             if st.leg == Leg::Request {
-                match groups_allow(self.net, self.ix, &eni.groups, Direction::Outbound, &st.pkt) {
-                    Ok(allows) => {
-                        let info = CheckInfo::Groups {
-                            iface: x.clone(),
-                            groups: eni.groups.clone(),
-                            dir: Direction::Outbound,
-                        };
-                        self.add_check(&mut st, allows, info);
-                    }
-                    Err(pl) => {
-                        return self.unknown(
-                            st,
-                            pl.0.as_str(),
-                            "a security group rule references a prefix list whose entries are not in the input",
-                        );
-                    }
-                }
+                self.groups_check(&mut st, eni, Direction::Outbound);
             }
             if eni.source_dest_check {
                 let own = self.fam_addrs(eni);
@@ -828,23 +835,7 @@ impl<'a> Walk<'a> {
                 if !self.dest_ifaces.contains(y) {
                     return;
                 }
-                match groups_allow(self.net, self.ix, &eni.groups, Direction::Inbound, &st.pkt) {
-                    Ok(allows) => {
-                        let info = CheckInfo::Groups {
-                            iface: y.clone(),
-                            groups: eni.groups.clone(),
-                            dir: Direction::Inbound,
-                        };
-                        self.add_check(&mut st, allows, info);
-                    }
-                    Err(pl) => {
-                        return self.unknown(
-                            st,
-                            pl.0.as_str(),
-                            "a security group rule references a prefix list whose entries are not in the input",
-                        );
-                    }
-                }
+                self.groups_check(&mut st, eni, Direction::Inbound);
                 st.dest_iface = Some(y.clone());
                 self.delivered_request(st, Arrival::Iface(y.clone()));
             }
@@ -1557,23 +1548,7 @@ impl<'a> Walk<'a> {
             self.acl(&mut st, &eni.subnet, Direction::Inbound);
         }
         st.hops.push(y.to_string());
-        match groups_allow(self.net, self.ix, &eni.groups, Direction::Inbound, &st.pkt) {
-            Ok(allows) => {
-                let info = CheckInfo::Groups {
-                    iface: y.clone(),
-                    groups: eni.groups.clone(),
-                    dir: Direction::Inbound,
-                };
-                self.add_check(&mut st, allows, info);
-            }
-            Err(pl) => {
-                return self.unknown(
-                    st,
-                    pl.0.as_str(),
-                    "a security group rule references a prefix list whose entries are not in the input",
-                );
-            }
-        }
+        self.groups_check(&mut st, eni, Direction::Inbound);
         let y2 = y.clone();
         self.branch(&st, is_own.clone(), move |w, mut st| {
             if w.dest_ifaces.contains(&y2) {

@@ -120,3 +120,28 @@ fn r_internet_enters_only_where_its_destination_is_mapped() {
         Kind::Unknown,
     );
 }
+
+/// A group rule naming a prefix list whose entries are not in the input. The simulator allows a
+/// packet some other rule allows, answers unknown only when no other rule does and the rule's
+/// protocol and ports match, and denies otherwise (SEMANTICS.md §7: allowed iff some rule
+/// matches). The SMT engine made every path through the group unknown. Fixed in the encoder
+/// (`filter::groups_allow` returns what the known rules allow and when the unknown ones might).
+#[test]
+fn r_group_rule_with_unknown_prefix_list() {
+    let net = fixture("group-rule-with-unknown-prefix-list");
+    assert_pinned(&net, tcp("10.0.1.11", 49152, "10.0.1.12", 443), false, Kind::Reachable);
+    assert_pinned(
+        &net,
+        tcp("93.184.216.34", 49152, "54.0.0.12", 443),
+        false,
+        Kind::Unknown,
+    );
+    assert_pinned(
+        &net,
+        tcp("93.184.216.34", 49152, "54.0.0.12", 22),
+        false,
+        Kind::Unreachable,
+    );
+    assert_question(&net, "i-1", "i-2", None, false);
+    assert_question(&net, "internet", "i-2", Some(proto::TCP), false);
+}
