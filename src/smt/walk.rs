@@ -1111,8 +1111,16 @@ impl<'a> Walk<'a> {
 
     /// §5.2 internet gateway, outbound.
     fn igw_out(&mut self, mut st: State, vpc: &VpcId, g: &InternetGatewayId) {
+        // Step 2: Block Public Access, or a gateway route table on the gateway.
         if let Some(reason) = self.unsupported(vpc.as_str()) {
             return self.unknown(st, vpc.as_str(), &reason);
+        }
+        if let Some(rt) = self.gateway_route_table(g.as_str()) {
+            return self.unknown(
+                st,
+                rt.as_str(),
+                &format!("gateway route table `{rt}` on `{g}` (ingress routing, RT-18) is not modelled"),
+            );
         }
         st.hops.push(g.to_string());
         let gate = Gate::Igw(g.clone(), vpc.clone());

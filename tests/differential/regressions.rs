@@ -145,3 +145,15 @@ fn r_group_rule_with_unknown_prefix_list() {
     assert_question(&net, "i-1", "i-2", None, false);
     assert_question(&net, "internet", "i-2", Some(proto::TCP), false);
 }
+
+/// An internet gateway with a gateway route table, on the way out. The simulator answers
+/// unknown (SEMANTICS.md §5.2, outbound step 2, before the public-address check). The SMT
+/// engine checked gateway route tables only on the way in: reachable from an interface with a
+/// public IPv4, unreachable (IGW-5) from one without. Fixed in the encoder (`igw_out`).
+#[test]
+fn r_gateway_route_table_on_the_way_out() {
+    let net = fixture("gateway-route-table-on-the-way-out");
+    assert_pinned(&net, tcp("10.0.1.11", 49152, "93.184.216.34", 443), true, Kind::Unknown);
+    assert_pinned(&net, tcp("10.0.1.12", 49152, "93.184.216.34", 443), true, Kind::Unknown);
+    assert_question(&net, "eni-1", "internet", None, true);
+}
