@@ -235,13 +235,7 @@ fn pinned_packets() {
         "agree::pinned_packets",
         file!(),
         160,
-        (
-            blueprint(GenSettings {
-                enable_unknowns: false,
-                ..GenSettings::CI
-            }),
-            packet_plan(),
-        ),
+        (blueprint(GenSettings::CI), packet_plan()),
         |(b, pp), tally| {
             let net = b.build();
             let p = pp.packet(&net);
@@ -258,13 +252,7 @@ fn random_questions() {
         "agree::random_questions",
         file!(),
         96,
-        (
-            blueprint(GenSettings {
-                enable_unknowns: false,
-                ..GenSettings::CI
-            }),
-            query_plan(),
-        ),
+        (blueprint(GenSettings::CI), query_plan()),
         |(b, qp), tally| {
             let net = b.build();
             let from = endpoint_text(&net, &qp.from);
