@@ -6,12 +6,14 @@
 //! - `spec`: a network written as a native TOML spec, for fixtures (round-trips through the loader);
 //! - `oracle`: the simulator's side of each comparison (starts, destinations, a question's space);
 //! - `agree`: (a) pinned packets, (b) random questions: both interpreters give the same verdict;
+//! - `encoding`: (c) each header-match encoding folds to the simulator's decision, no solver call;
 //! - `regressions`: `r_<slug>`, one per disagreement found, on its fixture network;
 //!
 //! Case counts: each property runs `config(n)` cases, `n` chosen so that the whole module fits
 //! CI's budget in a debug build; `PROPTEST_CASES=N` overrides them all for a soak.
 
 pub mod agree;
+pub mod encoding;
 pub mod generate;
 pub mod oracle;
 pub mod regressions;
