@@ -158,15 +158,15 @@ pub enum RouteLiteral {
 pub fn route_selected_literal(net: &Network, table: &RouteTable, dst: &IpAddr) -> RouteLiteral {
     let family = IpFamily::of(dst);
     let d = ip_const(dst);
-    let cands = match candidates(net, table, family) {
-        Ok(c) => c,
-        Err(pl) => return RouteLiteral::UnknownPrefixList(pl.clone()),
-    };
     match in_cidr(&d, &never_forwarded(family)).simplify().as_bool() {
         Some(true) => return RouteLiteral::NeverForwarded,
         Some(false) => {}
         None => return RouteLiteral::NotFolded,
     }
+    let cands = match candidates(net, table, family) {
+        Ok(c) => c,
+        Err(pl) => return RouteLiteral::UnknownPrefixList(pl.clone()),
+    };
     let (winners, none) = selection(&cands, &d);
     let mut chosen: BTreeSet<usize> = BTreeSet::new();
     for (c, cond) in &winners {

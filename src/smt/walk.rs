@@ -901,16 +901,7 @@ impl<'a> Walk<'a> {
         let Some(table) = self.net.route_tables.get(&rt_id) else {
             return;
         };
-        let cands = match candidates(self.net, table, self.family) {
-            Ok(c) => c,
-            Err(pl) => {
-                return self.unknown(
-                    st,
-                    pl.as_str(),
-                    "a route's destination prefix list has entries not in the input",
-                );
-            }
-        };
+        // §6 step 1 (RT-9) comes before the candidates (step 2), whose prefix lists may be unknown.
         let rt9 = in_cidr(&st.pkt.dst, &never_forwarded(self.family));
         let b9 = Blocked {
             id: rt_id.to_string(),
@@ -921,6 +912,18 @@ impl<'a> Walk<'a> {
             code: "NO_ROUTE_TO_DESTINATION".into(),
         };
         self.branch(&st, rt9.clone(), |w, st| w.dropped(st, b9));
+        let cands = match candidates(self.net, table, self.family) {
+            Ok(c) => c,
+            Err(pl) => {
+                return self.branch(&st, rt9.not(), |w, st| {
+                    w.unknown(
+                        st,
+                        pl.as_str(),
+                        "a route's destination prefix list has entries not in the input",
+                    )
+                });
+            }
+        };
         let dst = st.pkt.dst.clone();
         let (winners, none) = selection(&cands, &dst);
         for (c, cond) in winners {

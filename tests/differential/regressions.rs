@@ -157,3 +157,19 @@ fn r_gateway_route_table_on_the_way_out() {
     assert_pinned(&net, tcp("10.0.1.12", 49152, "93.184.216.34", 443), true, Kind::Unknown);
     assert_question(&net, "eni-1", "internet", None, true);
 }
+
+/// A destination AWS never forwards (RT-9), through a table with a route to a prefix list whose
+/// entries are unknown. The simulator drops it (SEMANTICS.md §6 step 1 comes first); the SMT
+/// engine asked for the candidates first and answered unknown. Fixed in the encoder (`route`
+/// checks RT-9 before the candidates).
+#[test]
+fn r_never_forwarded_before_unknown_prefix_list() {
+    let net = fixture("never-forwarded-before-unknown-prefix-list");
+    let p = Packet::with_ports(proto::UDP, ip("10.0.1.11"), 49152, ip("169.254.169.253"), 53);
+    assert_pinned(&net, p, true, Kind::Unreachable);
+    let table = net.route_tables.get(&RouteTableId::new("rtb-a-main")).unwrap();
+    assert_eq!(
+        vpcverify::smt::testing::route_selected_literal(&net, table, &p.dst_ip),
+        vpcverify::smt::testing::RouteLiteral::NeverForwarded
+    );
+}
