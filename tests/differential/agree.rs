@@ -229,7 +229,6 @@ pub fn question_agrees(
 /// (a) Random networks and packets: the SMT engine, asked about exactly that packet, agrees
 /// with the simulator on reachable / unreachable / unknown.
 #[test]
-#[ignore = "enabled once the disagreements it finds are fixed (following commits)"]
 fn pinned_packets() {
     check(
         "agree::pinned_packets",
@@ -246,7 +245,6 @@ fn pinned_packets() {
 
 /// (b) Random networks and questions: witnesses replay; unreachable answers survive sampling.
 #[test]
-#[ignore = "enabled once the disagreements it finds are fixed (following commits)"]
 fn random_questions() {
     check(
         "agree::random_questions",
