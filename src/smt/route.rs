@@ -77,11 +77,13 @@ pub(crate) fn candidates<'a>(
                     }
                     continue;
                 }
+                // A propagated route is propagated whatever its destination (RT-8, RT-12).
+                let class = if route.origin.is_propagated() { 3 } else { 2 };
                 for c in pl.entries.iter().filter(|c| c.family() == family) {
                     out.push(Candidate {
                         route,
                         cidr: *c,
-                        class: 2,
+                        class,
                         prefix_list: Some(id),
                         index,
                     });

@@ -173,3 +173,24 @@ fn r_never_forwarded_before_unknown_prefix_list() {
         vpcverify::smt::testing::RouteLiteral::NeverForwarded
     );
 }
+
+/// A propagated route to a prefix list whose entry is more specific than the local route. The
+/// simulator takes it out of the race (RT-8: a propagated route never wins over a matching local
+/// route); the encoder ranked every prefix-list route as such, never as propagated, so the entry
+/// won. SEMANTICS.md §6 does not name the case (propagation yields CIDR routes); origin decides,
+/// as for CIDR routes. Fixed in the encoder (`route::candidates`).
+#[test]
+fn r_propagated_prefix_list_route() {
+    let net = fixture("propagated-prefix-list-route");
+    assert_pinned(&net, tcp("10.0.2.11", 49152, "10.0.1.12", 443), false, Kind::Reachable);
+    let table = net.route_tables.get(&RouteTableId::new("rtb-a-main")).unwrap();
+    let local = table
+        .routes
+        .iter()
+        .position(|r| r.target == RouteTarget::Local)
+        .unwrap();
+    assert_eq!(
+        vpcverify::smt::testing::route_selected_literal(&net, table, &ip("10.0.1.12")),
+        vpcverify::smt::testing::RouteLiteral::Route(local)
+    );
+}
