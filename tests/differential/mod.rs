@@ -7,6 +7,7 @@
 //! - `oracle`: the simulator's side of each comparison (starts, destinations, a question's space);
 //! - `agree`: (a) pinned packets, (b) random questions: both interpreters give the same verdict;
 //! - `encoding`: (c) each header-match encoding folds to the simulator's decision, no solver call;
+//! - `metamorphic`: laws (deny/allow monotonicity, renaming, one-way, peering non-transitivity);
 //! - `regressions`: `r_<slug>`, one per disagreement found, on its fixture network;
 //!
 //! Case counts: each property runs `config(n)` cases, `n` chosen so that the whole module fits
@@ -15,6 +16,7 @@
 pub mod agree;
 pub mod encoding;
 pub mod generate;
+pub mod metamorphic;
 pub mod oracle;
 pub mod regressions;
 pub mod spec;
