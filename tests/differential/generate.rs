@@ -114,12 +114,17 @@ pub struct Owned<T> {
 pub struct VpcPlan {
     /// An IPv6 block.
     pub v6: bool,
+    /// A secondary IPv4 block, 100.(64+v).0.0/16 (RFC 6598 space, which internet gateways
+    /// refuse as internet addresses, IGW-6).
+    pub secondary: bool,
     /// No internet gateway.
     pub no_igw: bool,
     /// An egress-only internet gateway (with IPv6).
     pub eigw: bool,
     /// A virtual private gateway.
     pub vgw: bool,
+    /// Its on-premises blocks are not declared (any address outside the VPCs is on premises).
+    pub vgw_undeclared: bool,
     /// A gateway endpoint to S3, and the bit mask of the tables it is associated with.
     pub endpoint: Option<u8>,
     /// The main route table.
@@ -135,6 +140,8 @@ pub struct VpcPlan {
 pub struct SubnetPlan {
     /// Its VPC.
     pub vpc: u8,
+    /// In the VPC's secondary IPv4 block, if it has one.
+    pub secondary: bool,
     /// An IPv6 block too (if the VPC has one).
     pub v6: bool,
     /// 0: the main route table; k: the VPC's custom table k-1.
@@ -160,6 +167,9 @@ pub struct EniPlan {
     pub check_off: bool,
     /// The primary interface of an instance `i-N`.
     pub instance: bool,
+    /// Else, attached as a further interface to the instance of an earlier interface (this
+    /// index among them, if it has one in the same VPC).
+    pub attach: Option<u8>,
 }
 
 /// A NAT gateway.
@@ -380,21 +390,27 @@ fn vpc_plan(s: GenSettings) -> impl Strategy<Value = VpcPlan> {
             prop::bool::weighted(v6),
             prop::bool::weighted(if s.enable_vpn { 0.3 } else { 0.0 }),
             prop::option::weighted(if s.enable_endpoints { 0.3 } else { 0.0 }, any::<u8>()),
+            prop::bool::weighted(0.25),
+            prop::bool::weighted(0.3),
         ),
         table_plan(s),
         acl_plan(s),
         group_plan(s),
     )
         .prop_map(
-            |((v6, no_igw, eigw, vgw, endpoint), main, default_acl, default_group)| VpcPlan {
-                v6,
-                no_igw,
-                eigw,
-                vgw,
-                endpoint,
-                main,
-                default_acl,
-                default_group,
+            |((v6, no_igw, eigw, vgw, endpoint, secondary, vgw_undeclared), main, default_acl, default_group)| {
+                VpcPlan {
+                    v6,
+                    secondary,
+                    no_igw,
+                    eigw,
+                    vgw,
+                    vgw_undeclared,
+                    endpoint,
+                    main,
+                    default_acl,
+                    default_group,
+                }
             },
         )
 }
@@ -406,12 +422,15 @@ fn owned<T: std::fmt::Debug>(body: impl Strategy<Value = T>) -> impl Strategy<Va
 /// Random blueprints within `s`.
 pub fn blueprint(s: GenSettings) -> impl Strategy<Value = Blueprint> {
     let subnets = prop::collection::vec(
-        (any::<u8>(), any::<bool>(), any::<u8>(), any::<u8>()).prop_map(|(vpc, v6, table, acl)| SubnetPlan {
-            vpc,
-            v6,
-            table,
-            acl,
-        }),
+        (any::<u8>(), any::<bool>(), any::<bool>(), any::<u8>(), any::<u8>()).prop_map(
+            |(vpc, secondary, v6, table, acl)| SubnetPlan {
+                vpc,
+                secondary,
+                v6,
+                table,
+                acl,
+            },
+        ),
         1..=s.max_subnets,
     );
     let interfaces = prop::collection::vec(
@@ -423,16 +442,20 @@ pub fn blueprint(s: GenSettings) -> impl Strategy<Value = Blueprint> {
             prop_oneof![1 => Just(vec![]), 20 => prop::collection::vec(0u8..4, 1..=2)],
             prop::bool::weighted(if s.enable_nat { 0.3 } else { 0.0 }),
             any::<bool>(),
+            prop::option::weighted(0.15, any::<u8>()),
         )
-            .prop_map(|(subnet, v6, public, secondary, groups, check_off, instance)| EniPlan {
-                subnet,
-                v6,
-                public,
-                secondary,
-                groups,
-                check_off,
-                instance,
-            }),
+            .prop_map(
+                |(subnet, v6, public, secondary, groups, check_off, instance, attach)| EniPlan {
+                    subnet,
+                    v6,
+                    public,
+                    secondary,
+                    groups,
+                    check_off,
+                    instance,
+                    attach,
+                },
+            ),
         1..=s.max_interfaces,
     );
     let nats = prop::collection::vec(
@@ -617,7 +640,11 @@ impl Blueprint {
                 id.clone(),
                 Vpc {
                     id: id.clone(),
-                    cidrs_v4: vec![cidr(&format!("10.{v}.0.0/16"))],
+                    cidrs_v4: if plan.secondary {
+                        vec![cidr(&format!("10.{v}.0.0/16")), cidr(&format!("100.{}.0.0/16", 64 + v))]
+                    } else {
+                        vec![cidr(&format!("10.{v}.0.0/16"))]
+                    },
                     cidrs_v6: if has_v6 { vec![vpc_v6_block(v)] } else { vec![] },
                     is_default: false,
                     tags: Tags::new(),
@@ -657,7 +684,11 @@ impl Blueprint {
                         id: g.clone(),
                         vpcs: vec![id.clone()],
                         state: "available".into(),
-                        onprem_cidrs: vec![cidr(&format!("192.168.{v}.0/24"))],
+                        onprem_cidrs: if plan.vgw_undeclared {
+                            vec![]
+                        } else {
+                            vec![cidr(&format!("192.168.{v}.0/24"))]
+                        },
                         tags: Tags::new(),
                         provenance: prov(g.as_str()),
                     },
@@ -670,7 +701,12 @@ impl Blueprint {
             let v = usize::from(plan.vpc) % n_vpcs;
             let (vpc, has_v6) = lay.vpcs[v].clone();
             let id = SubnetId::new(format!("subnet-{}", s + 1));
-            let block = cidr(&format!("10.{v}.{}.0/24", s + 1));
+            let secondary = plan.secondary && vpcs.get(v).is_some_and(|p| p.secondary);
+            let block = if secondary {
+                cidr(&format!("100.{}.{}.0/24", 64 + v, s + 1))
+            } else {
+                cidr(&format!("10.{v}.{}.0/24", s + 1))
+            };
             let block6 = (has_v6 && plan.v6).then(|| subnet_v6_block(v, s + 1));
             net.subnets.insert(
                 id.clone(),
@@ -705,13 +741,17 @@ impl Blueprint {
 
         // Interfaces and instances.
         for (k, plan) in self.interfaces.iter().enumerate() {
-            let Some((subnet, v, s, _, block6)) = pick(&lay.subnets, plan.subnet).cloned() else {
+            let Some((subnet, v, s, block, block6)) = pick(&lay.subnets, plan.subnet).cloned() else {
                 break;
             };
             let n = k + 1;
             let host = 10 + n as u8;
+            let o = match block.first() {
+                IpAddr::V4(a) => a.octets(),
+                IpAddr::V6(_) => [10, v as u8, s as u8, 0],
+            };
             let mut private_ipv4 = vec![PrivateIpv4 {
-                address: v4(10, v as u8, s as u8, host),
+                address: v4(o[0], o[1], o[2], host),
                 primary: true,
                 public_ip: plan.public.then(|| PublicIpv4 {
                     address: v4(54, 0, 0, host),
@@ -722,7 +762,7 @@ impl Blueprint {
             }];
             if plan.secondary {
                 private_ipv4.push(PrivateIpv4 {
-                    address: v4(10, v as u8, s as u8, 100 + host),
+                    address: v4(o[0], o[1], o[2], 100 + host),
                     primary: false,
                     public_ip: None,
                     assigned_at_apply: false,
@@ -742,6 +782,23 @@ impl Blueprint {
             }
             let id = NetworkInterfaceId::new(format!("eni-{n}"));
             let instance = plan.instance.then(|| InstanceId::new(format!("i-{n}")));
+            // Or a further interface of an earlier instance of the same VPC.
+            let vpc_id = lay.vpcs[v].0.clone();
+            let joined = if instance.is_none() {
+                let candidates: Vec<InstanceId> = net
+                    .instances
+                    .values()
+                    .filter(|i| {
+                        i.primary_interface()
+                            .and_then(|e| net.network_interfaces.get(e))
+                            .is_some_and(|e| e.vpc == vpc_id)
+                    })
+                    .map(|i| i.id.clone())
+                    .collect();
+                plan.attach.and_then(|a| pick(&candidates, a).cloned())
+            } else {
+                None
+            };
             net.network_interfaces.insert(
                 id.clone(),
                 NetworkInterface {
@@ -757,17 +814,35 @@ impl Blueprint {
                     ipv6,
                     groups,
                     source_dest_check: !plan.check_off,
-                    attachment: instance.as_ref().map(|i| InterfaceAttachment {
-                        instance: Some(i.clone()),
-                        device_index: Some(0),
-                        status: "attached".into(),
-                    }),
+                    attachment: match (&instance, &joined) {
+                        (Some(i), _) => Some(InterfaceAttachment {
+                            instance: Some(i.clone()),
+                            device_index: Some(0),
+                            status: "attached".into(),
+                        }),
+                        (None, Some(i)) => Some(InterfaceAttachment {
+                            instance: Some(i.clone()),
+                            device_index: net.instances.get(i).map(|x| x.network_interfaces.len() as u32),
+                            status: "attached".into(),
+                        }),
+                        (None, None) => None,
+                    },
                     requester_managed: false,
-                    status: if instance.is_some() { "in-use" } else { "available" }.into(),
+                    status: if instance.is_some() || joined.is_some() {
+                        "in-use"
+                    } else {
+                        "available"
+                    }
+                    .into(),
                     tags: Tags::new(),
                     provenance: prov(id.as_str()),
                 },
             );
+            if let Some(i) = &joined
+                && let Some(x) = net.instances.get_mut(i)
+            {
+                x.network_interfaces.push(id.clone());
+            }
             if let Some(i) = instance {
                 net.instances.insert(
                     i.clone(),
@@ -784,13 +859,15 @@ impl Blueprint {
 
         // NAT gateways, each with its own interface as AWS (and the spec loader) has it.
         for (k, plan) in self.nats.iter().enumerate() {
-            let Some((subnet, v, s, _, _)) = pick(&lay.subnets, plan.subnet).cloned() else {
+            let Some((subnet, v, _, block, _)) = pick(&lay.subnets, plan.subnet).cloned() else {
                 break;
             };
             let n = k + 1;
             let id = NatGatewayId::new(format!("nat-{n}"));
             let eni = NetworkInterfaceId::new(format!("eni-nat-{n}"));
-            let private_ip = v4(10, v as u8, s as u8, 200 + n as u8);
+            let IpAddr::V4(private_ip) = offset(&block, 200 + n as u128) else {
+                break;
+            };
             let eip = (!plan.private).then(|| v4(54, 0, 1, 10 + n as u8));
             net.network_interfaces.insert(
                 eni.clone(),
@@ -1384,7 +1461,12 @@ fn target_pool(net: &Network, vpc: &VpcId, v: usize, plan: &Blueprint) -> Vec<Ro
         .values()
         .filter(|e| &e.vpc == vpc && e.interface_type == "interface")
     {
-        match e.attachment.as_ref().and_then(|a| a.instance.clone()) {
+        match e
+            .attachment
+            .as_ref()
+            .filter(|a| a.device_index == Some(0))
+            .and_then(|a| a.instance.clone())
+        {
             Some(i) => t.push(RouteTarget::Instance(i)),
             None => t.push(RouteTarget::NetworkInterface(e.id.clone())),
         }
@@ -1846,6 +1928,8 @@ mod tests {
         let b = Blueprint {
             vpcs: vec![VpcPlan {
                 v6: false,
+                secondary: false,
+                vgw_undeclared: false,
                 no_igw: false,
                 eigw: false,
                 vgw: false,
