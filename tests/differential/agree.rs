@@ -233,7 +233,7 @@ fn pinned_packets() {
     check(
         "agree::pinned_packets",
         file!(),
-        160,
+        1000,
         (blueprint(GenSettings::CI), packet_plan()),
         |(b, pp), tally| {
             let net = b.build();
@@ -249,7 +249,7 @@ fn random_questions() {
     check(
         "agree::random_questions",
         file!(),
-        96,
+        1000,
         (blueprint(GenSettings::CI), query_plan()),
         |(b, qp), tally| {
             let net = b.build();

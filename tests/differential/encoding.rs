@@ -386,7 +386,7 @@ fn acl_encodings() {
     check(
         "encoding::acl_encodings",
         file!(),
-        256,
+        1000,
         (blueprint(GenSettings::CI), any::<u8>(), any::<bool>(), header()),
         |(b, which, outbound, h), tally| {
             let net = b.build();
@@ -411,7 +411,7 @@ fn rule_field_encodings() {
     check(
         "encoding::rule_field_encodings",
         file!(),
-        512,
+        1000,
         (blueprint(GenSettings::CI), any::<u8>(), any::<bool>(), header()),
         |(b, which, outbound, h), tally| {
             let net = b.build();
@@ -504,7 +504,7 @@ fn group_encodings() {
     check(
         "encoding::group_encodings",
         file!(),
-        256,
+        1000,
         (blueprint(GenSettings::CI), any::<u8>(), any::<bool>(), header()),
         |(b, which, outbound, h), tally| {
             let mut net = b.build();
@@ -587,7 +587,7 @@ fn route_encodings() {
     check(
         "encoding::route_encodings",
         file!(),
-        256,
+        1000,
         (blueprint(GenSettings::CI), any::<u8>(), header()),
         |(b, which, h), tally| {
             let mut net = b.build();
@@ -671,7 +671,7 @@ fn value_encodings() {
     check(
         "encoding::value_encodings",
         file!(),
-        512,
+        1000,
         (
             any::<u128>(),
             0u8..=128,

@@ -359,7 +359,7 @@ fn a_deny_entry_never_opens_a_path() {
     check(
         "metamorphic::a_deny_entry_never_opens_a_path",
         file!(),
-        64,
+        300,
         (blueprint(GenSettings::CI), query_plan(), new_entry()),
         |(b, q, e), tally| {
             let net = b.build();
@@ -378,7 +378,7 @@ fn removing_a_group_rule_never_opens_a_path() {
     check(
         "metamorphic::removing_a_group_rule_never_opens_a_path",
         file!(),
-        64,
+        300,
         (blueprint(GenSettings::CI), query_plan(), rule_change()),
         |(b, q, c), tally| {
             let net = b.build();
@@ -397,7 +397,7 @@ fn an_allow_entry_never_closes_a_path() {
     check(
         "metamorphic::an_allow_entry_never_closes_a_path",
         file!(),
-        64,
+        300,
         (blueprint(GenSettings::CI), query_plan(), new_entry()),
         |(b, q, e), tally| {
             let net = b.build();
@@ -416,7 +416,7 @@ fn a_group_rule_never_closes_a_path() {
     check(
         "metamorphic::a_group_rule_never_closes_a_path",
         file!(),
-        64,
+        300,
         (blueprint(GenSettings::CI), query_plan(), rule_change()),
         |(b, q, c), tally| {
             let net = b.build();
@@ -436,7 +436,7 @@ fn renaming_ids_changes_nothing() {
     check(
         "metamorphic::renaming_ids_changes_nothing",
         file!(),
-        64,
+        300,
         (blueprint(GenSettings::CI), query_plan()),
         |(b, q), tally| {
             let net = b.build();
@@ -536,7 +536,7 @@ fn round_trip_implies_one_way() {
     check(
         "metamorphic::round_trip_implies_one_way",
         file!(),
-        64,
+        300,
         (blueprint(GenSettings::CI), query_plan()),
         |(b, q), tally| {
             let net = b.build();
@@ -584,7 +584,7 @@ fn peering_is_not_transitive() {
     check(
         "metamorphic::peering_is_not_transitive",
         file!(),
-        64,
+        300,
         (blueprint(settings), any::<u8>(), any::<bool>(), any::<u64>()),
         |(mut b, from, one_way, seed), tally| {
             while b.vpcs.len() < 3 {
