@@ -23,11 +23,11 @@ const SAMPLES: usize = 24;
 /// host), and the destination address.
 pub fn pinned_endpoints(net: &Network, ix: &NetworkIndex, p: &Packet) -> Option<(Endpoint, Endpoint)> {
     let from = resolve(net, ix, &p.src_ip.to_string(), Role::Source).ok()?;
-    // A destination no endpoint text covers (an unused or reserved address, a NAT gateway's
-    // address: `resolve` fails, or, inside a VPC, gives an endpoint covering nothing) or one
-    // that forwards (a NAT gateway's Elastic IP, `through`): ask about the host address as an
-    // external block, which the question model allows (DESIGN.md §2: an address no interface
-    // holds is an external host reached through whatever gateway routes it).
+    // A destination that forwards (a NAT gateway's Elastic IP: `through`), or one `resolve`
+    // refuses: ask about the host address as an external block, which the question model allows
+    // (DESIGN.md §2: an address no interface holds is an external host reached through whatever
+    // gateway routes it; `resolve` says so itself for unused addresses inside a VPC since
+    // r_unheld_address_in_a_vpc_is_an_external_host).
     let to = match resolve(net, ix, &p.dst_ip.to_string(), Role::Destination) {
         Ok(e) if e.through.is_none() && !(e.interfaces.is_empty() && e.external.is_none()) => e,
         _ => {

@@ -194,3 +194,38 @@ fn r_propagated_prefix_list_route() {
         vpcverify::smt::testing::RouteLiteral::Route(local)
     );
 }
+
+/// An address inside a VPC block that no interface holds, which a route sends on premises. The
+/// simulator delivers a packet to it; `query` resolved the endpoint to nothing (addresses inside
+/// a VPC were never external hosts) and answered unreachable for want of an address family, and
+/// `trace` refused it. DESIGN.md §2: an address no interface holds is an external host reached
+/// through whatever gateway routes it. Fixed in `query::endpoint` (`by_block`), not in either
+/// interpreter: the disagreement was between `query` and `trace`.
+#[test]
+fn r_unheld_address_in_a_vpc_is_an_external_host() {
+    use vpcverify::query::engine::{ProtocolChoice, QuerySpec, run};
+    use vpcverify::query::{External, VerdictKind};
+    let net = fixture("unheld-address-in-a-vpc");
+    let ix = NetworkIndex::new(&net);
+    let to = vpcverify::query::resolve(&net, &ix, "10.0.1.7", vpcverify::query::Role::Destination).unwrap();
+    assert!(matches!(to.external, Some(External::Block(_))), "{to:?}");
+    let ask = |to: &str| {
+        let spec = QuerySpec {
+            from: "eni-1".into(),
+            to: to.into(),
+            protocol: ProtocolChoice::One(proto::TCP),
+            port: Some(PortRange::single(443)),
+            src_port: None,
+            one_way: false,
+            want_proof: false,
+            timeout_secs: None,
+        };
+        run(&net, &ix, &spec).unwrap().verdict
+    };
+    assert_eq!(ask("10.0.1.7").verdict, VerdictKind::Reachable);
+    let own_subnet = ask("10.0.3.7");
+    assert_eq!(own_subnet.verdict, VerdictKind::Unreachable);
+    assert_eq!(own_subnet.blocked[0].code, "NO_DESTINATION");
+    assert_pinned(&net, tcp("10.0.3.11", 49152, "10.0.1.7", 443), false, Kind::Reachable);
+    assert_question(&net, "eni-1", "10.0.1.7", Some(proto::TCP), false);
+}
