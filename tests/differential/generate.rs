@@ -177,6 +177,9 @@ pub struct EniPlan {
 pub struct NatPlan {
     /// Its subnet.
     pub subnet: u8,
+    /// Its subnet gets a route table of its own, `rtb-nat-N`, whose `0.0.0.0/0` goes to this
+    /// index among the VPC's internet gateway and NAT gateways (as a public subnet does).
+    pub own_table: Option<u8>,
     /// Private connectivity (no Elastic IP).
     pub private: bool,
     /// Not `available`.
@@ -459,13 +462,18 @@ pub fn blueprint(s: GenSettings) -> impl Strategy<Value = Blueprint> {
         1..=s.max_interfaces,
     );
     let nats = prop::collection::vec(
-        (any::<u8>(), prop::bool::weighted(0.2), prop::bool::weighted(0.1)).prop_map(|(subnet, private, pending)| {
-            NatPlan {
+        (
+            any::<u8>(),
+            prop::option::weighted(0.6, any::<u8>()),
+            prop::bool::weighted(0.2),
+            prop::bool::weighted(0.1),
+        )
+            .prop_map(|(subnet, own_table, private, pending)| NatPlan {
                 subnet,
+                own_table,
                 private,
                 pending,
-            }
-        }),
+            }),
         0..=if s.enable_nat { 2 } else { 0 },
     );
     let peerings = prop::collection::vec(
@@ -1198,6 +1206,54 @@ impl Blueprint {
             {
                 rt.subnets.push(subnet.clone());
             }
+        }
+
+        // A route table of its own for a NAT gateway's subnet, towards the internet gateway or
+        // another NAT gateway of the VPC (the subnet leaves any other table).
+        for (k, plan) in self.nats.iter().enumerate() {
+            let id = NatGatewayId::new(format!("nat-{}", k + 1));
+            let (Some(choice), Some(nat)) = (plan.own_table, net.nat_gateways.get(&id).cloned()) else {
+                continue;
+            };
+            let mut targets: Vec<RouteTarget> = net
+                .internet_gateways
+                .values()
+                .filter(|g| g.vpcs.contains(&nat.vpc))
+                .map(|g| RouteTarget::InternetGateway(g.id.clone()))
+                .collect();
+            targets.extend(
+                net.nat_gateways
+                    .values()
+                    .filter(|n| n.vpc == nat.vpc && n.id != nat.id)
+                    .map(|n| RouteTarget::NatGateway(n.id.clone())),
+            );
+            let Some(target) = pick(&targets, choice).cloned() else {
+                continue;
+            };
+            for rt in net.route_tables.values_mut() {
+                rt.subnets.retain(|s| s != &nat.subnet);
+            }
+            let rt = RouteTableId::new(format!("rtb-nat-{}", k + 1));
+            net.route_tables.insert(
+                rt.clone(),
+                RouteTable {
+                    id: rt.clone(),
+                    vpc: nat.vpc.clone(),
+                    main: false,
+                    subnets: vec![nat.subnet.clone()],
+                    gateways: vec![],
+                    routes: vec![Route {
+                        destination: RouteDestination::Cidr(Cidr::any_v4()),
+                        target,
+                        state: RouteState::Active,
+                        origin: RouteOrigin::CreateRoute,
+                        provenance: prov(rt.as_str()).item("0.0.0.0/0"),
+                    }],
+                    propagating_vgws: vec![],
+                    tags: Tags::new(),
+                    provenance: prov(rt.as_str()),
+                },
+            );
         }
 
         // Gateway endpoints: the S3 list routed to the endpoint in the chosen tables (GWE-2).
