@@ -229,3 +229,32 @@ fn r_unheld_address_in_a_vpc_is_an_external_host() {
     assert_pinned(&net, tcp("10.0.3.11", 49152, "10.0.1.7", 443), false, Kind::Reachable);
     assert_question(&net, "eni-1", "10.0.1.7", Some(proto::TCP), false);
 }
+
+/// A private NAT gateway routed to a public NAT gateway (chained). The SMT engine lets the first
+/// one's translated packets through the second (their source is an address of the VPC); the
+/// simulator dropped them (NGW-7), accepting only sources held by a network interface of the VPC,
+/// though a NAT gateway has its own (NGW-6) and the simulator counts it for GWE-7 and VGW-3.
+/// `query` then reported an internal inconsistency. Fixed in the simulator (`nat_request`);
+/// SEMANTICS.md §5.3 step 2 says so now.
+#[test]
+fn r_chained_nat_gateways() {
+    use vpcverify::query::VerdictKind;
+    use vpcverify::query::engine::{ProtocolChoice, QuerySpec, run};
+    let net = fixture("chained-nat-gateways");
+    let p = tcp("10.0.1.11", 49152, "93.184.216.34", 443);
+    assert_pinned(&net, p, false, Kind::Reachable);
+    assert_pinned(&net, p, true, Kind::Reachable);
+    assert_question(&net, "eni-1", "internet", None, false);
+    let spec = QuerySpec {
+        from: "eni-1".into(),
+        to: "internet".into(),
+        protocol: ProtocolChoice::One(proto::TCP),
+        port: Some(PortRange::single(443)),
+        src_port: None,
+        one_way: false,
+        want_proof: false,
+        timeout_secs: None,
+    };
+    let ix = NetworkIndex::new(&net);
+    assert_eq!(run(&net, &ix, &spec).unwrap().verdict.verdict, VerdictKind::Reachable);
+}
