@@ -9,6 +9,9 @@ mod check_cli;
 /// builder for small networks.
 #[allow(dead_code, reason = "shared helpers; not every module uses each")]
 mod common;
+/// Differential and metamorphic property tests: the simulator and the SMT engine agree on random
+/// networks, questions and packets; fixtures of the disagreements found (`r_*`).
+mod differential;
 /// Property tests: the AWS loader never panics on arbitrary bytes or AWS-shaped JSON.
 mod fuzz_aws;
 /// Native spec loader fuzzed (proptest) with arbitrary text and spec-shaped documents: never panics.

@@ -161,7 +161,8 @@ fn nonempty(e: Endpoint) -> Result<Endpoint, EndpointError> {
 }
 
 /// An IP or CIDR: the modelled interfaces holding an address in it (private or public), and, for
-/// the part of the block outside every modelled VPC, external hosts.
+/// the part of the block outside every modelled VPC (or a single address no interface holds),
+/// external hosts.
 fn by_block(net: &Network, ix: &NetworkIndex, label: &str, block: Cidr, role: Role) -> Endpoint {
     let mut e = Endpoint::named(label);
     e.address_filter = Some(block);
@@ -178,7 +179,10 @@ fn by_block(net: &Network, ix: &NetworkIndex, label: &str, block: Cidr, role: Ro
     let is_modelled_public = block.prefix_len() == block.family().bits()
         && matches!(block.first(), IpAddr::V4(a) if ix.public_owner(&a).is_some());
     let single = block.prefix_len() == block.family().bits();
-    if !inside_vpcs && !is_modelled_public && (e.interfaces.is_empty() || !single) {
+    // A single address no interface holds is an external host reached through whatever gateway
+    // routes it (DESIGN.md §2), inside a VPC block too: a more specific route may send it to a
+    // gateway, and the local route to a subnet where nobody holds it (NO_DESTINATION).
+    if (!inside_vpcs || single) && !is_modelled_public && (e.interfaces.is_empty() || !single) {
         e.external = Some(External::Block(block));
     }
     // Addresses inside a VPC that no interface holds (unused, reserved, a NAT gateway's): the

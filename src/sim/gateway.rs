@@ -492,15 +492,16 @@ impl<'n> Walker<'n> {
                 "NO_PATH",
             ));
         }
-        // 2. NGW-7.
-        if !self.held_in_vpc(&p.src_ip, &n.vpc, false) {
+        // 2. NGW-7: traffic from network interfaces of its VPC, a NAT gateway's own among them
+        // (NGW-6: it has one there), so NAT gateways can be chained (as for GWE-7 and VGW-3).
+        if !self.held_in_vpc(&p.src_ip, &n.vpc, true) {
             return Err(dropped(
                 &n.id,
                 kind,
                 inbound,
                 "NGW-7",
                 format!(
-                    "{} is not an address of a network interface in `{}`: a NAT gateway serves its own VPC only",
+                    "{} is not an address of a network interface or NAT gateway in `{}`: a NAT gateway serves its own VPC only",
                     p.src_ip, n.vpc
                 ),
                 "NGW_REQUIRES_SOURCE_IN_VPC",

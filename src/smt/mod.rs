@@ -7,6 +7,8 @@
 //! the ACL and security group rules (NACL-4..7, SG-1..8), `route` the route selection (RT-8..14,
 //! J5..J7), `walk` the forward and reply walk over every candidate path (§2-§5 of SEMANTICS.md:
 //! translations, gateways, peering, endpoints), `analyze` the witness and the blocking rules.
+//! `testing` (hidden) lets the differential tests fold the header-match encodings on concrete
+//! packets without importing z3.
 //!
 //! Must not touch: ingest, printing. Every witness is replayed through `sim` by `query` before
 //! it is reported.
@@ -15,6 +17,8 @@ mod analyze;
 mod filter;
 mod route;
 mod sym;
+#[doc(hidden)]
+pub mod testing;
 mod walk;
 
 use crate::model::endpoint::Endpoint;

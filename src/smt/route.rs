@@ -1,8 +1,8 @@
 //! Encoding of route selection (SEMANTICS.md §6): for each route of a table, the condition on a
 //! symbolic destination under which it is the one AWS uses — longest prefix (RT-11), then
 //! `local` > static CIDR > prefix list > propagated on equal prefixes (RT-12, J6), the smaller
-//! prefix-list id between two lists (J7), local always over propagated (RT-8); blackholes still
-//! win (J5).
+//! prefix-list id between two lists (J7), no propagated route when a local route matches (RT-8);
+//! blackholes still win (J5).
 
 use super::sym::{all, any, in_cidr};
 use crate::model::*;
@@ -22,14 +22,11 @@ pub(crate) struct Candidate<'a> {
 }
 
 impl Candidate<'_> {
-    /// True iff `self` is preferred over `other` when both contain the destination.
+    /// True iff `self` is preferred over `other` when both contain the destination and both are
+    /// in the race: longest prefix (RT-11), then class (RT-12, J6), then prefix-list id (J7),
+    /// then position. A strict total order, so exactly one candidate in the race wins. RT-8 is
+    /// not part of it: it decides who is in the race (see [`selection`]).
     fn beats(&self, other: &Candidate<'_>) -> bool {
-        if other.class == 3 && self.class == 0 {
-            return true; // RT-8: a propagated route never wins over a matching local route
-        }
-        if self.class == 3 && other.class == 0 {
-            return false;
-        }
         (
             std::cmp::Reverse(self.cidr.prefix_len()),
             self.class,
@@ -80,11 +77,13 @@ pub(crate) fn candidates<'a>(
                     }
                     continue;
                 }
+                // A propagated route is propagated whatever its destination (RT-8, RT-12).
+                let class = if route.origin.is_propagated() { 3 } else { 2 };
                 for c in pl.entries.iter().filter(|c| c.family() == family) {
                     out.push(Candidate {
                         route,
                         cidr: *c,
-                        class: 2,
+                        class,
                         prefix_list: Some(id),
                         index,
                     });
@@ -97,14 +96,36 @@ pub(crate) fn candidates<'a>(
 
 /// For each candidate, the condition under which it is selected for `dst`; and the condition
 /// under which no route matches.
+///
+/// A candidate is in the race when it contains `dst`, except that a propagated route is out of
+/// it when a local route contains `dst` too, whatever their lengths (RT-8). The winner is the
+/// candidate in the race that no other candidate in the race [`Candidate::beats`].
 pub(crate) fn selection<'a>(cands: &'a [Candidate<'a>], dst: &BV) -> (Vec<(&'a Candidate<'a>, Bool)>, Bool) {
     let matches: Vec<Bool> = cands.iter().map(|c| in_cidr(dst, &c.cidr)).collect();
+    let local: Vec<Bool> = cands
+        .iter()
+        .zip(&matches)
+        .filter(|(c, _)| c.class == 0)
+        .map(|(_, m)| m.clone())
+        .collect();
+    let local_matches = any(&local);
+    let in_race: Vec<Bool> = cands
+        .iter()
+        .zip(&matches)
+        .map(|(c, m)| {
+            if c.class == 3 {
+                all(&[m.clone(), local_matches.not()])
+            } else {
+                m.clone()
+            }
+        })
+        .collect();
     let mut winners = Vec::new();
     for (i, c) in cands.iter().enumerate() {
-        let mut parts = vec![matches[i].clone()];
+        let mut parts = vec![in_race[i].clone()];
         for (j, o) in cands.iter().enumerate() {
             if i != j && o.beats(c) && o.cidr.overlaps(&c.cidr) {
-                parts.push(matches[j].not());
+                parts.push(in_race[j].not());
             }
         }
         winners.push((c, all(&parts)));

@@ -193,7 +193,6 @@ pub(crate) fn decode(model: &z3::Model, p: &SymPacket, family: IpFamily) -> Opti
 
 /// The constraint that the symbolic packet equals a concrete one (for replaying a packet through
 /// the encoding without search).
-#[allow(dead_code, reason = "used by the differential tests of the encoding")]
 pub(crate) fn equals_packet(p: &SymPacket, k: &Packet) -> Bool {
     all(&[
         p.proto.eq(u8c(k.protocol)),

@@ -271,15 +271,11 @@ impl<'a> Walk<'a> {
         }
     }
 
-    /// The packets the question is about, as sent by the source (without the source interface's
-    /// addresses, which each start adds).
+    /// The packets the question is about, as sent by the source (without the source address:
+    /// each start adds its own, the interface's addresses or the external hosts' set).
     fn packet_space(&self) -> Bool {
         let p = &self.pkt0;
         let mut parts = Vec::new();
-        // Source side: external hosts.
-        if let Some(e) = &self.q.from.external {
-            parts.push(self.external_set(&p.src, e));
-        }
         // Destination side.
         let to = &self.q.to;
         if to.through.is_none() {
@@ -652,7 +648,10 @@ impl<'a> Walk<'a> {
         }
     }
 
+    /// The external starts of the source: each is about the external hosts' addresses only (an
+    /// endpoint that also covers interfaces starts from them too, with their own addresses).
     fn start_external(&mut self, blank: &State, ext: &External) {
+        let hosts = self.external_set(&self.pkt0.src, ext);
         let vpcs: Vec<VpcId> = self.net.vpcs.keys().cloned().collect();
         let via_internet = match ext {
             External::Internet { via } => Some(via.clone()),
@@ -660,18 +659,6 @@ impl<'a> Walk<'a> {
             _ => None,
         };
         if let Some(via) = via_internet {
-            // The public IPv4 addresses (and Elastic IPs) each VPC's internet gateway maps (IGW-2).
-            let mut mapped: BTreeMap<VpcId, Vec<IpAddr>> = BTreeMap::new();
-            for public in self.ix.public_addresses() {
-                let vpc = match self.ix.public_owner(public) {
-                    Some((AddressOwner::Interface(e), _)) => self.net.network_interfaces.get(e).map(|x| &x.vpc),
-                    Some((AddressOwner::NatGateway(n), _)) => self.net.nat_gateways.get(n).map(|x| &x.vpc),
-                    None => None,
-                };
-                if let Some(vpc) = vpc {
-                    mapped.entry(vpc.clone()).or_default().push(IpAddr::V4(*public));
-                }
-            }
             // When the question's destinations are interfaces, the packet space allows only their
             // addresses: a VPC that maps none of them has an unsatisfiable entry condition, and
             // is skipped without asking the solver.
@@ -689,16 +676,18 @@ impl<'a> Walk<'a> {
                     if via.as_ref().is_some_and(|x| x != g.as_str()) {
                         continue;
                     }
-                    let reachable = match (&candidates, self.family) {
-                        (None, _) => true,
-                        (Some(c), IpFamily::V4) => mapped
-                            .get(v)
-                            .is_some_and(|publics| publics.iter().any(|p| c.contains(p))),
-                        (Some(c), IpFamily::V6) => self
-                            .net
-                            .vpcs
-                            .get(v)
-                            .is_some_and(|x| c.iter().any(|a| x.cidrs_v6.iter().any(|b| b.contains(a)))),
+                    // `addressed_to` of a destination among the candidates.
+                    let reachable = match &candidates {
+                        None => true,
+                        Some(c) => {
+                            let in_blocks = self.net.vpcs.get(v).is_some_and(|x| {
+                                c.iter()
+                                    .any(|a| x.cidrs().any(|b| b.family() == self.family && b.contains(a)))
+                            });
+                            let mapped = self.family == IpFamily::V4
+                                && self.public_addresses_in(v).iter().any(|p| c.contains(p));
+                            in_blocks || mapped
+                        }
                     };
                     if !reachable {
                         continue;
@@ -707,22 +696,8 @@ impl<'a> Walk<'a> {
                     st.start = StartPoint::Internet(g.to_string());
                     st.entry = Some(Gate::Igw(g.clone(), v.clone()));
                     st.hops.push("internet".into());
-                    // SEMANTICS.md §4: a request from the internet enters the VPC whose internet
-                    // gateway maps its destination (IPv4: a public address of the VPC's receivers;
-                    // IPv6: an address of the VPC's IPv6 blocks). Other VPCs are on no candidate
-                    // path, and trying each of them made a question cost the number of VPCs times
-                    // the size of the formulas.
-                    let cond = match self.family {
-                        IpFamily::V4 => {
-                            let publics = mapped.get(v).map(Vec::as_slice).unwrap_or_default();
-                            in_addrs(&self.pkt0.dst, publics.iter())
-                        }
-                        IpFamily::V6 => {
-                            let cidrs: Vec<Cidr> = self.net.vpcs.get(v).map(|x| x.cidrs_v6.clone()).unwrap_or_default();
-                            in_any_cidr(&self.pkt0.dst, cidrs.iter())
-                        }
-                    };
                     let v2 = v.clone();
+                    let cond = all(&[hosts.clone(), self.addressed_to(&self.pkt0.dst, v)]);
                     self.branch(&st, cond, |w, st| w.internet_in(st, &v2, &g));
                 } else if self.family == IpFamily::V6
                     && let Some(g) = self.ix.egress_only_gateway_of(v).cloned()
@@ -734,7 +709,7 @@ impl<'a> Walk<'a> {
                     let cidrs: Vec<Cidr> = vpc.map(|x| x.cidrs_v6.clone()).unwrap_or_default();
                     let mut st = blank.clone();
                     st.start = StartPoint::Internet(g.to_string());
-                    let cond = in_any_cidr(&self.pkt0.dst, cidrs.iter());
+                    let cond = all(&[hosts.clone(), in_any_cidr(&self.pkt0.dst, cidrs.iter())]);
                     self.branch(&st, cond, |w, st| {
                         w.dropped(
                             st,
@@ -771,7 +746,7 @@ impl<'a> Walk<'a> {
             st.start = StartPoint::OnPremises(g.clone());
             st.entry = Some(Gate::Vgw(g.clone(), v.clone()));
             st.hops.push("on-premises".into());
-            self.branch(&st, Bool::from_bool(true), |w, st| w.vgw_in(st, &v, &g));
+            self.branch(&st, hosts.clone(), |w, st| w.vgw_in(st, &v, &g));
         }
     }
 
@@ -988,16 +963,7 @@ impl<'a> Walk<'a> {
         let Some(table) = self.net.route_tables.get(&rt_id) else {
             return;
         };
-        let cands = match candidates(self.net, table, self.family) {
-            Ok(c) => c,
-            Err(pl) => {
-                return self.unknown(
-                    st,
-                    pl.as_str(),
-                    "a route's destination prefix list has entries not in the input",
-                );
-            }
-        };
+        // §6 step 1 (RT-9) comes before the candidates (step 2), whose prefix lists may be unknown.
         let rt9 = in_cidr(&st.pkt.dst, &never_forwarded(self.family));
         let b9 = Blocked {
             id: rt_id.to_string(),
@@ -1008,6 +974,18 @@ impl<'a> Walk<'a> {
             code: "NO_ROUTE_TO_DESTINATION".into(),
         };
         self.branch(&st, rt9.clone(), |w, st| w.dropped(st, b9));
+        let cands = match candidates(self.net, table, self.family) {
+            Ok(c) => c,
+            Err(pl) => {
+                return self.branch(&st, rt9.not(), |w, st| {
+                    w.unknown(
+                        st,
+                        pl.as_str(),
+                        "a route's destination prefix list has entries not in the input",
+                    )
+                });
+            }
+        };
         let dst = st.pkt.dst.clone();
         let (winners, none) = selection(&cands, &dst);
         for (c, cond) in winners {
@@ -1228,6 +1206,7 @@ impl<'a> Walk<'a> {
 
     /// §5.2 internet gateway, outbound.
     fn igw_out(&mut self, mut st: State, vpc: &VpcId, g: &InternetGatewayId) {
+        // Step 2: Block Public Access, or a gateway route table on the gateway.
         if let Some(reason) = self.unsupported(vpc.as_str()) {
             return self.unknown(st, vpc.as_str(), &reason);
         }
@@ -1302,27 +1281,25 @@ impl<'a> Walk<'a> {
     }
 
     /// §5.2 step 5: on the internet, into a modelled VPC or out to an external host.
+    ///
+    /// Every public IPv4 mapped in a modelled VPC, and every address of a modelled IPv6 block,
+    /// enters that VPC, whoever holds it (not only the question's receivers): only the rest of
+    /// the internet is external.
     fn onto_internet(&mut self, st: State, gate: Gate) {
-        let receivers = self.receivers(&st);
         let mut conds = Vec::new();
         let vpcs: Vec<VpcId> = self.net.vpcs.keys().cloned().collect();
         for v in vpcs {
             let cond = match self.family {
                 IpFamily::V4 => {
-                    let mut publics: Vec<IpAddr> = self.public_pairs(&receivers, &v).iter().map(|p| p.1).collect();
-                    if st.leg == Leg::Request {
-                        // A request to a NAT gateway's Elastic IP enters too, to be refused there (NGW-3).
-                        publics.extend(self.nat_eips(&v).iter().map(|p| p.0));
-                    }
+                    let publics = self.public_addresses_in(&v);
                     if publics.is_empty() {
                         continue;
                     }
                     in_addrs(&st.pkt.dst, publics.iter())
                 }
                 IpFamily::V6 => {
-                    let holds = receivers.iter().any(|h| self.holder_vpc(h).as_ref() == Some(&v));
                     let blocks: Vec<Cidr> = self.net.vpcs.get(&v).map(|x| x.cidrs_v6.clone()).unwrap_or_default();
-                    if !holds || blocks.is_empty() {
+                    if blocks.is_empty() {
                         continue;
                     }
                     in_any_cidr(&st.pkt.dst, blocks.iter())
@@ -1400,6 +1377,41 @@ impl<'a> Walk<'a> {
             .collect();
         out.extend(self.nat_eips(vpc).into_iter().map(|p| p.0));
         out
+    }
+
+    /// §4: a request from the internet enters the VPC whose internet gateway maps its
+    /// destination: a public IPv4 mapped in `vpc`, or an address of its IPv6 blocks. A private
+    /// IPv4 of `vpc` is taken to its gateway too, which refuses it (the simulator's decision in
+    /// `internet_request`). Anything else never reaches `vpc`'s gateway.
+    fn addressed_to(&self, dst: &BV, vpc: &VpcId) -> Bool {
+        let blocks: Vec<Cidr> = self
+            .net
+            .vpcs
+            .get(vpc)
+            .map(|v| v.cidrs().filter(|c| c.family() == self.family).copied().collect())
+            .unwrap_or_default();
+        let publics = match self.family {
+            IpFamily::V4 => self.public_addresses_in(vpc),
+            IpFamily::V6 => Vec::new(),
+        };
+        any(&[in_addrs(dst, publics.iter()), in_any_cidr(dst, blocks.iter())])
+    }
+
+    /// Every public IPv4 or Elastic IP mapped to a private address of an interface or NAT gateway
+    /// in `vpc` (IGW-2).
+    fn public_addresses_in(&self, vpc: &VpcId) -> Vec<IpAddr> {
+        self.ix
+            .public_addresses()
+            .filter(|a| {
+                let owner_vpc = match self.ix.public_owner(a).map(|(o, _)| o) {
+                    Some(AddressOwner::Interface(e)) => self.net.network_interfaces.get(e).map(|e| &e.vpc),
+                    Some(AddressOwner::NatGateway(n)) => self.net.nat_gateways.get(n).map(|n| &n.vpc),
+                    None => None,
+                };
+                owner_vpc == Some(vpc)
+            })
+            .map(|a| IpAddr::V4(*a))
+            .collect()
     }
 
     /// §5.2 internet gateway, inbound.
@@ -2124,7 +2136,7 @@ impl<'a> Walk<'a> {
 }
 
 /// `nat_port` of SEMANTICS.md §5.3: ports from 1024 are kept, lower ones move up by 1024.
-fn nat_port(p: &BV) -> BV {
+pub(crate) fn nat_port(p: &BV) -> BV {
     p.bvuge(u16c(1024)).ite(p, &p.bvadd(u16c(1024)))
 }
 

@@ -1,0 +1,271 @@
+//! The two interpreters agree: (a) on one concrete packet, the SMT engine asked a question
+//! pinned to exactly that packet answers what the simulator's trace says; (b) on a random
+//! question, a reachable answer's witness is delivered by the simulator (and back, round trip)
+//! and lies in the question's space, and for an unreachable or unknown answer no packet sampled
+//! from the space (boundary values first) is delivered by the simulator.
+
+use crate::differential::generate::{
+    GenSettings, blueprint, endpoint_text, packet_plan, query_plan, query_ports, query_protocol,
+};
+use crate::differential::oracle::*;
+use crate::differential::{Tally, check};
+use proptest::prelude::*;
+use vpcverify::model::endpoint::{Endpoint, External};
+use vpcverify::model::*;
+use vpcverify::query::{Role, resolve};
+use vpcverify::sim;
+use vpcverify::smt::{self, Answer};
+
+/// Packets sampled from the space of each unreachable or unknown question.
+const SAMPLES: usize = 24;
+
+/// The endpoints of a question pinned to `p`: the source address (its interface, or an external
+/// host), and the destination address.
+pub fn pinned_endpoints(net: &Network, ix: &NetworkIndex, p: &Packet) -> Option<(Endpoint, Endpoint)> {
+    let from = resolve(net, ix, &p.src_ip.to_string(), Role::Source).ok()?;
+    // A destination that forwards (a NAT gateway's Elastic IP: `through`), or one `resolve`
+    // refuses: ask about the host address as an external block, which the question model allows
+    // (DESIGN.md §2: an address no interface holds is an external host reached through whatever
+    // gateway routes it; `resolve` says so itself for unused addresses inside a VPC since
+    // r_unheld_address_in_a_vpc_is_an_external_host).
+    let to = match resolve(net, ix, &p.dst_ip.to_string(), Role::Destination) {
+        Ok(e) if e.through.is_none() && !(e.interfaces.is_empty() && e.external.is_none()) => e,
+        _ => {
+            let host = Cidr::host(p.dst_ip);
+            let mut e = Endpoint::named(&p.dst_ip.to_string());
+            e.address_filter = Some(host);
+            e.external = Some(External::Block(host));
+            e
+        }
+    };
+    Some((from, to))
+}
+
+/// Both interpreters on one packet, for the regression tests: the SMT engine's verdict on the
+/// question pinned to `p`, and the simulator's.
+pub fn pinned_verdicts(net: &Network, p: Packet, one_way: bool) -> (Kind, Kind) {
+    let ix = NetworkIndex::new(net);
+    let (from, to) = pinned_endpoints(net, &ix, &p).expect("a source address");
+    let (kind, _) = sim_verdict(net, &ix, &starts_for(net, &ix, &p.src_ip), p, one_way, &from, &to);
+    let (dst_ports, src_ports) = pinned_ports(&p);
+    let q = question(
+        &from,
+        &to,
+        vec![IpFamily::of(&p.src_ip)],
+        Some(p.protocol),
+        dst_ports,
+        src_ports,
+        one_way,
+    );
+    (smt_kind(&smt::solve(net, &ix, &q)), kind)
+}
+
+/// (a) for one network and one packet.
+pub fn pinned_packet_agrees(net: &Network, p: Packet, one_way: bool, tally: &Tally) -> Result<(), TestCaseError> {
+    let ix = NetworkIndex::new(net);
+    tally.network();
+    let Some((from, to)) = pinned_endpoints(net, &ix, &p) else {
+        return Ok(());
+    };
+    let starts = starts_for(net, &ix, &p.src_ip);
+    let (kind, traces) = sim_verdict(net, &ix, &starts, p, one_way, &from, &to);
+    tally.traces(traces.len());
+    let sim_side = || traces.iter().map(show_trace).collect::<String>();
+    let (dst_ports, src_ports) = pinned_ports(&p);
+    let q = question(
+        &from,
+        &to,
+        vec![IpFamily::of(&p.src_ip)],
+        Some(p.protocol),
+        dst_ports,
+        src_ports,
+        one_way,
+    );
+    let ans = smt::solve(net, &ix, &q);
+    tally.question();
+    tally.verdict(smt_kind(&ans));
+    let sides = || format!("packet {p}, one_way {one_way}\n{}{}", sim_side(), show_answer(&ans));
+    if exactly_pinned(&p, one_way) {
+        prop_assert_eq!(
+            smt_kind(&ans),
+            kind,
+            "{}",
+            report(
+                "(a) the SMT engine and the simulator disagree on a pinned packet",
+                &sides(),
+                net
+            )
+        );
+        if let Answer::Reachable(w) = &ans {
+            prop_assert_eq!(
+                w.packet,
+                p,
+                "{}",
+                report("(a) the witness of a pinned question is another packet", &sides(), net)
+            );
+        }
+    } else if kind == Kind::Reachable {
+        prop_assert_eq!(
+            smt_kind(&ans),
+            Kind::Reachable,
+            "{}",
+            report(
+                "(a) the simulator delivers a packet of the question; the SMT engine does not",
+                &sides(),
+                net
+            )
+        );
+    }
+    if let Answer::Reachable(w) = &ans {
+        let t = sim::trace(net, &ix, start_of(w), w.packet, one_way);
+        tally.traces(1);
+        prop_assert!(
+            reaches(net, &t, &from, &to),
+            "{}",
+            report(
+                "(a) the simulator does not deliver the SMT engine's witness",
+                &format!("{}{}", sides(), show_trace(&t)),
+                net
+            )
+        );
+    }
+    Ok(())
+}
+
+/// (b) for one network and one question given as endpoint texts.
+#[allow(clippy::too_many_arguments, reason = "a question's fields")]
+pub fn question_agrees(
+    net: &Network,
+    from: &str,
+    to: &str,
+    protocol: Option<u8>,
+    dst_ports: Option<PortRange>,
+    src_ports: Option<PortRange>,
+    one_way: bool,
+    seed: u64,
+    tally: &Tally,
+) -> Result<(), TestCaseError> {
+    let ix = NetworkIndex::new(net);
+    tally.network();
+    let (Ok(from_ep), Ok(to_ep)) = (
+        resolve(net, &ix, from, Role::Source),
+        resolve(net, &ix, to, Role::Destination),
+    ) else {
+        return Ok(());
+    };
+    // Destinations that forward (`through`) have a question of their own that the simulator
+    // cannot replay; a host's traffic to itself is refused by `query`.
+    if to_ep.through.is_some()
+        || (from_ep.external.is_none() && to_ep.external.is_none() && from_ep.interfaces == to_ep.interfaces)
+    {
+        return Ok(());
+    }
+    // `--port` applies to tcp and udp only (`query` refuses it otherwise).
+    let dst_ports = dst_ports.filter(|_| protocol.is_none_or(proto::has_ports));
+    let q = question(
+        &from_ep,
+        &to_ep,
+        vec![IpFamily::V4, IpFamily::V6],
+        protocol,
+        dst_ports,
+        src_ports,
+        one_way,
+    );
+    let ans = smt::solve(net, &ix, &q);
+    tally.question();
+    tally.verdict(smt_kind(&ans));
+    let space = Space::of(net, &ix, &q);
+    let what = format!(
+        "question {from} -> {to}, protocol {protocol:?}, ports {dst_ports:?}, source ports {src_ports:?}, one_way {one_way}"
+    );
+    match &ans {
+        Answer::Reachable(w) => {
+            let start = start_of(w);
+            prop_assert!(
+                space.contains(net, &ix, &q, &start, &w.packet),
+                "{}",
+                report(
+                    "(b) the SMT engine's witness lies outside the question's space",
+                    &format!("{what}\n{}", show_answer(&ans)),
+                    net
+                )
+            );
+            let t = sim::trace(net, &ix, start, w.packet, one_way);
+            tally.traces(1);
+            prop_assert!(
+                reaches(net, &t, &from_ep, &to_ep),
+                "{}",
+                report(
+                    "(b) the simulator does not deliver the SMT engine's witness to the destination",
+                    &format!("{what}\n{}{}", show_answer(&ans), show_trace(&t)),
+                    net
+                )
+            );
+        }
+        Answer::Unreachable { .. } | Answer::Unknown { .. } => {
+            for (p, starts) in space.sample(&q.families, SAMPLES, seed) {
+                for s in starts {
+                    let t = sim::trace(net, &ix, s, p, one_way);
+                    tally.traces(1);
+                    prop_assert!(
+                        !reaches(net, &t, &from_ep, &to_ep),
+                        "{}",
+                        report(
+                            &format!(
+                                "(b) the SMT engine answers {:?}, but the simulator delivers {p}",
+                                smt_kind(&ans)
+                            ),
+                            &format!("{what}\n{}{}", show_answer(&ans), show_trace(&t)),
+                            net
+                        )
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// (a) Random networks and packets: the SMT engine, asked about exactly that packet, agrees
+/// with the simulator on reachable / unreachable / unknown.
+#[test]
+fn pinned_packets() {
+    check(
+        "agree::pinned_packets",
+        file!(),
+        1000,
+        (blueprint(GenSettings::CI), packet_plan()),
+        |(b, pp), tally| {
+            let net = b.build();
+            let p = pp.packet(&net);
+            pinned_packet_agrees(&net, p, pp.one_way, tally)
+        },
+    );
+}
+
+/// (b) Random networks and questions: witnesses replay; unreachable answers survive sampling.
+#[test]
+fn random_questions() {
+    check(
+        "agree::random_questions",
+        file!(),
+        1000,
+        (blueprint(GenSettings::CI), query_plan()),
+        |(b, qp), tally| {
+            let net = b.build();
+            let from = endpoint_text(&net, &qp.from);
+            let to = endpoint_text(&net, &qp.to);
+            question_agrees(
+                &net,
+                &from,
+                &to,
+                query_protocol(&qp),
+                query_ports(qp.dst_ports),
+                query_ports(qp.src_ports),
+                qp.one_way,
+                qp.seed,
+                tally,
+            )
+        },
+    );
+}

@@ -1,0 +1,260 @@
+//! Disagreements the differential tests found, one named test each (`r_<slug>`), on the minimal
+//! network saved as a spec under `tests/fixtures/regressions/<slug>.toml`. Each comment says
+//! what disagreed and which interpreter SEMANTICS.md proved wrong; the fix is in the commit that
+//! added the test.
+
+#![allow(dead_code, reason = "helpers for the regression tests below")]
+
+use crate::common::path;
+use crate::differential::agree::{pinned_packet_agrees, pinned_verdicts};
+use crate::differential::oracle::Kind;
+use crate::differential::spec::load;
+use crate::differential::{Tally, agree};
+use std::net::IpAddr;
+use vpcverify::model::*;
+
+/// A fixture network, loaded through the spec loader and `ingest::finish`.
+fn fixture(slug: &str) -> Network {
+    let file = path(&format!("tests/fixtures/regressions/{slug}.toml"));
+    load(&std::fs::read_to_string(&file).unwrap())
+}
+
+fn ip(s: &str) -> IpAddr {
+    s.parse().unwrap()
+}
+
+fn tcp(src: &str, sport: u16, dst: &str, dport: u16) -> Packet {
+    Packet::with_ports(proto::TCP, ip(src), sport, ip(dst), dport)
+}
+
+/// Asserts both interpreters' verdicts on a pinned packet, then the whole property (a) on it.
+#[track_caller]
+fn assert_pinned(net: &Network, p: Packet, one_way: bool, expected: Kind) {
+    assert_eq!(
+        pinned_verdicts(net, p, one_way),
+        (expected, expected),
+        "SMT engine, simulator"
+    );
+    pinned_packet_agrees(net, p, one_way, &Tally::default()).unwrap();
+}
+
+/// Runs property (b) on one question.
+fn assert_question(net: &Network, from: &str, to: &str, protocol: Option<u8>, one_way: bool) {
+    agree::question_agrees(net, from, to, protocol, None, None, one_way, 0, &Tally::default()).unwrap();
+}
+/// A packet from an interface to the Elastic IP of a NAT gateway, over the internet gateway.
+/// The simulator takes it back into the VPC (SEMANTICS.md §5.2 step 5, J13), where the NAT
+/// gateway refuses it (NGW-3): unreachable. The SMT engine re-entered the network only for the
+/// public addresses of the question's receivers and took every other one (here the Elastic IP)
+/// for an external host: reachable. Fixed in the encoder (`onto_internet`).
+#[test]
+fn r_hairpin_to_a_nat_gateway_elastic_ip() {
+    let net = fixture("hairpin-to-a-nat-gateway-elastic-ip");
+    assert_pinned(
+        &net,
+        tcp("10.0.1.11", 49152, "54.0.1.11", 443),
+        false,
+        Kind::Unreachable,
+    );
+    assert_pinned(&net, tcp("10.0.1.11", 49152, "54.0.1.11", 443), true, Kind::Unreachable);
+}
+
+/// A propagated route inside a static route inside the local route. The simulator takes the
+/// propagated route out of the race because a local route matches (RT-8) and the static /24 wins:
+/// reachable on premises. The SMT engine's pairwise preference was not transitive (static /24 <
+/// propagated /25 by length, propagated < local by RT-8, local < static /24 by length), so no
+/// route was selected and the path vanished: unreachable with 0 paths. Fixed in the encoder
+/// (`route::selection`: RT-8 decides who is in the race, then a strict total order).
+#[test]
+fn r_propagated_route_inside_local_and_static() {
+    let net = fixture("propagated-route-inside-local-and-static");
+    let p = tcp("10.0.2.11", 49152, "10.0.1.10", 443);
+    assert_pinned(&net, p, false, Kind::Reachable);
+    assert_pinned(&net, p, true, Kind::Reachable);
+    assert_question(&net, "eni-1", "10.0.1.0/24", Some(proto::TCP), false);
+}
+
+/// A source block that covers an interface by its public address and external hosts too. The
+/// simulator delivers the interface's packets (from its private address) to the instance next
+/// to it. The SMT engine's packet space required every source to lie in the external block, so
+/// the interface start was impossible: unreachable with 0 paths. Fixed in the encoder (the
+/// external hosts' set constrains the external starts only).
+#[test]
+fn r_block_source_covering_a_public_address() {
+    let net = fixture("block-source-covering-a-public-address");
+    let ix = NetworkIndex::new(&net);
+    let from = vpcverify::query::resolve(&net, &ix, "54.0.0.0/8", vpcverify::query::Role::Source).unwrap();
+    let to = vpcverify::query::resolve(&net, &ix, "i-2", vpcverify::query::Role::Destination).unwrap();
+    let q = crate::differential::oracle::question(&from, &to, vec![IpFamily::V4], None, None, None, false);
+    let answer = vpcverify::smt::solve(&net, &ix, &q);
+    assert_eq!(
+        crate::differential::oracle::smt_kind(&answer),
+        Kind::Reachable,
+        "{answer:?}"
+    );
+    assert_question(&net, "54.0.0.0/8", "i-2", None, false);
+    let p = Packet::other(50, ip("10.0.1.11"), ip("10.0.1.12"));
+    assert_pinned(&net, p, false, Kind::Reachable);
+}
+
+/// A request from the internet to an address no internet gateway maps. The simulator drops it
+/// on the internet: it enters only the VPC whose gateway maps its destination (SEMANTICS.md §4).
+/// The SMT engine entered every VPC's internet gateway, one of which has a gateway route table,
+/// and answered unknown. Fixed in the encoder (`start_external` enters a VPC only for the
+/// destinations its gateway maps, or its private addresses, which the simulator takes there).
+#[test]
+fn r_internet_enters_only_where_its_destination_is_mapped() {
+    let net = fixture("internet-enters-only-where-its-destination-is-mapped");
+    assert_pinned(
+        &net,
+        tcp("93.184.216.34", 49152, "192.168.0.10", 443),
+        false,
+        Kind::Unreachable,
+    );
+    assert_question(&net, "internet", "192.168.0.0/24", Some(proto::TCP), false);
+    // Still unknown where the gateway route table is on the path: into the VPC by its public IP.
+    assert_pinned(
+        &net,
+        tcp("93.184.216.34", 49152, "54.0.0.11", 443),
+        false,
+        Kind::Unknown,
+    );
+}
+
+/// A group rule naming a prefix list whose entries are not in the input. The simulator allows a
+/// packet some other rule allows, answers unknown only when no other rule does and the rule's
+/// protocol and ports match, and denies otherwise (SEMANTICS.md §7: allowed iff some rule
+/// matches). The SMT engine made every path through the group unknown. Fixed in the encoder
+/// (`filter::groups_allow` returns what the known rules allow and when the unknown ones might).
+#[test]
+fn r_group_rule_with_unknown_prefix_list() {
+    let net = fixture("group-rule-with-unknown-prefix-list");
+    assert_pinned(&net, tcp("10.0.1.11", 49152, "10.0.1.12", 443), false, Kind::Reachable);
+    assert_pinned(
+        &net,
+        tcp("93.184.216.34", 49152, "54.0.0.12", 443),
+        false,
+        Kind::Unknown,
+    );
+    assert_pinned(
+        &net,
+        tcp("93.184.216.34", 49152, "54.0.0.12", 22),
+        false,
+        Kind::Unreachable,
+    );
+    assert_question(&net, "i-1", "i-2", None, false);
+    assert_question(&net, "internet", "i-2", Some(proto::TCP), false);
+}
+
+/// An internet gateway with a gateway route table, on the way out. The simulator answers
+/// unknown (SEMANTICS.md §5.2, outbound step 2, before the public-address check). The SMT
+/// engine checked gateway route tables only on the way in: reachable from an interface with a
+/// public IPv4, unreachable (IGW-5) from one without. Fixed in the encoder (`igw_out`).
+#[test]
+fn r_gateway_route_table_on_the_way_out() {
+    let net = fixture("gateway-route-table-on-the-way-out");
+    assert_pinned(&net, tcp("10.0.1.11", 49152, "93.184.216.34", 443), true, Kind::Unknown);
+    assert_pinned(&net, tcp("10.0.1.12", 49152, "93.184.216.34", 443), true, Kind::Unknown);
+    assert_question(&net, "eni-1", "internet", None, true);
+}
+
+/// A destination AWS never forwards (RT-9), through a table with a route to a prefix list whose
+/// entries are unknown. The simulator drops it (SEMANTICS.md §6 step 1 comes first); the SMT
+/// engine asked for the candidates first and answered unknown. Fixed in the encoder (`route`
+/// checks RT-9 before the candidates).
+#[test]
+fn r_never_forwarded_before_unknown_prefix_list() {
+    let net = fixture("never-forwarded-before-unknown-prefix-list");
+    let p = Packet::with_ports(proto::UDP, ip("10.0.1.11"), 49152, ip("169.254.169.253"), 53);
+    assert_pinned(&net, p, true, Kind::Unreachable);
+    let table = net.route_tables.get(&RouteTableId::new("rtb-a-main")).unwrap();
+    assert_eq!(
+        vpcverify::smt::testing::route_selected_literal(&net, table, &p.dst_ip),
+        vpcverify::smt::testing::RouteLiteral::NeverForwarded
+    );
+}
+
+/// A propagated route to a prefix list whose entry is more specific than the local route. The
+/// simulator takes it out of the race (RT-8: a propagated route never wins over a matching local
+/// route); the encoder ranked every prefix-list route as such, never as propagated, so the entry
+/// won. SEMANTICS.md §6 does not name the case (propagation yields CIDR routes); origin decides,
+/// as for CIDR routes. Fixed in the encoder (`route::candidates`).
+#[test]
+fn r_propagated_prefix_list_route() {
+    let net = fixture("propagated-prefix-list-route");
+    assert_pinned(&net, tcp("10.0.2.11", 49152, "10.0.1.12", 443), false, Kind::Reachable);
+    let table = net.route_tables.get(&RouteTableId::new("rtb-a-main")).unwrap();
+    let local = table
+        .routes
+        .iter()
+        .position(|r| r.target == RouteTarget::Local)
+        .unwrap();
+    assert_eq!(
+        vpcverify::smt::testing::route_selected_literal(&net, table, &ip("10.0.1.12")),
+        vpcverify::smt::testing::RouteLiteral::Route(local)
+    );
+}
+
+/// An address inside a VPC block that no interface holds, which a route sends on premises. The
+/// simulator delivers a packet to it; `query` resolved the endpoint to nothing (addresses inside
+/// a VPC were never external hosts) and answered unreachable for want of an address family, and
+/// `trace` refused it. DESIGN.md §2: an address no interface holds is an external host reached
+/// through whatever gateway routes it. Fixed in `query::endpoint` (`by_block`), not in either
+/// interpreter: the disagreement was between `query` and `trace`.
+#[test]
+fn r_unheld_address_in_a_vpc_is_an_external_host() {
+    use vpcverify::query::engine::{ProtocolChoice, QuerySpec, run};
+    use vpcverify::query::{External, VerdictKind};
+    let net = fixture("unheld-address-in-a-vpc");
+    let ix = NetworkIndex::new(&net);
+    let to = vpcverify::query::resolve(&net, &ix, "10.0.1.7", vpcverify::query::Role::Destination).unwrap();
+    assert!(matches!(to.external, Some(External::Block(_))), "{to:?}");
+    let ask = |to: &str| {
+        let spec = QuerySpec {
+            from: "eni-1".into(),
+            to: to.into(),
+            protocol: ProtocolChoice::One(proto::TCP),
+            port: Some(PortRange::single(443)),
+            src_port: None,
+            one_way: false,
+            want_proof: false,
+            timeout_secs: None,
+        };
+        run(&net, &ix, &spec).unwrap().verdict
+    };
+    assert_eq!(ask("10.0.1.7").verdict, VerdictKind::Reachable);
+    let own_subnet = ask("10.0.3.7");
+    assert_eq!(own_subnet.verdict, VerdictKind::Unreachable);
+    assert_eq!(own_subnet.blocked[0].code, "NO_DESTINATION");
+    assert_pinned(&net, tcp("10.0.3.11", 49152, "10.0.1.7", 443), false, Kind::Reachable);
+    assert_question(&net, "eni-1", "10.0.1.7", Some(proto::TCP), false);
+}
+
+/// A private NAT gateway routed to a public NAT gateway (chained). The SMT engine lets the first
+/// one's translated packets through the second (their source is an address of the VPC); the
+/// simulator dropped them (NGW-7), accepting only sources held by a network interface of the VPC,
+/// though a NAT gateway has its own (NGW-6) and the simulator counts it for GWE-7 and VGW-3.
+/// `query` then reported an internal inconsistency. Fixed in the simulator (`nat_request`);
+/// SEMANTICS.md §5.3 step 2 says so now.
+#[test]
+fn r_chained_nat_gateways() {
+    use vpcverify::query::VerdictKind;
+    use vpcverify::query::engine::{ProtocolChoice, QuerySpec, run};
+    let net = fixture("chained-nat-gateways");
+    let p = tcp("10.0.1.11", 49152, "93.184.216.34", 443);
+    assert_pinned(&net, p, false, Kind::Reachable);
+    assert_pinned(&net, p, true, Kind::Reachable);
+    assert_question(&net, "eni-1", "internet", None, false);
+    let spec = QuerySpec {
+        from: "eni-1".into(),
+        to: "internet".into(),
+        protocol: ProtocolChoice::One(proto::TCP),
+        port: Some(PortRange::single(443)),
+        src_port: None,
+        one_way: false,
+        want_proof: false,
+        timeout_secs: None,
+    };
+    let ix = NetworkIndex::new(&net);
+    assert_eq!(run(&net, &ix, &spec).unwrap().verdict.verdict, VerdictKind::Reachable);
+}
