@@ -171,6 +171,9 @@ pub(crate) struct Walk<'a> {
     /// condition it satisfies is feasible without a solver call.
     // INVARIANT (model): `model`, if set, satisfies all assertions on the solver's stack.
     model: Option<z3::Model>,
+    /// The public IPv4 addresses and Elastic IPs mapped in each VPC (IGW-2), in address order:
+    /// computed once per walk (the walk asks for them at every internet crossing).
+    publics_by_vpc: BTreeMap<VpcId, Vec<IpAddr>>,
 }
 
 const MAX_LOOKUPS: u32 = 16;
@@ -190,7 +193,18 @@ impl<'a> Walk<'a> {
             results: Results::default(),
             dest_ifaces,
             model: None,
+            publics_by_vpc: BTreeMap::new(),
         };
+        for a in ix.public_addresses() {
+            let owner_vpc = match ix.public_owner(a).map(|(o, _)| o) {
+                Some(AddressOwner::Interface(e)) => net.network_interfaces.get(e).map(|e| &e.vpc),
+                Some(AddressOwner::NatGateway(n)) => net.nat_gateways.get(n).map(|n| &n.vpc),
+                None => None,
+            };
+            if let Some(vpc) = owner_vpc {
+                w.publics_by_vpc.entry(vpc.clone()).or_default().push(IpAddr::V4(*a));
+            }
+        }
         if let Some(ms) = q.timeout_ms {
             // A per-check timeout on the solver (a timeout in a `Config` would need a second Z3
             // context, which costs as much as the whole question on a small network).
@@ -1400,18 +1414,7 @@ impl<'a> Walk<'a> {
     /// Every public IPv4 or Elastic IP mapped to a private address of an interface or NAT gateway
     /// in `vpc` (IGW-2).
     fn public_addresses_in(&self, vpc: &VpcId) -> Vec<IpAddr> {
-        self.ix
-            .public_addresses()
-            .filter(|a| {
-                let owner_vpc = match self.ix.public_owner(a).map(|(o, _)| o) {
-                    Some(AddressOwner::Interface(e)) => self.net.network_interfaces.get(e).map(|e| &e.vpc),
-                    Some(AddressOwner::NatGateway(n)) => self.net.nat_gateways.get(n).map(|n| &n.vpc),
-                    None => None,
-                };
-                owner_vpc == Some(vpc)
-            })
-            .map(|a| IpAddr::V4(*a))
-            .collect()
+        self.publics_by_vpc.get(vpc).cloned().unwrap_or_default()
     }
 
     /// §5.2 internet gateway, inbound.
