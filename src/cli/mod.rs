@@ -329,7 +329,13 @@ pub fn load_valid(path: &std::path::Path, style: &Style) -> Result<(ingest::Load
     let loaded = ingest::load(path)?;
     // Validation and the index only read the network: on a large one, each takes tens of
     // milliseconds, so they run side by side (the index is wasted when the network has errors).
-    let (found, ix) = rayon::join(|| validate(&loaded.network), || NetworkIndex::new(&loaded.network));
+    let net = &loaded.network;
+    let (found, ix) = if net.network_interfaces.len() < 1000 {
+        // A small network: not worth starting rayon's threads for.
+        (validate(net), NetworkIndex::new(net))
+    } else {
+        rayon::join(|| validate(net), || NetworkIndex::new(net))
+    };
     let mut diags = loaded.diagnostics.clone();
     diags.extend(found);
     let errors: Vec<_> = diags.iter().filter(|d| d.severity == Severity::Error).collect();
