@@ -115,3 +115,25 @@ pub struct Blocked {
     /// The Reachability Analyzer explanation code (`SUBNET_ACL_RESTRICTION`, …) where one exists.
     pub code: String,
 }
+
+impl Blocked {
+    /// A blocking entry: the component, where it applies, the rule, a sentence and the
+    /// Reachability Analyzer code.
+    pub fn new(
+        id: impl std::fmt::Display,
+        kind: ComponentKind,
+        direction: Option<Direction>,
+        rule: impl Into<String>,
+        reason: impl Into<String>,
+        code: &str,
+    ) -> Self {
+        Blocked {
+            id: id.to_string(),
+            kind,
+            direction,
+            rule: rule.into(),
+            reason: reason.into(),
+            code: code.to_owned(),
+        }
+    }
+}

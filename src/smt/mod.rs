@@ -5,8 +5,10 @@
 //! come in as model data, answers go out as packets, component ids and [`Blocked`] entries.
 //! Implements SEMANTICS.md independently of `sim` (no shared decision code): `filter` encodes
 //! the ACL and security group rules (NACL-4..7, SG-1..8), `route` the route selection (RT-8..14,
-//! J5..J7), `walk` the forward and reply walk over every candidate path (§2-§5 of SEMANTICS.md:
-//! translations, gateways, peering, endpoints), `analyze` the witness and the blocking rules.
+//! J5..J7), `walk` the forward and reply walk over every candidate path (§2-§5 of SEMANTICS.md;
+//! `walk::subnet` inside a VPC, `walk::gateway` through gateways and translators), `analyze` the
+//! witness and the blocking rules, `testing` folds encodings on concrete packets for the
+//! differential tests.
 //! `testing` (hidden) lets the differential tests fold the header-match encodings on concrete
 //! packets without importing z3.
 //!

@@ -1,0 +1,714 @@
+//! The walk through gateways and translators (SEMANTICS.md §5.2–§5.8): internet gateway 1:1
+//! translation and its address filters (IGW-2..6, J13), egress-only gateway (V6-1), NAT gateway
+//! (NGW-2..8) and NAT instance (NI-2, NI-4) translations, peering without transit or
+//! edge-to-edge (PCX-5..7), gateway endpoints (GWE-7/8, J18), virtual private gateways (VGW-3).
+
+use super::*;
+
+impl Walk<'_> {
+    /// §5.2 internet gateway, outbound.
+    pub(super) fn igw_out(&mut self, mut st: State, vpc: &VpcId, g: &InternetGatewayId) {
+        // Step 2: Block Public Access, or a gateway route table on the gateway.
+        if let Some(reason) = self.unsupported(vpc.as_str()) {
+            return self.unknown(st, vpc.as_str(), &reason);
+        }
+        // §5.2 outbound step 2: a gateway route table on G is not modelled either way.
+        if let Some(rt) = self.gateway_route_table(g.as_str()) {
+            return self.unknown(
+                st,
+                rt.as_str(),
+                &format!("gateway route table `{rt}` on `{g}` (ingress routing, RT-18) is not modelled"),
+            );
+        }
+        st.hops.push(g.to_string());
+        let gate = Gate::Igw(g.clone(), vpc.clone());
+        match self.family {
+            IpFamily::V4 => {
+                let private = in_any_cidr(&st.pkt.dst, ranges::igw_private_v4().iter());
+                let b = Blocked::new(
+                    g,
+                    ComponentKind::InternetGateway,
+                    Some(Direction::Outbound),
+                    "IGW-6",
+                    format!("internet gateway `{g}` does not forward to private (RFC 1918 / RFC 6598) destinations"),
+                    "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS",
+                );
+                self.branch(&st, private.clone(), |w, st| w.dropped(st, b));
+                let senders = self.senders(&st);
+                let pairs = self.public_pairs(&senders, vpc);
+                let privates: Vec<IpAddr> = pairs.iter().map(|p| p.0).collect();
+                let mapped = in_addrs(&st.pkt.src, privates.iter());
+                let b = Blocked::new(
+                    g,
+                    ComponentKind::InternetGateway,
+                    Some(Direction::Outbound),
+                    "IGW-5",
+                    format!("internet gateway `{g}` drops the packet: its source has no public IPv4 or Elastic IP"),
+                    "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
+                );
+                self.branch(&st, all(&[private.not(), mapped.not()]), |w, st| w.dropped(st, b));
+                self.branch(&st, all(&[private.not(), mapped]), move |w, mut st| {
+                    st.pkt.src = map_addrs(&st.pkt.src, &pairs);
+                    w.onto_internet(st, gate)
+                });
+            }
+            IpFamily::V6 => {
+                let own = self.sender_v6_addrs(&st, vpc);
+                let ok = in_addrs(&st.pkt.src, own.iter());
+                let b = Blocked::new(
+                    g,
+                    ComponentKind::InternetGateway,
+                    Some(Direction::Outbound),
+                    "IGW-6",
+                    format!("internet gateway `{g}` rejects a source that is not an IPv6 address of the VPC"),
+                    "GATEWAY_REJECTS_SPOOFED_TRAFFIC",
+                );
+                self.branch(&st, ok.not(), |w, st| w.dropped(st, b));
+                self.branch(&st, ok, move |w, st| w.onto_internet(st, gate));
+            }
+        }
+    }
+
+    pub(super) fn sender_v6_addrs(&self, st: &State, vpc: &VpcId) -> Vec<IpAddr> {
+        self.senders(st)
+            .iter()
+            .filter(|h| self.holder_vpc(h).as_ref() == Some(vpc))
+            .flat_map(|h| h.addrs())
+            .filter(|a| a.is_ipv6())
+            .collect()
+    }
+
+    /// §5.2 step 5: on the internet, into a modelled VPC or out to an external host.
+    ///
+    /// Every public IPv4 mapped in a modelled VPC, and every address of a modelled IPv6 block,
+    /// enters that VPC, whoever holds it (not only the question's receivers): only the rest of
+    /// the internet is external.
+    pub(super) fn onto_internet(&mut self, st: State, gate: Gate) {
+        let mut conds = Vec::new();
+        let vpcs: Vec<VpcId> = self.net.vpcs.keys().cloned().collect();
+        for v in vpcs {
+            let cond = match self.family {
+                IpFamily::V4 => {
+                    let publics = self.public_addresses_in(&v);
+                    if publics.is_empty() {
+                        continue;
+                    }
+                    in_addrs(&st.pkt.dst, publics.iter())
+                }
+                IpFamily::V6 => {
+                    let blocks: Vec<Cidr> = self.net.vpcs.get(&v).map(|x| x.cidrs_v6.clone()).unwrap_or_default();
+                    if blocks.is_empty() {
+                        continue;
+                    }
+                    in_any_cidr(&st.pkt.dst, blocks.iter())
+                }
+            };
+            conds.push(cond.clone());
+            let entry = self.ix.internet_gateway_of(&v).cloned();
+            let eigw = self.ix.egress_only_gateway_of(&v).cloned();
+            let leg = st.leg;
+            self.branch(&st, cond, |w, st| match (entry, eigw) {
+                (Some(g), _) => w.internet_in(st, &v, &g),
+                (None, Some(e)) if w.family == IpFamily::V6 && leg == Leg::Reply => w.eigw_in(st, &v, &e),
+                (None, Some(e)) if w.family == IpFamily::V6 => {
+                    let b = Blocked::new(&e, ComponentKind::EgressOnlyInternetGateway, Some(Direction::Inbound), "V6-1", format!("egress-only internet gateway `{e}` admits no connection initiated from the internet, and `{v}` has no internet gateway"), "NO_PATH");
+                    w.dropped(st, b)
+                }
+                (None, _) => {
+                    let b = Blocked::new(&v, ComponentKind::Vpc, Some(Direction::Inbound), "IGW-3", format!("`{v}` has no internet gateway, so nothing from the internet enters it"), "NO_PATH");
+                    w.dropped(st, b)
+                }
+            });
+        }
+        // Every modelled public address and IPv6 block was a branch above: what is left is the
+        // rest of the internet.
+        self.branch(&st, any(&conds).not(), |w, st| w.delivered_external(st, gate));
+    }
+
+    /// The Elastic IPs of the NAT gateways of a VPC, with the private addresses they map to.
+    pub(super) fn nat_eips(&self, vpc: &VpcId) -> Vec<(IpAddr, IpAddr, NatGatewayId)> {
+        let mut out = Vec::new();
+        for n in self.net.nat_gateways.values().filter(|n| &n.vpc == vpc) {
+            for a in &n.addresses {
+                if let Some(pb) = a.public_ip {
+                    out.push((IpAddr::V4(pb), IpAddr::V4(a.private_ip), n.id.clone()));
+                }
+            }
+        }
+        out
+    }
+
+    /// §4: a request from the internet enters the VPC whose internet gateway maps its
+    /// destination: a public IPv4 mapped in `vpc`, or an address of its IPv6 blocks. A private
+    /// IPv4 of `vpc` is taken to its gateway too, which refuses it (the simulator's decision in
+    /// `internet_request`). Anything else never reaches `vpc`'s gateway.
+    pub(super) fn addressed_to(&self, dst: &BV, vpc: &VpcId) -> Bool {
+        let blocks: Vec<Cidr> = self
+            .net
+            .vpcs
+            .get(vpc)
+            .map(|v| v.cidrs().filter(|c| c.family() == self.family).copied().collect())
+            .unwrap_or_default();
+        let publics = match self.family {
+            IpFamily::V4 => self.public_addresses_in(vpc),
+            IpFamily::V6 => Vec::new(),
+        };
+        any(&[in_addrs(dst, publics.iter()), in_any_cidr(dst, blocks.iter())])
+    }
+
+    /// Every public IPv4 or Elastic IP mapped to a private address of an interface or NAT gateway
+    /// in `vpc` (IGW-2).
+    pub(super) fn public_addresses_in(&self, vpc: &VpcId) -> Vec<IpAddr> {
+        self.publics_by_vpc.get(vpc).cloned().unwrap_or_default()
+    }
+
+    /// §5.2 internet gateway, inbound.
+    pub(super) fn internet_in(&mut self, mut st: State, vpc: &VpcId, g: &InternetGatewayId) {
+        if let Some(reason) = self.unsupported(vpc.as_str()) {
+            return self.unknown(st, vpc.as_str(), &reason);
+        }
+        if let Some(rt) = self.gateway_route_table(g.as_str()) {
+            return self.unknown(
+                st,
+                rt.as_str(),
+                &format!("gateway route table `{rt}` on `{g}` (ingress routing, RT-18) is not modelled"),
+            );
+        }
+        st.hops.push(g.to_string());
+        match self.family {
+            IpFamily::V4 => {
+                let private_src = in_any_cidr(&st.pkt.src, ranges::igw_private_v4().iter());
+                let b = Blocked::new(
+                    g,
+                    ComponentKind::InternetGateway,
+                    Some(Direction::Inbound),
+                    "IGW-6",
+                    format!("internet gateway `{g}` drops inbound packets from private (RFC 1918 / RFC 6598) sources"),
+                    "IGW_SOURCE_ADDRESS_NOT_IN_RFC1918_INGRESS",
+                );
+                self.branch(&st, private_src.clone(), |w, st| w.dropped(st, b));
+                let receivers = self.receivers(&st);
+                let pairs: Vec<(IpAddr, IpAddr)> = self
+                    .public_pairs(&receivers, vpc)
+                    .into_iter()
+                    .map(|(a, b)| (b, a))
+                    .collect();
+                let publics: Vec<IpAddr> = pairs.iter().map(|p| p.0).collect();
+                let mapped = in_addrs(&st.pkt.dst, publics.iter());
+                // Public addresses of the VPC that no receiver holds: the packet ends at another
+                // host (no candidate path), or at a NAT gateway, which refuses requests (NGW-3).
+                let known = in_addrs(&st.pkt.dst, self.public_addresses_in(vpc).iter());
+                let b = Blocked::new(
+                    g,
+                    ComponentKind::InternetGateway,
+                    Some(Direction::Inbound),
+                    "IGW-2",
+                    format!(
+                        "internet gateway `{g}` maps no public address of the VPC to the destination (it has no public IPv4 or Elastic IP)"
+                    ),
+                    "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
+                );
+                // A private destination is not routed on the internet at all: no candidate path.
+                let private_dst = in_any_cidr(&st.pkt.dst, ranges::igw_private_v4().iter());
+                self.branch(
+                    &st,
+                    all(&[private_src.not(), known.not(), private_dst.not()]),
+                    |w, st| w.dropped(st, b),
+                );
+                let v2 = vpc.clone();
+                self.branch(&st, all(&[private_src.not(), mapped]), move |w, mut st| {
+                    st.pkt.dst = map_addrs(&st.pkt.dst, &pairs);
+                    w.enter_vpc(st, &v2, None)
+                });
+                if st.leg == Leg::Request {
+                    for (eip, private, n) in self.nat_eips(vpc) {
+                        let Some(subnet) = self.net.nat_gateways.get(&n).map(|x| x.subnet.clone()) else {
+                            continue;
+                        };
+                        let to_nat = all(&[private_src.not(), st.pkt.dst.eq(ip_const(&eip))]);
+                        self.branch(&st, to_nat, move |w, mut st| {
+                            st.pkt.dst = ip_const(&private);
+                            w.acl(&mut st, &subnet, Direction::Inbound);
+                            w.nat_reply(st, &n)
+                        });
+                    }
+                }
+            }
+            IpFamily::V6 => {
+                let blocks: Vec<Cidr> = self.net.vpcs.get(vpc).map(|x| x.cidrs_v6.clone()).unwrap_or_default();
+                let inside = in_any_cidr(&st.pkt.dst, blocks.iter());
+                let b = Blocked::new(
+                    g,
+                    ComponentKind::InternetGateway,
+                    Some(Direction::Inbound),
+                    "IGW-2",
+                    format!("the destination is not in an IPv6 block of `{vpc}`"),
+                    "IGW_DESTINATION_ADDRESS_IN_VPC_CIDRS",
+                );
+                self.branch(&st, inside.not(), |w, st| w.dropped(st, b));
+                let v2 = vpc.clone();
+                self.branch(&st, inside, move |w, st| w.enter_vpc(st, &v2, None));
+            }
+        }
+    }
+
+    /// §5.7 egress-only internet gateway, outbound.
+    pub(super) fn eigw_out(&mut self, mut st: State, vpc: &VpcId, g: &EgressOnlyInternetGatewayId) {
+        st.hops.push(g.to_string());
+        let drop = |w: &mut Self, st: State, rule: &str, reason: String, code: &str| {
+            let b = Blocked::new(
+                g,
+                ComponentKind::EgressOnlyInternetGateway,
+                Some(Direction::Outbound),
+                rule,
+                reason,
+                code,
+            );
+            w.dropped(st, b)
+        };
+        if self.family == IpFamily::V4 {
+            return drop(
+                self,
+                st,
+                "V6-1",
+                format!("egress-only internet gateway `{g}` carries IPv6 only"),
+                "PROTOCOL_RESTRICTION",
+            );
+        }
+        if st.leg == Leg::Reply {
+            return drop(
+                self,
+                st,
+                "V6-1",
+                format!(
+                    "egress-only internet gateway `{g}` carries only connections initiated from inside the VPC, and this is the reply to one initiated from outside"
+                ),
+                "NO_PATH",
+            );
+        }
+        let own = self.sender_v6_addrs(&st, vpc);
+        let ok = in_addrs(&st.pkt.src, own.iter());
+        let reason =
+            format!("egress-only internet gateway `{g}` rejects a source that is not an IPv6 address of the VPC");
+        self.branch(&st, ok.not(), |w, st| {
+            drop(w, st, "V6-1", reason, "GATEWAY_REJECTS_SPOOFED_TRAFFIC")
+        });
+        let gate = Gate::Eigw(g.clone(), vpc.clone());
+        self.branch(&st, ok, move |w, st| w.onto_internet(st, gate));
+    }
+
+    /// §5.7 egress-only internet gateway, inbound (replies only).
+    pub(super) fn eigw_in(&mut self, mut st: State, vpc: &VpcId, g: &EgressOnlyInternetGatewayId) {
+        st.hops.push(g.to_string());
+        self.enter_vpc(st, vpc, None);
+    }
+
+    /// §5.3 NAT gateway, request leg.
+    pub(super) fn nat_request(&mut self, mut st: State, from: &SubnetId, n: &NatGatewayId) {
+        let Some(nat) = self.net.nat_gateways.get(n) else {
+            return;
+        };
+        let drop = |w: &mut Self, st: State, rule: &str, reason: String, code: &str| {
+            let b = Blocked::new(
+                n,
+                ComponentKind::NatGateway,
+                Some(Direction::Inbound),
+                rule,
+                reason,
+                code,
+            );
+            w.dropped(st, b)
+        };
+        if st.leg == Leg::Reply {
+            return drop(
+                self,
+                st,
+                "NGW-3",
+                format!("the reply is routed to NAT gateway `{n}`, which did not carry the request (asymmetric path)"),
+                "NO_PATH",
+            );
+        }
+        if nat.subnet != *from {
+            self.acl(&mut st, from, Direction::Outbound);
+            self.acl(&mut st, &nat.subnet, Direction::Inbound);
+        }
+        st.hops.push(n.to_string());
+        if self.q.to.through.as_ref().is_some_and(|t| t.0 == n.as_str()) {
+            return self.delivered_request(st, Arrival::Through);
+        }
+        if self.family == IpFamily::V6 {
+            return drop(
+                self,
+                st,
+                "NGW-8",
+                format!("NAT gateway `{n}` translates IPv4 only"),
+                "PROTOCOL_RESTRICTION",
+            );
+        }
+        let Some(primary) = nat.primary_address().map(|a| a.private_ip) else {
+            return drop(
+                self,
+                st,
+                "NGW-6",
+                format!("NAT gateway `{n}` has no address"),
+                "BAD_STATE",
+            );
+        };
+        let vpc_blocks: Vec<Cidr> = self
+            .net
+            .vpcs
+            .get(&nat.vpc)
+            .map(|v| v.cidrs_v4.clone())
+            .unwrap_or_default();
+        let in_vpc = in_any_cidr(&st.pkt.src, vpc_blocks.iter());
+        let reason = format!("NAT gateway `{n}` only translates traffic from its own VPC (no edge-to-edge routing)");
+        self.branch(&st, in_vpc.not(), |w, st| {
+            drop(w, st, "NGW-7", reason, "NGW_REQUIRES_SOURCE_IN_VPC")
+        });
+        let p = &st.pkt;
+        let proto_ok = any(&[
+            p.proto.eq(u8c(proto::TCP)),
+            p.proto.eq(u8c(proto::UDP)),
+            p.proto.eq(u8c(proto::ICMP)),
+        ]);
+        let reason = format!("NAT gateway `{n}` forwards TCP, UDP and ICMP only");
+        self.branch(&st, all(&[in_vpc.clone(), proto_ok.not()]), |w, st| {
+            drop(w, st, "NGW-4", reason, "PROTOCOL_RESTRICTION")
+        });
+        let n2 = n.clone();
+        self.branch(&st, all(&[in_vpc, proto_ok]), move |w, mut st| {
+            let before = st.pkt.clone();
+            let mut after = before.clone();
+            after.src = ip_const(&IpAddr::V4(primary));
+            after.sport = before.has_ports().ite(&nat_port(&before.sport), &before.sport);
+            st.records.push(Record {
+                by: Translator::Nat(n2.clone()),
+                before,
+                after: after.clone(),
+            });
+            st.pkt = after;
+            w.emit(st, Sender::Nat(n2))
+        });
+    }
+
+    /// §5.3 NAT gateway, reply leg: the packet is addressed to the NAT gateway.
+    pub(super) fn nat_reply(&mut self, mut st: State, n: &NatGatewayId) {
+        st.hops.push(n.to_string());
+        let blocked = |reason: String| {
+            Blocked::new(
+                n,
+                ComponentKind::NatGateway,
+                Some(Direction::Inbound),
+                "NGW-3",
+                reason,
+                "NO_PATH",
+            )
+        };
+        let rec = st
+            .records
+            .iter()
+            .rev()
+            .find(|r| r.by == Translator::Nat(n.clone()))
+            .cloned();
+        let Some(rec) = rec.filter(|_| st.leg == Leg::Reply) else {
+            return self.dropped(
+                st,
+                blocked(format!("NAT gateway `{n}` accepts no connection addressed to it")),
+            );
+        };
+        let matches = reverse_matches(&st.pkt, &rec.after);
+        let b = blocked(format!(
+            "the packet reaching NAT gateway `{n}` is not a reply to a connection it translated"
+        ));
+        self.branch(&st, matches.not(), |w, st| w.dropped(st, b));
+        let untranslated = untranslate(&st.pkt, &rec.before);
+        let n2 = n.clone();
+        self.branch(&st, matches, move |w, mut st| {
+            st.pkt = untranslated;
+            w.emit(st, Sender::Nat(n2))
+        });
+    }
+
+    /// §5.4 an instance or interface as route target: NAT instance or appliance.
+    pub(super) fn appliance(&mut self, mut st: State, from: &SubnetId, y: &NetworkInterfaceId) {
+        let Some(eni) = self.net.network_interfaces.get(y) else {
+            return;
+        };
+        let drop = |w: &mut Self, st: State, rule: &str, reason: String, code: &str| {
+            let b = Blocked::new(
+                y,
+                ComponentKind::NetworkInterface,
+                Some(Direction::Inbound),
+                rule,
+                reason,
+                code,
+            );
+            w.dropped(st, b)
+        };
+        let own = self.fam_addrs(eni);
+        let is_own = in_addrs(&st.pkt.dst, own.iter());
+        if st.leg == Leg::Reply {
+            let reason =
+                format!("the reply is routed through `{y}`, which did not translate the request (asymmetric path)");
+            self.branch(&st, is_own.not(), |w, st| drop(w, st, "NI-4", reason, "NO_PATH"));
+            let y2 = y.clone();
+            let subnet = eni.subnet.clone();
+            self.branch(&st, is_own, move |w, mut st| {
+                if subnet != *from {
+                    w.acl(&mut st, from, Direction::Outbound);
+                    w.acl(&mut st, &subnet, Direction::Inbound);
+                }
+                w.arrive(st, &y2)
+            });
+            return;
+        }
+        if eni.subnet != *from {
+            self.acl(&mut st, from, Direction::Outbound);
+            self.acl(&mut st, &eni.subnet, Direction::Inbound);
+        }
+        st.hops.push(y.to_string());
+        self.groups_check(&mut st, y, &eni.groups, Direction::Inbound);
+        let y2 = y.clone();
+        self.branch(&st, is_own.clone(), move |w, mut st| {
+            if w.dest_ifaces.contains(&y2) {
+                st.dest_iface = Some(y2.clone());
+                w.delivered_request(st, Arrival::Iface(y2))
+            }
+        });
+        if eni.source_dest_check {
+            let reason = format!("`{y}` has source/destination check enabled, so it drops traffic not addressed to it");
+            self.branch(&st, is_own.not(), |w, st| {
+                drop(w, st, "NI-2", reason, "ENI_SOURCE_DEST_CHECK_RESTRICTION")
+            });
+            return;
+        }
+        let masq = match self.family {
+            IpFamily::V4 => eni.primary_ipv4().map(IpAddr::V4),
+            IpFamily::V6 => eni.ipv6.first().map(|a| IpAddr::V6(*a)),
+        };
+        let Some(masq) = masq else {
+            let reason = format!(
+                "`{y}` has no {} address to translate the forwarded packet to",
+                self.family
+            );
+            self.branch(&st, is_own.not(), |w, st| drop(w, st, "NI-4", reason, "NO_PATH"));
+            return;
+        };
+        let y3 = y.clone();
+        self.branch(&st, is_own.not(), move |w, mut st| {
+            let before = st.pkt.clone();
+            let mut after = before.clone();
+            after.src = ip_const(&masq);
+            after.sport = before.has_ports().ite(&nat_port(&before.sport), &before.sport);
+            st.records.push(Record {
+                by: Translator::Iface(y3.clone()),
+                before,
+                after: after.clone(),
+            });
+            st.pkt = after;
+            w.emit(st, Sender::Iface(y3))
+        });
+    }
+
+    /// §5.5 peering.
+    pub(super) fn peering(&mut self, mut st: State, vpc: &VpcId, p: &VpcPeeringConnectionId) {
+        let Some(pcx) = self.net.vpc_peering_connections.get(p) else {
+            return;
+        };
+        st.hops.push(p.to_string());
+        if self.q.to.through.as_ref().is_some_and(|t| t.0 == p.as_str()) {
+            return self.delivered_request(st, Arrival::Through);
+        }
+        let Some(peer) = pcx.peer_of(vpc).cloned() else {
+            let b = Blocked::new(
+                p,
+                ComponentKind::VpcPeeringConnection,
+                None,
+                "PCX-1",
+                format!("peering connection `{p}` does not join `{vpc}`"),
+                "NO_PATH",
+            );
+            return self.dropped(st, b);
+        };
+        let Some(w_vpc) = self.net.vpcs.get(&peer) else {
+            return self.unknown(
+                st,
+                peer.as_str(),
+                &format!("peer vpc `{peer}` of `{p}` is not in the input"),
+            );
+        };
+        let blocks: Vec<Cidr> = w_vpc.cidrs().filter(|c| c.family() == self.family).copied().collect();
+        let inside = in_any_cidr(&st.pkt.dst, blocks.iter());
+        // Outside the peer's blocks: into a third modelled VPC is transit (PCX-5), anywhere else
+        // would use the peer's gateways (PCX-6); the peering refuses both (PCX-7).
+        let others: Vec<Cidr> = self
+            .net
+            .vpcs
+            .values()
+            .filter(|v| v.id != peer)
+            .flat_map(|v| v.cidrs().copied())
+            .filter(|c| c.family() == self.family)
+            .collect();
+        let elsewhere = in_any_cidr(&st.pkt.dst, others.iter());
+        let refuse = |rule: &str, reason: String| {
+            Blocked::new(
+                p,
+                ComponentKind::VpcPeeringConnection,
+                Some(Direction::Outbound),
+                rule,
+                reason,
+                "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR",
+            )
+        };
+        let transit = refuse(
+            "PCX-5",
+            format!(
+                "peering connection `{p}` only carries traffic to addresses of `{peer}`: peering is not transitive"
+            ),
+        );
+        let edge = refuse(
+            "PCX-6",
+            format!(
+                "peering connection `{p}` only carries traffic to addresses of `{peer}`: no edge-to-edge routing through the peer's gateways"
+            ),
+        );
+        self.branch(&st, all(&[inside.not(), elsewhere.clone()]), |w, st| {
+            w.dropped(st, transit)
+        });
+        self.branch(&st, all(&[inside.not(), elsewhere.not()]), |w, st| w.dropped(st, edge));
+        self.branch(&st, inside, move |w, st| w.enter_vpc(st, &peer, None));
+    }
+
+    /// §5.6 gateway endpoint.
+    pub(super) fn endpoint_out(&mut self, mut st: State, vpc: &VpcId, e: &VpcEndpointId) {
+        let Some(ep) = self.net.vpc_endpoints.get(e) else {
+            return;
+        };
+        st.hops.push(e.to_string());
+        if ep.endpoint_type != VpcEndpointType::Gateway {
+            return self.unknown(
+                st,
+                e.as_str(),
+                &format!(
+                    "endpoint `{e}` of type {:?} as a route target is not modelled",
+                    ep.endpoint_type
+                ),
+            );
+        }
+        if self.q.to.through.as_ref().is_some_and(|t| t.0 == e.as_str()) {
+            return self.delivered_request(st, Arrival::Through);
+        }
+        let drop = |w: &mut Self, st: State, rule: &str, reason: String, code: &str| {
+            let b = Blocked::new(
+                e,
+                ComponentKind::VpcEndpoint,
+                Some(Direction::Outbound),
+                rule,
+                reason,
+                code,
+            );
+            w.dropped(st, b)
+        };
+        if self.family == IpFamily::V6 {
+            return drop(
+                self,
+                st,
+                "J18",
+                format!("gateway endpoint `{e}` is modelled for IPv4 only"),
+                "VPCE_GATEWAY_PROTOCOL_RESTRICTION",
+            );
+        }
+        let p = &st.pkt;
+        let proto_ok = any(&[
+            p.proto.eq(u8c(proto::TCP)),
+            all(&[p.proto.eq(u8c(proto::ICMP)), p.itype.eq(u8c(8))]),
+        ]);
+        let reason = format!("gateway endpoint `{e}` accepts only TCP and ICMP echo requests");
+        self.branch(&st, proto_ok.not(), |w, st| {
+            drop(w, st, "GWE-8", reason, "VPCE_GATEWAY_PROTOCOL_RESTRICTION")
+        });
+        // GWE-7: only from the endpoint's own VPC; a route to it from another VPC carries nothing.
+        let from_vpc = if ep.vpc == *vpc {
+            let blocks: Vec<Cidr> = self.net.vpcs.get(vpc).map(|v| v.cidrs_v4.clone()).unwrap_or_default();
+            in_any_cidr(&st.pkt.src, blocks.iter())
+        } else {
+            Bool::from_bool(false)
+        };
+        let reason = format!(
+            "gateway endpoint `{e}` only carries traffic from its own VPC `{}` (GWE-7)",
+            ep.vpc
+        );
+        self.branch(&st, all(&[proto_ok.clone(), from_vpc.not()]), |w, st| {
+            drop(w, st, "GWE-7", reason, "NO_PATH")
+        });
+        let gate = Gate::Vpce(e.clone(), vpc.clone());
+        self.branch(&st, all(&[proto_ok, from_vpc]), move |w, st| {
+            w.delivered_external(st, gate)
+        });
+    }
+
+    /// §5.8 virtual private gateway, outbound.
+    pub(super) fn vgw_out(&mut self, mut st: State, vpc: &VpcId, g: &VpnGatewayId) {
+        st.hops.push(g.to_string());
+        let blocks: Vec<Cidr> = self
+            .net
+            .vpcs
+            .get(vpc)
+            .map(|v| v.cidrs().copied().collect())
+            .unwrap_or_default();
+        let from_vpc = in_any_cidr(&st.pkt.src, blocks.iter());
+        let b = Blocked::new(
+            g,
+            ComponentKind::VpnGateway,
+            Some(Direction::Outbound),
+            "VGW-3",
+            format!("virtual private gateway `{g}` only carries traffic from addresses of its VPC"),
+            "VGW_PRIVATE_IP_ASSOCIATION_FOR_EGRESS",
+        );
+        self.branch(&st, from_vpc.not(), |w, st| w.dropped(st, b));
+        let gate = Gate::Vgw(g.clone(), vpc.clone());
+        self.branch(&st, from_vpc, move |w, st| w.delivered_external(st, gate));
+    }
+
+    /// §5.8 virtual private gateway, inbound.
+    pub(super) fn vgw_in(&mut self, mut st: State, vpc: &VpcId, g: &VpnGatewayId) {
+        if let Some(rt) = self.gateway_route_table(g.as_str()) {
+            return self.unknown(
+                st,
+                rt.as_str(),
+                &format!("gateway route table `{rt}` on `{g}` (RT-18) is not modelled"),
+            );
+        }
+        // VGW-3: only to a private address of an interface of the VPC (or of a NAT gateway there,
+        // J12, whose requests `nat_reply` refuses); this is what keeps on premises from reaching
+        // past the VPC (PCX-6).
+        let held: Vec<IpAddr> = self
+            .net
+            .network_interfaces
+            .values()
+            .filter(|e| &e.vpc == vpc)
+            .flat_map(|e| self.fam_addrs(e))
+            .chain(
+                self.net
+                    .nat_gateways
+                    .values()
+                    .filter(|n| &n.vpc == vpc)
+                    .flat_map(|n| n.addresses.iter().map(|a| IpAddr::V4(a.private_ip))),
+            )
+            .collect();
+        let ok = in_addrs(&st.pkt.dst, held.iter());
+        let b = Blocked::new(
+            g,
+            ComponentKind::VpnGateway,
+            Some(Direction::Inbound),
+            "VGW-3",
+            format!(
+                "virtual private gateway `{g}` only carries traffic to private addresses of network interfaces in `{vpc}`"
+            ),
+            "VGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
+        );
+        self.branch(&st, ok.not(), |w, st| w.dropped(st, b));
+        st.hops.push(g.to_string());
+        self.branch(&st, ok, |w, st| w.enter_vpc(st, vpc, None));
+    }
+}

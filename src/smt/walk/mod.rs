@@ -1,0 +1,975 @@
+//! The symbolic walk: SEMANTICS.md §2–§5 over a symbolic packet, one candidate path at a time.
+//!
+//! The walk is a depth-first enumeration of candidate paths. At each point where the concrete
+//! walk would decide by looking at the packet (which route wins, which subnet holds the
+//! destination, whether a gateway's address condition holds) it branches, asserting the branch
+//! condition in an incremental solver and pruning branches no packet of the query can take.
+//! Gateway conditions are branches whose failing side is a drop. Filters (network ACLs and
+//! security groups) are not branched on: each becomes a *check*, a tracked assertion
+//! `label => allows`, so that a complete path is satisfiable under all its labels iff some
+//! packet passes every filter, and otherwise the unsat core names the filters that block it.
+//!
+//! Header rewriting (internet gateway 1:1 translation, NAT gateway and NAT instance source
+//! translation) is expressed as bit-vector terms over the packet the source sends; the reply is
+//! built from the request as delivered, so the whole round trip has one set of variables.
+
+use super::filter::{acl_allows, acl_entries, groups_allow};
+use super::route::{Candidate, candidates, never_forwarded, selection};
+use super::sym::*;
+use super::{Question, StartPoint};
+
+use crate::model::addr::ranges;
+use crate::model::endpoint::External;
+use crate::model::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::IpAddr;
+use z3::ast::{Ast, BV, Bool};
+use z3::{SatResult, Solver};
+
+mod gateway;
+mod subnet;
+
+/// Request or reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Leg {
+    Request,
+    Reply,
+}
+
+/// A gateway through which a leg left or entered the modelled network.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Gate {
+    Igw(InternetGatewayId, VpcId),
+    Eigw(EgressOnlyInternetGatewayId, VpcId),
+    Vgw(VpnGatewayId, VpcId),
+    Vpce(VpcEndpointId, VpcId),
+}
+
+impl Gate {
+    fn id(&self) -> &str {
+        match self {
+            Gate::Igw(g, _) => g.as_str(),
+            Gate::Eigw(g, _) => g.as_str(),
+            Gate::Vgw(g, _) => g.as_str(),
+            Gate::Vpce(g, _) => g.as_str(),
+        }
+    }
+}
+
+/// Who translated a packet on the request leg.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Translator {
+    Nat(NatGatewayId),
+    Iface(NetworkInterfaceId),
+}
+
+#[derive(Clone)]
+struct Record {
+    by: Translator,
+    before: SymPacket,
+    after: SymPacket,
+}
+
+/// What a check is about, to explain it when it blocks.
+#[derive(Debug, Clone)]
+pub(crate) enum CheckInfo {
+    Acl {
+        acl: NetworkAclId,
+        subnet: SubnetId,
+        dir: Direction,
+    },
+    Groups {
+        iface: NetworkInterfaceId,
+        groups: Vec<SecurityGroupId>,
+        dir: Direction,
+    },
+}
+
+/// A tracked filter on a path.
+#[derive(Clone)]
+pub(crate) struct Check {
+    pub label: Bool,
+    pub allows: Bool,
+    pub pkt: SymPacket,
+    pub leg: Leg,
+    pub info: CheckInfo,
+}
+
+/// Where the request was delivered.
+#[derive(Debug, Clone)]
+enum Arrival {
+    Iface(NetworkInterfaceId),
+    External(Gate),
+    Through,
+}
+
+/// Who sends a packet in `emit`.
+#[derive(Debug, Clone)]
+enum Sender {
+    Iface(NetworkInterfaceId),
+    Nat(NatGatewayId),
+}
+
+/// A holder of destination addresses worth walking to.
+#[derive(Debug, Clone)]
+enum Holder {
+    Iface(NetworkInterfaceId, Vec<IpAddr>),
+    Nat(NatGatewayId, IpAddr),
+}
+
+impl Holder {
+    fn addrs(&self) -> Vec<IpAddr> {
+        match self {
+            Holder::Iface(_, a) => a.clone(),
+            Holder::Nat(_, a) => vec![*a],
+        }
+    }
+}
+
+#[derive(Clone)]
+struct State {
+    leg: Leg,
+    pkt: SymPacket,
+    lookups: u32,
+    records: Vec<Record>,
+    entry: Option<Gate>,
+    start: StartPoint,
+    dest_iface: Option<NetworkInterfaceId>,
+    routing: Vec<Bool>,
+    checks: Vec<Check>,
+    hops: Vec<String>,
+    reply_from: Option<usize>,
+}
+
+/// A path on which some packet gets through.
+pub(crate) struct Found {
+    pub packet: Packet,
+    pub start: StartPoint,
+    pub forward: Vec<String>,
+    pub reply: Vec<String>,
+}
+
+/// What one walk concluded.
+#[derive(Default)]
+pub(crate) struct Results {
+    pub found: Option<Found>,
+    pub blocked: BTreeSet<Blocked>,
+    pub unknown: BTreeSet<(String, String)>,
+    pub proof_paths: Vec<Bool>,
+    pub paths: usize,
+}
+
+/// The walk for one address family.
+pub(crate) struct Walk<'a> {
+    pub net: &'a Network,
+    pub ix: &'a NetworkIndex,
+    pub q: &'a Question<'a>,
+    pub family: IpFamily,
+    pub solver: Solver,
+    pub pkt0: SymPacket,
+    pub space: Bool,
+    pub results: Results,
+    dest_ifaces: BTreeSet<NetworkInterfaceId>,
+    /// A model of every assertion currently on the solver's stack, when one is known: a branch
+    /// condition it satisfies is feasible without a solver call.
+    // INVARIANT (model): `model`, if set, satisfies all assertions on the solver's stack.
+    model: Option<z3::Model>,
+    /// The public IPv4 addresses and Elastic IPs mapped in each VPC (IGW-2), in address order:
+    /// computed once per walk (the walk asks for them at every internet crossing).
+    publics_by_vpc: BTreeMap<VpcId, Vec<IpAddr>>,
+}
+
+const MAX_LOOKUPS: u32 = 16;
+
+impl<'a> Walk<'a> {
+    pub(crate) fn new(net: &'a Network, ix: &'a NetworkIndex, q: &'a Question<'a>, family: IpFamily) -> Self {
+        let pkt0 = SymPacket::variables(family);
+        let dest_ifaces = q.to.interfaces.iter().cloned().collect();
+        let mut w = Walk {
+            net,
+            ix,
+            q,
+            family,
+            solver: Solver::new(),
+            pkt0,
+            space: Bool::from_bool(true),
+            results: Results::default(),
+            dest_ifaces,
+            model: None,
+            publics_by_vpc: BTreeMap::new(),
+        };
+        for a in ix.public_addresses() {
+            let owner_vpc = match ix.public_owner(a).map(|(o, _)| o) {
+                Some(AddressOwner::Interface(e)) => net.network_interfaces.get(e).map(|e| &e.vpc),
+                Some(AddressOwner::NatGateway(n)) => net.nat_gateways.get(n).map(|n| &n.vpc),
+                None => None,
+            };
+            if let Some(vpc) = owner_vpc {
+                w.publics_by_vpc.entry(vpc.clone()).or_default().push(IpAddr::V4(*a));
+            }
+        }
+        if let Some(ms) = q.timeout_ms {
+            // A per-check timeout on the solver (a timeout in a `Config` would need a second Z3
+            // context, which costs as much as the whole question on a small network).
+            let mut params = z3::Params::new();
+            params.set_u32("timeout", ms);
+            w.solver.set_params(&params);
+        }
+        w.space = w.packet_space();
+        w
+    }
+
+    // ---------------------------------------------------------------- the question's packets
+
+    fn fam_addrs(&self, eni: &NetworkInterface) -> Vec<IpAddr> {
+        eni.private_addresses()
+            .filter(|a| IpFamily::of(a) == self.family)
+            .collect()
+    }
+
+    /// Addresses a destination interface answers on: private, public and IPv6 of the family.
+    /// An internet host can only address public IPv4 and (global) IPv6 addresses.
+    fn dest_addrs(&self, eni: &NetworkInterface) -> Vec<IpAddr> {
+        let from_internet = matches!(self.q.from.external, Some(External::Internet { .. }));
+        let mut v = match self.family {
+            IpFamily::V4 if from_internet => Vec::new(),
+            _ => self.fam_addrs(eni),
+        };
+        if self.family == IpFamily::V4 {
+            v.extend(eni.public_addresses().map(IpAddr::V4));
+        }
+        v
+    }
+
+    /// Public internet addresses (SEMANTICS.md §4).
+    fn internet_set(&self, x: &BV) -> Bool {
+        let vpc_blocks: Vec<Cidr> = self.net.vpcs.values().flat_map(|v| v.cidrs().copied()).collect();
+        match self.family {
+            IpFamily::V4 => {
+                let publics: Vec<IpAddr> = self.ix.public_addresses().map(|a| IpAddr::V4(*a)).collect();
+                all(&[
+                    in_any_cidr(x, ranges::non_public_v4().iter()).not(),
+                    in_any_cidr(x, vpc_blocks.iter()).not(),
+                    in_addrs(x, publics.iter()).not(),
+                ])
+            }
+            IpFamily::V6 => all(&[
+                in_cidr(x, &ranges::public_v6()),
+                in_any_cidr(x, ranges::non_public_v6().iter()).not(),
+                in_any_cidr(x, vpc_blocks.iter()).not(),
+            ]),
+        }
+    }
+
+    fn onprem_set(&self, x: &BV, vgw: &VpnGatewayId) -> Bool {
+        let declared: Vec<Cidr> = self
+            .net
+            .vpn_gateways
+            .get(vgw)
+            .map(|g| g.onprem_cidrs.clone())
+            .unwrap_or_default();
+        if declared.iter().any(|c| c.family() == self.family) {
+            in_any_cidr(x, declared.iter())
+        } else {
+            let vpc_blocks: Vec<Cidr> = self.net.vpcs.values().flat_map(|v| v.cidrs().copied()).collect();
+            in_any_cidr(x, vpc_blocks.iter()).not()
+        }
+    }
+
+    fn external_set(&self, x: &BV, e: &External) -> Bool {
+        match e {
+            External::Internet { .. } => self.internet_set(x),
+            External::Block(c) => in_cidr(x, c),
+            External::Service { prefix_list, .. } => match self.net.prefix_lists.get(prefix_list) {
+                Some(pl) => in_any_cidr(x, pl.entries.iter()),
+                None => Bool::from_bool(false),
+            },
+            External::OnPremises(g) => self.onprem_set(x, g),
+        }
+    }
+
+    /// The packets the question is about, as sent by the source (without the source address:
+    /// each start adds its own, the interface's addresses or the external hosts' set).
+    fn packet_space(&self) -> Bool {
+        let p = &self.pkt0;
+        let mut parts = Vec::new();
+        // Destination side.
+        let to = &self.q.to;
+        if to.through.is_none() {
+            let mut alts = Vec::new();
+            let addrs: Vec<IpAddr> = to
+                .interfaces
+                .iter()
+                .filter_map(|i| self.net.network_interfaces.get(i))
+                .flat_map(|e| self.dest_addrs(e))
+                .filter(|a| to.address_filter.is_none_or(|f| f.contains(a)))
+                .collect();
+            alts.push(in_addrs(&p.dst, addrs.iter()));
+            if let Some(e) = &to.external {
+                alts.push(self.external_set(&p.dst, e));
+            }
+            parts.push(any(&alts));
+        } else if let Some(f) = &to.address_filter {
+            // An address of a forwarding component (a NAT gateway's Elastic IP): that address.
+            parts.push(in_cidr(&p.dst, f));
+        }
+        // Protocol and ports.
+        let family_ok = match self.family {
+            IpFamily::V4 => p.proto.eq(u8c(proto::ICMPV6)).not(),
+            IpFamily::V6 => p.proto.eq(u8c(proto::ICMP)).not(),
+        };
+        parts.push(family_ok);
+        if let Some(n) = self.q.protocol {
+            parts.push(p.proto.eq(u8c(n)));
+        }
+        let dports = self.q.dst_ports.unwrap_or(PortRange::ALL);
+        let sports = self.q.src_ports.unwrap_or(PortRange::EPHEMERAL);
+        parts.push(p.has_ports().ite(
+            &all(&[
+                p.dport.bvuge(u16c(dports.from())),
+                p.dport.bvule(u16c(dports.to())),
+                p.sport.bvuge(u16c(sports.from())),
+                p.sport.bvule(u16c(sports.to())),
+            ]),
+            &all(&[p.sport.eq(u16c(0)), p.dport.eq(u16c(0))]),
+        ));
+        let echo = match self.family {
+            IpFamily::V4 => 8,
+            IpFamily::V6 => 128,
+        };
+        let icmp_fields = if self.one_way() {
+            Bool::from_bool(true)
+        } else {
+            all(&[p.itype.eq(u8c(echo)), p.icode.eq(u8c(0))])
+        };
+        parts.push(
+            p.is_icmp()
+                .ite(&icmp_fields, &all(&[p.itype.eq(u8c(0)), p.icode.eq(u8c(0))])),
+        );
+        all(&parts)
+    }
+
+    fn one_way(&self) -> bool {
+        self.q.one_way || self.q.to.through.is_some()
+    }
+
+    // ---------------------------------------------------------------- solver plumbing
+
+    /// Explores `f` on the branch where `cond` holds, if some packet of the question can take it.
+    fn branch(&mut self, st: &State, cond: Bool, f: impl FnOnce(&mut Self, State)) {
+        if self.results.found.is_some() {
+            return;
+        }
+        let simple = cond.simplify();
+        if simple.as_bool() == Some(false) {
+            return;
+        }
+        let known = simple.as_bool() == Some(true)
+            || self
+                .model
+                .as_ref()
+                .and_then(|m| m.eval(&simple, true))
+                .and_then(|b| b.as_bool())
+                == Some(true);
+        self.solver.push();
+        self.solver.assert(&simple);
+        let feasible = known
+            || match self.solver.check() {
+                SatResult::Unsat => false,
+                SatResult::Sat => {
+                    self.model = self.solver.get_model();
+                    true
+                }
+                SatResult::Unknown => {
+                    self.model = None;
+                    true
+                }
+            };
+        if feasible {
+            let mut next = st.clone();
+            if simple.as_bool() != Some(true) {
+                next.routing.push(simple);
+            }
+            f(self, next);
+        }
+        self.solver.pop(1);
+    }
+
+    /// Adds a tracked filter to the path.
+    fn add_check(&mut self, st: &mut State, allows: Bool, info: CheckInfo) {
+        let label = Bool::fresh_const("check");
+        let implication = label.implies(&allows);
+        if self
+            .model
+            .as_ref()
+            .and_then(|m| m.eval(&implication, true))
+            .and_then(|b| b.as_bool())
+            != Some(true)
+        {
+            self.model = None;
+        }
+        self.solver.assert(implication);
+        if self.q.want_proof {
+            st.routing.push(allows.clone());
+        }
+        st.checks.push(Check {
+            label,
+            allows,
+            pkt: st.pkt.clone(),
+            leg: st.leg,
+            info,
+        });
+    }
+
+    /// The security groups of `iface` in `dir` as a tracked check (SG-4). Packets that only a rule
+    /// naming a prefix list with unknown entries could admit make the answer unknown there (§7);
+    /// the path goes on for the packets the other rules admit.
+    fn groups_check(&mut self, st: &mut State, iface: &NetworkInterfaceId, groups: &[SecurityGroupId], dir: Direction) {
+        let g = groups_allow(self.net, self.ix, groups, dir, &st.pkt);
+        for (pl, maybe) in g.unknown {
+            let cond = all(&[g.allows.not(), maybe]);
+            self.branch(st, cond, |w, st| {
+                w.unknown(
+                    st,
+                    pl.as_str(),
+                    &format!("a security group rule of `{iface}` references prefix list `{pl}`, whose entries are not in the input"),
+                )
+            });
+        }
+        let info = CheckInfo::Groups {
+            iface: iface.clone(),
+            groups: groups.to_vec(),
+            dir,
+        };
+        self.add_check(st, g.allows, info);
+    }
+
+    fn labels(st: &State) -> Vec<Bool> {
+        st.checks.iter().map(|c| c.label.clone()).collect()
+    }
+
+    // ---------------------------------------------------------------- relevance
+
+    /// Interfaces and NAT gateways that can receive on this leg: the destination's interfaces on
+    /// the request leg; the source and every translator of the request on the reply leg.
+    fn receivers(&self, st: &State) -> Vec<Holder> {
+        let mut out = Vec::new();
+        match st.leg {
+            Leg::Request => {
+                for id in &self.dest_ifaces {
+                    if let Some(e) = self.net.network_interfaces.get(id) {
+                        out.push(Holder::Iface(id.clone(), self.fam_addrs(e)));
+                    }
+                }
+            }
+            Leg::Reply => {
+                if let StartPoint::Interface(x) = &st.start
+                    && let Some(e) = self.net.network_interfaces.get(x)
+                {
+                    out.push(Holder::Iface(x.clone(), self.fam_addrs(e)));
+                }
+                out.extend(self.translators(st));
+            }
+        }
+        out
+    }
+
+    /// Interfaces and NAT gateways that can be the source of a packet on this leg.
+    fn senders(&self, st: &State) -> Vec<Holder> {
+        let mut out = Vec::new();
+        let own = match st.leg {
+            Leg::Request => match &st.start {
+                StartPoint::Interface(x) => Some(x.clone()),
+                _ => None,
+            },
+            Leg::Reply => st.dest_iface.clone(),
+        };
+        if let Some(x) = own
+            && let Some(e) = self.net.network_interfaces.get(&x)
+        {
+            out.push(Holder::Iface(x, self.fam_addrs(e)));
+        }
+        out.extend(self.translators(st));
+        out
+    }
+
+    fn translators(&self, st: &State) -> Vec<Holder> {
+        let mut out = Vec::new();
+        for r in &st.records {
+            match &r.by {
+                Translator::Nat(n) => {
+                    if let Some(a) = self.net.nat_gateways.get(n).and_then(|g| g.primary_address()) {
+                        out.push(Holder::Nat(n.clone(), IpAddr::V4(a.private_ip)));
+                    }
+                }
+                Translator::Iface(y) => {
+                    if let Some(e) = self.net.network_interfaces.get(y) {
+                        out.push(Holder::Iface(y.clone(), self.fam_addrs(e)));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn holder_subnet(&self, h: &Holder) -> Option<SubnetId> {
+        match h {
+            Holder::Iface(id, _) => self.net.network_interfaces.get(id).map(|e| e.subnet.clone()),
+            Holder::Nat(id, _) => self.net.nat_gateways.get(id).map(|n| n.subnet.clone()),
+        }
+    }
+
+    fn holder_vpc(&self, h: &Holder) -> Option<VpcId> {
+        self.holder_subnet(h)
+            .and_then(|s| self.net.subnets.get(&s).map(|x| x.vpc.clone()))
+    }
+
+    /// Private-to-public mappings of holders in a VPC (IGW-2).
+    fn public_pairs(&self, holders: &[Holder], vpc: &VpcId) -> Vec<(IpAddr, IpAddr)> {
+        let mut pairs = Vec::new();
+        for h in holders {
+            if self.holder_vpc(h).as_ref() != Some(vpc) {
+                continue;
+            }
+            match h {
+                Holder::Iface(id, _) => {
+                    if let Some(e) = self.net.network_interfaces.get(id) {
+                        for p in &e.private_ipv4 {
+                            if let Some(pb) = &p.public_ip {
+                                pairs.push((IpAddr::V4(p.address), IpAddr::V4(pb.address)));
+                            }
+                        }
+                    }
+                }
+                Holder::Nat(id, _) => {
+                    if let Some(n) = self.net.nat_gateways.get(id) {
+                        for a in &n.addresses {
+                            if let Some(pb) = a.public_ip {
+                                pairs.push((IpAddr::V4(a.private_ip), IpAddr::V4(pb)));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        pairs.sort();
+        pairs.dedup();
+        pairs
+    }
+
+    fn unsupported(&self, id: &str) -> Option<String> {
+        self.net
+            .unsupported
+            .iter()
+            .find(|u| u.component == id)
+            .map(|u| u.reason.clone())
+    }
+
+    fn gateway_route_table(&self, gateway: &str) -> Option<RouteTableId> {
+        self.ix.edge_route_tables(gateway).first().map(|(_, rt)| rt.clone())
+    }
+
+    // ---------------------------------------------------------------- starts
+
+    /// Walks every candidate path of the question.
+    pub(crate) fn run(&mut self) {
+        self.explain_unaddressable();
+        // Z3 4.8's first push on a solver that holds no assertion costs milliseconds (it sets up
+        // its non-incremental solver first); one trivial assertion avoids that.
+        self.solver.assert(Bool::from_bool(true));
+        self.solver.push();
+        self.solver.assert(&self.space);
+        if self.solver.check() == SatResult::Unsat {
+            self.solver.pop(1);
+            return;
+        }
+        self.model = self.solver.get_model();
+        let blank = State {
+            leg: Leg::Request,
+            pkt: self.pkt0.clone(),
+            lookups: 0,
+            records: Vec::new(),
+            entry: None,
+            start: StartPoint::Interface(NetworkInterfaceId::new("")),
+            dest_iface: None,
+            routing: Vec::new(),
+            checks: Vec::new(),
+            hops: Vec::new(),
+            reply_from: None,
+        };
+        let sources: Vec<NetworkInterfaceId> = self.q.from.interfaces.clone();
+        for x in sources {
+            let Some(eni) = self.net.network_interfaces.get(&x) else {
+                continue;
+            };
+            let mut addrs = self.fam_addrs(eni);
+            if let Some(f) = &self.q.from.address_filter {
+                let translated: Vec<IpAddr> = eni
+                    .private_ipv4
+                    .iter()
+                    .filter(|p| {
+                        p.public_ip
+                            .as_ref()
+                            .is_some_and(|pb| f.contains(&IpAddr::V4(pb.address)))
+                    })
+                    .map(|p| IpAddr::V4(p.address))
+                    .collect();
+                addrs.retain(|a| f.contains(a) || translated.contains(a));
+            }
+            if addrs.is_empty() {
+                continue;
+            }
+            let mut st = blank.clone();
+            st.start = StartPoint::Interface(x.clone());
+            let cond = in_addrs(&self.pkt0.src, addrs.iter());
+            self.branch(&st, cond, |w, st| w.emit(st, Sender::Iface(x)));
+        }
+        if let Some(ext) = self.q.from.external.clone() {
+            self.start_external(&blank, &ext);
+        }
+        self.solver.pop(1);
+        self.model = None;
+    }
+
+    /// Destinations no internet host can address (no public IPv4 / no IPv6): say so, since the
+    /// question's packet space is then empty for that family.
+    fn explain_unaddressable(&mut self) {
+        let Some(ext) = self.q.from.external.clone() else {
+            return;
+        };
+        if matches!(ext, External::Internet { .. }) {
+            let dests: Vec<NetworkInterfaceId> = self.dest_ifaces.iter().cloned().collect();
+            for y in dests {
+                let Some(eni) = self.net.network_interfaces.get(&y) else {
+                    continue;
+                };
+                let unaddressable = match self.family {
+                    IpFamily::V4 => eni.public_addresses().next().is_none(),
+                    IpFamily::V6 => eni.ipv6.is_empty(),
+                };
+                if unaddressable {
+                    let (rule, what) = match self.family {
+                        IpFamily::V4 => ("IGW-2", "no public IPv4 address or Elastic IP"),
+                        IpFamily::V6 => ("V6-2", "no IPv6 address"),
+                    };
+                    self.results.blocked.insert(Blocked::new(
+                        &y,
+                        ComponentKind::NetworkInterface,
+                        Some(Direction::Inbound),
+                        rule,
+                        format!("`{y}` has {what}, so no internet host can address it"),
+                        "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
+                    ));
+                }
+            }
+        }
+    }
+
+    /// The external starts of the source: each is about the external hosts' addresses only (an
+    /// endpoint that also covers interfaces starts from them too, with their own addresses).
+    fn start_external(&mut self, blank: &State, ext: &External) {
+        let hosts = self.external_set(&self.pkt0.src, ext);
+        let vpcs: Vec<VpcId> = self.net.vpcs.keys().cloned().collect();
+        let via_internet = match ext {
+            External::Internet { via } => Some(via.clone()),
+            External::Block(_) => Some(None),
+            _ => None,
+        };
+        if let Some(via) = via_internet {
+            // When the question's destinations are interfaces, the packet space allows only their
+            // addresses: a VPC that maps none of them has an unsatisfiable entry condition, and
+            // is skipped without asking the solver.
+            let to = &self.q.to;
+            let candidates: Option<Vec<IpAddr>> = (to.through.is_none() && to.external.is_none()).then(|| {
+                to.interfaces
+                    .iter()
+                    .filter_map(|i| self.net.network_interfaces.get(i))
+                    .flat_map(|e| self.dest_addrs(e))
+                    .filter(|a| to.address_filter.is_none_or(|f| f.contains(a)))
+                    .collect()
+            });
+            for v in &vpcs {
+                if let Some(g) = self.ix.internet_gateway_of(v).cloned() {
+                    if via.as_ref().is_some_and(|x| x != g.as_str()) {
+                        continue;
+                    }
+                    // `addressed_to` of a destination among the candidates.
+                    let reachable = match &candidates {
+                        None => true,
+                        Some(c) => {
+                            let in_blocks = self.net.vpcs.get(v).is_some_and(|x| {
+                                c.iter()
+                                    .any(|a| x.cidrs().any(|b| b.family() == self.family && b.contains(a)))
+                            });
+                            let mapped = self.family == IpFamily::V4
+                                && self.public_addresses_in(v).iter().any(|p| c.contains(p));
+                            in_blocks || mapped
+                        }
+                    };
+                    if !reachable {
+                        continue;
+                    }
+                    let mut st = blank.clone();
+                    st.start = StartPoint::Internet(g.to_string());
+                    st.entry = Some(Gate::Igw(g.clone(), v.clone()));
+                    st.hops.push("internet".into());
+                    let v2 = v.clone();
+                    let cond = all(&[hosts.clone(), self.addressed_to(&self.pkt0.dst, v)]);
+                    self.branch(&st, cond, |w, st| w.internet_in(st, &v2, &g));
+                } else if self.family == IpFamily::V6
+                    && let Some(g) = self.ix.egress_only_gateway_of(v).cloned()
+                {
+                    if via.as_ref().is_some_and(|x| x != g.as_str()) {
+                        continue;
+                    }
+                    let vpc = self.net.vpcs.get(v);
+                    let cidrs: Vec<Cidr> = vpc.map(|x| x.cidrs_v6.clone()).unwrap_or_default();
+                    let mut st = blank.clone();
+                    st.start = StartPoint::Internet(g.to_string());
+                    let cond = all(&[hosts.clone(), in_any_cidr(&self.pkt0.dst, cidrs.iter())]);
+                    self.branch(&st, cond, |w, st| {
+                        w.dropped(
+                            st,
+                            Blocked::new(&g, ComponentKind::EgressOnlyInternetGateway, Some(Direction::Inbound), "V6-1", format!("egress-only internet gateway `{g}` admits no connection initiated from the internet, and the VPC has no internet gateway"), "NO_PATH"),
+                        )
+                    });
+                }
+            }
+        }
+        let vgws: Vec<(VpnGatewayId, VpcId)> = match ext {
+            External::OnPremises(g) => self
+                .net
+                .vpn_gateways
+                .get(g)
+                .map(|x| x.vpcs.iter().map(|v| (g.clone(), v.clone())).collect())
+                .unwrap_or_default(),
+            External::Block(_) => self
+                .net
+                .vpn_gateways
+                .values()
+                .flat_map(|g| g.vpcs.iter().map(|v| (g.id.clone(), v.clone())).collect::<Vec<_>>())
+                .collect(),
+            _ => Vec::new(),
+        };
+        for (g, v) in vgws {
+            let mut st = blank.clone();
+            st.start = StartPoint::OnPremises(g.clone());
+            st.entry = Some(Gate::Vgw(g.clone(), v.clone()));
+            st.hops.push("on-premises".into());
+            self.branch(&st, hosts.clone(), |w, st| w.vgw_in(st, &v, &g));
+        }
+    }
+
+    // ---------------------------------------------------------------- deliveries
+
+    fn delivered_external(&mut self, st: State, gate: Gate) {
+        match st.leg {
+            Leg::Request => {
+                let Some(ext) = &self.q.to.external else { return };
+                let ours = match (ext, &gate) {
+                    (External::Internet { via }, Gate::Igw(..) | Gate::Eigw(..)) => {
+                        via.as_deref().is_none_or(|v| v == gate.id())
+                    }
+                    (External::Block(_), _) => true,
+                    (External::Service { via, .. }, Gate::Vpce(e, _)) => via.as_ref().is_none_or(|v| v == e),
+                    (External::Service { via: None, .. }, Gate::Igw(..)) => true,
+                    (External::OnPremises(g), Gate::Vgw(x, _)) => g == x,
+                    _ => false,
+                };
+                if ours {
+                    self.delivered_request(st, Arrival::External(gate));
+                }
+            }
+            Leg::Reply => {
+                if st.entry.as_ref().map(Gate::id) == Some(gate.id()) {
+                    self.delivered_reply(st);
+                } else {
+                    let b = Blocked::new(
+                        gate.id().to_owned(),
+                        gate_kind(&gate),
+                        Some(Direction::Outbound),
+                        "asymmetric",
+                        format!(
+                            "the reply leaves through `{}`, not through `{}` where the request came in",
+                            gate.id(),
+                            st.entry.as_ref().map(Gate::id).unwrap_or("-")
+                        ),
+                        "NO_PATH",
+                    );
+                    self.dropped(st, b);
+                }
+            }
+        }
+    }
+
+    fn delivered_request(&mut self, mut st: State, at: Arrival) {
+        if self.one_way() {
+            return self.complete(st);
+        }
+        let p = st.pkt.clone();
+        let itype = p
+            .proto
+            .eq(u8c(proto::ICMP))
+            .ite(&u8c(0), &p.proto.eq(u8c(proto::ICMPV6)).ite(&u8c(129), &p.itype));
+        st.pkt = SymPacket {
+            proto: p.proto.clone(),
+            src: p.dst.clone(),
+            dst: p.src.clone(),
+            sport: p.dport.clone(),
+            dport: p.sport.clone(),
+            itype,
+            icode: p.icode.clone(),
+        };
+        st.leg = Leg::Reply;
+        st.lookups = 0;
+        st.reply_from = Some(st.hops.len());
+        match at {
+            Arrival::Iface(y) => self.emit(st, Sender::Iface(y)),
+            Arrival::External(gate) => {
+                st.hops.push(external_label(&gate));
+                match gate {
+                    Gate::Igw(g, v) => self.internet_in(st, &v, &g),
+                    Gate::Eigw(g, v) => self.eigw_in(st, &v, &g),
+                    Gate::Vgw(g, v) => {
+                        st.hops.push(g.to_string());
+                        self.enter_vpc(st, &v, None)
+                    }
+                    Gate::Vpce(e, v) => {
+                        st.hops.push(e.to_string());
+                        self.enter_vpc(st, &v, None)
+                    }
+                }
+            }
+            Arrival::Through => self.complete(st),
+        }
+    }
+
+    fn delivered_reply(&mut self, st: State) {
+        // The reply must arrive as the exact reverse of what the source sent (§1).
+        let p0 = &self.pkt0;
+        let p = &st.pkt;
+        let exact = all(&[
+            p.src.eq(&p0.dst),
+            p.dst.eq(&p0.src),
+            p0.has_ports()
+                .implies(all(&[p.sport.eq(&p0.dport), p.dport.eq(&p0.sport)])),
+        ]);
+        let who = match &st.start {
+            StartPoint::Interface(x) => x.to_string(),
+            StartPoint::Internet(g) => g.to_string(),
+            StartPoint::OnPremises(g) => g.to_string(),
+        };
+        let b = Blocked::new(
+            who.clone(),
+            ComponentKind::NetworkInterface,
+            Some(Direction::Inbound),
+            "J2",
+            format!(
+                "the reply reaches `{who}` with other addresses or ports than the request it answers (a translation on the way was not undone)"
+            ),
+            "NO_PATH",
+        );
+        self.branch(&st, exact.not(), |w, st| w.dropped(st, b));
+        self.branch(&st, exact, |w, st| w.complete(st));
+    }
+
+    // ---------------------------------------------------------------- terminals
+
+    /// A complete candidate path: satisfiable under all its checks iff some packet gets through.
+    fn complete(&mut self, st: State) {
+        self.results.paths += 1;
+        if self.q.want_proof {
+            self.results.proof_paths.push(all(&st.routing));
+        }
+        let labels = Self::labels(&st);
+        match self.solver.check_assumptions(&labels) {
+            SatResult::Sat => {
+                if let Some(packet) = super::analyze::witness(self, &labels, &st.start) {
+                    let split = st.reply_from.unwrap_or(st.hops.len());
+                    let (f, r) = st.hops.split_at(split.min(st.hops.len()));
+                    self.results.found = Some(Found {
+                        packet,
+                        start: st.start.clone(),
+                        forward: f.to_vec(),
+                        reply: r.to_vec(),
+                    });
+                }
+            }
+            SatResult::Unsat => super::analyze::blocking_checks(self, &st.checks),
+            SatResult::Unknown => {
+                let why = self.solver.get_reason_unknown().unwrap_or_else(|| "unknown".into());
+                self.results
+                    .unknown
+                    .insert(("solver".into(), format!("the solver gave up: {why}")));
+            }
+        }
+    }
+
+    /// The path ends in a drop: the dropping component blocks it, and so does every check on
+    /// the way that alone admits no packet of the path.
+    fn dropped(&mut self, st: State, mut b: Blocked) {
+        self.results.paths += 1;
+        if let Some(p) = super::analyze::example(self, &[], None) {
+            b.reason = format!("{}; e.g. {p}", b.reason);
+        }
+        self.results.blocked.insert(b);
+        let labels = Self::labels(&st);
+        if !labels.is_empty() && self.solver.check_assumptions(&labels) == SatResult::Unsat {
+            super::analyze::blocking_checks(self, &st.checks);
+        }
+    }
+
+    /// The path reaches something not modelled: unknown, unless a check before it already
+    /// blocks every packet.
+    fn unknown(&mut self, st: State, id: &str, reason: &str) {
+        self.results.paths += 1;
+        let labels = Self::labels(&st);
+        match self.solver.check_assumptions(&labels) {
+            SatResult::Unsat => super::analyze::blocking_checks(self, &st.checks),
+            _ => {
+                self.results.unknown.insert((id.to_owned(), reason.to_owned()));
+            }
+        }
+    }
+}
+
+/// `nat_port` of SEMANTICS.md §5.3: ports from 1024 are kept, lower ones move up by 1024.
+pub(crate) fn nat_port(p: &BV) -> BV {
+    p.bvuge(u16c(1024)).ite(p, &p.bvadd(u16c(1024)))
+}
+
+/// The packet is the reply to `after` (a translated request): addresses and ports swapped.
+fn reverse_matches(p: &SymPacket, after: &SymPacket) -> Bool {
+    all(&[
+        p.proto.eq(&after.proto),
+        p.dst.eq(&after.src),
+        p.src.eq(&after.dst),
+        p.has_ports()
+            .implies(all(&[p.dport.eq(&after.sport), p.sport.eq(&after.dport)])),
+    ])
+}
+
+/// Undoes a source translation on a reply: its destination becomes the original source.
+fn untranslate(p: &SymPacket, before: &SymPacket) -> SymPacket {
+    let mut q = p.clone();
+    q.dst = before.src.clone();
+    q.dport = p.has_ports().ite(&before.sport, &p.dport);
+    q
+}
+
+fn gate_kind(g: &Gate) -> ComponentKind {
+    match g {
+        Gate::Igw(..) => ComponentKind::InternetGateway,
+        Gate::Eigw(..) => ComponentKind::EgressOnlyInternetGateway,
+        Gate::Vgw(..) => ComponentKind::VpnGateway,
+        Gate::Vpce(..) => ComponentKind::VpcEndpoint,
+    }
+}
+
+fn external_label(g: &Gate) -> String {
+    match g {
+        Gate::Igw(..) | Gate::Eigw(..) => "internet".into(),
+        Gate::Vgw(..) => "on-premises".into(),
+        Gate::Vpce(..) => "aws-service".into(),
+    }
+}

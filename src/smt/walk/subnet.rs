@@ -1,0 +1,462 @@
+//! The walk inside a VPC (SEMANTICS.md §3, §5.1, §6): a sender emits (security groups, the
+//! source/destination check, same-subnet delivery), the route table decides (longest prefix,
+//! RT-8..14, J5..J7), the packet crosses subnet boundaries through their network ACLs (NACL-4..9)
+//! and arrives at the interface holding its destination.
+
+use super::*;
+
+impl Walk<'_> {
+    // ---------------------------------------------------------------- §3 emit, arrive
+
+    pub(super) fn emit(&mut self, mut st: State, sender: Sender) {
+        let (subnet_id, id) = match &sender {
+            Sender::Iface(x) => match self.net.network_interfaces.get(x) {
+                Some(e) => (e.subnet.clone(), x.to_string()),
+                None => return,
+            },
+            Sender::Nat(n) => match self.net.nat_gateways.get(n) {
+                Some(g) => (g.subnet.clone(), n.to_string()),
+                None => return,
+            },
+        };
+        st.hops.push(id);
+        if let Sender::Iface(x) = &sender
+            && let Some(eni) = self.net.network_interfaces.get(x)
+        {
+            if st.leg == Leg::Request {
+                self.groups_check(&mut st, x, &eni.groups, Direction::Outbound);
+            }
+            if eni.source_dest_check {
+                let own = self.fam_addrs(eni);
+                let is_own = in_addrs(&st.pkt.src, own.iter());
+                let blocked = Blocked::new(
+                    x,
+                    ComponentKind::NetworkInterface,
+                    Some(Direction::Outbound),
+                    "NI-2",
+                    format!(
+                        "`{x}` has source/destination check enabled and the packet's source is not one of its addresses"
+                    ),
+                    "ENI_SOURCE_DEST_CHECK_RESTRICTION",
+                );
+                self.branch(&st, is_own.not(), |w, st| w.dropped(st, blocked));
+                let sender2 = sender.clone();
+                self.branch(&st, is_own, move |w, st| w.emit_from_subnet(st, &sender2, &subnet_id));
+                return;
+            }
+        }
+        self.emit_from_subnet(st, &sender, &subnet_id);
+    }
+
+    /// §3 steps 3-5: same-subnet delivery, else the route table.
+    pub(super) fn emit_from_subnet(&mut self, st: State, sender: &Sender, subnet_id: &SubnetId) {
+        let Some(subnet) = self.net.subnets.get(subnet_id) else {
+            return;
+        };
+        let block = match self.family {
+            IpFamily::V4 => subnet.cidr_v4,
+            IpFamily::V6 => subnet.cidr_v6,
+        };
+        let in_subnet = block
+            .map(|c| in_cidr(&st.pkt.dst, &c))
+            .unwrap_or_else(|| Bool::from_bool(false));
+        let sender_id = match sender {
+            Sender::Iface(x) => x.to_string(),
+            Sender::Nat(n) => n.to_string(),
+        };
+        let holders: Vec<Holder> = self
+            .receivers(&st)
+            .into_iter()
+            .filter(|h| self.holder_subnet(h).as_ref() == Some(subnet_id))
+            .filter(|h| match h {
+                Holder::Iface(y, _) => y.as_str() != sender_id,
+                Holder::Nat(n, _) => n.as_str() != sender_id,
+            })
+            .collect();
+        let mut held = Vec::new();
+        for h in holders {
+            let c = in_addrs(&st.pkt.dst, h.addrs().iter());
+            held.push(c.clone());
+            self.branch(&st, all(&[in_subnet.clone(), c]), |w, st| w.take(st, &h));
+        }
+        // Addresses other hosts of the subnet hold end there (no candidate path); a NAT gateway's
+        // address refuses requests at the subnet (§3 step 3, NGW-3).
+        let (ifaces, nats) = self.occupants(subnet_id, &sender_id);
+        if st.leg == Leg::Request {
+            for (n, a) in &nats {
+                let b = Blocked::new(
+                    subnet_id,
+                    ComponentKind::Subnet,
+                    None,
+                    "NGW-3",
+                    format!("the destination is the address of NAT gateway `{n}`, which accepts no connection"),
+                    "NO_DESTINATION",
+                );
+                let c = all(&[in_subnet.clone(), st.pkt.dst.eq(ip_const(a))]);
+                self.branch(&st, c, |w, st| w.dropped(st, b));
+            }
+        }
+        let occupied: Vec<IpAddr> = ifaces.into_iter().chain(nats.into_iter().map(|n| n.1)).collect();
+        let none = all(&[
+            in_subnet.clone(),
+            any(&held).not(),
+            in_addrs(&st.pkt.dst, occupied.iter()).not(),
+        ]);
+        let nobody = Blocked::new(
+            subnet_id,
+            ComponentKind::Subnet,
+            None,
+            "J25",
+            format!("no network interface in subnet `{subnet_id}` holds the destination address"),
+            "NO_DESTINATION",
+        );
+        self.branch(&st, none, |w, st| w.dropped(st, nobody));
+        let sid = subnet_id.clone();
+        self.branch(&st, in_subnet.not(), |w, st| w.route(st, &sid));
+    }
+
+    /// The private addresses (of this family) held in a subnet by interfaces other than `except`,
+    /// and by NAT gateways other than `except`.
+    pub(super) fn occupants(&self, s: &SubnetId, except: &str) -> (Vec<IpAddr>, Vec<(NatGatewayId, IpAddr)>) {
+        let ifaces = self
+            .ix
+            .interfaces_in(s)
+            .iter()
+            .filter(|x| x.as_str() != except)
+            .filter_map(|x| self.net.network_interfaces.get(x))
+            .flat_map(|e| self.fam_addrs(e))
+            .collect();
+        let nats = self
+            .net
+            .nat_gateways
+            .values()
+            .filter(|n| &n.subnet == s && n.id.as_str() != except)
+            .flat_map(|n| n.addresses.iter().map(|a| (n.id.clone(), IpAddr::V4(a.private_ip))))
+            .filter(|(_, a)| IpFamily::of(a) == self.family)
+            .collect();
+        (ifaces, nats)
+    }
+
+    /// A holder takes the packet addressed to it.
+    pub(super) fn take(&mut self, st: State, h: &Holder) {
+        match h {
+            Holder::Iface(y, _) => self.arrive(st, y),
+            Holder::Nat(n, _) => self.nat_reply(st, n),
+        }
+    }
+
+    /// §3 `arrive`: the packet's destination is one of Y's addresses.
+    pub(super) fn arrive(&mut self, mut st: State, y: &NetworkInterfaceId) {
+        let Some(eni) = self.net.network_interfaces.get(y) else {
+            return;
+        };
+        st.hops.push(y.to_string());
+        match st.leg {
+            Leg::Request => {
+                if !self.dest_ifaces.contains(y) {
+                    return;
+                }
+                self.groups_check(&mut st, y, &eni.groups, Direction::Inbound);
+                st.dest_iface = Some(y.clone());
+                self.delivered_request(st, Arrival::Iface(y.clone()));
+            }
+            Leg::Reply => {
+                if let Some(rec) = st
+                    .records
+                    .iter()
+                    .rev()
+                    .find(|r| r.by == Translator::Iface(y.clone()))
+                    .cloned()
+                {
+                    // A NAT instance undoes its masquerade (NI-4) and forwards.
+                    let matches = reverse_matches(&st.pkt, &rec.after);
+                    let blocked = Blocked::new(
+                        y,
+                        ComponentKind::NetworkInterface,
+                        Some(Direction::Inbound),
+                        "NI-4",
+                        format!("the reply reaching `{y}` does not match the connection it translated"),
+                        "NO_PATH",
+                    );
+                    self.branch(&st, matches.not(), |w, st| w.dropped(st, blocked));
+                    let untranslated = untranslate(&st.pkt, &rec.before);
+                    let y2 = y.clone();
+                    self.branch(&st, matches, move |w, mut st| {
+                        st.pkt = untranslated;
+                        w.emit(st, Sender::Iface(y2))
+                    });
+                } else if st.start == StartPoint::Interface(y.clone()) {
+                    self.delivered_reply(st);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- §6 route lookup
+
+    pub(super) fn route(&mut self, mut st: State, from: &SubnetId) {
+        let Some(rt_id) = self.ix.route_table_of(from).cloned() else {
+            // Every VPC has a main route table: one missing from the input is not modelled.
+            return self.unknown(
+                st,
+                from.as_str(),
+                &format!("subnet `{from}` has no route table in the input (its VPC's main route table is missing)"),
+            );
+        };
+        st.lookups += 1;
+        if st.lookups > MAX_LOOKUPS {
+            let b = Blocked::new(
+                &rt_id,
+                ComponentKind::RouteTable,
+                None,
+                "16 lookups",
+                format!("the packet was routed more than {MAX_LOOKUPS} times: a routing loop"),
+                "ROUTING_LOOP",
+            );
+            return self.dropped(st, b);
+        }
+        st.hops.push(rt_id.to_string());
+        let Some(table) = self.net.route_tables.get(&rt_id) else {
+            return;
+        };
+        // §6 step 1 (RT-9) comes before the candidates (step 2), whose prefix lists may be unknown.
+        let rt9 = in_cidr(&st.pkt.dst, &never_forwarded(self.family));
+        let b9 = Blocked::new(
+            &rt_id,
+            ComponentKind::RouteTable,
+            None,
+            "RT-9",
+            format!("AWS never forwards packets to {} (RT-9)", never_forwarded(self.family)),
+            "NO_ROUTE_TO_DESTINATION",
+        );
+        self.branch(&st, rt9.clone(), |w, st| w.dropped(st, b9));
+        let cands = match candidates(self.net, table, self.family) {
+            Ok(c) => c,
+            Err(pl) => {
+                return self.branch(&st, rt9.not(), |w, st| {
+                    w.unknown(
+                        st,
+                        pl.as_str(),
+                        "a route's destination prefix list has entries not in the input",
+                    )
+                });
+            }
+        };
+        let dst = st.pkt.dst.clone();
+        let (winners, none) = selection(&cands, &dst);
+        for (c, cond) in winners {
+            self.branch(&st, all(&[rt9.not(), cond]), |w, st| w.take_route(st, from, &rt_id, c));
+        }
+        let b = Blocked::new(
+            &rt_id,
+            ComponentKind::RouteTable,
+            None,
+            "none",
+            format!("route table `{rt_id}` has no route for the destination"),
+            "NO_ROUTE_TO_DESTINATION",
+        );
+        self.branch(&st, all(&[rt9.not(), none]), |w, st| w.dropped(st, b));
+    }
+
+    pub(super) fn take_route(&mut self, mut st: State, from: &SubnetId, rt: &RouteTableId, c: &Candidate<'_>) {
+        let route = c.route;
+        if route.state == RouteState::Blackhole {
+            let b = Blocked::new(
+                rt,
+                ComponentKind::RouteTable,
+                None,
+                route.destination.to_string(),
+                format!(
+                    "the matching route {} -> {} in `{rt}` is a blackhole: its target is missing or not available",
+                    route.destination,
+                    route.target.id()
+                ),
+                "BAD_STATE_ROUTE",
+            );
+            return self.dropped(st, b);
+        }
+        let vpc = match self.net.subnets.get(from) {
+            Some(s) => s.vpc.clone(),
+            None => return,
+        };
+        match &route.target {
+            RouteTarget::Local => self.local(st, from, &vpc),
+            RouteTarget::InternetGateway(g) => {
+                self.acl(&mut st, from, Direction::Outbound);
+                self.igw_out(st, &vpc, g);
+            }
+            RouteTarget::EgressOnlyInternetGateway(g) => {
+                self.acl(&mut st, from, Direction::Outbound);
+                self.eigw_out(st, &vpc, g);
+            }
+            RouteTarget::NatGateway(n) => self.nat_request(st, from, n),
+            RouteTarget::Instance(i) => {
+                if let Some(y) = self.net.instances.get(i).and_then(|x| x.primary_interface()).cloned() {
+                    self.appliance(st, from, &y)
+                }
+            }
+            RouteTarget::NetworkInterface(y) => {
+                let y = y.clone();
+                self.appliance(st, from, &y)
+            }
+            RouteTarget::VpcPeeringConnection(p) => {
+                self.acl(&mut st, from, Direction::Outbound);
+                self.peering(st, &vpc, p);
+            }
+            RouteTarget::VpcEndpoint(e) => {
+                self.acl(&mut st, from, Direction::Outbound);
+                self.endpoint_out(st, &vpc, e);
+            }
+            RouteTarget::VpnGateway(g) => {
+                self.acl(&mut st, from, Direction::Outbound);
+                self.vgw_out(st, &vpc, g);
+            }
+            RouteTarget::TransitGateway(t) => {
+                self.acl(&mut st, from, Direction::Outbound);
+                let reason = self
+                    .unsupported(t.as_str())
+                    .unwrap_or_else(|| format!("transit gateway `{t}` routing is not modelled"));
+                self.unknown(st, t.as_str(), &reason);
+            }
+            RouteTarget::Unsupported { field, id } => {
+                self.acl(&mut st, from, Direction::Outbound);
+                self.unknown(st, id, &format!("route target `{id}` ({field}) is not modelled"));
+            }
+        }
+    }
+
+    /// The ACL of a subnet in one direction, as a tracked check.
+    pub(super) fn acl(&mut self, st: &mut State, subnet: &SubnetId, dir: Direction) {
+        let Some(acl_id) = self.ix.network_acl_of(subnet).cloned() else {
+            let info = CheckInfo::Acl {
+                acl: NetworkAclId::new(""),
+                subnet: subnet.clone(),
+                dir,
+            };
+            self.add_check(st, Bool::from_bool(false), info);
+            return;
+        };
+        let Some(acl) = self.net.network_acls.get(&acl_id) else {
+            return;
+        };
+        st.hops.push(acl_id.to_string());
+        let entries = acl_entries(acl, dir, self.family);
+        let allows = acl_allows(&entries, &st.pkt);
+        self.add_check(
+            st,
+            allows,
+            CheckInfo::Acl {
+                acl: acl_id,
+                subnet: subnet.clone(),
+                dir,
+            },
+        );
+    }
+
+    /// Subnets of a VPC that hold some receiver of this leg.
+    pub(super) fn receiving_subnets(&self, st: &State, vpc: &VpcId) -> Vec<(SubnetId, Vec<Holder>)> {
+        let mut by_subnet: BTreeMap<SubnetId, Vec<Holder>> = BTreeMap::new();
+        for h in self.receivers(st) {
+            if self.holder_vpc(&h).as_ref() == Some(vpc)
+                && let Some(s) = self.holder_subnet(&h)
+            {
+                by_subnet.entry(s).or_default().push(h);
+            }
+        }
+        by_subnet.into_iter().collect()
+    }
+
+    pub(super) fn subnet_block(&self, s: &SubnetId) -> Option<Cidr> {
+        self.net.subnets.get(s).and_then(|x| match self.family {
+            IpFamily::V4 => x.cidr_v4,
+            IpFamily::V6 => x.cidr_v6,
+        })
+    }
+
+    /// The packet enters a VPC (from a subnet, a gateway or a peering) and goes to the subnet
+    /// holding its destination; `acl_out` is the sender's subnet when it crosses out of one.
+    pub(super) fn enter_vpc(&mut self, st: State, vpc: &VpcId, acl_out: Option<&SubnetId>) {
+        let mut targets = self.receiving_subnets(&st, vpc);
+        if st.leg == Leg::Request && self.wide_destination() {
+            // The destination may be an address nobody (or a NAT gateway) holds: every subnet is a
+            // candidate, where it is dropped (§5.1, `arrive_subnet`).
+            for s in self.ix.subnets_of(vpc) {
+                if !targets.iter().any(|(t, _)| t == s) {
+                    targets.push((s.clone(), Vec::new()));
+                }
+            }
+        }
+        let blocks: Vec<Cidr> = self
+            .ix
+            .subnets_of(vpc)
+            .iter()
+            .filter_map(|s| self.subnet_block(s))
+            .collect();
+        let in_some_subnet = in_any_cidr(&st.pkt.dst, blocks.iter());
+        for (s, holders) in targets {
+            if Some(&s) == acl_out {
+                continue;
+            }
+            let Some(block) = self.subnet_block(&s) else { continue };
+            let cond = in_cidr(&st.pkt.dst, &block);
+            let from = acl_out.cloned();
+            self.branch(&st, cond, |w, mut st| {
+                if let Some(f) = &from {
+                    w.acl(&mut st, f, Direction::Outbound);
+                }
+                w.acl(&mut st, &s, Direction::Inbound);
+                w.deliver_in_subnet(st, &s, &holders)
+            });
+        }
+        let b = Blocked::new(
+            vpc,
+            ComponentKind::Vpc,
+            None,
+            "RT-5",
+            format!("the destination lies in no subnet of `{vpc}`"),
+            "NO_DESTINATION",
+        );
+        self.branch(&st, in_some_subnet.not(), |w, st| w.dropped(st, b));
+    }
+
+    /// The question's destinations are not only addresses of its destination interfaces: a block
+    /// (which may hold addresses nobody holds), or anything behind a forwarding component.
+    pub(super) fn wide_destination(&self) -> bool {
+        self.q.to.through.is_some() || matches!(self.q.to.external, Some(External::Block(_)))
+    }
+
+    pub(super) fn deliver_in_subnet(&mut self, st: State, s: &SubnetId, holders: &[Holder]) {
+        let mut held = Vec::new();
+        for h in holders {
+            let c = in_addrs(&st.pkt.dst, h.addrs().iter());
+            held.push(c.clone());
+            self.branch(&st, c, |w, st| w.take(st, h));
+        }
+        // Other hosts' addresses end there (no candidate path); a NAT gateway refuses requests.
+        let (ifaces, nats) = self.occupants(s, "");
+        if st.leg == Leg::Request {
+            for (n, a) in &nats {
+                let c = st.pkt.dst.eq(ip_const(a));
+                self.branch(&st, c, |w, st| w.nat_reply(st, n));
+            }
+        }
+        let occupied: Vec<IpAddr> = ifaces.into_iter().chain(nats.into_iter().map(|n| n.1)).collect();
+        held.push(in_addrs(&st.pkt.dst, occupied.iter()));
+        let b = Blocked::new(
+            s,
+            ComponentKind::Subnet,
+            None,
+            "RT-5",
+            format!("no network interface in subnet `{s}` holds the destination address"),
+            "NO_DESTINATION",
+        );
+        self.branch(&st, any(&held).not(), |w, st| w.dropped(st, b));
+    }
+
+    // ---------------------------------------------------------------- §5 targets
+
+    /// §5.1 the local route.
+    pub(super) fn local(&mut self, st: State, from: &SubnetId, vpc: &VpcId) {
+        self.enter_vpc(st, vpc, Some(from));
+    }
+}
