@@ -164,9 +164,23 @@ fn seed_lab_db_to_s3_443_reachable_through_the_gateway_endpoint() {
     let fwd = ids(&v["path"]);
     assert!(fwd.contains(&"vpce-s3".to_owned()), "{fwd:?}");
     assert!(!fwd.contains(&"nat-natgw".to_owned()), "{fwd:?}");
-    let dst: std::net::Ipv4Addr = v["packet"]["dst_ip"].as_str().unwrap().parse().unwrap();
-    let s3 = vpcverify::model::Cidr::parse("3.5.0.0/19").unwrap();
-    assert!(s3.contains(&dst.into()) || !dst.is_private(), "{dst}");
+    // The destination is an address of the S3 prefix list (pl-63a5400a in the spec).
+    let dst: std::net::IpAddr = v["packet"]["dst_ip"].as_str().unwrap().parse().unwrap();
+    let s3 = [
+        "3.5.0.0/19",
+        "16.15.176.0/20",
+        "16.15.192.0/18",
+        "16.182.0.0/16",
+        "18.34.0.0/19",
+        "18.34.232.0/21",
+        "52.216.0.0/15",
+        "54.231.0.0/16",
+    ];
+    assert!(
+        s3.iter()
+            .any(|c| vpcverify::model::Cidr::parse(c).unwrap().contains(&dst)),
+        "{dst}"
+    );
 }
 
 #[test]
