@@ -143,17 +143,17 @@ pub fn run(net: &Network, ix: &NetworkIndex, spec: &QuerySpec) -> Result<QueryRe
     let families = families(net, ix, &from, &to, protocol);
     if families.is_empty() {
         let mut v = Verdict::new(VerdictKind::Unreachable, echo);
-        v.blocked.push(Blocked {
-            id: spec.from.clone(),
-            kind: ComponentKind::NetworkInterface,
-            direction: None,
-            rule: "family".into(),
-            reason: format!(
+        v.blocked.push(Blocked::new(
+            &spec.from,
+            ComponentKind::NetworkInterface,
+            None,
+            "family",
+            format!(
                 "`{}` and `{}` share no address family (IPv4/IPv6) for this protocol",
                 spec.from, spec.to
             ),
-            code: "NO_PATH".into(),
-        });
+            "NO_PATH",
+        ));
         return Ok(QueryResult {
             verdict: v,
             proof: None,

@@ -225,17 +225,17 @@ impl Trace {
             return Status::Reachable;
         }
         let wanted = expected.map_or_else(|| "nothing".to_owned(), |p| p.to_string());
-        Status::Unreachable(Blocked {
-            id: at.id().to_owned(),
-            kind: at.kind(),
-            direction: Some(Direction::Inbound),
-            rule: "J2".into(),
-            reason: format!(
+        Status::Unreachable(Blocked::new(
+            at.id(),
+            at.kind(),
+            Some(Direction::Inbound),
+            "J2",
+            format!(
                 "the reply arrives at `{}` as {packet}, not as the reverse of the request ({wanted}): the connection does not complete",
                 at.id()
             ),
-            code: "NO_PATH".into(),
-        })
+            "NO_PATH",
+        ))
     }
 }
 

@@ -80,14 +80,7 @@ pub(super) fn dropped(
     reason: String,
     code: &str,
 ) -> Halt {
-    Halt::Dropped(Blocked {
-        id: id.to_string(),
-        kind,
-        direction,
-        rule: rule.into(),
-        reason,
-        code: code.to_owned(),
-    })
+    Halt::Dropped(Blocked::new(id, kind, direction, rule, reason, code))
 }
 
 /// An unknown answer at `component`.

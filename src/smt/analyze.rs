@@ -241,14 +241,14 @@ fn attribute(w: &mut Walk<'_>, c: &Check, base: &[Bool]) {
         CheckInfo::Acl { acl, subnet, dir } => {
             let net = w.net;
             let Some(table) = net.network_acls.get(acl) else {
-                w.results.blocked.insert(Blocked {
-                    id: subnet.to_string(),
-                    kind: ComponentKind::Subnet,
-                    direction: Some(*dir),
-                    rule: "none".into(),
-                    reason: format!("subnet `{subnet}` has no network ACL, so nothing crosses its boundary"),
-                    code: "SUBNET_ACL_RESTRICTION".into(),
-                });
+                w.results.blocked.insert(Blocked::new(
+                    subnet,
+                    ComponentKind::Subnet,
+                    Some(*dir),
+                    "none",
+                    format!("subnet `{subnet}` has no network ACL, so nothing crosses its boundary"),
+                    "SUBNET_ACL_RESTRICTION",
+                ));
                 return;
             };
             let entries = acl_entries(table, *dir, w.family);
@@ -278,14 +278,14 @@ fn attribute(w: &mut Walk<'_>, c: &Check, base: &[Bool]) {
                         ),
                     ),
                 };
-                w.results.blocked.insert(Blocked {
-                    id: acl.to_string(),
-                    kind: ComponentKind::NetworkAcl,
-                    direction: Some(*dir),
+                w.results.blocked.insert(Blocked::new(
+                    acl,
+                    ComponentKind::NetworkAcl,
+                    Some(*dir),
                     rule,
                     reason,
-                    code: "SUBNET_ACL_RESTRICTION".into(),
-                });
+                    "SUBNET_ACL_RESTRICTION",
+                ));
             }
         }
         CheckInfo::Groups { iface, groups, dir } => {
@@ -315,14 +315,14 @@ fn attribute(w: &mut Walk<'_>, c: &Check, base: &[Bool]) {
                 };
                 format!("no {word} rule of {names} on `{iface}` allows{shown}")
             };
-            w.results.blocked.insert(Blocked {
+            w.results.blocked.insert(Blocked::new(
                 id,
                 kind,
-                direction: Some(*dir),
+                Some(*dir),
                 rule,
                 reason,
-                code: "ENI_SG_RULES_MISMATCH".into(),
-            });
+                "ENI_SG_RULES_MISMATCH",
+            ));
         }
     }
 }
