@@ -14,8 +14,8 @@ pub mod spec;
 pub mod terraform;
 
 use crate::model::{
-    Diagnostic, Network, Provenance, Route, RouteDestination, RouteOrigin, RouteState, RouteTableId, RouteTarget,
-    Unsupported, VpcEndpointType,
+    Diagnostic, Network, Route, RouteDestination, RouteOrigin, RouteState, RouteTableId, RouteTarget, Unsupported,
+    VpcEndpointType,
 };
 use std::path::{Path, PathBuf};
 
@@ -256,9 +256,4 @@ fn record_unsupported(net: &mut Network) {
         }
     }
     net.unsupported.sort();
-}
-
-/// The provenance of a whole resource in `file`.
-pub fn provenance(file: &str, resource: &str) -> Provenance {
-    Provenance::resource(file, resource)
 }

@@ -140,7 +140,7 @@ pub fn run(net: &Network, ix: &NetworkIndex, spec: &QuerySpec) -> Result<QueryRe
             proof: None,
         });
     }
-    let families = families(net, ix, &from, &to, protocol);
+    let families = families(net, &from, &to, protocol);
     if families.is_empty() {
         let mut v = Verdict::new(VerdictKind::Unreachable, echo);
         v.blocked.push(Blocked::new(
@@ -202,7 +202,7 @@ pub fn run(net: &Network, ix: &NetworkIndex, spec: &QuerySpec) -> Result<QueryRe
 }
 
 /// The address families both ends can use.
-fn families(net: &Network, ix: &NetworkIndex, from: &Endpoint, to: &Endpoint, protocol: Option<u8>) -> Vec<IpFamily> {
+fn families(net: &Network, from: &Endpoint, to: &Endpoint, protocol: Option<u8>) -> Vec<IpFamily> {
     let mut out = Vec::new();
     for fam in [IpFamily::V4, IpFamily::V6] {
         if protocol == Some(proto::ICMP) && fam == IpFamily::V6
@@ -210,14 +210,14 @@ fn families(net: &Network, ix: &NetworkIndex, from: &Endpoint, to: &Endpoint, pr
         {
             continue;
         }
-        if side_has(net, ix, from, fam) && (to.through.is_some() || side_has(net, ix, to, fam)) {
+        if side_has(net, from, fam) && (to.through.is_some() || side_has(net, to, fam)) {
             out.push(fam);
         }
     }
     out
 }
 
-fn side_has(net: &Network, _ix: &NetworkIndex, e: &Endpoint, fam: IpFamily) -> bool {
+fn side_has(net: &Network, e: &Endpoint, fam: IpFamily) -> bool {
     let iface = e
         .interfaces
         .iter()
