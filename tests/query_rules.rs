@@ -29,7 +29,7 @@ fn ask(from: &str, to: &str) -> Ask {
         src_port: None,
         one_way: false,
         want_proof: false,
-        timeout_secs: None,
+        budget: None,
     })
 }
 

@@ -137,6 +137,6 @@ pub fn spec(question: &Question) -> QuerySpec {
         src_port: None,
         one_way: false,
         want_proof: false,
-        timeout_secs: None,
+        budget: None,
     }
 }

@@ -66,8 +66,8 @@ pub struct RunOptions {
     pub jobs: Option<usize>,
     /// Keep the SMT-LIB2 proof of each holding `unreachable` assertion.
     pub want_proofs: bool,
-    /// Solver timeout per check, in seconds.
-    pub timeout_secs: Option<u32>,
+    /// Wall-clock budget of each assertion; `None`: no limit.
+    pub budget: Option<Duration>,
 }
 
 /// Counts of a run.
@@ -194,7 +194,7 @@ pub fn run(
 pub fn run_one(net: &Network, ix: &NetworkIndex, a: &Assertion, opts: &RunOptions) -> AssertionResult {
     let started = Instant::now();
     let want_proof = opts.want_proofs && a.expect == Expect::Unreachable;
-    let answer = engine::run(net, ix, &a.query_spec(want_proof, opts.timeout_secs));
+    let answer = engine::run(net, ix, &a.query_spec(want_proof, opts.budget));
     let elapsed = started.elapsed();
     match answer {
         Err(e) => AssertionResult {

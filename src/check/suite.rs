@@ -151,7 +151,7 @@ pub struct Assertion {
 
 impl Assertion {
     /// The question to ask the query engine.
-    pub fn query_spec(&self, want_proof: bool, timeout_secs: Option<u32>) -> QuerySpec {
+    pub fn query_spec(&self, want_proof: bool, budget: Option<std::time::Duration>) -> QuerySpec {
         QuerySpec {
             from: self.from.clone(),
             to: self.to.clone(),
@@ -160,7 +160,7 @@ impl Assertion {
             src_port: self.src_port,
             one_way: self.one_way,
             want_proof,
-            timeout_secs,
+            budget,
         }
     }
 

@@ -151,9 +151,11 @@ pub struct QueryArgs {
     /// When unreachable, write the SMT-LIB2 problem whose unsatisfiability is the proof to FILE.
     #[arg(long, value_name = "FILE")]
     pub emit_smt2: Option<PathBuf>,
-    /// Give up (verdict unknown, exit 3) when one solver check takes longer than SECS seconds.
-    #[arg(long, value_name = "SECS")]
-    pub timeout: Option<u32>,
+    /// Wall-clock budget of the whole question (walk, witness, replay, explanations): a
+    /// duration such as `500ms`, `2s`, `1m` (a bare number is seconds), or `none`. When it runs
+    /// out the verdict is unknown (exit 3), naming the budget.
+    #[arg(long, value_name = "DURATION", default_value = DEFAULT_BUDGET, value_parser = parse_budget)]
+    pub timeout: Budget,
 }
 
 /// Output format of `check`.
@@ -204,9 +206,37 @@ pub struct CheckArgs {
     /// Answer at most N assertions at a time (default: one per core).
     #[arg(long, value_name = "N")]
     pub jobs: Option<std::num::NonZeroUsize>,
-    /// Give up on an assertion (unknown) when one solver check takes longer than SECS seconds.
-    #[arg(long, value_name = "SECS")]
-    pub timeout: Option<u32>,
+    /// Wall-clock budget of each assertion: a duration such as `500ms`, `2s`, `1m` (a bare
+    /// number is seconds), or `none`. An assertion whose budget runs out is unknown.
+    #[arg(long, value_name = "DURATION", default_value = DEFAULT_BUDGET, value_parser = parse_budget)]
+    pub timeout: Budget,
+}
+
+/// The budget a question gets unless `--timeout` says otherwise.
+pub const DEFAULT_BUDGET: &str = "60s";
+
+/// A wall-clock budget from the command line: `None` when the user asked for none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget(pub Option<std::time::Duration>);
+
+/// Parses `--timeout`: `none`, a bare number of seconds, or a duration (`500ms`, `2s`, `1m30s`).
+/// Zero is refused: it would be a budget that nothing fits in (say `none` for no limit).
+pub fn parse_budget(text: &str) -> Result<Budget, String> {
+    let t = text.trim();
+    if t.eq_ignore_ascii_case("none") {
+        return Ok(Budget(None));
+    }
+    let d = match t.parse::<u64>() {
+        Ok(secs) => std::time::Duration::from_secs(secs),
+        Err(_) => humantime::parse_duration(t)
+            .map_err(|e| format!("`{text}` is not a duration ({e}); write e.g. `500ms`, `2s`, `1m` or `none`"))?,
+    };
+    if d.is_zero() {
+        return Err(format!(
+            "`{text}` is a zero budget, in which no question can be answered; write `none` for no limit"
+        ));
+    }
+    Ok(Budget(Some(d)))
 }
 
 /// What a command concluded; `main` maps it to the exit code.
@@ -382,7 +412,7 @@ fn query(args: &QueryArgs, style: &Style) -> Result<Outcome, CliError> {
         src_port: parse_ports("--src-port", &args.src_port)?,
         one_way: args.one_way,
         want_proof: args.emit_smt2.is_some(),
-        timeout_secs: args.timeout,
+        budget: args.timeout.0,
     };
     let result = crate::query::engine::run(&loaded.network, &ix, &spec)?;
     if let Some(path) = &args.emit_smt2 {
@@ -541,7 +571,7 @@ fn check(args: &CheckArgs, color: ColorChoice) -> Result<Outcome, CliError> {
     let opts = crate::check::RunOptions {
         jobs: args.jobs.map(std::num::NonZeroUsize::get),
         want_proofs: args.emit_proofs.is_some(),
-        timeout_secs: args.timeout,
+        budget: args.timeout.0,
     };
     let report = crate::check::run::run(&loaded.network, &ix, suite, &network_shown, &opts, &|| bar.inc(1))?;
     keep_until_exit((loaded, ix));

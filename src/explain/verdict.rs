@@ -53,9 +53,15 @@ pub fn render_text(v: &Verdict, style: &Style) -> String {
             out.push('\n');
         }
     }
-    if !v.unknown.is_empty() {
-        out.push_str(&format!("\n{}\n", style.strong("not modelled:")));
-        for u in &v.unknown {
+    // The solver's own limits (SOLVE-1..4) apart from the constructs the model leaves out.
+    let undecided = |id: &str| id == "budget" || id == "solver";
+    for (heading, solver_side) in [("not modelled:", false), ("not decided:", true)] {
+        let causes: Vec<_> = v.unknown.iter().filter(|u| undecided(&u.id) == solver_side).collect();
+        if causes.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n{}\n", style.strong(heading)));
+        for u in causes {
             out.push_str(&format!("  {}: {}\n", style.warning(&u.id), u.reason));
         }
     }

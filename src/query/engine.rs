@@ -5,6 +5,7 @@
 //! verdict (DESIGN.md §4).
 
 use super::endpoint::{EndpointError, Role, resolve};
+use super::evidence::{self, EvidenceError};
 use super::verdict::{QueryEcho, UnknownCause, Verdict, VerdictKind};
 use crate::model::endpoint::{Endpoint, External};
 use crate::model::*;
@@ -56,8 +57,9 @@ pub struct QuerySpec {
     pub one_way: bool,
     /// Keep an SMT-LIB2 proof when unreachable.
     pub want_proof: bool,
-    /// Solver timeout per check, in seconds.
-    pub timeout_secs: Option<u32>,
+    /// Wall-clock budget of the whole question (walk, witness, replay, explanations); `None`:
+    /// no limit.
+    pub budget: Option<std::time::Duration>,
 }
 
 /// What went wrong answering a question (exit 2).
@@ -85,6 +87,7 @@ pub struct QueryResult {
 
 /// Answers one question about a network.
 pub fn run(net: &Network, ix: &NetworkIndex, spec: &QuerySpec) -> Result<QueryResult, QueryError> {
+    let budget = spec.budget.map(smt::Budget::starting_now);
     let from = resolve(net, ix, &spec.from, Role::Source)?;
     let to = resolve(net, ix, &spec.to, Role::Destination)?;
     if from.interfaces.len() == 1
@@ -168,13 +171,21 @@ pub fn run(net: &Network, ix: &NetworkIndex, spec: &QuerySpec) -> Result<QueryRe
         one_way,
         families,
         want_proof: spec.want_proof,
-        timeout_ms: spec.timeout_secs.map(|s| s.saturating_mul(1000)),
+        budget,
+        faults: None,
     };
     let answer = smt::solve(net, ix, &question);
     let mut verdict;
     let mut proof = None;
     match answer {
         Answer::Reachable(w) => {
+            // SOLVE-5: the witness must be a packet of the question.
+            if let Some(why) = evidence::outside_question(net, ix, &question, &w.start, &w.packet) {
+                return Err(QueryError::Inconsistent(format!(
+                    "the SMT engine's witness {} is not a packet of the question: {why}",
+                    w.packet
+                )));
+            }
             let through = to.through.as_ref().map(|t| t.0.as_str());
             let (path, return_path) = replay(net, ix, &w, one_way, through)?;
             verdict = Verdict::new(VerdictKind::Reachable, echo);
@@ -183,11 +194,30 @@ pub fn run(net: &Network, ix: &NetworkIndex, spec: &QuerySpec) -> Result<QueryRe
             verdict.return_path = Some(return_path);
             note_examples(net, &w.packet, &mut warnings);
         }
-        Answer::Unreachable { blocked, proof: p, .. } => {
-            verdict = Verdict::new(VerdictKind::Unreachable, echo);
-            verdict.blocked = blocked;
-            proof = p;
-        }
+        Answer::Unreachable {
+            blocked,
+            proof: p,
+            evidence,
+            ..
+        } => match evidence::check_examples(net, ix, &evidence, one_way, budget.as_ref()) {
+            Ok(()) => {
+                verdict = Verdict::new(VerdictKind::Unreachable, echo);
+                verdict.blocked = blocked;
+                proof = p;
+            }
+            Err(EvidenceError::Inconsistent(why)) => return Err(QueryError::Inconsistent(why)),
+            Err(EvidenceError::Spent) => {
+                verdict = Verdict::new(VerdictKind::Unknown, echo);
+                verdict.unknown.push(UnknownCause {
+                    id: "budget".into(),
+                    reason: format!(
+                        "the budget of {} ran out while the examples of the blocking rules were replayed in the simulator",
+                        budget.map(|b| b.shown()).unwrap_or_default()
+                    ),
+                });
+                verdict.blocked = blocked;
+            }
+        },
         Answer::Unknown { causes, blocked } => {
             verdict = Verdict::new(VerdictKind::Unknown, echo);
             verdict.unknown = causes

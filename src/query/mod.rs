@@ -5,6 +5,7 @@
 
 pub mod endpoint;
 pub mod engine;
+mod evidence;
 pub mod trace;
 pub mod verdict;
 

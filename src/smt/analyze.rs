@@ -26,13 +26,18 @@ use z3::SatResult;
 use z3::ast::Bool;
 
 /// Checks under `labels` plus extra constraints; decodes `pkt` from a model shaped by the
-/// witness preferences, so that examples read like real traffic too.
-fn model_packet(w: &mut Walk<'_>, labels: &[Bool], extra: &[Bool], pkt: &SymPacket) -> Option<Packet> {
+/// witness preferences, so that examples read like real traffic too, together with the packet
+/// its source sent (the same model at the question's variables), for the replay check.
+fn model_packet(w: &mut Walk<'_>, labels: &[Bool], extra: &[Bool], pkt: &SymPacket) -> Option<(Packet, Packet)> {
     w.solver.push();
     for e in extra {
         w.solver.assert(e);
     }
-    let out = preferred(w, labels, pkt, &StartPoint::Internet(String::new()));
+    let out = preferred(w, labels, &StartPoint::Internet(String::new())).and_then(|m| {
+        let at = decode(&m, pkt, w.family)?;
+        let sent = decode(&m, &w.pkt0, w.family)?;
+        Some((at, sent))
+    });
     w.solver.pop(1);
     out
 }
@@ -41,7 +46,7 @@ fn model_packet(w: &mut Walk<'_>, labels: &[Bool], extra: &[Bool], pkt: &SymPack
 pub(crate) fn example(w: &mut Walk<'_>, labels: &[Bool], extra: Option<&Bool>) -> Option<Packet> {
     let pkt = w.pkt0.clone();
     let extra: Vec<Bool> = extra.into_iter().cloned().collect();
-    model_packet(w, labels, &extra, &pkt)
+    model_packet(w, labels, &extra, &pkt).map(|(p, _)| p)
 }
 
 fn preferences(w: &Walk<'_>, start: &StartPoint) -> Vec<Vec<Bool>> {
@@ -143,13 +148,14 @@ fn first_hosts(w: &Walk<'_>, e: &External) -> Vec<IpAddr> {
 
 /// The witness packet of a satisfiable path, shaped by the preferences.
 pub(crate) fn witness(w: &mut Walk<'_>, labels: &[Bool], start: &StartPoint) -> Option<Packet> {
-    let pkt = w.pkt0.clone();
-    preferred(w, labels, &pkt, start)
+    let m = preferred(w, labels, start)?;
+    decode(&m, &w.pkt0, w.family)
 }
 
-/// A model under `labels` with as many preferences kept as possible, decoded at `pkt`; `None`
-/// when `labels` are unsatisfiable.
-fn preferred(w: &mut Walk<'_>, labels: &[Bool], pkt: &SymPacket, start: &StartPoint) -> Option<Packet> {
+/// A model under `labels` with as many preferences kept as possible; `None` when `labels` are
+/// not found satisfiable (unsatisfiable, or the solver gave up: SOLVE-4). A preference whose
+/// check gives up is dropped like one that does not fit.
+fn preferred(w: &mut Walk<'_>, labels: &[Bool], start: &StartPoint) -> Option<z3::Model> {
     if w.solver.check_assumptions(labels) != SatResult::Sat {
         return None;
     }
@@ -166,7 +172,7 @@ fn preferred(w: &mut Walk<'_>, labels: &[Bool], pkt: &SymPacket, start: &StartPo
         }
     }
     let out = if w.solver.check_assumptions(labels) == SatResult::Sat {
-        w.solver.get_model().and_then(|m| decode(&m, pkt, w.family))
+        w.solver.get_model()
     } else {
         None
     };
@@ -178,7 +184,7 @@ fn preferred(w: &mut Walk<'_>, labels: &[Bool], pkt: &SymPacket, start: &StartPo
 
 /// Records a blocking entry for every check that blocks a path whose checks are jointly
 /// unsatisfiable.
-pub(crate) fn blocking_checks(w: &mut Walk<'_>, checks: &[Check]) {
+pub(crate) fn blocking_checks(w: &mut Walk<'_>, checks: &[Check], start: &StartPoint) {
     let mut blockers: Vec<usize> = Vec::new();
     for (i, c) in checks.iter().enumerate() {
         if w.solver.check_assumptions(std::slice::from_ref(&c.label)) == SatResult::Unsat {
@@ -223,7 +229,7 @@ pub(crate) fn blocking_checks(w: &mut Walk<'_>, checks: &[Check]) {
             Vec::new()
         };
         if let Some(c) = checks.get(i) {
-            attribute(w, c, &base);
+            attribute(w, c, &base, start);
         }
     }
 }
@@ -236,7 +242,7 @@ fn leg_word(leg: Leg) -> &'static str {
 }
 
 /// Names the rule(s) by which a blocking check drops packets the rest of the path admits.
-fn attribute(w: &mut Walk<'_>, c: &Check, base: &[Bool]) {
+fn attribute(w: &mut Walk<'_>, c: &Check, base: &[Bool], start: &StartPoint) {
     match &c.info {
         CheckInfo::Acl { acl, subnet, dir } => {
             let net = w.net;
@@ -257,7 +263,7 @@ fn attribute(w: &mut Walk<'_>, c: &Check, base: &[Bool]) {
                     continue;
                 }
                 let first = acl_first_match(&entries, i, &c.pkt);
-                let Some(example) = model_packet(w, base, &[first], &c.pkt) else {
+                let Some((example, sent)) = model_packet(w, base, &[first], &c.pkt) else {
                     continue;
                 };
                 let (rule, reason) = match entries.get(i) {
@@ -278,20 +284,21 @@ fn attribute(w: &mut Walk<'_>, c: &Check, base: &[Bool]) {
                         ),
                     ),
                 };
-                w.results.blocked.insert(Blocked::new(
+                let b = Blocked::new(
                     acl,
                     ComponentKind::NetworkAcl,
                     Some(*dir),
                     rule,
                     reason,
                     "SUBNET_ACL_RESTRICTION",
-                ));
+                );
+                w.block(b, Some((start.clone(), sent)));
             }
         }
         CheckInfo::Groups { iface, groups, dir } => {
             let denied = c.allows.not();
             let example = model_packet(w, base, &[denied], &c.pkt);
-            let shown = example.map(|e| format!(" e.g. {e}")).unwrap_or_default();
+            let shown = example.map(|(e, _)| format!(" e.g. {e}")).unwrap_or_default();
             let (id, kind, rule) = match groups.first() {
                 Some(g) => (
                     g.to_string(),
@@ -315,14 +322,8 @@ fn attribute(w: &mut Walk<'_>, c: &Check, base: &[Bool]) {
                 };
                 format!("no {word} rule of {names} on `{iface}` allows{shown}")
             };
-            w.results.blocked.insert(Blocked::new(
-                id,
-                kind,
-                Some(*dir),
-                rule,
-                reason,
-                "ENI_SG_RULES_MISMATCH",
-            ));
+            let b = Blocked::new(id, kind, Some(*dir), rule, reason, "ENI_SG_RULES_MISMATCH");
+            w.block(b, example.map(|(_, sent)| (start.clone(), sent)));
         }
     }
 }

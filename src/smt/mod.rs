@@ -18,10 +18,15 @@
 mod analyze;
 mod filter;
 mod route;
+mod solver;
 mod sym;
 #[doc(hidden)]
 pub mod testing;
 mod walk;
+
+pub use solver::Budget;
+#[doc(hidden)]
+pub use solver::{Faults, SolveStats};
 
 use crate::model::endpoint::Endpoint;
 use crate::model::*;
@@ -48,8 +53,11 @@ pub struct Question<'a> {
     pub families: Vec<IpFamily>,
     /// Keep the formulas needed to write an SMT-LIB proof of unreachability.
     pub want_proof: bool,
-    /// Solver timeout per check, in milliseconds.
-    pub timeout_ms: Option<u32>,
+    /// The wall-clock budget of the whole question (SOLVE-2, SOLVE-3); `None`: no limit.
+    pub budget: Option<Budget>,
+    /// Test-only: make chosen or random solver checks give up (SOLVE-1).
+    #[doc(hidden)]
+    pub faults: Option<Faults>,
 }
 
 /// Where a witness starts.
@@ -76,6 +84,17 @@ pub struct Witness {
     pub reply: Vec<String>,
 }
 
+/// A packet that a blocking entry drops.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    /// The entry, as in the answer's `blocked` list.
+    pub blocked: Blocked,
+    /// Who sends the packet.
+    pub start: StartPoint,
+    /// The packet as its source sends it.
+    pub packet: Packet,
+}
+
 /// The engine's answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Answer {
@@ -89,6 +108,9 @@ pub enum Answer {
         proof: Option<String>,
         /// Number of candidate paths examined.
         paths: usize,
+        /// For blocking entries where one was found: a packet of the question that the entry
+        /// drops, as its source sends it (the query replays it through the simulator).
+        evidence: Vec<Evidence>,
     },
     /// The answer depends on something not modelled, or the solver gave up.
     Unknown {
@@ -102,27 +124,60 @@ pub enum Answer {
 /// Answers a question. Runs in the calling thread's Z3 context (each thread has its own, so
 /// questions can be answered in parallel on different threads).
 pub fn solve(net: &Network, ix: &NetworkIndex, q: &Question<'_>) -> Answer {
+    solve_counted(net, ix, q).0
+}
+
+/// [`solve`], with the counts of the solver's work (checks, give-ups, rescues by a fresh
+/// solver): for measurements and tests.
+#[doc(hidden)]
+pub fn solve_counted(net: &Network, ix: &NetworkIndex, q: &Question<'_>) -> (Answer, SolveStats) {
     // The walk uses Z3's incremental solver (push/pop, assumptions); the default tactic of the
     // non-incremental one is never used, but building it costs ~5 ms per solver in Z3 4.8.
     static TACTIC: std::sync::Once = std::sync::Once::new();
     TACTIC.call_once(|| z3::set_global_param("tactic.default_tactic", "smt"));
     let mut blocked: BTreeSet<Blocked> = BTreeSet::new();
+    let mut evidence: std::collections::BTreeMap<Blocked, (StartPoint, Packet)> = Default::default();
     let mut unknown: BTreeSet<(String, String)> = BTreeSet::new();
     let mut proof_parts: Vec<Bool> = Vec::new();
     let mut paths = 0;
+    let mut stats = SolveStats::default();
     for family in &q.families {
         let mut walk = walk::Walk::new(net, ix, q, *family);
         walk.run();
+        let s = walk.solver.stats;
+        stats.checks += s.checks;
+        stats.gave_up += s.gave_up;
+        stats.rescued += s.rescued;
+        stats.rebuilt += s.rebuilt;
+        let spent = walk.solver.spent;
         let r = walk.results;
         if let Some(f) = r.found {
-            return Answer::Reachable(Witness {
+            let w = Witness {
                 packet: f.packet,
                 start: f.start,
                 forward: f.forward,
                 reply: f.reply,
-            });
+            };
+            return (Answer::Reachable(w), stats);
+        }
+        if spent {
+            // SOLVE-3: what was found so far is kept as context, the verdict is unknown.
+            let at = r.spent_at.unwrap_or(r.paths + 1);
+            let shown = q.budget.map(|b| b.shown()).unwrap_or_default();
+            unknown.insert((
+                "budget".into(),
+                format!(
+                    "the budget of {shown} ran out on candidate path {at} ({family}); {} path(s) were decided before it",
+                    r.paths
+                ),
+            ));
+            blocked.extend(r.blocked);
+            break;
         }
         blocked.extend(r.blocked);
+        for (b, e) in r.evidence {
+            evidence.entry(b).or_insert(e);
+        }
         unknown.extend(r.unknown);
         paths += r.paths;
         if q.want_proof {
@@ -131,17 +186,24 @@ pub fn solve(net: &Network, ix: &NetworkIndex, q: &Question<'_>) -> Answer {
         }
     }
     if !unknown.is_empty() {
-        return Answer::Unknown {
+        let answer = Answer::Unknown {
             causes: unknown.into_iter().collect(),
             blocked: blocked.into_iter().collect(),
         };
+        return (answer, stats);
     }
     let proof = q.want_proof.then(|| proof_text(q, &proof_parts, paths));
-    Answer::Unreachable {
+    let evidence = evidence
+        .into_iter()
+        .map(|(blocked, (start, packet))| Evidence { blocked, start, packet })
+        .collect();
+    let answer = Answer::Unreachable {
         blocked: blocked.into_iter().collect(),
         proof,
         paths,
-    }
+        evidence,
+    };
+    (answer, stats)
 }
 
 /// The SMT-LIB2 text: the packet space of the question and the disjunction of every candidate

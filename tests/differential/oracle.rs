@@ -120,7 +120,8 @@ pub fn question<'a>(
         one_way,
         families,
         want_proof: false,
-        timeout_ms: None,
+        budget: None,
+        faults: None,
     }
 }
 

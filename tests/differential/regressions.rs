@@ -218,7 +218,7 @@ fn r_unheld_address_in_a_vpc_is_an_external_host() {
             src_port: None,
             one_way: false,
             want_proof: false,
-            timeout_secs: None,
+            budget: None,
         };
         run(&net, &ix, &spec).unwrap().verdict
     };
@@ -253,7 +253,7 @@ fn r_chained_nat_gateways() {
         src_port: None,
         one_way: false,
         want_proof: false,
-        timeout_secs: None,
+        budget: None,
     };
     let ix = NetworkIndex::new(&net);
     assert_eq!(run(&net, &ix, &spec).unwrap().verdict.verdict, VerdictKind::Reachable);

@@ -18,13 +18,14 @@ use super::route::{Candidate, candidates, never_forwarded, selection};
 use super::sym::*;
 use super::{Question, StartPoint};
 
+use super::solver::Guarded;
 use crate::model::addr::ranges;
 use crate::model::endpoint::External;
 use crate::model::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
+use z3::SatResult;
 use z3::ast::{Ast, BV, Bool};
-use z3::{SatResult, Solver};
 
 mod gateway;
 mod subnet;
@@ -157,6 +158,10 @@ pub(crate) struct Results {
     pub unknown: BTreeSet<(String, String)>,
     pub proof_paths: Vec<Bool>,
     pub paths: usize,
+    /// A packet each blocking entry drops, as its source sends it, where one was found.
+    pub evidence: BTreeMap<Blocked, (StartPoint, Packet)>,
+    /// The candidate path on which the budget ran out (SOLVE-3).
+    pub spent_at: Option<usize>,
 }
 
 /// The walk for one address family.
@@ -165,7 +170,7 @@ pub(crate) struct Walk<'a> {
     pub ix: &'a NetworkIndex,
     pub q: &'a Question<'a>,
     pub family: IpFamily,
-    pub solver: Solver,
+    pub solver: Guarded,
     pub pkt0: SymPacket,
     pub space: Bool,
     pub results: Results,
@@ -190,7 +195,7 @@ impl<'a> Walk<'a> {
             ix,
             q,
             family,
-            solver: Solver::new(),
+            solver: Guarded::new(q.budget, q.faults.clone()),
             pkt0,
             space: Bool::from_bool(true),
             results: Results::default(),
@@ -207,13 +212,6 @@ impl<'a> Walk<'a> {
             if let Some(vpc) = owner_vpc {
                 w.publics_by_vpc.entry(vpc.clone()).or_default().push(IpAddr::V4(*a));
             }
-        }
-        if let Some(ms) = q.timeout_ms {
-            // A per-check timeout on the solver (a timeout in a `Config` would need a second Z3
-            // context, which costs as much as the whole question on a small network).
-            let mut params = z3::Params::new();
-            params.set_u32("timeout", ms);
-            w.solver.set_params(&params);
         }
         w.space = w.packet_space();
         w
@@ -357,7 +355,7 @@ impl<'a> Walk<'a> {
 
     /// Explores `f` on the branch where `cond` holds, if some packet of the question can take it.
     fn branch(&mut self, st: &State, cond: Bool, f: impl FnOnce(&mut Self, State)) {
-        if self.results.found.is_some() {
+        if self.stopped() {
             return;
         }
         let simple = cond.simplify();
@@ -380,9 +378,11 @@ impl<'a> Walk<'a> {
                     self.model = self.solver.get_model();
                     true
                 }
+                // Undecided: explored, so that the path's own check decides it (SOLVE-1); when
+                // the budget is spent the walk stops instead (SOLVE-3).
                 SatResult::Unknown => {
                     self.model = None;
-                    true
+                    !self.solver.spent
                 }
             };
         if feasible {
@@ -408,7 +408,7 @@ impl<'a> Walk<'a> {
         {
             self.model = None;
         }
-        self.solver.assert(implication);
+        self.solver.assert(&implication);
         if self.q.want_proof {
             st.routing.push(allows.clone());
         }
@@ -576,9 +576,10 @@ impl<'a> Walk<'a> {
         self.explain_unaddressable();
         // Z3 4.8's first push on a solver that holds no assertion costs milliseconds (it sets up
         // its non-incremental solver first); one trivial assertion avoids that.
-        self.solver.assert(Bool::from_bool(true));
+        self.solver.assert(&Bool::from_bool(true));
         self.solver.push();
-        self.solver.assert(&self.space);
+        let space = self.space.clone();
+        self.solver.assert(&space);
         if self.solver.check() == SatResult::Unsat {
             self.solver.pop(1);
             return;
@@ -877,14 +878,17 @@ impl<'a> Walk<'a> {
 
     /// A complete candidate path: satisfiable under all its checks iff some packet gets through.
     fn complete(&mut self, st: State) {
+        if self.stopped() {
+            return;
+        }
         self.results.paths += 1;
         if self.q.want_proof {
             self.results.proof_paths.push(all(&st.routing));
         }
         let labels = Self::labels(&st);
         match self.solver.check_assumptions(&labels) {
-            SatResult::Sat => {
-                if let Some(packet) = super::analyze::witness(self, &labels, &st.start) {
+            SatResult::Sat => match super::analyze::witness(self, &labels, &st.start) {
+                Some(packet) => {
                     let split = st.reply_from.unwrap_or(st.hops.len());
                     let (f, r) = st.hops.split_at(split.min(st.hops.len()));
                     self.results.found = Some(Found {
@@ -894,38 +898,81 @@ impl<'a> Walk<'a> {
                         reply: r.to_vec(),
                     });
                 }
+                // SOLVE-4: a satisfiable path without a witness is not refuted.
+                None if !self.solver.spent => {
+                    let n = self.results.paths;
+                    let why = self.solver.reason_unknown();
+                    self.results.unknown.insert((
+                        "solver".into(),
+                        format!("candidate path {n} is satisfiable, but the solver gave up extracting its witness packet: {why}"),
+                    ));
+                }
+                None => {}
+            },
+            SatResult::Unsat => super::analyze::blocking_checks(self, &st.checks, &st.start),
+            SatResult::Unknown if !self.solver.spent => {
+                let n = self.results.paths;
+                let why = self.solver.reason_unknown();
+                self.results.unknown.insert((
+                    "solver".into(),
+                    format!("the solver gave up on candidate path {n}, also on a fresh solver: {why}"),
+                ));
             }
-            SatResult::Unsat => super::analyze::blocking_checks(self, &st.checks),
-            SatResult::Unknown => {
-                let why = self.solver.get_reason_unknown().unwrap_or_else(|| "unknown".into());
-                self.results
-                    .unknown
-                    .insert(("solver".into(), format!("the solver gave up: {why}")));
-            }
+            SatResult::Unknown => {}
         }
+    }
+
+    /// Records a blocking entry and, the first time, a packet it drops as its source sends it
+    /// (the query replays it through the simulator before printing the entry).
+    pub(crate) fn block(&mut self, b: Blocked, example: Option<(StartPoint, Packet)>) {
+        if let Some((start, packet)) = example
+            && !self.results.evidence.contains_key(&b)
+        {
+            self.results.evidence.insert(b.clone(), (start, packet));
+        }
+        self.results.blocked.insert(b);
+    }
+
+    /// The walk goes no further: a witness was found, or the budget is spent (SOLVE-3).
+    fn stopped(&mut self) -> bool {
+        if self.results.found.is_some() {
+            return true;
+        }
+        if self.solver.spent && self.results.spent_at.is_none() {
+            self.results.spent_at = Some(self.results.paths + 1);
+        }
+        self.solver.spent
     }
 
     /// The path ends in a drop: the dropping component blocks it, and so does every check on
     /// the way that alone admits no packet of the path.
     fn dropped(&mut self, st: State, mut b: Blocked) {
+        if self.stopped() {
+            return;
+        }
         self.results.paths += 1;
-        if let Some(p) = super::analyze::example(self, &[], None) {
+        let example = super::analyze::example(self, &[], None);
+        if let Some(p) = example {
             b.reason = format!("{}; e.g. {p}", b.reason);
         }
-        self.results.blocked.insert(b);
+        self.block(b, example.map(|p| (st.start.clone(), p)));
         let labels = Self::labels(&st);
         if !labels.is_empty() && self.solver.check_assumptions(&labels) == SatResult::Unsat {
-            super::analyze::blocking_checks(self, &st.checks);
+            super::analyze::blocking_checks(self, &st.checks, &st.start);
         }
     }
 
     /// The path reaches something not modelled: unknown, unless a check before it already
     /// blocks every packet.
     fn unknown(&mut self, st: State, id: &str, reason: &str) {
+        if self.stopped() {
+            return;
+        }
         self.results.paths += 1;
         let labels = Self::labels(&st);
         match self.solver.check_assumptions(&labels) {
-            SatResult::Unsat => super::analyze::blocking_checks(self, &st.checks),
+            SatResult::Unsat => super::analyze::blocking_checks(self, &st.checks, &st.start),
+            SatResult::Unknown if self.solver.spent => {}
             _ => {
                 self.results.unknown.insert((id.to_owned(), reason.to_owned()));
             }
