@@ -2,6 +2,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test code")]
 
+/// Budgets and a solver that gives up: rescued by a fresh solver, never a flipped verdict,
+/// tiny real budgets on an estate, `--timeout` parsing.
+mod budget;
 /// `vpcverify check` end to end: bundled suites, exit precedence, JUnit/SARIF counts, bad suites,
 /// the built-in rule pack, proofs, snapshots.
 mod check_cli;

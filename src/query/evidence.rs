@@ -222,3 +222,115 @@ fn same_place(net: &Network, a: &str, b: &str) -> bool {
     };
     on_iface(a, b) || on_iface(b, a)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test code")]
+    use super::*;
+    use crate::query::endpoint::{Role, resolve};
+
+    fn seed_lab() -> Network {
+        let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/seed-lab.toml");
+        crate::ingest::load(&file).unwrap().network
+    }
+
+    fn tcp(src: &str, sport: u16, dst: &str, dport: u16) -> Packet {
+        Packet::with_ports(proto::TCP, src.parse().unwrap(), sport, dst.parse().unwrap(), dport)
+    }
+
+    #[test]
+    fn a_witness_from_outside_the_internet_or_off_the_ports_is_not_a_packet_of_the_question() {
+        let net = seed_lab();
+        let ix = NetworkIndex::new(&net);
+        let from = resolve(&net, &ix, "internet", Role::Source).unwrap();
+        let to = resolve(&net, &ix, "web-server", Role::Destination).unwrap();
+        let public = net.network_interfaces[&to.interfaces[0]]
+            .public_addresses()
+            .next()
+            .unwrap()
+            .to_string();
+        let q = Question {
+            from: &from,
+            to: &to,
+            protocol: Some(proto::TCP),
+            dst_ports: Some(PortRange::single(22)),
+            src_ports: None,
+            one_way: false,
+            families: vec![IpFamily::V4],
+            want_proof: false,
+            budget: None,
+            faults: None,
+        };
+        let start = StartPoint::Internet("igw-lab-igw".into());
+        let check = |p: Packet| outside_question(&net, &ix, &q, &start, &p);
+        assert_eq!(check(tcp("93.184.216.34", 49152, &public, 22)), None);
+        // 198.51.100.0/24 is documentation space (TEST-NET-2), not an internet host: the wrong
+        // witness of issue 20.
+        let why = check(tcp("198.51.100.8", 49152, &public, 22)).unwrap();
+        assert!(why.contains("source 198.51.100.8"), "{why}");
+        assert!(
+            check(tcp("93.184.216.34", 49152, &public, 23))
+                .unwrap()
+                .contains("destination port 23")
+        );
+        assert!(
+            check(tcp("93.184.216.34", 80, &public, 22))
+                .unwrap()
+                .contains("source port 80")
+        );
+        // From the internet, a private address is not an address of the destination.
+        let private = net.network_interfaces[&to.interfaces[0]]
+            .primary_ipv4()
+            .unwrap()
+            .to_string();
+        assert!(check(tcp("93.184.216.34", 49152, &private, 22)).is_some());
+        let udp = Packet::with_ports(
+            proto::UDP,
+            "93.184.216.34".parse().unwrap(),
+            49152,
+            public.parse().unwrap(),
+            22,
+        );
+        assert!(check(udp).unwrap().contains("protocol udp"));
+    }
+
+    #[test]
+    fn an_example_the_simulator_delivers_or_lets_past_the_named_rule_is_an_inconsistency() {
+        let net = seed_lab();
+        let ix = NetworkIndex::new(&net);
+        let web = resolve(&net, &ix, "web-server", Role::Source).unwrap().interfaces[0].clone();
+        let db = resolve(&net, &ix, "db-server", Role::Destination).unwrap().interfaces[0].clone();
+        let web_ip = net.network_interfaces[&web].primary_ipv4().unwrap().to_string();
+        let db_ip = net.network_interfaces[&db].primary_ipv4().unwrap().to_string();
+        let group = net.network_interfaces[&db].groups[0].to_string();
+        let entry = Blocked::new(
+            &group,
+            ComponentKind::SecurityGroup,
+            Some(Direction::Inbound),
+            &group,
+            "no inbound rule allows it",
+            "ENI_SG_RULES_MISMATCH",
+        );
+        let evidence = |dport: u16| Evidence {
+            blocked: entry.clone(),
+            start: StartPoint::Interface(web.clone()),
+            packet: tcp(&web_ip, 49152, &db_ip, dport),
+        };
+        // The database's group admits nothing on port 1048 from the web server: dropped there.
+        assert!(check_examples(&net, &ix, &[evidence(1048)], true, None).is_ok());
+        // It admits MySQL: an answer that says it drops 3306 is wrong.
+        match check_examples(&net, &ix, &[evidence(3306)], true, None) {
+            Err(EvidenceError::Inconsistent(why)) => assert!(why.contains("delivers it"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+        // A spent budget stops the replay: unknown, not a verdict.
+        let spent = Budget {
+            limit: std::time::Duration::from_millis(1),
+            deadline: std::time::Instant::now(),
+        };
+        assert!(matches!(
+            check_examples(&net, &ix, &[evidence(1048)], true, Some(&spent)),
+            Err(EvidenceError::Spent)
+        ));
+    }
+}

@@ -53,7 +53,7 @@ impl Budget {
 #[doc(hidden)]
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Faults {
-    /// Make these checks (counted from 0 over the whole question) give up.
+    /// Make these checks (counted from 0 in each address family's walk) give up.
     pub at: Vec<u64>,
     /// Besides, make each check give up with probability `per_mille / 1000` (a deterministic
     /// pseudo-random sequence from `seed`).

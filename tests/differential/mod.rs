@@ -22,6 +22,7 @@
 
 pub mod agree;
 pub mod encoding;
+pub mod faults;
 pub mod generate;
 pub mod metamorphic;
 pub mod oracle;
