@@ -938,6 +938,11 @@ impl<'a> Walk<'a> {
         if self.results.found.is_some() {
             return true;
         }
+        // Building a large filter's terms, and Z3's push after asserting it, take time no check
+        // accounts for: the deadline is looked at on every step, not only at checks.
+        if !self.solver.spent && self.q.budget.is_some_and(|b| b.remaining().is_none()) {
+            self.solver.spent = true;
+        }
         if self.solver.spent && self.results.spent_at.is_none() {
             self.results.spent_at = Some(self.results.paths + 1);
         }
