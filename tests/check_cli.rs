@@ -765,3 +765,240 @@ fn absolute_paths_under_the_working_directory_are_reported_relative() {
         .collect();
     assert_eq!(uris, vec!["proofs/seed-lab.toml", SEED, SEED]);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Budgets: per assertion (`--timeout`, the suite's `timeout`) and for the whole run
+// (`--total-timeout`, the suite's `total_timeout`). A budget that runs out makes an assertion
+// unknown, never a verdict that was not proved; no test here asserts a duration.
+
+/// Four assertions on the seed lab that hold, `copies` times over (names suffixed `#1`, `#2`, …),
+/// after the suite-level `keys`.
+fn holding_suite(keys: &str, copies: usize) -> String {
+    let mut text = format!("{keys}\n");
+    for i in 1..=copies {
+        text.push_str(&format!(
+            r#"
+[[assert]]
+name = "http open #{i}"
+from = "internet"
+to = "web-server"
+port = 80
+expect = "reachable"
+
+[[assert]]
+name = "database isolated #{i}"
+from = "internet"
+to = "db-server"
+protocol = "all"
+expect = "unreachable"
+
+[[assert]]
+name = "database updates blocked #{i}"
+from = "db-server"
+to = "internet"
+port = 443
+expect = "unreachable"
+
+[[assert]]
+name = "private subnet closed #{i}"
+from = "internet"
+to = "subnet-private"
+protocol = "all"
+one_way = true
+expect = "unreachable"
+"#
+        ));
+    }
+    text
+}
+
+/// The names of a suite's assertions, in file order.
+fn names_in(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| l.strip_prefix("name = \""))
+        .map(|l| l.trim_end_matches('"').to_owned())
+        .collect()
+}
+
+/// Checks a run under a budget against the same suite's run without one: the same assertions in
+/// the same (suite) order, each with the untimed status or unknown; every unknown says which
+/// budget ran out (its cause `budget` reason contains `why`). Returns how many are unknown.
+fn only_unknowns_added(untimed: &Value, timed: &Value, why: &str) -> usize {
+    let before = statuses(untimed);
+    let after = statuses(timed);
+    assert_eq!(
+        before.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+        after.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+        "the report keeps the suite's order"
+    );
+    let mut unknown = 0;
+    for ((name, was), (r, (_, now))) in before
+        .iter()
+        .zip(timed["results"].as_array().unwrap().iter().zip(&after))
+    {
+        if now == "unknown" {
+            unknown += 1;
+            let causes = r["verdict"]["unknown"].as_array().unwrap();
+            assert!(
+                causes
+                    .iter()
+                    .any(|c| c["id"] == "budget" && c["reason"].as_str().unwrap().contains(why)),
+                "{name}: {causes:?}"
+            );
+            assert!(
+                r["verdict"].get("packet").is_none(),
+                "{name}: an unknown has no witness"
+            );
+        } else {
+            assert_eq!(
+                now, was,
+                "{name}: a budget may make an assertion unknown, never change its verdict"
+            );
+        }
+    }
+    unknown
+}
+
+#[test]
+fn a_spent_total_budget_leaves_the_rest_unknown_naming_it_and_exits_3() {
+    let text = holding_suite("", 8);
+    let (_dir, suite) = suite_file(&text);
+    let (code, untimed) = check_json(&[SEED, s(&suite)]);
+    assert_eq!(code, 0, "{:?}", statuses(&untimed));
+    assert_eq!(untimed["summary"]["passed"], 32);
+    assert_eq!(
+        statuses(&untimed).into_iter().map(|(n, _)| n).collect::<Vec<_>>(),
+        names_in(&text)
+    );
+
+    // 1 ms for 32 questions: most are never asked.
+    for jobs in ["1", "2"] {
+        let (code, timed) = check_json(&[SEED, s(&suite), "--total-timeout", "1ms", "--jobs", jobs]);
+        assert_eq!(code, 3, "{:?}", statuses(&timed));
+        let unknown = only_unknowns_added(&untimed, &timed, "the suite's total budget of 1ms ran out");
+        assert!(unknown > 0);
+        assert_eq!(timed["summary"]["unknown"], unknown);
+        assert_eq!(timed["summary"]["failed"], 0);
+        // The last assertion was not answered, and says so.
+        let last = timed["results"].as_array().unwrap().last().unwrap();
+        assert_eq!(last["status"], "unknown");
+        assert_eq!(
+            last["verdict"]["unknown"][0]["reason"],
+            "the suite's total budget of 1ms ran out before this assertion was answered"
+        );
+        assert_eq!(last["verdict"]["query"]["from"], "internet");
+        assert_eq!(last["verdict"]["query"]["to"], "subnet-private");
+    }
+
+    // JUnit and text say the same: unknown assertions are errors naming the budget.
+    let (code, xml, _) = check(&[SEED, s(&suite), "--total-timeout", "1ms", "--format", "junit"]);
+    assert_eq!(code, 3);
+    assert!(xml.contains("total budget of 1ms"), "{xml}");
+    let (code, text_report, _) = check(&[SEED, s(&suite), "--total-timeout", "1ms"]);
+    assert_eq!(code, 3);
+    assert!(
+        text_report.contains("UNKNOWN   private subnet closed #8\n"),
+        "{text_report}"
+    );
+    assert!(text_report.contains("total budget of 1ms ran out"), "{text_report}");
+
+    // A generous total changes nothing.
+    let (code, roomy) = check_json(&[SEED, s(&suite), "--total-timeout", "1h"]);
+    assert_eq!(code, 0);
+    assert_eq!(statuses(&roomy), statuses(&untimed));
+}
+
+#[test]
+fn a_spent_total_budget_never_hides_a_violation_it_did_find() {
+    // Violations first: whatever gets answered before the total runs out keeps its verdict.
+    let (_dir, suite) = suite_file(&format!("{THREE_VIOLATED}{}", holding_suite("", 4)));
+    let (code, untimed) = check_json(&[SEED, s(&suite)]);
+    assert_eq!(code, 1);
+    let (code, timed) = check_json(&[SEED, s(&suite), "--total-timeout", "1ms"]);
+    let unknown = only_unknowns_added(&untimed, &timed, "the suite's total budget of 1ms ran out");
+    assert!(unknown > 0);
+    let violated = with_status(&timed, "violated").len();
+    assert_eq!(code, if violated > 0 { 1 } else { 3 });
+}
+
+#[test]
+fn the_suites_total_timeout_is_honoured_and_the_command_line_wins() {
+    let text = holding_suite("total_timeout = \"1ms\"", 8);
+    let (_dir, suite) = suite_file(&text);
+    let (code, untimed) = check_json(&[SEED, s(&suite), "--total-timeout", "none"]);
+    assert_eq!(
+        code,
+        0,
+        "--total-timeout none wins over the suite's key: {:?}",
+        statuses(&untimed)
+    );
+    let (code, timed) = check_json(&[SEED, s(&suite)]);
+    assert_eq!(code, 3);
+    assert!(only_unknowns_added(&untimed, &timed, "the suite's total budget of 1ms ran out") > 0);
+    let (code, _) = check_json(&[SEED, s(&suite), "--total-timeout", "10m"]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn the_suites_timeout_is_each_assertions_budget_and_the_command_line_wins() {
+    // 1 ms per assertion: too little for a question from the internet.
+    let text = holding_suite("timeout = \"1ms\"", 2);
+    let (_dir, suite) = suite_file(&text);
+    let (code, untimed) = check_json(&[SEED, s(&suite), "--timeout", "none"]);
+    assert_eq!(
+        code,
+        0,
+        "--timeout none wins over the suite's key: {:?}",
+        statuses(&untimed)
+    );
+    let (code, timed) = check_json(&[SEED, s(&suite)]);
+    assert_eq!(code, 3, "{:?}", statuses(&timed));
+    assert!(only_unknowns_added(&untimed, &timed, "the budget of 1ms ran out") > 0);
+    let (code, _) = check_json(&[SEED, s(&suite), "--timeout", "1m"]);
+    assert_eq!(code, 0);
+    // The same budget from the command line.
+    let (_dir2, plain) = suite_file(&holding_suite("", 2));
+    let (code, timed) = check_json(&[SEED, s(&plain), "--timeout", "1ms"]);
+    assert_eq!(code, 3, "{:?}", statuses(&timed));
+    assert!(only_unknowns_added(&untimed, &timed, "the budget of 1ms ran out") > 0);
+}
+
+#[test]
+fn bad_budgets_are_usage_or_suite_errors_exit_2() {
+    for args in [
+        ["--timeout", "0"],
+        ["--timeout", "0s"],
+        ["--total-timeout", "0"],
+        ["--timeout", "soon"],
+        ["--total-timeout", "forever"],
+    ] {
+        let (code, stdout, stderr) = check(&[SEED, "proofs/seed-lab.toml", args[0], args[1]]);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(stdout.is_empty(), "{stdout}");
+        assert!(stderr.contains(args[0]) && stderr.contains(args[1]), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+    let (_, _, stderr) = check(&[SEED, "proofs/seed-lab.toml", "--timeout", "0"]);
+    assert!(stderr.contains("zero budget") && stderr.contains("`none`"), "{stderr}");
+
+    let base = holding_suite("", 1);
+    for (keys, want) in [
+        ("timeout = \"soon\"", ":1:11: `timeout`: `soon` is not a duration"),
+        ("timeout = 0", ":1:11: `timeout`: `0` is a zero budget"),
+        (
+            "name = \"x\"\ntotal_timeout = \"0ms\"",
+            ":2:17: `total_timeout`: `0ms` is a zero budget",
+        ),
+        (
+            "total_timeout = true",
+            ":1:17: `total_timeout`: expected a duration such as \"2s\"",
+        ),
+    ] {
+        let (_dir, suite) = suite_file(&format!("{keys}{base}"));
+        let (code, stdout, stderr) = check(&[SEED, s(&suite)]);
+        assert_eq!(code, 2, "{keys}\n{stderr}");
+        assert!(stdout.is_empty(), "{stdout}");
+        let want = format!("{}{want}", suite.display());
+        assert!(stderr.contains(&want), "want {want}\ngot {stderr}");
+    }
+}
