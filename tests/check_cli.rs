@@ -715,7 +715,15 @@ fn reports_are_the_same_whatever_the_number_of_jobs() {
 fn output_writes_the_report_to_a_file_and_the_summary_to_stderr() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("report.xml");
-    let (code, stdout, stderr) = check(&["proofs/seed-lab.toml", "--format", "junit", "--output", s(&file)]);
+    // `--quiet`: no progress lines (see `with_output_the_progress_lines_come_before_the_summary`).
+    let (code, stdout, stderr) = check(&[
+        "proofs/seed-lab.toml",
+        "--format",
+        "junit",
+        "--output",
+        s(&file),
+        "--quiet",
+    ]);
     assert_eq!(code, 1);
     assert!(stdout.is_empty(), "{stdout}");
     let xml = std::fs::read_to_string(&file).unwrap();
@@ -1001,4 +1009,138 @@ fn bad_budgets_are_usage_or_suite_errors_exit_2() {
         let want = format!("{}{want}", suite.display());
         assert!(stderr.contains(&want), "want {want}\ngot {stderr}");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Progress: one line per assertion on stderr as it finishes (stderr is not a terminal here).
+
+/// `(done, total, status word, name)` of each progress line of `stderr`, in order.
+fn progress(stderr: &str) -> Vec<(usize, usize, String, String)> {
+    stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix('['))
+        .map(|l| {
+            let (count, rest) = l.split_once("] ").unwrap();
+            let (done, total) = count.trim().split_once('/').unwrap();
+            let (word, rest) = rest.split_once(' ').unwrap();
+            let rest = rest.trim_start();
+            let name = &rest[..rest.find(" (").unwrap()];
+            assert!(rest[rest.find(" (").unwrap()..].starts_with(" ("), "{l}");
+            (
+                done.parse().unwrap(),
+                total.parse().unwrap(),
+                word.to_owned(),
+                name.to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The word the text report and the progress lines use for a JSON status.
+fn word_of(status: &str) -> &'static str {
+    match status {
+        "held" => "ok",
+        "violated" => "VIOLATED",
+        "unknown" => "UNKNOWN",
+        "error" => "ERROR",
+        other => panic!("status {other}"),
+    }
+}
+
+#[test]
+fn each_assertion_is_written_to_stderr_as_it_finishes_and_the_report_keeps_suite_order() {
+    let (_dir, suite) = suite_file(&format!("{THREE_VIOLATED}{}", holding_suite("", 2)));
+    for jobs in ["1", "2", "4"] {
+        let (code, stdout, stderr) = check(&[SEED, s(&suite), "--format", "json", "--jobs", jobs]);
+        assert_eq!(code, 1);
+        let report: Value = serde_json::from_str(&stdout).unwrap();
+        let in_order = statuses(&report);
+        // The report keeps the suite's order.
+        let mut want = vec![
+            "http open",
+            "ssh closed",
+            "database isolated",
+            "database updates",
+            "https closed",
+        ];
+        let more = names_in(&holding_suite("", 2));
+        want.extend(more.iter().map(String::as_str));
+        assert_eq!(in_order.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), want);
+        // One line per assertion, numbered 1..=13 in the order written, each with its status.
+        let lines = progress(&stderr);
+        assert_eq!(lines.len(), 13, "{stderr}");
+        for (i, (done, total, _, _)) in lines.iter().enumerate() {
+            assert_eq!((*done, *total), (i + 1, 13), "{stderr}");
+        }
+        let mut seen: Vec<(String, String)> = lines.iter().map(|(_, _, w, n)| (n.clone(), w.clone())).collect();
+        seen.sort();
+        let mut expected: Vec<(String, String)> = in_order
+            .iter()
+            .map(|(n, st)| (n.clone(), word_of(st).to_owned()))
+            .collect();
+        expected.sort();
+        assert_eq!(seen, expected, "{stderr}");
+        // One worker answers in the suite's order.
+        if jobs == "1" {
+            let written: Vec<&str> = lines.iter().map(|(_, _, _, n)| n.as_str()).collect();
+            assert_eq!(written, want);
+        }
+    }
+    // What a violation's line says.
+    let (_, _, stderr) = check(&[SEED, s(&suite), "--jobs", "1"]);
+    let line = stderr.lines().find(|l| l.contains("ssh closed")).unwrap();
+    assert!(line.starts_with("[ 2/13] VIOLATED  ssh closed ("), "{line}");
+    assert!(line.ends_with("s): expected unreachable, got reachable"), "{line}");
+    let line = stderr.lines().find(|l| l.contains("http open #1")).unwrap();
+    assert!(line.starts_with("[ 6/13] ok        http open #1 ("), "{line}");
+    assert!(line.ends_with("s)"), "{line}");
+}
+
+#[test]
+fn progress_lines_of_unknown_and_error_assertions_say_why() {
+    let (_dir, suite) = suite_file(&format!("{UNKNOWN}{VIOLATED}{ERROR}"));
+    let (code, _, stderr) = check(&[TGW, s(&suite), "--jobs", "1"]);
+    assert_eq!(code, 2);
+    let words: Vec<String> = progress(&stderr).into_iter().map(|(_, _, w, _)| w).collect();
+    assert_eq!(words, vec!["UNKNOWN", "VIOLATED", "ERROR"], "{stderr}");
+    assert!(
+        stderr.contains("app reaches the internet (") && stderr.contains("got unknown: tgw-tgw ("),
+        "{stderr}"
+    );
+    assert!(stderr.contains("no resource has the id or Name tag `ap`"), "{stderr}");
+}
+
+#[test]
+fn quiet_writes_no_progress() {
+    let (_dir, suite) = suite_file(THREE_VIOLATED);
+    let (code, stdout, stderr) = check(&[SEED, s(&suite), "--quiet"]);
+    assert_eq!(code, 1);
+    assert!(stderr.is_empty(), "{stderr}");
+    assert!(stdout.ends_with("2 passed, 3 failed, 0 unknown\n"), "{stdout}");
+    let (code, _, stderr) = check(&[SEED, s(&suite), "-q", "--format", "json"]);
+    assert_eq!(code, 1);
+    assert!(stderr.is_empty(), "{stderr}");
+}
+
+#[test]
+fn with_output_the_progress_lines_come_before_the_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.json");
+    let (code, stdout, stderr) = check(&["proofs/seed-lab.toml", "--format", "json", "--output", s(&file)]);
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty(), "{stdout}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 12, "{stderr}");
+    assert_eq!(progress(&stderr).len(), 10, "{stderr}");
+    assert!(lines[..10].iter().all(|l| l.starts_with('[')), "{stderr}");
+    assert_eq!(
+        lines[10..],
+        [
+            "VIOLATED  database reaches the internet on https (proofs/seed-lab.toml:73:1: expected reachable, got \
+             unreachable)",
+            "9 passed, 1 failed, 0 unknown"
+        ]
+    );
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(report["summary"]["failed"], 1);
 }

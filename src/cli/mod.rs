@@ -181,6 +181,11 @@ Budgets: each assertion gets `--timeout` (else the suite's `timeout` key, else 6
 than what is left of the whole run's `--total-timeout` (else the suite's `total_timeout` key, else none). \
 When the total runs out, the assertions not yet answered are reported unknown, naming the total budget: \
 a budget never turns into a verdict that was not proved.\n\n\
+Progress: each assertion is written to stderr as it finishes (`[ 3/40] ok        name (0.12s)`, in the \
+order they finish, with why when it does not hold), so a slow assertion never hides the others. On a \
+terminal, for more than four assertions and without `CI` set, a progress bar shows instead, with the \
+assertions that do not hold written above it. `--quiet` writes neither. The report (stdout, or \
+`--output`) keeps the suite's order.\n\n\
 Exit codes: 0 every assertion holds, 1 some assertion is violated, 2 error (bad suite, bad network, an \
 assertion that cannot be answered), 3 some assertion is unknown and none violated. Precedence: \
 2 > 1 > 3 > 0."
@@ -201,7 +206,7 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
     /// Write the report to FILE instead of stdout; stderr then gets the assertions that do not
-    /// hold and the summary line.
+    /// hold and the summary line (after the progress lines).
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Write an SMT-LIB2 proof of each holding `unreachable` assertion to DIR/<assertion>.smt2.
@@ -220,6 +225,10 @@ pub struct CheckArgs {
     /// `total_timeout`, else none.
     #[arg(long, value_name = "DURATION", value_parser = parse_budget)]
     pub total_timeout: Option<Budget>,
+    /// Write no progress to stderr: neither a line per finished assertion nor the progress bar
+    /// (errors, notes and, with `--output`, the summary are still written).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 /// The budget a question gets unless `--timeout` says otherwise.
@@ -562,7 +571,7 @@ fn check(args: &CheckArgs, color: ColorChoice) -> Result<Outcome, CliError> {
         .or(suite.timeout)
         .unwrap_or(Some(crate::check::budget::DEFAULT_TIMEOUT));
     let total_timeout = args.total_timeout.map(|b| b.0).or(suite.total_timeout).flatten();
-    let show_bar = n > 4 && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+    let show_bar = !args.quiet && n > 4 && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
     let bar = if show_bar {
         let bar = indicatif::ProgressBar::new(u64::try_from(n).unwrap_or(u64::MAX));
         if let Ok(st) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} assertions, {elapsed}") {
@@ -578,7 +587,28 @@ fn check(args: &CheckArgs, color: ColorChoice) -> Result<Outcome, CliError> {
         budget: timeout,
         total_budget: total_timeout,
     };
-    let on_done = |_: &crate::check::Assertion, _: &crate::check::AssertionResult| bar.inc(1);
+    // Each assertion as it finishes: a line on stderr (on a terminal with a bar, only those that
+    // do not hold, above the bar). The count and the line are written under one lock, so the
+    // lines come out numbered in order.
+    let finished = std::sync::Mutex::new(0usize);
+    let on_done = |a: &crate::check::Assertion, r: &crate::check::AssertionResult| {
+        let mut done = finished.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        *done += 1;
+        if args.quiet {
+            return;
+        }
+        let line = || explain::check::progress_line(*done, n, a, r, &err_style);
+        if show_bar {
+            if r.status != crate::check::Status::Held {
+                bar.println(line());
+            }
+            bar.inc(1);
+        } else {
+            let mut err = std::io::stderr().lock();
+            // Progress is best effort: a closed stderr must not stop the run.
+            let _ = writeln!(err, "{}", line()).and_then(|_| err.flush());
+        }
+    };
     let report = crate::check::run::run(&loaded.network, &ix, suite, &network_shown, &opts, &on_done)?;
     keep_until_exit((loaded, ix));
     bar.finish_and_clear();
@@ -656,10 +686,11 @@ mod tests {
     #[test]
     fn check_knows_whether_a_budget_was_given() {
         let a = check_args(&["suite.toml"]);
-        assert_eq!((a.timeout, a.total_timeout), (None, None));
-        let a = check_args(&["suite.toml", "--timeout", "2s", "--total-timeout", "none"]);
+        assert_eq!((a.timeout, a.total_timeout, a.quiet), (None, None, false));
+        let a = check_args(&["suite.toml", "--timeout", "2s", "--total-timeout", "none", "-q"]);
         assert_eq!(a.timeout, Some(Budget(Some(Duration::from_secs(2)))));
         assert_eq!(a.total_timeout, Some(Budget(None)));
+        assert!(a.quiet);
         assert!(Cli::try_parse_from(["vpcverify", "check", "s.toml", "--timeout", "0"]).is_err());
         assert!(Cli::try_parse_from(["vpcverify", "check", "s.toml", "--total-timeout", "0ms"]).is_err());
     }
