@@ -33,7 +33,7 @@ fn bench_suite(c: &mut Criterion) {
                     suite.clone(),
                     "bench",
                     &RunOptions::default(),
-                    &|| {},
+                    &|_, _| {},
                 )
                 .map(|r| r.summary().total)
             })

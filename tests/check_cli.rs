@@ -715,7 +715,15 @@ fn reports_are_the_same_whatever_the_number_of_jobs() {
 fn output_writes_the_report_to_a_file_and_the_summary_to_stderr() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("report.xml");
-    let (code, stdout, stderr) = check(&["proofs/seed-lab.toml", "--format", "junit", "--output", s(&file)]);
+    // `--quiet`: no progress lines (see `with_output_the_progress_lines_come_before_the_summary`).
+    let (code, stdout, stderr) = check(&[
+        "proofs/seed-lab.toml",
+        "--format",
+        "junit",
+        "--output",
+        s(&file),
+        "--quiet",
+    ]);
     assert_eq!(code, 1);
     assert!(stdout.is_empty(), "{stdout}");
     let xml = std::fs::read_to_string(&file).unwrap();
@@ -764,4 +772,375 @@ fn absolute_paths_under_the_working_directory_are_reported_relative() {
         })
         .collect();
     assert_eq!(uris, vec!["proofs/seed-lab.toml", SEED, SEED]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Budgets: per assertion (`--timeout`, the suite's `timeout`) and for the whole run
+// (`--total-timeout`, the suite's `total_timeout`). A budget that runs out makes an assertion
+// unknown, never a verdict that was not proved; no test here asserts a duration.
+
+/// Four assertions on the seed lab that hold, `copies` times over (names suffixed `#1`, `#2`, …),
+/// after the suite-level `keys`.
+fn holding_suite(keys: &str, copies: usize) -> String {
+    let mut text = format!("{keys}\n");
+    for i in 1..=copies {
+        text.push_str(&format!(
+            r#"
+[[assert]]
+name = "http open #{i}"
+from = "internet"
+to = "web-server"
+port = 80
+expect = "reachable"
+
+[[assert]]
+name = "database isolated #{i}"
+from = "internet"
+to = "db-server"
+protocol = "all"
+expect = "unreachable"
+
+[[assert]]
+name = "database updates blocked #{i}"
+from = "db-server"
+to = "internet"
+port = 443
+expect = "unreachable"
+
+[[assert]]
+name = "private subnet closed #{i}"
+from = "internet"
+to = "subnet-private"
+protocol = "all"
+one_way = true
+expect = "unreachable"
+"#
+        ));
+    }
+    text
+}
+
+/// The names of a suite's assertions, in file order.
+fn names_in(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| l.strip_prefix("name = \""))
+        .map(|l| l.trim_end_matches('"').to_owned())
+        .collect()
+}
+
+/// Checks a run under a budget against the same suite's run without one: the same assertions in
+/// the same (suite) order, each with the untimed status or unknown; every unknown says which
+/// budget ran out (its cause `budget` reason contains `why`). Returns how many are unknown.
+fn only_unknowns_added(untimed: &Value, timed: &Value, why: &str) -> usize {
+    let before = statuses(untimed);
+    let after = statuses(timed);
+    assert_eq!(
+        before.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+        after.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+        "the report keeps the suite's order"
+    );
+    let mut unknown = 0;
+    for ((name, was), (r, (_, now))) in before
+        .iter()
+        .zip(timed["results"].as_array().unwrap().iter().zip(&after))
+    {
+        if now == "unknown" {
+            unknown += 1;
+            let causes = r["verdict"]["unknown"].as_array().unwrap();
+            assert!(
+                causes
+                    .iter()
+                    .any(|c| c["id"] == "budget" && c["reason"].as_str().unwrap().contains(why)),
+                "{name}: {causes:?}"
+            );
+            assert!(
+                r["verdict"].get("packet").is_none(),
+                "{name}: an unknown has no witness"
+            );
+        } else {
+            assert_eq!(
+                now, was,
+                "{name}: a budget may make an assertion unknown, never change its verdict"
+            );
+        }
+    }
+    unknown
+}
+
+#[test]
+fn a_spent_total_budget_leaves_the_rest_unknown_naming_it_and_exits_3() {
+    let text = holding_suite("", 8);
+    let (_dir, suite) = suite_file(&text);
+    let (code, untimed) = check_json(&[SEED, s(&suite)]);
+    assert_eq!(code, 0, "{:?}", statuses(&untimed));
+    assert_eq!(untimed["summary"]["passed"], 32);
+    assert_eq!(
+        statuses(&untimed).into_iter().map(|(n, _)| n).collect::<Vec<_>>(),
+        names_in(&text)
+    );
+
+    // 1 ms for 32 questions: most are never asked.
+    for jobs in ["1", "2"] {
+        let (code, timed) = check_json(&[SEED, s(&suite), "--total-timeout", "1ms", "--jobs", jobs]);
+        assert_eq!(code, 3, "{:?}", statuses(&timed));
+        let unknown = only_unknowns_added(&untimed, &timed, "the suite's total budget of 1ms ran out");
+        assert!(unknown > 0);
+        assert_eq!(timed["summary"]["unknown"], unknown);
+        assert_eq!(timed["summary"]["failed"], 0);
+        // The last assertion was not answered, and says so.
+        let last = timed["results"].as_array().unwrap().last().unwrap();
+        assert_eq!(last["status"], "unknown");
+        assert_eq!(
+            last["verdict"]["unknown"][0]["reason"],
+            "the suite's total budget of 1ms ran out before this assertion was answered"
+        );
+        assert_eq!(last["verdict"]["query"]["from"], "internet");
+        assert_eq!(last["verdict"]["query"]["to"], "subnet-private");
+    }
+
+    // JUnit and text say the same: unknown assertions are errors naming the budget.
+    let (code, xml, _) = check(&[SEED, s(&suite), "--total-timeout", "1ms", "--format", "junit"]);
+    assert_eq!(code, 3);
+    assert!(xml.contains("total budget of 1ms"), "{xml}");
+    let (code, text_report, _) = check(&[SEED, s(&suite), "--total-timeout", "1ms"]);
+    assert_eq!(code, 3);
+    assert!(
+        text_report.contains("UNKNOWN   private subnet closed #8\n"),
+        "{text_report}"
+    );
+    assert!(text_report.contains("total budget of 1ms ran out"), "{text_report}");
+
+    // A generous total changes nothing.
+    let (code, roomy) = check_json(&[SEED, s(&suite), "--total-timeout", "1h"]);
+    assert_eq!(code, 0);
+    assert_eq!(statuses(&roomy), statuses(&untimed));
+}
+
+#[test]
+fn a_spent_total_budget_never_hides_a_violation_it_did_find() {
+    // Violations first: whatever gets answered before the total runs out keeps its verdict.
+    let (_dir, suite) = suite_file(&format!("{THREE_VIOLATED}{}", holding_suite("", 4)));
+    let (code, untimed) = check_json(&[SEED, s(&suite)]);
+    assert_eq!(code, 1);
+    let (code, timed) = check_json(&[SEED, s(&suite), "--total-timeout", "1ms"]);
+    let unknown = only_unknowns_added(&untimed, &timed, "the suite's total budget of 1ms ran out");
+    assert!(unknown > 0);
+    let violated = with_status(&timed, "violated").len();
+    assert_eq!(code, if violated > 0 { 1 } else { 3 });
+}
+
+#[test]
+fn the_suites_total_timeout_is_honoured_and_the_command_line_wins() {
+    let text = holding_suite("total_timeout = \"1ms\"", 8);
+    let (_dir, suite) = suite_file(&text);
+    let (code, untimed) = check_json(&[SEED, s(&suite), "--total-timeout", "none"]);
+    assert_eq!(
+        code,
+        0,
+        "--total-timeout none wins over the suite's key: {:?}",
+        statuses(&untimed)
+    );
+    let (code, timed) = check_json(&[SEED, s(&suite)]);
+    assert_eq!(code, 3);
+    assert!(only_unknowns_added(&untimed, &timed, "the suite's total budget of 1ms ran out") > 0);
+    let (code, _) = check_json(&[SEED, s(&suite), "--total-timeout", "10m"]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn the_suites_timeout_is_each_assertions_budget_and_the_command_line_wins() {
+    // 1 ms per assertion: too little for a question from the internet.
+    let text = holding_suite("timeout = \"1ms\"", 2);
+    let (_dir, suite) = suite_file(&text);
+    let (code, untimed) = check_json(&[SEED, s(&suite), "--timeout", "none"]);
+    assert_eq!(
+        code,
+        0,
+        "--timeout none wins over the suite's key: {:?}",
+        statuses(&untimed)
+    );
+    let (code, timed) = check_json(&[SEED, s(&suite)]);
+    assert_eq!(code, 3, "{:?}", statuses(&timed));
+    assert!(only_unknowns_added(&untimed, &timed, "the budget of 1ms ran out") > 0);
+    let (code, _) = check_json(&[SEED, s(&suite), "--timeout", "1m"]);
+    assert_eq!(code, 0);
+    // The same budget from the command line.
+    let (_dir2, plain) = suite_file(&holding_suite("", 2));
+    let (code, timed) = check_json(&[SEED, s(&plain), "--timeout", "1ms"]);
+    assert_eq!(code, 3, "{:?}", statuses(&timed));
+    assert!(only_unknowns_added(&untimed, &timed, "the budget of 1ms ran out") > 0);
+}
+
+#[test]
+fn bad_budgets_are_usage_or_suite_errors_exit_2() {
+    for args in [
+        ["--timeout", "0"],
+        ["--timeout", "0s"],
+        ["--total-timeout", "0"],
+        ["--timeout", "soon"],
+        ["--total-timeout", "forever"],
+    ] {
+        let (code, stdout, stderr) = check(&[SEED, "proofs/seed-lab.toml", args[0], args[1]]);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(stdout.is_empty(), "{stdout}");
+        assert!(stderr.contains(args[0]) && stderr.contains(args[1]), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+    let (_, _, stderr) = check(&[SEED, "proofs/seed-lab.toml", "--timeout", "0"]);
+    assert!(stderr.contains("zero budget") && stderr.contains("`none`"), "{stderr}");
+
+    let base = holding_suite("", 1);
+    for (keys, want) in [
+        ("timeout = \"soon\"", ":1:11: `timeout`: `soon` is not a duration"),
+        ("timeout = 0", ":1:11: `timeout`: `0` is a zero budget"),
+        (
+            "name = \"x\"\ntotal_timeout = \"0ms\"",
+            ":2:17: `total_timeout`: `0ms` is a zero budget",
+        ),
+        (
+            "total_timeout = true",
+            ":1:17: `total_timeout`: expected a duration such as \"2s\"",
+        ),
+    ] {
+        let (_dir, suite) = suite_file(&format!("{keys}{base}"));
+        let (code, stdout, stderr) = check(&[SEED, s(&suite)]);
+        assert_eq!(code, 2, "{keys}\n{stderr}");
+        assert!(stdout.is_empty(), "{stdout}");
+        let want = format!("{}{want}", suite.display());
+        assert!(stderr.contains(&want), "want {want}\ngot {stderr}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Progress: one line per assertion on stderr as it finishes (stderr is not a terminal here).
+
+/// `(done, total, status word, name)` of each progress line of `stderr`, in order.
+fn progress(stderr: &str) -> Vec<(usize, usize, String, String)> {
+    stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix('['))
+        .map(|l| {
+            let (count, rest) = l.split_once("] ").unwrap();
+            let (done, total) = count.trim().split_once('/').unwrap();
+            let (word, rest) = rest.split_once(' ').unwrap();
+            let rest = rest.trim_start();
+            let name = &rest[..rest.find(" (").unwrap()];
+            assert!(rest[rest.find(" (").unwrap()..].starts_with(" ("), "{l}");
+            (
+                done.parse().unwrap(),
+                total.parse().unwrap(),
+                word.to_owned(),
+                name.to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The word the text report and the progress lines use for a JSON status.
+fn word_of(status: &str) -> &'static str {
+    match status {
+        "held" => "ok",
+        "violated" => "VIOLATED",
+        "unknown" => "UNKNOWN",
+        "error" => "ERROR",
+        other => panic!("status {other}"),
+    }
+}
+
+#[test]
+fn each_assertion_is_written_to_stderr_as_it_finishes_and_the_report_keeps_suite_order() {
+    let (_dir, suite) = suite_file(&format!("{THREE_VIOLATED}{}", holding_suite("", 2)));
+    for jobs in ["1", "2", "4"] {
+        let (code, stdout, stderr) = check(&[SEED, s(&suite), "--format", "json", "--jobs", jobs]);
+        assert_eq!(code, 1);
+        let report: Value = serde_json::from_str(&stdout).unwrap();
+        let in_order = statuses(&report);
+        // The report keeps the suite's order.
+        let mut want = vec![
+            "http open",
+            "ssh closed",
+            "database isolated",
+            "database updates",
+            "https closed",
+        ];
+        let more = names_in(&holding_suite("", 2));
+        want.extend(more.iter().map(String::as_str));
+        assert_eq!(in_order.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), want);
+        // One line per assertion, numbered 1..=13 in the order written, each with its status.
+        let lines = progress(&stderr);
+        assert_eq!(lines.len(), 13, "{stderr}");
+        for (i, (done, total, _, _)) in lines.iter().enumerate() {
+            assert_eq!((*done, *total), (i + 1, 13), "{stderr}");
+        }
+        let mut seen: Vec<(String, String)> = lines.iter().map(|(_, _, w, n)| (n.clone(), w.clone())).collect();
+        seen.sort();
+        let mut expected: Vec<(String, String)> = in_order
+            .iter()
+            .map(|(n, st)| (n.clone(), word_of(st).to_owned()))
+            .collect();
+        expected.sort();
+        assert_eq!(seen, expected, "{stderr}");
+        // One worker answers in the suite's order.
+        if jobs == "1" {
+            let written: Vec<&str> = lines.iter().map(|(_, _, _, n)| n.as_str()).collect();
+            assert_eq!(written, want);
+        }
+    }
+    // What a violation's line says.
+    let (_, _, stderr) = check(&[SEED, s(&suite), "--jobs", "1"]);
+    let line = stderr.lines().find(|l| l.contains("ssh closed")).unwrap();
+    assert!(line.starts_with("[ 2/13] VIOLATED  ssh closed ("), "{line}");
+    assert!(line.ends_with("s): expected unreachable, got reachable"), "{line}");
+    let line = stderr.lines().find(|l| l.contains("http open #1")).unwrap();
+    assert!(line.starts_with("[ 6/13] ok        http open #1 ("), "{line}");
+    assert!(line.ends_with("s)"), "{line}");
+}
+
+#[test]
+fn progress_lines_of_unknown_and_error_assertions_say_why() {
+    let (_dir, suite) = suite_file(&format!("{UNKNOWN}{VIOLATED}{ERROR}"));
+    let (code, _, stderr) = check(&[TGW, s(&suite), "--jobs", "1"]);
+    assert_eq!(code, 2);
+    let words: Vec<String> = progress(&stderr).into_iter().map(|(_, _, w, _)| w).collect();
+    assert_eq!(words, vec!["UNKNOWN", "VIOLATED", "ERROR"], "{stderr}");
+    assert!(
+        stderr.contains("app reaches the internet (") && stderr.contains("got unknown: tgw-tgw ("),
+        "{stderr}"
+    );
+    assert!(stderr.contains("no resource has the id or Name tag `ap`"), "{stderr}");
+}
+
+#[test]
+fn quiet_writes_no_progress() {
+    let (_dir, suite) = suite_file(THREE_VIOLATED);
+    let (code, stdout, stderr) = check(&[SEED, s(&suite), "--quiet"]);
+    assert_eq!(code, 1);
+    assert!(stderr.is_empty(), "{stderr}");
+    assert!(stdout.ends_with("2 passed, 3 failed, 0 unknown\n"), "{stdout}");
+    let (code, _, stderr) = check(&[SEED, s(&suite), "-q", "--format", "json"]);
+    assert_eq!(code, 1);
+    assert!(stderr.is_empty(), "{stderr}");
+}
+
+#[test]
+fn with_output_the_progress_lines_come_before_the_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.json");
+    let (code, stdout, stderr) = check(&["proofs/seed-lab.toml", "--format", "json", "--output", s(&file)]);
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty(), "{stdout}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 12, "{stderr}");
+    assert_eq!(progress(&stderr).len(), 10, "{stderr}");
+    assert!(lines[..10].iter().all(|l| l.starts_with('[')), "{stderr}");
+    assert_eq!(
+        lines[10..],
+        [
+            "VIOLATED  database reaches the internet on https (proofs/seed-lab.toml:73:1: expected reachable, got \
+             unreachable)",
+            "9 passed, 1 failed, 0 unknown"
+        ]
+    );
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(report["summary"]["failed"], 1);
 }

@@ -107,6 +107,8 @@ pub fn suite(net: &Network, ix: &NetworkIndex, network_file: &str) -> Suite {
         name: "builtin".to_owned(),
         builtin: true,
         network: None,
+        timeout: None,
+        total_timeout: None,
         rules: rules(),
         assertions: Vec::new(),
     };

@@ -1,13 +1,14 @@
 //! `vpcverify check`: compliance assertion suites for CI.
 //!
 //! Owns: the suite format (DESIGN.md §2; `suite`), the built-in rule pack generated from a network
-//! (`builtin`), running a suite's assertions in parallel through the query engine (`run`), and the
-//! data of a report (statuses, summary, exit precedence, finding fingerprints). Every question is
+//! (`builtin`), running a suite's assertions in parallel through the query engine (`run`) within
+//! a per-assertion and a total wall-clock budget (`budget`), and the data of a report (statuses, summary, exit precedence, finding fingerprints). Every question is
 //! answered by [`crate::query::engine::run`]; nothing here decides reachability.
 //!
 //! Must not touch: z3, printing (text, JSON, JUnit and SARIF are rendered by `explain::check`),
 //! command-line arguments.
 
+pub mod budget;
 pub mod builtin;
 pub mod run;
 pub mod suite;

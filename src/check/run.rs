@@ -1,6 +1,13 @@
 //! Running a suite: every assertion is one [`crate::query::engine::run`] call, answered in
-//! parallel on a local rayon pool (each worker thread has its own Z3 context, `smt::solve`), and
-//! collected in the suite's order, so reports are deterministic whatever the scheduling.
+//! parallel on a local rayon pool (each worker thread has its own Z3 context, `smt::solve`). The
+//! workers take the assertions in the suite's order, one at a time, and report each as it
+//! finishes (`on_done`, for progress), so one slow assertion never hides the others; the results
+//! are collected in the suite's order, so reports are deterministic whatever the scheduling.
+//!
+//! Budgets (`budget`): each assertion gets the per-assertion budget, bounding its whole question.
+//! A total budget bounds the run: an assertion that starts gets at most what is left of it, and
+//! once it is spent the assertions not yet started are unknown, with a cause `budget` naming the
+//! total. An assertion that was not answered never gets a definite verdict.
 //!
 //! Statuses and exit precedence: an assertion **holds** when the verdict is the expected one, is
 //! **violated** when it is the other one, is **unknown** when the engine answers unknown, and is
@@ -10,12 +17,13 @@
 //! even when another assertion is unknown, and a suite that could not be checked fully is never
 //! a pass.
 
+use super::budget::{Limit, Total};
 use super::suite::{Assertion, Expect, Suite};
 use crate::model::{ComponentKind, Network, NetworkIndex, proto};
-use crate::query::engine;
-use crate::query::{Verdict, VerdictKind};
-use rayon::prelude::*;
+use crate::query::engine::{self, ProtocolChoice};
+use crate::query::{QueryEcho, UnknownCause, Verdict, VerdictKind};
 use serde::Serialize;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// What became of one assertion.
@@ -67,7 +75,9 @@ pub struct RunOptions {
     /// Keep the SMT-LIB2 proof of each holding `unreachable` assertion.
     pub want_proofs: bool,
     /// Wall-clock budget of each assertion; `None`: no limit.
-    pub budget: Option<Duration>,
+    pub budget: Limit,
+    /// Wall-clock budget of the whole run; `None`: no limit.
+    pub total_budget: Limit,
 }
 
 /// Counts of a run.
@@ -151,17 +161,19 @@ pub enum RunError {
     },
 }
 
-/// Runs every assertion of `suite` on the network; `on_done` is called (from worker threads)
-/// after each one, for a progress bar.
+/// Runs every assertion of `suite` on the network. `on_done` is called from the worker threads
+/// as each assertion finishes, in completion order, with the assertion and its result (for
+/// progress); the report keeps the suite's order.
 pub fn run(
     net: &Network,
     ix: &NetworkIndex,
     suite: Suite,
     network: &str,
     opts: &RunOptions,
-    on_done: &(dyn Fn() + Sync),
+    on_done: &(dyn Fn(&Assertion, &AssertionResult) + Sync),
 ) -> Result<Report, RunError> {
     let started = Instant::now();
+    let total = opts.total_budget.and_then(|limit| Total::starting_at(limit, started));
     let jobs = opts.jobs.unwrap_or(0);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
@@ -171,17 +183,40 @@ pub fn run(
             jobs,
             message: e.to_string(),
         })?;
-    let results = pool.install(|| {
-        suite
-            .assertions
-            .par_iter()
-            .map(|a| {
-                let r = run_one(net, ix, a, opts);
-                on_done();
-                r
-            })
-            .collect::<Vec<_>>()
+    // Each worker takes the next assertion in the suite's order until none is left: the first
+    // assertions are answered first, whatever their cost, and a total budget that runs out leaves
+    // the last ones unanswered.
+    let next = AtomicUsize::new(0);
+    let assertions = &suite.assertions;
+    let answered: Vec<Vec<(usize, AssertionResult)>> = pool.broadcast(|_| {
+        let mut mine = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(a) = assertions.get(i) else { break };
+            let r = answer(net, ix, a, opts, total.as_ref());
+            on_done(a, &r);
+            mine.push((i, r));
+        }
+        mine
     });
+    let mut slots: Vec<Option<AssertionResult>> = vec![None; assertions.len()];
+    for (i, r) in answered.into_iter().flatten() {
+        if let Some(slot) = slots.get_mut(i) {
+            *slot = Some(r);
+        }
+    }
+    let results = slots
+        .into_iter()
+        .map(|r| {
+            r.unwrap_or_else(|| AssertionResult {
+                status: Status::Error,
+                verdict: None,
+                error: Some("internal error: no worker answered this assertion".into()),
+                proof: None,
+                elapsed: Duration::ZERO,
+            })
+        })
+        .collect();
     Ok(Report {
         suite,
         network: network.to_owned(),
@@ -190,7 +225,59 @@ pub fn run(
     })
 }
 
-/// Answers one assertion.
+/// Answers one assertion within the run's budgets.
+fn answer(
+    net: &Network,
+    ix: &NetworkIndex,
+    a: &Assertion,
+    opts: &RunOptions,
+    total: Option<&Total>,
+) -> AssertionResult {
+    let Some(total) = total else {
+        return run_one(net, ix, a, opts);
+    };
+    let Some((budget, by_total)) = total.cap(opts.budget) else {
+        return not_answered(a, total.spent_reason());
+    };
+    let mut r = run_one(net, ix, a, &RunOptions { budget, ..*opts });
+    if by_total && let (Some(v), Some(left)) = (r.verdict.as_mut(), budget) {
+        for cause in v.unknown.iter_mut().filter(|c| c.id == "budget") {
+            cause.reason = total.ran_out_reason(left, &cause.reason);
+        }
+    }
+    r
+}
+
+/// An assertion that was not asked: unknown, because of `reason`.
+fn not_answered(a: &Assertion, reason: String) -> AssertionResult {
+    let mut v = Verdict::new(
+        VerdictKind::Unknown,
+        QueryEcho {
+            from: a.from.clone(),
+            to: a.to.clone(),
+            protocol: match a.protocol {
+                ProtocolChoice::All => "all".to_owned(),
+                ProtocolChoice::One(n) => proto::name(n),
+            },
+            port: a.port.map(|p| p.to_string()),
+            src_port: a.src_port.map(|p| p.to_string()),
+            one_way: a.one_way,
+        },
+    );
+    v.unknown.push(UnknownCause {
+        id: "budget".into(),
+        reason,
+    });
+    AssertionResult {
+        status: Status::Unknown,
+        verdict: Some(v),
+        error: None,
+        proof: None,
+        elapsed: Duration::ZERO,
+    }
+}
+
+/// Answers one assertion with the per-assertion budget of `opts`.
 pub fn run_one(net: &Network, ix: &NetworkIndex, a: &Assertion, opts: &RunOptions) -> AssertionResult {
     let started = Instant::now();
     let want_proof = opts.want_proofs && a.expect == Expect::Unreachable;

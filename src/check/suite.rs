@@ -3,6 +3,8 @@
 //! ```toml
 //! name    = "seed-lab"                  # optional; default: the file name without `.toml`
 //! network = "../specs/seed-lab.toml"    # optional, relative to this file; NETWORK wins
+//! timeout = "2s"                        # optional: each assertion's budget; --timeout wins
+//! total_timeout = "5m"                  # optional: the whole run's; --total-timeout wins
 //!
 //! [[assert]]
 //! name     = "database never reachable from the internet"   # unique in the suite
@@ -23,6 +25,7 @@
 //! from the spans `toml` keeps. Endpoints are not resolved here: that needs the network, and an
 //! endpoint that names nothing is reported by the run as an assertion error.
 
+use super::budget::{self, Limit};
 use crate::model::{PortRange, proto};
 use crate::query::engine::{ProtocolChoice, QuerySpec};
 use serde::{Deserialize, Serialize};
@@ -195,6 +198,10 @@ pub struct Suite {
     pub builtin: bool,
     /// The network the suite names, resolved against the suite's directory.
     pub network: Option<PathBuf>,
+    /// The budget of each assertion the suite asks for (`timeout`), when it does.
+    pub timeout: Option<Limit>,
+    /// The budget of the whole run the suite asks for (`total_timeout`), when it does.
+    pub total_timeout: Option<Limit>,
     /// The rules its assertions refer to.
     pub rules: Vec<Rule>,
     /// The assertions, in file order.
@@ -231,6 +238,8 @@ pub enum SuiteError {
 struct RawSuite {
     name: Option<Spanned<String>>,
     network: Option<Spanned<String>>,
+    timeout: Option<Spanned<toml::Value>>,
+    total_timeout: Option<Spanned<toml::Value>>,
     #[serde(default, rename = "assert")]
     asserts: Option<Spanned<Vec<Spanned<RawAssert>>>>,
 }
@@ -312,6 +321,8 @@ impl Suite {
             Some(n) => Some(normalize(&dir.join(n.get_ref().trim()))),
             None => None,
         };
+        let timeout = limit(&raw.timeout, "timeout").map_err(|(o, m)| error(o, m))?;
+        let total_timeout = limit(&raw.total_timeout, "total_timeout").map_err(|(o, m)| error(o, m))?;
         let raw_asserts = match raw.asserts {
             Some(a) if !a.get_ref().is_empty() => a.into_inner(),
             Some(a) => return Err(error(a.span().start, "the suite has no assertions".into())),
@@ -331,6 +342,8 @@ impl Suite {
             name,
             builtin: false,
             network,
+            timeout,
+            total_timeout,
             rules: Vec::new(),
             assertions: Vec::new(),
         };
@@ -493,6 +506,28 @@ fn ports(v: &Option<Spanned<toml::Value>>, key: &str) -> Result<Option<PortRange
     }
 }
 
+/// A budget value: a duration (`"2s"`, `"500ms"`, `"1m30s"`), `"none"`, or a number of seconds.
+fn limit(v: &Option<Spanned<toml::Value>>, key: &str) -> Result<Option<Limit>, (usize, String)> {
+    let Some(v) = v else { return Ok(None) };
+    let at = v.span().start;
+    let text = match v.get_ref() {
+        toml::Value::String(s) => s.clone(),
+        toml::Value::Integer(n) => n.to_string(),
+        other => {
+            return Err((
+                at,
+                format!(
+                    "`{key}`: expected a duration such as \"2s\", a number of seconds or \"none\", found {}",
+                    other.type_str()
+                ),
+            ));
+        }
+    };
+    budget::parse(&text)
+        .map(Some)
+        .map_err(|e| (at, format!("`{key}`: {e}")))
+}
+
 /// `toml`'s message, first line only, with a hint for the commonest mistake.
 fn tidy_toml_message(message: &str) -> String {
     let first = message.lines().next().unwrap_or(message).trim();
@@ -636,7 +671,53 @@ expect = "unreachable"
         );
         assert_eq!(
             err("colour = 1\n"),
-            "proofs/t.toml:1:1: unknown field `colour`, expected one of `name`, `network`, `assert`"
+            "proofs/t.toml:1:1: unknown field `colour`, expected one of `name`, `network`, `timeout`, `total_timeout`, `assert`"
+        );
+    }
+
+    #[test]
+    fn budgets_read_as_durations_numbers_of_seconds_or_none() {
+        use std::time::Duration;
+        let s = parse(ONE).unwrap();
+        assert_eq!((s.timeout, s.total_timeout), (None, None));
+        let s = parse(&format!("timeout = \"2s\"\ntotal_timeout = \"5m\"\n{ONE}")).unwrap();
+        assert_eq!(s.timeout, Some(Some(Duration::from_secs(2))));
+        assert_eq!(s.total_timeout, Some(Some(Duration::from_secs(300))));
+        let s = parse(&format!("timeout = 30\ntotal_timeout = \"none\"\n{ONE}")).unwrap();
+        assert_eq!(s.timeout, Some(Some(Duration::from_secs(30))));
+        assert_eq!(s.total_timeout, Some(None));
+        let s = parse(&format!("timeout = \"500ms\"\n{ONE}")).unwrap();
+        assert_eq!(s.timeout, Some(Some(Duration::from_millis(500))));
+    }
+
+    #[test]
+    fn bad_budgets_name_file_line_and_column() {
+        assert!(
+            err(&format!("timeout = \"soon\"\n{ONE}"))
+                .starts_with("proofs/t.toml:1:11: `timeout`: `soon` is not a duration"),
+            "{}",
+            err(&format!("timeout = \"soon\"\n{ONE}"))
+        );
+        assert_eq!(
+            err(&format!("name = \"x\"\ntotal_timeout = 0\n{ONE}")),
+            "proofs/t.toml:2:17: `total_timeout`: `0` is a zero budget, in which no question can be answered; \
+             write `none` for no limit"
+        );
+        assert_eq!(
+            err(&format!("timeout = 1.5\n{ONE}")),
+            "proofs/t.toml:1:11: `timeout`: expected a duration such as \"2s\", a number of seconds or \"none\", \
+             found float"
+        );
+        assert!(
+            err(&format!("timeout = -3\n{ONE}")).starts_with("proofs/t.toml:1:11: `timeout`: `-3` is not a duration"),
+            "{}",
+            err(&format!("timeout = -3\n{ONE}"))
+        );
+        // A budget is the suite's, not an assertion's.
+        assert!(
+            err(&ONE.replace("expect =", "timeout = \"2s\"\nexpect =")).contains("unknown field `timeout`"),
+            "{}",
+            err(&ONE.replace("expect =", "timeout = \"2s\"\nexpect ="))
         );
     }
 

@@ -177,8 +177,17 @@ pub enum ReportFormat {
     after_help = "Paths: `check NETWORK SUITE.toml` runs the suite on NETWORK (which wins over the suite's \
 `network` key); `check SUITE.toml` runs it on the network its `network` key names (relative to the suite); \
 `check NETWORK --builtin` runs the built-in rule pack alone; `check NETWORK SUITE.toml --builtin` runs both.\n\n\
+Budgets: each assertion gets `--timeout` (else the suite's `timeout` key, else 60s), and never more \
+than what is left of the whole run's `--total-timeout` (else the suite's `total_timeout` key, else none). \
+When the total runs out, the assertions not yet answered are reported unknown, naming the total budget: \
+a budget never turns into a verdict that was not proved.\n\n\
+Progress: each assertion is written to stderr as it finishes (`[ 3/40] ok        name (0.12s)`, in the \
+order they finish, with why when it does not hold), so a slow assertion never hides the others. On a \
+terminal, for more than four assertions and without `CI` set, a progress bar shows instead, with the \
+assertions that do not hold written above it. `--quiet` writes neither. The report (stdout, or \
+`--output`) keeps the suite's order.\n\n\
 Exit codes: 0 every assertion holds, 1 some assertion is violated, 2 error (bad suite, bad network, an \
-assertion that cannot be answered), 3 some assertion is unknown and none is violated. Precedence: \
+assertion that cannot be answered), 3 some assertion is unknown and none violated. Precedence: \
 2 > 1 > 3 > 0."
 )]
 pub struct CheckArgs {
@@ -197,7 +206,7 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
     /// Write the report to FILE instead of stdout; stderr then gets the assertions that do not
-    /// hold and the summary line.
+    /// hold and the summary line (after the progress lines).
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Write an SMT-LIB2 proof of each holding `unreachable` assertion to DIR/<assertion>.smt2.
@@ -207,9 +216,19 @@ pub struct CheckArgs {
     #[arg(long, value_name = "N")]
     pub jobs: Option<std::num::NonZeroUsize>,
     /// Wall-clock budget of each assertion: a duration such as `500ms`, `2s`, `1m` (a bare
-    /// number is seconds), or `none`. An assertion whose budget runs out is unknown.
-    #[arg(long, value_name = "DURATION", default_value = DEFAULT_BUDGET, value_parser = parse_budget)]
-    pub timeout: Budget,
+    /// number is seconds), or `none`. An assertion whose budget runs out is unknown. Default:
+    /// the suite's `timeout`, else 60s.
+    #[arg(long, value_name = "DURATION", value_parser = parse_budget)]
+    pub timeout: Option<Budget>,
+    /// Wall-clock budget of the whole run, read as `--timeout` is. When it runs out, the
+    /// assertions not yet answered are unknown, naming this budget. Default: the suite's
+    /// `total_timeout`, else none.
+    #[arg(long, value_name = "DURATION", value_parser = parse_budget)]
+    pub total_timeout: Option<Budget>,
+    /// Write no progress to stderr: neither a line per finished assertion nor the progress bar
+    /// (errors, notes and, with `--output`, the summary are still written).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 /// The budget a question gets unless `--timeout` says otherwise.
@@ -222,21 +241,7 @@ pub struct Budget(pub Option<std::time::Duration>);
 /// Parses `--timeout`: `none`, a bare number of seconds, or a duration (`500ms`, `2s`, `1m30s`).
 /// Zero is refused: it would be a budget that nothing fits in (say `none` for no limit).
 pub fn parse_budget(text: &str) -> Result<Budget, String> {
-    let t = text.trim();
-    if t.eq_ignore_ascii_case("none") {
-        return Ok(Budget(None));
-    }
-    let d = match t.parse::<u64>() {
-        Ok(secs) => std::time::Duration::from_secs(secs),
-        Err(_) => humantime::parse_duration(t)
-            .map_err(|e| format!("`{text}` is not a duration ({e}); write e.g. `500ms`, `2s`, `1m` or `none`"))?,
-    };
-    if d.is_zero() {
-        return Err(format!(
-            "`{text}` is a zero budget, in which no question can be answered; write `none` for no limit"
-        ));
-    }
-    Ok(Budget(Some(d)))
+    crate::check::budget::parse(text).map(Budget)
 }
 
 /// What a command concluded; `main` maps it to the exit code.
@@ -559,7 +564,15 @@ fn check(args: &CheckArgs, color: ColorChoice) -> Result<Outcome, CliError> {
         suite.extend(builtin());
     }
     let n = suite.assertions.len();
-    let bar = if n > 4 && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none() {
+    // The command line wins over the suite's keys, which win over the defaults.
+    let timeout = args
+        .timeout
+        .map(|b| b.0)
+        .or(suite.timeout)
+        .unwrap_or(Some(crate::check::budget::DEFAULT_TIMEOUT));
+    let total_timeout = args.total_timeout.map(|b| b.0).or(suite.total_timeout).flatten();
+    let show_bar = !args.quiet && n > 4 && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+    let bar = if show_bar {
         let bar = indicatif::ProgressBar::new(u64::try_from(n).unwrap_or(u64::MAX));
         if let Ok(st) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} assertions, {elapsed}") {
             bar.set_style(st);
@@ -571,9 +584,32 @@ fn check(args: &CheckArgs, color: ColorChoice) -> Result<Outcome, CliError> {
     let opts = crate::check::RunOptions {
         jobs: args.jobs.map(std::num::NonZeroUsize::get),
         want_proofs: args.emit_proofs.is_some(),
-        budget: args.timeout.0,
+        budget: timeout,
+        total_budget: total_timeout,
     };
-    let report = crate::check::run::run(&loaded.network, &ix, suite, &network_shown, &opts, &|| bar.inc(1))?;
+    // Each assertion as it finishes: a line on stderr (on a terminal with a bar, only those that
+    // do not hold, above the bar). The count and the line are written under one lock, so the
+    // lines come out numbered in order.
+    let finished = std::sync::Mutex::new(0usize);
+    let on_done = |a: &crate::check::Assertion, r: &crate::check::AssertionResult| {
+        let mut done = finished.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        *done += 1;
+        if args.quiet {
+            return;
+        }
+        let line = || explain::check::progress_line(*done, n, a, r, &err_style);
+        if show_bar {
+            if r.status != crate::check::Status::Held {
+                bar.println(line());
+            }
+            bar.inc(1);
+        } else {
+            let mut err = std::io::stderr().lock();
+            // Progress is best effort: a closed stderr must not stop the run.
+            let _ = writeln!(err, "{}", line()).and_then(|_| err.flush());
+        }
+    };
+    let report = crate::check::run::run(&loaded.network, &ix, suite, &network_shown, &opts, &on_done)?;
     keep_until_exit((loaded, ix));
     bar.finish_and_clear();
     if let Some(dir) = &args.emit_proofs {
@@ -621,4 +657,41 @@ fn check(args: &CheckArgs, color: ColorChoice) -> Result<Outcome, CliError> {
         crate::check::Status::Unknown => Outcome::Unknown,
         crate::check::Status::Error => Outcome::Invalid,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn check_args(args: &[&str]) -> CheckArgs {
+        let argv = ["vpcverify", "check"].into_iter().chain(args.iter().copied());
+        match Cli::try_parse_from(argv) {
+            Ok(Cli {
+                command: Command::Check(a),
+                ..
+            }) => a,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_default_budget_of_query_is_the_default_of_check() {
+        assert_eq!(
+            parse_budget(DEFAULT_BUDGET),
+            Ok(Budget(Some(crate::check::budget::DEFAULT_TIMEOUT)))
+        );
+    }
+
+    #[test]
+    fn check_knows_whether_a_budget_was_given() {
+        let a = check_args(&["suite.toml"]);
+        assert_eq!((a.timeout, a.total_timeout, a.quiet), (None, None, false));
+        let a = check_args(&["suite.toml", "--timeout", "2s", "--total-timeout", "none", "-q"]);
+        assert_eq!(a.timeout, Some(Budget(Some(Duration::from_secs(2)))));
+        assert_eq!(a.total_timeout, Some(Budget(None)));
+        assert!(a.quiet);
+        assert!(Cli::try_parse_from(["vpcverify", "check", "s.toml", "--timeout", "0"]).is_err());
+        assert!(Cli::try_parse_from(["vpcverify", "check", "s.toml", "--total-timeout", "0ms"]).is_err());
+    }
 }

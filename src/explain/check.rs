@@ -1,6 +1,6 @@
 //! `check` output for people and scripts: the text report, the JSON report, the short summary
-//! written to stderr when the report goes to a file, and the one-line violation messages the
-//! JUnit and SARIF reports share.
+//! written to stderr when the report goes to a file, the progress line written to stderr as each
+//! assertion finishes, and the one-line violation messages the JUnit and SARIF reports share.
 //!
 //! Text layout: a header naming the suite and the network; one line per assertion in the suite's
 //! order (`ok`, `VIOLATED`, `UNKNOWN`, `ERROR`, coloured through [`Style`] only); under each one
@@ -71,6 +71,37 @@ pub fn render_brief(report: &Report, style: &Style) -> String {
     out.push_str(&summary_line(&report.summary(), style));
     out.push('\n');
     out
+}
+
+/// The line written to stderr as an assertion finishes, the `done`-th of `total` to do so, with
+/// the status words of the text report and the time it took:
+///
+/// ```text
+/// [ 1/10] ok        web server serves http (0.02s)
+/// [ 2/10] VIOLATED  database reaches the internet on https (0.15s): expected reachable, got unreachable
+/// [ 3/10] UNKNOWN   app reaches the internet (1.00s): expected reachable, got unknown: budget (the …)
+/// [ 4/10] ERROR     a typo (0.00s): no resource has the id or Name tag `ap`
+/// ```
+///
+/// No newline at the end.
+pub fn progress_line(done: usize, total: usize, a: &Assertion, r: &AssertionResult, style: &Style) -> String {
+    let width = total.to_string().len();
+    let mut line = format!(
+        "[{done:>width$}/{total}] {}  {} ({:.2}s)",
+        status_word(r.status, style),
+        a.name,
+        r.elapsed.as_secs_f64()
+    );
+    if r.status != Status::Held {
+        line.push_str(&format!(": {}", expectation(a, r)));
+        if let Some(v) = r.verdict.as_ref().filter(|v| v.verdict == VerdictKind::Unknown) {
+            let causes: Vec<String> = v.unknown.iter().map(|u| format!("{} ({})", u.id, u.reason)).collect();
+            if !causes.is_empty() {
+                line.push_str(&format!(": {}", causes.join("; ")));
+            }
+        }
+    }
+    line
 }
 
 /// `9 passed, 1 failed, 0 unknown` (`, 2 errors` when there are some).
