@@ -112,6 +112,87 @@ fn lint_deny_warnings_fails_on_the_moto_sample() {
         .code(2);
 }
 
+// ------------------------------------------- input defects found by the audit (#20, item 7)
+
+/// Runs `lint` on `path`; returns (exit code, stdout, stderr).
+fn lint_path(path: &std::path::Path) -> (i32, String, String) {
+    let out = vpcverify().arg("lint").arg(path).output().unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// Writes the key of `first` (a `"Key": value,` found in `file`) again on the next line with
+/// `again` as its value; returns the 1-based line of the repeated key.
+fn repeat_key(file: &std::path::Path, first: &str, again: &str) -> usize {
+    let text = std::fs::read_to_string(file).unwrap();
+    let at = text
+        .find(first)
+        .unwrap_or_else(|| panic!("no {first} in {}", file.display()));
+    let line = text[..at].matches('\n').count() + 1;
+    let key = first.split(':').next().unwrap();
+    std::fs::write(file, text.replacen(first, &format!("{first}\n{key}: {again},"), 1)).unwrap();
+    line + 1
+}
+
+#[test]
+fn lint_names_the_file_line_and_key_of_a_repeated_json_key_in_a_snapshot_and_exits_2() {
+    // `"RuleAction": "allow", "RuleAction": "deny"`: serde_json would keep the deny silently.
+    let dir = copy_fixture_dir(MOTO);
+    let file = dir.path().join("describe-network-acls.json");
+    let line = repeat_key(&file, r#""RuleAction": "allow","#, r#""deny""#);
+    let (code, stdout, stderr) = lint_path(dir.path());
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert!(
+        stderr.contains(&format!("describe-network-acls.json:{line}:"))
+            && stderr.contains("invalid JSON: duplicate key `RuleAction`"),
+        "{stderr}"
+    );
+    // An unread field repeated is the same error: the file is not what AWS prints.
+    let dir = copy_fixture_dir(MOTO);
+    let file = dir.path().join("describe-instances.json");
+    let line = repeat_key(&file, r#""Architecture": "x86_64","#, r#""arm64""#);
+    let (code, _, stderr) = lint_path(dir.path());
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains(&format!("describe-instances.json:{line}:")) && stderr.contains("duplicate key `Architecture`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn lint_names_the_line_and_key_of_a_repeated_json_key_in_a_merged_file_and_a_terraform_plan() {
+    // Both single-file formats go through the same parser.
+    for (rel, first, again) in [
+        (
+            "tests/fixtures/aws/merged.json",
+            r#""RuleAction": "allow","#,
+            r#""deny""#,
+        ),
+        (
+            "tests/fixtures/terraform/seed-lab.plan.json",
+            r#""cidr_block": "10.0.1.0/24","#,
+            r#""10.0.9.0/24""#,
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let name = std::path::Path::new(rel).file_name().unwrap();
+        let file = dir.path().join(name);
+        std::fs::copy(path(rel), &file).unwrap();
+        let line = repeat_key(&file, first, again);
+        let key = first.split(':').next().unwrap().trim_matches('"');
+        let (code, _, stderr) = lint_path(&file);
+        assert_eq!(code, 2, "{rel}: {stderr}");
+        assert!(
+            stderr.contains(&format!("{}:{line}:", name.to_string_lossy()))
+                && stderr.contains(&format!("duplicate key `{key}`")),
+            "{rel}: {stderr}"
+        );
+    }
+}
+
 /// Writes `text` as `spec.toml` in a fresh directory (kept alive by the returned guard).
 fn spec_file(text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();

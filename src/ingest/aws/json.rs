@@ -459,23 +459,63 @@ fn field_bucket(k: &[u8]) -> usize {
 /// cheaper to load (`describe-instances` prints dozens of fields per instance that no rule reads).
 ///
 /// The result is what `serde_json::from_slice::<Value>` gives with the unread fields removed.
-/// One difference on malformed input: nesting deeper than serde_json's limit of 128 inside an
-/// unread field is skipped, not an error. Invalid UTF-8 anywhere is the same error as before.
+/// Differences on malformed input: nesting deeper than serde_json's limit of 128 inside an unread
+/// field is skipped, not an error; and a key repeated in one object, read or not, is an error at
+/// the repeated key's line (serde_json keeps the last silently, which would let
+/// `"RuleAction": "allow", "RuleAction": "deny"` mean deny without a word). Invalid UTF-8 anywhere
+/// is the same error as before.
 pub(super) fn parse_pruned(bytes: &[u8]) -> Result<Value, serde_json::Error> {
+    parse_with(
+        bytes,
+        Pruned {
+            keep_all: true,
+            prune: true,
+        },
+    )
+}
+
+/// Parses a whole JSON document as `serde_json::from_slice::<Value>` does, except that a key
+/// repeated in one object is an error at its line (see [`parse_pruned`]). For the inputs read
+/// whole: a single merged AWS file and a Terraform plan or state.
+pub(in crate::ingest) fn parse_whole(bytes: &[u8]) -> Result<Value, serde_json::Error> {
+    parse_with(
+        bytes,
+        Pruned {
+            keep_all: true,
+            prune: false,
+        },
+    )
+}
+
+fn parse_with(bytes: &[u8], seed: Pruned) -> Result<Value, serde_json::Error> {
     let Ok(text) = std::str::from_utf8(bytes) else {
+        // Invalid UTF-8 can only lie inside a string, which the full parse checks (and reports
+        // where it is) whether the field is read or not: this is always that error.
         return serde_json::from_slice(bytes);
     };
     let mut de = serde_json::Deserializer::from_str(text);
-    let value = serde::de::DeserializeSeed::deserialize(Pruned { keep_all: true }, &mut de)?;
+    let value = serde::de::DeserializeSeed::deserialize(seed, &mut de)?;
     de.end()?;
     Ok(value)
 }
 
-/// Deserializes a JSON value as `serde_json::Value` does, dropping the object fields that
-/// [`read_field`] rejects (all fields are kept when `keep_all`, for the top-level object).
+/// Deserializes a JSON value as `serde_json::Value` does, rejecting a key repeated in one object.
+/// When `prune`, the object fields that [`read_field`] rejects are dropped below the top level
+/// (`keep_all` is set for the object being read when it keeps every field).
 #[derive(Clone, Copy)]
 struct Pruned {
     keep_all: bool,
+    prune: bool,
+}
+
+impl Pruned {
+    /// The seed for the values inside this one.
+    fn child(self) -> Self {
+        Pruned {
+            keep_all: !self.prune,
+            prune: self.prune,
+        }
+    }
 }
 
 impl<'de> serde::de::DeserializeSeed<'de> for Pruned {
@@ -531,23 +571,69 @@ impl<'de> serde::de::Visitor<'de> for Pruned {
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(v) = seq.next_element_seed(Pruned { keep_all: false })? {
+        while let Some(v) = seq.next_element_seed(self.child())? {
             items.push(v);
         }
         Ok(Value::Array(items))
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        use serde::de::Error as _;
+        use serde_json::map::Entry;
+        // The error is returned right after the repeated key is read, so serde_json gives it
+        // that key's line and column.
+        let repeated = |key: &str| A::Error::custom(format!("duplicate key `{key}` in one object"));
         let mut out = Map::new();
+        // The unread keys seen so far (a kept key is found again in `out`).
+        let mut skipped = Seen::default();
         while let Some(key) = map.next_key_seed(Key)? {
             if self.keep_all || read_field(&key) {
-                let v = map.next_value_seed(Pruned { keep_all: false })?;
-                out.insert(key.into_owned(), v);
+                match out.entry(key.into_owned()) {
+                    Entry::Occupied(e) => return Err(repeated(e.key())),
+                    Entry::Vacant(e) => {
+                        e.insert(map.next_value_seed(self.child())?);
+                    }
+                }
             } else {
+                // (A borrowed key's clone is a pointer's.)
+                if !skipped.insert(key.clone()) {
+                    return Err(repeated(&key));
+                }
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
         }
         Ok(Value::Object(out))
+    }
+}
+
+/// The keys of one object that were not kept: a short list searched in order (an AWS object has
+/// a few dozen fields), which becomes a hash set past [`Seen::FEW`] so that an object of a
+/// million keys is not quadratic. Nothing is allocated for an object that keeps every key.
+#[derive(Default)]
+struct Seen<'de> {
+    few: Vec<std::borrow::Cow<'de, str>>,
+    many: Option<std::collections::HashSet<std::borrow::Cow<'de, str>>>,
+}
+
+impl<'de> Seen<'de> {
+    const FEW: usize = 32;
+
+    /// Records `key`; false iff it was seen before.
+    fn insert(&mut self, key: std::borrow::Cow<'de, str>) -> bool {
+        if let Some(many) = &mut self.many {
+            return many.insert(key);
+        }
+        if self.few.contains(&key) {
+            return false;
+        }
+        if self.few.len() < Self::FEW {
+            self.few.push(key);
+            return true;
+        }
+        let mut many: std::collections::HashSet<_> = self.few.drain(..).collect();
+        many.insert(key);
+        self.many = Some(many);
+        true
     }
 }
 
@@ -673,6 +759,34 @@ mod tests {
                 "{full} / {pruned}"
             );
         }
+    }
+
+    #[test]
+    fn a_repeated_key_is_an_error_at_its_line_read_or_not_at_any_depth() {
+        let cases: [(&[u8], &str, usize); 4] = [
+            (
+                b"{\"NetworkAcls\": [{\"Entries\": [{\n\"RuleAction\": \"allow\",\n\"RuleAction\": \"deny\"}]}]}",
+                "RuleAction",
+                3,
+            ),
+            (b"{\"Vpcs\": [{\"Junk\": 1,\n\n\"Junk\": 2}]}", "Junk", 3),
+            (b"{\"Vpcs\": [],\n\"Vpcs\": []}", "Vpcs", 2),
+            (b"{\"Vpcs\": [{\"VpcId\": \"v\", \"V\\u0070cId\": \"w\"}]}", "VpcId", 1),
+        ];
+        for (text, key, line) in cases {
+            for e in [parse_pruned(text).unwrap_err(), parse_whole(text).unwrap_err()] {
+                assert!(e.to_string().contains(&format!("duplicate key `{key}`")), "{e}");
+                assert_eq!(e.line(), line, "{e}");
+            }
+        }
+        // Many unread keys, all distinct, then one repeated (the hash set past `Seen::FEW`).
+        let keys: Vec<String> = (0..100).map(|i| format!("\"K{i}\": {i}")).collect();
+        let ok = format!("{{\"Vpcs\": [{{{}}}]}}", keys.join(", "));
+        assert_eq!(parse_pruned(ok.as_bytes()).unwrap(), json!({"Vpcs": [{}]}));
+        let bad = format!("{{\"Vpcs\": [{{{}, \"K7\": 0}}]}}", keys.join(", "));
+        assert!(parse_pruned(bad.as_bytes()).unwrap_err().to_string().contains("`K7`"));
+        // The same key in two objects is no repeat.
+        assert!(parse_whole(b"[{\"A\": 1}, {\"A\": 2, \"B\": {\"A\": 3}}]").is_ok());
     }
 
     #[test]

@@ -26,6 +26,8 @@ mod iface;
 mod json;
 mod vpc;
 
+pub(super) use json::parse_whole;
+
 use super::{IngestError, Loaded};
 use crate::model::{
     Diagnostic, EgressOnlyInternetGateway, Instance, InternetGateway, NatGateway, Network, NetworkAcl,
