@@ -193,6 +193,25 @@ fn lint_names_the_line_and_key_of_a_repeated_json_key_in_a_merged_file_and_a_ter
     }
 }
 
+#[cfg(unix)]
+#[test]
+fn lint_names_a_describe_file_that_is_a_symlink_loop_and_exits_2() {
+    let dir = copy_fixture_dir(MOTO);
+    // `a.json -> b.json -> a.json`, beside the sample's real files.
+    std::os::unix::fs::symlink("b.json", dir.path().join("a.json")).unwrap();
+    std::os::unix::fs::symlink("a.json", dir.path().join("b.json")).unwrap();
+    let (code, stdout, stderr) = lint_path(dir.path());
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    let shown = dir.path().join("a.json").display().to_string();
+    assert!(
+        stderr.contains(&format!(
+            "{shown}: cannot read: it is a symbolic link that does not lead to a file"
+        )),
+        "{stderr}"
+    );
+}
+
 /// Writes `text` as `spec.toml` in a fresh directory (kept alive by the returned guard).
 fn spec_file(text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();

@@ -42,22 +42,39 @@ use std::collections::BTreeMap;
 use std::fmt::Display;
 use std::path::{Path, PathBuf};
 
-/// Loads every `*.json` file directly in `dir` (sorted by name) as one snapshot.
+/// Loads every `*.json` file directly in `dir` (sorted by name) as one snapshot. A `*.json` entry
+/// that cannot be followed to a file (a symbolic link in a loop or to nowhere) is an error naming it.
 pub fn load_dir(dir: &Path) -> Result<Loaded, IngestError> {
     let shown_dir = dir.display().to_string();
     let io = |file: &str, e: std::io::Error| IngestError::Io {
         file: file.to_owned(),
         message: e.to_string(),
     };
-    let mut paths: Vec<PathBuf> = Vec::new();
+    // Each `*.json` entry that is a file, or that cannot be followed to anything (a symbolic link
+    // in a loop or to nowhere: an error below, in file-name order, never a file silently left
+    // out). Directories and other special files named `*.json` are not snapshots and are passed.
+    let mut paths: Vec<(PathBuf, Option<String>)> = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(|e| io(&shown_dir, e))? {
         let path = entry.map_err(|e| io(&shown_dir, e))?.path();
         let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
-        if is_json && path.is_file() {
-            paths.push(path);
+        if !is_json {
+            continue;
+        }
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_file() => paths.push((path, None)),
+            Ok(_) => {}
+            Err(e) => {
+                let link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+                let message = if link {
+                    format!("it is a symbolic link that does not lead to a file ({e})")
+                } else {
+                    e.to_string()
+                };
+                paths.push((path, Some(message)));
+            }
         }
     }
-    paths.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
+    paths.sort_by(|a, b| a.0.file_name().cmp(&b.0.file_name()));
     if paths.is_empty() {
         return Err(IngestError::Format {
             file: shown_dir,
@@ -69,8 +86,11 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, IngestError> {
     // file-name order is the one reported, as if they were read one by one.
     let parsed: Vec<Result<(PathBuf, String, Value), IngestError>> = paths
         .into_par_iter()
-        .map(|path| {
+        .map(|(path, broken)| {
             let shown = path.display().to_string();
+            if let Some(message) = broken {
+                return Err(IngestError::Io { file: shown, message });
+            }
             let bytes = std::fs::read(&path).map_err(|e| io(&shown, e))?;
             let value = json::parse_pruned(&bytes).map_err(|e| IngestError::json(&shown, &e))?;
             Ok((path, shown, value))
