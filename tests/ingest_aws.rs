@@ -745,6 +745,65 @@ fn the_same_resource_in_two_files_is_merged_or_reported() {
 }
 
 #[test]
+fn aws_cidr_host_bits_warn_and_spaces_are_errors_in_every_kind_of_block() {
+    let l = load_doc(
+        "m.json",
+        json!({
+            "Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.1/16"}],
+            "Subnets": [
+                {"SubnetId": "subnet-1", "VpcId": "vpc-1", "CidrBlock": "10.0.1.9/24"},
+                {"SubnetId": "subnet-2", "VpcId": "vpc-1", "CidrBlock": "10.0.2.0/24 "}
+            ],
+            "RouteTables": [{"RouteTableId": "rtb-1", "VpcId": "vpc-1", "Routes": [
+                {"DestinationCidrBlock": "192.168.1.1/16", "GatewayId": "local"},
+                {"DestinationCidrBlock": " 0.0.0.0/0", "GatewayId": "igw-1"}
+            ]}],
+            "SecurityGroups": [{"GroupId": "sg-1", "VpcId": "vpc-1", "IpPermissions": [
+                {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "10.0.0.5/8"}, {"CidrIp": "\t10.0.0.0/8"}]}
+            ]}],
+            "PrefixLists": [{"PrefixListId": "pl-1", "PrefixListName": "office", "Cidrs": ["203.0.113.7/24", "198.51.100.0/24\n"]}]
+        }),
+    );
+    let mut warned = codes(&l, Severity::Warning);
+    warned.retain(|(c, _)| c == "cidr-host-bits");
+    assert_eq!(
+        warned,
+        vec![
+            ("cidr-host-bits".into(), Some("vpc-1".into())),
+            ("cidr-host-bits".into(), Some("subnet-1".into())),
+            ("cidr-host-bits".into(), Some("pl-1".into())),
+            ("cidr-host-bits".into(), Some("rtb-1".into())),
+            ("cidr-host-bits".into(), Some("sg-1".into())),
+        ]
+    );
+    let errs: Vec<(Option<&str>, &str)> = errors(&l)
+        .iter()
+        .map(|d| (d.resource.as_deref(), d.message.as_str()))
+        .collect();
+    assert_eq!(errs.len(), 4, "{errs:#?}");
+    for ((resource, message), id) in errs.iter().zip(["subnet-2", "pl-1", "rtb-1", "sg-1"]) {
+        assert_eq!(*resource, Some(id));
+        assert!(message.contains("it has spaces around it"), "{message}");
+    }
+    let net = &l.network;
+    assert_eq!(net.vpcs[&VpcId::from("vpc-1")].cidrs_v4[0].to_string(), "10.0.0.0/16");
+    assert_eq!(
+        net.subnets[&SubnetId::from("subnet-1")].cidr_v4.unwrap().to_string(),
+        "10.0.1.0/24"
+    );
+    assert!(!net.subnets.contains_key(&SubnetId::from("subnet-2")));
+    assert_eq!(
+        net.prefix_lists[&PrefixListId::from("pl-1")]
+            .entries
+            .iter()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>(),
+        vec!["203.0.113.0/24"]
+    );
+    assert_eq!(route(net, "rtb-1", "192.168.0.0/16").target, RouteTarget::Local);
+}
+
+#[test]
 fn flat_security_group_rules_merge_into_the_nested_groups() {
     let l = load_doc(
         "m.json",

@@ -193,6 +193,31 @@ fn lint_names_the_line_and_key_of_a_repeated_json_key_in_a_merged_file_and_a_ter
     }
 }
 
+#[test]
+fn lint_warns_cidr_host_bits_on_an_aws_block_naming_the_file_and_acl_and_exits_0() {
+    let dir = sample_with_broken_acl_entry("CidrBlock", "10.0.1.5/24".into());
+    let (code, stdout, stderr) = lint_path(dir.path());
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let line = finding(&stdout, "cidr-host-bits");
+    assert!(
+        line.starts_with("warning[cidr-host-bits]:")
+            && line.contains("describe-network-acls.json: acl-91bf18344680d34c4: CIDR block `10.0.1.5/24` (`Entries[0].CidrBlock`) has host bits set: read as `10.0.1.0/24`"),
+        "{line}"
+    );
+}
+
+#[test]
+fn lint_rejects_an_aws_cidr_with_spaces_around_it_naming_the_file_and_acl() {
+    let dir = sample_with_broken_acl_entry("CidrBlock", " 10.0.1.0/24".into());
+    let (code, stdout, _) = lint_path(dir.path());
+    assert_eq!(code, 2, "{stdout}");
+    let line = finding(&stdout, "invalid-value");
+    assert!(
+        line.contains("describe-network-acls.json: acl-91bf18344680d34c4: `Entries[0].CidrBlock` is ` 10.0.1.0/24`, which is not an IPv4 CIDR block: it has spaces around it"),
+        "{line}"
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn lint_names_a_describe_file_that_is_a_symlink_loop_and_exits_2() {

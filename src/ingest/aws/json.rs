@@ -213,14 +213,6 @@ impl<'a> Obj<'a> {
         Ok(out)
     }
 
-    /// A CIDR block field of the given family (`None` accepts either).
-    pub(super) fn cidr(&self, key: &str, family: Option<IpFamily>) -> R<Option<Cidr>> {
-        match self.str(key)? {
-            None => Ok(None),
-            Some(text) => parse_cidr(&self.field(key), text, family).map(Some),
-        }
-    }
-
     /// An IPv4 address field.
     pub(super) fn ipv4(&self, key: &str) -> R<Option<Ipv4Addr>> {
         match self.str(key)? {
@@ -669,18 +661,25 @@ impl<'de> serde::de::Visitor<'de> for Key {
 }
 
 /// Parses a CIDR block named `field`, checking its family when one is expected (`CidrBlock` is
-/// IPv4, `Ipv6CidrBlock` IPv6). Host bits are cleared, as AWS does (NACL-5).
-pub(super) fn parse_cidr(field: &str, text: &str, family: Option<IpFamily>) -> R<Cidr> {
+/// IPv4, `Ipv6CidrBlock` IPv6); true with it when the text had host bits set (`10.0.1.5/24`),
+/// which are cleared, as AWS does (NACL-5). Spaces around the block are an error: AWS prints
+/// none, so the file was edited by hand, and every loader rejects them alike.
+pub(super) fn parse_cidr(field: &str, text: &str, family: Option<IpFamily>) -> R<(Cidr, bool)> {
     let expected = match family {
         Some(IpFamily::V4) => "an IPv4 CIDR block",
         Some(IpFamily::V6) => "an IPv6 CIDR block",
         None => "a CIDR block",
     };
-    let cidr =
-        Cidr::parse(text).map_err(|_| Bad::invalid(format!("`{field}` is `{text}`, which is not {expected}")))?;
+    if text.trim() != text {
+        return Err(Bad::invalid(format!(
+            "`{field}` is `{text}`, which is not {expected}: it has spaces around it"
+        )));
+    }
+    let (cidr, host_bits) = Cidr::parse_strict(text)
+        .map_err(|_| Bad::invalid(format!("`{field}` is `{text}`, which is not {expected}")))?;
     match family {
         Some(f) if cidr.family() != f => Err(Bad::invalid(format!("`{field}` is `{text}`, which is not {expected}"))),
-        _ => Ok(cidr),
+        _ => Ok((cidr, host_bits)),
     }
 }
 
@@ -710,7 +709,12 @@ mod tests {
         assert_eq!(o.req_id("Z").unwrap_err().code, "missing-field");
         assert!(o.list("Z").unwrap().is_empty());
         assert_eq!(o.ids("L").unwrap_err().code, "wrong-type");
-        assert_eq!(o.cidr("C", Some(IpFamily::V4)).unwrap_err().code, "invalid-value");
+        assert_eq!(
+            parse_cidr(&o.field("C"), o.str("C").unwrap().unwrap(), Some(IpFamily::V4))
+                .unwrap_err()
+                .code,
+            "invalid-value"
+        );
         assert!(Obj::of(&json!([1]), "Vpcs[0]").is_err());
     }
 
@@ -718,10 +722,18 @@ mod tests {
     fn cidr_family_is_checked() {
         assert!(parse_cidr("CidrBlock", "::/0", Some(IpFamily::V4)).is_err());
         assert!(parse_cidr("Ipv6CidrBlock", "::/0", Some(IpFamily::V6)).is_ok());
-        assert_eq!(
-            parse_cidr("CidrBlock", "10.0.1.5/24", None).unwrap().to_string(),
-            "10.0.1.0/24"
-        );
+        let (cidr, host_bits) = parse_cidr("CidrBlock", "10.0.1.5/24", None).unwrap();
+        assert_eq!((cidr.to_string(), host_bits), ("10.0.1.0/24".to_owned(), true));
+        assert!(!parse_cidr("CidrBlock", "10.0.1.0/24", None).unwrap().1);
+    }
+
+    #[test]
+    fn a_cidr_with_spaces_around_it_is_invalid() {
+        for text in [" 10.0.1.0/24", "10.0.1.0/24 ", "\t::/0"] {
+            let bad = parse_cidr("CidrBlock", text, None).unwrap_err();
+            assert_eq!(bad.code, "invalid-value");
+            assert!(bad.message.contains("spaces around it"), "{}", bad.message);
+        }
     }
 
     #[test]

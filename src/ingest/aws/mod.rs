@@ -30,7 +30,7 @@ pub(super) use json::parse_whole;
 
 use super::{IngestError, Loaded};
 use crate::model::{
-    Diagnostic, EgressOnlyInternetGateway, Instance, InternetGateway, NatGateway, Network, NetworkAcl,
+    Cidr, Diagnostic, EgressOnlyInternetGateway, Instance, InternetGateway, IpFamily, NatGateway, Network, NetworkAcl,
     NetworkInterface, PrefixList, Provenance, RouteTable, SecurityGroup, Subnet, TransitGateway, Vpc, VpcEndpoint,
     VpcPeeringConnection, VpnGateway,
 };
@@ -407,6 +407,28 @@ impl Lower {
     fn warn(&mut self, loc: Loc<'_>, code: &str, message: String) {
         self.diags
             .push(Diagnostic::warning(code, message).in_file(loc.file).on(loc.resource));
+    }
+
+    /// The CIDR block in field `key` of `o` (see [`Lower::read_cidr`]).
+    fn cidr(&mut self, loc: Loc<'_>, o: &Obj<'_>, key: &str, family: Option<IpFamily>) -> R<Option<Cidr>> {
+        match o.str(key)? {
+            None => Ok(None),
+            Some(text) => self.read_cidr(loc, &o.field(key), text, family).map(Some),
+        }
+    }
+
+    /// Parses the CIDR block `text` of field `field` ([`json::parse_cidr`]); host bits are
+    /// cleared with a `cidr-host-bits` warning, as the native spec does.
+    fn read_cidr(&mut self, loc: Loc<'_>, field: &str, text: &str, family: Option<IpFamily>) -> R<Cidr> {
+        let (cidr, host_bits) = json::parse_cidr(field, text, family)?;
+        if host_bits {
+            self.warn(
+                loc,
+                "cidr-host-bits",
+                format!("CIDR block `{text}` (`{field}`) has host bits set: read as `{cidr}`"),
+            );
+        }
+        Ok(cidr)
     }
 }
 
