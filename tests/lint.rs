@@ -218,6 +218,35 @@ fn lint_rejects_an_aws_cidr_with_spaces_around_it_naming_the_file_and_acl() {
     );
 }
 
+#[test]
+fn lint_rejects_a_spec_cidr_with_spaces_around_it_at_its_line() {
+    let (code, stdout, _) = lint_inline("[vpc.lab]\ncidr = \"10.0.0.0/16 \"\n");
+    assert_eq!(code, 2, "{stdout}");
+    let line = finding(&stdout, "invalid-value");
+    assert!(line.contains("spec.toml:2:8: vpc-lab:"), "{line}");
+    assert!(
+        line.contains("`cidr` must be a CIDR block without spaces around it, not `10.0.0.0/16 `"),
+        "{line}"
+    );
+}
+
+#[test]
+fn lint_rejects_a_terraform_cidr_with_spaces_around_it_naming_the_resource() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plan.json");
+    let text = std::fs::read_to_string(path("tests/fixtures/terraform/seed-lab.plan.json")).unwrap();
+    let edited = text.replace(r#""cidr_block": "10.0.1.0/24""#, r#""cidr_block": " 10.0.1.0/24""#);
+    assert_ne!(edited, text);
+    std::fs::write(&file, edited).unwrap();
+    let (code, stdout, _) = lint_path(&file);
+    assert_eq!(code, 2, "{stdout}");
+    let line = finding(&stdout, "bad-value");
+    assert!(
+        line.contains("plan.json: aws_subnet.public: `cidr_block` of `aws_subnet.public` is not a CIDR block: ` 10.0.1.0/24` has spaces around it"),
+        "{line}"
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn lint_names_a_describe_file_that_is_a_symlink_loop_and_exits_2() {

@@ -340,9 +340,17 @@ impl<'c, 't> Fields<'c, 't> {
         self.cidr(key, s, family)
     }
 
-    /// Parses a CIDR block written under `key`: it must have a prefix length and, when `family` is
-    /// given, be of that family. Host bits are cleared with a warning (AWS canonicalises, NACL-5).
+    /// Parses a CIDR block written under `key`: it must have a prefix length, no spaces around it
+    /// and, when `family` is given, be of that family. Host bits are cleared with a warning (AWS
+    /// canonicalises, NACL-5).
     pub(super) fn cidr(&self, key: &str, (text, at): Str<'_>, family: Option<IpFamily>) -> Option<Cidr> {
+        if text.trim() != text {
+            self.error(
+                at,
+                format!("`{key}` must be a CIDR block without spaces around it, not `{text}`"),
+            );
+            return None;
+        }
         if !text.contains('/') {
             let hint = match text.trim().parse::<IpAddr>() {
                 Ok(IpAddr::V4(a)) => format!(": write `{a}/32` for one address"),
