@@ -745,6 +745,41 @@ fn the_same_resource_in_two_files_is_merged_or_reported() {
 }
 
 #[test]
+fn an_instance_listed_twice_in_one_output_is_reported_and_the_first_listing_kept() {
+    let instance = |name: &str| json!({"InstanceId": "i-1", "Tags": [{"Key": "Name", "Value": name}]});
+    let doc = json!({"Reservations": [{"Instances": [instance("a")]}, {"Instances": [instance("b")]}]});
+    let l = load_doc("instances.json", doc);
+    assert_eq!(
+        codes(&l, Severity::Warning),
+        vec![
+            ("instance-without-interface".into(), Some("i-1".into())),
+            ("duplicate-resource".into(), Some("i-1".into())),
+        ]
+    );
+    let d = &l.diagnostics[1];
+    assert_eq!(d.file.as_deref(), Some("instances.json"));
+    assert!(
+        d.message
+            .contains("at `Reservations[0].Instances[0]` and at `Reservations[1].Instances[0]`"),
+        "{}",
+        d.message
+    );
+    assert_eq!(l.network.instances[&InstanceId::from("i-1")].tags["Name"], "a");
+    // Listed the same in two files (a merged file beside `describe-instances`): no warning.
+    let doc = json!({"Reservations": [{"Instances": [instance("a")]}]});
+    let l = aws::load_files(&[
+        (PathBuf::from("a.json"), "a.json".into(), doc.clone()),
+        (PathBuf::from("b.json"), "b.json".into(), doc),
+    ])
+    .unwrap();
+    assert!(
+        !codes(&l, Severity::Warning)
+            .iter()
+            .any(|(c, _)| c == "duplicate-resource")
+    );
+}
+
+#[test]
 fn aws_cidr_host_bits_warn_and_spaces_are_errors_in_every_kind_of_block() {
     let l = load_doc(
         "m.json",

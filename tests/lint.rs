@@ -247,6 +247,24 @@ fn lint_rejects_a_terraform_cidr_with_spaces_around_it_naming_the_resource() {
     );
 }
 
+#[test]
+fn lint_warns_duplicate_resource_on_an_instance_listed_in_two_reservations() {
+    let dir = copy_fixture_dir(MOTO);
+    edit_json(&dir.path().join("describe-instances.json"), |v| {
+        let reservations = v["Reservations"].as_array_mut().unwrap();
+        let copy = reservations[0].clone();
+        reservations.push(copy);
+    });
+    let (code, stdout, stderr) = lint_path(dir.path());
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let line = finding(&stdout, "duplicate-resource");
+    assert!(
+        line.starts_with("warning[duplicate-resource]:")
+            && line.contains("describe-instances.json: i-39f0d1445034b1351: instance `i-39f0d1445034b1351` is listed twice in `Reservations`, at `Reservations[0].Instances[0]` and at `Reservations[1].Instances[0]`: the first listing is kept"),
+        "{line}"
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn lint_names_a_describe_file_that_is_a_symlink_loop_and_exits_2() {

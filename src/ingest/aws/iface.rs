@@ -186,6 +186,11 @@ impl Lower {
                     .push((att.device_index, eni.id.clone()));
             }
         }
+        // Where each instance of this output was first listed: AWS lists an instance once, so a
+        // second listing (two pages concatenated, a reservation pasted twice) is reported and
+        // skipped, even when it says the same (across files a repeat is the normal overlap of a
+        // merged file and a per-command file, see `insert`).
+        let mut listed: BTreeMap<&str, String> = BTreeMap::new();
         for (i, item) in p.items.iter().enumerate() {
             let pos = format!("{}[{i}]", p.key);
             let loc = Loc {
@@ -210,6 +215,18 @@ impl Lower {
                     file: p.file,
                     resource: id,
                 };
+                if let Some(first) = listed.get(id) {
+                    self.warn(
+                        loc,
+                        "duplicate-resource",
+                        format!(
+                            "instance `{id}` is listed twice in `{}`, at `{first}` and at `{ipos}`: the first listing is kept",
+                            p.key
+                        ),
+                    );
+                    continue;
+                }
+                listed.insert(id, ipos.clone());
                 let known = by_instance
                     .get(&InstanceId::from(id))
                     .map(Vec::as_slice)
