@@ -780,6 +780,46 @@ fn an_instance_listed_twice_in_one_output_is_reported_and_the_first_listing_kept
 }
 
 #[test]
+fn a_subnet_no_acl_lists_keeps_the_default_acl_with_a_warning_naming_both() {
+    let subnets = json!([
+        {"SubnetId": "subnet-1", "VpcId": "vpc-1", "CidrBlock": "10.0.1.0/24"},
+        {"SubnetId": "subnet-2", "VpcId": "vpc-1", "CidrBlock": "10.0.2.0/24"}
+    ]);
+    let l = load_doc(
+        "snap.json",
+        json!({
+            "Vpcs": [vpc_doc()],
+            "Subnets": subnets,
+            "NetworkAcls": [
+                {"NetworkAclId": "acl-d", "VpcId": "vpc-1", "IsDefault": true,
+                 "Associations": [{"SubnetId": "subnet-1"}]},
+                {"NetworkAclId": "acl-c", "VpcId": "vpc-1", "IsDefault": false}
+            ]
+        }),
+    );
+    assert_eq!(
+        codes(&l, Severity::Warning),
+        vec![("default-acl-assumed".into(), Some("subnet-2".into()))]
+    );
+    let d = &l.diagnostics[0];
+    assert_eq!(d.file.as_deref(), Some("snap.json"));
+    assert!(
+        d.message.contains("`subnet-2`") && d.message.contains("default network ACL `acl-d` of vpc `vpc-1`"),
+        "{}",
+        d.message
+    );
+    // NACL-1, as before: the subnet without an association uses its VPC's default ACL.
+    let ix = NetworkIndex::new(&l.network);
+    assert_eq!(
+        ix.network_acl_of(&SubnetId::from("subnet-2")),
+        Some(&NetworkAclId::from("acl-d"))
+    );
+    // A snapshot without `describe-network-acls` says nothing about associations.
+    let l = load_doc("snap.json", json!({"Vpcs": [vpc_doc()], "Subnets": subnets}));
+    assert!(l.diagnostics.is_empty(), "{:#?}", l.diagnostics);
+}
+
+#[test]
 fn aws_cidr_host_bits_warn_and_spaces_are_errors_in_every_kind_of_block() {
     let l = load_doc(
         "m.json",

@@ -265,6 +265,28 @@ fn lint_warns_duplicate_resource_on_an_instance_listed_in_two_reservations() {
     );
 }
 
+#[test]
+fn lint_warns_default_acl_assumed_for_a_subnet_no_acl_lists() {
+    let dir = copy_fixture_dir(MOTO);
+    edit_json(&dir.path().join("describe-network-acls.json"), |v| {
+        let acl = v["NetworkAcls"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|a| a["NetworkAclId"] == "acl-91bf18344680d34c4")
+            .unwrap();
+        acl["Associations"] = serde_json::json!([]);
+    });
+    let (code, stdout, stderr) = lint_path(dir.path());
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let line = finding(&stdout, "default-acl-assumed");
+    assert!(
+        line.starts_with("warning[default-acl-assumed]:")
+            && line.contains("describe-subnets.json: subnet-1aaab60a9713a596f: subnet `subnet-1aaab60a9713a596f` is associated with no network ACL in the snapshot: the default network ACL `acl-e987b45719fc1329a` of vpc `vpc-c09e3741728414933` is assumed (NACL-1)"),
+        "{line}"
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn lint_names_a_describe_file_that_is_a_symlink_loop_and_exits_2() {

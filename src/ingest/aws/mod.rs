@@ -31,14 +31,14 @@ pub(super) use json::parse_whole;
 use super::{IngestError, Loaded};
 use crate::model::{
     Cidr, Diagnostic, EgressOnlyInternetGateway, Instance, InternetGateway, IpFamily, NatGateway, Network, NetworkAcl,
-    NetworkInterface, PrefixList, Provenance, RouteTable, SecurityGroup, Subnet, TransitGateway, Vpc, VpcEndpoint,
-    VpcPeeringConnection, VpnGateway,
+    NetworkAclId, NetworkInterface, PrefixList, Provenance, RouteTable, SecurityGroup, Subnet, SubnetId,
+    TransitGateway, Vpc, VpcEndpoint, VpcId, VpcPeeringConnection, VpnGateway,
 };
 use json::{Bad, Obj, R};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Display;
 use std::path::{Path, PathBuf};
 
@@ -308,10 +308,14 @@ fn lower(files: &[(PathBuf, String, Value)]) -> (Network, Vec<Diagnostic>) {
             }
         }
     }
+    let has_acls = pending.contains_key(&Kind::NetworkAcls);
     for (kind, lists) in pending {
         for p in lists {
             lw.lower_list(kind, &p);
         }
+    }
+    if has_acls {
+        lw.default_acls_assumed();
     }
     (lw.net, lw.diags)
 }
@@ -401,6 +405,41 @@ impl Lower {
                 self.error(loc, bad, skipped);
                 None
             }
+        }
+    }
+
+    /// NACL-1: AWS associates every subnet with exactly one network ACL and
+    /// `describe-network-acls` lists that association, the default ACL's included. In a snapshot
+    /// with network ACLs, a subnet that none lists (the outputs were taken at different times,
+    /// or one was filtered) is left to its VPC's default ACL, as the model does for any subnet
+    /// without an association, and this says so. A VPC without a default ACL is
+    /// `model::validate`'s `no-default-network-acl`.
+    fn default_acls_assumed(&mut self) {
+        let mut associated: BTreeSet<&SubnetId> = BTreeSet::new();
+        // The first default ACL of each VPC by id, as `NetworkIndex` picks.
+        let mut default_acl: BTreeMap<&VpcId, &NetworkAclId> = BTreeMap::new();
+        for acl in self.net.network_acls.values() {
+            associated.extend(&acl.subnets);
+            if acl.is_default {
+                default_acl.entry(&acl.vpc).or_insert(&acl.id);
+            }
+        }
+        for s in self.net.subnets.values() {
+            if associated.contains(&s.id) {
+                continue;
+            }
+            let Some(acl) = default_acl.get(&s.vpc) else { continue };
+            self.diags.push(
+                Diagnostic::warning(
+                    "default-acl-assumed",
+                    format!(
+                        "subnet `{}` is associated with no network ACL in the snapshot: the default network ACL `{acl}` of vpc `{}` is assumed (NACL-1)",
+                        s.id, s.vpc
+                    ),
+                )
+                .in_file(s.provenance.file.as_str())
+                .on(s.id.as_str()),
+            );
         }
     }
 
