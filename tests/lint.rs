@@ -287,6 +287,53 @@ fn lint_warns_default_acl_assumed_for_a_subnet_no_acl_lists() {
     );
 }
 
+#[test]
+fn lint_says_out_of_range_with_the_range_for_spec_integers_too_large_or_outside_it() {
+    let acl = |entry: &str| format!("{VPC}\n[network_acl.web]\nvpc = \"lab\"\ninbound = [{{ {entry} }}]\n");
+    for (entry, expected) in [
+        (
+            "rule = 99999999999999999999, protocol = \"tcp\", ports = \"443\", cidr = \"0.0.0.0/0\", action = \"allow\"",
+            "`rule` is 99999999999999999999, which is out of range: rule numbers run from 1 to 32766",
+        ),
+        (
+            "rule = 100, protocol = \"tcp\", ports = 70000, cidr = \"0.0.0.0/0\", action = \"allow\"",
+            "`ports` is 70000, which is out of range: ports run from 0 to 65535",
+        ),
+        (
+            "rule = 100, protocol = \"tcp\", ports = \"1024-70000\", cidr = \"0.0.0.0/0\", action = \"allow\"",
+            "`ports` is \"1024-70000\", which is out of range: ports run from 0 to 65535",
+        ),
+        (
+            "rule = 100, protocol = \"tcp\", ports = 99999999999999999999, cidr = \"0.0.0.0/0\", action = \"allow\"",
+            "`ports` is 99999999999999999999, which is out of range: ports run from 0 to 65535",
+        ),
+        (
+            "rule = 100, protocol = 99999999999999999999, cidr = \"0.0.0.0/0\", action = \"allow\"",
+            "`protocol` is 99999999999999999999, which is out of range: a protocol number is 0 to 255, or -1 for all",
+        ),
+        (
+            "rule = 100, protocol = \"icmp\", icmp_type = 99999999999999999999, cidr = \"0.0.0.0/0\", action = \"allow\"",
+            "`icmp_type` is 99999999999999999999, which is out of range: it must be -1 (all) or 0 to 255",
+        ),
+    ] {
+        let (code, stdout, _) = lint_inline(&acl(entry));
+        assert_eq!(code, 2, "{entry}: {stdout}");
+        let line = finding(&stdout, "invalid-value");
+        assert!(line.contains("spec.toml:6:") && line.contains(": acl-web: "), "{line}");
+        assert!(line.contains(expected), "{entry}: {line}");
+        assert!(!line.contains("must be an integer"), "{line}");
+    }
+    let (code, stdout, _) = lint_inline(
+        "[vpc.lab]\ncidr = \"10.0.0.0/16\"\n\n[prefix_list.office]\nowner = \"customer\"\naddress_family = \"IPv4\"\nmax_entries = 99999999999999999999\n",
+    );
+    assert_eq!(code, 2, "{stdout}");
+    assert!(
+        finding(&stdout, "invalid-value")
+            .contains("`max_entries` is 99999999999999999999, which is out of range: it must be 0 to 4294967295"),
+        "{stdout}"
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn lint_names_a_describe_file_that_is_a_symlink_loop_and_exits_2() {
