@@ -457,29 +457,17 @@ fn field_bucket(k: &[u8]) -> usize {
 /// `"RuleAction": "allow", "RuleAction": "deny"` mean deny without a word). Invalid UTF-8 anywhere
 /// is the same error as before.
 pub(super) fn parse_pruned(bytes: &[u8]) -> Result<Value, serde_json::Error> {
-    parse_with(
-        bytes,
-        Pruned {
-            keep_all: true,
-            prune: true,
-        },
-    )
+    parse_with(bytes, Pruned::<true> { keep_all: true })
 }
 
 /// Parses a whole JSON document as `serde_json::from_slice::<Value>` does, except that a key
 /// repeated in one object is an error at its line (see [`parse_pruned`]). For the inputs read
 /// whole: a single merged AWS file and a Terraform plan or state.
 pub(in crate::ingest) fn parse_whole(bytes: &[u8]) -> Result<Value, serde_json::Error> {
-    parse_with(
-        bytes,
-        Pruned {
-            keep_all: true,
-            prune: false,
-        },
-    )
+    parse_with(bytes, Pruned::<false> { keep_all: true })
 }
 
-fn parse_with(bytes: &[u8], seed: Pruned) -> Result<Value, serde_json::Error> {
+fn parse_with<const PRUNE: bool>(bytes: &[u8], seed: Pruned<PRUNE>) -> Result<Value, serde_json::Error> {
     let Ok(text) = std::str::from_utf8(bytes) else {
         // Invalid UTF-8 can only lie inside a string, which the full parse checks (and reports
         // where it is) whether the field is read or not: this is always that error.
@@ -492,25 +480,23 @@ fn parse_with(bytes: &[u8], seed: Pruned) -> Result<Value, serde_json::Error> {
 }
 
 /// Deserializes a JSON value as `serde_json::Value` does, rejecting a key repeated in one object.
-/// When `prune`, the object fields that [`read_field`] rejects are dropped below the top level
-/// (`keep_all` is set for the object being read when it keeps every field).
+/// With `PRUNE`, the object fields that [`read_field`] rejects are dropped below the top level
+/// (`keep_all` is set for the object being read when it keeps every field). The mode is a
+/// constant so that each parser is compiled for its own: as a run-time flag it cost the snapshot
+/// parse about 5% more instructions.
 #[derive(Clone, Copy)]
-struct Pruned {
+struct Pruned<const PRUNE: bool> {
     keep_all: bool,
-    prune: bool,
 }
 
-impl Pruned {
+impl<const PRUNE: bool> Pruned<PRUNE> {
     /// The seed for the values inside this one.
     fn child(self) -> Self {
-        Pruned {
-            keep_all: !self.prune,
-            prune: self.prune,
-        }
+        Pruned { keep_all: !PRUNE }
     }
 }
 
-impl<'de> serde::de::DeserializeSeed<'de> for Pruned {
+impl<'de, const PRUNE: bool> serde::de::DeserializeSeed<'de> for Pruned<PRUNE> {
     type Value = Value;
 
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
@@ -518,7 +504,7 @@ impl<'de> serde::de::DeserializeSeed<'de> for Pruned {
     }
 }
 
-impl<'de> serde::de::Visitor<'de> for Pruned {
+impl<'de, const PRUNE: bool> serde::de::Visitor<'de> for Pruned<PRUNE> {
     type Value = Value;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -576,8 +562,8 @@ impl<'de> serde::de::Visitor<'de> for Pruned {
         // that key's line and column.
         let repeated = |key: &str| A::Error::custom(format!("duplicate key `{key}` in one object"));
         let mut out = Map::new();
-        // The unread keys seen so far (a kept key is found again in `out`).
-        let mut skipped = Seen::default();
+        // The unread keys seen so far, once there is one (a kept key is found again in `out`).
+        let mut skipped: Option<Seen<'de>> = None;
         while let Some(key) = map.next_key_seed(Key)? {
             if self.keep_all || read_field(&key) {
                 match out.entry(key.into_owned()) {
@@ -588,7 +574,7 @@ impl<'de> serde::de::Visitor<'de> for Pruned {
                 }
             } else {
                 // (A borrowed key's clone is a pointer's.)
-                if !skipped.insert(key.clone()) {
+                if !skipped.get_or_insert_with(Seen::default).insert(key.clone()) {
                     return Err(repeated(&key));
                 }
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -598,33 +584,56 @@ impl<'de> serde::de::Visitor<'de> for Pruned {
     }
 }
 
-/// The keys of one object that were not kept: a short list searched in order (an AWS object has
-/// a few dozen fields), which becomes a hash set past [`Seen::FEW`] so that an object of a
-/// million keys is not quadratic. Nothing is allocated for an object that keeps every key.
+/// The keys of one object that were not kept, to find one repeated. Made for speed, since a large
+/// snapshot has millions of them: the first [`Seen::INLINE`] borrowed keys live in an array (no
+/// allocation for most objects), the others in a list that becomes a hash set past
+/// [`Seen::LISTED`] keys (an object of a million keys is not quadratic), and a 128-bit mask of
+/// the keys' [`field_bucket`]s spares the search for a key whose bucket was never seen.
 #[derive(Default)]
 struct Seen<'de> {
-    few: Vec<std::borrow::Cow<'de, str>>,
+    mask: u128,
+    inline: [&'de str; Seen::INLINE],
+    inlined: usize,
+    listed: Vec<std::borrow::Cow<'de, str>>,
     many: Option<std::collections::HashSet<std::borrow::Cow<'de, str>>>,
 }
 
 impl<'de> Seen<'de> {
-    const FEW: usize = 32;
+    const INLINE: usize = 16;
+    const LISTED: usize = 64;
 
     /// Records `key`; false iff it was seen before.
     fn insert(&mut self, key: std::borrow::Cow<'de, str>) -> bool {
+        use std::borrow::Cow;
         if let Some(many) = &mut self.many {
             return many.insert(key);
         }
-        if self.few.contains(&key) {
-            return false;
+        let bit = 1u128 << (field_bucket(key.as_bytes()) % 128);
+        let maybe_seen = self.mask & bit != 0;
+        self.mask |= bit;
+        if maybe_seen {
+            let inline = self.inline.get(..self.inlined).unwrap_or_default();
+            if inline.contains(&key.as_ref()) || self.listed.contains(&key) {
+                return false;
+            }
         }
-        if self.few.len() < Self::FEW {
-            self.few.push(key);
-            return true;
+        match key {
+            Cow::Borrowed(k) if self.inlined < Self::INLINE => {
+                if let Some(slot) = self.inline.get_mut(self.inlined) {
+                    *slot = k;
+                }
+                self.inlined += 1;
+            }
+            key if self.listed.len() < Self::LISTED => self.listed.push(key),
+            key => {
+                let inline = self.inline.get(..self.inlined).unwrap_or_default();
+                let mut many: std::collections::HashSet<Cow<'de, str>> =
+                    inline.iter().map(|k| Cow::Borrowed(*k)).collect();
+                many.extend(self.listed.drain(..));
+                many.insert(key);
+                self.many = Some(many);
+            }
         }
-        let mut many: std::collections::HashSet<_> = self.few.drain(..).collect();
-        many.insert(key);
-        self.many = Some(many);
         true
     }
 }
@@ -775,7 +784,7 @@ mod tests {
 
     #[test]
     fn a_repeated_key_is_an_error_at_its_line_read_or_not_at_any_depth() {
-        let cases: [(&[u8], &str, usize); 4] = [
+        let cases: [(&[u8], &str, usize); 5] = [
             (
                 b"{\"NetworkAcls\": [{\"Entries\": [{\n\"RuleAction\": \"allow\",\n\"RuleAction\": \"deny\"}]}]}",
                 "RuleAction",
@@ -784,6 +793,7 @@ mod tests {
             (b"{\"Vpcs\": [{\"Junk\": 1,\n\n\"Junk\": 2}]}", "Junk", 3),
             (b"{\"Vpcs\": [],\n\"Vpcs\": []}", "Vpcs", 2),
             (b"{\"Vpcs\": [{\"VpcId\": \"v\", \"V\\u0070cId\": \"w\"}]}", "VpcId", 1),
+            (b"{\"Vpcs\": [{\"Ju\\u006ek\": 1,\n\"Junk\": 2}]}", "Junk", 2),
         ];
         for (text, key, line) in cases {
             for e in [parse_pruned(text).unwrap_err(), parse_whole(text).unwrap_err()] {
