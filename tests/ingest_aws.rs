@@ -745,6 +745,140 @@ fn the_same_resource_in_two_files_is_merged_or_reported() {
 }
 
 #[test]
+fn an_instance_listed_twice_in_one_output_is_reported_and_the_first_listing_kept() {
+    let instance = |name: &str| json!({"InstanceId": "i-1", "Tags": [{"Key": "Name", "Value": name}]});
+    let doc = json!({"Reservations": [{"Instances": [instance("a")]}, {"Instances": [instance("b")]}]});
+    let l = load_doc("instances.json", doc);
+    assert_eq!(
+        codes(&l, Severity::Warning),
+        vec![
+            ("instance-without-interface".into(), Some("i-1".into())),
+            ("duplicate-resource".into(), Some("i-1".into())),
+        ]
+    );
+    let d = &l.diagnostics[1];
+    assert_eq!(d.file.as_deref(), Some("instances.json"));
+    assert!(
+        d.message
+            .contains("at `Reservations[0].Instances[0]` and at `Reservations[1].Instances[0]`"),
+        "{}",
+        d.message
+    );
+    assert_eq!(l.network.instances[&InstanceId::from("i-1")].tags["Name"], "a");
+    // Listed the same in two files (a merged file beside `describe-instances`): no warning.
+    let doc = json!({"Reservations": [{"Instances": [instance("a")]}]});
+    let l = aws::load_files(&[
+        (PathBuf::from("a.json"), "a.json".into(), doc.clone()),
+        (PathBuf::from("b.json"), "b.json".into(), doc),
+    ])
+    .unwrap();
+    assert!(
+        !codes(&l, Severity::Warning)
+            .iter()
+            .any(|(c, _)| c == "duplicate-resource")
+    );
+}
+
+#[test]
+fn a_subnet_no_acl_lists_keeps_the_default_acl_with_a_warning_naming_both() {
+    let subnets = json!([
+        {"SubnetId": "subnet-1", "VpcId": "vpc-1", "CidrBlock": "10.0.1.0/24"},
+        {"SubnetId": "subnet-2", "VpcId": "vpc-1", "CidrBlock": "10.0.2.0/24"}
+    ]);
+    let l = load_doc(
+        "snap.json",
+        json!({
+            "Vpcs": [vpc_doc()],
+            "Subnets": subnets,
+            "NetworkAcls": [
+                {"NetworkAclId": "acl-d", "VpcId": "vpc-1", "IsDefault": true,
+                 "Associations": [{"SubnetId": "subnet-1"}]},
+                {"NetworkAclId": "acl-c", "VpcId": "vpc-1", "IsDefault": false}
+            ]
+        }),
+    );
+    assert_eq!(
+        codes(&l, Severity::Warning),
+        vec![("default-acl-assumed".into(), Some("subnet-2".into()))]
+    );
+    let d = &l.diagnostics[0];
+    assert_eq!(d.file.as_deref(), Some("snap.json"));
+    assert!(
+        d.message.contains("`subnet-2`") && d.message.contains("default network ACL `acl-d` of vpc `vpc-1`"),
+        "{}",
+        d.message
+    );
+    // NACL-1, as before: the subnet without an association uses its VPC's default ACL.
+    let ix = NetworkIndex::new(&l.network);
+    assert_eq!(
+        ix.network_acl_of(&SubnetId::from("subnet-2")),
+        Some(&NetworkAclId::from("acl-d"))
+    );
+    // A snapshot without `describe-network-acls` says nothing about associations.
+    let l = load_doc("snap.json", json!({"Vpcs": [vpc_doc()], "Subnets": subnets}));
+    assert!(l.diagnostics.is_empty(), "{:#?}", l.diagnostics);
+}
+
+#[test]
+fn aws_cidr_host_bits_warn_and_spaces_are_errors_in_every_kind_of_block() {
+    let l = load_doc(
+        "m.json",
+        json!({
+            "Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.1/16"}],
+            "Subnets": [
+                {"SubnetId": "subnet-1", "VpcId": "vpc-1", "CidrBlock": "10.0.1.9/24"},
+                {"SubnetId": "subnet-2", "VpcId": "vpc-1", "CidrBlock": "10.0.2.0/24 "}
+            ],
+            "RouteTables": [{"RouteTableId": "rtb-1", "VpcId": "vpc-1", "Routes": [
+                {"DestinationCidrBlock": "192.168.1.1/16", "GatewayId": "local"},
+                {"DestinationCidrBlock": " 0.0.0.0/0", "GatewayId": "igw-1"}
+            ]}],
+            "SecurityGroups": [{"GroupId": "sg-1", "VpcId": "vpc-1", "IpPermissions": [
+                {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "10.0.0.5/8"}, {"CidrIp": "\t10.0.0.0/8"}]}
+            ]}],
+            "PrefixLists": [{"PrefixListId": "pl-1", "PrefixListName": "office", "Cidrs": ["203.0.113.7/24", "198.51.100.0/24\n"]}]
+        }),
+    );
+    let mut warned = codes(&l, Severity::Warning);
+    warned.retain(|(c, _)| c == "cidr-host-bits");
+    assert_eq!(
+        warned,
+        vec![
+            ("cidr-host-bits".into(), Some("vpc-1".into())),
+            ("cidr-host-bits".into(), Some("subnet-1".into())),
+            ("cidr-host-bits".into(), Some("pl-1".into())),
+            ("cidr-host-bits".into(), Some("rtb-1".into())),
+            ("cidr-host-bits".into(), Some("sg-1".into())),
+        ]
+    );
+    let errs: Vec<(Option<&str>, &str)> = errors(&l)
+        .iter()
+        .map(|d| (d.resource.as_deref(), d.message.as_str()))
+        .collect();
+    assert_eq!(errs.len(), 4, "{errs:#?}");
+    for ((resource, message), id) in errs.iter().zip(["subnet-2", "pl-1", "rtb-1", "sg-1"]) {
+        assert_eq!(*resource, Some(id));
+        assert!(message.contains("it has spaces around it"), "{message}");
+    }
+    let net = &l.network;
+    assert_eq!(net.vpcs[&VpcId::from("vpc-1")].cidrs_v4[0].to_string(), "10.0.0.0/16");
+    assert_eq!(
+        net.subnets[&SubnetId::from("subnet-1")].cidr_v4.unwrap().to_string(),
+        "10.0.1.0/24"
+    );
+    assert!(!net.subnets.contains_key(&SubnetId::from("subnet-2")));
+    assert_eq!(
+        net.prefix_lists[&PrefixListId::from("pl-1")]
+            .entries
+            .iter()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>(),
+        vec!["203.0.113.0/24"]
+    );
+    assert_eq!(route(net, "rtb-1", "192.168.0.0/16").target, RouteTarget::Local);
+}
+
+#[test]
 fn flat_security_group_rules_merge_into_the_nested_groups() {
     let l = load_doc(
         "m.json",

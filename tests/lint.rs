@@ -112,6 +112,247 @@ fn lint_deny_warnings_fails_on_the_moto_sample() {
         .code(2);
 }
 
+// ------------------------------------------- input defects found by the audit (#20, item 7)
+
+/// Runs `lint` on `path`; returns (exit code, stdout, stderr).
+fn lint_path(path: &std::path::Path) -> (i32, String, String) {
+    let out = vpcverify().arg("lint").arg(path).output().unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// Writes the key of `first` (a `"Key": value,` found in `file`) again on the next line with
+/// `again` as its value; returns the 1-based line of the repeated key.
+fn repeat_key(file: &std::path::Path, first: &str, again: &str) -> usize {
+    let text = std::fs::read_to_string(file).unwrap();
+    let at = text
+        .find(first)
+        .unwrap_or_else(|| panic!("no {first} in {}", file.display()));
+    let line = text[..at].matches('\n').count() + 1;
+    let key = first.split(':').next().unwrap();
+    std::fs::write(file, text.replacen(first, &format!("{first}\n{key}: {again},"), 1)).unwrap();
+    line + 1
+}
+
+#[test]
+fn lint_names_the_file_line_and_key_of_a_repeated_json_key_in_a_snapshot_and_exits_2() {
+    // `"RuleAction": "allow", "RuleAction": "deny"`: serde_json would keep the deny silently.
+    let dir = copy_fixture_dir(MOTO);
+    let file = dir.path().join("describe-network-acls.json");
+    let line = repeat_key(&file, r#""RuleAction": "allow","#, r#""deny""#);
+    let (code, stdout, stderr) = lint_path(dir.path());
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert!(
+        stderr.contains(&format!("describe-network-acls.json:{line}:"))
+            && stderr.contains("invalid JSON: duplicate key `RuleAction`"),
+        "{stderr}"
+    );
+    // An unread field repeated is the same error: the file is not what AWS prints.
+    let dir = copy_fixture_dir(MOTO);
+    let file = dir.path().join("describe-instances.json");
+    let line = repeat_key(&file, r#""Architecture": "x86_64","#, r#""arm64""#);
+    let (code, _, stderr) = lint_path(dir.path());
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains(&format!("describe-instances.json:{line}:")) && stderr.contains("duplicate key `Architecture`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn lint_names_the_line_and_key_of_a_repeated_json_key_in_a_merged_file_and_a_terraform_plan() {
+    // Both single-file formats go through the same parser.
+    for (rel, first, again) in [
+        (
+            "tests/fixtures/aws/merged.json",
+            r#""RuleAction": "allow","#,
+            r#""deny""#,
+        ),
+        (
+            "tests/fixtures/terraform/seed-lab.plan.json",
+            r#""cidr_block": "10.0.1.0/24","#,
+            r#""10.0.9.0/24""#,
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let name = std::path::Path::new(rel).file_name().unwrap();
+        let file = dir.path().join(name);
+        std::fs::copy(path(rel), &file).unwrap();
+        let line = repeat_key(&file, first, again);
+        let key = first.split(':').next().unwrap().trim_matches('"');
+        let (code, _, stderr) = lint_path(&file);
+        assert_eq!(code, 2, "{rel}: {stderr}");
+        assert!(
+            stderr.contains(&format!("{}:{line}:", name.to_string_lossy()))
+                && stderr.contains(&format!("duplicate key `{key}`")),
+            "{rel}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn lint_warns_cidr_host_bits_on_an_aws_block_naming_the_file_and_acl_and_exits_0() {
+    let dir = sample_with_broken_acl_entry("CidrBlock", "10.0.1.5/24".into());
+    let (code, stdout, stderr) = lint_path(dir.path());
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let line = finding(&stdout, "cidr-host-bits");
+    assert!(
+        line.starts_with("warning[cidr-host-bits]:")
+            && line.contains("describe-network-acls.json: acl-91bf18344680d34c4: CIDR block `10.0.1.5/24` (`Entries[0].CidrBlock`) has host bits set: read as `10.0.1.0/24`"),
+        "{line}"
+    );
+}
+
+#[test]
+fn lint_rejects_an_aws_cidr_with_spaces_around_it_naming_the_file_and_acl() {
+    let dir = sample_with_broken_acl_entry("CidrBlock", " 10.0.1.0/24".into());
+    let (code, stdout, _) = lint_path(dir.path());
+    assert_eq!(code, 2, "{stdout}");
+    let line = finding(&stdout, "invalid-value");
+    assert!(
+        line.contains("describe-network-acls.json: acl-91bf18344680d34c4: `Entries[0].CidrBlock` is ` 10.0.1.0/24`, which is not an IPv4 CIDR block: it has spaces around it"),
+        "{line}"
+    );
+}
+
+#[test]
+fn lint_rejects_a_spec_cidr_with_spaces_around_it_at_its_line() {
+    let (code, stdout, _) = lint_inline("[vpc.lab]\ncidr = \"10.0.0.0/16 \"\n");
+    assert_eq!(code, 2, "{stdout}");
+    let line = finding(&stdout, "invalid-value");
+    assert!(line.contains("spec.toml:2:8: vpc-lab:"), "{line}");
+    assert!(
+        line.contains("`cidr` must be a CIDR block without spaces around it, not `10.0.0.0/16 `"),
+        "{line}"
+    );
+}
+
+#[test]
+fn lint_rejects_a_terraform_cidr_with_spaces_around_it_naming_the_resource() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plan.json");
+    let text = std::fs::read_to_string(path("tests/fixtures/terraform/seed-lab.plan.json")).unwrap();
+    let edited = text.replace(r#""cidr_block": "10.0.1.0/24""#, r#""cidr_block": " 10.0.1.0/24""#);
+    assert_ne!(edited, text);
+    std::fs::write(&file, edited).unwrap();
+    let (code, stdout, _) = lint_path(&file);
+    assert_eq!(code, 2, "{stdout}");
+    let line = finding(&stdout, "bad-value");
+    assert!(
+        line.contains("plan.json: aws_subnet.public: `cidr_block` of `aws_subnet.public` is not a CIDR block: ` 10.0.1.0/24` has spaces around it"),
+        "{line}"
+    );
+}
+
+#[test]
+fn lint_warns_duplicate_resource_on_an_instance_listed_in_two_reservations() {
+    let dir = copy_fixture_dir(MOTO);
+    edit_json(&dir.path().join("describe-instances.json"), |v| {
+        let reservations = v["Reservations"].as_array_mut().unwrap();
+        let copy = reservations[0].clone();
+        reservations.push(copy);
+    });
+    let (code, stdout, stderr) = lint_path(dir.path());
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let line = finding(&stdout, "duplicate-resource");
+    assert!(
+        line.starts_with("warning[duplicate-resource]:")
+            && line.contains("describe-instances.json: i-39f0d1445034b1351: instance `i-39f0d1445034b1351` is listed twice in `Reservations`, at `Reservations[0].Instances[0]` and at `Reservations[1].Instances[0]`: the first listing is kept"),
+        "{line}"
+    );
+}
+
+#[test]
+fn lint_warns_default_acl_assumed_for_a_subnet_no_acl_lists() {
+    let dir = copy_fixture_dir(MOTO);
+    edit_json(&dir.path().join("describe-network-acls.json"), |v| {
+        let acl = v["NetworkAcls"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|a| a["NetworkAclId"] == "acl-91bf18344680d34c4")
+            .unwrap();
+        acl["Associations"] = serde_json::json!([]);
+    });
+    let (code, stdout, stderr) = lint_path(dir.path());
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let line = finding(&stdout, "default-acl-assumed");
+    assert!(
+        line.starts_with("warning[default-acl-assumed]:")
+            && line.contains("describe-subnets.json: subnet-1aaab60a9713a596f: subnet `subnet-1aaab60a9713a596f` is associated with no network ACL in the snapshot: the default network ACL `acl-e987b45719fc1329a` of vpc `vpc-c09e3741728414933` is assumed (NACL-1)"),
+        "{line}"
+    );
+}
+
+#[test]
+fn lint_says_out_of_range_with_the_range_for_spec_integers_too_large_or_outside_it() {
+    let acl = |entry: &str| format!("{VPC}\n[network_acl.web]\nvpc = \"lab\"\ninbound = [{{ {entry} }}]\n");
+    for (entry, expected) in [
+        (
+            "rule = 99999999999999999999, protocol = \"tcp\", ports = \"443\", cidr = \"0.0.0.0/0\", action = \"allow\"",
+            "`rule` is 99999999999999999999, which is out of range: rule numbers run from 1 to 32766",
+        ),
+        (
+            "rule = 100, protocol = \"tcp\", ports = 70000, cidr = \"0.0.0.0/0\", action = \"allow\"",
+            "`ports` is 70000, which is out of range: ports run from 0 to 65535",
+        ),
+        (
+            "rule = 100, protocol = \"tcp\", ports = \"1024-70000\", cidr = \"0.0.0.0/0\", action = \"allow\"",
+            "`ports` is \"1024-70000\", which is out of range: ports run from 0 to 65535",
+        ),
+        (
+            "rule = 100, protocol = \"tcp\", ports = 99999999999999999999, cidr = \"0.0.0.0/0\", action = \"allow\"",
+            "`ports` is 99999999999999999999, which is out of range: ports run from 0 to 65535",
+        ),
+        (
+            "rule = 100, protocol = 99999999999999999999, cidr = \"0.0.0.0/0\", action = \"allow\"",
+            "`protocol` is 99999999999999999999, which is out of range: a protocol number is 0 to 255, or -1 for all",
+        ),
+        (
+            "rule = 100, protocol = \"icmp\", icmp_type = 99999999999999999999, cidr = \"0.0.0.0/0\", action = \"allow\"",
+            "`icmp_type` is 99999999999999999999, which is out of range: it must be -1 (all) or 0 to 255",
+        ),
+    ] {
+        let (code, stdout, _) = lint_inline(&acl(entry));
+        assert_eq!(code, 2, "{entry}: {stdout}");
+        let line = finding(&stdout, "invalid-value");
+        assert!(line.contains("spec.toml:6:") && line.contains(": acl-web: "), "{line}");
+        assert!(line.contains(expected), "{entry}: {line}");
+        assert!(!line.contains("must be an integer"), "{line}");
+    }
+    let (code, stdout, _) = lint_inline(
+        "[vpc.lab]\ncidr = \"10.0.0.0/16\"\n\n[prefix_list.office]\nowner = \"customer\"\naddress_family = \"IPv4\"\nmax_entries = 99999999999999999999\n",
+    );
+    assert_eq!(code, 2, "{stdout}");
+    assert!(
+        finding(&stdout, "invalid-value")
+            .contains("`max_entries` is 99999999999999999999, which is out of range: it must be 0 to 4294967295"),
+        "{stdout}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn lint_names_a_describe_file_that_is_a_symlink_loop_and_exits_2() {
+    let dir = copy_fixture_dir(MOTO);
+    // `a.json -> b.json -> a.json`, beside the sample's real files.
+    std::os::unix::fs::symlink("b.json", dir.path().join("a.json")).unwrap();
+    std::os::unix::fs::symlink("a.json", dir.path().join("b.json")).unwrap();
+    let (code, stdout, stderr) = lint_path(dir.path());
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    let shown = dir.path().join("a.json").display().to_string();
+    assert!(
+        stderr.contains(&format!(
+            "{shown}: cannot read: it is a symbolic link that does not lead to a file"
+        )),
+        "{stderr}"
+    );
+}
+
 /// Writes `text` as `spec.toml` in a fresh directory (kept alive by the returned guard).
 fn spec_file(text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();

@@ -114,7 +114,8 @@ pub fn load(path: &Path) -> Result<Loaded, IngestError> {
 }
 
 fn load_json_bytes(shown: &str, path: &Path, bytes: &[u8]) -> Result<Loaded, IngestError> {
-    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| IngestError::json(shown, &e))?;
+    // A key repeated in one object is an error in both formats (serde_json would keep the last).
+    let value = aws::parse_whole(bytes).map_err(|e| IngestError::json(shown, &e))?;
     if terraform::looks_like_terraform(&value) {
         terraform::load_value(shown, &value)
     } else {

@@ -748,15 +748,9 @@ impl<'c, 't> Lower<'c, 't> {
             .into_iter()
             .filter_map(|s| f.cidr("entries", s, family))
             .collect();
-        let max_entries = match f.int("max_entries") {
+        let max_entries = match f.int("max_entries", "it must be 0 to 4294967295", |n| u32::try_from(n).ok()) {
             None => (!f.has("max_entries")).then_some(None),
-            Some((n, at)) => match u32::try_from(n) {
-                Ok(m) => Some(Some(m)),
-                Err(_) => {
-                    f.error(at, format!("`max_entries` must be 0 or more, not {n}"));
-                    None
-                }
-            },
+            Some((m, _)) => Some(Some(m)),
         };
         let tags = f.tags(d.name);
         let (Some(owner), Some(_), Some(max_entries)) = (owner, declared_family, max_entries) else {
@@ -1495,18 +1489,14 @@ impl<'c, 't> Lower<'c, 't> {
         let instance = f
             .opt("instance", |s| self.resolve_one(&f, Kind::Instance, s))
             .map(|o| o.map(InstanceId::new));
-        let device_index = match f.int("device_index") {
+        let device_index = match f.int(
+            "device_index",
+            "it must be 1 to 4294967295 (0 is the instance's primary interface)",
+            |n| u32::try_from(n).ok().filter(|i| *i >= 1),
+        ) {
+            None if f.has("device_index") => None,
             None => Some(1),
-            Some((n, at)) => match u32::try_from(n) {
-                Ok(i) if i >= 1 => Some(i),
-                _ => {
-                    f.error(
-                        at,
-                        format!("`device_index` must be 1 or more (0 is the instance's primary interface), not {n}"),
-                    );
-                    None
-                }
-            },
+            Some((i, _)) => Some(i),
         };
         if f.has("device_index") && !f.has("instance") {
             f.error(
@@ -2103,18 +2093,17 @@ fn acl_entry(f: &Fields<'_, '_>, direction: Direction, acl: &str, at: usize) -> 
             f.cx.error("missing-key", acl, at, "missing required key `rule` (1 to 32766)");
             None
         }
-        Some(_) => f.int("rule").and_then(|(n, at)| match u16::try_from(n) {
-            Ok(r) if (1..NACL_DEFAULT_RULE_NUMBER).contains(&r) => Some(r),
-            _ => {
-                f.error(
-                    at,
-                    format!(
-                        "rule numbers run from 1 to 32766, not {n}; the default deny (`*`) needs no entry (NACL-4)"
-                    ),
-                );
-                None
-            }
-        }),
+        Some(_) => f
+            .int(
+                "rule",
+                "rule numbers run from 1 to 32766; the default deny (`*`) needs no entry (NACL-4)",
+                |n| {
+                    u16::try_from(n)
+                        .ok()
+                        .filter(|r| (1..NACL_DEFAULT_RULE_NUMBER).contains(r))
+                },
+            )
+            .map(|(r, _)| r),
     };
     let protocol = f.protocol();
     let cidr = f.req_str("cidr").and_then(|s| f.cidr("cidr", s, None));

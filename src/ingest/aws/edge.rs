@@ -17,7 +17,7 @@
 //! An item with neither is `describe-prefix-lists` as moto prints it, without `Cidrs` (deviation
 //! 8). Views of the same list are merged; entries stay unknown unless some view gives them.
 
-use super::json::{Bad, Obj, R, parse_cidr, state_is};
+use super::json::{Bad, Obj, R, state_is};
 use super::{Loc, Lower, Pending, insert, state};
 use crate::model::{
     Cidr, ConnectivityType, Diagnostic, EgressOnlyInternetGateway, InternetGateway, IpFamily, NatGateway,
@@ -25,6 +25,7 @@ use crate::model::{
     TransitGateway, TransitGatewayId, Unsupported, VpcEndpoint, VpcEndpointId, VpcEndpointType, VpcId,
     VpcPeeringConnection, VpnGateway,
 };
+use serde_json::Value;
 
 /// Fields only `describe-managed-prefix-lists` prints.
 const MANAGED_VIEW_FIELDS: [&str; 6] = [
@@ -368,8 +369,14 @@ impl Lower {
             ),
         };
         let mut entries = Vec::new();
-        for (i, text) in o.ids("Cidrs")?.into_iter().enumerate() {
-            let cidr = parse_cidr(&format!("Cidrs[{i}]"), text, None);
+        // Read raw, not as ids: a block with spaces around it is an error, not trimmed.
+        for (i, v) in o.list("Cidrs")?.iter().enumerate() {
+            let field = format!("{}[{i}]", o.field("Cidrs"));
+            let cidr = match v {
+                Value::String(text) if text.trim().is_empty() => continue,
+                Value::String(text) => self.read_cidr(loc, &field, text, None),
+                other => return Err(Bad::wrong_type(&field, "a string", other)),
+            };
             if let Some(c) = self.entry(loc, cidr, "entry skipped")
                 && !entries.contains(&c)
             {
@@ -440,7 +447,7 @@ impl Lower {
         for (i, item) in p.items.iter().enumerate() {
             let cidr = Obj::of(item, &format!("{}[{i}]", p.key)).and_then(|o| {
                 let text = o.req_str("Cidr")?;
-                parse_cidr(&o.field("Cidr"), text, None)
+                self.read_cidr(loc, &o.field("Cidr"), text, None)
             });
             if let Some(c) = self.entry(loc, cidr, "entry skipped")
                 && !entries.contains(&c)

@@ -87,8 +87,8 @@ impl Lower {
         };
         let protocol = protocol(o, "Protocol")?;
         let cidr = match (
-            o.cidr("CidrBlock", Some(IpFamily::V4))?,
-            o.cidr("Ipv6CidrBlock", Some(IpFamily::V6))?,
+            self.cidr(loc, o, "CidrBlock", Some(IpFamily::V4))?,
+            self.cidr(loc, o, "Ipv6CidrBlock", Some(IpFamily::V6))?,
         ) {
             (Some(c), None) | (None, Some(c)) => c,
             (None, None) => return Err(Bad::missing(&o.field("CidrBlock` or `Ipv6CidrBlock"))),
@@ -205,7 +205,9 @@ impl Lower {
             ] {
                 for r in p.items(list)? {
                     peers.push(r.and_then(|r| {
-                        let cidr = r.cidr(field, family)?.ok_or_else(|| Bad::missing(&r.field(field)))?;
+                        let cidr = self
+                            .cidr(loc, &r, field, family)?
+                            .ok_or_else(|| Bad::missing(&r.field(field)))?;
                         Ok((SecurityGroupPeer::Cidr { cidr }, description(&r)?))
                     }));
                 }
@@ -260,7 +262,7 @@ impl Lower {
                 file: p.file,
                 resource: rule_id.unwrap_or(&pos),
             };
-            let parsed = flat_rule(&o, loc);
+            let parsed = flat_rule(self, &o, loc);
             let Some((group, direction, rule)) = self.entry(loc, parsed, "security group rule skipped") else {
                 continue;
             };
@@ -299,8 +301,8 @@ impl Lower {
     }
 }
 
-/// One flat rule: its group, its direction and the rule.
-fn flat_rule(o: &Obj<'_>, loc: Loc<'_>) -> R<(SecurityGroupId, Direction, SecurityGroupRule)> {
+/// One flat rule: its group, its direction and the rule (`lw` takes the warnings).
+fn flat_rule(lw: &mut Lower, o: &Obj<'_>, loc: Loc<'_>) -> R<(SecurityGroupId, Direction, SecurityGroupRule)> {
     let group = o.req_id("GroupId")?;
     let egress = o.bool("IsEgress")?.ok_or_else(|| Bad::missing(&o.field("IsEgress")))?;
     let direction = if egress {
@@ -310,10 +312,10 @@ fn flat_rule(o: &Obj<'_>, loc: Loc<'_>) -> R<(SecurityGroupId, Direction, Securi
     };
     let (protocol, l4) = sg_l4(o)?;
     let mut peers = Vec::new();
-    if let Some(cidr) = o.cidr("CidrIpv4", Some(IpFamily::V4))? {
+    if let Some(cidr) = lw.cidr(loc, o, "CidrIpv4", Some(IpFamily::V4))? {
         peers.push(SecurityGroupPeer::Cidr { cidr });
     }
-    if let Some(cidr) = o.cidr("CidrIpv6", Some(IpFamily::V6))? {
+    if let Some(cidr) = lw.cidr(loc, o, "CidrIpv6", Some(IpFamily::V6))? {
         peers.push(SecurityGroupPeer::Cidr { cidr });
     }
     if let Some(id) = o.id("PrefixListId")? {

@@ -18,7 +18,7 @@ use crate::model::{
     Instance, InstanceId, InterfaceAttachment, NetworkInterface, NetworkInterfaceId, PrivateIpv4, PublicIpv4,
     SecurityGroupId, Unsupported, VpcId,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::Ipv4Addr;
 
 impl Lower {
@@ -186,6 +186,11 @@ impl Lower {
                     .push((att.device_index, eni.id.clone()));
             }
         }
+        // Where each instance of this output was first listed: AWS lists an instance once, so a
+        // second listing (two pages concatenated, a reservation pasted twice) is reported and
+        // skipped, even when it says the same (across files a repeat is the normal overlap of a
+        // merged file and a per-command file, see `insert`).
+        let mut listed: HashMap<&str, (usize, usize)> = HashMap::with_capacity(p.items.len());
         for (i, item) in p.items.iter().enumerate() {
             let pos = format!("{}[{i}]", p.key);
             let loc = Loc {
@@ -210,6 +215,18 @@ impl Lower {
                     file: p.file,
                     resource: id,
                 };
+                if let Some(&(fi, fj)) = listed.get(id) {
+                    self.warn(
+                        loc,
+                        "duplicate-resource",
+                        format!(
+                            "instance `{id}` is listed twice in `{}`, at `{}[{fi}].Instances[{fj}]` and at `{ipos}`: the first listing is kept",
+                            p.key, p.key
+                        ),
+                    );
+                    continue;
+                }
+                listed.insert(id, (i, j));
                 let known = by_instance
                     .get(&InstanceId::from(id))
                     .map(Vec::as_slice)

@@ -213,14 +213,6 @@ impl<'a> Obj<'a> {
         Ok(out)
     }
 
-    /// A CIDR block field of the given family (`None` accepts either).
-    pub(super) fn cidr(&self, key: &str, family: Option<IpFamily>) -> R<Option<Cidr>> {
-        match self.str(key)? {
-            None => Ok(None),
-            Some(text) => parse_cidr(&self.field(key), text, family).map(Some),
-        }
-    }
-
     /// An IPv4 address field.
     pub(super) fn ipv4(&self, key: &str) -> R<Option<Ipv4Addr>> {
         match self.str(key)? {
@@ -459,26 +451,52 @@ fn field_bucket(k: &[u8]) -> usize {
 /// cheaper to load (`describe-instances` prints dozens of fields per instance that no rule reads).
 ///
 /// The result is what `serde_json::from_slice::<Value>` gives with the unread fields removed.
-/// One difference on malformed input: nesting deeper than serde_json's limit of 128 inside an
-/// unread field is skipped, not an error. Invalid UTF-8 anywhere is the same error as before.
+/// Differences on malformed input: nesting deeper than serde_json's limit of 128 inside an unread
+/// field is skipped, not an error; and a key repeated in one object, read or not, is an error at
+/// the repeated key's line (serde_json keeps the last silently, which would let
+/// `"RuleAction": "allow", "RuleAction": "deny"` mean deny without a word). Invalid UTF-8 anywhere
+/// is the same error as before.
 pub(super) fn parse_pruned(bytes: &[u8]) -> Result<Value, serde_json::Error> {
+    parse_with(bytes, Pruned::<true> { keep_all: true })
+}
+
+/// Parses a whole JSON document as `serde_json::from_slice::<Value>` does, except that a key
+/// repeated in one object is an error at its line (see [`parse_pruned`]). For the inputs read
+/// whole: a single merged AWS file and a Terraform plan or state.
+pub(in crate::ingest) fn parse_whole(bytes: &[u8]) -> Result<Value, serde_json::Error> {
+    parse_with(bytes, Pruned::<false> { keep_all: true })
+}
+
+fn parse_with<const PRUNE: bool>(bytes: &[u8], seed: Pruned<PRUNE>) -> Result<Value, serde_json::Error> {
     let Ok(text) = std::str::from_utf8(bytes) else {
+        // Invalid UTF-8 can only lie inside a string, which the full parse checks (and reports
+        // where it is) whether the field is read or not: this is always that error.
         return serde_json::from_slice(bytes);
     };
     let mut de = serde_json::Deserializer::from_str(text);
-    let value = serde::de::DeserializeSeed::deserialize(Pruned { keep_all: true }, &mut de)?;
+    let value = serde::de::DeserializeSeed::deserialize(seed, &mut de)?;
     de.end()?;
     Ok(value)
 }
 
-/// Deserializes a JSON value as `serde_json::Value` does, dropping the object fields that
-/// [`read_field`] rejects (all fields are kept when `keep_all`, for the top-level object).
+/// Deserializes a JSON value as `serde_json::Value` does, rejecting a key repeated in one object.
+/// With `PRUNE`, the object fields that [`read_field`] rejects are dropped below the top level
+/// (`keep_all` is set for the object being read when it keeps every field). The mode is a
+/// constant so that each parser is compiled for its own: as a run-time flag it cost the snapshot
+/// parse about 5% more instructions.
 #[derive(Clone, Copy)]
-struct Pruned {
+struct Pruned<const PRUNE: bool> {
     keep_all: bool,
 }
 
-impl<'de> serde::de::DeserializeSeed<'de> for Pruned {
+impl<const PRUNE: bool> Pruned<PRUNE> {
+    /// The seed for the values inside this one.
+    fn child(self) -> Self {
+        Pruned { keep_all: !PRUNE }
+    }
+}
+
+impl<'de, const PRUNE: bool> serde::de::DeserializeSeed<'de> for Pruned<PRUNE> {
     type Value = Value;
 
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
@@ -486,7 +504,7 @@ impl<'de> serde::de::DeserializeSeed<'de> for Pruned {
     }
 }
 
-impl<'de> serde::de::Visitor<'de> for Pruned {
+impl<'de, const PRUNE: bool> serde::de::Visitor<'de> for Pruned<PRUNE> {
     type Value = Value;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -531,23 +549,92 @@ impl<'de> serde::de::Visitor<'de> for Pruned {
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(v) = seq.next_element_seed(Pruned { keep_all: false })? {
+        while let Some(v) = seq.next_element_seed(self.child())? {
             items.push(v);
         }
         Ok(Value::Array(items))
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        use serde::de::Error as _;
+        use serde_json::map::Entry;
+        // The error is returned right after the repeated key is read, so serde_json gives it
+        // that key's line and column.
+        let repeated = |key: &str| A::Error::custom(format!("duplicate key `{key}` in one object"));
         let mut out = Map::new();
+        // The unread keys seen so far, once there is one (a kept key is found again in `out`).
+        let mut skipped: Option<Seen<'de>> = None;
         while let Some(key) = map.next_key_seed(Key)? {
             if self.keep_all || read_field(&key) {
-                let v = map.next_value_seed(Pruned { keep_all: false })?;
-                out.insert(key.into_owned(), v);
+                match out.entry(key.into_owned()) {
+                    Entry::Occupied(e) => return Err(repeated(e.key())),
+                    Entry::Vacant(e) => {
+                        e.insert(map.next_value_seed(self.child())?);
+                    }
+                }
             } else {
+                // (A borrowed key's clone is a pointer's.)
+                if !skipped.get_or_insert_with(Seen::default).insert(key.clone()) {
+                    return Err(repeated(&key));
+                }
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
         }
         Ok(Value::Object(out))
+    }
+}
+
+/// The keys of one object that were not kept, to find one repeated. Made for speed, since a large
+/// snapshot has millions of them: the first [`Seen::INLINE`] borrowed keys live in an array (no
+/// allocation for most objects), the others in a list that becomes a hash set past
+/// [`Seen::LISTED`] keys (an object of a million keys is not quadratic), and a 128-bit mask of
+/// the keys' [`field_bucket`]s spares the search for a key whose bucket was never seen.
+#[derive(Default)]
+struct Seen<'de> {
+    mask: u128,
+    inline: [&'de str; Seen::INLINE],
+    inlined: usize,
+    listed: Vec<std::borrow::Cow<'de, str>>,
+    many: Option<std::collections::HashSet<std::borrow::Cow<'de, str>>>,
+}
+
+impl<'de> Seen<'de> {
+    const INLINE: usize = 16;
+    const LISTED: usize = 64;
+
+    /// Records `key`; false iff it was seen before.
+    fn insert(&mut self, key: std::borrow::Cow<'de, str>) -> bool {
+        use std::borrow::Cow;
+        if let Some(many) = &mut self.many {
+            return many.insert(key);
+        }
+        let bit = 1u128 << (field_bucket(key.as_bytes()) % 128);
+        let maybe_seen = self.mask & bit != 0;
+        self.mask |= bit;
+        if maybe_seen {
+            let inline = self.inline.get(..self.inlined).unwrap_or_default();
+            if inline.contains(&key.as_ref()) || self.listed.contains(&key) {
+                return false;
+            }
+        }
+        match key {
+            Cow::Borrowed(k) if self.inlined < Self::INLINE => {
+                if let Some(slot) = self.inline.get_mut(self.inlined) {
+                    *slot = k;
+                }
+                self.inlined += 1;
+            }
+            key if self.listed.len() < Self::LISTED => self.listed.push(key),
+            key => {
+                let inline = self.inline.get(..self.inlined).unwrap_or_default();
+                let mut many: std::collections::HashSet<Cow<'de, str>> =
+                    inline.iter().map(|k| Cow::Borrowed(*k)).collect();
+                many.extend(self.listed.drain(..));
+                many.insert(key);
+                self.many = Some(many);
+            }
+        }
+        true
     }
 }
 
@@ -583,18 +670,25 @@ impl<'de> serde::de::Visitor<'de> for Key {
 }
 
 /// Parses a CIDR block named `field`, checking its family when one is expected (`CidrBlock` is
-/// IPv4, `Ipv6CidrBlock` IPv6). Host bits are cleared, as AWS does (NACL-5).
-pub(super) fn parse_cidr(field: &str, text: &str, family: Option<IpFamily>) -> R<Cidr> {
+/// IPv4, `Ipv6CidrBlock` IPv6); true with it when the text had host bits set (`10.0.1.5/24`),
+/// which are cleared, as AWS does (NACL-5). Spaces around the block are an error: AWS prints
+/// none, so the file was edited by hand, and every loader rejects them alike.
+pub(super) fn parse_cidr(field: &str, text: &str, family: Option<IpFamily>) -> R<(Cidr, bool)> {
     let expected = match family {
         Some(IpFamily::V4) => "an IPv4 CIDR block",
         Some(IpFamily::V6) => "an IPv6 CIDR block",
         None => "a CIDR block",
     };
-    let cidr =
-        Cidr::parse(text).map_err(|_| Bad::invalid(format!("`{field}` is `{text}`, which is not {expected}")))?;
+    if text.trim() != text {
+        return Err(Bad::invalid(format!(
+            "`{field}` is `{text}`, which is not {expected}: it has spaces around it"
+        )));
+    }
+    let (cidr, host_bits) = Cidr::parse_strict(text)
+        .map_err(|_| Bad::invalid(format!("`{field}` is `{text}`, which is not {expected}")))?;
     match family {
         Some(f) if cidr.family() != f => Err(Bad::invalid(format!("`{field}` is `{text}`, which is not {expected}"))),
-        _ => Ok(cidr),
+        _ => Ok((cidr, host_bits)),
     }
 }
 
@@ -624,7 +718,12 @@ mod tests {
         assert_eq!(o.req_id("Z").unwrap_err().code, "missing-field");
         assert!(o.list("Z").unwrap().is_empty());
         assert_eq!(o.ids("L").unwrap_err().code, "wrong-type");
-        assert_eq!(o.cidr("C", Some(IpFamily::V4)).unwrap_err().code, "invalid-value");
+        assert_eq!(
+            parse_cidr(&o.field("C"), o.str("C").unwrap().unwrap(), Some(IpFamily::V4))
+                .unwrap_err()
+                .code,
+            "invalid-value"
+        );
         assert!(Obj::of(&json!([1]), "Vpcs[0]").is_err());
     }
 
@@ -632,10 +731,18 @@ mod tests {
     fn cidr_family_is_checked() {
         assert!(parse_cidr("CidrBlock", "::/0", Some(IpFamily::V4)).is_err());
         assert!(parse_cidr("Ipv6CidrBlock", "::/0", Some(IpFamily::V6)).is_ok());
-        assert_eq!(
-            parse_cidr("CidrBlock", "10.0.1.5/24", None).unwrap().to_string(),
-            "10.0.1.0/24"
-        );
+        let (cidr, host_bits) = parse_cidr("CidrBlock", "10.0.1.5/24", None).unwrap();
+        assert_eq!((cidr.to_string(), host_bits), ("10.0.1.0/24".to_owned(), true));
+        assert!(!parse_cidr("CidrBlock", "10.0.1.0/24", None).unwrap().1);
+    }
+
+    #[test]
+    fn a_cidr_with_spaces_around_it_is_invalid() {
+        for text in [" 10.0.1.0/24", "10.0.1.0/24 ", "\t::/0"] {
+            let bad = parse_cidr("CidrBlock", text, None).unwrap_err();
+            assert_eq!(bad.code, "invalid-value");
+            assert!(bad.message.contains("spaces around it"), "{}", bad.message);
+        }
     }
 
     #[test]
@@ -673,6 +780,35 @@ mod tests {
                 "{full} / {pruned}"
             );
         }
+    }
+
+    #[test]
+    fn a_repeated_key_is_an_error_at_its_line_read_or_not_at_any_depth() {
+        let cases: [(&[u8], &str, usize); 5] = [
+            (
+                b"{\"NetworkAcls\": [{\"Entries\": [{\n\"RuleAction\": \"allow\",\n\"RuleAction\": \"deny\"}]}]}",
+                "RuleAction",
+                3,
+            ),
+            (b"{\"Vpcs\": [{\"Junk\": 1,\n\n\"Junk\": 2}]}", "Junk", 3),
+            (b"{\"Vpcs\": [],\n\"Vpcs\": []}", "Vpcs", 2),
+            (b"{\"Vpcs\": [{\"VpcId\": \"v\", \"V\\u0070cId\": \"w\"}]}", "VpcId", 1),
+            (b"{\"Vpcs\": [{\"Ju\\u006ek\": 1,\n\"Junk\": 2}]}", "Junk", 2),
+        ];
+        for (text, key, line) in cases {
+            for e in [parse_pruned(text).unwrap_err(), parse_whole(text).unwrap_err()] {
+                assert!(e.to_string().contains(&format!("duplicate key `{key}`")), "{e}");
+                assert_eq!(e.line(), line, "{e}");
+            }
+        }
+        // Many unread keys, all distinct, then one repeated (the hash set past `Seen::FEW`).
+        let keys: Vec<String> = (0..100).map(|i| format!("\"K{i}\": {i}")).collect();
+        let ok = format!("{{\"Vpcs\": [{{{}}}]}}", keys.join(", "));
+        assert_eq!(parse_pruned(ok.as_bytes()).unwrap(), json!({"Vpcs": [{}]}));
+        let bad = format!("{{\"Vpcs\": [{{{}, \"K7\": 0}}]}}", keys.join(", "));
+        assert!(parse_pruned(bad.as_bytes()).unwrap_err().to_string().contains("`K7`"));
+        // The same key in two objects is no repeat.
+        assert!(parse_whole(b"[{\"A\": 1}, {\"A\": 2, \"B\": {\"A\": 3}}]").is_ok());
     }
 
     #[test]

@@ -26,36 +26,55 @@ mod iface;
 mod json;
 mod vpc;
 
+pub(super) use json::parse_whole;
+
 use super::{IngestError, Loaded};
 use crate::model::{
-    Diagnostic, EgressOnlyInternetGateway, Instance, InternetGateway, NatGateway, Network, NetworkAcl,
-    NetworkInterface, PrefixList, Provenance, RouteTable, SecurityGroup, Subnet, TransitGateway, Vpc, VpcEndpoint,
-    VpcPeeringConnection, VpnGateway,
+    Cidr, Diagnostic, EgressOnlyInternetGateway, Instance, InternetGateway, IpFamily, NatGateway, Network, NetworkAcl,
+    NetworkAclId, NetworkInterface, PrefixList, Provenance, RouteTable, SecurityGroup, Subnet, SubnetId,
+    TransitGateway, Vpc, VpcEndpoint, VpcId, VpcPeeringConnection, VpnGateway,
 };
 use json::{Bad, Obj, R};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Display;
 use std::path::{Path, PathBuf};
 
-/// Loads every `*.json` file directly in `dir` (sorted by name) as one snapshot.
+/// Loads every `*.json` file directly in `dir` (sorted by name) as one snapshot. A `*.json` entry
+/// that cannot be followed to a file (a symbolic link in a loop or to nowhere) is an error naming it.
 pub fn load_dir(dir: &Path) -> Result<Loaded, IngestError> {
     let shown_dir = dir.display().to_string();
     let io = |file: &str, e: std::io::Error| IngestError::Io {
         file: file.to_owned(),
         message: e.to_string(),
     };
-    let mut paths: Vec<PathBuf> = Vec::new();
+    // Each `*.json` entry that is a file, or that cannot be followed to anything (a symbolic link
+    // in a loop or to nowhere: an error below, in file-name order, never a file silently left
+    // out). Directories and other special files named `*.json` are not snapshots and are passed.
+    let mut paths: Vec<(PathBuf, Option<String>)> = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(|e| io(&shown_dir, e))? {
         let path = entry.map_err(|e| io(&shown_dir, e))?.path();
         let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
-        if is_json && path.is_file() {
-            paths.push(path);
+        if !is_json {
+            continue;
+        }
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_file() => paths.push((path, None)),
+            Ok(_) => {}
+            Err(e) => {
+                let link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+                let message = if link {
+                    format!("it is a symbolic link that does not lead to a file ({e})")
+                } else {
+                    e.to_string()
+                };
+                paths.push((path, Some(message)));
+            }
         }
     }
-    paths.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
+    paths.sort_by(|a, b| a.0.file_name().cmp(&b.0.file_name()));
     if paths.is_empty() {
         return Err(IngestError::Format {
             file: shown_dir,
@@ -67,8 +86,11 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, IngestError> {
     // file-name order is the one reported, as if they were read one by one.
     let parsed: Vec<Result<(PathBuf, String, Value), IngestError>> = paths
         .into_par_iter()
-        .map(|path| {
+        .map(|(path, broken)| {
             let shown = path.display().to_string();
+            if let Some(message) = broken {
+                return Err(IngestError::Io { file: shown, message });
+            }
             let bytes = std::fs::read(&path).map_err(|e| io(&shown, e))?;
             let value = json::parse_pruned(&bytes).map_err(|e| IngestError::json(&shown, &e))?;
             Ok((path, shown, value))
@@ -286,10 +308,14 @@ fn lower(files: &[(PathBuf, String, Value)]) -> (Network, Vec<Diagnostic>) {
             }
         }
     }
+    let has_acls = pending.contains_key(&Kind::NetworkAcls);
     for (kind, lists) in pending {
         for p in lists {
             lw.lower_list(kind, &p);
         }
+    }
+    if has_acls {
+        lw.default_acls_assumed();
     }
     (lw.net, lw.diags)
 }
@@ -382,9 +408,66 @@ impl Lower {
         }
     }
 
+    /// NACL-1: AWS associates every subnet with exactly one network ACL and
+    /// `describe-network-acls` lists that association, the default ACL's included. In a snapshot
+    /// with network ACLs, a subnet that none lists (the outputs were taken at different times,
+    /// or one was filtered) is left to its VPC's default ACL, as the model does for any subnet
+    /// without an association, and this says so. A VPC without a default ACL is
+    /// `model::validate`'s `no-default-network-acl`.
+    fn default_acls_assumed(&mut self) {
+        let mut associated: BTreeSet<&SubnetId> = BTreeSet::new();
+        // The first default ACL of each VPC by id, as `NetworkIndex` picks.
+        let mut default_acl: BTreeMap<&VpcId, &NetworkAclId> = BTreeMap::new();
+        for acl in self.net.network_acls.values() {
+            associated.extend(&acl.subnets);
+            if acl.is_default {
+                default_acl.entry(&acl.vpc).or_insert(&acl.id);
+            }
+        }
+        for s in self.net.subnets.values() {
+            if associated.contains(&s.id) {
+                continue;
+            }
+            let Some(acl) = default_acl.get(&s.vpc) else { continue };
+            self.diags.push(
+                Diagnostic::warning(
+                    "default-acl-assumed",
+                    format!(
+                        "subnet `{}` is associated with no network ACL in the snapshot: the default network ACL `{acl}` of vpc `{}` is assumed (NACL-1)",
+                        s.id, s.vpc
+                    ),
+                )
+                .in_file(s.provenance.file.as_str())
+                .on(s.id.as_str()),
+            );
+        }
+    }
+
     fn warn(&mut self, loc: Loc<'_>, code: &str, message: String) {
         self.diags
             .push(Diagnostic::warning(code, message).in_file(loc.file).on(loc.resource));
+    }
+
+    /// The CIDR block in field `key` of `o` (see [`Lower::read_cidr`]).
+    fn cidr(&mut self, loc: Loc<'_>, o: &Obj<'_>, key: &str, family: Option<IpFamily>) -> R<Option<Cidr>> {
+        match o.str(key)? {
+            None => Ok(None),
+            Some(text) => self.read_cidr(loc, &o.field(key), text, family).map(Some),
+        }
+    }
+
+    /// Parses the CIDR block `text` of field `field` ([`json::parse_cidr`]); host bits are
+    /// cleared with a `cidr-host-bits` warning, as the native spec does.
+    fn read_cidr(&mut self, loc: Loc<'_>, field: &str, text: &str, family: Option<IpFamily>) -> R<Cidr> {
+        let (cidr, host_bits) = json::parse_cidr(field, text, family)?;
+        if host_bits {
+            self.warn(
+                loc,
+                "cidr-host-bits",
+                format!("CIDR block `{text}` (`{field}`) has host bits set: read as `{cidr}`"),
+            );
+        }
+        Ok(cidr)
     }
 }
 

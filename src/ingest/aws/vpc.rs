@@ -31,7 +31,10 @@ const TARGET_FIELDS: [&str; 11] = [
 
 impl Lower {
     pub(super) fn vpc(&mut self, loc: Loc<'_>, o: &Obj<'_>) -> R<()> {
-        let mut cidrs_v4: Vec<Cidr> = o.cidr("CidrBlock", Some(IpFamily::V4))?.into_iter().collect();
+        let mut cidrs_v4: Vec<Cidr> = self
+            .cidr(loc, o, "CidrBlock", Some(IpFamily::V4))?
+            .into_iter()
+            .collect();
         for a in o.items("CidrBlockAssociationSet")? {
             let assoc = a.and_then(|a| {
                 let st = match a.obj("CidrBlockState")? {
@@ -39,7 +42,7 @@ impl Lower {
                     None => None,
                 };
                 Ok(if state_is(st, &["associated"]) {
-                    a.cidr("CidrBlock", Some(IpFamily::V4))?
+                    self.cidr(loc, &a, "CidrBlock", Some(IpFamily::V4))?
                 } else {
                     None
                 })
@@ -58,7 +61,7 @@ impl Lower {
                     None => None,
                 };
                 Ok(if state_is(st, &["associated"]) {
-                    a.cidr("Ipv6CidrBlock", Some(IpFamily::V6))?
+                    self.cidr(loc, &a, "Ipv6CidrBlock", Some(IpFamily::V6))?
                 } else {
                     None
                 })
@@ -107,7 +110,7 @@ impl Lower {
 
     pub(super) fn subnet(&mut self, loc: Loc<'_>, o: &Obj<'_>) -> R<()> {
         let vpc = o.req_id("VpcId")?;
-        let cidr_v4 = o.cidr("CidrBlock", Some(IpFamily::V4))?;
+        let cidr_v4 = self.cidr(loc, o, "CidrBlock", Some(IpFamily::V4))?;
         let mut v6: Vec<Cidr> = Vec::new();
         for a in o.objs("Ipv6CidrBlockAssociationSet")? {
             let st = match a.obj("Ipv6CidrBlockState")? {
@@ -115,7 +118,7 @@ impl Lower {
                 None => None,
             };
             if state_is(st, &["associated"])
-                && let Some(c) = a.cidr("Ipv6CidrBlock", Some(IpFamily::V6))?
+                && let Some(c) = self.cidr(loc, &a, "Ipv6CidrBlock", Some(IpFamily::V6))?
                 && !v6.contains(&c)
             {
                 v6.push(c);
@@ -237,9 +240,9 @@ impl Lower {
 
     fn route(&mut self, loc: Loc<'_>, o: &Obj<'_>) -> R<Route> {
         let dests = [
-            o.cidr("DestinationCidrBlock", Some(IpFamily::V4))?
+            self.cidr(loc, o, "DestinationCidrBlock", Some(IpFamily::V4))?
                 .map(RouteDestination::Cidr),
-            o.cidr("DestinationIpv6CidrBlock", Some(IpFamily::V6))?
+            self.cidr(loc, o, "DestinationIpv6CidrBlock", Some(IpFamily::V6))?
                 .map(RouteDestination::Cidr),
             o.id("DestinationPrefixListId")?
                 .map(|p| RouteDestination::PrefixList(p.into())),

@@ -71,6 +71,11 @@ impl<'t> Cx<'t> {
         self.positions.at(offset)
     }
 
+    /// The text of the document between two byte offsets, as written (empty when out of bounds).
+    pub(super) fn source(&self, span: std::ops::Range<usize>) -> &'t str {
+        self.positions.text.get(span).unwrap_or_default()
+    }
+
     /// Records an error about `resource` at `offset`.
     pub(super) fn error(&self, code: &str, resource: &str, offset: usize, message: impl Into<String>) {
         self.push(Diagnostic::error(code, message), resource, offset);
@@ -229,16 +234,43 @@ impl<'c, 't> Fields<'c, 't> {
         }
     }
 
-    /// An integer value.
-    pub(super) fn int(&self, key: &str) -> Option<(i64, usize)> {
+    /// An integer value read with `ok`, which gives `None` for a number outside the key's range;
+    /// `allowed` says what that range is ("0 to 255"). A number out of range, including one too
+    /// large for any integer type (`99999999999999999999`), is an error saying so, with the number
+    /// as written; a value that is not an integer is a wrong type.
+    pub(super) fn int<T>(&self, key: &str, allowed: &str, ok: impl FnOnce(i64) -> Option<T>) -> Option<(T, usize)> {
         let v = self.get(key)?;
-        match int_of(v.get_ref()) {
+        self.int_value(key, v, allowed, ok)
+    }
+
+    /// [`Fields::int`] on the value `v` of `key`.
+    fn int_value<T>(
+        &self,
+        key: &str,
+        v: &Value<'_>,
+        allowed: &str,
+        ok: impl FnOnce(i64) -> Option<T>,
+    ) -> Option<(T, usize)> {
+        if !matches!(v.get_ref(), DeValue::Integer(_)) {
+            self.wrong_type(key, v, "an integer");
+            return None;
+        }
+        match int_of(v.get_ref()).and_then(ok) {
             Some(n) => Some((n, v.span().start)),
             None => {
-                self.wrong_type(key, v, "an integer");
+                self.out_of_range(key, v, allowed);
                 None
             }
         }
+    }
+
+    /// Reports the number `v` of `key` as out of range, naming the range `allowed`.
+    fn out_of_range(&self, key: &str, v: &Value<'_>, allowed: &str) {
+        let written = self.cx.source(v.span()).trim();
+        self.error(
+            v.span().start,
+            format!("`{key}` is {written}, which is out of range: {allowed}"),
+        );
     }
 
     /// A list of strings; a single string is read as a list of one.
@@ -340,9 +372,17 @@ impl<'c, 't> Fields<'c, 't> {
         self.cidr(key, s, family)
     }
 
-    /// Parses a CIDR block written under `key`: it must have a prefix length and, when `family` is
-    /// given, be of that family. Host bits are cleared with a warning (AWS canonicalises, NACL-5).
+    /// Parses a CIDR block written under `key`: it must have a prefix length, no spaces around it
+    /// and, when `family` is given, be of that family. Host bits are cleared with a warning (AWS
+    /// canonicalises, NACL-5).
     pub(super) fn cidr(&self, key: &str, (text, at): Str<'_>, family: Option<IpFamily>) -> Option<Cidr> {
+        if text.trim() != text {
+            self.error(
+                at,
+                format!("`{key}` must be a CIDR block without spaces around it, not `{text}`"),
+            );
+            return None;
+        }
         if !text.contains('/') {
             let hint = match text.trim().parse::<IpAddr>() {
                 Ok(IpAddr::V4(a)) => format!(": write `{a}/32` for one address"),
@@ -438,13 +478,15 @@ impl<'c, 't> Fields<'c, 't> {
         };
         let text = match v.get_ref() {
             DeValue::String(s) => s.to_string(),
-            other => match int_of(other) {
-                Some(n) => n.to_string(),
-                None => {
-                    self.wrong_type("protocol", v, "a protocol name or number");
-                    return None;
-                }
-            },
+            DeValue::Integer(_) => {
+                let number = |n: i64| (n == -1 || u8::try_from(n).is_ok()).then_some(n);
+                let (n, _) = self.int_value("protocol", v, "a protocol number is 0 to 255, or -1 for all", number)?;
+                n.to_string()
+            }
+            _ => {
+                self.wrong_type("protocol", v, "a protocol name or number");
+                return None;
+            }
         };
         match Protocol::parse(&text) {
             Ok(p) => Some(p),
@@ -497,16 +539,21 @@ impl<'c, 't> Fields<'c, 't> {
             };
             let text = match v.get_ref() {
                 DeValue::String(s) => s.to_string(),
-                other => match int_of(other) {
-                    Some(n) => n.to_string(),
-                    None => {
-                        self.wrong_type("ports", v, "a port or a range such as \"1024-65535\"");
-                        return None;
-                    }
-                },
+                DeValue::Integer(_) => {
+                    let (n, _) = self.int_value("ports", v, PORTS, |n| u16::try_from(n).ok())?;
+                    n.to_string()
+                }
+                _ => {
+                    self.wrong_type("ports", v, "a port or a range such as \"1024-65535\"");
+                    return None;
+                }
             };
             return match PortRange::parse(&text) {
                 Ok(r) => Some(L4Match::Ports(r)),
+                Err(_) if port_out_of_range(&text) => {
+                    self.out_of_range("ports", v, PORTS);
+                    None
+                }
                 Err(e) => {
                     self.error(v.span().start, e.to_string());
                     None
@@ -530,20 +577,31 @@ impl<'c, 't> Fields<'c, 't> {
 
     /// `Some(None)` for absent or `-1` (all), `Some(Some(n))` for 0-255, `None` after an error.
     fn icmp_field(&self, key: &str) -> Option<Option<u8>> {
-        let Some((n, at)) = self.int(key) else {
-            return if self.has(key) { None } else { Some(None) };
-        };
-        if n == -1 {
+        if !self.has(key) {
             return Some(None);
         }
-        match u8::try_from(n) {
-            Ok(b) => Some(Some(b)),
-            Err(_) => {
-                self.error(at, format!("`{key}` must be -1 (all) or 0 to 255, not {n}"));
-                None
+        let value = |n: i64| {
+            if n == -1 {
+                Some(None)
+            } else {
+                u8::try_from(n).ok().map(Some)
             }
-        }
+        };
+        self.int(key, "it must be -1 (all) or 0 to 255", value).map(|(v, _)| v)
     }
+}
+
+/// The allowed range of `ports`, for messages.
+const PORTS: &str = "ports run from 0 to 65535";
+
+/// True iff `text` is a port or range written in digits with a number above 65535 (`70000`,
+/// `"1024-70000"`): out of range rather than malformed.
+fn port_out_of_range(text: &str) -> bool {
+    let t = text.trim();
+    let (a, b) = t.split_once('-').unwrap_or((t, t));
+    let parts = [a.trim(), b.trim()];
+    let digits = |p: &str| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit());
+    parts.iter().all(|p| digits(p)) && parts.iter().any(|p| p.parse::<u16>().is_err())
 }
 
 /// The integer of a TOML integer value.

@@ -18,9 +18,21 @@ pub fn tags(o: Obj<'_>) -> Tags {
     t
 }
 
-/// Parses a CIDR attribute, reporting malformed and unknown values.
+/// Parses a CIDR attribute, reporting malformed and unknown values. Spaces around the block are
+/// an error (Terraform prints none, and every loader rejects them alike).
 pub fn cidr(lx: &mut Lx<'_>, inst: &Inst, what: &str, v: Val<String>) -> Option<Cidr> {
     match v {
+        Val::Known(s) if s.trim() != s => {
+            lx.error(
+                "bad-value",
+                &inst.address,
+                format!(
+                    "`{what}` of `{}` is not a CIDR block: `{s}` has spaces around it",
+                    inst.address
+                ),
+            );
+            None
+        }
         Val::Known(s) => match Cidr::parse(&s) {
             Ok(c) => Some(c),
             Err(e) => {
