@@ -4,8 +4,8 @@
 //! unresolved reference; a `format_version` 2.0 file.
 //!
 //! Rule ids: RT-2 (main table), RT-5 (local routes), NACL-2 / SG-3 (implicit defaults), NACL-6 /
-//! SG-6 (normalisation), GWE-2 (endpoint routes), IGW-2 / IGW-7 (public addresses), J5
-//! (unresolved target as blackhole), SUB-3 (reserved addresses).
+//! SG-6 (normalisation), GWE-2 (endpoint routes), IGW-2 / IGW-7 (public addresses), RT-14a
+//! (unresolved target: missing from the input, unknown), SUB-3 (reserved addresses).
 
 use crate::common::*;
 use serde_json::Value;
@@ -434,10 +434,12 @@ fn an_ambiguous_reference_is_reported_naming_both_candidates_and_not_guessed() {
 }
 
 #[test]
-fn an_unresolved_route_target_is_a_blackhole_with_a_warning() {
+fn an_unresolved_route_target_is_missing_from_the_input_with_a_warning() {
+    // The plan does not say where the route goes: a target missing from the input, so a query
+    // through it answers unknown (RT-14a), not a blackhole (the route is not one in AWS).
     let l = load("ambiguous.plan.json");
     let r = route(&l.network, "aws_route_table.private", "172.16.0.0/16");
-    assert_eq!(r.state, RouteState::Blackhole);
+    assert_eq!(r.state, RouteState::Active);
     assert!(matches!(r.target, RouteTarget::VpcPeeringConnection(_)));
     let w = warnings(&l, "unresolved-reference");
     assert!(

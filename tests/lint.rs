@@ -530,3 +530,45 @@ fn lint_warns_on_an_ambiguous_terraform_reference_and_exits_0() {
         .stdout(predicates::str::contains("warning[ambiguous-reference]"))
         .stdout(predicates::str::contains("`aws_nat_gateway.a` and `aws_nat_gateway.b`"));
 }
+
+#[test]
+fn lint_warns_once_about_an_active_route_to_a_missing_transit_gateway_saying_what_query_does() {
+    let lint = |file: &std::path::Path| -> serde_json::Value {
+        let out = vpcverify()
+            .arg("lint")
+            .arg(file)
+            .args(["--format", "json"])
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone();
+        serde_json::from_slice(&out).unwrap()
+    };
+    let report = lint(&path("tests/fixtures/aws/missing-transit-gateway.json"));
+    assert_eq!(report["warnings"], 1, "{report:#}");
+    let d = &report["diagnostics"][0];
+    assert_eq!(d["code"], "missing-route-target");
+    let msg = d["message"].as_str().unwrap();
+    assert!(
+        msg.contains("`tgw-0missing`") && msg.contains("answers unknown"),
+        "{msg}"
+    );
+    assert!(!msg.contains("blackhole (RT-14)"), "{msg}");
+    // Marked blackhole by the snapshot: one warning, which says so.
+    let text = std::fs::read_to_string(path("tests/fixtures/aws/missing-transit-gateway.json")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("snapshot.json");
+    std::fs::write(
+        &file,
+        text.replace(
+            r#""TransitGatewayId": "tgw-0missing", "Origin": "CreateRoute", "State": "active""#,
+            r#""TransitGatewayId": "tgw-0missing", "Origin": "CreateRoute", "State": "blackhole""#,
+        ),
+    )
+    .unwrap();
+    let report = lint(&file);
+    assert_eq!(report["warnings"], 1, "{report:#}");
+    let msg = report["diagnostics"][0]["message"].as_str().unwrap();
+    assert!(msg.contains("is a blackhole") && !msg.contains("unknown"), "{msg}");
+}

@@ -486,3 +486,67 @@ fn query_to_a_nat_gateway_asks_whether_requests_reach_it() {
     let (code, _) = seed(&["--from", "web-server", "--to", "natgw", "--port", "443"]);
     assert_eq!(code, 1);
 }
+
+// ---------------------------------------------------------------- RT-14a: incomplete input
+
+const MISSING_TGW: &str = "tests/fixtures/aws/missing-transit-gateway.json";
+
+/// The snapshot with its route to `tgw-0missing` in state `state`.
+fn missing_tgw_with_state(state: &str) -> (tempfile::TempDir, PathBuf) {
+    let text = std::fs::read_to_string(path(MISSING_TGW)).unwrap();
+    let active = r#""TransitGatewayId": "tgw-0missing", "Origin": "CreateRoute", "State": "active""#;
+    assert!(text.contains(active));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("snapshot.json");
+    let replaced = format!(r#""TransitGatewayId": "tgw-0missing", "Origin": "CreateRoute", "State": "{state}""#);
+    std::fs::write(&file, text.replace(active, &replaced)).unwrap();
+    (dir, file)
+}
+
+#[test]
+fn an_active_route_to_a_transit_gateway_the_snapshot_lacks_is_unknown_naming_it() {
+    // RT-14a: AWS marks a route blackhole itself when its target is gone; `active` to a target the
+    // snapshot does not list means the snapshot is incomplete.
+    let (code, v) = query_json(
+        &path(MISSING_TGW),
+        &["--from", "eni-0app", "--to", "internet", "--port", "443"],
+    );
+    assert_eq!(code, 3, "{v:#}");
+    assert_eq!(v["verdict"], "unknown");
+    let unknown = v["unknown"].as_array().unwrap();
+    assert_eq!(unknown.len(), 1, "{v:#}");
+    assert_eq!(unknown[0]["id"], "tgw-0missing");
+    assert!(
+        unknown[0]["reason"].as_str().unwrap().contains("not in the input"),
+        "{v:#}"
+    );
+    // Text: the same, for a person.
+    vpcverify()
+        .args([
+            "query",
+            MISSING_TGW,
+            "--from",
+            "eni-0app",
+            "--to",
+            "internet",
+            "--port",
+            "443",
+        ])
+        .current_dir(root())
+        .assert()
+        .code(3)
+        .stdout(predicates::str::contains("tgw-0missing"));
+}
+
+#[test]
+fn the_same_route_marked_blackhole_is_unreachable_with_bad_state_route() {
+    let (_dir, file) = missing_tgw_with_state("blackhole");
+    let (code, v) = query_json(&file, &["--from", "eni-0app", "--to", "internet", "--port", "443"]);
+    assert_eq!(code, 1, "{v:#}");
+    assert_eq!(v["verdict"], "unreachable");
+    assert_eq!(
+        blocked(&v),
+        vec![("rtb-0app".to_owned(), String::new(), "0.0.0.0/0".to_owned())]
+    );
+    assert_eq!(v["blocked"][0]["code"], "BAD_STATE_ROUTE");
+}

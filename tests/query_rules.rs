@@ -833,12 +833,50 @@ fn q_j5_blackhole_wins_and_drops() {
 }
 
 #[test]
-fn q_rt_14_route_to_missing_target_is_a_blackhole() {
+fn q_rt_14a_active_route_to_missing_target_is_unknown() {
+    // The input says `active` but has no `nat-gone`: incomplete, not a blackhole (RT-14a).
     let n = routing_net().route("rtb-a", "0.0.0.0/0", "nat-gone").build();
+    let v = ask("eni-a", "internet").port("443").on(&n);
+    assert_unknown_at(&v, &["nat-gone"]);
+    assert!(v.unknown[0].reason.contains("not in the input"), "{v:#?}");
+    // Every missing target kind names itself.
+    for target in [
+        "tgw-gone",
+        "igw-gone",
+        "vgw-gone",
+        "pcx-gone",
+        "vpce-gone",
+        "eni-gone",
+        "i-gone",
+    ] {
+        let n = routing_net().route("rtb-a", "0.0.0.0/0", target).build();
+        assert_unknown_at(&ask("eni-a", "internet").port("443").on(&n), &[target]);
+    }
+    // The same route marked `blackhole` by the input drops (RT-14, J5).
+    let n = routing_net().blackhole("rtb-a", "0.0.0.0/0", "tgw-gone").build();
     let v = ask("eni-a", "internet").port("443").on(&n);
     assert_sim_agrees(&n, &v, from_eni("eni-a"), tcp("10.0.1.10", 49152, HOST, 443));
     assert_blocked_by(&v, &[("rtb-a", "", "0.0.0.0/0")]);
     assert_eq!(v.blocked[0].code, "BAD_STATE_ROUTE");
+}
+
+#[test]
+fn q_rt_14a_missing_gateway_after_an_acl_that_denies_is_unreachable() {
+    // Unknown only where the answer depends on it: the outbound ACL of the subnet already drops
+    // every packet towards a gateway, missing or not (SEMANTICS.md §6 rule 5).
+    let n = routing_net()
+        .acl("acl-a", "vpc-a", &["subnet-a"])
+        .route("rtb-a", "0.0.0.0/0", "tgw-gone")
+        .build();
+    let v = ask("eni-a", "internet").port("443").on(&n);
+    assert_sim_agrees(&n, &v, from_eni("eni-a"), tcp("10.0.1.10", 49152, HOST, 443));
+    assert_blocked_by(&v, &[("acl-a", "outbound", "*")]);
+    // A NAT gateway may lie in the sender's own subnet: no ACL before it, unknown.
+    let n = routing_net()
+        .acl("acl-a", "vpc-a", &["subnet-a"])
+        .route("rtb-a", "0.0.0.0/0", "nat-gone")
+        .build();
+    assert_unknown_at(&ask("eni-a", "internet").port("443").on(&n), &["nat-gone"]);
 }
 
 #[test]

@@ -382,10 +382,52 @@ fn j5_blackhole_drops_no_fallthrough() {
 }
 
 #[test]
-fn rt_14_route_to_missing_target_is_blackhole() {
-    let n = routing_net().route("rtb-a", "0.0.0.0/0", "nat-gone").build();
+fn rt_14a_active_route_to_missing_target_is_unknown() {
+    // Incomplete input, not a blackhole: AWS marks a route whose target is gone `blackhole`.
+    for target in [
+        "nat-gone",
+        "tgw-gone",
+        "igw-gone",
+        "eigw-gone",
+        "vgw-gone",
+        "pcx-gone",
+        "vpce-gone",
+        "eni-gone",
+        "i-gone",
+    ] {
+        let n = routing_net().route("rtb-a", "0.0.0.0/0", target).build();
+        let t = n.trace_eni("eni-a", tcp("10.0.1.10", 49152, HOST, 443));
+        assert_unknown(&t, target);
+        let Status::Unknown { reason, .. } = t.status() else {
+            unreachable!()
+        };
+        assert!(
+            reason.contains("RT-14a") || reason.contains("not in the input"),
+            "{reason}"
+        );
+    }
+    // What the input marks `blackhole` drops.
+    let n = routing_net().blackhole("rtb-a", "0.0.0.0/0", "tgw-gone").build();
     let t = n.trace_eni("eni-a", tcp("10.0.1.10", 49152, HOST, 443));
-    assert_blocked(&t, "rtb-a", K::RouteTable, "0.0.0.0/0");
+    let b = assert_blocked(&t, "rtb-a", K::RouteTable, "0.0.0.0/0");
+    assert_eq!(b.code, "BAD_STATE_ROUTE");
+}
+
+#[test]
+fn rt_14a_missing_gateway_behind_a_denying_acl_is_dropped_by_the_acl() {
+    let n = routing_net()
+        .acl("acl-a", "vpc-a", &["subnet-a"])
+        .route("rtb-a", "0.0.0.0/0", "tgw-gone")
+        .build();
+    let t = n.trace_eni("eni-a", tcp("10.0.1.10", 49152, HOST, 443));
+    let b = assert_blocked(&t, "acl-a", K::NetworkAcl, "*");
+    assert_eq!(b.code, "SUBNET_ACL_RESTRICTION");
+    // A NAT gateway target comes before any ACL: unknown.
+    let n = routing_net()
+        .acl("acl-a", "vpc-a", &["subnet-a"])
+        .route("rtb-a", "0.0.0.0/0", "nat-gone")
+        .build();
+    assert_unknown(&n.trace_eni("eni-a", tcp("10.0.1.10", 49152, HOST, 443)), "nat-gone");
 }
 
 #[test]

@@ -385,3 +385,21 @@ fn ipv6_egress_only_gateway_carries_inside_initiated_connections_only() {
     );
     assert_eq!(code, 0);
 }
+
+#[test]
+fn trace_through_an_active_route_to_a_missing_transit_gateway_is_unknown_naming_it() {
+    // RT-14a: the snapshot lists no `tgw-0missing`, yet its route to it is `active`.
+    let (code, json) = trace_json(
+        &path("tests/fixtures/aws/missing-transit-gateway.json"),
+        &["--from", "eni-0app", "--to", "internet", "--port", "443"],
+    );
+    assert_eq!(code, 3, "{json:#}");
+    assert_eq!(json["verdict"], "unknown");
+    assert_eq!(json["unknown"][0]["id"], "tgw-0missing");
+    assert!(
+        json["unknown"][0]["reason"].as_str().unwrap().contains("RT-14a"),
+        "{json:#}"
+    );
+    // The outbound ACL was crossed before: the path shows it.
+    assert_eq!(ids(&json["path"]), ["eni-0app", "sg-0app", "rtb-0app", "acl-0app"]);
+}

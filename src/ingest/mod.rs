@@ -125,9 +125,13 @@ fn load_json_bytes(shown: &str, path: &Path, bytes: &[u8]) -> Result<Loaded, Ing
 
 /// Normalisation shared by every format, applied once after lowering:
 /// - every route table holds the local route of each VPC CIDR block (RT-5; added as implicit);
-/// - a route whose target is missing from the input, or whose target cannot carry traffic (a NAT
-///   gateway not `available`, NGW-10; a peering not `active`, PCX-3; an internet or egress-only
-///   gateway not attached to the table's VPC, RT-14), is a blackhole (J5, DESIGN.md §3);
+/// - a route whose target is in the input but cannot carry traffic (a NAT gateway not
+///   `available`, NGW-10; a peering not `active`, PCX-3; an internet, egress-only or virtual
+///   private gateway not attached to the table's VPC; a terminated instance or one without an
+///   interface, NI-5) is a blackhole (RT-14, J5): AWS marks such routes `blackhole` itself;
+/// - a route whose target is missing from the input keeps the state the input gives it: a
+///   `blackhole` stays one, an `active` one means the input is incomplete, and the walk answers
+///   unknown naming the target (RT-14a, DESIGN.md §3);
 /// - route targets, endpoints and gateway route tables the walk does not interpret are recorded
 ///   in `Network::unsupported` so that a query crossing them answers unknown.
 pub fn finish(net: &mut Network) {
@@ -158,32 +162,34 @@ fn add_local_routes(net: &mut Network) {
 
 fn mark_blackholes(net: &mut Network) {
     // Decide every route first (reading the whole network), then mark: no copy of the network.
+    // A target missing from the input is not decided here (RT-14a): `None` is usable.
     let mut unusable: Vec<(RouteTableId, usize)> = Vec::new();
     for rt in net.route_tables.values() {
         for (i, r) in rt.routes.iter().enumerate() {
             let usable = match &r.target {
-                RouteTarget::Local | RouteTarget::Unsupported { .. } => true,
+                RouteTarget::Local
+                | RouteTarget::Unsupported { .. }
+                | RouteTarget::NetworkInterface(_)
+                | RouteTarget::VpcEndpoint(_)
+                | RouteTarget::TransitGateway(_) => true,
                 RouteTarget::InternetGateway(i) => {
-                    net.internet_gateways.get(i).is_some_and(|g| g.vpcs.contains(&rt.vpc))
+                    net.internet_gateways.get(i).is_none_or(|g| g.vpcs.contains(&rt.vpc))
                 }
                 RouteTarget::EgressOnlyInternetGateway(i) => net
                     .egress_only_internet_gateways
                     .get(i)
-                    .is_some_and(|g| g.vpcs.contains(&rt.vpc)),
+                    .is_none_or(|g| g.vpcs.contains(&rt.vpc)),
                 RouteTarget::NatGateway(i) => net
                     .nat_gateways
                     .get(i)
-                    .is_some_and(|n| n.state.eq_ignore_ascii_case("available")),
-                RouteTarget::Instance(i) => net.instances.get(i).is_some_and(|n| {
+                    .is_none_or(|n| n.state.eq_ignore_ascii_case("available")),
+                RouteTarget::Instance(i) => net.instances.get(i).is_none_or(|n| {
                     !matches!(n.state.as_str(), "terminated" | "shutting-down") && !n.network_interfaces.is_empty()
                 }),
-                RouteTarget::NetworkInterface(i) => net.network_interfaces.contains_key(i),
                 RouteTarget::VpcPeeringConnection(i) => {
-                    net.vpc_peering_connections.get(i).is_some_and(|p| p.is_active())
+                    net.vpc_peering_connections.get(i).is_none_or(|p| p.is_active())
                 }
-                RouteTarget::VpcEndpoint(i) => net.vpc_endpoints.contains_key(i),
-                RouteTarget::VpnGateway(i) => net.vpn_gateways.get(i).is_some_and(|g| g.vpcs.contains(&rt.vpc)),
-                RouteTarget::TransitGateway(i) => net.transit_gateways.contains_key(i),
+                RouteTarget::VpnGateway(i) => net.vpn_gateways.get(i).is_none_or(|g| g.vpcs.contains(&rt.vpc)),
             };
             if !usable {
                 unusable.push((rt.id.clone(), i));
@@ -202,7 +208,9 @@ fn record_unsupported(net: &mut Network) {
     for rt in net.route_tables.values() {
         for r in &rt.routes {
             let reason = match &r.target {
-                RouteTarget::TransitGateway(t) => Some(format!(
+                // A transit gateway missing from the input is lint's `missing-route-target` (RT-14a):
+                // one warning, not this one too.
+                RouteTarget::TransitGateway(t) if net.transit_gateways.contains_key(t) => Some(format!(
                     "route {} in `{}` targets transit gateway `{t}`, whose routing is not modelled",
                     r.destination, rt.id
                 )),

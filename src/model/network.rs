@@ -174,8 +174,10 @@ pub struct Route {
     pub destination: RouteDestination,
     /// Where matching traffic goes.
     pub target: RouteTarget,
-    /// `active`, or `blackhole` (RT-14). Ingest also marks routes whose target is missing from the
-    /// snapshot as blackhole (DESIGN.md §3).
+    /// `active`, or `blackhole` (RT-14). Ingest also marks routes whose target is in the input but
+    /// cannot carry traffic as blackhole (a NAT gateway not available, a peering not active, …).
+    /// An `active` route whose target is missing from the input stays active: the input is
+    /// incomplete, and a walk that takes it answers unknown (RT-14a, DESIGN.md §3).
     pub state: RouteState,
     /// How the route was created (RT-15); propagated routes rank lowest (RT-8, RT-12).
     pub origin: RouteOrigin,

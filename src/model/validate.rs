@@ -4,8 +4,9 @@
 //! Errors are configurations AWS itself would refuse or that leave the model meaningless (a subnet
 //! outside its VPC, overlapping subnets, an interface address outside its subnet, an ACL rule
 //! number out of range, two internet gateways on one VPC, peering between overlapping VPCs).
-//! Warnings are references that do not resolve (a route to a missing target behaves as a
-//! blackhole) and constructs worth a second look.
+//! Warnings are references that do not resolve (a route to a target missing from the input: a
+//! blackhole if its state says so, else a query through it answers unknown, RT-14a) and constructs
+//! worth a second look.
 
 use super::addr::{Cidr, IpFamily};
 use super::diag::Diagnostic;
@@ -240,11 +241,20 @@ fn check_route_tables(net: &Network, out: &mut Vec<Diagnostic>) {
         }
         for r in &rt.routes {
             if !route_target_exists(net, &r.target) {
+                // What the walk does with it (RT-14, RT-14a): a `blackhole` route drops, an
+                // `active` one to a target the input lacks answers unknown.
+                let what = match r.state {
+                    RouteState::Blackhole => "the route is a blackhole (RT-14): it drops what it matches".to_owned(),
+                    RouteState::Active => format!(
+                        "the route is active, so the input is incomplete (AWS marks a route blackhole when its target is gone): a query whose path takes this route answers unknown naming `{}` (RT-14a)",
+                        r.target.id()
+                    ),
+                };
                 out.push(warn(
                     "missing-route-target",
                     &r.provenance,
                     format!(
-                        "route {} in `{}` targets `{}`, which is not in the input: it behaves as a blackhole",
+                        "route {} in `{}` targets `{}`, which is not in the input; {what}",
                         r.destination,
                         rt.id,
                         r.target.id()

@@ -18,7 +18,8 @@
 //! - PCX-5 no transit, PCX-6 no edge-to-edge, PCX-7 / J10 destination inside the peer VPC.
 //! - GWE-7 sources inside the VPC, GWE-8 TCP and echo only, J18 IPv4 only.
 //! - VGW-3 source and destination checks at the virtual private gateway; J12 a NAT gateway uses
-//!   its private address towards it.
+//!   its private address towards it; VGW-5 an address of the modelled network sent on premises
+//!   answers unknown.
 
 use super::Place;
 use super::flow::{Translation, Translator, is_echo_request, nat_port};
@@ -875,6 +876,27 @@ impl<'n> Walker<'n> {
                 "VGW_PRIVATE_IP_ASSOCIATION_FOR_EGRESS",
             ));
         }
+        // VGW-5: an address the modelled network holds (an interface's or NAT gateway's private
+        // address, a public IPv4 or Elastic IP) is no host on premises. The gateway carries it only
+        // if its VPN's routes (not in the input) cover it, and only on-premises routing (not
+        // modelled) could bring it back.
+        let modelled = match (self.ix.private_owner(&p.dst_ip), p.dst_ip) {
+            (Some(o), _) => Some(format!("an address of `{}`", owner_id(o))),
+            (None, IpAddr::V4(a)) => self
+                .ix
+                .public_owner(&a)
+                .map(|(o, _)| format!("the public address of `{}`", owner_id(o))),
+            (None, IpAddr::V6(_)) => None,
+        };
+        if let Some(what) = modelled {
+            return Err(unknown(
+                &g.id,
+                format!(
+                    "{} is {what}, sent to on-premises over `{}`: the gateway carries it only if its VPN's routes (not in the input) cover it, and only on-premises routing, which is not modelled, could bring it back (VGW-5)",
+                    p.dst_ip, g.id
+                ),
+            ));
+        }
         hop!(self, &g.id, kind, "to on-premises".into(), out, Some("VGW-3".into()));
         self.deliver_external(
             Place::OnPremises { gateway: g.id.clone() },
@@ -940,5 +962,13 @@ impl<'n> Walker<'n> {
             return Err(self.no_subnet(vpc, &p.dst_ip));
         };
         self.arrive_subnet(subnet, p)
+    }
+}
+
+/// The id of an address owner.
+fn owner_id(o: &AddressOwner) -> &str {
+    match o {
+        AddressOwner::Interface(e) => e.as_str(),
+        AddressOwner::NatGateway(n) => n.as_str(),
     }
 }

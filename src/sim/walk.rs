@@ -15,8 +15,8 @@
 //! - §3 `arrive`: SG ingress, then delivery (or, on the reply leg, a NAT instance undoing its
 //!   translation, NI-4).
 //! - §5.1 `local` (RT-5): delivery to the subnet holding the address, else `NO_DESTINATION`.
-//! - RT-14, J5: a blackhole route drops (`BAD_STATE_ROUTE`); a route whose target is missing from
-//!   the input is a blackhole too (DESIGN.md §3).
+//! - RT-14, J5: a blackhole route drops (`BAD_STATE_ROUTE`). RT-14a: an active route whose
+//!   target is missing from the input answers unknown naming the target (DESIGN.md §3).
 
 use super::filter::{AclDecision, GroupDecision, evaluate_acl, evaluate_groups};
 use super::flow::{Translation, Translator};
@@ -599,44 +599,48 @@ impl<'n> Walker<'n> {
         self.dispatch(x, table, route, p)
     }
 
-    /// §5: the winning route's target.
+    /// §5: the winning route's target. An active route whose target is missing from the input
+    /// answers unknown naming it (RT-14a): for a gateway or peering connection, which lies outside
+    /// the sender's subnet, after that subnet's outbound ACL; for a NAT gateway, instance or
+    /// interface, which may lie inside it, at once.
     fn dispatch(&mut self, x: Sender<'n>, table: &RouteTable, route: &Route, p: Packet) -> Flow {
         let net = self.net;
-        let missing = |what: &str| {
-            dropped(
-                &table.id,
-                ComponentKind::RouteTable,
-                None,
-                route.destination.to_string(),
+        let absent = |what: &str, id: &str| {
+            // Kept out of the model on purpose (a regional NAT gateway, …): ingest said why.
+            if let Some(u) = net.unsupported.iter().find(|u| u.component == id) {
+                return unknown(id, u.reason.clone());
+            }
+            unknown(
+                id,
                 format!(
-                    "route {} in `{}` targets {what} `{}`, which is not in the input: a blackhole (J5)",
-                    route.destination,
-                    table.id,
-                    route.target.id()
+                    "route {} in `{}` is active but targets {what} `{id}`, which is not in the input: the input is incomplete (AWS marks a route blackhole itself when its target is gone), so where the packet goes is not known (RT-14a)",
+                    route.destination, table.id
                 ),
-                "BAD_STATE_ROUTE",
             )
         };
         match &route.target {
             RouteTarget::Local => self.local(x, p),
             RouteTarget::InternetGateway(id) => {
+                self.acl(x.subnet(), Direction::Outbound, &p)?;
                 let g = net
                     .internet_gateways
                     .get(id)
-                    .ok_or_else(|| missing("internet gateway"))?;
-                self.acl(x.subnet(), Direction::Outbound, &p)?;
+                    .ok_or_else(|| absent("internet gateway", id.as_str()))?;
                 self.igw_out(x, g, p)
             }
             RouteTarget::EgressOnlyInternetGateway(id) => {
+                self.acl(x.subnet(), Direction::Outbound, &p)?;
                 let g = net
                     .egress_only_internet_gateways
                     .get(id)
-                    .ok_or_else(|| missing("egress-only internet gateway"))?;
-                self.acl(x.subnet(), Direction::Outbound, &p)?;
+                    .ok_or_else(|| absent("egress-only internet gateway", id.as_str()))?;
                 self.eigw_out(x, g, p)
             }
             RouteTarget::NatGateway(id) => {
-                let n = net.nat_gateways.get(id).ok_or_else(|| missing("NAT gateway"))?;
+                let n = net
+                    .nat_gateways
+                    .get(id)
+                    .ok_or_else(|| absent("NAT gateway", id.as_str()))?;
                 if !n.state.eq_ignore_ascii_case("available") {
                     return Err(dropped(
                         &table.id,
@@ -654,26 +658,39 @@ impl<'n> Walker<'n> {
             }
             RouteTarget::Instance(id) => {
                 // J20: an instance target means its primary interface.
-                let eni = net
-                    .instances
-                    .get(id)
-                    .and_then(|i| i.primary_interface())
-                    .and_then(|e| net.network_interfaces.get(e))
-                    .ok_or_else(|| missing("instance"))?;
+                let i = net.instances.get(id).ok_or_else(|| absent("instance", id.as_str()))?;
+                let Some(e) = i.primary_interface() else {
+                    // `finish` makes such a route a blackhole (NI-5); kept for a network built
+                    // without it.
+                    return Err(unknown(
+                        id,
+                        format!("instance `{id}` lists no network interface in the input"),
+                    ));
+                };
+                let eni = net.network_interfaces.get(e).ok_or_else(|| {
+                    unknown(
+                        e,
+                        format!(
+                            "the primary network interface `{e}` of instance `{id}`, the target of route {} in `{}`, is not in the input (RT-14a)",
+                            route.destination, table.id
+                        ),
+                    )
+                })?;
                 self.appliance(x, eni, p)
             }
             RouteTarget::NetworkInterface(id) => {
                 let eni = net
                     .network_interfaces
                     .get(id)
-                    .ok_or_else(|| missing("network interface"))?;
+                    .ok_or_else(|| absent("network interface", id.as_str()))?;
                 self.appliance(x, eni, p)
             }
             RouteTarget::VpcPeeringConnection(id) => {
+                self.acl(x.subnet(), Direction::Outbound, &p)?;
                 let pcx = net
                     .vpc_peering_connections
                     .get(id)
-                    .ok_or_else(|| missing("peering connection"))?;
+                    .ok_or_else(|| absent("peering connection", id.as_str()))?;
                 if !pcx.is_active() {
                     return Err(dropped(
                         &table.id,
@@ -687,24 +704,29 @@ impl<'n> Walker<'n> {
                         "BAD_STATE_ROUTE",
                     ));
                 }
-                self.acl(x.subnet(), Direction::Outbound, &p)?;
                 self.peering(x, pcx, p)
             }
             RouteTarget::VpcEndpoint(id) => {
-                let e = net.vpc_endpoints.get(id).ok_or_else(|| missing("endpoint"))?;
                 self.acl(x.subnet(), Direction::Outbound, &p)?;
+                let e = net
+                    .vpc_endpoints
+                    .get(id)
+                    .ok_or_else(|| absent("endpoint", id.as_str()))?;
                 self.endpoint_out(x, e, p)
             }
             RouteTarget::VpnGateway(id) => {
+                self.acl(x.subnet(), Direction::Outbound, &p)?;
                 let g = net
                     .vpn_gateways
                     .get(id)
-                    .ok_or_else(|| missing("virtual private gateway"))?;
-                self.acl(x.subnet(), Direction::Outbound, &p)?;
+                    .ok_or_else(|| absent("virtual private gateway", id.as_str()))?;
                 self.vgw_out(x, g, p)
             }
             RouteTarget::TransitGateway(id) => {
                 self.acl(x.subnet(), Direction::Outbound, &p)?;
+                if !net.transit_gateways.contains_key(id) {
+                    return Err(absent("transit gateway", id.as_str()));
+                }
                 Err(unknown(
                     id,
                     format!(

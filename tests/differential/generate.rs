@@ -44,7 +44,7 @@ pub struct GenSettings {
     /// Virtual private gateways, on-premises blocks and propagated routes.
     pub enable_vpn: bool,
     /// Constructs that answer unknown: prefix lists without entries, gateway route tables,
-    /// transit and local gateway targets.
+    /// transit and local gateway targets, active routes to targets the input lacks (RT-14a).
     pub enable_unknowns: bool,
 }
 
@@ -1145,6 +1145,14 @@ impl Blueprint {
                 else {
                     continue;
                 };
+                // An active route to a target the input lacks cannot be written as a spec (see
+                // `spec::written`); on a prefix-list destination the spec loader would then give
+                // an associated gateway endpoint its implicit route there instead (GWE-2), so the
+                // round trip would differ. CIDR destinations only.
+                let absent = target.id().ends_with("-absent");
+                if absent && !r.blackhole && matches!(destination, RouteDestination::PrefixList(_)) {
+                    continue;
+                }
                 wanted.push((destination, target, r.blackhole, r.propagated));
             }
             for (destination, target, blackhole, propagated) in wanted {
@@ -1534,6 +1542,15 @@ fn target_pool(net: &Network, vpc: &VpcId, v: usize, plan: &Blueprint) -> Vec<Ro
             field: "LocalGatewayId".into(),
             id: "lgw-1".into(),
         });
+        // Targets the input lacks, on routes it says are active (unless the plan says
+        // blackhole): an incomplete snapshot, which answers unknown (RT-14a). A gateway kind (the
+        // sender's outbound ACL first) and a kind that may sit in the sender's subnet (none).
+        t.push(RouteTarget::TransitGateway(TransitGatewayId::new("tgw-absent")));
+        t.push(RouteTarget::NatGateway(NatGatewayId::new("nat-absent")));
+        t.push(RouteTarget::VpcPeeringConnection(VpcPeeringConnectionId::new(
+            "pcx-absent",
+        )));
+        t.push(RouteTarget::Instance(InstanceId::new("i-absent")));
     }
     t
 }

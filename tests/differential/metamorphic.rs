@@ -686,7 +686,23 @@ fn with_transit_attempt(b: &Blueprint) -> Network {
         .iter()
         .map(|(v, c, p)| (v.to_string(), (*c).clone(), p.to_string()))
         .collect();
+    // A route of a's more specific than c's blocks would send part of them elsewhere: to a's
+    // virtual private gateway, say, where such an address is a host on premises (SEMANTICS.md §4).
+    // The law is about peering alone, so a's tables keep no such route (CIDR or prefix list).
+    let inside_c = |cidr: &Cidr| c.iter().any(|b| b.contains_cidr(cidr));
+    let lists_inside_c: Vec<PrefixListId> = net
+        .prefix_lists
+        .values()
+        .filter(|l| l.entries.iter().any(inside_c))
+        .map(|l| l.id.clone())
+        .collect();
     for rt in net.route_tables.values_mut() {
+        if rt.vpc.as_str() == "vpc-a" {
+            rt.routes.retain(|r| match &r.destination {
+                RouteDestination::Cidr(x) => !inside_c(x),
+                RouteDestination::PrefixList(l) => !lists_inside_c.contains(l),
+            });
+        }
         for (vpc, blocks, pcx) in &wanted {
             if rt.vpc.as_str() != vpc {
                 continue;

@@ -258,3 +258,69 @@ fn r_chained_nat_gateways() {
     let ix = NetworkIndex::new(&net);
     assert_eq!(run(&net, &ix, &spec).unwrap().verdict.verdict, VerdictKind::Reachable);
 }
+
+/// An interface's packet to its own public IPv4, routed to a NAT gateway whose subnet routes it
+/// to a virtual private gateway (60,000-case soak of property (a)). The simulator delivered it to
+/// an "on-premises host" at that address and answered unknown on the reply's way back (a transit
+/// gateway route); the SMT engine ended the path there, since a delivery on premises is not one
+/// to the interface: unreachable with 0 paths. Neither was documented: the virtual private
+/// gateway routes only prefixes its VPN knows (not in the input), and only on-premises routing
+/// could bring the packet back. SEMANTICS.md §5.8 VGW-5: a destination of the modelled network
+/// sent on premises answers unknown at the gateway. Fixed in both interpreters (`vgw_out`).
+#[test]
+fn r_own_public_address_through_a_nat_gateway_and_a_vpn_gateway() {
+    let net = fixture("own-public-address-through-a-nat-gateway-and-a-vpn-gateway");
+    let ix = NetworkIndex::new(&net);
+    let packets = [
+        tcp("10.0.1.13", 49152, "54.0.0.13", 0),
+        Packet::with_ports(proto::UDP, ip("10.0.1.13"), 49152, ip("54.0.0.13"), 53),
+        Packet::icmp(proto::ICMP, ip("10.0.1.13"), ip("54.0.0.13"), 8, 0),
+    ];
+    for p in packets {
+        for one_way in [false, true] {
+            assert_pinned(&net, p, one_way, Kind::Unknown);
+        }
+        // The simulator stops at the gateway, naming it.
+        let t = vpcverify::sim::trace(&net, &ix, vpcverify::sim::Start::Interface("eni-3".into()), p, false);
+        match t.status() {
+            vpcverify::sim::Status::Unknown { component, reason } => {
+                assert_eq!(component, "vgw-a", "{t:#?}");
+                assert!(reason.contains("VGW-5"), "{reason}");
+            }
+            s => panic!("{s:?}"),
+        }
+        // The SMT engine's cause names it too.
+        let (from, to) = crate::differential::agree::pinned_endpoints(&net, &ix, &p).unwrap();
+        let (dst_ports, src_ports) = crate::differential::oracle::pinned_ports(&p);
+        let q = crate::differential::oracle::question(
+            &from,
+            &to,
+            vec![IpFamily::V4],
+            Some(p.protocol),
+            dst_ports,
+            src_ports,
+            false,
+        );
+        match vpcverify::smt::solve(&net, &ix, &q) {
+            vpcverify::smt::Answer::Unknown { causes, .. } => {
+                assert!(
+                    causes.iter().any(|(id, why)| id == "vgw-a" && why.contains("VGW-5")),
+                    "{causes:?}"
+                )
+            }
+            a => panic!("{a:?}"),
+        }
+    }
+    // A NAT gateway carries TCP, UDP and ICMP only (NGW-4): GRE never gets as far as vgw-a.
+    let gre = Packet::other(47, ip("10.0.1.13"), ip("54.0.0.13"));
+    assert_pinned(&net, gre, true, Kind::Unreachable);
+    // A host on premises is still reached, and answers (its reply is routed to tgw-a: unknown).
+    assert_pinned(
+        &net,
+        tcp("10.0.1.13", 49152, "192.168.0.10", 443),
+        true,
+        Kind::Reachable,
+    );
+    assert_pinned(&net, tcp("10.0.1.13", 49152, "192.168.0.10", 443), false, Kind::Unknown);
+    assert_question(&net, "eni-3", "54.0.0.13", None, false);
+}

@@ -115,7 +115,7 @@ impl Lower {
             self.net.unsupported.push(Unsupported {
                 component: loc.resource.to_owned(),
                 reason: format!(
-                    "NAT gateway `{}` has no subnet (a regional NAT gateway?): it is not modelled, and routes to it are blackholes",
+                    "NAT gateway `{}` has no subnet (a regional NAT gateway?): it is not modelled, and a route to it answers unknown",
                     loc.resource
                 ),
                 provenance: loc.provenance(),

@@ -5,8 +5,8 @@
 //! to it: per-address `Association`, the interface's top-level `Association` for its primary
 //! address, an instance's `PublicIpAddress`, and `describe-addresses` filling in what is still
 //! missing), SG-5 (groups belong to interfaces), NI-2 (`SourceDestCheck`, on unless the input says
-//! otherwise) and NI-5 (terminated instances are skipped, so routes to them become blackholes in
-//! `finish`).
+//! otherwise) and NI-5 (terminated instances are skipped: AWS itself marks routes to them
+//! `blackhole`; one the input still says is `active` answers unknown, RT-14a).
 //!
 //! The interface view (`NetworkInterfaces`) is the description of record. An instance's
 //! `NetworkInterfaces[]` add the interfaces it did not list and the attachment's instance id,
@@ -249,7 +249,7 @@ impl Lower {
             self.warn(
                 loc,
                 "terminated-instance",
-                format!("instance `{id}` is terminated: skipped (routes to it are blackholes, NI-5)"),
+                format!("instance `{id}` is terminated: skipped (AWS marks routes to it blackhole, NI-5)"),
             );
             return Ok(());
         }

@@ -1,7 +1,8 @@
 //! The walk through gateways and translators (SEMANTICS.md §5.2–§5.8): internet gateway 1:1
 //! translation and its address filters (IGW-2..6, J13), egress-only gateway (V6-1), NAT gateway
 //! (NGW-2..8) and NAT instance (NI-2, NI-4) translations, peering without transit or
-//! edge-to-edge (PCX-5..7), gateway endpoints (GWE-7/8, J18), virtual private gateways (VGW-3).
+//! edge-to-edge (PCX-5..7), gateway endpoints (GWE-7/8, J18), virtual private gateways (VGW-3,
+//! VGW-5).
 
 use super::*;
 
@@ -666,8 +667,36 @@ impl Walk<'_> {
             "VGW_PRIVATE_IP_ASSOCIATION_FOR_EGRESS",
         );
         self.branch(&st, from_vpc.not(), |w, st| w.dropped(st, b));
+        // VGW-5: an address the modelled network holds (a private address of an interface or NAT
+        // gateway, a public IPv4 or Elastic IP) is no host on premises; whether the packet comes
+        // back depends on the VPN's routes and on-premises routing, neither modelled.
+        let mut held: Vec<IpAddr> = self
+            .net
+            .network_interfaces
+            .values()
+            .flat_map(|e| self.fam_addrs(e))
+            .collect();
+        if self.family == IpFamily::V4 {
+            held.extend(
+                self.net
+                    .nat_gateways
+                    .values()
+                    .flat_map(|n| n.addresses.iter().map(|a| IpAddr::V4(a.private_ip))),
+            );
+            held.extend(self.ix.public_addresses().map(|a| IpAddr::V4(*a)));
+        }
+        let modelled = in_addrs(&st.pkt.dst, held.iter());
+        let reason = format!(
+            "a packet for an address of the modelled network is sent to on-premises over `{g}`: the gateway carries it only if its VPN's routes (not in the input) cover it, and only on-premises routing, which is not modelled, could bring it back (VGW-5)"
+        );
+        let g2 = g.clone();
+        self.branch(&st, all(&[from_vpc.clone(), modelled.clone()]), move |w, st| {
+            w.unknown(st, g2.as_str(), &reason)
+        });
         let gate = Gate::Vgw(g.clone(), vpc.clone());
-        self.branch(&st, from_vpc, move |w, st| w.delivered_external(st, gate));
+        self.branch(&st, all(&[from_vpc, modelled.not()]), move |w, st| {
+            w.delivered_external(st, gate)
+        });
     }
 
     /// §5.8 virtual private gateway, inbound.

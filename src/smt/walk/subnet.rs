@@ -267,7 +267,7 @@ impl Walk<'_> {
                 None,
                 route.destination.to_string(),
                 format!(
-                    "the matching route {} -> {} in `{rt}` is a blackhole: its target is missing or not available",
+                    "the matching route {} -> {} in `{rt}` is a blackhole: its target is gone or not available",
                     route.destination,
                     route.target.id()
                 ),
@@ -279,40 +279,95 @@ impl Walk<'_> {
             Some(s) => s.vpc.clone(),
             None => return,
         };
+        // RT-14a: an active route to a target the input lacks answers unknown naming it; a gateway
+        // or peering connection lies outside the sender's subnet (its outbound ACL first), a NAT
+        // gateway, instance or interface may lie inside it (no ACL).
+        let net = self.net;
+        let absent = |w: &mut Self, st: State, what: &str, id: &str| {
+            let reason = w.unsupported(id).unwrap_or_else(|| {
+                format!(
+                    "the active route {} -> {id} in `{rt}` targets {what} `{id}`, which is not in the input: the input is incomplete (AWS marks a route blackhole itself when its target is gone, RT-14a)",
+                    route.destination
+                )
+            });
+            w.unknown(st, id, &reason)
+        };
         match &route.target {
             RouteTarget::Local => self.local(st, from, &vpc),
             RouteTarget::InternetGateway(g) => {
                 self.acl(&mut st, from, Direction::Outbound);
+                if !net.internet_gateways.contains_key(g) {
+                    return absent(self, st, "internet gateway", g.as_str());
+                }
                 self.igw_out(st, &vpc, g);
             }
             RouteTarget::EgressOnlyInternetGateway(g) => {
                 self.acl(&mut st, from, Direction::Outbound);
+                if !net.egress_only_internet_gateways.contains_key(g) {
+                    return absent(self, st, "egress-only internet gateway", g.as_str());
+                }
                 self.eigw_out(st, &vpc, g);
             }
-            RouteTarget::NatGateway(n) => self.nat_request(st, from, n),
-            RouteTarget::Instance(i) => {
-                if let Some(y) = self.net.instances.get(i).and_then(|x| x.primary_interface()).cloned() {
-                    self.appliance(st, from, &y)
+            RouteTarget::NatGateway(n) => {
+                if !net.nat_gateways.contains_key(n) {
+                    return absent(self, st, "NAT gateway", n.as_str());
                 }
+                self.nat_request(st, from, n)
+            }
+            RouteTarget::Instance(i) => {
+                let Some(inst) = net.instances.get(i) else {
+                    return absent(self, st, "instance", i.as_str());
+                };
+                let Some(y) = inst.primary_interface().cloned() else {
+                    // `finish` makes this route a blackhole (NI-5).
+                    return self.unknown(
+                        st,
+                        i.as_str(),
+                        &format!("instance `{i}` has no network interface in the input"),
+                    );
+                };
+                if !net.network_interfaces.contains_key(&y) {
+                    return self.unknown(
+                        st,
+                        y.as_str(),
+                        &format!("the primary network interface `{y}` of instance `{i}`, the target of a route in `{rt}`, is not in the input"),
+                    );
+                }
+                self.appliance(st, from, &y)
             }
             RouteTarget::NetworkInterface(y) => {
+                if !net.network_interfaces.contains_key(y) {
+                    return absent(self, st, "network interface", y.as_str());
+                }
                 let y = y.clone();
                 self.appliance(st, from, &y)
             }
             RouteTarget::VpcPeeringConnection(p) => {
                 self.acl(&mut st, from, Direction::Outbound);
+                if !net.vpc_peering_connections.contains_key(p) {
+                    return absent(self, st, "peering connection", p.as_str());
+                }
                 self.peering(st, &vpc, p);
             }
             RouteTarget::VpcEndpoint(e) => {
                 self.acl(&mut st, from, Direction::Outbound);
+                if !net.vpc_endpoints.contains_key(e) {
+                    return absent(self, st, "endpoint", e.as_str());
+                }
                 self.endpoint_out(st, &vpc, e);
             }
             RouteTarget::VpnGateway(g) => {
                 self.acl(&mut st, from, Direction::Outbound);
+                if !net.vpn_gateways.contains_key(g) {
+                    return absent(self, st, "virtual private gateway", g.as_str());
+                }
                 self.vgw_out(st, &vpc, g);
             }
             RouteTarget::TransitGateway(t) => {
                 self.acl(&mut st, from, Direction::Outbound);
+                if !net.transit_gateways.contains_key(t) {
+                    return absent(self, st, "transit gateway", t.as_str());
+                }
                 let reason = self
                     .unsupported(t.as_str())
                     .unwrap_or_else(|| format!("transit gateway `{t}` routing is not modelled"));

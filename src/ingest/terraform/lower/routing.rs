@@ -5,8 +5,9 @@
 //!
 //! A route whose target is unknown until apply is resolved through the configuration
 //! (type-filtered by the target field). An ambiguous target becomes an unsupported target named
-//! by its candidates (a query through it answers unknown); an unresolved one a blackhole (J5,
-//! DESIGN.md §3), both with a warning.
+//! by its candidates (a query through it answers unknown); an unresolved one a target missing
+//! from the input, so a query through it answers unknown too (RT-14a, DESIGN.md §3: the plan does
+//! not say where the route goes, which is not a blackhole), both with a warning.
 
 use super::vpc::{cidr, need, tags, vpc_of};
 use super::{Kind, Lx, Obj, Pick, Val};
@@ -108,7 +109,6 @@ fn route(lx: &mut Lx<'_>, inst: &Inst, o: Obj<'_>, prefix: &[&str], table: &Rout
             }
             Pick::Unresolved(_) => {
                 lx.report(inst, &what, kinds, &p);
-                state = RouteState::Blackhole;
                 Some(target_of(field, format!("{}.{what}", inst.address)))
             }
         };
@@ -119,11 +119,10 @@ fn route(lx: &mut Lx<'_>, inst: &Inst, o: Obj<'_>, prefix: &[&str], table: &Rout
             "unresolved-reference",
             &inst.address,
             format!(
-                "route {destination} of `{}` has no target the input shows (a `dynamic` block or an unknown value); it is modelled as a blackhole",
+                "route {destination} of `{}` has no target the input shows (a `dynamic` block or an unknown value); a query through it answers unknown",
                 inst.address
             ),
         );
-        state = RouteState::Blackhole;
         RouteTarget::Unsupported {
             field: "target".into(),
             id: format!("{}.route", inst.address),
