@@ -550,3 +550,29 @@ fn the_same_route_marked_blackhole_is_unreachable_with_bad_state_route() {
     );
     assert_eq!(v["blocked"][0]["code"], "BAD_STATE_ROUTE");
 }
+
+/// Issue 20's soak network: an interface's packet to its own public address leaves it (through
+/// its NAT gateway, then the VPN gateway's default route): `query` asks it like any other
+/// question and agrees with `trace` (unknown at the VPN gateway, VGW-5); its own private
+/// address or its id still names the same host, which query refuses.
+#[test]
+fn a_packet_to_the_senders_own_public_address_is_a_question_and_query_agrees_with_trace() {
+    let file = "tests/fixtures/regressions/own-public-address-through-a-nat-gateway-and-a-vpn-gateway.toml";
+    for cmd in ["query", "trace"] {
+        vpcverify()
+            .args([cmd, file, "--from", "eni-3", "--to", "54.0.0.13", "--protocol", "all"])
+            .current_dir(root())
+            .assert()
+            .code(3)
+            .stdout(predicates::str::contains("vgw-a"))
+            .stdout(predicates::str::contains("VGW-5"));
+    }
+    for to in ["eni-3", "10.0.1.13"] {
+        vpcverify()
+            .args(["query", file, "--from", "eni-3", "--to", to])
+            .current_dir(root())
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("same network interface"));
+    }
+}

@@ -90,10 +90,21 @@ pub fn run(net: &Network, ix: &NetworkIndex, spec: &QuerySpec) -> Result<QueryRe
     let budget = spec.budget.map(smt::Budget::starting_now);
     let from = resolve(net, ix, &spec.from, Role::Source)?;
     let to = resolve(net, ix, &spec.to, Role::Destination)?;
+    // A host's own private address never leaves it; its public address does (to the gateway
+    // that maps it, VGW-5, IGW-2).
+    let own_private = |e: &Endpoint| {
+        e.address_filter.is_none_or(|f| {
+            e.interfaces
+                .iter()
+                .filter_map(|i| net.network_interfaces.get(i))
+                .any(|x| x.private_addresses().any(|a| f.contains(&a)))
+        })
+    };
     if from.interfaces.len() == 1
         && from.external.is_none()
         && to.interfaces == from.interfaces
         && to.external.is_none()
+        && own_private(&to)
     {
         return Err(QueryError::Usage(format!(
             "`{}` and `{}` are the same network interface; a host's traffic to itself never leaves it",
