@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use vpcverify::model::{IpFamily, NetworkIndex, PortRange, proto};
 use vpcverify::query::engine::{self, ProtocolChoice, QuerySpec};
 use vpcverify::query::{Role, resolve};
+use vpcverify::sim;
 use vpcverify::smt::{self, Answer, Budget, Question};
 
 fn main() {
@@ -84,6 +85,29 @@ fn run() -> Result<(), String> {
         Answer::Reachable(_) => "a witness".into(),
         Answer::Unknown { .. } => "unknown".into(),
     };
+    // What SOLVE-6 adds: one simulator trace per example packet.
+    if let Answer::Unreachable { evidence, .. } = &answer {
+        let started = Instant::now();
+        let mut dropped = 0;
+        for e in evidence {
+            let start = match &e.start {
+                smt::StartPoint::Interface(x) => sim::Start::Interface(x.clone()),
+                smt::StartPoint::Internet(_) => sim::Start::Internet,
+                smt::StartPoint::OnPremises(g) => sim::Start::OnPremises(g.clone()),
+            };
+            if matches!(
+                sim::trace(&net, &ix, start, e.packet, false).status(),
+                sim::Status::Unreachable(_)
+            ) {
+                dropped += 1;
+            }
+        }
+        println!(
+            "replaying the {} example packets in the simulator: {:.2} ms ({dropped} dropped)",
+            evidence.len(),
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
     let spec = QuerySpec {
         from: from.clone(),
         to: to.clone(),
