@@ -278,8 +278,14 @@ fn moto_sample_prefix_lists_and_gateway_endpoint() {
     let s3 = &net.prefix_lists[&PrefixListId::from("pl-9e44456487c1b857c")];
     assert_eq!(s3.owner, PrefixListOwner::AwsManaged);
     assert_eq!(s3.address_family, Some(IpFamily::V4));
-    // moto's describe-prefix-lists has no `Cidrs` (deviation 8).
-    assert!(!s3.entries_known);
+    // moto's describe-prefix-lists has no `Cidrs` (deviation 8): the entries come from AWS's
+    // ip-ranges.json shipped with vpcverify (service S3 in the list's region).
+    assert!(s3.entries_known);
+    assert!(!s3.entries.is_empty());
+    assert!(matches!(
+        s3.entries_source,
+        EntriesSource::AwsIpRanges { file: None, .. }
+    ));
     let gw = &net.vpc_endpoints[&VpcEndpointId::from("vpce-0225ee3aa2d67460c")];
     assert_eq!(gw.endpoint_type, VpcEndpointType::Gateway);
     assert_eq!(gw.prefix_list, Some(s3.id.clone()));
