@@ -116,7 +116,11 @@ pub fn load(path: &Path) -> Result<Loaded, IngestError> {
     load_with(path, &LoadOptions::default())
 }
 
-/// [`load`] with options.
+/// What an input holding no VPC is told (#12 item 4): nothing to answer questions about.
+pub const NO_VPC: &str = "no VPC in the input: expected `aws ec2 describe-*` outputs with `describe-vpcs` (a `Vpcs` key) among them, a native spec with a `[vpc.NAME]` table, or a Terraform plan or state with an `aws_vpc` resource";
+
+/// [`load`] with options. An input that holds no VPC (an empty spec, JSON of another kind, a
+/// snapshot without `describe-vpcs`, a Terraform document with no `aws_vpc`) is an error.
 pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Loaded, IngestError> {
     let shown = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|e| IngestError::Io {
@@ -137,6 +141,13 @@ pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Loaded, IngestErr
             load_json_bytes(&shown, path, &bytes)?
         }
     };
+    // An input whose VPCs were all rejected says why in its error diagnostics instead.
+    if loaded.network.vpcs.is_empty() && !loaded.diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(IngestError::Format {
+            file: shown,
+            message: NO_VPC.to_owned(),
+        });
+    }
     ip_ranges::resolve(&mut loaded.network, &options.aws_ip_ranges, &mut loaded.diagnostics)?;
     finish(&mut loaded.network);
     Ok(loaded)
