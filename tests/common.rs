@@ -588,6 +588,7 @@ impl Net {
                 address_family: Some(IpFamily::V4),
                 entries: entries.iter().map(|e| cidr(e)).collect(),
                 entries_known: known,
+                entries_source: Default::default(),
                 max_entries: None,
                 tags: tags(),
                 provenance: prov(id),

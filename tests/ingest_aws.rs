@@ -278,8 +278,14 @@ fn moto_sample_prefix_lists_and_gateway_endpoint() {
     let s3 = &net.prefix_lists[&PrefixListId::from("pl-9e44456487c1b857c")];
     assert_eq!(s3.owner, PrefixListOwner::AwsManaged);
     assert_eq!(s3.address_family, Some(IpFamily::V4));
-    // moto's describe-prefix-lists has no `Cidrs` (deviation 8).
-    assert!(!s3.entries_known);
+    // moto's describe-prefix-lists has no `Cidrs` (deviation 8): the entries come from AWS's
+    // ip-ranges.json shipped with vpcverify (service S3 in the list's region).
+    assert!(s3.entries_known);
+    assert!(!s3.entries.is_empty());
+    assert!(matches!(
+        s3.entries_source,
+        EntriesSource::AwsIpRanges { file: None, .. }
+    ));
     let gw = &net.vpc_endpoints[&VpcEndpointId::from("vpce-0225ee3aa2d67460c")];
     assert_eq!(gw.endpoint_type, VpcEndpointType::Gateway);
     assert_eq!(gw.prefix_list, Some(s3.id.clone()));
@@ -814,9 +820,26 @@ fn a_subnet_no_acl_lists_keeps_the_default_acl_with_a_warning_naming_both() {
         ix.network_acl_of(&SubnetId::from("subnet-2")),
         Some(&NetworkAclId::from("acl-d"))
     );
-    // A snapshot without `describe-network-acls` says nothing about associations.
+    // A snapshot without `describe-network-acls` at all lacks a whole command's output: an
+    // error naming the command, not an assumed default (#12 item 4; this said nothing before).
     let l = load_doc("snap.json", json!({"Vpcs": [vpc_doc()], "Subnets": subnets}));
-    assert!(l.diagnostics.is_empty(), "{:#?}", l.diagnostics);
+    assert_eq!(errors(&l).len(), 1, "{:#?}", l.diagnostics);
+    let d = errors(&l)[0];
+    assert_eq!(d.code, "missing-network-acls");
+    assert_eq!(d.resource.as_deref(), Some("vpc-1"));
+    assert!(
+        d.message.contains("`aws ec2 describe-network-acls`") && d.message.contains("`subnet-1`, `subnet-2`"),
+        "{}",
+        d.message
+    );
+    let ix = NetworkIndex::new(&l.network);
+    assert_eq!(ix.network_acl_of(&SubnetId::from("subnet-2")), None);
+    // An empty output (the command ran, the VPC has no ACL listed) is not a missing one.
+    let l = load_doc(
+        "snap.json",
+        json!({"Vpcs": [vpc_doc()], "Subnets": subnets, "NetworkAcls": []}),
+    );
+    assert!(errors(&l).is_empty(), "{:#?}", l.diagnostics);
 }
 
 #[test]
@@ -829,6 +852,7 @@ fn aws_cidr_host_bits_warn_and_spaces_are_errors_in_every_kind_of_block() {
                 {"SubnetId": "subnet-1", "VpcId": "vpc-1", "CidrBlock": "10.0.1.9/24"},
                 {"SubnetId": "subnet-2", "VpcId": "vpc-1", "CidrBlock": "10.0.2.0/24 "}
             ],
+            "NetworkAcls": [],
             "RouteTables": [{"RouteTableId": "rtb-1", "VpcId": "vpc-1", "Routes": [
                 {"DestinationCidrBlock": "192.168.1.1/16", "GatewayId": "local"},
                 {"DestinationCidrBlock": " 0.0.0.0/0", "GatewayId": "igw-1"}
@@ -1022,6 +1046,7 @@ fn instances_join_interfaces_from_both_views_primary_first() {
         "m.json",
         json!({
             "Subnets": [{"SubnetId": "subnet-1", "VpcId": "vpc-1", "CidrBlock": "10.0.1.0/24"}],
+            "NetworkAcls": [],
             "NetworkInterfaces": [{
                 "NetworkInterfaceId": "eni-2", "SubnetId": "subnet-1",
                 "PrivateIpAddresses": [{"PrivateIpAddress": "10.0.1.20", "Primary": true}],

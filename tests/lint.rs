@@ -572,3 +572,82 @@ fn lint_warns_once_about_an_active_route_to_a_missing_transit_gateway_saying_wha
     let msg = report["diagnostics"][0]["message"].as_str().unwrap();
     assert!(msg.contains("is a blackhole") && !msg.contains("unknown"), "{msg}");
 }
+
+#[test]
+fn an_input_without_a_vpc_is_an_error_saying_what_was_expected() {
+    // #12 item 4: an empty spec, unrelated JSON (a file or a directory of it), a Terraform
+    // document with no `aws_vpc`, an empty directory.
+    let dir = tempfile::tempdir().unwrap();
+    let empty_spec = dir.path().join("empty.toml");
+    std::fs::write(&empty_spec, "").unwrap();
+    let unrelated_dir = dir.path().join("unrelated");
+    std::fs::create_dir(&unrelated_dir).unwrap();
+    let unrelated = unrelated_dir.join("x.json");
+    std::fs::write(&unrelated, r#"{"foo": 1}"#).unwrap();
+    let tf = dir.path().join("tf.json");
+    std::fs::write(
+        &tf,
+        r#"{"format_version": "1.0", "terraform_version": "1.5.0", "values": {"root_module": {}}}"#,
+    )
+    .unwrap();
+    for input in [&empty_spec, &unrelated, &unrelated_dir, &tf] {
+        vpcverify()
+            .arg("lint")
+            .arg(input)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(format!(
+                "{}: no VPC in the input: expected `aws ec2 describe-*` outputs",
+                input.display()
+            )));
+    }
+    let empty_dir = dir.path().join("empty");
+    std::fs::create_dir(&empty_dir).unwrap();
+    vpcverify()
+        .arg("lint")
+        .arg(&empty_dir)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "holds no `*.json` file (expected `aws ec2 describe-*` output)",
+        ));
+    // An unsupported Terraform format version is an error too (it was before).
+    let v9 = dir.path().join("v9.json");
+    std::fs::copy(path("tests/fixtures/terraform/seed-lab.state.json"), &v9).unwrap();
+    edit_json(&v9, |v| v["format_version"] = "9.0".into());
+    vpcverify()
+        .arg("lint")
+        .arg(&v9)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "unsupported Terraform JSON `format_version` 9.0",
+        ));
+}
+
+#[test]
+fn a_snapshot_without_describe_network_acls_is_a_lint_error_naming_the_command_and_stops_queries() {
+    let dir = copy_fixture_dir(MOTO);
+    std::fs::remove_file(dir.path().join("describe-network-acls.json")).unwrap();
+    vpcverify()
+        .arg("lint")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stdout(predicates::str::contains("error[missing-network-acls]"))
+        .stdout(predicates::str::contains(
+            "add the output of `aws ec2 describe-network-acls`",
+        ));
+    // A question over it is not answered (exit 2), never a proof.
+    let subnet = {
+        let l = vpcverify::ingest::load(dir.path()).unwrap();
+        l.network.subnets.keys().next().unwrap().to_string()
+    };
+    vpcverify()
+        .arg("query")
+        .arg(dir.path())
+        .args(["--from", "internet", "--to", &subnet, "--port", "22"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("missing-network-acls"));
+}

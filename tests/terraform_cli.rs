@@ -146,23 +146,59 @@ fn trace_to_the_plans_example_public_address_names_the_instance() {
     );
 }
 
-#[test]
-fn trace_to_s3_without_the_prefix_list_data_source_is_unknown() {
-    // The plan names the S3 endpoint but not the CIDRs of its AWS-managed list: no verdict.
-    let dir = tempfile::tempdir().unwrap();
+/// The seed-lab plan without `prior_state`, where the `aws_prefix_list` data source's CIDRs are:
+/// the S3 endpoint's list is named, its entries are not in the input.
+fn plan_without_the_data_source(dir: &tempfile::TempDir) -> String {
     let file = dir.path().join("plan.json");
     std::fs::copy(path(PLAN), &file).unwrap();
     edit_json(&file, |v| {
         v.as_object_mut().unwrap().remove("prior_state");
     });
+    file.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn trace_to_s3_without_the_prefix_list_data_source_uses_the_shipped_ip_ranges() {
+    // The plan names the S3 endpoint but not the CIDRs of its AWS-managed list: they come from
+    // AWS's ip-ranges.json shipped with vpcverify (us-east-1, service S3), so the packet reaches
+    // S3 through the endpoint (GWE-2) instead of answering unknown.
+    let dir = tempfile::tempdir().unwrap();
+    let plan = plan_without_the_data_source(&dir);
     let (code, json) = run_json(
         "trace",
-        file.to_str().unwrap(),
+        &plan,
         &["--from", "aws_instance.db", "--to", "service:s3", "--port", "443"],
     );
-    assert_eq!(code, 3, "{json:#}");
-    assert_eq!(json["verdict"], "unknown");
-    assert_eq!(json["unknown"][0]["id"], "aws_vpc_endpoint.s3.prefix_list_id");
+    assert_eq!(code, 0, "{json:#}");
+    assert_eq!(json["verdict"], "reachable");
+    assert!(
+        ids(&json["path"]).iter().any(|h| h == "aws_vpc_endpoint.s3"),
+        "{json:#}"
+    );
+}
+
+#[test]
+fn trace_and_query_on_the_plan_without_the_data_source_agree_with_the_spec() {
+    // Before the shipped ip-ranges, every question whose path met the private route table (its
+    // route to the unknown list) answered unknown: db -> web, web -> db, db -> internet, db -> s3.
+    let dir = tempfile::tempdir().unwrap();
+    let plan = plan_without_the_data_source(&dir);
+    let extra_questions: &[Question] = &[
+        ("db-server", "web-server", "tcp", "80", &[], "reachable"),
+        ("aws_instance.db", "aws_instance.web", "tcp", "80", &[], "reachable"),
+    ];
+    for (from, to, proto, port, extra, want) in QUESTIONS.iter().chain(extra_questions) {
+        for command in ["trace", "query"] {
+            let mut args = vec!["--from", from, "--to", to, "--protocol", proto, "--port", port];
+            args.extend(extra.iter());
+            let (code, json) = run_json(command, &plan, &args);
+            assert_eq!(
+                (code, json["verdict"].as_str().unwrap_or_default()),
+                (exit_of(want), *want),
+                "{command}: {from} -> {to} {proto}/{port} {extra:?}: {json:#}"
+            );
+        }
+    }
 }
 
 /// The spec's questions asked of `query` (all packets of the class, not one): port ranges too.
@@ -237,30 +273,21 @@ fn query_on_the_plan_names_the_blocking_acl_and_the_one_way_path_by_address() {
 }
 
 #[test]
-fn query_to_s3_without_the_prefix_list_data_source_is_unknown() {
-    // The S3 list's CIDRs are not in the plan: a question through it cannot be answered.
+fn query_to_s3_without_the_prefix_list_data_source_uses_the_shipped_ip_ranges() {
+    // The S3 list's CIDRs are not in the plan: the shipped ip-ranges.json gives them, so the
+    // question is answered (it was unknown, exit 3, before) and the witness is an S3 address.
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("plan.json");
-    std::fs::copy(path(PLAN), &file).unwrap();
-    edit_json(&file, |v| {
-        v.as_object_mut().unwrap().remove("prior_state");
-    });
-    let out = vpcverify()
-        .arg("query")
-        .arg(&file)
-        .args([
-            "--from",
-            "aws_instance.db",
-            "--to",
-            "service:s3",
-            "--port",
-            "443",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stdout));
+    let plan = plan_without_the_data_source(&dir);
+    let (code, json) = run_json(
+        "query",
+        &plan,
+        &["--from", "aws_instance.db", "--to", "service:s3", "--port", "443"],
+    );
+    assert_eq!(code, 0, "{json:#}");
+    assert!(
+        ids(&json["path"]).iter().any(|h| h == "aws_vpc_endpoint.s3"),
+        "{json:#}"
+    );
 }
 
 #[test]

@@ -23,6 +23,9 @@ mod fuzz_spec;
 mod fuzz_terraform;
 /// The AWS `describe-*` loader: the moto sample, a merged real-AWS snapshot, malformed inputs.
 mod ingest_aws;
+/// AWS's IP ranges as the entries of AWS-managed S3 and DynamoDB lists: shipped copy,
+/// `--aws-ip-ranges`, input first, the lint line, bad files.
+mod ingest_ip_ranges;
 /// Native spec loader: the bundled specs' structure, the implicit objects, the format's rules.
 mod ingest_spec;
 /// The Terraform loader: the seed lab as plan/state/tfstate, modules, deletes, ambiguity, versions.

@@ -30,6 +30,11 @@ pub struct Cli {
     /// Colour text output: auto (on a terminal only), always, never.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// AWS's ip-ranges.json (the whole file, or its S3 and DynamoDB part) for the AWS-managed
+    /// S3 and DynamoDB prefix lists whose entries the input lacks, instead of the copy shipped
+    /// with vpcverify. Entries in the input still win.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub aws_ip_ranges: Option<PathBuf>,
 }
 
 /// When to colour.
@@ -309,11 +314,12 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
     let style = Style {
         color: use_color(cli.color),
     };
+    let options = ingest::LoadOptions::with_ip_ranges(cli.aws_ip_ranges.as_deref())?;
     match cli.command {
-        Command::Lint(args) => lint(&args, &style),
-        Command::Trace(args) => trace(&args, &style),
-        Command::Query(args) => query(&args, &style),
-        Command::Check(args) => check(&args, cli.color),
+        Command::Lint(args) => lint(&args, &style, &options),
+        Command::Trace(args) => trace(&args, &style, &options),
+        Command::Query(args) => query(&args, &style, &options),
+        Command::Check(args) => check(&args, cli.color, &options),
     }
 }
 
@@ -339,8 +345,8 @@ pub fn emit(text: &str) -> Result<(), CliError> {
     }
 }
 
-fn lint(args: &LintArgs, style: &Style) -> Result<Outcome, CliError> {
-    let loaded = ingest::load(&args.network)?;
+fn lint(args: &LintArgs, style: &Style, options: &ingest::LoadOptions) -> Result<Outcome, CliError> {
+    let loaded = ingest::load_with(&args.network, options)?;
     let mut diags = loaded.diagnostics.clone();
     diags.extend(validate(&loaded.network));
     explain::diagnostics::sort(&mut diags);
@@ -360,8 +366,12 @@ fn lint(args: &LintArgs, style: &Style) -> Result<Outcome, CliError> {
 }
 
 /// Loads a network for a question: its errors are printed to stderr and stop the command.
-pub fn load_valid(path: &std::path::Path, style: &Style) -> Result<(ingest::Loaded, NetworkIndex), CliError> {
-    let loaded = ingest::load(path)?;
+pub fn load_valid(
+    path: &std::path::Path,
+    style: &Style,
+    options: &ingest::LoadOptions,
+) -> Result<(ingest::Loaded, NetworkIndex), CliError> {
+    let loaded = ingest::load_with(path, options)?;
     // Validation and the index only read the network: on a large one, each takes tens of
     // milliseconds, so they run side by side (the index is wasted when the network has errors).
     let net = &loaded.network;
@@ -402,8 +412,8 @@ fn verdict_outcome(v: &Verdict) -> Outcome {
     }
 }
 
-fn query(args: &QueryArgs, style: &Style) -> Result<Outcome, CliError> {
-    let (loaded, ix) = load_valid(&args.network, style)?;
+fn query(args: &QueryArgs, style: &Style, options: &ingest::LoadOptions) -> Result<Outcome, CliError> {
+    let (loaded, ix) = load_valid(&args.network, style, options)?;
     let parse_ports = |flag: &str, v: &Option<String>| -> Result<Option<PortRange>, CliError> {
         v.as_deref()
             .map(|t| PortRange::parse(t).map_err(|e| CliError::Usage(format!("{flag}: {e}"))))
@@ -443,8 +453,8 @@ fn query(args: &QueryArgs, style: &Style) -> Result<Outcome, CliError> {
     Ok(verdict_outcome(&result.verdict))
 }
 
-fn trace(args: &TraceArgs, style: &Style) -> Result<Outcome, CliError> {
-    let (loaded, ix) = load_valid(&args.network, style)?;
+fn trace(args: &TraceArgs, style: &Style, options: &ingest::LoadOptions) -> Result<Outcome, CliError> {
+    let (loaded, ix) = load_valid(&args.network, style, options)?;
     let request = TraceRequest {
         from: args.from.clone(),
         to: args.to.clone(),
@@ -481,7 +491,7 @@ fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
     }
 }
 
-fn check(args: &CheckArgs, color: ColorChoice) -> Result<Outcome, CliError> {
+fn check(args: &CheckArgs, color: ColorChoice, options: &ingest::LoadOptions) -> Result<Outcome, CliError> {
     let out_style = Style {
         color: args.output.is_none() && use_color(color),
     };
@@ -538,7 +548,7 @@ fn check(args: &CheckArgs, color: ColorChoice) -> Result<Outcome, CliError> {
             )));
         }
     };
-    let (loaded, ix) = load_valid(&network_path, &err_style)?;
+    let (loaded, ix) = load_valid(&network_path, &err_style, options)?;
     let network_shown = shown(&network_path);
     // The pack's locations are the resources' provenance, which names the file as it was given.
     let builtin = || {

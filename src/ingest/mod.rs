@@ -10,6 +10,7 @@
 //! one JSON file holding several `describe-*` keys, or a Terraform `show -json` plan or state.
 
 pub mod aws;
+pub mod ip_ranges;
 pub mod spec;
 pub mod terraform;
 
@@ -87,9 +88,40 @@ impl IngestError {
     }
 }
 
+/// How to load: what the command line adds to the input.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// AWS's `ip-ranges.json` for the AWS-managed S3 and DynamoDB lists whose entries the input
+    /// lacks (`--aws-ip-ranges`); the copy shipped with vpcverify by default.
+    pub aws_ip_ranges: ip_ranges::RangesChoice,
+}
+
+impl LoadOptions {
+    /// Options with `--aws-ip-ranges FILE` read (when given): a file that cannot be read or is
+    /// not an `ip-ranges.json` is an error naming it.
+    pub fn with_ip_ranges(file: Option<&Path>) -> Result<Self, IngestError> {
+        Ok(LoadOptions {
+            aws_ip_ranges: match file {
+                None => ip_ranges::RangesChoice::Shipped,
+                Some(f) => ip_ranges::RangesChoice::Given(ip_ranges::IpRanges::read(f)?),
+            },
+        })
+    }
+}
+
 /// Loads whatever `path` is: a directory of AWS JSON, a `.toml` spec, or a JSON file (AWS
-/// snapshot, Terraform plan or state, recognised by content).
+/// snapshot, Terraform plan or state, recognised by content), with the default options (the
+/// shipped copy of AWS's IP ranges).
 pub fn load(path: &Path) -> Result<Loaded, IngestError> {
+    load_with(path, &LoadOptions::default())
+}
+
+/// What an input holding no VPC is told (#12 item 4): nothing to answer questions about.
+pub const NO_VPC: &str = "no VPC in the input: expected `aws ec2 describe-*` outputs with `describe-vpcs` (a `Vpcs` key) among them, a native spec with a `[vpc.NAME]` table, or a Terraform plan or state with an `aws_vpc` resource";
+
+/// [`load`] with options. An input that holds no VPC (an empty spec, JSON of another kind, a
+/// snapshot without `describe-vpcs`, a Terraform document with no `aws_vpc`) is an error.
+pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Loaded, IngestError> {
     let shown = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|e| IngestError::Io {
         file: shown.clone(),
@@ -109,6 +141,14 @@ pub fn load(path: &Path) -> Result<Loaded, IngestError> {
             load_json_bytes(&shown, path, &bytes)?
         }
     };
+    // An input whose VPCs were all rejected says why in its error diagnostics instead.
+    if loaded.network.vpcs.is_empty() && !loaded.diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(IngestError::Format {
+            file: shown,
+            message: NO_VPC.to_owned(),
+        });
+    }
+    ip_ranges::resolve(&mut loaded.network, &options.aws_ip_ranges, &mut loaded.diagnostics)?;
     finish(&mut loaded.network);
     Ok(loaded)
 }

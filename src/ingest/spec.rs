@@ -764,6 +764,7 @@ impl<'c, 't> Lower<'c, 't> {
             address_family: family,
             entries,
             entries_known,
+            entries_source: Default::default(),
             max_entries,
             tags,
             provenance: self.cx.provenance(&d.id, d.at),

@@ -763,6 +763,24 @@ pub enum PrefixListOwner {
     CustomerManaged,
 }
 
+/// Where a prefix list's entries came from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum EntriesSource {
+    /// The input itself (or no entries are known: see `entries_known`).
+    #[default]
+    Input,
+    /// AWS's `ip-ranges.json`: the prefixes of the list's service in the list's region.
+    AwsIpRanges {
+        /// The file given with `--aws-ip-ranges`; `None` for the copy shipped with vpcverify.
+        file: Option<String>,
+        /// The file's `createDate` (`2026-10-26-01-11-04`).
+        create_date: String,
+        /// The file's `syncToken`.
+        sync_token: String,
+    },
+}
+
 /// A prefix list and its entries (RT-13, SG-8).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PrefixList {
@@ -778,6 +796,10 @@ pub struct PrefixList {
     pub entries: Vec<Cidr>,
     /// False when the input named the list but not its entries: a path through it is `unknown`.
     pub entries_known: bool,
+    /// Where `entries` came from: the input, or (AWS-managed S3 and DynamoDB lists whose entries
+    /// the input lacks) AWS's published IP address ranges (SEMANTICS.md §6).
+    #[serde(default)]
+    pub entries_source: EntriesSource,
     /// `MaxEntries`.
     pub max_entries: Option<u32>,
     /// Tags.

@@ -316,6 +316,8 @@ fn lower(files: &[(PathBuf, String, Value)]) -> (Network, Vec<Diagnostic>) {
     }
     if has_acls {
         lw.default_acls_assumed();
+    } else {
+        lw.network_acls_missing();
     }
     (lw.net, lw.diags)
 }
@@ -439,6 +441,37 @@ impl Lower {
                 )
                 .in_file(s.provenance.file.as_str())
                 .on(s.id.as_str()),
+            );
+        }
+    }
+
+    /// NACL-1: AWS never has a subnet without a network ACL. A snapshot with subnets and no
+    /// `describe-network-acls` output at all lacks a whole command's output, not an association:
+    /// nothing tells what filters the subnets' traffic, so it is an error naming the command, one
+    /// per VPC (a `NetworkIndex` then finds no ACL for these subnets, and a library caller's
+    /// query must not take that for a proof: SEMANTICS.md §7).
+    fn network_acls_missing(&mut self) {
+        let mut by_vpc: BTreeMap<&VpcId, Vec<&Subnet>> = BTreeMap::new();
+        for s in self.net.subnets.values() {
+            by_vpc.entry(&s.vpc).or_default().push(s);
+        }
+        for (vpc, subnets) in by_vpc {
+            let Some(first) = subnets.first() else { continue };
+            let mut named: Vec<String> = subnets.iter().take(5).map(|s| format!("`{}`", s.id)).collect();
+            if subnets.len() > 5 {
+                named.push(format!("and {} more", subnets.len() - 5));
+            }
+            self.diags.push(
+                Diagnostic::error(
+                    "missing-network-acls",
+                    format!(
+                        "vpc `{vpc}` has {} subnet(s) ({}) and the snapshot holds no network ACL: add the output of `aws ec2 describe-network-acls` (AWS associates every subnet with one, NACL-1)",
+                        subnets.len(),
+                        named.join(", ")
+                    ),
+                )
+                .in_file(first.provenance.file.as_str())
+                .on(vpc.as_str()),
             );
         }
     }
