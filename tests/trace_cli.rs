@@ -2,6 +2,7 @@
 //! JSON contract, and the text a person reads.
 
 use crate::common::*;
+use predicates::prelude::PredicateBooleanExt;
 use serde_json::Value;
 
 /// Runs `vpcverify trace NETWORK ARGS… --format json`; returns (exit code, JSON).
@@ -402,4 +403,146 @@ fn trace_through_an_active_route_to_a_missing_transit_gateway_is_unknown_naming_
     );
     // The outbound ACL was crossed before: the path shows it.
     assert_eq!(ids(&json["path"]), ["eni-0app", "sg-0app", "rtb-0app", "acl-0app"]);
+}
+
+const VGW_DEFAULT: &str = "tests/fixtures/trace/vgw-default-route.toml";
+
+/// Runs `vpcverify query NETWORK ARGS… --format json`; returns (exit code, JSON).
+fn query_json(network: &std::path::Path, args: &[&str]) -> (i32, Value) {
+    let out = vpcverify()
+        .arg("query")
+        .arg(network)
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let json: Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}\n{}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code().unwrap(), json)
+}
+
+/// Issue 12 item 5: a request the simulator delivers somewhere other than `--to` (here on
+/// premises, by the VPN gateway's default route, when the internet was asked) is unreachable,
+/// naming where it ended; trace used to answer reachable. `query` agrees on the pinned packet.
+#[test]
+fn trace_delivered_on_premises_instead_of_the_internet_is_unreachable_naming_the_vpn_gateway() {
+    let args = [
+        "--from",
+        "i-web",
+        "--to",
+        "internet",
+        "--port",
+        "443",
+        "--src-port",
+        "49152",
+    ];
+    let (code, json) = trace_json(&path(VGW_DEFAULT), &args);
+    assert_eq!(code, 1, "{json:#}");
+    assert_eq!(json["verdict"], "unreachable");
+    assert_eq!(json["packet"]["dst_ip"], "93.184.216.34");
+    let path_ids = ids(&json["path"]);
+    assert_eq!(
+        path_ids.last().map(String::as_str),
+        Some("93.184.216.34"),
+        "{path_ids:?}"
+    );
+    assert!(path_ids.contains(&"vgw-a".to_owned()), "{path_ids:?}");
+    let blocked = json["blocked"].as_array().unwrap();
+    assert_eq!(blocked.len(), 1, "{json:#}");
+    assert_eq!(blocked[0]["id"], "vgw-a");
+    assert_eq!(blocked[0]["kind"], "vpn-gateway");
+    assert_eq!(blocked[0]["rule"], "destination");
+    assert_eq!(
+        blocked[0]["reason"],
+        "the request is delivered on premises through `vgw-a`, not to `internet`"
+    );
+    // The reply of a host that is not `--to` answers nothing: no return path.
+    assert!(json.get("return_path").is_none_or(Value::is_null), "{json:#}");
+    // The text says the same.
+    vpcverify()
+        .args(["trace", VGW_DEFAULT])
+        .args(args)
+        .current_dir(root())
+        .assert()
+        .code(1)
+        .stdout(predicates::str::starts_with("unreachable"))
+        .stdout(predicates::str::contains(
+            "vgw-a vpn-gateway, rule destination: the request is delivered on premises through `vgw-a`, not to `internet`",
+        ))
+        .stdout(predicates::str::contains("return path").not());
+    // query, with the same ports pinned, finds no packet either.
+    let (code, q) = query_json(&path(VGW_DEFAULT), &args);
+    assert_eq!(code, 1, "{q:#}");
+    assert_eq!(q["verdict"], "unreachable");
+}
+
+/// The same network: what the gateway does lead to agrees in both commands, and an instance's
+/// public address in the same VPC, which the default route sends to the VPN gateway, is unknown
+/// at the gateway in both (VGW-5), never "reachable on premises".
+#[test]
+fn trace_and_query_agree_on_the_vpn_gateway_default_route() {
+    let onprem = [
+        "--from",
+        "i-web",
+        "--to",
+        "vgw-a",
+        "--port",
+        "443",
+        "--src-port",
+        "49152",
+    ];
+    let (code, t) = trace_json(&path(VGW_DEFAULT), &onprem);
+    assert_eq!(code, 0, "{t:#}");
+    assert_eq!(t["packet"]["dst_ip"], "192.168.0.1");
+    let (code, q) = query_json(&path(VGW_DEFAULT), &onprem);
+    assert_eq!(code, 0, "{q:#}");
+    assert_eq!(q["packet"], t["packet"]);
+    let own_public = [
+        "--from",
+        "i-app",
+        "--to",
+        "54.0.0.10",
+        "--port",
+        "443",
+        "--src-port",
+        "49152",
+    ];
+    for (code, v) in [
+        trace_json(&path(VGW_DEFAULT), &own_public),
+        query_json(&path(VGW_DEFAULT), &own_public),
+    ] {
+        assert_eq!(code, 3, "{v:#}");
+        assert_eq!(v["verdict"], "unknown");
+        assert_eq!(v["unknown"][0]["id"], "vgw-a");
+        assert!(v["unknown"][0]["reason"].as_str().unwrap().contains("VGW-5"), "{v:#}");
+    }
+}
+
+/// A gateway endpoint asked for by id is reached through that endpoint: from the public subnet,
+/// whose table sends S3's addresses to the internet gateway, the request is delivered to the
+/// internet instead (trace used to answer by the reply alone). query agrees.
+#[test]
+fn trace_to_a_gateway_endpoint_delivered_through_the_internet_gateway_is_unreachable() {
+    let args = [
+        "--from",
+        "web-server",
+        "--to",
+        "vpce-s3",
+        "--port",
+        "443",
+        "--src-port",
+        "49152",
+    ];
+    let (code, json) = trace_json(&path("specs/seed-lab.toml"), &args);
+    assert_eq!(code, 1, "{json:#}");
+    assert_eq!(json["blocked"][0]["id"], "igw-lab-igw");
+    assert_eq!(json["blocked"][0]["kind"], "internet-gateway");
+    assert_eq!(
+        json["blocked"][0]["reason"],
+        "the request is delivered to the internet through `igw-lab-igw`, not to `vpce-s3`"
+    );
+    let (code, q) = query_json(&path("specs/seed-lab.toml"), &args);
+    assert_eq!(code, 1, "{q:#}");
+    assert_eq!(q["verdict"], "unreachable");
 }

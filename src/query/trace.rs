@@ -30,13 +30,19 @@
 //!   else the first destination of a route to it, + 1. An external IP or CIDR source that is not a
 //!   public address and lies in such a block starts on premises; any other starts on the internet.
 //! - `--src-ip` / `--dst-ip` override the addresses chosen.
+//!
+//! The verdict is the simulator's, judged against `--to` as `query` judges a delivery (DESIGN.md
+//! §2): a request delivered somewhere else (on premises when the internet was asked, through the
+//! internet gateway when a gateway endpoint was named, to another interface) is **unreachable**,
+//! and the blocking entry names where it ended (rule `destination`); the reply of that place is
+//! not shown. A reply must come back to the source as the reverse of the request (§1, J2).
 
 use super::endpoint::{EndpointError, Role, resolve};
 use super::verdict::{QueryEcho, UnknownCause, Verdict, VerdictKind};
 use crate::model::addr::{ip_from_u128, ip_to_u128, ranges};
 use crate::model::endpoint::{Endpoint, External};
 use crate::model::*;
-use crate::sim::{self, Start, Status};
+use crate::sim::{self, Place, Start, Status};
 use std::net::IpAddr;
 
 /// The unpinned source port: the first port of the IANA dynamic range.
@@ -131,23 +137,122 @@ pub fn run(net: &Network, ix: &NetworkIndex, req: &TraceRequest) -> Result<Verdi
             return Ok(v);
         }
     };
+    let from = resolve(net, ix, &req.from, Role::Source)?;
+    let to = resolve(net, ix, &req.to, Role::Destination)?;
     let t = sim::trace(net, ix, prepared.start.clone(), prepared.packet, req.one_way);
-    let kind = match t.status() {
+    // The simulator says where the request ended; whether that is `--to` is the question's
+    // business (DESIGN.md §2), judged as `query` judges it: delivered elsewhere is unreachable.
+    let misdelivered = elsewhere(&t, &from, &to);
+    let status = match (t.status(), &misdelivered) {
+        (Status::Unreachable(_) | Status::Reachable, Some(b)) => Status::Unreachable(b.clone()),
+        (s, _) => s,
+    };
+    let kind = match &status {
         Status::Reachable => VerdictKind::Reachable,
         Status::Unreachable(_) => VerdictKind::Unreachable,
         Status::Unknown { .. } => VerdictKind::Unknown,
     };
     let mut v = Verdict::new(kind, echo);
-    match t.status() {
+    match status {
         Status::Reachable => {}
         Status::Unreachable(b) => v.blocked.push(b),
         Status::Unknown { component, reason } => v.unknown.push(UnknownCause { id: component, reason }),
     }
     v.packet = Some(prepared.packet);
     v.path = Some(t.request.hops);
-    v.return_path = t.reply.map(|r| r.hops);
+    // A reply from a place that is not `--to` answers no question: it is not shown.
+    v.return_path = t.reply.filter(|_| misdelivered.is_none()).map(|r| r.hops);
     v.warnings = prepared.warnings;
     Ok(v)
+}
+
+/// Where a delivered request ended, when that is not the question's destination (or, from an
+/// internet source named by its gateway, when it entered through another gateway): the entry
+/// naming the place. `None` when the request was not delivered, or reached `--to`.
+///
+/// The request reaches `--to` (DESIGN.md §2) at one of its interfaces; as an internet host, out
+/// of an internet or egress-only internet gateway (the one it names, if any); as an on-premises
+/// host, out of the virtual private gateway it names; as an AWS service, through its gateway
+/// endpoint (the one it names, if any) or, unnamed, out of an internet gateway like any public
+/// address; as an address or block outside every interface, wherever the routes take it. A
+/// forwarding component (`--to nat-…`) is asked about by `query` one way and is not judged here.
+fn elsewhere(t: &sim::Trace, from: &Endpoint, to: &Endpoint) -> Option<Blocked> {
+    let sim::LegOutcome::Delivered { at, .. } = &t.request.outcome else {
+        return None;
+    };
+    if let (Start::Internet, Some(External::Internet { via: Some(g) })) = (&t.start, &from.external)
+        && !t.request.hops.iter().any(|h| &h.id == g)
+    {
+        let entered = t
+            .request
+            .hops
+            .iter()
+            .find(|h| {
+                matches!(
+                    h.kind,
+                    ComponentKind::InternetGateway | ComponentKind::EgressOnlyInternetGateway
+                )
+            })
+            .map_or_else(|| "another way".to_owned(), |h| format!("through `{}`", h.id));
+        return Some(Blocked::new(
+            g,
+            ComponentKind::InternetGateway,
+            Some(Direction::Inbound),
+            "entry",
+            format!(
+                "the request enters {entered}, not through `{g}` (`--from {}`)",
+                from.label
+            ),
+            "NO_PATH",
+        ));
+    }
+    if to.through.is_some() {
+        return None;
+    }
+    let is_internet_gateway = |g: &str| {
+        // An AWS id, or a Terraform plan's address.
+        !(g.starts_with("eigw-") || g.contains("aws_egress_only_internet_gateway."))
+    };
+    let ours = match at {
+        Place::Interface { id } => to.interfaces.contains(id),
+        Place::Internet { gateway } => match &to.external {
+            Some(External::Internet { via }) => via.as_ref().is_none_or(|v| v == gateway),
+            Some(External::Block(_)) => true,
+            Some(External::Service { via: None, .. }) => is_internet_gateway(gateway),
+            _ => false,
+        },
+        Place::OnPremises { gateway } => match &to.external {
+            Some(External::OnPremises(g)) => g == gateway,
+            Some(External::Block(_)) => true,
+            _ => false,
+        },
+        Place::AwsService { endpoint } => match &to.external {
+            Some(External::Service { via, .. }) => via.as_ref().is_none_or(|v| v == endpoint),
+            Some(External::Block(_)) => true,
+            _ => false,
+        },
+    };
+    if ours {
+        return None;
+    }
+    let place = match at {
+        Place::Interface { id } => format!("delivered to `{id}`"),
+        Place::Internet { gateway } => format!("delivered to the internet through `{gateway}`"),
+        Place::OnPremises { gateway } => format!("delivered on premises through `{gateway}`"),
+        Place::AwsService { endpoint } => format!("delivered to the AWS service through `{endpoint}`"),
+    };
+    let wanted = match to.interfaces.as_slice() {
+        [one] if one.as_str() != to.label => format!("`{}` (`{one}`)", to.label),
+        _ => format!("`{}`", to.label),
+    };
+    Some(Blocked::new(
+        at.id(),
+        at.kind(),
+        None,
+        "destination",
+        format!("the request is {place}, not to {wanted}"),
+        "NO_PATH",
+    ))
 }
 
 /// The question, echoed.
@@ -507,7 +612,13 @@ fn destination_address(
     }
     match &to.external {
         Some(External::Internet { via }) => {
+            // An egress-only internet gateway carries IPv6 only (V6-1).
+            let eigw = via.as_ref().is_some_and(|g| {
+                net.egress_only_internet_gateways
+                    .contains_key(&EgressOnlyInternetGatewayId::new(g.as_str()))
+            });
             let family = wanted.unwrap_or(match side {
+                _ if eigw && side_has_v6(net, side) => IpFamily::V6,
                 Side::Interface(_) if !side_has_v4(net, side) => IpFamily::V6,
                 _ => IpFamily::V4,
             });
