@@ -1993,15 +1993,21 @@ fn q_endpoints_by_id_subnet_vpc_group_cidr_name_and_gateway() {
 #[test]
 fn q_rt_9_link_local_service_range_never_forwarded() {
     let n = routing_net().route("rtb-a", "0.0.0.0/0", "igw-a").build();
-    let v = ask("eni-a", "169.254.169.253").proto("udp").port("53").on(&n);
-    assert_sim_agrees(
-        &n,
-        &v,
-        from_eni("eni-a"),
-        udp("10.0.1.10", 49152, "169.254.169.253", 53),
-    );
+    // An address of the range at which no documented service answers (those are LL-1).
+    let v = ask("eni-a", "169.254.168.10").proto("udp").port("53").on(&n);
+    assert_sim_agrees(&n, &v, from_eni("eni-a"), udp("10.0.1.10", 49152, "169.254.168.10", 53));
     assert_blocked_by(&v, &[("rtb-a", "", "RT-9")]);
     assert_eq!(v.blocked[0].code, "NO_ROUTE_TO_DESTINATION");
+}
+
+/// LL-1: the host's link-local services are unknown, naming the address, as in the simulator.
+#[test]
+fn q_ll_1_link_local_services_are_unknown() {
+    let n = routing_net().route("rtb-a", "0.0.0.0/0", "igw-a").build();
+    for dst in ["169.254.169.253", "169.254.169.254", "169.254.169.123", "10.0.0.2"] {
+        let v = ask("eni-a", dst).proto("udp").port("53").on(&n);
+        assert_unknown_at(&v, &[dst]);
+    }
 }
 
 #[test]

@@ -446,9 +446,29 @@ fn rt_10_no_route_of_the_family() {
 
 #[test]
 fn rt_9_link_local_service_range_never_forwarded() {
+    // An address of the range at which no documented service answers (those are LL-1).
     let n = routing_net().route("rtb-a", "0.0.0.0/0", "igw-a").build();
-    let t = n.trace_eni("eni-a", udp("10.0.1.10", 49152, "169.254.169.253", 53));
+    let t = n.trace_eni("eni-a", udp("10.0.1.10", 49152, "169.254.168.10", 53));
     assert_blocked(&t, "rtb-a", K::RouteTable, "RT-9");
+}
+
+/// LL-1: the host's link-local services (Amazon DNS at 169.254.169.253 and at the VPC's primary
+/// block + 2, instance metadata, Time Sync) are unknown, before any route or filter (NACL-13).
+#[test]
+fn ll_1_link_local_services_are_unknown() {
+    let n = routing_net().route("rtb-a", "0.0.0.0/0", "igw-a").build();
+    for (dst, port) in [
+        ("169.254.169.253", 53),
+        ("169.254.169.254", 80),
+        ("169.254.169.123", 123),
+        ("10.0.0.2", 53),
+    ] {
+        let t = n.trace_eni("eni-a", udp("10.0.1.10", 49152, dst, port));
+        assert_unknown(&t, dst);
+    }
+    // Another address of the VPC that nobody holds is routed as before.
+    let t = n.trace_eni("eni-a", udp("10.0.1.10", 49152, "10.0.0.3", 53));
+    assert!(matches!(t.status(), Status::Unreachable(_)), "{t:#?}");
 }
 
 #[test]

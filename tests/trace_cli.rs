@@ -546,3 +546,115 @@ fn trace_to_a_gateway_endpoint_delivered_through_the_internet_gateway_is_unreach
     assert_eq!(code, 1, "{q:#}");
     assert_eq!(q["verdict"], "unreachable");
 }
+
+/// LL-1 (issue 12 item 5): the host's link-local services, as an instance's destination, are
+/// not modelled (NACL-13: no group or ACL filters them; whether they answer depends on settings
+/// the input lacks). trace and query both answer unknown (exit 3) naming the address and the
+/// service; they used to answer unreachable (RT-9, or no interface holding base + 2).
+#[test]
+fn link_local_services_are_unknown_in_trace_and_query_naming_the_service() {
+    let cases = [
+        (
+            "specs/seed-lab.toml",
+            "web-server",
+            "169.254.169.254",
+            "instance metadata service",
+        ),
+        (
+            "specs/seed-lab.toml",
+            "web-server",
+            "169.254.169.253",
+            "Amazon DNS server",
+        ),
+        (
+            "specs/seed-lab.toml",
+            "db-server",
+            "169.254.169.123",
+            "Amazon Time Sync Service",
+        ),
+        // The VPC's primary block (10.0.0.0/16) + 2.
+        ("specs/seed-lab.toml", "db-server", "10.0.0.2", "Amazon DNS server"),
+        (
+            "specs/ipv6-egress-only.toml",
+            "app",
+            "fd00:ec2::254",
+            "instance metadata service",
+        ),
+        (
+            "specs/ipv6-egress-only.toml",
+            "app",
+            "fd00:ec2::253",
+            "Amazon DNS server",
+        ),
+        (
+            "specs/ipv6-egress-only.toml",
+            "app",
+            "fd00:ec2::123",
+            "Amazon Time Sync Service",
+        ),
+    ];
+    for (network, from, to, service) in cases {
+        let args = ["--from", from, "--to", to, "--port", "80", "--src-port", "49152"];
+        for (cmd, (code, v)) in [
+            ("trace", trace_json(&path(network), &args)),
+            ("query", query_json(&path(network), &args)),
+        ] {
+            assert_eq!(code, 3, "{cmd} {from} -> {to}: {v:#}");
+            assert_eq!(v["verdict"], "unknown");
+            assert_eq!(v["unknown"][0]["id"], to, "{cmd}: {v:#}");
+            let reason = v["unknown"][0]["reason"].as_str().unwrap();
+            assert!(reason.contains(service) && reason.contains("LL-1"), "{cmd}: {reason}");
+        }
+    }
+    // From outside the VPC the addresses are not the host's: the internet never reaches them.
+    let args = [
+        "--from",
+        "internet",
+        "--to",
+        "169.254.169.254",
+        "--port",
+        "80",
+        "--src-port",
+        "49152",
+    ];
+    let (code, t) = trace_json(&path("specs/seed-lab.toml"), &args);
+    assert_eq!(code, 1, "{t:#}");
+    let (code, q) = query_json(&path("specs/seed-lab.toml"), &args);
+    assert_eq!(code, 1, "{q:#}");
+    // A question about a forwarding component is not about them: unchanged.
+    let (code, q) = query_json(
+        &path("specs/seed-lab.toml"),
+        &["--from", "web-server", "--to", "natgw", "--port", "443"],
+    );
+    assert_eq!(code, 1, "{q:#}");
+}
+
+/// LL-1 comes before the security groups (NACL-13): an instance whose groups allow no egress at
+/// all still gets unknown for instance metadata, not a block by its group.
+#[test]
+fn link_local_services_are_unknown_even_when_the_groups_allow_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("net.toml");
+    let spec = std::fs::read_to_string(path(VGW_DEFAULT))
+        .unwrap()
+        .replace("groups = [\"open\"]\n\n[instance.app]", "groups = []\n\n[instance.app]");
+    assert!(spec.contains("groups = []"), "{spec}");
+    std::fs::write(&file, spec).unwrap();
+    let args = [
+        "--from",
+        "i-web",
+        "--to",
+        "169.254.169.254",
+        "--port",
+        "80",
+        "--src-port",
+        "49152",
+    ];
+    for (cmd, (code, v)) in [("trace", trace_json(&file, &args)), ("query", query_json(&file, &args))] {
+        assert_eq!(code, 3, "{cmd}: {v:#}");
+        assert_eq!(v["unknown"][0]["id"], "169.254.169.254", "{cmd}: {v:#}");
+    }
+    // Any other destination is stopped by the empty group (SG-1).
+    let (code, v) = trace_json(&file, &["--from", "i-web", "--to", "i-app", "--port", "80"]);
+    assert_eq!(code, 1, "{v:#}");
+}

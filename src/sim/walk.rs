@@ -222,6 +222,16 @@ impl<'n> Walker<'n> {
                     None,
                     None
                 );
+                // LL-1: the host's link-local services are not modelled.
+                if let Some(service) = self.link_local_service(eni, &p.dst_ip) {
+                    return Err(unknown(
+                        p.dst_ip,
+                        format!(
+                            "{} is {service}, answered for `{id}` by its host, not through the VPC's routes, and not filtered by security groups or network ACLs (NACL-13); whether it answers depends on settings the input lacks, so it is not modelled (LL-1)",
+                            p.dst_ip
+                        ),
+                    ));
+                }
                 self.emit(Sender::Interface(eni), p)
             }
             Start::Internet => {
@@ -249,6 +259,38 @@ impl<'n> Walker<'n> {
                 self.vgw_in(vgw, p)
             }
         }
+    }
+
+    /// LL-1 (SEMANTICS.md §3): the service a host's link-local or reserved address `dst` stands
+    /// for, when an interface in `eni`'s VPC sends to it: the Amazon DNS server (the VPC's
+    /// primary IPv4 block + 2, 169.254.169.253, fd00:ec2::253), the instance metadata service
+    /// (169.254.169.254, fd00:ec2::254) or the Amazon Time Sync Service (169.254.169.123,
+    /// fd00:ec2::123).
+    fn link_local_service(&self, eni: &NetworkInterface, dst: &IpAddr) -> Option<&'static str> {
+        const DNS: &str = "the Amazon DNS server (Route 53 Resolver)";
+        const IMDS: &str = "the instance metadata service (IMDS)";
+        const TIME: &str = "the Amazon Time Sync Service";
+        let fixed: [(&str, &'static str); 6] = [
+            ("169.254.169.253", DNS),
+            ("fd00:ec2::253", DNS),
+            ("169.254.169.254", IMDS),
+            ("fd00:ec2::254", IMDS),
+            ("169.254.169.123", TIME),
+            ("fd00:ec2::123", TIME),
+        ];
+        if let Some((_, service)) = fixed.iter().find(|(a, _)| a.parse::<IpAddr>().is_ok_and(|a| a == *dst)) {
+            return Some(service);
+        }
+        let resolver = self
+            .net
+            .vpcs
+            .get(&eni.vpc)
+            .and_then(|v| v.cidrs_v4.first())
+            .and_then(|c| match c.first() {
+                IpAddr::V4(base) => Some(IpAddr::V4(std::net::Ipv4Addr::from(u32::from(base).wrapping_add(2)))),
+                IpAddr::V6(_) => None,
+            });
+        (resolver == Some(*dst)).then_some(DNS)
     }
 
     /// The reply leg: whoever received the request answers it (§1, §4).

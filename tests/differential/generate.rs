@@ -1761,6 +1761,7 @@ pub fn address_pool(net: &Network) -> Vec<IpAddr> {
         }
     }
     v.push("169.254.169.253".parse().unwrap());
+    v.push("169.254.168.10".parse().unwrap());
     let mut seen = BTreeSet::new();
     v.retain(|a| seen.insert(*a));
     v
@@ -1786,7 +1787,7 @@ pub struct AddrPlan {
     /// 0 interface IPv4, 1 interface IPv6, 2 internet IPv4, 3 internet IPv6, 4 on premises,
     /// 5 public IPv4 of an interface, 6 NAT gateway, 7 NAT gateway Elastic IP, 8 prefix-list
     /// entry, 9 an unused address of a subnet (network, broadcast, unused), 10 a VPC address
-    /// outside every subnet, 11 the RT-9 range.
+    /// outside every subnet, 11 the RT-9 range (a link-local service, LL-1, and another address).
     pub kind: u8,
     /// Index among them.
     pub idx: u8,
@@ -1839,7 +1840,7 @@ pub fn addresses_of(net: &Network, kind: u8) -> Vec<IpAddr> {
             .values()
             .flat_map(|v| v.cidrs_v4.iter().map(|c| offset(c, 250 * 256 + 1)))
             .collect(),
-        _ => parse(&["169.254.169.253"]),
+        _ => parse(&["169.254.169.253", "169.254.168.10"]),
     }
 }
 

@@ -165,7 +165,8 @@ fn r_gateway_route_table_on_the_way_out() {
 #[test]
 fn r_never_forwarded_before_unknown_prefix_list() {
     let net = fixture("never-forwarded-before-unknown-prefix-list");
-    let p = Packet::with_ports(proto::UDP, ip("10.0.1.11"), 49152, ip("169.254.169.253"), 53);
+    // 169.254.168.10: the range, but no link-local service (those are LL-1, before routing).
+    let p = Packet::with_ports(proto::UDP, ip("10.0.1.11"), 49152, ip("169.254.168.10"), 53);
     assert_pinned(&net, p, true, Kind::Unreachable);
     let table = net.route_tables.get(&RouteTableId::new("rtb-a-main")).unwrap();
     assert_eq!(

@@ -623,13 +623,67 @@ impl<'a> Walk<'a> {
             let mut st = blank.clone();
             st.start = StartPoint::Interface(x.clone());
             let cond = in_addrs(&self.pkt0.src, addrs.iter());
-            self.branch(&st, cond, |w, st| w.emit(st, Sender::Iface(x)));
+            // LL-1: a packet for one of the host's link-local services is not modelled. It never
+            // reaches a forwarding component (`--to nat-…`): no candidate path there.
+            let services = self.host_services(&eni.vpc);
+            for (a, service) in services.iter().filter(|_| self.q.to.through.is_none()) {
+                let id = a.to_string();
+                let reason = format!(
+                    "{a} is {service}, answered for `{x}` by its host, not through the VPC's routes, and not filtered by security groups or network ACLs (NACL-13); whether it answers depends on settings the input lacks, so it is not modelled (LL-1)"
+                );
+                let c = all(&[cond.clone(), in_addrs(&self.pkt0.dst, [a])]);
+                self.branch(&st, c, |w, st| w.unknown(st, &id, &reason));
+            }
+            let routed = in_addrs(&self.pkt0.dst, services.iter().map(|(a, _)| a)).not();
+            self.branch(&st, all(&[cond, routed]), |w, st| w.emit(st, Sender::Iface(x)));
         }
         if let Some(ext) = self.q.from.external.clone() {
             self.start_external(&blank, &ext);
         }
         self.solver.pop(1);
         self.model = None;
+    }
+
+    /// LL-1 (SEMANTICS.md §3): the addresses of this family at which the host of an interface in
+    /// `vpc` answers for a link-local service, each with the service's name.
+    fn host_services(&self, vpc: &VpcId) -> Vec<(IpAddr, &'static str)> {
+        let dns = "the Amazon DNS server (Route 53 Resolver)";
+        let mut out: Vec<(IpAddr, &'static str)> = match self.family {
+            IpFamily::V4 => vec![
+                (IpAddr::V4(std::net::Ipv4Addr::new(169, 254, 169, 253)), dns),
+                (
+                    IpAddr::V4(std::net::Ipv4Addr::new(169, 254, 169, 254)),
+                    "the instance metadata service (IMDS)",
+                ),
+                (
+                    IpAddr::V4(std::net::Ipv4Addr::new(169, 254, 169, 123)),
+                    "the Amazon Time Sync Service",
+                ),
+            ],
+            IpFamily::V6 => {
+                let ec2 = |last: u16| IpAddr::V6(std::net::Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, last));
+                vec![
+                    (ec2(0x253), dns),
+                    (ec2(0x254), "the instance metadata service (IMDS)"),
+                    (ec2(0x123), "the Amazon Time Sync Service"),
+                ]
+            }
+        };
+        // The VPC's primary IPv4 block + 2 (SUB-3).
+        if self.family == IpFamily::V4
+            && let Some(IpAddr::V4(base)) = self
+                .net
+                .vpcs
+                .get(vpc)
+                .and_then(|v| v.cidrs_v4.first())
+                .map(|c| c.first())
+        {
+            out.push((
+                IpAddr::V4(std::net::Ipv4Addr::from(u32::from(base).wrapping_add(2))),
+                dns,
+            ));
+        }
+        out
     }
 
     /// Destinations no internet host can address (no public IPv4 / no IPv6): say so, since the
