@@ -2,7 +2,9 @@
 //! pinned to exactly that packet answers what the simulator's trace says; (b) on a random
 //! question, a reachable answer's witness is delivered by the simulator (and back, round trip)
 //! and lies in the question's space, and for an unreachable or unknown answer no packet sampled
-//! from the space (boundary values first) is delivered by the simulator.
+//! from the space (boundary values first) is delivered by the simulator; (d) `trace`'s verdict on
+//! its representative packet is the oracle's judgement of the simulator's walk of it (a delivery
+//! elsewhere than `--to` is unreachable).
 
 use crate::differential::generate::{
     GenSettings, blueprint, endpoint_text, packet_plan, query_plan, query_ports, query_protocol,
@@ -266,6 +268,68 @@ fn random_questions() {
                 qp.seed,
                 tally,
             )
+        },
+    );
+}
+
+/// (d) `trace` judges delivery against `--to` as the oracle does (issue 12 item 5): on random
+/// networks and questions, trace's representative packet, walked by the simulator, is reachable
+/// in `trace` exactly when the oracle's `reaches` says the walk got to the destination (and
+/// back), unknown exactly when the walk is; a delivery elsewhere is unreachable. No SMT: cheap.
+#[test]
+fn trace_judges_delivery_as_the_oracle() {
+    use vpcverify::query::VerdictKind;
+    use vpcverify::query::trace::{TraceRequest, prepare, run};
+    check(
+        "agree::trace_judges_delivery_as_the_oracle",
+        file!(),
+        1000,
+        (blueprint(GenSettings::CI), query_plan()),
+        |(b, qp), tally| {
+            let net = b.build();
+            let ix = NetworkIndex::new(&net);
+            tally.network();
+            let req = TraceRequest {
+                from: endpoint_text(&net, &qp.from),
+                to: endpoint_text(&net, &qp.to),
+                protocol: query_protocol(&qp).map_or_else(|| "all".to_owned(), |n| n.to_string()),
+                port: query_ports(qp.dst_ports).map(|r| r.from()),
+                src_port: query_ports(qp.src_ports).map(|r| r.from()),
+                src_ip: None,
+                dst_ip: None,
+                one_way: qp.one_way,
+            };
+            let (Ok(from), Ok(to)) = (
+                resolve(&net, &ix, &req.from, Role::Source),
+                resolve(&net, &ix, &req.to, Role::Destination),
+            ) else {
+                return Ok(());
+            };
+            // Questions trace refuses (usage), or answers before any walk, are not about delivery.
+            let (Ok(v), Ok(Ok(prepared))) = (run(&net, &ix, &req), prepare(&net, &ix, &req)) else {
+                return Ok(());
+            };
+            if to.through.is_some() {
+                return Ok(());
+            }
+            let t = sim::trace(&net, &ix, prepared.start, prepared.packet, req.one_way);
+            tally.traces(1);
+            let expected = match sim_kind(&t.status()) {
+                Kind::Unknown => VerdictKind::Unknown,
+                _ if reaches(&net, &t, &from, &to) => VerdictKind::Reachable,
+                _ => VerdictKind::Unreachable,
+            };
+            prop_assert_eq!(
+                v.verdict,
+                expected,
+                "{}",
+                report(
+                    "(d) trace's verdict is not the oracle's judgement of its walk",
+                    &format!("trace {req:?}\nverdict {v:#?}\n{}", show_trace(&t)),
+                    &net
+                )
+            );
+            Ok(())
         },
     );
 }
