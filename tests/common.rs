@@ -411,6 +411,22 @@ impl Net {
             .unwrap()
     }
 
+    /// Sets an interface's `InterfaceType` and `RequesterManaged` (a managed-service interface:
+    /// `network_load_balancer`, `lambda`, …).
+    pub fn managed(mut self, eni: &str, interface_type: &str, requester_managed: bool) -> Self {
+        let x = self.eni_mut(eni);
+        x.interface_type = interface_type.into();
+        x.requester_managed = requester_managed;
+        self
+    }
+
+    /// Removes a network ACL: its subnets then have none in the input (§7, what a library caller
+    /// or an incomplete snapshot can hold).
+    pub fn without_acl(mut self, id: &str) -> Self {
+        self.net.network_acls.remove(&NetworkAclId::new(id));
+        self
+    }
+
     /// Maps a public IPv4 to the interface's primary private IPv4.
     pub fn public_ip(mut self, eni: &str, public: &str) -> Self {
         let a: Ipv4Addr = public.parse().unwrap();

@@ -576,3 +576,59 @@ fn a_packet_to_the_senders_own_public_address_is_a_question_and_query_agrees_wit
             .stderr(predicates::str::contains("same network interface"));
     }
 }
+
+// ---------------------------------------------------------------- SG-1a, SG-1b: managed interfaces
+
+/// `merged.json` with one more interface in `subnet-0pub`, shaped as `describe-network-interfaces`
+/// prints a Network Load Balancer's: requester-managed, `InterfaceType` `interface_type`, no
+/// groups, an `ELB net/…` description and a public address.
+fn merged_with_service_interface(interface_type: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("merged.json");
+    std::fs::copy(path("tests/fixtures/aws/merged.json"), &file).unwrap();
+    let eni = serde_json::json!({
+        "Association": { "IpOwnerId": "amazon", "PublicIp": "198.51.100.60" },
+        "AvailabilityZone": "us-east-1a",
+        "Description": "ELB net/front/0123456789abcdef",
+        "Groups": [],
+        "InterfaceType": interface_type,
+        "Ipv6Addresses": [],
+        "NetworkInterfaceId": "eni-0nlb",
+        "OwnerId": "111122223333",
+        "PrivateIpAddress": "10.20.1.60",
+        "PrivateIpAddresses": [{
+            "Association": { "IpOwnerId": "amazon", "PublicIp": "198.51.100.60" },
+            "Primary": true,
+            "PrivateIpAddress": "10.20.1.60"
+        }],
+        "RequesterId": "amazon-elb",
+        "RequesterManaged": true,
+        "SourceDestCheck": true,
+        "Status": "in-use",
+        "SubnetId": "subnet-0pub",
+        "TagSet": [],
+        "VpcId": "vpc-0a1"
+    });
+    edit_json(&file, |v| v["NetworkInterfaces"].as_array_mut().unwrap().push(eni));
+    (dir, file)
+}
+
+#[test]
+fn a_network_load_balancer_without_groups_filters_nothing() {
+    // SG-1a: before, the interface without groups allowed nothing (exit 1), a wrong proof.
+    let (_dir, file) = merged_with_service_interface("network_load_balancer");
+    let (code, v) = query_json(&file, &["--from", "eni-0web", "--to", "eni-0nlb", "--port", "443"]);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(v["verdict"], "reachable");
+    assert_eq!(v["packet"]["dst_ip"], "10.20.1.60", "{v:#}");
+}
+
+#[test]
+fn a_requester_managed_interface_of_another_type_without_groups_is_unknown() {
+    // SG-1b: how AWS filters there is not settled by the input.
+    let (_dir, file) = merged_with_service_interface("lambda");
+    let (code, v) = query_json(&file, &["--from", "eni-0web", "--to", "eni-0nlb", "--port", "443"]);
+    assert_eq!(code, 3, "{v:#}");
+    assert_eq!(v["verdict"], "unknown");
+    assert_eq!(v["unknown"][0]["id"], "eni-0nlb", "{v:#}");
+}

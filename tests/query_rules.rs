@@ -359,6 +359,41 @@ fn q_nacl_4_default_deny_without_star_entry() {
     assert_blocked_by(&v, &[("acl-b", "inbound", "*")]);
 }
 
+/// [`two_subnets`] where `subnet-a` has its own ACL `acl-a` (allowing everything, or nothing)
+/// and `subnet-b` has none in the input: the VPC's default ACL is gone.
+fn no_acl_b(open: bool) -> Built {
+    let mut n = two_subnets().acl("acl-a", "vpc-a", &["subnet-a"]);
+    if open {
+        for dir in ["in", "out"] {
+            n = n.acl_entry("acl-a", 100, dir, "allow", "all", "", "0.0.0.0/0");
+        }
+    }
+    n.without_acl("acl-a-default").build()
+}
+
+#[test]
+fn q_nacl_1_subnet_without_acl_is_unknown_in_both_interpreters() {
+    // SEMANTICS.md §7: no ACL in the input for `subnet-b` is unknown there, never a proof.
+    let n = no_acl_b(true);
+    assert!(n.ix.network_acl_of(&"subnet-b".into()).is_none());
+    let v = ask("eni-a", "eni-b").port("443").on(&n);
+    assert_unknown_at(&v, &["subnet-b"]);
+    let t = n.trace_eni("eni-a", tcp("10.0.1.10", 49152, "10.0.2.10", 443));
+    assert_unknown(&t, "subnet-b");
+    // The other way the path leaves `subnet-b` first.
+    assert_unknown_at(&ask("eni-b", "eni-a").port("443").on(&n), &["subnet-b"]);
+    assert_unknown(
+        &n.trace_eni("eni-b", tcp("10.0.2.10", 49152, "10.0.1.10", 443)),
+        "subnet-b",
+    );
+    // Unknown only where the answer depends on it: `acl-a` denying everything out of `subnet-a`
+    // drops the packet before it reaches `subnet-b`.
+    let n = no_acl_b(false);
+    let v = ask("eni-a", "eni-b").port("443").on(&n);
+    assert_sim_agrees(&n, &v, from_eni("eni-a"), tcp("10.0.1.10", 49152, "10.0.2.10", 443));
+    assert_blocked_by(&v, &[("acl-a", "outbound", "*")]);
+}
+
 #[test]
 fn q_nacl_5_acl_ports_are_destination_ports() {
     // Inbound: 90 denies tcp 1024-65535 (destination ports: the request to 22 is not concerned),
@@ -624,6 +659,67 @@ fn q_sg_8_prefix_list_without_entries_is_unknown_unless_another_rule_allows() {
     witness(&n, &a, &v, Addrs::Of(&["10.0.1.10"]), Addrs::Of(&["10.0.2.20"]));
     let v = ask("eni-web", "10.0.2.20").port("8080").on(&n);
     assert_blocked_by(&v, &[("sg-db", "inbound", "sg-db")]);
+}
+
+/// The lab with an internet-facing Network Load Balancer interface `eni-nlb` (10.0.1.50, public
+/// 54.0.0.50) in the public subnet, carrying `groups`.
+fn nlb(groups: &[&str]) -> Built {
+    open_lab()
+        .eni("eni-nlb", "subnet-public", "10.0.1.50", groups)
+        .managed("eni-nlb", "network_load_balancer", true)
+        .public_ip("eni-nlb", "54.0.0.50")
+        .build()
+}
+
+#[test]
+fn q_sg_1a_network_load_balancer_without_groups_filters_nothing() {
+    // Before SG-1a this was unreachable (SG-1: no group allows nothing), a wrong definite verdict.
+    let n = nlb(&[]);
+    let a = ask("internet", "eni-nlb").port("443");
+    let v = a.on(&n);
+    witness(&n, &a, &v, Addrs::Internet, Addrs::Of(&["54.0.0.50"]));
+    assert_eq!(rule_at(&v.path, "eni-nlb"), Some("SG-1a"), "{v:#?}");
+    // From the load balancer to a target, on a port the target admits.
+    let a = ask("eni-nlb", "eni-web").port("80");
+    let v = a.on(&n);
+    witness(&n, &a, &v, Addrs::Of(&["10.0.1.50"]), Addrs::Of(&["10.0.1.10"]));
+    // The ACL still filters.
+    let v = ask("internet", "eni-nlb").port("25").on(&n);
+    assert_blocked_by(&v, &[("acl-public", "inbound", "*")]);
+}
+
+#[test]
+fn q_sg_1a_network_load_balancer_with_groups_is_filtered_by_them() {
+    let n = nlb(&["sg-web"]);
+    let a = ask("internet", "eni-nlb").port("443");
+    let v = a.on(&n);
+    witness(&n, &a, &v, Addrs::Internet, Addrs::Of(&["54.0.0.50"]));
+    let v = ask("internet", "eni-nlb").port("22").on(&n);
+    assert_sim_agrees(&n, &v, Start::Internet, tcp(HOST, 49152, "54.0.0.50", 22));
+    assert_blocked_by(&v, &[("sg-web", "inbound", "sg-web")]);
+}
+
+#[test]
+fn q_sg_1b_managed_interface_without_groups_is_unknown() {
+    for (kind, managed) in [("lambda", true), ("interface", true), ("gateway_load_balancer", false)] {
+        let n = open_lab()
+            .eni("eni-fn", "subnet-private", "10.0.2.30", &[])
+            .managed("eni-fn", kind, managed)
+            .build();
+        assert_unknown_at(&ask("eni-web", "eni-fn").port("443").on(&n), &["eni-fn"]);
+        assert_unknown_at(&ask("eni-fn", "eni-web").port("443").on(&n), &["eni-fn"]);
+    }
+    // A customer's own interface without groups allows nothing, as before (SG-1).
+    let n = open_lab().eni("eni-bare", "subnet-private", "10.0.2.30", &[]).build();
+    let v = ask("eni-web", "eni-bare").port("443").on(&n);
+    assert_blocked_by(&v, &[("eni-bare", "inbound", "no security groups")]);
+    let t = n.trace_eni("eni-web", tcp("10.0.1.10", 49152, "10.0.2.30", 443));
+    assert_blocked(
+        &t,
+        "eni-bare",
+        vpcverify::model::ComponentKind::NetworkInterface,
+        "SG-1",
+    );
 }
 
 #[test]

@@ -171,6 +171,64 @@ fn sg_1_interface_without_groups_allows_nothing() {
 }
 
 #[test]
+fn sg_1a_network_load_balancer_without_groups_filters_nothing() {
+    // An internet-facing NLB created without security groups (describe-network-interfaces:
+    // `InterfaceType` `network_load_balancer`, `Groups` [], `RequesterManaged` true).
+    let n = open_lab()
+        .eni("eni-nlb", "subnet-public", "10.0.1.50", &[])
+        .managed("eni-nlb", "network_load_balancer", true)
+        .public_ip("eni-nlb", "54.0.0.50")
+        .build();
+    // Inbound from the internet, both ways, on any port the ACL lets through.
+    let t = n.trace_internet(tcp(HOST, 49152, "54.0.0.50", 443));
+    assert_reachable(&t);
+    assert!(
+        t.request
+            .hops
+            .iter()
+            .any(|h| h.id == "eni-nlb" && h.rule.as_deref() == Some("SG-1a")),
+        "{t:#?}"
+    );
+    // Outbound from the load balancer to a target.
+    assert_reachable(&n.trace_eni("eni-nlb", tcp("10.0.1.50", 49152, "10.0.1.10", 80)));
+    // The network ACL still applies: acl-public admits no tcp 25.
+    let t = n.trace_internet(tcp(HOST, 49152, "54.0.0.50", 25));
+    assert_blocked(&t, "acl-public", K::NetworkAcl, "*");
+}
+
+#[test]
+fn sg_1a_network_load_balancer_with_groups_is_filtered_by_them() {
+    let n = open_lab()
+        .eni("eni-nlb", "subnet-public", "10.0.1.50", &["sg-web"])
+        .managed("eni-nlb", "network_load_balancer", true)
+        .public_ip("eni-nlb", "54.0.0.50")
+        .build();
+    assert_reachable(&n.trace_internet(tcp(HOST, 49152, "54.0.0.50", 443)));
+    // acl-public admits tcp 22; sg-web does not.
+    let t = n.trace_internet(tcp(HOST, 49152, "54.0.0.50", 22));
+    assert_blocked(&t, "sg-web", K::SecurityGroup, "sg-web");
+}
+
+#[test]
+fn sg_1b_managed_interface_without_groups_is_unknown() {
+    // A Lambda interface and a requester-managed `interface` without groups: not settled.
+    for (kind, managed) in [("lambda", true), ("interface", true), ("gateway_load_balancer", false)] {
+        let n = open_lab()
+            .eni("eni-fn", "subnet-private", "10.0.2.30", &[])
+            .managed("eni-fn", kind, managed)
+            .build();
+        assert_unknown(
+            &n.trace_eni("eni-web", tcp("10.0.1.10", 49152, "10.0.2.30", 443)),
+            "eni-fn",
+        );
+        assert_unknown(
+            &n.trace_eni("eni-fn", tcp("10.0.2.30", 49152, "10.0.1.10", 443)),
+            "eni-fn",
+        );
+    }
+}
+
+#[test]
 fn sg_4_union_of_groups() {
     // sg-db allows 3306 from sg-web only; a second group on the database allows 5432 from the VPC.
     let n = open_lab()

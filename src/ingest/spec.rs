@@ -220,6 +220,7 @@ impl Kind {
                 "device_index",
                 "description",
                 "type",
+                "requester_managed",
                 "tags",
             ],
             Kind::InternetGateway | Kind::EgressOnlyInternetGateway => &["id", "vpc", "tags"],
@@ -1510,6 +1511,7 @@ impl<'c, 't> Lower<'c, 't> {
             .str("type")
             .map(|(s, _)| s.to_owned())
             .unwrap_or_else(|| "interface".into());
+        let requester_managed = f.bool("requester_managed", false);
         let tags = f.tags(d.name);
         let (Some(subnet), Some(vpc), Some((private_ipv4, ipv6)), Some(instance), Some(device_index)) =
             (subnet, vpc, addresses, instance, device_index)
@@ -1534,7 +1536,7 @@ impl<'c, 't> Lower<'c, 't> {
             groups,
             source_dest_check,
             attachment,
-            requester_managed: false,
+            requester_managed,
             status: status.into(),
             tags,
             provenance: self.cx.provenance(&d.id, d.at),

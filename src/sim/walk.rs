@@ -353,6 +353,38 @@ impl<'n> Walker<'n> {
             if self.leg == LegKind::Reply {
                 return Ok(());
             }
+            // SG-1a: a Network Load Balancer created without security groups filters nothing.
+            if eni.interface_type == "network_load_balancer" {
+                hop!(
+                    self,
+                    &eni.id,
+                    ComponentKind::NetworkInterface,
+                    format!(
+                        "{direction}: `{}` is the interface of a Network Load Balancer without security groups, which lets all traffic through (SG-1a)",
+                        eni.id
+                    ),
+                    Some(direction),
+                    Some("SG-1a".into()),
+                );
+                return Ok(());
+            }
+            // SG-1b: an interface AWS manages for a service, or of another type, without groups:
+            // how it filters is not settled by the input.
+            if eni.requester_managed || eni.interface_type != "interface" {
+                return Err(unknown(
+                    &eni.id,
+                    format!(
+                        "`{}` (type `{}`{}) has no security group, and how AWS filters traffic at such an interface is not known (SG-1b)",
+                        eni.id,
+                        eni.interface_type,
+                        if eni.requester_managed {
+                            ", requester-managed"
+                        } else {
+                            ""
+                        }
+                    ),
+                ));
+            }
             return Err(dropped(
                 &eni.id,
                 ComponentKind::NetworkInterface,

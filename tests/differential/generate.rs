@@ -170,6 +170,10 @@ pub struct EniPlan {
     /// Else, attached as a further interface to the instance of an earlier interface (this
     /// index among them, if it has one in the same VPC).
     pub attach: Option<u8>,
+    /// A managed-service interface (SEMANTICS.md §7, SG-1a, SG-1b), never an instance's: 0 a
+    /// customer's interface, 1 a Network Load Balancer's without groups, 2 one with its groups,
+    /// 3 a Lambda interface without groups (unknown).
+    pub managed: u8,
 }
 
 /// A NAT gateway.
@@ -446,17 +450,19 @@ pub fn blueprint(s: GenSettings) -> impl Strategy<Value = Blueprint> {
             prop::bool::weighted(if s.enable_nat { 0.3 } else { 0.0 }),
             any::<bool>(),
             prop::option::weighted(0.15, any::<u8>()),
+            prop_oneof![16 => Just(0u8), 2 => Just(1u8), 1 => Just(2u8), 1 => Just(3u8)],
         )
             .prop_map(
-                |(subnet, v6, public, secondary, groups, check_off, instance, attach)| EniPlan {
+                |(subnet, v6, public, secondary, groups, check_off, instance, attach, managed)| EniPlan {
                     subnet,
                     v6,
                     public,
                     secondary,
                     groups,
                     check_off,
-                    instance,
-                    attach,
+                    instance: instance && managed == 0,
+                    attach: attach.filter(|_| managed == 0),
+                    managed,
                 },
             ),
         1..=s.max_interfaces,
@@ -780,8 +786,13 @@ impl Blueprint {
                 Some(_) if plan.v6 => vec![v6(v, s, u16::from(host))],
                 _ => vec![],
             };
+            let (interface_type, requester_managed) = match plan.managed {
+                1 | 2 => ("network_load_balancer", true),
+                3 => ("lambda", true),
+                _ => ("interface", false),
+            };
             let mut groups: Vec<SecurityGroupId> = Vec::new();
-            for g in &plan.groups {
+            for g in plan.groups.iter().filter(|_| !matches!(plan.managed, 1 | 3)) {
                 if let Some(id) = pick(&groups_of[v], *g)
                     && !groups.contains(id)
                 {
@@ -813,7 +824,7 @@ impl Blueprint {
                     id: id.clone(),
                     subnet: subnet.clone(),
                     vpc: lay.vpcs[v].0.clone(),
-                    interface_type: "interface".into(),
+                    interface_type: interface_type.into(),
                     description: instance
                         .as_ref()
                         .map(|i| format!("primary network interface of `{i}`"))
@@ -835,7 +846,7 @@ impl Blueprint {
                         }),
                         (None, None) => None,
                     },
-                    requester_managed: false,
+                    requester_managed,
                     status: if instance.is_some() || joined.is_some() {
                         "in-use"
                     } else {
@@ -1487,7 +1498,7 @@ pub fn cidr_pool(net: &Network) -> Vec<Cidr> {
     for e in net
         .network_interfaces
         .values()
-        .filter(|e| e.interface_type == "interface")
+        .filter(|e| e.interface_type != "nat_gateway")
     {
         v.extend(e.private_addresses().map(Cidr::host));
     }
@@ -1669,7 +1680,7 @@ pub fn endpoint_text(net: &Network, plan: &EndpointPlan) -> String {
     let hosts: Vec<&NetworkInterface> = net
         .network_interfaces
         .values()
-        .filter(|e| e.interface_type == "interface")
+        .filter(|e| e.interface_type != "nat_gateway")
         .collect();
     let or_internet = |x: Option<String>| x.unwrap_or_else(|| "internet".to_owned());
     match plan {
@@ -1798,7 +1809,7 @@ pub fn addresses_of(net: &Network, kind: u8) -> Vec<IpAddr> {
     let hosts = || {
         net.network_interfaces
             .values()
-            .filter(|e| e.interface_type == "interface")
+            .filter(|e| e.interface_type != "nat_gateway")
     };
     let parse = |xs: &[&str]| -> Vec<IpAddr> { xs.iter().filter_map(|a| a.parse().ok()).collect() };
     match kind % 12 {

@@ -403,6 +403,9 @@ pub fn to_toml_with(net: &Network, comment: &str) -> String {
         if e.interface_type != "interface" {
             o.kv("type", &q(&e.interface_type));
         }
+        if e.requester_managed {
+            o.kv("requester_managed", "true");
+        }
         if let Some(a) = &e.attachment
             && let Some(i) = &a.instance
         {

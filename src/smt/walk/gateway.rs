@@ -229,7 +229,9 @@ impl Walk<'_> {
                         let to_nat = all(&[private_src.not(), st.pkt.dst.eq(ip_const(&eip))]);
                         self.branch(&st, to_nat, move |w, mut st| {
                             st.pkt.dst = ip_const(&private);
-                            w.acl(&mut st, &subnet, Direction::Inbound);
+                            let Some(st) = w.acl(st, &subnet, Direction::Inbound) else {
+                                return;
+                            };
                             w.nat_reply(st, &n)
                         });
                     }
@@ -330,8 +332,13 @@ impl Walk<'_> {
             );
         }
         if nat.subnet != *from {
-            self.acl(&mut st, from, Direction::Outbound);
-            self.acl(&mut st, &nat.subnet, Direction::Inbound);
+            let Some(next) = self.acl(st, from, Direction::Outbound) else {
+                return;
+            };
+            let Some(next) = self.acl(next, &nat.subnet, Direction::Inbound) else {
+                return;
+            };
+            st = next;
         }
         st.hops.push(n.to_string());
         if self.q.to.through.as_ref().is_some_and(|t| t.0 == n.as_str()) {
@@ -456,19 +463,31 @@ impl Walk<'_> {
             let subnet = eni.subnet.clone();
             self.branch(&st, is_own, move |w, mut st| {
                 if subnet != *from {
-                    w.acl(&mut st, from, Direction::Outbound);
-                    w.acl(&mut st, &subnet, Direction::Inbound);
+                    let Some(next) = w.acl(st, from, Direction::Outbound) else {
+                        return;
+                    };
+                    let Some(next) = w.acl(next, &subnet, Direction::Inbound) else {
+                        return;
+                    };
+                    st = next;
                 }
                 w.arrive(st, &y2)
             });
             return;
         }
         if eni.subnet != *from {
-            self.acl(&mut st, from, Direction::Outbound);
-            self.acl(&mut st, &eni.subnet, Direction::Inbound);
+            let Some(next) = self.acl(st, from, Direction::Outbound) else {
+                return;
+            };
+            let Some(next) = self.acl(next, &eni.subnet, Direction::Inbound) else {
+                return;
+            };
+            st = next;
         }
         st.hops.push(y.to_string());
-        self.groups_check(&mut st, y, &eni.groups, Direction::Inbound);
+        let Some(st) = self.groups_check(st, eni, Direction::Inbound) else {
+            return;
+        };
         let y2 = y.clone();
         self.branch(&st, is_own.clone(), move |w, mut st| {
             if w.dest_ifaces.contains(&y2) {

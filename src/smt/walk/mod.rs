@@ -424,11 +424,38 @@ impl<'a> Walk<'a> {
     /// The security groups of `iface` in `dir` as a tracked check (SG-4). Packets that only a rule
     /// naming a prefix list with unknown entries could admit make the answer unknown there (§7);
     /// the path goes on for the packets the other rules admit.
-    fn groups_check(&mut self, st: &mut State, iface: &NetworkInterfaceId, groups: &[SecurityGroupId], dir: Direction) {
+    ///
+    /// An interface without groups (§7, SG-1, SG-1a, SG-1b): a Network Load Balancer's filters
+    /// nothing and the state goes on unchecked; a plain customer interface's allows nothing; any
+    /// other (requester-managed, or of another type) is unknown there and the path stops (`None`).
+    fn groups_check(&mut self, mut st: State, eni: &NetworkInterface, dir: Direction) -> Option<State> {
+        let iface = &eni.id;
+        let groups = eni.groups.as_slice();
+        if groups.is_empty() {
+            match eni.interface_type.as_str() {
+                "network_load_balancer" => return Some(st),
+                "interface" if !eni.requester_managed => {}
+                other => {
+                    let managed = if eni.requester_managed {
+                        " requester-managed"
+                    } else {
+                        ""
+                    };
+                    self.unknown(
+                        st,
+                        iface.as_str(),
+                        &format!(
+                            "`{iface}` is a{managed} network interface of type `{other}` with no security group; AWS documents no filtering for it that the input settles (SG-1b)"
+                        ),
+                    );
+                    return None;
+                }
+            }
+        }
         let g = groups_allow(self.net, self.ix, groups, dir, &st.pkt);
         for (pl, maybe) in g.unknown {
             let cond = all(&[g.allows.not(), maybe]);
-            self.branch(st, cond, |w, st| {
+            self.branch(&st, cond, |w, st| {
                 w.unknown(
                     st,
                     pl.as_str(),
@@ -441,7 +468,8 @@ impl<'a> Walk<'a> {
             groups: groups.to_vec(),
             dir,
         };
-        self.add_check(st, g.allows, info);
+        self.add_check(&mut st, g.allows, info);
+        Some(st)
     }
 
     fn labels(st: &State) -> Vec<Bool> {

@@ -24,7 +24,10 @@ impl Walk<'_> {
             && let Some(eni) = self.net.network_interfaces.get(x)
         {
             if st.leg == Leg::Request {
-                self.groups_check(&mut st, x, &eni.groups, Direction::Outbound);
+                let Some(next) = self.groups_check(st, eni, Direction::Outbound) else {
+                    return;
+                };
+                st = next;
             }
             if eni.source_dest_check {
                 let own = self.fam_addrs(eni);
@@ -156,7 +159,9 @@ impl Walk<'_> {
                 if !self.dest_ifaces.contains(y) {
                     return;
                 }
-                self.groups_check(&mut st, y, &eni.groups, Direction::Inbound);
+                let Some(mut st) = self.groups_check(st, eni, Direction::Inbound) else {
+                    return;
+                };
                 st.dest_iface = Some(y.clone());
                 self.delivered_request(st, Arrival::Iface(y.clone()));
             }
@@ -258,7 +263,7 @@ impl Walk<'_> {
         self.branch(&st, all(&[rt9.not(), none]), |w, st| w.dropped(st, b));
     }
 
-    pub(super) fn take_route(&mut self, mut st: State, from: &SubnetId, rt: &RouteTableId, c: &Candidate<'_>) {
+    pub(super) fn take_route(&mut self, st: State, from: &SubnetId, rt: &RouteTableId, c: &Candidate<'_>) {
         let route = c.route;
         if route.state == RouteState::Blackhole {
             let b = Blocked::new(
@@ -295,14 +300,18 @@ impl Walk<'_> {
         match &route.target {
             RouteTarget::Local => self.local(st, from, &vpc),
             RouteTarget::InternetGateway(g) => {
-                self.acl(&mut st, from, Direction::Outbound);
+                let Some(st) = self.acl(st, from, Direction::Outbound) else {
+                    return;
+                };
                 if !net.internet_gateways.contains_key(g) {
                     return absent(self, st, "internet gateway", g.as_str());
                 }
                 self.igw_out(st, &vpc, g);
             }
             RouteTarget::EgressOnlyInternetGateway(g) => {
-                self.acl(&mut st, from, Direction::Outbound);
+                let Some(st) = self.acl(st, from, Direction::Outbound) else {
+                    return;
+                };
                 if !net.egress_only_internet_gateways.contains_key(g) {
                     return absent(self, st, "egress-only internet gateway", g.as_str());
                 }
@@ -343,28 +352,36 @@ impl Walk<'_> {
                 self.appliance(st, from, &y)
             }
             RouteTarget::VpcPeeringConnection(p) => {
-                self.acl(&mut st, from, Direction::Outbound);
+                let Some(st) = self.acl(st, from, Direction::Outbound) else {
+                    return;
+                };
                 if !net.vpc_peering_connections.contains_key(p) {
                     return absent(self, st, "peering connection", p.as_str());
                 }
                 self.peering(st, &vpc, p);
             }
             RouteTarget::VpcEndpoint(e) => {
-                self.acl(&mut st, from, Direction::Outbound);
+                let Some(st) = self.acl(st, from, Direction::Outbound) else {
+                    return;
+                };
                 if !net.vpc_endpoints.contains_key(e) {
                     return absent(self, st, "endpoint", e.as_str());
                 }
                 self.endpoint_out(st, &vpc, e);
             }
             RouteTarget::VpnGateway(g) => {
-                self.acl(&mut st, from, Direction::Outbound);
+                let Some(st) = self.acl(st, from, Direction::Outbound) else {
+                    return;
+                };
                 if !net.vpn_gateways.contains_key(g) {
                     return absent(self, st, "virtual private gateway", g.as_str());
                 }
                 self.vgw_out(st, &vpc, g);
             }
             RouteTarget::TransitGateway(t) => {
-                self.acl(&mut st, from, Direction::Outbound);
+                let Some(st) = self.acl(st, from, Direction::Outbound) else {
+                    return;
+                };
                 if !net.transit_gateways.contains_key(t) {
                     return absent(self, st, "transit gateway", t.as_str());
                 }
@@ -374,31 +391,35 @@ impl Walk<'_> {
                 self.unknown(st, t.as_str(), &reason);
             }
             RouteTarget::Unsupported { field, id } => {
-                self.acl(&mut st, from, Direction::Outbound);
+                let Some(st) = self.acl(st, from, Direction::Outbound) else {
+                    return;
+                };
                 self.unknown(st, id, &format!("route target `{id}` ({field}) is not modelled"));
             }
         }
     }
 
-    /// The ACL of a subnet in one direction, as a tracked check.
-    pub(super) fn acl(&mut self, st: &mut State, subnet: &SubnetId, dir: Direction) {
-        let Some(acl_id) = self.ix.network_acl_of(subnet).cloned() else {
-            let info = CheckInfo::Acl {
-                acl: NetworkAclId::new(""),
-                subnet: subnet.clone(),
-                dir,
-            };
-            self.add_check(st, Bool::from_bool(false), info);
-            return;
+    /// The ACL of a subnet in one direction, as a tracked check. A subnet without a network ACL
+    /// in the input is unknown there (§7): the path stops (`None`).
+    pub(super) fn acl(&mut self, mut st: State, subnet: &SubnetId, dir: Direction) -> Option<State> {
+        let acl = self
+            .ix
+            .network_acl_of(subnet)
+            .and_then(|id| self.net.network_acls.get(id));
+        let Some(acl) = acl else {
+            self.unknown(
+                st,
+                subnet.as_str(),
+                &format!("subnet `{subnet}` has no network ACL in the input (AWS gives every subnet one, NACL-1): the input is incomplete"),
+            );
+            return None;
         };
-        let Some(acl) = self.net.network_acls.get(&acl_id) else {
-            return;
-        };
+        let acl_id = acl.id.clone();
         st.hops.push(acl_id.to_string());
         let entries = acl_entries(acl, dir, self.family);
         let allows = acl_allows(&entries, &st.pkt);
         self.add_check(
-            st,
+            &mut st,
             allows,
             CheckInfo::Acl {
                 acl: acl_id,
@@ -406,6 +427,7 @@ impl Walk<'_> {
                 dir,
             },
         );
+        Some(st)
     }
 
     /// Subnets of a VPC that hold some receiver of this leg.
@@ -457,9 +479,14 @@ impl Walk<'_> {
             let from = acl_out.cloned();
             self.branch(&st, cond, |w, mut st| {
                 if let Some(f) = &from {
-                    w.acl(&mut st, f, Direction::Outbound);
+                    let Some(next) = w.acl(st, f, Direction::Outbound) else {
+                        return;
+                    };
+                    st = next;
                 }
-                w.acl(&mut st, &s, Direction::Inbound);
+                let Some(st) = w.acl(st, &s, Direction::Inbound) else {
+                    return;
+                };
                 w.deliver_in_subnet(st, &s, &holders)
             });
         }
