@@ -378,11 +378,20 @@ impl<'a> Walk<'a> {
                     self.model = self.solver.get_model();
                     true
                 }
-                // Undecided: explored, so that the path's own check decides it (SOLVE-1); when
-                // the budget is spent the walk stops instead (SOLVE-3).
+                // Undecided even on a fresh solver (SOLVE-2): not explored, since exploring every
+                // branch no check could prune grows exponentially; the branch is unknown. When
+                // the budget is spent the walk stops (SOLVE-3).
                 SatResult::Unknown => {
                     self.model = None;
-                    !self.solver.spent
+                    if !self.solver.spent {
+                        let n = self.results.paths + 1;
+                        let why = self.solver.reason_unknown();
+                        self.results.unknown.insert((
+                            "solver".into(),
+                            format!("the solver gave up deciding which packets take a branch before candidate path {n}, also on a fresh solver: {why}"),
+                        ));
+                    }
+                    false
                 }
             };
         if feasible {
