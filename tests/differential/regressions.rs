@@ -325,3 +325,17 @@ fn r_own_public_address_through_a_nat_gateway_and_a_vpn_gateway() {
     assert_pinned(&net, tcp("10.0.1.13", 49152, "192.168.0.10", 443), false, Kind::Unknown);
     assert_question(&net, "eni-3", "54.0.0.13", None, false);
 }
+
+/// A reply that crosses the internet into a VPC whose only gateway is egress-only, while its
+/// request went over a peering connection. The simulator drops it at the egress-only gateway
+/// (V6-1: only replies to connections initiated from inside, through it); the SMT engine let
+/// any reply in there: reachable. Fixed in the encoder (`onto_internet`).
+#[test]
+fn r_reply_over_the_internet_into_an_egress_only_gateway() {
+    let net = fixture("reply-over-the-internet-into-an-egress-only-gateway");
+    let p = tcp("2600:1f18:0:1::10", 49152, "2600:1f18:1:2::e", 443);
+    assert_pinned(&net, p, false, Kind::Unreachable);
+    // The request alone gets there, over the peering connection.
+    assert_pinned(&net, p, true, Kind::Reachable);
+    assert_question(&net, "eni-1", "eni-2", None, false);
+}

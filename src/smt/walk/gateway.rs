@@ -108,9 +108,20 @@ impl Walk<'_> {
             let entry = self.ix.internet_gateway_of(&v).cloned();
             let eigw = self.ix.egress_only_gateway_of(&v).cloned();
             let leg = st.leg;
+            // A reply enters through the egress-only gateway its request left by (V6-1), before
+            // the VPC's internet gateway; one whose request did not leave by it is refused.
+            let request_hops = st.hops.get(..st.reply_from.unwrap_or(0)).unwrap_or_default();
+            let left_by_eigw = leg == Leg::Reply
+                && eigw
+                    .as_ref()
+                    .is_some_and(|e| request_hops.iter().any(|h| h == e.as_str()));
             self.branch(&st, cond, |w, st| match (entry, eigw) {
+                (_, Some(e)) if w.family == IpFamily::V6 && left_by_eigw => w.eigw_in(st, &v, &e),
                 (Some(g), _) => w.internet_in(st, &v, &g),
-                (None, Some(e)) if w.family == IpFamily::V6 && leg == Leg::Reply => w.eigw_in(st, &v, &e),
+                (None, Some(e)) if w.family == IpFamily::V6 && leg == Leg::Reply => {
+                    let b = Blocked::new(&e, ComponentKind::EgressOnlyInternetGateway, Some(Direction::Inbound), "V6-1", format!("egress-only internet gateway `{e}` admits only replies to connections initiated from inside, and the request did not leave through it"), "NO_PATH");
+                    w.dropped(st, b)
+                }
                 (None, Some(e)) if w.family == IpFamily::V6 => {
                     let b = Blocked::new(&e, ComponentKind::EgressOnlyInternetGateway, Some(Direction::Inbound), "V6-1", format!("egress-only internet gateway `{e}` admits no connection initiated from the internet, and `{v}` has no internet gateway"), "NO_PATH");
                     w.dropped(st, b)
