@@ -134,6 +134,16 @@ pub fn pinned_packet_agrees(net: &Network, p: Packet, one_way: bool, tally: &Tal
     Ok(())
 }
 
+/// The endpoints of a random question, when the simulator can replay it: both resolve, the
+/// destination does not forward (`through` has a question of its own), and it is not a host's
+/// traffic to itself (which `query` refuses).
+pub fn replayable_endpoints(net: &Network, ix: &NetworkIndex, from: &str, to: &str) -> Option<(Endpoint, Endpoint)> {
+    let from_ep = resolve(net, ix, from, Role::Source).ok()?;
+    let to_ep = resolve(net, ix, to, Role::Destination).ok()?;
+    let itself = from_ep.external.is_none() && to_ep.external.is_none() && from_ep.interfaces == to_ep.interfaces;
+    (to_ep.through.is_none() && !itself).then_some((from_ep, to_ep))
+}
+
 /// (b) for one network and one question given as endpoint texts.
 #[allow(clippy::too_many_arguments, reason = "a question's fields")]
 pub fn question_agrees(
@@ -149,19 +159,9 @@ pub fn question_agrees(
 ) -> Result<(), TestCaseError> {
     let ix = NetworkIndex::new(net);
     tally.network();
-    let (Ok(from_ep), Ok(to_ep)) = (
-        resolve(net, &ix, from, Role::Source),
-        resolve(net, &ix, to, Role::Destination),
-    ) else {
+    let Some((from_ep, to_ep)) = replayable_endpoints(net, &ix, from, to) else {
         return Ok(());
     };
-    // Destinations that forward (`through`) have a question of their own that the simulator
-    // cannot replay; a host's traffic to itself is refused by `query`.
-    if to_ep.through.is_some()
-        || (from_ep.external.is_none() && to_ep.external.is_none() && from_ep.interfaces == to_ep.interfaces)
-    {
-        return Ok(());
-    }
     // `--port` applies to tcp and udp only (`query` refuses it otherwise).
     let dst_ports = dst_ports.filter(|_| protocol.is_none_or(proto::has_ports));
     let q = question(

@@ -4,12 +4,12 @@
 //! definite verdict; a witness still lies in the question's space and is delivered by the
 //! simulator.
 
+use crate::differential::agree::replayable_endpoints;
 use crate::differential::generate::{GenSettings, blueprint, endpoint_text, query_plan, query_ports, query_protocol};
 use crate::differential::oracle::*;
 use crate::differential::{Tally, check};
 use proptest::prelude::*;
 use vpcverify::model::*;
-use vpcverify::query::{Role, resolve};
 use vpcverify::sim;
 use vpcverify::smt::{self, Answer, Faults};
 
@@ -44,17 +44,9 @@ fn faults_never_flip(
 ) -> Result<(), TestCaseError> {
     let ix = NetworkIndex::new(net);
     tally.network();
-    let (Ok(from_ep), Ok(to_ep)) = (
-        resolve(net, &ix, from, Role::Source),
-        resolve(net, &ix, to, Role::Destination),
-    ) else {
+    let Some((from_ep, to_ep)) = replayable_endpoints(net, &ix, from, to) else {
         return Ok(());
     };
-    if to_ep.through.is_some()
-        || (from_ep.external.is_none() && to_ep.external.is_none() && from_ep.interfaces == to_ep.interfaces)
-    {
-        return Ok(());
-    }
     let dst_ports = dst_ports.filter(|_| protocol.is_none_or(proto::has_ports));
     let mut q = question(
         &from_ep,
