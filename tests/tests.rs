@@ -2,6 +2,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test code")]
 
+/// VPC Block Public Access end to end: options, exclusions, uncertain inputs (BPA-1..6).
+mod bpa_cli;
 /// Budgets and a solver that gives up: rescued by a fresh solver, never a flipped verdict,
 /// tiny real budgets on an estate, `--timeout` parsing.
 mod budget;

@@ -20,6 +20,7 @@
 //! [`IngestError::Toml`]; every other problem is an error diagnostic at the offending value, and
 //! the resource it spoils is left out.
 
+mod bpa;
 mod read;
 
 use super::{IngestError, Loaded};
@@ -420,6 +421,8 @@ struct Lower<'c, 't> {
     subnet_route_tables: Vec<(SubnetId, RouteTableId)>,
     subnet_acls: Vec<(SubnetId, NetworkAclId)>,
     attachments: Vec<Attachment>,
+    /// The `[block_public_access]` table and its offset, lowered last (`bpa`).
+    bpa: Option<(&'t DeTable<'t>, usize)>,
 }
 
 /// A name as it appears inside a derived id: ASCII letters, digits, `-`, `_` and `.`; anything
@@ -471,6 +474,7 @@ impl<'c, 't> Lower<'c, 't> {
             subnet_route_tables: Vec::new(),
             subnet_acls: Vec::new(),
             attachments: Vec::new(),
+            bpa: None,
         }
     }
 
@@ -478,8 +482,13 @@ impl<'c, 't> Lower<'c, 't> {
     fn collect(&mut self, doc: &'t DeTable<'t>) {
         for (key, value) in doc.iter() {
             let table_name: &str = key.get_ref();
+            if table_name == bpa::TABLE {
+                self.collect_bpa(value);
+                continue;
+            }
             let Some(kind) = Kind::from_table(table_name) else {
-                let tables: Vec<&str> = Kind::ALL.iter().map(|k| k.table()).collect();
+                let mut tables: Vec<&str> = Kind::ALL.iter().map(|k| k.table()).collect();
+                tables.push(bpa::TABLE);
                 let hint = match suggest(table_name, tables.iter().copied()) {
                     Some(s) => format!("; did you mean `[{s}.…]`?"),
                     None => format!("; expected one of {}", backticked(&tables)),
@@ -699,6 +708,7 @@ impl<'c, 't> Lower<'c, 't> {
         for d in of(Kind::VpcEndpoint) {
             self.vpc_endpoint(d);
         }
+        self.block_public_access();
     }
 
     // ----- VPCs, prefix lists, subnets -------------------------------------------------------

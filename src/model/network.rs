@@ -53,6 +53,9 @@ pub struct Network {
     pub vpn_gateways: BTreeMap<VpnGatewayId, VpnGateway>,
     /// Transit gateways (kept so references resolve; their routing is not modelled).
     pub transit_gateways: BTreeMap<TransitGatewayId, TransitGateway>,
+    /// VPC Block Public Access of the account and Region, when the input says (IGW-10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block_public_access: Option<BlockPublicAccess>,
     /// Constructs present in the input that the model does not interpret. A query whose candidate
     /// path crosses one answers `unknown`.
     pub unsupported: Vec<Unsupported>,
@@ -835,6 +838,89 @@ pub struct TransitGateway {
     pub vpcs: Vec<VpcId>,
     /// Tags.
     pub tags: Tags,
+    /// Where it was read.
+    pub provenance: Provenance,
+}
+
+/// VPC Block Public Access (BPA): the account's mode in the Region and its exclusions (IGW-10,
+/// BPA-1..6 in SEMANTICS.md §5.10). Absent from a [`Network`] when the input does not say.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockPublicAccess {
+    /// `InternetGatewayBlockMode` of `describe-vpc-block-public-access-options`.
+    pub mode: BpaMode,
+    /// False when the options say `ExclusionsAllowed: not-allowed` (BPA enforced by an
+    /// Organization's declarative policy): exclusions then take no effect.
+    pub exclusions_allowed: bool,
+    /// Active exclusions (state `create-complete` or `update-complete`), by exclusion id.
+    pub exclusions: BTreeMap<String, BpaExclusion>,
+    /// Where the mode was read.
+    pub provenance: Provenance,
+}
+
+/// The account-level BPA mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BpaMode {
+    /// `off`: no effect.
+    Off,
+    /// `block-bidirectional`: all traffic through internet and egress-only internet gateways.
+    BlockBidirectional,
+    /// `block-ingress`: internet traffic into VPCs; connections of NAT gateways and egress-only
+    /// internet gateways, initiated from inside, still pass.
+    BlockIngress,
+}
+
+impl BpaMode {
+    /// The AWS spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BpaMode::Off => "off",
+            BpaMode::BlockBidirectional => "block-bidirectional",
+            BpaMode::BlockIngress => "block-ingress",
+        }
+    }
+}
+
+/// What an exclusion exempts.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BpaResource {
+    /// A whole VPC.
+    Vpc(VpcId),
+    /// One subnet.
+    Subnet(SubnetId),
+}
+
+/// `InternetGatewayExclusionMode` of an exclusion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BpaExclusionMode {
+    /// `allow-bidirectional`: all internet traffic to and from the resource.
+    AllowBidirectional,
+    /// `allow-egress`: outbound traffic (connections initiated from inside); applies only under
+    /// `block-bidirectional`.
+    AllowEgress,
+}
+
+impl BpaExclusionMode {
+    /// The AWS spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BpaExclusionMode::AllowBidirectional => "allow-bidirectional",
+            BpaExclusionMode::AllowEgress => "allow-egress",
+        }
+    }
+}
+
+/// One active BPA exclusion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BpaExclusion {
+    /// `vpcbpa-exclude-…`.
+    pub id: String,
+    /// The VPC or subnet it exempts.
+    pub resource: BpaResource,
+    /// Its mode.
+    pub mode: BpaExclusionMode,
     /// Where it was read.
     pub provenance: Provenance,
 }

@@ -9,7 +9,9 @@
 //!   leave through the gateway its request entered by (`Walker::deliver_external`).
 //! - IGW-2 1:1 translation both ways; IGW-5 no public address, no egress; IGW-6 RFC 1918 / RFC 6598
 //!   filters and anti-spoofing; V6-2 no IPv6 translation; J13 hairpin through the internet;
-//!   IGW-10, RT-18 Block Public Access and gateway route tables answer unknown.
+//!   IGW-10 Block Public Access is checked by `bpa` once the gateway's own address rules pass
+//!   (BPA-5); what the input leaves uncertain about it (BPA-6) and RT-18 gateway route tables
+//!   answer unknown.
 //! - V6-1: the egress-only gateway carries IPv6 connections initiated from inside only.
 //! - NGW-2 translation with `nat_port`; NGW-3 no inbound-initiated connection; NGW-4/NGW-8 TCP,
 //!   UDP and ICMP over IPv4 only; NGW-5 ACLs of the NAT gateway's subnet; NGW-7 sources in its VPC.
@@ -34,7 +36,8 @@ fn igw_refuses(ip: &IpAddr) -> bool {
 }
 
 impl<'n> Walker<'n> {
-    /// Unknown when the VPC has Block Public Access (an unsupported entry on the VPC, IGW-10) or
+    /// Unknown when the input leaves the VPC's Block Public Access uncertain (an unsupported entry
+    /// on the VPC, BPA-6) or
     /// the gateway has a gateway route table (RT-18).
     fn edge_unknowns(&self, gateway: &InternetGatewayId, vpc: &VpcId) -> Result<(), Halt> {
         if let Some(u) = self.net.unsupported.iter().find(|u| u.component == vpc.as_str()) {
@@ -133,6 +136,7 @@ impl<'n> Walker<'n> {
                         "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
                     ));
                 };
+                self.bpa_gate(g.id.as_str(), kind, vpc, &p.src_ip, true)?;
                 let before = p.src_ip;
                 p.src_ip = IpAddr::V4(public);
                 hop!(
@@ -158,6 +162,7 @@ impl<'n> Walker<'n> {
                         "GATEWAY_REJECTS_SPOOFED_TRAFFIC",
                     ));
                 }
+                self.bpa_gate(g.id.as_str(), kind, vpc, &p.src_ip, true)?;
                 hop!(
                     self,
                     &g.id,
@@ -333,6 +338,7 @@ impl<'n> Walker<'n> {
                         "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
                     ));
                 };
+                self.bpa_gate(g.id.as_str(), kind, vpc, &IpAddr::V4(private), false)?;
                 p.dst_ip = IpAddr::V4(private);
                 hop!(
                     self,
@@ -359,6 +365,7 @@ impl<'n> Walker<'n> {
                         "IGW_DESTINATION_ADDRESS_IN_VPC_CIDRS",
                     ));
                 }
+                self.bpa_gate(g.id.as_str(), kind, vpc, &p.dst_ip, false)?;
                 hop!(
                     self,
                     &g.id,
@@ -390,6 +397,9 @@ impl<'n> Walker<'n> {
                 format!("egress-only internet gateway `{}` is not attached to `{vpc}`", g.id),
                 "BAD_STATE_ROUTE",
             ));
+        }
+        if let Some(u) = self.net.unsupported.iter().find(|u| u.component == vpc.as_str()) {
+            return Err(unknown(vpc, u.reason.clone()));
         }
         if !p.dst_ip.is_ipv6() {
             return Err(dropped(
@@ -427,6 +437,7 @@ impl<'n> Walker<'n> {
                 "NO_PATH",
             ));
         }
+        self.bpa_gate(g.id.as_str(), kind, vpc, &p.src_ip, true)?;
         hop!(
             self,
             &g.id,
@@ -456,6 +467,10 @@ impl<'n> Walker<'n> {
                 "NO_PATH",
             ));
         }
+        if let Some(u) = self.net.unsupported.iter().find(|u| u.component == vpc.as_str()) {
+            return Err(unknown(vpc, u.reason.clone()));
+        }
+        self.bpa_gate(g.id.as_str(), kind, vpc, &p.dst_ip, false)?;
         hop!(
             self,
             &g.id,

@@ -32,6 +32,7 @@ macro_rules! hop {
     };
 }
 
+mod bpa;
 mod filter;
 mod flow;
 mod gateway;

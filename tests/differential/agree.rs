@@ -7,7 +7,7 @@
 //! elsewhere than `--to` is unreachable).
 
 use crate::differential::generate::{
-    GenSettings, blueprint, endpoint_text, packet_plan, query_plan, query_ports, query_protocol,
+    EndpointPlan, GenSettings, blueprint, bpa_plan, endpoint_text, packet_plan, query_plan, query_ports, query_protocol,
 };
 use crate::differential::oracle::*;
 use crate::differential::{Tally, check};
@@ -330,6 +330,47 @@ fn trace_judges_delivery_as_the_oracle() {
                 )
             );
             Ok(())
+        },
+    );
+}
+
+/// (e) VPC Block Public Access (BPA-1..5): every network has a mode (bidirectional or ingress,
+/// with VPC and subnet exclusions), and every question goes to or comes from the internet, so
+/// that the two interpreters' BPA decisions meet often: witnesses replay, unreachable answers
+/// survive sampling. At 2,000 cases (a few seconds) it caught the simulator letting no NAT
+/// gateway out under block-ingress, and ignoring block-bidirectional; 300 missed the first.
+#[test]
+fn block_public_access_questions() {
+    let settings = GenSettings {
+        enable_unknowns: false,
+        ..GenSettings::CI
+    };
+    check(
+        "agree::block_public_access_questions",
+        file!(),
+        2000,
+        (blueprint(settings), bpa_plan(), query_plan(), any::<bool>()),
+        |(mut b, bpa, mut qp, outward), tally| {
+            b.bpa = Some(bpa);
+            if outward {
+                qp.to = EndpointPlan::Internet;
+            } else {
+                qp.from = EndpointPlan::Internet;
+            }
+            let net = b.build();
+            let from = endpoint_text(&net, &qp.from);
+            let to = endpoint_text(&net, &qp.to);
+            question_agrees(
+                &net,
+                &from,
+                &to,
+                query_protocol(&qp),
+                query_ports(qp.dst_ports),
+                query_ports(qp.src_ports),
+                qp.one_way,
+                qp.seed,
+                tally,
+            )
         },
     );
 }

@@ -46,6 +46,8 @@ pub struct GenSettings {
     /// Constructs that answer unknown: prefix lists without entries, gateway route tables,
     /// transit and local gateway targets, active routes to targets the input lacks (RT-14a).
     pub enable_unknowns: bool,
+    /// VPC Block Public Access: modes and exclusions (BPA-1..5).
+    pub enable_bpa: bool,
 }
 
 impl GenSettings {
@@ -62,6 +64,7 @@ impl GenSettings {
         enable_endpoints: true,
         enable_vpn: true,
         enable_unknowns: true,
+        enable_bpa: true,
     };
 
     /// The most the generator does: four VPCs and more of everything.
@@ -98,6 +101,31 @@ pub struct Blueprint {
     pub acls: Vec<Owned<AclPlan>>,
     /// Custom security groups.
     pub groups: Vec<Owned<GroupPlan>>,
+    /// VPC Block Public Access (IGW-10, BPA-1..5), drawn after everything else so that the
+    /// rest of a stored seed's network is unchanged.
+    pub bpa: Option<BpaPlan>,
+}
+
+/// VPC Block Public Access: the account's mode and its exclusions.
+#[derive(Debug, Clone)]
+pub struct BpaPlan {
+    /// 0 `off`, 1 `block-bidirectional`, 2 `block-ingress` (modulo 3).
+    pub mode: u8,
+    /// `ExclusionsAllowed: not-allowed`.
+    pub not_allowed: bool,
+    /// Exclusions.
+    pub exclusions: Vec<BpaExclusionPlan>,
+}
+
+/// One BPA exclusion.
+#[derive(Debug, Clone)]
+pub struct BpaExclusionPlan {
+    /// On a subnet (this index) rather than a VPC (this index).
+    pub subnet: bool,
+    /// The resource, modulo their number.
+    pub target: u8,
+    /// `allow-egress` rather than `allow-bidirectional`.
+    pub egress: bool,
 }
 
 /// A resource of some VPC.
@@ -495,7 +523,7 @@ pub fn blueprint(s: GenSettings) -> impl Strategy<Value = Blueprint> {
             .prop_map(|(v6, entries, unknown)| PrefixListPlan { v6, entries, unknown }),
         0..=if s.enable_endpoints { 2 } else { 0 },
     );
-    (
+    let rest = (
         prop::collection::vec(vpc_plan(s), 1..=s.max_vpcs),
         subnets,
         interfaces,
@@ -517,8 +545,36 @@ pub fn blueprint(s: GenSettings) -> impl Strategy<Value = Blueprint> {
                 route_tables,
                 acls,
                 groups,
+                bpa: None,
             },
-        )
+        );
+    (
+        rest,
+        prop::option::weighted(if s.enable_bpa { 0.3 } else { 0.0 }, bpa_plan()),
+    )
+        .prop_map(|(mut b, bpa)| {
+            b.bpa = bpa;
+            b
+        })
+}
+
+/// Random Block Public Access settings, never off.
+pub fn bpa_plan() -> impl Strategy<Value = BpaPlan> {
+    let exclusion = (any::<bool>(), any::<u8>(), any::<bool>()).prop_map(|(subnet, target, egress)| BpaExclusionPlan {
+        subnet,
+        target,
+        egress,
+    });
+    (
+        1u8..3,
+        prop::bool::weighted(0.1),
+        prop::collection::vec(exclusion, 0..=2),
+    )
+        .prop_map(|(mode, not_allowed, exclusions)| BpaPlan {
+            mode,
+            not_allowed,
+            exclusions,
+        })
 }
 
 // ---------------------------------------------------------------- building
@@ -1436,6 +1492,49 @@ impl Blueprint {
             );
         }
 
+        // VPC Block Public Access.
+        if let Some(plan) = &self.bpa {
+            let mode = match plan.mode % 3 {
+                0 => BpaMode::Off,
+                1 => BpaMode::BlockBidirectional,
+                _ => BpaMode::BlockIngress,
+            };
+            let mut exclusions = std::collections::BTreeMap::new();
+            for (i, e) in plan.exclusions.iter().enumerate() {
+                let resource = if e.subnet {
+                    match pick(&lay.subnets, e.target) {
+                        Some((sid, ..)) => BpaResource::Subnet(sid.clone()),
+                        None => continue,
+                    }
+                } else {
+                    match pick(&lay.vpcs, e.target) {
+                        Some((vid, _)) => BpaResource::Vpc(vid.clone()),
+                        None => continue,
+                    }
+                };
+                let id = format!("vpcbpa-exclude-{i}");
+                exclusions.insert(
+                    id.clone(),
+                    BpaExclusion {
+                        id: id.clone(),
+                        resource,
+                        mode: if e.egress {
+                            BpaExclusionMode::AllowEgress
+                        } else {
+                            BpaExclusionMode::AllowBidirectional
+                        },
+                        provenance: prov(&id),
+                    },
+                );
+            }
+            net.block_public_access = Some(BlockPublicAccess {
+                mode,
+                exclusions_allowed: !plan.not_allowed,
+                exclusions,
+                provenance: prov("bpa"),
+            });
+        }
+
         vpcverify::ingest::finish(&mut net);
         net
     }
@@ -2047,6 +2146,7 @@ mod tests {
             route_tables: vec![],
             acls: vec![],
             groups: vec![],
+            bpa: None,
         };
         let net = b.build();
         assert_eq!(net.vpcs.len(), 1);

@@ -464,6 +464,22 @@ pub fn to_toml_with(net: &Network, comment: &str) -> String {
             o.kv("state", &q(&e.state));
         }
     }
+    if let Some(b) = &net.block_public_access {
+        let _ = writeln!(o.0, "\n[block_public_access]");
+        o.kv("mode", &q(b.mode.as_str()));
+        if !b.exclusions_allowed {
+            o.kv("exclusions_allowed", "false");
+        }
+        for e in b.exclusions.values() {
+            let _ = writeln!(o.0, "\n[[block_public_access.exclusion]]");
+            match &e.resource {
+                BpaResource::Vpc(v) => o.kv("vpc", &q(v.as_str())),
+                BpaResource::Subnet(s) => o.kv("subnet", &q(s.as_str())),
+            }
+            o.kv("mode", &q(e.mode.as_str()));
+            o.kv("id", &q(&e.id));
+        }
+    }
     o.0
 }
 

@@ -5,8 +5,8 @@
 //! input-formats §1.1–§1.2), and lowering the botocore shapes into `model`. Implements the AWS side
 //! of RT-1/RT-2 (main and explicit associations), RT-14/RT-15 (route state and origin), RT-18 (edge
 //! associations), NACL-4/NACL-5/NACL-6 (entries and their protocol wildcards), SG-6/SG-7/SG-8
-//! (rules, one per source), IGW-2 (public and Elastic IPs), IGW-10 (Block Public Access, recorded
-//! as unsupported), NGW-1 and PCX-3.
+//! (rules, one per source), IGW-2 (public and Elastic IPs), IGW-10 and BPA-6 (Block Public Access: the
+//! options, the exclusions and the per-resource states, in `bpa`), NGW-1 and PCX-3.
 //!
 //! Leaves to [`super::finish`]: local routes (RT-5), blackholes for unusable targets (J5) and the
 //! unsupported route targets. Leaves to `model::validate`: every cross-resource check.
@@ -20,6 +20,7 @@
 //! and security groups, `iface` interfaces, instances and Elastic IPs, `edge` gateways, peering,
 //! endpoints, prefix lists and transit gateways.
 
+mod bpa;
 mod edge;
 mod filter;
 mod iface;
@@ -166,6 +167,10 @@ enum Class {
     Unsupported(&'static str),
     /// Not an EC2 output key we know.
     Unknown,
+    /// `describe-vpc-block-public-access-options` (an object, read after the lists).
+    BpaOptions,
+    /// `describe-vpc-block-public-access-exclusions` (read after the lists).
+    BpaExclusions,
 }
 
 fn classify(key: &str) -> Class {
@@ -191,6 +196,8 @@ fn classify(key: &str) -> Class {
         "TransitGateways" => TransitGateways,
         "TransitGatewayAttachments" | "TransitGatewayVpcAttachments" => TransitGatewayAttachments,
         "NextToken" | "ResponseMetadata" | "AdditionalRoutesAvailable" => return Class::Ignored,
+        "VpcBlockPublicAccessOptions" => return Class::BpaOptions,
+        "VpcBlockPublicAccessExclusions" => return Class::BpaExclusions,
         "TransitGatewayRouteTables" => {
             return Class::Unsupported(
                 "transit gateway route tables are recognised but not modelled: a route to a transit gateway answers unknown",
@@ -246,6 +253,7 @@ impl Loc<'_> {
 struct Lower {
     net: Network,
     diags: Vec<Diagnostic>,
+    bpa: bpa::Gathered,
 }
 
 /// One top-level list of one document, waiting for its turn.
@@ -295,6 +303,8 @@ fn lower(files: &[(PathBuf, String, Value)]) -> (Network, Vec<Diagnostic>) {
                     ),
                 },
                 Class::Ignored => {}
+                Class::BpaOptions => lw.bpa.options.push((file.clone(), value.clone())),
+                Class::BpaExclusions => lw.bpa.exclusions.push((file.clone(), value.clone())),
                 Class::Unsupported(why) => lw
                     .diags
                     .push(Diagnostic::warning("unsupported", format!("`{key}`: {why}")).in_file(file.as_str())),
@@ -319,6 +329,7 @@ fn lower(files: &[(PathBuf, String, Value)]) -> (Network, Vec<Diagnostic>) {
     } else {
         lw.network_acls_missing();
     }
+    lw.block_public_access();
     (lw.net, lw.diags)
 }
 

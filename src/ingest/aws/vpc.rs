@@ -1,7 +1,7 @@
 //! VPCs, subnets and route tables (`describe-vpcs`, `describe-subnets`, `describe-route-tables`).
 //!
 //! Implements: RT-5 input side (primary and associated secondary CIDR blocks, SUB-5), IGW-10 (VPC
-//! Block Public Access other than `off` is recorded as unsupported), RT-1/RT-2 (main and explicit
+//! and subnet `BlockPublicAccessStates`, gathered for `bpa`), RT-1/RT-2 (main and explicit
 //! subnet associations; associations not `associated` are skipped), RT-18 (edge associations),
 //! RT-13 (prefix-list destinations), RT-14 (route state: `active`, `blackhole`; any other value is
 //! a blackhole with a warning) and RT-15 (route origin).
@@ -10,7 +10,7 @@ use super::json::{Bad, Obj, R, state_is};
 use super::{Loc, Lower, insert};
 use crate::model::{
     Cidr, EdgeAssociation, IpFamily, Route, RouteDestination, RouteOrigin, RouteState, RouteTable, RouteTarget, Subnet,
-    SubnetId, Unsupported, Vpc, VpnGatewayId,
+    SubnetId, Vpc, VpnGatewayId,
 };
 
 /// Route target fields in the order a route's one target is looked for. AWS prints
@@ -80,31 +80,8 @@ impl Lower {
             tags: o.tags()?,
             provenance: loc.provenance(),
         };
-        self.block_public_access(loc, o, "vpc")?;
+        self.bpa_state(loc, o)?;
         insert(&mut self.net.vpcs, &mut self.diags, "vpc", vpc.id.clone(), vpc);
-        Ok(())
-    }
-
-    /// IGW-10: Block Public Access other than `off` overrides internet gateway reachability in a
-    /// way the model does not interpret, so the VPC (or subnet) is recorded as unsupported.
-    fn block_public_access(&mut self, loc: Loc<'_>, o: &Obj<'_>, what: &str) -> R<()> {
-        let mode = match o.obj("BlockPublicAccessStates")? {
-            Some(b) => b.str("InternetGatewayBlockMode")?,
-            None => None,
-        };
-        if let Some(mode) = mode
-            .map(str::trim)
-            .filter(|m| !m.is_empty() && !m.eq_ignore_ascii_case("off"))
-        {
-            self.net.unsupported.push(Unsupported {
-                component: loc.resource.to_owned(),
-                reason: format!(
-                    "{what} `{}` has VPC Block Public Access `{mode}` (IGW-10), which overrides internet gateway reachability and is not modelled",
-                    loc.resource
-                ),
-                provenance: loc.provenance(),
-            });
-        }
         Ok(())
     }
 
@@ -146,7 +123,7 @@ impl Lower {
             tags: o.tags()?,
             provenance: loc.provenance(),
         };
-        self.block_public_access(loc, o, "subnet")?;
+        self.bpa_state(loc, o)?;
         insert(
             &mut self.net.subnets,
             &mut self.diags,

@@ -2,14 +2,15 @@
 //! translation and its address filters (IGW-2..6, J13), egress-only gateway (V6-1), NAT gateway
 //! (NGW-2..8) and NAT instance (NI-2, NI-4) translations, peering without transit or
 //! edge-to-edge (PCX-5..7), gateway endpoints (GWE-7/8, J18), virtual private gateways (VGW-3,
-//! VGW-5).
+//! VGW-5). VPC Block Public Access (BPA-1..5) is split on by `bpa` once a gateway's own address
+//! rules pass.
 
 use super::*;
 
 impl Walk<'_> {
     /// §5.2 internet gateway, outbound.
     pub(super) fn igw_out(&mut self, mut st: State, vpc: &VpcId, g: &InternetGatewayId) {
-        // Step 2: Block Public Access, or a gateway route table on the gateway.
+        // Step 2: Block Public Access the input leaves uncertain (BPA-6), or a gateway route table.
         if let Some(reason) = self.unsupported(vpc.as_str()) {
             return self.unknown(st, vpc.as_str(), &reason);
         }
@@ -48,9 +49,21 @@ impl Walk<'_> {
                     "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
                 );
                 self.branch(&st, all(&[private.not(), mapped.not()]), |w, st| w.dropped(st, b));
-                self.branch(&st, all(&[private.not(), mapped]), move |w, mut st| {
-                    st.pkt.src = map_addrs(&st.pkt.src, &pairs);
-                    w.onto_internet(st, gate)
+                let (gid, v) = (g.to_string(), vpc.clone());
+                self.branch(&st, all(&[private.not(), mapped]), move |w, st| {
+                    let addr = st.pkt.src.clone();
+                    w.bpa_gate(
+                        st,
+                        addr,
+                        &gid,
+                        ComponentKind::InternetGateway,
+                        &v,
+                        true,
+                        move |w, mut st| {
+                            st.pkt.src = map_addrs(&st.pkt.src, &pairs);
+                            w.onto_internet(st, gate)
+                        },
+                    )
                 });
             }
             IpFamily::V6 => {
@@ -65,7 +78,19 @@ impl Walk<'_> {
                     "GATEWAY_REJECTS_SPOOFED_TRAFFIC",
                 );
                 self.branch(&st, ok.not(), |w, st| w.dropped(st, b));
-                self.branch(&st, ok, move |w, st| w.onto_internet(st, gate));
+                let (gid, v) = (g.to_string(), vpc.clone());
+                self.branch(&st, ok, move |w, st| {
+                    let addr = st.pkt.src.clone();
+                    w.bpa_gate(
+                        st,
+                        addr,
+                        &gid,
+                        ComponentKind::InternetGateway,
+                        &v,
+                        true,
+                        move |w, st| w.onto_internet(st, gate),
+                    )
+                });
             }
         }
     }
@@ -228,9 +253,13 @@ impl Walk<'_> {
                     |w, st| w.dropped(st, b),
                 );
                 let v2 = vpc.clone();
+                let gid = g.to_string();
                 self.branch(&st, all(&[private_src.not(), mapped]), move |w, mut st| {
                     st.pkt.dst = map_addrs(&st.pkt.dst, &pairs);
-                    w.enter_vpc(st, &v2, None)
+                    let addr = st.pkt.dst.clone();
+                    w.bpa_gate(st, addr, &gid, ComponentKind::InternetGateway, &v2, false, |w, st| {
+                        w.enter_vpc(st, &v2, None)
+                    })
                 });
                 if st.leg == Leg::Request {
                     for (eip, private, n) in self.nat_eips(vpc) {
@@ -238,12 +267,24 @@ impl Walk<'_> {
                             continue;
                         };
                         let to_nat = all(&[private_src.not(), st.pkt.dst.eq(ip_const(&eip))]);
+                        let (gid, v) = (g.to_string(), vpc.clone());
                         self.branch(&st, to_nat, move |w, mut st| {
                             st.pkt.dst = ip_const(&private);
-                            let Some(st) = w.acl(st, &subnet, Direction::Inbound) else {
-                                return;
-                            };
-                            w.nat_reply(st, &n)
+                            let addr = st.pkt.dst.clone();
+                            w.bpa_gate(
+                                st,
+                                addr,
+                                &gid,
+                                ComponentKind::InternetGateway,
+                                &v,
+                                false,
+                                move |w, st| {
+                                    let Some(st) = w.acl(st, &subnet, Direction::Inbound) else {
+                                        return;
+                                    };
+                                    w.nat_reply(st, &n)
+                                },
+                            )
                         });
                     }
                 }
@@ -261,13 +302,23 @@ impl Walk<'_> {
                 );
                 self.branch(&st, inside.not(), |w, st| w.dropped(st, b));
                 let v2 = vpc.clone();
-                self.branch(&st, inside, move |w, st| w.enter_vpc(st, &v2, None));
+                let gid = g.to_string();
+                self.branch(&st, inside, move |w, st| {
+                    let addr = st.pkt.dst.clone();
+                    w.bpa_gate(st, addr, &gid, ComponentKind::InternetGateway, &v2, false, |w, st| {
+                        w.enter_vpc(st, &v2, None)
+                    })
+                });
             }
         }
     }
 
     /// §5.7 egress-only internet gateway, outbound.
     pub(super) fn eigw_out(&mut self, mut st: State, vpc: &VpcId, g: &EgressOnlyInternetGatewayId) {
+        // BPA-6: Block Public Access the input leaves uncertain.
+        if let Some(reason) = self.unsupported(vpc.as_str()) {
+            return self.unknown(st, vpc.as_str(), &reason);
+        }
         st.hops.push(g.to_string());
         let drop = |w: &mut Self, st: State, rule: &str, reason: String, code: &str| {
             let b = Blocked::new(
@@ -308,13 +359,37 @@ impl Walk<'_> {
             drop(w, st, "V6-1", reason, "GATEWAY_REJECTS_SPOOFED_TRAFFIC")
         });
         let gate = Gate::Eigw(g.clone(), vpc.clone());
-        self.branch(&st, ok, move |w, st| w.onto_internet(st, gate));
+        let (gid, v) = (g.to_string(), vpc.clone());
+        self.branch(&st, ok, move |w, st| {
+            let addr = st.pkt.src.clone();
+            w.bpa_gate(
+                st,
+                addr,
+                &gid,
+                ComponentKind::EgressOnlyInternetGateway,
+                &v,
+                true,
+                move |w, st| w.onto_internet(st, gate),
+            )
+        });
     }
 
     /// §5.7 egress-only internet gateway, inbound (replies only).
     pub(super) fn eigw_in(&mut self, mut st: State, vpc: &VpcId, g: &EgressOnlyInternetGatewayId) {
+        if let Some(reason) = self.unsupported(vpc.as_str()) {
+            return self.unknown(st, vpc.as_str(), &reason);
+        }
         st.hops.push(g.to_string());
-        self.enter_vpc(st, vpc, None);
+        let addr = st.pkt.dst.clone();
+        self.bpa_gate(
+            st,
+            addr,
+            g.as_str(),
+            ComponentKind::EgressOnlyInternetGateway,
+            vpc,
+            false,
+            |w, st| w.enter_vpc(st, vpc, None),
+        );
     }
 
     /// §5.3 NAT gateway, request leg.

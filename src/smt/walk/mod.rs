@@ -27,6 +27,7 @@ use std::net::IpAddr;
 use z3::SatResult;
 use z3::ast::{Ast, BV, Bool};
 
+mod bpa;
 mod gateway;
 mod subnet;
 

@@ -8,6 +8,7 @@
 //! which resource families are lowered. Ambiguous references are reported and never guessed;
 //! unresolved ones are reported and never dropped silently.
 
+mod bpa;
 mod filter;
 mod iface;
 mod routing;
@@ -59,6 +60,8 @@ pub const SUPPORTED: &[&str] = &[
     "aws_ec2_managed_prefix_list_entry",
     "aws_ec2_transit_gateway",
     "aws_ec2_transit_gateway_vpc_attachment",
+    "aws_vpc_block_public_access_options",
+    "aws_vpc_block_public_access_exclusion",
 ];
 
 /// Data sources this loader reads (they feed prefix lists).
@@ -359,6 +362,7 @@ pub fn lower(file: &str, doc: &Document) -> (Network, Vec<Diagnostic>) {
     iface::interfaces(&mut lx);
     vpc::endpoints(&mut lx);
     vpc::peerings(&mut lx);
+    bpa::block_public_access(&mut lx);
     lx.warn_unsupported();
     super::examples::assign(&mut lx);
     (lx.net, lx.diags)
