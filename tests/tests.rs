@@ -10,6 +10,8 @@ mod budget;
 /// `vpcverify check` end to end: bundled suites, exit precedence, JUnit/SARIF counts, bad suites,
 /// the built-in rule pack, proofs, snapshots.
 mod check_cli;
+/// Issue 25: one network per emitted explanation code, blocked and fixed.
+mod codes;
 /// Shared helpers: paths to bundled fixtures, editable copies of them, running the binary, a
 /// builder for small networks.
 #[allow(dead_code, reason = "shared helpers; not every module uses each")]

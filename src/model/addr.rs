@@ -452,6 +452,14 @@ pub mod ranges {
         )
     }
 
+    /// The RFC 6598 shared address space, 100.64.0.0/10: of the blocks an internet gateway
+    /// refuses (IGW-6), the one Reachability Analyzer names with its own codes
+    /// (`IGW_…_NOT_IN_RFC6598_…`).
+    pub fn rfc6598_v4() -> &'static [Cidr] {
+        static CELL: OnceLock<Vec<Cidr>> = OnceLock::new();
+        parse_all(&CELL, &["100.64.0.0/10"])
+    }
+
     /// IPv4 blocks that are not public internet addresses: RFC 1918, RFC 6598, "this network",
     /// loopback, link-local, IETF protocol assignments, the documentation nets, benchmarking,
     /// multicast and reserved space (DESIGN.md §2, endpoint `internet`).

@@ -35,6 +35,15 @@ fn igw_refuses(ip: &IpAddr) -> bool {
     ranges::igw_private_v4().iter().any(|c| c.contains(ip))
 }
 
+/// The Reachability Analyzer code for an address `igw_refuses`: RFC 6598 space has its own.
+fn refused_code(ip: &IpAddr, rfc1918: &'static str, rfc6598: &'static str) -> &'static str {
+    if ranges::rfc6598_v4().iter().any(|c| c.contains(ip)) {
+        rfc6598
+    } else {
+        rfc1918
+    }
+}
+
 impl<'n> Walker<'n> {
     /// Unknown when the input leaves the VPC's Block Public Access uncertain (an unsupported entry
     /// on the VPC, BPA-6) or
@@ -120,7 +129,11 @@ impl<'n> Walker<'n> {
                             "{} is a private (RFC 1918 or RFC 6598) address: an internet gateway does not send to it",
                             p.dst_ip
                         ),
-                        "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS",
+                        refused_code(
+                            &p.dst_ip,
+                            "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS",
+                            "IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS",
+                        ),
                     ));
                 }
                 let Some(public) = self.public_of(&p.src_ip, vpc) else {
@@ -320,7 +333,11 @@ impl<'n> Walker<'n> {
                             "{} is a private (RFC 1918 or RFC 6598) source: an internet gateway does not admit it",
                             p.src_ip
                         ),
-                        "IGW_SOURCE_ADDRESS_NOT_IN_RFC1918_INGRESS",
+                        refused_code(
+                            &p.src_ip,
+                            "IGW_SOURCE_ADDRESS_NOT_IN_RFC1918_INGRESS",
+                            "IGW_SOURCE_ADDRESS_NOT_IN_RFC6598_INGRESS",
+                        ),
                     ));
                 }
                 let mapped = self

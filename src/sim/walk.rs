@@ -425,16 +425,37 @@ impl<'n> Walker<'n> {
             }
             GroupDecision::Deny => {
                 let all = all();
+                // SG-12: every group has no rule at all in this direction.
+                let bare = eni.groups.iter().all(|g| {
+                    self.net.security_groups.get(g).is_some_and(|sg| match direction {
+                        Direction::Inbound => sg.ingress.is_empty(),
+                        Direction::Outbound => sg.egress.is_empty(),
+                    })
+                });
+                let (reason, code) = if bare {
+                    (
+                        format!(
+                            "the security groups of `{}` ({all}) have no {direction} rule at all",
+                            eni.id
+                        ),
+                        "SG_HAS_NO_RULES",
+                    )
+                } else {
+                    (
+                        format!(
+                            "no {direction} rule of the security groups of `{}` ({all}) allows {p}",
+                            eni.id
+                        ),
+                        "ENI_SG_RULES_MISMATCH",
+                    )
+                };
                 Err(dropped(
                     first,
                     ComponentKind::SecurityGroup,
                     Some(direction),
                     all.clone(),
-                    format!(
-                        "no {direction} rule of the security groups of `{}` ({all}) allows {p}",
-                        eni.id
-                    ),
-                    "ENI_SG_RULES_MISMATCH",
+                    reason,
+                    code,
                 ))
             }
             GroupDecision::Unknown(pl) => Err(unknown(

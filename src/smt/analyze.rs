@@ -311,6 +311,17 @@ fn attribute(w: &mut Walk<'_>, c: &Check, base: &[Bool], start: &StartPoint) {
                     "no security groups".to_owned(),
                 ),
             };
+            // SG-12: groups that have no rule at all in this direction.
+            let ruleless = !groups.is_empty()
+                && groups.iter().all(|g| {
+                    w.net.security_groups.get(g).is_some_and(|sg| {
+                        if *dir == Direction::Inbound {
+                            sg.ingress.is_empty()
+                        } else {
+                            sg.egress.is_empty()
+                        }
+                    })
+                });
             let names = groups.iter().map(|g| format!("`{g}`")).collect::<Vec<_>>().join(" or ");
             let reason = if groups.is_empty() {
                 format!("`{iface}` has no security group, so it allows no {dir} traffic:{shown}")
@@ -322,7 +333,24 @@ fn attribute(w: &mut Walk<'_>, c: &Check, base: &[Bool], start: &StartPoint) {
                 };
                 format!("no {word} rule of {names} on `{iface}` allows{shown}")
             };
-            let b = Blocked::new(id, kind, Some(*dir), rule, reason, "ENI_SG_RULES_MISMATCH");
+            let reason = if ruleless {
+                format!(
+                    "{names} on `{iface}` have no {} rule at all:{shown}",
+                    if *dir == Direction::Inbound {
+                        "inbound"
+                    } else {
+                        "outbound"
+                    }
+                )
+            } else {
+                reason
+            };
+            let code = if ruleless {
+                "SG_HAS_NO_RULES"
+            } else {
+                "ENI_SG_RULES_MISMATCH"
+            };
+            let b = Blocked::new(id, kind, Some(*dir), rule, reason, code);
             w.block(b, example.map(|(_, sent)| (start.clone(), sent)));
         }
     }

@@ -205,6 +205,33 @@ pub fn question_agrees(
             );
         }
         Answer::Unreachable { .. } | Answer::Unknown { .. } => {
+            // Issue 25: where the simulator drops a blocking entry's example packet at the very
+            // component, side and rule the entry names, it gives the same explanation code.
+            if let Answer::Unreachable { evidence, .. } = &ans {
+                for ev in evidence {
+                    let t = sim::trace(net, &ix, start_point(&ev.start), ev.packet, one_way);
+                    tally.traces(1);
+                    let legs = std::iter::once(&t.request).chain(t.reply.as_ref());
+                    for leg in legs {
+                        if let sim::LegOutcome::Dropped { blocked } = &leg.outcome
+                            && blocked.id == ev.blocked.id
+                            && blocked.direction == ev.blocked.direction
+                            && blocked.rule == ev.blocked.rule
+                        {
+                            prop_assert_eq!(
+                                &blocked.code,
+                                &ev.blocked.code,
+                                "{}",
+                                report(
+                                    "(b) the two interpreters give one drop different explanation codes",
+                                    &format!("{what}\n{}{}", show_answer(&ans), show_trace(&t)),
+                                    net
+                                )
+                            );
+                        }
+                    }
+                }
+            }
             for (p, starts) in space.sample(&q.families, SAMPLES, seed) {
                 for s in starts {
                     let t = sim::trace(net, &ix, s, p, one_way);

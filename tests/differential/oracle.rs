@@ -52,6 +52,15 @@ pub fn start_of(w: &Witness) -> Start {
     }
 }
 
+/// The simulator's start for a point the SMT engine names.
+pub fn start_point(p: &StartPoint) -> Start {
+    match p {
+        StartPoint::Interface(x) => Start::Interface(x.clone()),
+        StartPoint::Internet(_) => Start::Internet,
+        StartPoint::OnPremises(g) => Start::OnPremises(g.clone()),
+    }
+}
+
 /// Where a packet with source `src` can start: the interface that holds it, or, for an address
 /// no interface holds, an internet host and an on-premises host behind each virtual private
 /// gateway (an address or block endpoint is reached "through whatever gateway routes it").

@@ -27,15 +27,25 @@ impl Walk<'_> {
         match self.family {
             IpFamily::V4 => {
                 let private = in_any_cidr(&st.pkt.dst, ranges::igw_private_v4().iter());
+                let shared = in_any_cidr(&st.pkt.dst, ranges::rfc6598_v4().iter());
                 let b = Blocked::new(
                     g,
                     ComponentKind::InternetGateway,
                     Some(Direction::Outbound),
                     "IGW-6",
-                    format!("internet gateway `{g}` does not forward to private (RFC 1918 / RFC 6598) destinations"),
+                    format!("internet gateway `{g}` does not forward to private (RFC 1918) destinations"),
                     "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS",
                 );
-                self.branch(&st, private.clone(), |w, st| w.dropped(st, b));
+                self.branch(&st, all(&[private.clone(), shared.not()]), |w, st| w.dropped(st, b));
+                let b = Blocked::new(
+                    g,
+                    ComponentKind::InternetGateway,
+                    Some(Direction::Outbound),
+                    "IGW-6",
+                    format!("internet gateway `{g}` does not forward to shared (RFC 6598) destinations"),
+                    "IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS",
+                );
+                self.branch(&st, shared, |w, st| w.dropped(st, b));
                 let senders = self.senders(&st);
                 let pairs = self.public_pairs(&senders, vpc);
                 let privates: Vec<IpAddr> = pairs.iter().map(|p| p.0).collect();
@@ -215,15 +225,27 @@ impl Walk<'_> {
         match self.family {
             IpFamily::V4 => {
                 let private_src = in_any_cidr(&st.pkt.src, ranges::igw_private_v4().iter());
+                let shared_src = in_any_cidr(&st.pkt.src, ranges::rfc6598_v4().iter());
                 let b = Blocked::new(
                     g,
                     ComponentKind::InternetGateway,
                     Some(Direction::Inbound),
                     "IGW-6",
-                    format!("internet gateway `{g}` drops inbound packets from private (RFC 1918 / RFC 6598) sources"),
+                    format!("internet gateway `{g}` drops inbound packets from private (RFC 1918) sources"),
                     "IGW_SOURCE_ADDRESS_NOT_IN_RFC1918_INGRESS",
                 );
-                self.branch(&st, private_src.clone(), |w, st| w.dropped(st, b));
+                self.branch(&st, all(&[private_src.clone(), shared_src.not()]), |w, st| {
+                    w.dropped(st, b)
+                });
+                let b = Blocked::new(
+                    g,
+                    ComponentKind::InternetGateway,
+                    Some(Direction::Inbound),
+                    "IGW-6",
+                    format!("internet gateway `{g}` drops inbound packets from shared (RFC 6598) sources"),
+                    "IGW_SOURCE_ADDRESS_NOT_IN_RFC6598_INGRESS",
+                );
+                self.branch(&st, shared_src, |w, st| w.dropped(st, b));
                 let receivers = self.receivers(&st);
                 let pairs: Vec<(IpAddr, IpAddr)> = self
                     .public_pairs(&receivers, vpc)

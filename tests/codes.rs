@@ -1,0 +1,297 @@
+//! Issue 25: one small network per explanation code vpcverify emits (SEMANTICS.md §13), each in
+//! a blocked variant (the question is unreachable and a blocking entry names the code) and a fixed
+//! variant (the one blocker removed, the same question reachable). Asked through
+//! `query::engine::run`, which replays every witness and every blocking entry's example packet
+//! through the simulator, so both interpreters stand behind each code.
+
+use crate::common::*;
+use vpcverify::model::{BlockPublicAccess, BpaMode, PortRange};
+use vpcverify::query::VerdictKind;
+use vpcverify::query::engine::{ProtocolChoice, QuerySpec, run};
+
+/// A question: from, to, protocol, destination port, one way.
+struct Q(&'static str, &'static str, &'static str, Option<&'static str>, bool);
+
+fn verdict(n: &Net, q: &Q) -> vpcverify::query::Verdict {
+    let built = Net { net: n.net.clone() }.build();
+    let spec = QuerySpec {
+        from: q.0.into(),
+        to: q.1.into(),
+        protocol: ProtocolChoice::parse(q.2).unwrap(),
+        port: q.3.map(|p| PortRange::parse(p).unwrap()),
+        src_port: None,
+        one_way: q.4,
+        want_proof: false,
+        budget: None,
+    };
+    match run(&built.net, &built.ix, &spec) {
+        Ok(r) => r.verdict,
+        Err(e) => panic!("{}: {e}", q.0),
+    }
+}
+
+/// Blocked: unreachable, some entry with `code`. Fixed: reachable.
+#[track_caller]
+fn blocked_and_fixed(code: &str, blocked: Net, fixed: Net, q: Q) {
+    let v = verdict(&blocked, &q);
+    assert_eq!(v.verdict, VerdictKind::Unreachable, "{code} blocked: {v:#?}");
+    assert!(v.blocked.iter().any(|b| b.code == code), "{code}: {:#?}", v.blocked);
+    let v = verdict(&fixed, &q);
+    assert_eq!(v.verdict, VerdictKind::Reachable, "{code} fixed: {v:#?}");
+}
+
+/// `lab()` with return traffic admitted into the public subnet.
+fn open() -> Net {
+    lab().acl_entry("acl-public", 130, "in", "allow", "tcp", "1024-65535", "0.0.0.0/0")
+}
+
+/// One VPC, one public subnet with the default (open) ACL, an internet gateway, and `eni-a`
+/// (10.9.1.10, group `sg-a` open both ways). `route`: the 0/0 route to the internet gateway.
+fn small(route: bool, public: bool) -> Net {
+    let mut n = Net::new()
+        .vpc("vpc-s", "10.9.0.0/16")
+        .subnet("subnet-s", "vpc-s", "10.9.1.0/24")
+        .igw("igw-s", "vpc-s")
+        .route_table("rtb-s", "vpc-s", &["subnet-s"])
+        .sg("sg-a", "vpc-s")
+        .sg_in("sg-a", "all", "", "0.0.0.0/0")
+        .sg_out("sg-a", "all", "", "0.0.0.0/0")
+        .eni("eni-a", "subnet-s", "10.9.1.10", &["sg-a"]);
+    if route {
+        n = n.route("rtb-s", "0.0.0.0/0", "igw-s");
+    }
+    if public {
+        n = n.public_ip("eni-a", "54.9.0.10");
+    }
+    n
+}
+
+/// `small` plus a peer VPC with block `peer_block`, a host `eni-p` at `peer_host`, peered with
+/// `pcx-s`, routed both ways when `peered`.
+fn with_peer(n: Net, peer_block: &str, peer_subnet: &str, peer_host: &str, peered: bool) -> Net {
+    let mut n = n
+        .vpc("vpc-p", peer_block)
+        .subnet("subnet-p", "vpc-p", peer_subnet)
+        .route_table("rtb-p", "vpc-p", &["subnet-p"])
+        .sg("sg-p", "vpc-p")
+        .sg_in("sg-p", "all", "", "10.9.0.0/16")
+        .eni("eni-p", "subnet-p", peer_host, &["sg-p"])
+        .pcx("pcx-s", "vpc-s", "vpc-p");
+    if peered {
+        n = n
+            .route("rtb-s", peer_block, "pcx-s")
+            .route("rtb-p", "10.9.0.0/16", "pcx-s");
+    }
+    n
+}
+
+#[test]
+fn code_subnet_acl_restriction() {
+    // The tutorial's bug: the reply to the NAT gateway's ephemeral port is not admitted.
+    blocked_and_fixed(
+        "SUBNET_ACL_RESTRICTION",
+        lab(),
+        open(),
+        Q("eni-db", "internet", "tcp", Some("443"), false),
+    );
+}
+
+#[test]
+fn code_eni_sg_rules_mismatch() {
+    blocked_and_fixed(
+        "ENI_SG_RULES_MISMATCH",
+        open(),
+        open().sg_in("sg-web", "tcp", "22", "0.0.0.0/0"),
+        Q("internet", "eni-web", "tcp", Some("22"), false),
+    );
+}
+
+#[test]
+fn code_sg_has_no_rules() {
+    let base = || {
+        open()
+            .sg("sg-bare", "vpc-lab")
+            .sg_out("sg-bare", "all", "", "0.0.0.0/0")
+            .eni("eni-bare", "subnet-public", "10.0.1.30", &["sg-bare"])
+            .public_ip("eni-bare", "54.0.0.30")
+    };
+    blocked_and_fixed(
+        "SG_HAS_NO_RULES",
+        base(),
+        base().sg_in("sg-bare", "tcp", "443", "0.0.0.0/0"),
+        Q("internet", "eni-bare", "tcp", Some("443"), false),
+    );
+    // A group with inbound rules that do not apply is a mismatch, not a group without rules.
+    let v = verdict(
+        &base().sg_in("sg-bare", "tcp", "22", "0.0.0.0/0"),
+        &Q("internet", "eni-bare", "tcp", Some("443"), false),
+    );
+    assert!(
+        v.blocked.iter().all(|b| b.code == "ENI_SG_RULES_MISMATCH"),
+        "{:#?}",
+        v.blocked
+    );
+}
+
+#[test]
+fn code_no_route_to_destination() {
+    blocked_and_fixed(
+        "NO_ROUTE_TO_DESTINATION",
+        small(false, true),
+        small(true, true),
+        Q("eni-a", "internet", "tcp", Some("443"), false),
+    );
+}
+
+#[test]
+fn code_bad_state_route() {
+    blocked_and_fixed(
+        "BAD_STATE_ROUTE",
+        small(false, true).blackhole("rtb-s", "0.0.0.0/0", "igw-s"),
+        small(true, true),
+        Q("eni-a", "internet", "tcp", Some("443"), false),
+    );
+}
+
+#[test]
+fn code_igw_public_ip_association_for_egress() {
+    blocked_and_fixed(
+        "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
+        small(true, false),
+        small(true, true),
+        Q("eni-a", "internet", "tcp", Some("443"), false),
+    );
+}
+
+#[test]
+fn code_igw_private_ip_association_for_ingress() {
+    blocked_and_fixed(
+        "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
+        small(true, false),
+        small(true, true),
+        Q("internet", "eni-a", "tcp", Some("443"), false),
+    );
+}
+
+#[test]
+fn code_igw_destination_address_not_in_rfc1918_egress() {
+    // 172.16.5.5 is routed to the internet gateway by 0/0; the fix routes it over a peering.
+    blocked_and_fixed(
+        "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS",
+        with_peer(small(true, true), "172.16.0.0/16", "172.16.5.0/24", "172.16.5.5", false),
+        with_peer(small(true, true), "172.16.0.0/16", "172.16.5.0/24", "172.16.5.5", true),
+        Q("eni-a", "172.16.5.5", "tcp", Some("443"), false),
+    );
+}
+
+#[test]
+fn code_igw_destination_address_not_in_rfc6598_egress() {
+    // Issue 25: shared address space (RFC 6598) has its own code.
+    blocked_and_fixed(
+        "IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS",
+        with_peer(small(true, true), "100.64.0.0/16", "100.64.5.0/24", "100.64.5.5", false),
+        with_peer(small(true, true), "100.64.0.0/16", "100.64.5.0/24", "100.64.5.5", true),
+        Q("eni-a", "100.64.5.5", "tcp", Some("443"), false),
+    );
+    let v = verdict(
+        &with_peer(small(true, true), "100.64.0.0/16", "100.64.5.0/24", "100.64.5.5", false),
+        &Q("eni-a", "100.64.5.5", "tcp", Some("443"), false),
+    );
+    assert!(
+        v.blocked
+            .iter()
+            .all(|b| b.code != "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS"),
+        "{:#?}",
+        v.blocked
+    );
+}
+
+#[test]
+fn code_igw_source_address_not_in_rfc1918_and_rfc6598_ingress() {
+    // The blocker is the source address itself: the fixed variant asks from a public one.
+    for (src, code) in [
+        ("192.168.1.1", "IGW_SOURCE_ADDRESS_NOT_IN_RFC1918_INGRESS"),
+        ("100.64.1.1", "IGW_SOURCE_ADDRESS_NOT_IN_RFC6598_INGRESS"),
+    ] {
+        let v = verdict(&small(true, true), &Q(src, "eni-a", "tcp", Some("443"), true));
+        assert_eq!(v.verdict, VerdictKind::Unreachable, "{v:#?}");
+        assert!(v.blocked.iter().all(|b| b.code == code), "{:#?}", v.blocked);
+        let v = verdict(&small(true, true), &Q(HOST, "eni-a", "tcp", Some("443"), true));
+        assert_eq!(v.verdict, VerdictKind::Reachable, "{v:#?}");
+    }
+}
+
+#[test]
+fn code_vpc_block_public_access_enabled() {
+    let mut blocked = small(true, true);
+    blocked.net.block_public_access = Some(BlockPublicAccess {
+        mode: BpaMode::BlockBidirectional,
+        exclusions_allowed: true,
+        exclusions: Default::default(),
+        provenance: vpcverify::model::Provenance::resource("test", "bpa"),
+    });
+    let mut fixed = blocked.net.clone();
+    if let Some(b) = fixed.block_public_access.as_mut() {
+        b.mode = BpaMode::Off;
+    }
+    blocked_and_fixed(
+        "VPC_BLOCK_PUBLIC_ACCESS_ENABLED",
+        blocked,
+        Net { net: fixed },
+        Q("internet", "eni-a", "tcp", Some("443"), false),
+    );
+}
+
+#[test]
+fn code_eni_source_dest_check_restriction() {
+    // A NAT instance in the public subnet forwards the private subnet's traffic.
+    let base = || {
+        small(true, true)
+            .subnet("subnet-q", "vpc-s", "10.9.2.0/24")
+            .route_table("rtb-q", "vpc-s", &["subnet-q"])
+            .route("rtb-q", "0.0.0.0/0", "eni-a")
+            .eni("eni-q", "subnet-q", "10.9.2.10", &["sg-a"])
+    };
+    blocked_and_fixed(
+        "ENI_SOURCE_DEST_CHECK_RESTRICTION",
+        base(),
+        base().check_off("eni-a"),
+        Q("eni-q", "internet", "tcp", Some("443"), false),
+    );
+}
+
+#[test]
+fn code_pcx_requires_address_in_vpc_cidr() {
+    // 0/0 over the peering: no edge-to-edge routing through the peer (PCX-6).
+    let base = |via_pcx: bool| {
+        let n = with_peer(small(false, true), "10.8.0.0/16", "10.8.1.0/24", "10.8.1.10", true);
+        if via_pcx {
+            n.route("rtb-s", "0.0.0.0/0", "pcx-s")
+        } else {
+            n.route("rtb-s", "0.0.0.0/0", "igw-s")
+        }
+    };
+    blocked_and_fixed(
+        "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR",
+        base(true),
+        base(false),
+        Q("eni-a", "internet", "tcp", Some("443"), false),
+    );
+}
+
+#[test]
+fn code_protocol_restriction() {
+    // A NAT gateway carries TCP, UDP and ICMP only (NGW-4): GRE (47) is dropped there.
+    let q = |p| Q("eni-db", "internet", p, None, true);
+    let v = verdict(&open(), &q("47"));
+    assert_eq!(v.verdict, VerdictKind::Unreachable, "{v:#?}");
+    assert!(
+        v.blocked
+            .iter()
+            .any(|b| b.code == "PROTOCOL_RESTRICTION" && b.id == "nat-lab"),
+        "{:#?}",
+        v.blocked
+    );
+    let v = verdict(&open(), &q("tcp"));
+    assert_eq!(v.verdict, VerdictKind::Reachable, "{v:#?}");
+}
