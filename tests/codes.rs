@@ -295,3 +295,36 @@ fn code_protocol_restriction() {
     let v = verdict(&open(), &q("tcp"));
     assert_eq!(v.verdict, VerdictKind::Reachable, "{v:#?}");
 }
+
+#[test]
+fn code_disconnected_vpcs() {
+    // RT-21: no route, and nothing joins the two VPCs; once peered and routed, reachable.
+    blocked_and_fixed(
+        "DISCONNECTED_VPCS",
+        with_peer(small(false, true), "10.8.0.0/16", "10.8.1.0/24", "10.8.1.10", false).delete_pcx("pcx-s"),
+        with_peer(small(false, true), "10.8.0.0/16", "10.8.1.0/24", "10.8.1.10", true),
+        Q("eni-a", "eni-p", "tcp", Some("443"), false),
+    );
+    // A peering without a route is a missing route, not disconnected VPCs.
+    let v = verdict(
+        &with_peer(small(false, true), "10.8.0.0/16", "10.8.1.0/24", "10.8.1.10", false),
+        &Q("eni-a", "eni-p", "tcp", Some("443"), false),
+    );
+    assert_eq!(v.verdict, VerdictKind::Unreachable, "{v:#?}");
+    assert!(
+        v.blocked.iter().all(|b| b.code == "NO_ROUTE_TO_DESTINATION"),
+        "{:#?}",
+        v.blocked
+    );
+}
+
+trait DeletePcx {
+    fn delete_pcx(self, id: &str) -> Self;
+}
+
+impl DeletePcx for Net {
+    fn delete_pcx(mut self, id: &str) -> Self {
+        self.net.vpc_peering_connections.remove(&id.into());
+        self
+    }
+}

@@ -638,6 +638,20 @@ impl<'n> Walker<'n> {
         let (route, matched) = match select(self.net, table, &p.dst_ip) {
             Lookup::Route { route, matched } => (route, matched),
             Lookup::NoRoute => {
+                // RT-21: the destination lies in another VPC that nothing joins to this one.
+                if let Some(w) = self.disconnected_vpc(&table.vpc, &p.dst_ip) {
+                    return Err(dropped(
+                        &table.id,
+                        ComponentKind::RouteTable,
+                        None,
+                        "none",
+                        format!(
+                            "no route in `{}` matches {}, an address of `{w}`, and no peering connection or transit gateway joins `{}` and `{w}`",
+                            table.id, p.dst_ip, table.vpc
+                        ),
+                        "DISCONNECTED_VPCS",
+                    ));
+                }
                 return Err(dropped(
                     &table.id,
                     ComponentKind::RouteTable,
@@ -851,6 +865,25 @@ impl<'n> Walker<'n> {
         };
         self.acl(x.subnet(), Direction::Outbound, &p)?;
         self.arrive_subnet(subnet, p)
+    }
+
+    /// RT-21: a VPC other than `vpc` whose blocks hold `ip` and that no peering connection (in
+    /// any state) and no transit gateway joins to `vpc`.
+    fn disconnected_vpc(&self, vpc: &VpcId, ip: &IpAddr) -> Option<&'n VpcId> {
+        let net = self.net;
+        let joined = |w: &VpcId| {
+            net.vpc_peering_connections
+                .values()
+                .any(|c| (&c.requester == vpc && &c.accepter == w) || (&c.requester == w && &c.accepter == vpc))
+                || net
+                    .transit_gateways
+                    .values()
+                    .any(|t| t.vpcs.contains(vpc) && t.vpcs.contains(w))
+        };
+        net.vpcs
+            .values()
+            .find(|w| &w.id != vpc && w.contains(ip) && !joined(&w.id))
+            .map(|w| &w.id)
     }
 
     /// The subnet of `vpc` whose blocks hold `ip`.

@@ -252,6 +252,37 @@ impl Walk<'_> {
         for (c, cond) in winners {
             self.branch(&st, all(&[rt9.not(), cond]), |w, st| w.take_route(st, from, &rt_id, c));
         }
+        // RT-21: a destination in a VPC that no peering connection or transit gateway joins to
+        // this table's VPC.
+        let mut apart: Vec<Cidr> = Vec::new();
+        for w in self.net.vpcs.values().filter(|w| w.id != table.vpc) {
+            let peered = self.net.vpc_peering_connections.values().any(|c| {
+                [&c.requester, &c.accepter].contains(&&table.vpc) && [&c.requester, &c.accepter].contains(&&w.id)
+            });
+            let transit = self
+                .net
+                .transit_gateways
+                .values()
+                .any(|t| t.vpcs.contains(&table.vpc) && t.vpcs.contains(&w.id));
+            if !peered && !transit {
+                apart.extend(w.cidrs().filter(|c| c.family() == self.family).copied());
+            }
+        }
+        let disconnected = in_any_cidr(&st.pkt.dst, apart.iter());
+        let b = Blocked::new(
+            &rt_id,
+            ComponentKind::RouteTable,
+            None,
+            "none",
+            format!(
+                "route table `{rt_id}` has no route for the destination, an address of a VPC that no peering connection or transit gateway joins to `{}`",
+                table.vpc
+            ),
+            "DISCONNECTED_VPCS",
+        );
+        self.branch(&st, all(&[rt9.not(), none.clone(), disconnected.clone()]), |w, st| {
+            w.dropped(st, b)
+        });
         let b = Blocked::new(
             &rt_id,
             ComponentKind::RouteTable,
@@ -260,7 +291,9 @@ impl Walk<'_> {
             format!("route table `{rt_id}` has no route for the destination"),
             "NO_ROUTE_TO_DESTINATION",
         );
-        self.branch(&st, all(&[rt9.not(), none]), |w, st| w.dropped(st, b));
+        self.branch(&st, all(&[rt9.not(), none, disconnected.not()]), |w, st| {
+            w.dropped(st, b)
+        });
     }
 
     pub(super) fn take_route(&mut self, st: State, from: &SubnetId, rt: &RouteTableId, c: &Candidate<'_>) {
