@@ -328,3 +328,87 @@ impl DeletePcx for Net {
         self
     }
 }
+
+#[test]
+fn code_no_path() {
+    // V6-1: behind an egress-only gateway nothing initiated from the internet gets in; with an
+    // internet gateway in its place (and its route) it does.
+    let base = |gateway: &str| {
+        let n = Net::new()
+            .vpc("vpc-6", "10.6.0.0/16")
+            .vpc_v6("vpc-6", "2600:1f18:6:100::/56")
+            .subnet("subnet-6", "vpc-6", "10.6.1.0/24")
+            .subnet_v6("subnet-6", "2600:1f18:6:101::/64")
+            .route_table("rtb-6", "vpc-6", &["subnet-6"])
+            .sg("sg-6", "vpc-6")
+            .sg_in("sg-6", "all", "", "::/0")
+            .sg_out("sg-6", "all", "", "::/0")
+            .eni("eni-6", "subnet-6", "10.6.1.10", &["sg-6"])
+            .eni_v6("eni-6", "2600:1f18:6:101::10");
+        if gateway == "eigw" {
+            n.eigw("eigw-6", "vpc-6").route("rtb-6", "::/0", "eigw-6")
+        } else {
+            n.igw("igw-6", "vpc-6").route("rtb-6", "::/0", "igw-6")
+        }
+    };
+    blocked_and_fixed(
+        "NO_PATH",
+        base("eigw"),
+        base("igw"),
+        Q("internet", "eni-6", "tcp", Some("443"), false),
+    );
+}
+
+#[test]
+fn code_vgw_private_ip_association_for_ingress() {
+    // VGW-3: from on premises to an address no interface of the VPC holds; then an interface holds it.
+    let base = || {
+        small(false, false)
+            .vgw("vgw-s", "vpc-s", &["192.168.0.0/16"])
+            .route("rtb-s", "192.168.0.0/16", "vgw-s")
+    };
+    blocked_and_fixed(
+        "VGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
+        base(),
+        base().eni("eni-b", "subnet-s", "10.9.1.77", &["sg-a"]),
+        Q("vgw-s", "10.9.1.77", "tcp", Some("443"), false),
+    );
+}
+
+#[test]
+fn code_ngw_requires_source_in_vpc() {
+    // NGW-7: a route to another VPC's NAT gateway; the fix routes to the VPC's own.
+    let base = |target: &str| {
+        small(false, false)
+            .subnet("subnet-n", "vpc-s", "10.9.3.0/24")
+            .route_table("rtb-n", "vpc-s", &["subnet-n"])
+            .route("rtb-n", "0.0.0.0/0", "igw-s")
+            .nat("nat-s", "subnet-n", "10.9.3.100", Some("54.9.0.100"))
+            .vpc("vpc-x", "10.7.0.0/16")
+            .subnet("subnet-x", "vpc-x", "10.7.1.0/24")
+            .igw("igw-x", "vpc-x")
+            .route_table("rtb-x", "vpc-x", &["subnet-x"])
+            .route("rtb-x", "0.0.0.0/0", "igw-x")
+            .nat("nat-x", "subnet-x", "10.7.1.100", Some("54.7.0.100"))
+            .route("rtb-s", "0.0.0.0/0", target)
+    };
+    blocked_and_fixed(
+        "NGW_REQUIRES_SOURCE_IN_VPC",
+        base("nat-x"),
+        base("nat-s"),
+        Q("eni-a", "internet", "tcp", Some("443"), false),
+    );
+}
+
+#[test]
+fn code_vpce_gateway_protocol_restriction() {
+    // GWE-8: UDP to S3 routed to a gateway endpoint; without the endpoint it goes out through the
+    // internet gateway to S3's public addresses.
+    let base = || small(true, true).prefix_list("pl-s3", "com.amazonaws.us-east-1.s3", &["52.216.0.0/15"], true);
+    blocked_and_fixed(
+        "VPCE_GATEWAY_PROTOCOL_RESTRICTION",
+        base().gateway_endpoint("vpce-s3", "vpc-s", "pl-s3", &["rtb-s"]),
+        base(),
+        Q("eni-a", "service:s3", "udp", Some("443"), false),
+    );
+}

@@ -568,7 +568,8 @@ fn sim_route_decision(t: &Trace, table: &RouteTable) -> Option<Result<String, Ro
         Status::Unreachable(b) if b.kind == ComponentKind::RouteTable && b.id == table.id.as_str() => {
             match (b.code.as_str(), b.rule.as_str()) {
                 ("NO_ROUTE_TO_DESTINATION", "RT-9") => Some(Err(RouteLiteral::NeverForwarded)),
-                ("NO_ROUTE_TO_DESTINATION", _) => Some(Err(RouteLiteral::NoRoute)),
+                // RT-21: no route into a VPC nothing joins is a missing route too.
+                ("NO_ROUTE_TO_DESTINATION" | "DISCONNECTED_VPCS", _) => Some(Err(RouteLiteral::NoRoute)),
                 ("BAD_STATE_ROUTE", dest) => Some(Ok(dest.to_owned())),
                 _ => None,
             }

@@ -461,13 +461,12 @@ impl Walk<'_> {
                 "PROTOCOL_RESTRICTION",
             );
         }
+        // As the simulator: a NAT gateway the input gives no address is not modelled (unknown).
         let Some(primary) = nat.primary_address().map(|a| a.private_ip) else {
-            return drop(
-                self,
+            return self.unknown(
                 st,
-                "NGW-6",
-                format!("NAT gateway `{n}` has no address"),
-                "BAD_STATE",
+                n.as_str(),
+                &format!("NAT gateway `{n}` has no address in the input"),
             );
         };
         let vpc_blocks: Vec<Cidr> = self
