@@ -210,7 +210,15 @@ fn bpa_6_what_the_snapshot_leaves_uncertain_is_unknown() {
     assert!(
         v.to_string().contains("describe-vpc-block-public-access-options"),
         "{v:#}"
-    );
+    ); // The same with options that say `off`: the outputs disagree.
+    std::fs::copy(
+        path("tests/fixtures/bpa/options-off.json"),
+        dir.path().join("options-off.json"),
+    )
+    .unwrap();
+    let (code, v) = query(dir.path(), "internet", "i-0web");
+    assert_eq!((code, v["verdict"].as_str()), (3, Some("unknown")), "{v:#}");
+    assert!(v.to_string().contains("disagree"), "{v:#}");
 }
 
 #[test]

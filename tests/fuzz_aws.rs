@@ -39,6 +39,8 @@ const TOP_KEYS: &[&str] = &[
     "Routes",
     "AdditionalRoutesAvailable",
     "NextToken",
+    "VpcBlockPublicAccessOptions",
+    "VpcBlockPublicAccessExclusions",
 ];
 
 /// Field names found inside resources.
@@ -103,6 +105,10 @@ const FIELD_KEYS: &[&str] = &[
     "Ipv6CidrBlockState",
     "BlockPublicAccessStates",
     "InternetGatewayBlockMode",
+    "InternetGatewayExclusionMode",
+    "ExclusionId",
+    "ResourceArn",
+    "ExclusionsAllowed",
     "PrivateIpAddresses",
     "PrivateIpAddress",
     "Primary",

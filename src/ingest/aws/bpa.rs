@@ -89,6 +89,15 @@ impl Lower {
         Ok(())
     }
 
+    /// The VPC of a VPC or subnet id.
+    fn vpc_of_resource(&self, resource: &str) -> Option<VpcId> {
+        if resource.starts_with("subnet-") {
+            self.net.subnets.get(&resource.into()).map(|s| s.vpc.clone())
+        } else {
+            Some(VpcId::from(resource))
+        }
+    }
+
     /// Marks `vpcs` unsupported for BPA-6 with `reason`.
     fn bpa_uncertain(&mut self, vpcs: &[VpcId], reason: &str, provenance: &Provenance) {
         for v in vpcs {
@@ -222,18 +231,27 @@ impl Lower {
                         &provenance,
                     );
                 }
+                // The account's mode is off, yet `describe-vpcs` / `describe-subnets` say BPA is
+                // on somewhere: the outputs were taken at different times.
+                if bpa.mode == BpaMode::Off {
+                    for (resource, mode, provenance) in &g.states {
+                        let vpcs: Vec<VpcId> = self.vpc_of_resource(resource).into_iter().collect();
+                        self.bpa_uncertain(
+                            &vpcs,
+                            &format!(
+                                "`{resource}` has VPC Block Public Access `{mode}` while the account's options say `off`: the outputs disagree"
+                            ),
+                            provenance,
+                        );
+                    }
+                }
                 bpa.exclusions = exclusions;
                 self.net.block_public_access = Some(bpa);
             }
             None => {
                 // Per-resource states without the account's options: on, but how is not known.
                 for (resource, mode, provenance) in &g.states {
-                    let vpc = if resource.starts_with("subnet-") {
-                        self.net.subnets.get(&resource.as_str().into()).map(|s| s.vpc.clone())
-                    } else {
-                        Some(VpcId::from(resource.as_str()))
-                    };
-                    let vpcs: Vec<VpcId> = vpc.into_iter().collect();
+                    let vpcs: Vec<VpcId> = self.vpc_of_resource(resource).into_iter().collect();
                     self.bpa_uncertain(
                         &vpcs,
                         &format!(
