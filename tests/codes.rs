@@ -412,3 +412,61 @@ fn code_vpce_gateway_protocol_restriction() {
         Q("eni-a", "service:s3", "udp", Some("443"), false),
     );
 }
+
+#[test]
+fn code_ngw_source_address_reassign() {
+    // SG-13: the database reaches a peered VPC through the NAT gateway, whose address the peer's
+    // group does not admit (it admits the database's subnet); routed straight over the peering
+    // instead, the source is kept and admitted.
+    let with = |through_nat: bool, admitted: &str| {
+        let n = open()
+            .vpc("vpc-p", "10.8.0.0/16")
+            .subnet("subnet-p", "vpc-p", "10.8.1.0/24")
+            .route_table("rtb-p", "vpc-p", &["subnet-p"])
+            .route("rtb-p", "10.0.0.0/16", "pcx-lp")
+            .sg("sg-p", "vpc-p")
+            .sg_in("sg-p", "tcp", "443", admitted)
+            .eni("eni-p", "subnet-p", "10.8.1.10", &["sg-p"])
+            .pcx("pcx-lp", "vpc-lab", "vpc-p")
+            .route("rtb-public", "10.8.0.0/16", "pcx-lp");
+        if through_nat {
+            n
+        } else {
+            n.route("rtb-private", "10.8.0.0/16", "pcx-lp")
+        }
+    };
+    let base = |through_nat: bool| with(through_nat, "10.0.2.0/24");
+    blocked_and_fixed(
+        "NGW_SOURCE_ADDRESS_REASSIGN",
+        base(true),
+        base(false),
+        Q("eni-db", "eni-p", "tcp", Some("443"), false),
+    );
+    // The simulator names the same cause for a packet of the question.
+    let t = base(true)
+        .build()
+        .trace_eni("eni-db", tcp("10.0.2.20", 49152, "10.8.1.10", 443));
+    match &t.request.outcome {
+        vpcverify::sim::LegOutcome::Dropped { blocked } => assert_eq!(
+            (blocked.id.as_str(), blocked.code.as_str()),
+            ("sg-p", "NGW_SOURCE_ADDRESS_REASSIGN")
+        ),
+        other => panic!("{other:?}"),
+    }
+    // A group that admits neither source is a plain mismatch.
+    let v = verdict(
+        &with(true, "10.9.0.0/16"),
+        &Q("eni-db", "eni-p", "tcp", Some("443"), false),
+    );
+    assert_eq!(v.verdict, VerdictKind::Unreachable, "{v:#?}");
+    assert!(
+        v.blocked.iter().any(|b| b.code == "ENI_SG_RULES_MISMATCH"),
+        "{:#?}",
+        v.blocked
+    );
+    assert!(
+        v.blocked.iter().all(|b| b.code != "NGW_SOURCE_ADDRESS_REASSIGN"),
+        "{:#?}",
+        v.blocked
+    );
+}

@@ -122,6 +122,8 @@ const ATTRS: &[&str] = &[
     "tags",
     "attachment",
     "source_dest_check",
+    "internet_gateway_block_mode",
+    "internet_gateway_exclusion_mode",
 ];
 
 const TYPES: &[&str] = &[
@@ -158,6 +160,8 @@ const TYPES: &[&str] = &[
     "aws_vpc_endpoint_route_table_association",
     "aws_ec2_managed_prefix_list",
     "aws_ec2_managed_prefix_list_entry",
+    "aws_vpc_block_public_access_options",
+    "aws_vpc_block_public_access_exclusion",
     "aws_prefix_list",
     "aws_lb",
 ];

@@ -432,7 +432,36 @@ impl<'n> Walker<'n> {
                         Direction::Outbound => sg.egress.is_empty(),
                     })
                 });
-                let (reason, code) = if bare {
+                // SG-13: inbound, after a NAT gateway rewrote the source, a rule admits the source
+                // as it was before.
+                let reassigned = if bare || direction != Direction::Inbound {
+                    None
+                } else {
+                    self.translations
+                        .iter()
+                        .find(|t| matches!(t.translator, Translator::NatGateway(_)))
+                        .filter(|t| {
+                            let mut before = *p;
+                            before.src_ip = t.before.src_ip;
+                            matches!(
+                                evaluate_groups(self.net, self.ix, &eni.groups, direction, &before),
+                                GroupDecision::Allow(..)
+                            )
+                        })
+                };
+                let (reason, code) = if let Some(t) = reassigned {
+                    let nat = match &t.translator {
+                        Translator::NatGateway(n) => n.as_str(),
+                        Translator::Interface(i) => i.as_str(),
+                    };
+                    (
+                        format!(
+                            "no inbound rule of the security groups of `{}` ({all}) allows {p}: NAT gateway `{nat}` replaced its source {} by its own address, which they do not admit",
+                            eni.id, t.before.src_ip
+                        ),
+                        "NGW_SOURCE_ADDRESS_REASSIGN",
+                    )
+                } else if bare {
                     (
                         format!(
                             "the security groups of `{}` ({all}) have no {direction} rule at all",

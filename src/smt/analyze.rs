@@ -295,9 +295,22 @@ fn attribute(w: &mut Walk<'_>, c: &Check, base: &[Bool], start: &StartPoint) {
                 w.block(b, Some((start.clone(), sent)));
             }
         }
-        CheckInfo::Groups { iface, groups, dir } => {
+        CheckInfo::Groups {
+            iface,
+            groups,
+            dir,
+            reassigned,
+        } => {
             let denied = c.allows.not();
-            let example = model_packet(w, base, &[denied], &c.pkt);
+            // SG-13: a packet the groups refuse with the NAT gateway's address as its source but
+            // admit with the source it had before: the translation is the cause.
+            let by_nat = reassigned.as_ref().and_then(|(n, before)| {
+                model_packet(w, base, &[denied.clone(), before.clone()], &c.pkt).map(|e| (n, e))
+            });
+            let example = match &by_nat {
+                Some((_, e)) => Some(*e),
+                None => model_packet(w, base, &[denied], &c.pkt),
+            };
             let shown = example.map(|(e, _)| format!(" e.g. {e}")).unwrap_or_default();
             let (id, kind, rule) = match groups.first() {
                 Some(g) => (
@@ -345,8 +358,16 @@ fn attribute(w: &mut Walk<'_>, c: &Check, base: &[Bool], start: &StartPoint) {
             } else {
                 reason
             };
+            let reason = match &by_nat {
+                Some((n, _)) => format!(
+                    "{names} on `{iface}` refuse the packet with NAT gateway `{n}`'s address as its source, but would admit the source it had before:{shown}"
+                ),
+                None => reason,
+            };
             let code = if ruleless {
                 "SG_HAS_NO_RULES"
+            } else if by_nat.is_some() {
+                "NGW_SOURCE_ADDRESS_REASSIGN"
             } else {
                 "ENI_SG_RULES_MISMATCH"
             };

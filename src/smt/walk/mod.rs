@@ -84,6 +84,9 @@ pub(crate) enum CheckInfo {
         iface: NetworkInterfaceId,
         groups: Vec<SecurityGroupId>,
         dir: Direction,
+        /// SG-13: inbound after a NAT gateway's translation, that gateway and whether the groups
+        /// admit the packet with the source it had before.
+        reassigned: Option<(NatGatewayId, Bool)>,
     },
 }
 
@@ -473,10 +476,23 @@ impl<'a> Walk<'a> {
                 )
             });
         }
+        let reassigned = if dir == Direction::Inbound && st.leg == Leg::Request {
+            st.records.iter().find_map(|r| match &r.by {
+                Translator::Nat(n) => {
+                    let mut before = st.pkt.clone();
+                    before.src = r.before.src.clone();
+                    Some((n.clone(), groups_allow(self.net, self.ix, groups, dir, &before).allows))
+                }
+                Translator::Iface(_) => None,
+            })
+        } else {
+            None
+        };
         let info = CheckInfo::Groups {
             iface: iface.clone(),
             groups: groups.to_vec(),
             dir,
+            reassigned,
         };
         self.add_check(&mut st, g.allows, info);
         Some(st)
