@@ -470,3 +470,45 @@ fn code_ngw_source_address_reassign() {
         v.blocked
     );
 }
+
+#[test]
+fn code_ngw_source_address_reassign_at_a_network_acl() {
+    // SG-13 at a network ACL: the peer subnet's ACL admits the database's subnet, not the NAT
+    // gateway's address.
+    let base = |through_nat: bool| {
+        let n = open()
+            .vpc("vpc-p", "10.8.0.0/16")
+            .subnet("subnet-p", "vpc-p", "10.8.1.0/24")
+            .route_table("rtb-p", "vpc-p", &["subnet-p"])
+            .route("rtb-p", "10.0.0.0/16", "pcx-lp")
+            .acl("acl-p", "vpc-p", &["subnet-p"])
+            .acl_entry("acl-p", 100, "in", "allow", "tcp", "443", "10.0.2.0/24")
+            .acl_entry("acl-p", 100, "out", "allow", "all", "", "0.0.0.0/0")
+            .sg("sg-p", "vpc-p")
+            .sg_in("sg-p", "tcp", "443", "10.0.0.0/16")
+            .eni("eni-p", "subnet-p", "10.8.1.10", &["sg-p"])
+            .pcx("pcx-lp", "vpc-lab", "vpc-p")
+            .route("rtb-public", "10.8.0.0/16", "pcx-lp");
+        if through_nat {
+            n
+        } else {
+            n.route("rtb-private", "10.8.0.0/16", "pcx-lp")
+        }
+    };
+    blocked_and_fixed(
+        "NGW_SOURCE_ADDRESS_REASSIGN",
+        base(true),
+        base(false),
+        Q("eni-db", "eni-p", "tcp", Some("443"), false),
+    );
+    let t = base(true)
+        .build()
+        .trace_eni("eni-db", tcp("10.0.2.20", 49152, "10.8.1.10", 443));
+    match &t.request.outcome {
+        vpcverify::sim::LegOutcome::Dropped { blocked } => assert_eq!(
+            (blocked.id.as_str(), blocked.code.as_str()),
+            ("acl-p", "NGW_SOURCE_ADDRESS_REASSIGN")
+        ),
+        other => panic!("{other:?}"),
+    }
+}

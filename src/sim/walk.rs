@@ -537,13 +537,37 @@ impl<'n> Walker<'n> {
                     Direction::Inbound => "into",
                     Direction::Outbound => "out of",
                 };
+                // SG-13: inbound on the request leg, after a NAT gateway rewrote the source, the
+                // ACL admits the source as it was before.
+                let reassigned = (direction == Direction::Inbound && self.leg == LegKind::Request)
+                    .then(|| {
+                        self.translations
+                            .iter()
+                            .find(|t| matches!(t.translator, Translator::NatGateway(_)))
+                    })
+                    .flatten()
+                    .filter(|t| {
+                        let mut before = *p;
+                        before.src_ip = t.before.src_ip;
+                        matches!(evaluate_acl(acl, direction, &before), AclDecision::Allow(_))
+                    });
+                let (why, code) = match reassigned {
+                    Some(t) => (
+                        format!(
+                            "{why}; it would admit the source {} that a NAT gateway replaced by its own address",
+                            t.before.src_ip
+                        ),
+                        "NGW_SOURCE_ADDRESS_REASSIGN",
+                    ),
+                    None => (why, "SUBNET_ACL_RESTRICTION"),
+                };
                 Err(dropped(
                     &acl.id,
                     ComponentKind::NetworkAcl,
                     Some(direction),
                     rule,
                     format!("network ACL `{}` does not let {p} {word} `{subnet}`: {why}", acl.id),
-                    "SUBNET_ACL_RESTRICTION",
+                    code,
                 ))
             }
         }

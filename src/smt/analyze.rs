@@ -241,10 +241,20 @@ fn leg_word(leg: Leg) -> &'static str {
     }
 }
 
+/// True for the code of SG-13.
+fn by_nat_reason(code: &str) -> bool {
+    code == "NGW_SOURCE_ADDRESS_REASSIGN"
+}
+
 /// Names the rule(s) by which a blocking check drops packets the rest of the path admits.
 fn attribute(w: &mut Walk<'_>, c: &Check, base: &[Bool], start: &StartPoint) {
     match &c.info {
-        CheckInfo::Acl { acl, subnet, dir } => {
+        CheckInfo::Acl {
+            acl,
+            subnet,
+            dir,
+            reassigned,
+        } => {
             let net = w.net;
             let Some(table) = net.network_acls.get(acl) else {
                 w.results.blocked.insert(Blocked::new(
@@ -263,7 +273,17 @@ fn attribute(w: &mut Walk<'_>, c: &Check, base: &[Bool], start: &StartPoint) {
                     continue;
                 }
                 let first = acl_first_match(&entries, i, &c.pkt);
-                let Some((example, sent)) = model_packet(w, base, &[first], &c.pkt) else {
+                // SG-13: prefer a packet the ACL would admit with its source before the NAT
+                // gateway; then the translation is the cause.
+                let by_nat = reassigned
+                    .as_ref()
+                    .and_then(|before| model_packet(w, base, &[first.clone(), before.clone()], &c.pkt));
+                let code = if by_nat.is_some() {
+                    "NGW_SOURCE_ADDRESS_REASSIGN"
+                } else {
+                    "SUBNET_ACL_RESTRICTION"
+                };
+                let Some((example, sent)) = by_nat.or_else(|| model_packet(w, base, &[first], &c.pkt)) else {
                     continue;
                 };
                 let (rule, reason) = match entries.get(i) {
@@ -284,14 +304,12 @@ fn attribute(w: &mut Walk<'_>, c: &Check, base: &[Bool], start: &StartPoint) {
                         ),
                     ),
                 };
-                let b = Blocked::new(
-                    acl,
-                    ComponentKind::NetworkAcl,
-                    Some(*dir),
-                    rule,
-                    reason,
-                    "SUBNET_ACL_RESTRICTION",
-                );
+                let reason = if by_nat_reason(code) {
+                    format!("{reason}; it would admit the source a NAT gateway replaced by its own address")
+                } else {
+                    reason
+                };
+                let b = Blocked::new(acl, ComponentKind::NetworkAcl, Some(*dir), rule, reason, code);
                 w.block(b, Some((start.clone(), sent)));
             }
         }

@@ -79,6 +79,9 @@ pub(crate) enum CheckInfo {
         acl: NetworkAclId,
         subnet: SubnetId,
         dir: Direction,
+        /// SG-13: inbound on the request leg after a NAT gateway's translation, whether the ACL
+        /// admits the packet with the source it had before.
+        reassigned: Option<Bool>,
     },
     Groups {
         iface: NetworkInterfaceId,

@@ -451,6 +451,16 @@ impl Walk<'_> {
         st.hops.push(acl_id.to_string());
         let entries = acl_entries(acl, dir, self.family);
         let allows = acl_allows(&entries, &st.pkt);
+        // SG-13: the first NAT gateway translation of the request leg, if any.
+        let reassigned = if dir == Direction::Inbound && st.leg == Leg::Request {
+            st.records.iter().find(|r| matches!(r.by, Translator::Nat(_))).map(|r| {
+                let mut before = st.pkt.clone();
+                before.src = r.before.src.clone();
+                acl_allows(&entries, &before)
+            })
+        } else {
+            None
+        };
         self.add_check(
             &mut st,
             allows,
@@ -458,6 +468,7 @@ impl Walk<'_> {
                 acl: acl_id,
                 subnet: subnet.clone(),
                 dir,
+                reassigned,
             },
         );
         Some(st)
