@@ -512,3 +512,49 @@ fn code_ngw_source_address_reassign_at_a_network_acl() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn code_remap_ephemeral_port() {
+    // SG-14: a client port below 1024 is remapped by the NAT gateway (to 1024 + port, §5.3); the
+    // public subnet's ACL admits replies to the client's port 500, not to the remapped 1524.
+    let base = || {
+        lab()
+            .acl_entry("acl-public", 140, "in", "allow", "tcp", "500", "0.0.0.0/0")
+            .acl_entry("acl-public", 140, "out", "allow", "tcp", "500", "0.0.0.0/0")
+    };
+    let ask = |n: &Net| {
+        let built = Net { net: n.net.clone() }.build();
+        let spec = QuerySpec {
+            from: "eni-db".into(),
+            to: "internet".into(),
+            protocol: ProtocolChoice::parse("tcp").unwrap(),
+            port: Some(PortRange::parse("443").unwrap()),
+            src_port: Some(PortRange::parse("500").unwrap()),
+            one_way: false,
+            want_proof: false,
+            budget: None,
+        };
+        run(&built.net, &built.ix, &spec).unwrap().verdict
+    };
+    let v = ask(&base());
+    assert_eq!(v.verdict, VerdictKind::Unreachable, "{v:#?}");
+    assert!(
+        v.blocked
+            .iter()
+            .any(|b| b.id == "acl-public" && b.code == "REMAP_EPHEMERAL_PORT"),
+        "{:#?}",
+        v.blocked
+    );
+    let v = ask(&base().acl_entry("acl-public", 130, "in", "allow", "tcp", "1024-65535", "0.0.0.0/0"));
+    assert_eq!(v.verdict, VerdictKind::Reachable, "{v:#?}");
+    // The simulator names the same cause for the reply.
+    let t = base().build().trace_eni("eni-db", tcp("10.0.2.20", 500, HOST, 443));
+    let reply = t.reply.as_ref().expect("the request is delivered");
+    match &reply.outcome {
+        vpcverify::sim::LegOutcome::Dropped { blocked } => assert_eq!(
+            (blocked.id.as_str(), blocked.code.as_str()),
+            ("acl-public", "REMAP_EPHEMERAL_PORT")
+        ),
+        other => panic!("{other:?}"),
+    }
+}

@@ -551,15 +551,39 @@ impl<'n> Walker<'n> {
                         before.src_ip = t.before.src_ip;
                         matches!(evaluate_acl(acl, direction, &before), AclDecision::Allow(_))
                     });
-                let (why, code) = match reassigned {
-                    Some(t) => (
+                // SG-14: inbound on the reply leg, to a NAT gateway that remapped the request's
+                // source port, the ACL admits the port the client used.
+                let remapped = (direction == Direction::Inbound && self.leg == LegKind::Reply && p.has_ports())
+                    .then(|| {
+                        self.translations.iter().find(|t| {
+                            matches!(t.translator, Translator::NatGateway(_))
+                                && t.after.src_ip == p.dst_ip
+                                && t.after.src_port == p.dst_port
+                                && t.after.src_port != t.before.src_port
+                                && {
+                                    let mut before = *p;
+                                    before.dst_port = t.before.src_port;
+                                    matches!(evaluate_acl(acl, direction, &before), AclDecision::Allow(_))
+                                }
+                        })
+                    })
+                    .flatten();
+                let (why, code) = match (reassigned, remapped) {
+                    (Some(t), _) => (
                         format!(
                             "{why}; it would admit the source {} that a NAT gateway replaced by its own address",
                             t.before.src_ip
                         ),
                         "NGW_SOURCE_ADDRESS_REASSIGN",
                     ),
-                    None => (why, "SUBNET_ACL_RESTRICTION"),
+                    (None, Some(t)) => (
+                        format!(
+                            "{why}; it would admit port {}, which the NAT gateway remapped to {}",
+                            t.before.src_port, t.after.src_port
+                        ),
+                        "REMAP_EPHEMERAL_PORT",
+                    ),
+                    (None, None) => (why, "SUBNET_ACL_RESTRICTION"),
                 };
                 Err(dropped(
                     &acl.id,

@@ -241,11 +241,6 @@ fn leg_word(leg: Leg) -> &'static str {
     }
 }
 
-/// True for the code of SG-13.
-fn by_nat_reason(code: &str) -> bool {
-    code == "NGW_SOURCE_ADDRESS_REASSIGN"
-}
-
 /// Names the rule(s) by which a blocking check drops packets the rest of the path admits.
 fn attribute(w: &mut Walk<'_>, c: &Check, base: &[Bool], start: &StartPoint) {
     match &c.info {
@@ -254,6 +249,7 @@ fn attribute(w: &mut Walk<'_>, c: &Check, base: &[Bool], start: &StartPoint) {
             subnet,
             dir,
             reassigned,
+            remapped,
         } => {
             let net = w.net;
             let Some(table) = net.network_acls.get(acl) else {
@@ -278,12 +274,20 @@ fn attribute(w: &mut Walk<'_>, c: &Check, base: &[Bool], start: &StartPoint) {
                 let by_nat = reassigned
                     .as_ref()
                     .and_then(|before| model_packet(w, base, &[first.clone(), before.clone()], &c.pkt));
+                // SG-14: likewise a reply the ACL would admit on the port the client used.
+                let by_port = match (&by_nat, remapped) {
+                    (None, Some(r)) => model_packet(w, base, &[first.clone(), r.clone()], &c.pkt),
+                    _ => None,
+                };
                 let code = if by_nat.is_some() {
                     "NGW_SOURCE_ADDRESS_REASSIGN"
+                } else if by_port.is_some() {
+                    "REMAP_EPHEMERAL_PORT"
                 } else {
                     "SUBNET_ACL_RESTRICTION"
                 };
-                let Some((example, sent)) = by_nat.or_else(|| model_packet(w, base, &[first], &c.pkt)) else {
+                let Some((example, sent)) = by_nat.or(by_port).or_else(|| model_packet(w, base, &[first], &c.pkt))
+                else {
                     continue;
                 };
                 let (rule, reason) = match entries.get(i) {
@@ -304,10 +308,14 @@ fn attribute(w: &mut Walk<'_>, c: &Check, base: &[Bool], start: &StartPoint) {
                         ),
                     ),
                 };
-                let reason = if by_nat_reason(code) {
-                    format!("{reason}; it would admit the source a NAT gateway replaced by its own address")
-                } else {
-                    reason
+                let reason = match code {
+                    "NGW_SOURCE_ADDRESS_REASSIGN" => {
+                        format!("{reason}; it would admit the source a NAT gateway replaced by its own address")
+                    }
+                    "REMAP_EPHEMERAL_PORT" => {
+                        format!("{reason}; it would admit the port the client used, which the NAT gateway remapped")
+                    }
+                    _ => reason,
                 };
                 let b = Blocked::new(acl, ComponentKind::NetworkAcl, Some(*dir), rule, reason, code);
                 w.block(b, Some((start.clone(), sent)));

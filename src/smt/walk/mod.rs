@@ -82,6 +82,9 @@ pub(crate) enum CheckInfo {
         /// SG-13: inbound on the request leg after a NAT gateway's translation, whether the ACL
         /// admits the packet with the source it had before.
         reassigned: Option<Bool>,
+        /// SG-14: inbound on the reply leg, whether the packet is addressed to a NAT gateway's
+        /// remapped port and the ACL admits the port the client used.
+        remapped: Option<Bool>,
     },
     Groups {
         iface: NetworkInterfaceId,

@@ -461,6 +461,28 @@ impl Walk<'_> {
         } else {
             None
         };
+        // SG-14: a reply addressed to a NAT gateway's remapped source port.
+        let remapped = if dir == Direction::Inbound && st.leg == Leg::Reply {
+            let cases: Vec<Bool> = st
+                .records
+                .iter()
+                .filter(|r| matches!(r.by, Translator::Nat(_)))
+                .map(|r| {
+                    let mut before = st.pkt.clone();
+                    before.dport = r.before.sport.clone();
+                    all(&[
+                        st.pkt.has_ports(),
+                        st.pkt.dst.eq(&r.after.src),
+                        st.pkt.dport.eq(&r.after.sport),
+                        r.after.sport.eq(&r.before.sport).not(),
+                        acl_allows(&entries, &before),
+                    ])
+                })
+                .collect();
+            (!cases.is_empty()).then(|| any(&cases))
+        } else {
+            None
+        };
         self.add_check(
             &mut st,
             allows,
@@ -469,6 +491,7 @@ impl Walk<'_> {
                 subnet: subnet.clone(),
                 dir,
                 reassigned,
+                remapped,
             },
         );
         Some(st)
