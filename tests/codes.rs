@@ -558,3 +558,14 @@ fn code_remap_ephemeral_port() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn code_no_possible_destination() {
+    // An address of the subnet that no interface holds; then an interface holds it.
+    blocked_and_fixed(
+        "NO_POSSIBLE_DESTINATION",
+        small(true, true),
+        small(true, true).eni("eni-b", "subnet-s", "10.9.1.77", &["sg-a"]),
+        Q("eni-a", "10.9.1.77", "tcp", Some("443"), false),
+    );
+}

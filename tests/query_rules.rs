@@ -2116,7 +2116,7 @@ fn q_j25_rt_5_addresses_nobody_holds() {
     let v = ask("eni-a", "10.0.1.99").port("22").on(&n);
     assert_sim_agrees(&n, &v, from_eni("eni-a"), tcp("10.0.1.10", 49152, "10.0.1.99", 22));
     assert_blocked_by(&v, &[("subnet-a", "", "J25")]);
-    assert_eq!(v.blocked[0].code, "NO_DESTINATION");
+    assert_eq!(v.blocked[0].code, "NO_POSSIBLE_DESTINATION");
     let v = ask("eni-a", "10.0.1.255").port("22").on(&n);
     assert_blocked_by(&v, &[("subnet-a", "", "J25")]);
     let v = ask("eni-a", "10.0.1.100").port("22").on(&n);

@@ -534,7 +534,7 @@ fn rt_5_local_address_in_no_subnet() {
     let n = routing_net().build();
     let t = n.trace_eni("eni-a", tcp("10.0.1.10", 49152, "10.0.200.5", 22));
     let b = assert_blocked(&t, "vpc-a", K::Vpc, "RT-5");
-    assert_eq!(b.code, "NO_DESTINATION");
+    assert_eq!(b.code, "NO_POSSIBLE_DESTINATION");
 }
 
 #[test]

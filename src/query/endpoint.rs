@@ -181,7 +181,7 @@ fn by_block(net: &Network, ix: &NetworkIndex, label: &str, block: Cidr, role: Ro
     let single = block.prefix_len() == block.family().bits();
     // A single address no interface holds is an external host reached through whatever gateway
     // routes it (DESIGN.md §2), inside a VPC block too: a more specific route may send it to a
-    // gateway, and the local route to a subnet where nobody holds it (NO_DESTINATION).
+    // gateway, and the local route to a subnet where nobody holds it (NO_POSSIBLE_DESTINATION).
     if (!inside_vpcs || single) && !is_modelled_public && (e.interfaces.is_empty() || !single) {
         e.external = Some(External::Block(block));
     }

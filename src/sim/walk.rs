@@ -14,7 +14,7 @@
 //!   on the request leg drops (NGW-3).
 //! - §3 `arrive`: SG ingress, then delivery (or, on the reply leg, a NAT instance undoing its
 //!   translation, NI-4).
-//! - §5.1 `local` (RT-5): delivery to the subnet holding the address, else `NO_DESTINATION`.
+//! - §5.1 `local` (RT-5): delivery to the subnet holding the address, else `NO_POSSIBLE_DESTINATION`.
 //! - RT-14, J5: a blackhole route drops (`BAD_STATE_ROUTE`). RT-14a: an active route whose
 //!   target is missing from the input answers unknown naming the target (DESIGN.md §3).
 
@@ -669,7 +669,7 @@ impl<'n> Walker<'n> {
                             "{} is the address of NAT gateway `{n}`, which accepts no connection",
                             p.dst_ip
                         ),
-                        "NO_DESTINATION",
+                        "NO_POSSIBLE_DESTINATION",
                     ));
                 }
             }
@@ -684,7 +684,7 @@ impl<'n> Walker<'n> {
                 "no other network interface in `{}` holds {} (a reserved, broadcast or unused address)",
                 subnet.id, p.dst_ip
             ),
-            "NO_DESTINATION",
+            "NO_POSSIBLE_DESTINATION",
         ))
     }
 
@@ -982,7 +982,7 @@ impl<'n> Walker<'n> {
             None,
             "RT-5",
             format!("{ip} lies in no subnet of `{vpc}`"),
-            "NO_DESTINATION",
+            "NO_POSSIBLE_DESTINATION",
         )
     }
 
@@ -1034,7 +1034,7 @@ impl<'n> Walker<'n> {
             None,
             "RT-5",
             format!("no network interface in `{subnet}` holds {}", p.dst_ip),
-            "NO_DESTINATION",
+            "NO_POSSIBLE_DESTINATION",
         ))
     }
 

@@ -226,7 +226,7 @@ fn r_unheld_address_in_a_vpc_is_an_external_host() {
     assert_eq!(ask("10.0.1.7").verdict, VerdictKind::Reachable);
     let own_subnet = ask("10.0.3.7");
     assert_eq!(own_subnet.verdict, VerdictKind::Unreachable);
-    assert_eq!(own_subnet.blocked[0].code, "NO_DESTINATION");
+    assert_eq!(own_subnet.blocked[0].code, "NO_POSSIBLE_DESTINATION");
     assert_pinned(&net, tcp("10.0.3.11", 49152, "10.0.1.7", 443), false, Kind::Reachable);
     assert_question(&net, "eni-1", "10.0.1.7", Some(proto::TCP), false);
 }

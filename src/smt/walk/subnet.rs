@@ -93,7 +93,7 @@ impl Walk<'_> {
                     None,
                     "NGW-3",
                     format!("the destination is the address of NAT gateway `{n}`, which accepts no connection"),
-                    "NO_DESTINATION",
+                    "NO_POSSIBLE_DESTINATION",
                 );
                 let c = all(&[in_subnet.clone(), st.pkt.dst.eq(ip_const(a))]);
                 self.branch(&st, c, |w, st| w.dropped(st, b));
@@ -111,7 +111,7 @@ impl Walk<'_> {
             None,
             "J25",
             format!("no network interface in subnet `{subnet_id}` holds the destination address"),
-            "NO_DESTINATION",
+            "NO_POSSIBLE_DESTINATION",
         );
         self.branch(&st, none, |w, st| w.dropped(st, nobody));
         let sid = subnet_id.clone();
@@ -563,7 +563,7 @@ impl Walk<'_> {
             None,
             "RT-5",
             format!("the destination lies in no subnet of `{vpc}`"),
-            "NO_DESTINATION",
+            "NO_POSSIBLE_DESTINATION",
         );
         self.branch(&st, in_some_subnet.not(), |w, st| w.dropped(st, b));
     }
@@ -597,7 +597,7 @@ impl Walk<'_> {
             None,
             "RT-5",
             format!("no network interface in subnet `{s}` holds the destination address"),
-            "NO_DESTINATION",
+            "NO_POSSIBLE_DESTINATION",
         );
         self.branch(&st, any(&held).not(), |w, st| w.dropped(st, b));
     }
