@@ -79,6 +79,23 @@ fn bpa_without_options_or_with_off_changes_nothing() {
 }
 
 #[test]
+fn bpa_1_the_earlier_spelling_of_off_in_describe_vpcs_is_off() {
+    let dir = snapshot(&[]);
+    let net = dir.path().join("network.json");
+    let text = std::fs::read_to_string(&net).unwrap();
+    std::fs::write(
+        &net,
+        text.replace(
+            "\"InternetGatewayBlockMode\": \"off\"",
+            "\"InternetGatewayBlockMode\": \"bidirectional-access-allowed\"",
+        ),
+    )
+    .unwrap();
+    let (code, v) = query(dir.path(), "internet", "i-0web");
+    assert_eq!((code, v["verdict"].as_str()), (0, Some("reachable")), "{v:#}");
+}
+
+#[test]
 fn bpa_2_block_bidirectional_blocks_the_internet_from_a_public_web_server() {
     let dir = snapshot(&["options-block-bidirectional.json", "exclusions-none.json"]);
     let (code, v) = query(dir.path(), "internet", "i-0web");

@@ -80,7 +80,13 @@ impl Lower {
         };
         if let Some(mode) = mode
             .map(str::trim)
-            .filter(|m| !m.is_empty() && !m.eq_ignore_ascii_case("off"))
+            // `bidirectional-access-allowed`: an earlier spelling of `off` (boto3 1.35 documents
+            // `bidirectional-access-allowed`, `bidirectional-access-blocked`, `ingress-access-blocked`).
+            .filter(|m| {
+                !m.is_empty()
+                    && !m.eq_ignore_ascii_case("off")
+                    && !m.eq_ignore_ascii_case("bidirectional-access-allowed")
+            })
         {
             self.bpa
                 .states
