@@ -400,19 +400,19 @@ impl Walk<'_> {
     }
 
     /// The ACL of a subnet in one direction, as a tracked check. A subnet without a network ACL
-    /// in the input is unknown there (§7): the path stops (`None`).
+    /// in the input is assumed to admit every packet (§7, NACL-1a, BOUND-1).
     pub(super) fn acl(&mut self, mut st: State, subnet: &SubnetId, dir: Direction) -> Option<State> {
         let acl = self
             .ix
             .network_acl_of(subnet)
             .and_then(|id| self.net.network_acls.get(id));
         let Some(acl) = acl else {
-            self.unknown(
-                st,
+            st.assume(
                 subnet.as_str(),
-                &format!("subnet `{subnet}` has no network ACL in the input (AWS gives every subnet one, NACL-1): the input is incomplete"),
+                format!("subnet `{subnet}` has no network ACL in the input (AWS gives every subnet one, NACL-1): the input is incomplete (NACL-1a)"),
+                Bool::from_bool(true),
             );
-            return None;
+            return Some(st);
         };
         let acl_id = acl.id.clone();
         st.hops.push(acl_id.to_string());
