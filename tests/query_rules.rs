@@ -1045,6 +1045,37 @@ fn q_rt_13_prefix_list_route_with_unknown_entries_is_unknown() {
 }
 
 #[test]
+fn q_rt_13a_unknown_prefix_list_route_to_the_same_target_is_settled() {
+    // The moto sample's shape: `pl-x` (entries unknown) and the default route both lead to the
+    // internet gateway. Whether the list holds the destination or not, the packet goes there.
+    let n = routing_net()
+        .prefix_list("pl-x", "x", &[], false)
+        .route("rtb-a", "0.0.0.0/0", "igw-a")
+        .route("rtb-a", "pl-x", "igw-a")
+        .build();
+    let a = ask("eni-a", "internet").port("443");
+    let v = a.on(&n);
+    witness(&n, &a, &v, Addrs::Of(&["10.0.1.10"]), Addrs::Internet);
+    assert!(v.unknown.is_empty(), "{v:#?}");
+    let hop = v.path.as_ref().unwrap().iter().find(|h| h.id == "rtb-a").unwrap();
+    assert!(
+        hop.detail.contains("`pl-x`") && hop.detail.contains("RT-13a"),
+        "{hop:?}"
+    );
+    // A destination no known route covers: the list's route may carry it or nothing does.
+    let n = routing_net()
+        .subnet("subnet-b", "vpc-a", "10.0.2.0/24")
+        .eni("eni-b", "subnet-b", "10.0.2.10", &["sg-open"])
+        .prefix_list("pl-x", "x", &[], false)
+        .route("rtb-a", "pl-x", "igw-a")
+        .build();
+    assert_unknown_at(&ask("eni-a", "internet").port("443").on(&n), &["pl-x"]);
+    // Inside the VPC the local route wins unless the list holds a longer match, which would
+    // take the packet to the gateway instead: unknown.
+    assert_unknown_at(&ask("eni-a", "eni-b").port("443").on(&n), &["pl-x"]);
+}
+
+#[test]
 fn q_j7_prefix_list_tie_smaller_id_wins() {
     let n = routing_net()
         .prefix_list("pl-b", "b", &["93.184.216.0/24"], true)

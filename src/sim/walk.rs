@@ -671,8 +671,8 @@ impl<'n> Walker<'n> {
                 "ROUTING_LOOP",
             ));
         }
-        let (route, matched) = match select(self.net, table, &p.dst_ip) {
-            Lookup::Route { route, matched } => (route, matched),
+        let (route, matched, over) = match select(self.net, table, &p.dst_ip) {
+            Lookup::Route { route, matched, over } => (route, matched, over),
             Lookup::NoRoute => {
                 return Err(dropped(
                     &table.id,
@@ -719,10 +719,19 @@ impl<'n> Walker<'n> {
         }
         if self.record {
             let label = route_label(route, &matched);
+            let over = if over.is_empty() {
+                String::new()
+            } else {
+                let lists: Vec<String> = over.iter().map(|l| format!("`{l}`")).collect();
+                format!(
+                    " (a route to prefix list {}, whose entries are not in the input, may win instead, but leads to the same target, RT-13a)",
+                    lists.join(", ")
+                )
+            };
             self.hop(
                 &table.id,
                 ComponentKind::RouteTable,
-                format!("route {label} is the best match for {}", p.dst_ip),
+                format!("route {label} is the best match for {}{over}", p.dst_ip),
                 None,
                 Some(label),
             );

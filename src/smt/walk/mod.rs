@@ -14,7 +14,7 @@
 //! built from the request as delivered, so the whole round trip has one set of variables.
 
 use super::filter::{acl_allows, acl_entries, groups_allow};
-use super::route::{Candidate, candidates, never_forwarded, selection};
+use super::route::{Candidate, candidates, never_forwarded, selection, settled_over};
 use super::sym::*;
 use super::{Question, StartPoint};
 

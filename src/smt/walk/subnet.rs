@@ -235,22 +235,30 @@ impl Walk<'_> {
             "NO_ROUTE_TO_DESTINATION",
         );
         self.branch(&st, rt9.clone(), |w, st| w.dropped(st, b9));
-        let cands = match candidates(self.net, table, self.family) {
-            Ok(c) => c,
-            Err(pl) => {
-                return self.branch(&st, rt9.not(), |w, st| {
-                    w.unknown(
-                        st,
-                        pl.as_str(),
-                        "a route's destination prefix list has entries not in the input",
-                    )
-                });
-            }
-        };
+        let (cands, unknown) = candidates(self.net, table, self.family);
         let dst = st.pkt.dst.clone();
         let (winners, none) = selection(&cands, &dst);
+        // RT-13a: a route whose prefix list's entries are not known may win instead of the known
+        // winner, or not; it matters only where it leads elsewhere.
+        let open = |w: &mut Self, st: State| {
+            if let Some((_, pl)) = unknown.first() {
+                w.unknown(
+                    st,
+                    pl.as_str(),
+                    "a route's destination prefix list has entries not in the input, and its route leads elsewhere than the other routes for the destination (RT-13a)",
+                );
+            }
+        };
         for (c, cond) in winners {
-            self.branch(&st, all(&[rt9.not(), cond]), |w, st| w.take_route(st, from, &rt_id, c));
+            let cond = all(&[rt9.not(), cond]);
+            if settled_over(c.route, &unknown) {
+                self.branch(&st, cond, |w, st| w.take_route(st, from, &rt_id, c));
+            } else {
+                self.branch(&st, cond, open);
+            }
+        }
+        if !unknown.is_empty() {
+            return self.branch(&st, all(&[rt9.not(), none]), open);
         }
         let b = Blocked::new(
             &rt_id,
