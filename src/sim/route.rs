@@ -156,7 +156,7 @@ pub(super) fn select<'n>(net: &'n Network, table: &'n RouteTable, dst: &IpAddr) 
 }
 
 /// The known winner among the candidates (RT-8, RT-11, RT-12, J6, J7).
-fn best_of<'n>(mut candidates: Vec<(usize, &'n Route, Cidr)>) -> Option<(&'n Route, Cidr)> {
+fn best_of(mut candidates: Vec<(usize, &Route, Cidr)>) -> Option<(&Route, Cidr)> {
     // RT-8: with a matching local route, propagated routes are out of the race.
     if candidates.iter().any(|(_, r, _)| is_local(r)) {
         candidates.retain(|(_, r, _)| !r.origin.is_propagated());
