@@ -9,6 +9,12 @@
 //! - web -> db 5432 one way: unreachable in the lab; with `corp` unknown, with an example packet
 //!   replayed in the simulator.
 
+#![allow(
+    clippy::expect_used,
+    clippy::panic,
+    reason = "benchmark setup: a network that does not load is a broken checkout"
+)]
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use vpcverify::model::{NetworkIndex, PortRange};
