@@ -673,3 +673,72 @@ fn bounded_unknowns_on_the_moto_sample() {
     assert_eq!((code, v["verdict"].as_str()), (1, Some("unreachable")), "{v:#}");
     assert!(v.get("bounded").is_none(), "{v:#}");
 }
+
+/// `--color auto` follows the usual conventions (anstream): a pipe is not coloured, unless
+/// `CLICOLOR_FORCE` is set; `NO_COLOR` set to anything but the empty string wins over it; an
+/// empty `NO_COLOR` is as if unset; `--color always` and `never` override the environment.
+#[test]
+fn colour_follows_no_color_clicolor_force_and_the_flag() {
+    let run = |env: &[(&str, &str)], flag: &str| {
+        let mut c = assert_cmd::Command::cargo_bin("vpcverify").unwrap();
+        c.env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .env_remove("CLICOLOR");
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let out = c
+            .current_dir(root())
+            .args([
+                "--color",
+                flag,
+                "query",
+                SEED,
+                "--from",
+                "internet",
+                "--to",
+                "web-server",
+                "--port",
+                "80",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8(out.stdout).unwrap().contains('\u{1b}')
+    };
+    assert!(!run(&[], "auto"), "a pipe is not coloured");
+    assert!(run(&[("CLICOLOR_FORCE", "1")], "auto"));
+    assert!(!run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")], "auto"));
+    assert!(
+        run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "")], "auto"),
+        "an empty NO_COLOR is unset"
+    );
+    assert!(run(&[("NO_COLOR", "1")], "always"));
+    assert!(!run(&[("CLICOLOR_FORCE", "1")], "never"));
+}
+
+/// `vpcverify completions SHELL` prints a completion script for that shell (clap_complete) that
+/// knows the subcommands and their options; `vpcverify man` prints a roff manual page.
+#[test]
+fn completions_and_the_manual_page() {
+    let out = |args: &[&str]| {
+        let o = vpcverify().args(args).output().unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let bash = out(&["completions", "bash"]);
+    assert!(bash.contains("complete -F _vpcverify"), "{bash}");
+    assert!(bash.contains("--one-way") && bash.contains("--total-timeout"), "{bash}");
+    assert!(out(&["completions", "zsh"]).starts_with("#compdef vpcverify"));
+    assert!(out(&["completions", "fish"]).contains("complete -c vpcverify"));
+    let man = out(&["man"]);
+    assert!(man.contains(".TH vpcverify 1"), "{man}");
+    assert!(man.contains("query") && man.contains("check"), "{man}");
+    let bad = vpcverify().args(["completions", "cmd.exe"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}

@@ -1,5 +1,5 @@
 //! The SMT engine behind `vpcverify query`, one named test per construct it encodes (rule ids of
-//! `aws-semantics.md` / SEMANTICS.md, like `sim_rules.rs`, prefixed `q_`). Each builds a small
+//! SEMANTICS.md, like `sim_rules.rs`, prefixed `q_`). Each builds a small
 //! network and asks `query::engine::run`, which also replays every witness through the simulator
 //! (a disagreement is `QueryError::Inconsistent`, which these tests treat as a failure).
 //!

@@ -40,7 +40,8 @@ pub struct Cli {
 /// When to colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
-    /// On a terminal, unless NO_COLOR is set.
+    /// On a terminal, by the usual conventions: not when `NO_COLOR` is set to anything but the
+    /// empty string, always when `CLICOLOR_FORCE` is, not when `CLICOLOR=0` or `TERM=dumb`.
     Auto,
     /// Always.
     Always,
@@ -63,6 +64,19 @@ pub enum Command {
     /// when every assertion holds, 1 when some is violated, 2 on error, 3 when some is unknown
     /// and none violated.
     Check(CheckArgs),
+    /// Print a shell completion script, e.g. `vpcverify completions bash >
+    /// ~/.local/share/bash-completion/completions/vpcverify`.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. `vpcverify man > ~/.local/share/man/man1/vpcverify.1`.
+    Man,
+}
+
+/// `vpcverify completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Output format of `lint`.
@@ -320,18 +334,39 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Trace(args) => trace(&args, &style, &options),
         Command::Query(args) => query(&args, &style, &options),
         Command::Check(args) => check(&args, cli.color, &options),
+        Command::Completions(args) => {
+            let mut out = Vec::new();
+            clap_complete::generate(
+                args.shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "vpcverify",
+                &mut out,
+            );
+            emit(&String::from_utf8_lossy(&out))?;
+            Ok(Outcome::Success)
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+                .render(&mut out)
+                .map_err(|e| CliError::Output(e.to_string()))?;
+            emit(&String::from_utf8_lossy(&out))?;
+            Ok(Outcome::Success)
+        }
     }
 }
 
 fn use_color(choice: ColorChoice) -> bool {
-    use_color_on(choice, std::io::stdout().is_terminal())
+    use_color_on(choice, anstream::AutoStream::choice(&std::io::stdout()))
 }
 
-fn use_color_on(choice: ColorChoice, terminal: bool) -> bool {
+/// `--color`; `auto` follows anstream's reading of the stream and the environment (`NO_COLOR`
+/// when non-empty, `CLICOLOR_FORCE`, `CLICOLOR`, `TERM=dumb`, a terminal or not).
+fn use_color_on(choice: ColorChoice, stream: anstream::ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && terminal,
+        ColorChoice::Auto => stream != anstream::ColorChoice::Never,
     }
 }
 
@@ -496,7 +531,7 @@ fn check(args: &CheckArgs, color: ColorChoice, options: &ingest::LoadOptions) ->
         color: args.output.is_none() && use_color(color),
     };
     let err_style = Style {
-        color: use_color_on(color, std::io::stderr().is_terminal()),
+        color: use_color_on(color, anstream::AutoStream::choice(&std::io::stderr())),
     };
     // Which path is which (see `CheckArgs`'s help).
     let (network_arg, suite_path) = match (&args.network, &args.suite, args.builtin) {
