@@ -195,7 +195,9 @@ pub enum ReportFormat {
 #[command(
     after_help = "Paths: `check NETWORK SUITE.toml` runs the suite on NETWORK (which wins over the suite's \
 `network` key); `check SUITE.toml` runs it on the network its `network` key names (relative to the suite); \
-`check NETWORK --builtin` runs the built-in rule pack alone; `check NETWORK SUITE.toml --builtin` runs both.\n\n\
+`check NETWORK --builtin` runs the built-in rule pack alone; `check NETWORK SUITE.toml --builtin` runs both, \
+and so does `check SUITE.toml --builtin` on the network the suite names (a single path with `--builtin` is \
+read as a suite when it has `[[assert]]` tables or a `network` key and no `vpc` table, and the tool says so).\n\n\
 Budgets: each assertion gets `--timeout` (else the suite's `timeout` key, else 60s), and never more \
 than what is left of the whole run's `--total-timeout` (else the suite's `total_timeout` key, else none). \
 When the total runs out, the assertions not yet answered are reported unknown, naming the total budget: \
@@ -370,6 +372,21 @@ fn use_color_on(choice: ColorChoice, stream: anstream::ColorChoice) -> bool {
     }
 }
 
+/// True iff `path` is a TOML file that reads as a suite rather than a native spec: `[[assert]]`
+/// tables, or a `network` key, and no `vpc` table.
+fn looks_like_suite(path: &std::path::Path) -> bool {
+    if path.is_dir() {
+        return false;
+    }
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return false;
+    };
+    let Ok(doc) = text.parse::<toml::Table>() else {
+        return false;
+    };
+    (doc.contains_key("assert") || doc.get("network").is_some_and(toml::Value::is_str)) && !doc.contains_key("vpc")
+}
+
 /// Writes to stdout; a closed pipe (`| head`) is not an error.
 pub fn emit(text: &str) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
@@ -536,6 +553,15 @@ fn check(args: &CheckArgs, color: ColorChoice, options: &ingest::LoadOptions) ->
     // Which path is which (see `CheckArgs`'s help).
     let (network_arg, suite_path) = match (&args.network, &args.suite, args.builtin) {
         (Some(n), Some(s), _) => (Some(n), Some(s)),
+        // One path with `--builtin`: a suite (it has `[[assert]]` tables or names its network)
+        // runs with the pack on the network it names; anything else is the network.
+        (Some(p), None, true) if looks_like_suite(p) => {
+            eprintln!(
+                "vpcverify: note: `{}` was read as a suite (it has `[[assert]]` tables or a `network` key): running it and the built-in rules on the network it names",
+                p.display()
+            );
+            (None, Some(p))
+        }
         (Some(n), None, true) => (Some(n), None),
         (Some(s), None, false) => (None, Some(s)),
         (None, _, _) => {
@@ -595,6 +621,7 @@ fn check(args: &CheckArgs, color: ColorChoice, options: &ingest::LoadOptions) ->
         }
         b
     };
+    let with_suite = suite.is_some();
     let mut suite = match suite {
         Some(mut s) => {
             s.file = shown(std::path::Path::new(&s.file));
@@ -605,7 +632,7 @@ fn check(args: &CheckArgs, color: ColorChoice, options: &ingest::LoadOptions) ->
         }
         None => builtin(),
     };
-    if args.builtin && args.suite.is_some() {
+    if args.builtin && with_suite {
         suite.extend(builtin());
     }
     let n = suite.assertions.len();
