@@ -1,5 +1,5 @@
 //! VPC Block Public Access end to end (IGW-10, BPA-1..6, SEMANTICS.md §5.10): hand-built
-//! snapshots in the AWS CLI's shape (`tests/fixtures/bpa`, see its NOTES.md) with the outputs of
+//! snapshots in the AWS CLI's shape (`tests/fixtures/bpa`, see tests/fixtures/bpa/NOTES.md) with the outputs of
 //! `describe-vpc-block-public-access-options` and `-exclusions`, asked through `vpcverify query`.
 
 use crate::common::*;

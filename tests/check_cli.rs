@@ -1144,3 +1144,19 @@ fn with_output_the_progress_lines_come_before_the_summary() {
     let report: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     assert_eq!(report["summary"]["failed"], 1);
 }
+
+/// Issue 15 item 4: `check SUITE.toml --builtin` runs the suite and the built-in pack on the
+/// network the suite names, saying how it read the path; a spec with `--builtin` is still the
+/// network.
+#[test]
+fn one_suite_path_with_builtin_runs_both() {
+    let (code, stdout, stderr) = check(&["proofs/seed-lab.toml", "--builtin", "--quiet"]);
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    assert!(stderr.contains("was read as a suite"), "{stderr}");
+    assert!(stdout.contains("database reaches the internet on https"), "{stdout}");
+    assert!(stdout.contains("VPCV-001"), "{stdout}");
+    let (_, alone) = check_json(&["specs/seed-lab.toml", "--builtin"]);
+    let (_, both) = check_json(&["proofs/seed-lab.toml", "--builtin"]);
+    let count = |r: &Value| r["results"].as_array().map_or(0, Vec::len);
+    assert_eq!(count(&both), count(&alone) + 10, "{both:#}");
+}

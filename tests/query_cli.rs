@@ -632,3 +632,113 @@ fn a_requester_managed_interface_of_another_type_without_groups_is_unknown() {
     assert_eq!(v["verdict"], "unknown");
     assert_eq!(v["unknown"][0]["id"], "eni-0nlb", "{v:#}");
 }
+
+/// BOUND-2 on a real-shaped snapshot: the moto sample's web group admits ssh from the `office`
+/// prefix list, whose entries the snapshot lacks. Only the question whose answer depends on the
+/// list is unknown, and it names the list and a packet whose fate depends on it; the others are
+/// definite, listing the list as not deciding them where it lay on the way.
+#[test]
+fn bounded_unknowns_on_the_moto_sample() {
+    let moto = path("tests/fixtures/moto-sample");
+    let web = "i-39f0d1445034b1351";
+    let office = "pl-4153c4e2ed93e04bb";
+    let (code, v) = query_json(&moto, &["--from", "internet", "--to", web, "--port", "22"]);
+    assert_eq!((code, v["verdict"].as_str()), (3, Some("unknown")), "{v:#}");
+    let causes = v["unknown"].as_array().unwrap();
+    assert_eq!(causes.len(), 1, "{v:#}");
+    assert_eq!(causes[0]["id"], office);
+    assert_eq!(causes[0]["example"]["dst_port"], 22, "{v:#}");
+    assert_eq!(causes[0]["example"]["dst_ip"], "54.214.44.192", "{v:#}");
+    // The same packet traced: unknown at the list, the path shown with the list admitting it.
+    let out = vpcverify()
+        .args(["trace"])
+        .arg(&moto)
+        .args(["--from", "internet", "--to", web, "--port", "22", "--format", "json"])
+        .output()
+        .unwrap();
+    let t: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (out.status.code(), t["verdict"].as_str()),
+        (Some(3), Some("unknown")),
+        "{t:#}"
+    );
+    assert_eq!(t["unknown"][0]["id"], office, "{t:#}");
+    assert!(ids(&t["path"]).contains(&office.to_owned()), "{t:#}");
+    // Any port: reachable on 443 without the list, which is named as not deciding it.
+    let (code, v) = query_json(&moto, &["--from", "internet", "--to", web]);
+    assert_eq!((code, v["verdict"].as_str()), (0, Some("reachable")), "{v:#}");
+    assert_eq!(v["bounded"][0]["id"], office, "{v:#}");
+    // Port 80: no rule concerns it, list or not.
+    let (code, v) = query_json(&moto, &["--from", "internet", "--to", web, "--port", "80"]);
+    assert_eq!((code, v["verdict"].as_str()), (1, Some("unreachable")), "{v:#}");
+    assert!(v.get("bounded").is_none(), "{v:#}");
+}
+
+/// `--color auto` follows the usual conventions (anstream): a pipe is not coloured, unless
+/// `CLICOLOR_FORCE` is set; `NO_COLOR` set to anything but the empty string wins over it; an
+/// empty `NO_COLOR` is as if unset; `--color always` and `never` override the environment.
+#[test]
+fn colour_follows_no_color_clicolor_force_and_the_flag() {
+    let run = |env: &[(&str, &str)], flag: &str| {
+        let mut c = assert_cmd::Command::cargo_bin("vpcverify").unwrap();
+        c.env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .env_remove("CLICOLOR");
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let out = c
+            .current_dir(root())
+            .args([
+                "--color",
+                flag,
+                "query",
+                SEED,
+                "--from",
+                "internet",
+                "--to",
+                "web-server",
+                "--port",
+                "80",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8(out.stdout).unwrap().contains('\u{1b}')
+    };
+    assert!(!run(&[], "auto"), "a pipe is not coloured");
+    assert!(run(&[("CLICOLOR_FORCE", "1")], "auto"));
+    assert!(!run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")], "auto"));
+    assert!(
+        run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "")], "auto"),
+        "an empty NO_COLOR is unset"
+    );
+    assert!(run(&[("NO_COLOR", "1")], "always"));
+    assert!(!run(&[("CLICOLOR_FORCE", "1")], "never"));
+}
+
+/// `vpcverify completions SHELL` prints a completion script for that shell (clap_complete) that
+/// knows the subcommands and their options; `vpcverify man` prints a roff manual page.
+#[test]
+fn completions_and_the_manual_page() {
+    let out = |args: &[&str]| {
+        let o = vpcverify().args(args).output().unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let bash = out(&["completions", "bash"]);
+    assert!(bash.contains("complete -F _vpcverify"), "{bash}");
+    assert!(bash.contains("--one-way") && bash.contains("--total-timeout"), "{bash}");
+    assert!(out(&["completions", "zsh"]).starts_with("#compdef vpcverify"));
+    assert!(out(&["completions", "fish"]).contains("complete -c vpcverify"));
+    let man = out(&["man"]);
+    assert!(man.contains(".TH vpcverify 1"), "{man}");
+    assert!(man.contains("query") && man.contains("check"), "{man}");
+    let bad = vpcverify().args(["completions", "cmd.exe"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}

@@ -1,5 +1,5 @@
 //! The SMT engine behind `vpcverify query`, one named test per construct it encodes (rule ids of
-//! `aws-semantics.md` / SEMANTICS.md, like `sim_rules.rs`, prefixed `q_`). Each builds a small
+//! SEMANTICS.md, like `sim_rules.rs`, prefixed `q_`). Each builds a small
 //! network and asks `query::engine::run`, which also replays every witness through the simulator
 //! (a disagreement is `QueryError::Inconsistent`, which these tests treat as a failure).
 //!
@@ -386,12 +386,23 @@ fn q_nacl_1_subnet_without_acl_is_unknown_in_both_interpreters() {
         &n.trace_eni("eni-b", tcp("10.0.2.10", 49152, "10.0.1.10", 443)),
         "subnet-b",
     );
-    // Unknown only where the answer depends on it: `acl-a` denying everything out of `subnet-a`
-    // drops the packet before it reaches `subnet-b`.
+    // Unknown only where the answer depends on it (BOUND-2): `acl-a` denying everything out of
+    // `subnet-a` drops the request, and into it the reply, whatever `subnet-b`'s ACL would do;
+    // the answer names `subnet-b` as not deciding it.
     let n = no_acl_b(false);
     let v = ask("eni-a", "eni-b").port("443").on(&n);
     assert_sim_agrees(&n, &v, from_eni("eni-a"), tcp("10.0.1.10", 49152, "10.0.2.10", 443));
-    assert_blocked_by(&v, &[("acl-a", "outbound", "*")]);
+    assert_blocked_by(&v, &[("acl-a", "inbound", "*"), ("acl-a", "outbound", "*")]);
+    assert!(v.unknown.is_empty(), "{:?}", v.unknown);
+    assert_eq!(
+        v.bounded.iter().map(|u| u.id.as_str()).collect::<Vec<_>>(),
+        ["subnet-b"],
+        "{:?}",
+        v.bounded
+    );
+    let p = tcp("10.0.1.10", 49152, "10.0.2.10", 443);
+    let s = vpcverify::sim::bounded_status(&n.net, &n.ix, from_eni("eni-a"), p, false);
+    assert!(matches!(&s, Status::Unreachable(b) if b.id == "acl-a"), "{s:?}");
 }
 
 #[test]
@@ -661,6 +672,142 @@ fn q_sg_8_prefix_list_without_entries_is_unknown_unless_another_rule_allows() {
     assert_blocked_by(&v, &[("sg-db", "inbound", "sg-db")]);
 }
 
+/// The ids of the constructs a verdict names as not deciding it (BOUND-2).
+fn bounded_ids(v: &Verdict) -> Vec<&str> {
+    v.bounded.iter().map(|u| u.id.as_str()).collect()
+}
+
+#[test]
+fn q_bound_2_unknown_prefix_list_rule_is_decided_both_ways() {
+    // `sg-db` admits ssh from `pl-corp`, whose entries are not in the input.
+    let n = groups_net()
+        .prefix_list("pl-corp", "corp", &[], false)
+        .sg_in("sg-db", "tcp", "22", "pl-corp")
+        .build();
+    // The answer depends on the list: unknown, naming it and a packet whose fate depends on it,
+    // which the simulator stops at the list and delivers when the list admits it.
+    let v = ask("eni-other", "eni-db").port("22").on(&n);
+    assert_unknown_at(&v, &["pl-corp"]);
+    let p = v.unknown[0].example.expect("an example packet");
+    assert_eq!((p.dst_port, p.dst_ip), (22, "10.0.2.20".parse().unwrap()), "{p}");
+    let stop = vpcverify::sim::status(&n.net, &n.ix, from_eni("eni-other"), p, false);
+    assert!(
+        matches!(&stop, Status::Unknown { component, .. } if component == "pl-corp"),
+        "{stop:?}"
+    );
+    let admit = vpcverify::sim::trace_admitting(&n.net, &n.ix, from_eni("eni-other"), p, false);
+    assert_eq!(admit.status(), Status::Reachable, "{admit:#?}");
+    assert_eq!(rule_at(&Some(admit.request.hops.clone()), "pl-corp"), Some("BOUND-1"));
+    // A custom ACL on the database's subnet refuses ssh: whatever the list holds, no packet
+    // gets through. Definite, blocked by the ACL, the list named as not deciding it.
+    let closed = groups_net()
+        .prefix_list("pl-corp", "corp", &[], false)
+        .sg_in("sg-db", "tcp", "22", "pl-corp")
+        .acl("acl-b", "vpc-a", &["subnet-b"])
+        .acl_entry("acl-b", 100, "in", "allow", "tcp", "3306", "0.0.0.0/0")
+        .acl_entry("acl-b", 100, "out", "allow", "tcp", "1024-65535", "0.0.0.0/0")
+        .build();
+    let v = ask("eni-other", "eni-db").port("22").on(&closed);
+    assert_eq!(v.verdict, VerdictKind::Unreachable, "{v:#?}");
+    // (By the database's public address the request does not leave: `eni-other` has none, and
+    // the group admits nothing from outside, list or not.)
+    assert_blocked_by(
+        &v,
+        &[
+            ("acl-b", "inbound", "*"),
+            ("igw-a", "outbound", "IGW-5"),
+            ("sg-db", "inbound", "sg-db"),
+        ],
+    );
+    assert_eq!(bounded_ids(&v), ["pl-corp"], "{v:#?}");
+    assert_sim_agrees(
+        &closed,
+        &v,
+        from_eni("eni-other"),
+        tcp("10.0.1.40", 49152, "10.0.2.20", 22),
+    );
+    let s = vpcverify::sim::bounded_status(
+        &closed.net,
+        &closed.ix,
+        from_eni("eni-other"),
+        tcp("10.0.1.40", 49152, "10.0.2.20", 22),
+        false,
+    );
+    assert!(matches!(&s, Status::Unreachable(b) if b.id == "acl-b"), "{s:?}");
+    // A packet that gets through without the list: reachable, the list named as not deciding.
+    let v = ask("eni-web", "eni-db").on(&n);
+    assert_eq!(v.verdict, VerdictKind::Reachable, "{v:#?}");
+    assert_eq!(v.packet.map(|p| p.dst_port), Some(3306), "{v:#?}");
+    assert_eq!(bounded_ids(&v), ["pl-corp"], "{v:#?}");
+    // A port the list's rule does not cover: the list is not on the way at all.
+    let v = ask("eni-other", "eni-db").port("8080").on(&n);
+    assert_eq!(v.verdict, VerdictKind::Unreachable, "{v:#?}");
+    assert!(v.bounded.is_empty(), "{v:#?}");
+}
+
+#[test]
+fn q_bound_2_managed_interface_without_groups_behind_a_closed_acl_is_unreachable() {
+    // A Lambda interface without groups (SG-1b) in a subnet whose ACL admits nothing: whatever
+    // the interface would do, the ACL drops the request.
+    let n = open_lab()
+        .eni("eni-fn", "subnet-private", "10.0.2.30", &[])
+        .managed("eni-fn", "lambda", true)
+        .acl("acl-private", "vpc-lab", &["subnet-private"])
+        .build();
+    let v = ask("eni-web", "eni-fn").port("443").on(&n);
+    assert_eq!(v.verdict, VerdictKind::Unreachable, "{v:#?}");
+    // The reply would be dropped leaving the subnet too.
+    assert_blocked_by(&v, &[("acl-private", "inbound", "*"), ("acl-private", "outbound", "*")]);
+    assert_eq!(bounded_ids(&v), ["eni-fn"], "{v:#?}");
+    // Sent by the interface itself, the request is dropped leaving its subnet (and the reply
+    // would be dropped entering it), to the web server's private and public address alike.
+    let v = ask("eni-fn", "eni-web").port("443").on(&n);
+    assert_eq!(v.verdict, VerdictKind::Unreachable, "{v:#?}");
+    let entries: std::collections::BTreeSet<_> = v
+        .blocked
+        .iter()
+        .map(|b| (b.id.as_str(), b.direction.map(|d| d.to_string()), b.rule.as_str()))
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            ("acl-private", Some("inbound".to_owned()), "*"),
+            ("acl-private", Some("outbound".to_owned()), "*")
+        ]
+        .into(),
+        "{v:#?}"
+    );
+    assert_eq!(bounded_ids(&v), ["eni-fn"], "{v:#?}");
+}
+
+#[test]
+fn q_bound_2_unsupported_route_target_decides_only_what_it_can_win() {
+    // The private subnet routes 192.168.0.0/16 to a local gateway, which is not modelled.
+    let n = open_lab().route("rtb-private", "192.168.0.0/16", "lgw-0123").build();
+    // A destination that route cannot win: definite, whatever the local gateway does.
+    let a = ask("eni-db", "internet").port("443").one_way();
+    let v = a.on(&n);
+    assert_eq!(v.verdict, VerdictKind::Reachable, "{v:#?}");
+    let v = ask("eni-db", "eni-web").port("3306").on(&n);
+    assert_eq!(v.verdict, VerdictKind::Unreachable, "{v:#?}");
+    // One it wins: unknown, naming the gateway and a packet that reaches it.
+    let v = ask("eni-db", "192.168.1.10").port("443").one_way().on(&n);
+    assert_unknown_at(&v, &["lgw-0123"]);
+    let p = v.unknown[0].example.expect("an example packet");
+    assert_eq!(p.dst_ip, "192.168.1.10".parse::<IpAddr>().unwrap(), "{p}");
+    // And when the security group already drops everything it would carry: unreachable, the
+    // gateway named as not deciding it.
+    let n = open_lab()
+        .route("rtb-private", "192.168.0.0/16", "lgw-0123")
+        .sg("sg-closed", "vpc-lab")
+        .eni("eni-closed", "subnet-private", "10.0.2.40", &["sg-closed"])
+        .build();
+    let v = ask("eni-closed", "192.168.1.10").port("443").one_way().on(&n);
+    assert_eq!(v.verdict, VerdictKind::Unreachable, "{v:#?}");
+    assert_blocked_by(&v, &[("sg-closed", "outbound", "sg-closed")]);
+    assert_eq!(bounded_ids(&v), ["lgw-0123"], "{v:#?}");
+}
+
 /// The lab with an internet-facing Network Load Balancer interface `eni-nlb` (10.0.1.50, public
 /// 54.0.0.50) in the public subnet, carrying `groups`.
 fn nlb(groups: &[&str]) -> Built {
@@ -895,6 +1042,37 @@ fn q_rt_13_prefix_list_route_with_unknown_entries_is_unknown() {
         .build();
     let v = ask("eni-a", "internet").port("443").on(&n);
     assert_unknown_at(&v, &["pl-x"]);
+}
+
+#[test]
+fn q_rt_13a_unknown_prefix_list_route_to_the_same_target_is_settled() {
+    // The moto sample's shape: `pl-x` (entries unknown) and the default route both lead to the
+    // internet gateway. Whether the list holds the destination or not, the packet goes there.
+    let n = routing_net()
+        .prefix_list("pl-x", "x", &[], false)
+        .route("rtb-a", "0.0.0.0/0", "igw-a")
+        .route("rtb-a", "pl-x", "igw-a")
+        .build();
+    let a = ask("eni-a", "internet").port("443");
+    let v = a.on(&n);
+    witness(&n, &a, &v, Addrs::Of(&["10.0.1.10"]), Addrs::Internet);
+    assert!(v.unknown.is_empty(), "{v:#?}");
+    let hop = v.path.as_ref().unwrap().iter().find(|h| h.id == "rtb-a").unwrap();
+    assert!(
+        hop.detail.contains("`pl-x`") && hop.detail.contains("RT-13a"),
+        "{hop:?}"
+    );
+    // A destination no known route covers: the list's route may carry it or nothing does.
+    let n = routing_net()
+        .subnet("subnet-b", "vpc-a", "10.0.2.0/24")
+        .eni("eni-b", "subnet-b", "10.0.2.10", &["sg-open"])
+        .prefix_list("pl-x", "x", &[], false)
+        .route("rtb-a", "pl-x", "igw-a")
+        .build();
+    assert_unknown_at(&ask("eni-a", "internet").port("443").on(&n), &["pl-x"]);
+    // Inside the VPC the local route wins unless the list holds a longer match, which would
+    // take the packet to the gateway instead: unknown.
+    assert_unknown_at(&ask("eni-a", "eni-b").port("443").on(&n), &["pl-x"]);
 }
 
 #[test]

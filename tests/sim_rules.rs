@@ -1,4 +1,4 @@
-//! The simulator, one named test per rule id of `aws-semantics.md` / SEMANTICS.md it implements.
+//! The simulator, one named test per rule id of SEMANTICS.md it implements.
 //! Each builds a small network and asserts the verdict and, for drops, the component and rule.
 
 use crate::common::*;

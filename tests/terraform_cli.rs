@@ -312,3 +312,61 @@ fn query_notes_that_the_plans_public_address_is_an_example() {
         "{notes:?}"
     );
 }
+
+/// Issue 12's acceptance: the tutorial lab as a Terraform plan without the prefix-list data
+/// source (no ids, no prefix-list entries) with the tutorial's fix applied — the public ACL
+/// admits replies on 1024-65535 — answers every one of its questions reachable, both commands,
+/// and the blocking ACL named before the fix is on the path.
+#[test]
+fn the_plan_with_the_acl_fixed_answers_every_question_reachable() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = plan_without_the_data_source(&dir);
+    let entry = serde_json::json!({
+        "action": "allow", "cidr_block": "0.0.0.0/0", "from_port": 1024, "icmp_code": 0,
+        "icmp_type": 0, "ipv6_cidr_block": "", "protocol": "tcp", "rule_no": 400, "to_port": 65535
+    });
+    edit_json(std::path::Path::new(&plan), |v| {
+        fn fix(resources: &mut Value, entry: &Value) {
+            for r in resources.as_array_mut().into_iter().flatten() {
+                if r["address"] == "aws_network_acl.web" {
+                    for pointer in ["/values/ingress", "/change/after/ingress"] {
+                        if let Some(ingress) = r.pointer_mut(pointer).and_then(Value::as_array_mut) {
+                            ingress.push(entry.clone());
+                        }
+                    }
+                }
+            }
+        }
+        fix(&mut v["planned_values"]["root_module"]["resources"], &entry);
+        fix(&mut v["resource_changes"], &entry);
+    });
+    for (from, to, port, one_way) in [
+        ("aws_instance.db", "internet", "443", false),
+        ("aws_instance.db", "internet", "443", true),
+        ("aws_instance.web", "internet", "443", false),
+        ("aws_instance.web", "aws_instance.db", "3306", false),
+        ("aws_instance.db", "aws_instance.web", "80", false),
+        ("aws_instance.db", "service:s3", "443", false),
+        ("internet", "aws_instance.web", "80", false),
+    ] {
+        for command in ["trace", "query"] {
+            let mut args = vec!["--from", from, "--to", to, "--protocol", "tcp", "--port", port];
+            if one_way {
+                args.push("--one-way");
+            }
+            let (code, json) = run_json(command, &plan, &args);
+            assert_eq!(
+                (code, json["verdict"].as_str()),
+                (0, Some("reachable")),
+                "{command}: {from} -> {to} {port}: {json:#}"
+            );
+            let hops: Vec<String> = ids(&json["path"])
+                .into_iter()
+                .chain(ids(&json["return_path"]))
+                .collect();
+            if from == "aws_instance.db" && to == "internet" {
+                assert!(hops.iter().any(|h| h == "aws_network_acl.web"), "{json:#}");
+            }
+        }
+    }
+}

@@ -1,5 +1,5 @@
 //! The built-in rule pack (`vpcverify check NETWORK --builtin`): reachability-aware versions of the
-//! scanners' network rules (input-formats-and-ci.md §5), generated from the network because they
+//! network checks of the scanners (checkov, Prowler, AWS Security Hub), generated from the network because they
 //! quantify over its resources ("no SSH from the internet to ANY interface" is one assertion per
 //! interface, each with its own witness when violated).
 //!

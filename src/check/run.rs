@@ -264,10 +264,7 @@ fn not_answered(a: &Assertion, reason: String) -> AssertionResult {
             one_way: a.one_way,
         },
     );
-    v.unknown.push(UnknownCause {
-        id: "budget".into(),
-        reason,
-    });
+    v.unknown.push(UnknownCause::new("budget", reason));
     AssertionResult {
         status: Status::Unknown,
         verdict: Some(v),

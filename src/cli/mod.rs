@@ -40,7 +40,8 @@ pub struct Cli {
 /// When to colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
-    /// On a terminal, unless NO_COLOR is set.
+    /// On a terminal, by the usual conventions: not when `NO_COLOR` is set to anything but the
+    /// empty string, always when `CLICOLOR_FORCE` is, not when `CLICOLOR=0` or `TERM=dumb`.
     Auto,
     /// Always.
     Always,
@@ -63,6 +64,19 @@ pub enum Command {
     /// when every assertion holds, 1 when some is violated, 2 on error, 3 when some is unknown
     /// and none violated.
     Check(CheckArgs),
+    /// Print a shell completion script, e.g. `vpcverify completions bash >
+    /// ~/.local/share/bash-completion/completions/vpcverify`.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. `vpcverify man > ~/.local/share/man/man1/vpcverify.1`.
+    Man,
+}
+
+/// `vpcverify completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Output format of `lint`.
@@ -181,7 +195,9 @@ pub enum ReportFormat {
 #[command(
     after_help = "Paths: `check NETWORK SUITE.toml` runs the suite on NETWORK (which wins over the suite's \
 `network` key); `check SUITE.toml` runs it on the network its `network` key names (relative to the suite); \
-`check NETWORK --builtin` runs the built-in rule pack alone; `check NETWORK SUITE.toml --builtin` runs both.\n\n\
+`check NETWORK --builtin` runs the built-in rule pack alone; `check NETWORK SUITE.toml --builtin` runs both, \
+and so does `check SUITE.toml --builtin` on the network the suite names (a single path with `--builtin` is \
+read as a suite when it has `[[assert]]` tables or a `network` key and no `vpc` table, and the tool says so).\n\n\
 Budgets: each assertion gets `--timeout` (else the suite's `timeout` key, else 60s), and never more \
 than what is left of the whole run's `--total-timeout` (else the suite's `total_timeout` key, else none). \
 When the total runs out, the assertions not yet answered are reported unknown, naming the total budget: \
@@ -320,19 +336,55 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Trace(args) => trace(&args, &style, &options),
         Command::Query(args) => query(&args, &style, &options),
         Command::Check(args) => check(&args, cli.color, &options),
+        Command::Completions(args) => {
+            let mut out = Vec::new();
+            clap_complete::generate(
+                args.shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "vpcverify",
+                &mut out,
+            );
+            emit(&String::from_utf8_lossy(&out))?;
+            Ok(Outcome::Success)
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+                .render(&mut out)
+                .map_err(|e| CliError::Output(e.to_string()))?;
+            emit(&String::from_utf8_lossy(&out))?;
+            Ok(Outcome::Success)
+        }
     }
 }
 
 fn use_color(choice: ColorChoice) -> bool {
-    use_color_on(choice, std::io::stdout().is_terminal())
+    use_color_on(choice, anstream::AutoStream::choice(&std::io::stdout()))
 }
 
-fn use_color_on(choice: ColorChoice, terminal: bool) -> bool {
+/// `--color`; `auto` follows anstream's reading of the stream and the environment (`NO_COLOR`
+/// when non-empty, `CLICOLOR_FORCE`, `CLICOLOR`, `TERM=dumb`, a terminal or not).
+fn use_color_on(choice: ColorChoice, stream: anstream::ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && terminal,
+        ColorChoice::Auto => stream != anstream::ColorChoice::Never,
     }
+}
+
+/// True iff `path` is a TOML file that reads as a suite rather than a native spec: `[[assert]]`
+/// tables, or a `network` key, and no `vpc` table.
+fn looks_like_suite(path: &std::path::Path) -> bool {
+    if path.is_dir() {
+        return false;
+    }
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return false;
+    };
+    let Ok(doc) = text.parse::<toml::Table>() else {
+        return false;
+    };
+    (doc.contains_key("assert") || doc.get("network").is_some_and(toml::Value::is_str)) && !doc.contains_key("vpc")
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error.
@@ -496,11 +548,20 @@ fn check(args: &CheckArgs, color: ColorChoice, options: &ingest::LoadOptions) ->
         color: args.output.is_none() && use_color(color),
     };
     let err_style = Style {
-        color: use_color_on(color, std::io::stderr().is_terminal()),
+        color: use_color_on(color, anstream::AutoStream::choice(&std::io::stderr())),
     };
     // Which path is which (see `CheckArgs`'s help).
     let (network_arg, suite_path) = match (&args.network, &args.suite, args.builtin) {
         (Some(n), Some(s), _) => (Some(n), Some(s)),
+        // One path with `--builtin`: a suite (it has `[[assert]]` tables or names its network)
+        // runs with the pack on the network it names; anything else is the network.
+        (Some(p), None, true) if looks_like_suite(p) => {
+            eprintln!(
+                "vpcverify: note: `{}` was read as a suite (it has `[[assert]]` tables or a `network` key): running it and the built-in rules on the network it names",
+                p.display()
+            );
+            (None, Some(p))
+        }
         (Some(n), None, true) => (Some(n), None),
         (Some(s), None, false) => (None, Some(s)),
         (None, _, _) => {
@@ -560,6 +621,7 @@ fn check(args: &CheckArgs, color: ColorChoice, options: &ingest::LoadOptions) ->
         }
         b
     };
+    let with_suite = suite.is_some();
     let mut suite = match suite {
         Some(mut s) => {
             s.file = shown(std::path::Path::new(&s.file));
@@ -570,7 +632,7 @@ fn check(args: &CheckArgs, color: ColorChoice, options: &ingest::LoadOptions) ->
         }
         None => builtin(),
     };
-    if args.builtin && args.suite.is_some() {
+    if args.builtin && with_suite {
         suite.extend(builtin());
     }
     let n = suite.assertions.len();

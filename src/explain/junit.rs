@@ -1,5 +1,5 @@
 //! `check --format junit`: JUnit XML (quick-junit), the shape GitLab's `artifacts:reports:junit`,
-//! Jenkins and the GitHub test-report actions read (input-formats-and-ci.md §3.4).
+//! Jenkins and the GitHub test-report actions read.
 //!
 //! One `<testsuites name="vpcverify">` holding one `<testsuite>` named after the suite and the
 //! network, with one `<testcase>` per assertion in the suite's order: `classname` is

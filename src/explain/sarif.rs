@@ -1,5 +1,5 @@
 //! `check --format sarif`: SARIF 2.1.0 (serde-sarif) in the shape GitHub code scanning accepts
-//! (input-formats-and-ci.md §3.3).
+//! (<https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning>).
 //!
 //! One run. `tool.driver.rules` holds one rule per suite assertion (one per built-in rule, shared
 //! by the assertions it expands into), with an id stable across runs, its descriptions, and

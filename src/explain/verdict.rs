@@ -3,7 +3,9 @@
 //!
 //! Text layout: the verdict line (coloured through [`Style`] only), the packet, the numbered path
 //! and return path (id, kind, what happened), the blocking components with direction, rule,
-//! reason and Reachability Analyzer code, the unknown causes, then the notes (`warnings`).
+//! reason and Reachability Analyzer code, the unknown causes (each with a packet whose fate depends
+//! on it, where one was found), the constructs that decide nothing (BOUND-2), then the notes
+//! (`warnings`).
 
 use super::Style;
 use crate::model::Hop;
@@ -63,6 +65,18 @@ pub fn render_text(v: &Verdict, style: &Style) -> String {
         out.push_str(&format!("\n{}\n", style.strong(heading)));
         for u in causes {
             out.push_str(&format!("  {}: {}\n", style.warning(&u.id), u.reason));
+            if let Some(p) = &u.example {
+                out.push_str(&format!("    e.g. {p}: its fate depends on it\n"));
+            }
+        }
+    }
+    if !v.bounded.is_empty() {
+        out.push_str(&format!(
+            "\n{}\n",
+            style.strong("not modelled, but not deciding this answer:")
+        ));
+        for u in &v.bounded {
+            out.push_str(&format!("  {}: {}\n", style.dim(&u.id), u.reason));
         }
     }
     if !v.warnings.is_empty() {

@@ -1,7 +1,7 @@
 //! The vendor-independent network model: ids, validated values, resources with provenance,
 //! diagnostics, lookups and validation.
 //!
-//! Owns: plain data and its invariants (`aws-semantics.md` §1.1, §10).
+//! Owns: plain data and its invariants (SEMANTICS.md §10).
 //! Must not touch: z3, AWS JSON or Terraform shapes, clap, files, printing.
 //! Decision code (does this rule match this packet?) lives in `sim` and `smt`, separately.
 

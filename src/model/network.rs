@@ -1,4 +1,4 @@
-//! The network: every resource kind of `aws-semantics.md` §1.1, named with EC2 API nouns and
+//! The network: every resource kind SEMANTICS.md walks, named with EC2 API nouns and
 //! keyed by id, each carrying its provenance.
 //!
 //! This is plain data. Loaders (`ingest`) build it; `model::validate` checks its invariants;

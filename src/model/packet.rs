@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::net::IpAddr;
 
-/// One IP packet's header as the rules of `aws-semantics.md` see it.
+/// One IP packet's header as the rules of SEMANTICS.md see it.
 ///
 /// Ports are meaningful only for TCP and UDP, ICMP type and code only for ICMP and ICMPv6; the
 /// other fields are kept at 0 so that equal packets compare equal.

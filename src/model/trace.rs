@@ -108,7 +108,7 @@ pub struct Blocked {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<Direction>,
     /// The rule: ACL rule number or `*`, route destination (`none` when no route matches), the
-    /// security group ids, or the rule id of `aws-semantics.md` for gateway behaviour.
+    /// security group ids, or the rule id of SEMANTICS.md for gateway behaviour.
     pub rule: String,
     /// A sentence a network engineer would write.
     pub reason: String,

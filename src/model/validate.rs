@@ -1,5 +1,5 @@
 //! Validation of a loaded network: the checks `vpcverify lint` runs after ingest
-//! (`aws-semantics.md` §10 and common sense).
+//! (SEMANTICS.md §10 and common sense).
 //!
 //! Errors are configurations AWS itself would refuse or that leave the model meaningless (a subnet
 //! outside its VPC, overlapping subnets, an interface address outside its subnet, an ACL rule

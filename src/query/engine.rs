@@ -145,10 +145,10 @@ pub fn run(net: &Network, ix: &NetworkIndex, spec: &QuerySpec) -> Result<QueryRe
         && net.prefix_lists.get(prefix_list).is_some_and(|p| !p.entries_known)
     {
         let mut v = Verdict::new(VerdictKind::Unknown, echo);
-        v.unknown.push(UnknownCause {
-            id: prefix_list.to_string(),
-            reason: format!("the entries of prefix list `{prefix_list}` are not in the input"),
-        });
+        v.unknown.push(UnknownCause::new(
+            prefix_list.to_string(),
+            format!("the entries of prefix list `{prefix_list}` are not in the input"),
+        ));
         return Ok(QueryResult {
             verdict: v,
             proof: None,
@@ -186,10 +186,12 @@ pub fn run(net: &Network, ix: &NetworkIndex, spec: &QuerySpec) -> Result<QueryRe
         faults: None,
     };
     let answer = smt::solve(net, ix, &question);
+    let mut bounded = Vec::new();
     let mut verdict;
     let mut proof = None;
     match answer {
         Answer::Reachable(w) => {
+            bounded = causes_of(&w.bounded, "the packet shown gets through without relying on it");
             // SOLVE-5: the witness must be a packet of the question.
             if let Some(why) = evidence::outside_question(net, ix, &question, &w.start, &w.packet) {
                 return Err(QueryError::Inconsistent(format!(
@@ -209,35 +211,56 @@ pub fn run(net: &Network, ix: &NetworkIndex, spec: &QuerySpec) -> Result<QueryRe
             blocked,
             proof: p,
             evidence,
+            bounded: b,
             ..
-        } => match evidence::check_examples(net, ix, &evidence, one_way, budget.as_ref()) {
-            Ok(()) => {
-                verdict = Verdict::new(VerdictKind::Unreachable, echo);
-                verdict.blocked = blocked;
-                proof = p;
-            }
-            Err(EvidenceError::Inconsistent(why)) => return Err(QueryError::Inconsistent(why)),
-            Err(EvidenceError::Spent) => {
-                verdict = Verdict::new(VerdictKind::Unknown, echo);
-                verdict.unknown.push(UnknownCause {
-                    id: "budget".into(),
-                    reason: format!(
+        } => {
+            bounded = causes_of(&b, "");
+            match evidence::check_examples(net, ix, &evidence, one_way, budget.as_ref()) {
+                Ok(()) => {
+                    verdict = Verdict::new(VerdictKind::Unreachable, echo);
+                    verdict.blocked = blocked;
+                    proof = p;
+                }
+                Err(EvidenceError::Inconsistent(why)) => return Err(QueryError::Inconsistent(why)),
+                Err(EvidenceError::Spent) => {
+                    verdict = Verdict::new(VerdictKind::Unknown, echo);
+                    verdict.unknown.push(UnknownCause::new("budget", format!(
                         "the budget of {} ran out while the examples of the blocking rules were replayed in the simulator",
                         budget.map(|b| b.shown()).unwrap_or_default()
-                    ),
-                });
-                verdict.blocked = blocked;
+                    )));
+                    verdict.blocked = blocked;
+                }
             }
-        },
-        Answer::Unknown { causes, blocked } => {
+        }
+        Answer::Unknown {
+            causes,
+            blocked,
+            examples,
+        } => {
             verdict = Verdict::new(VerdictKind::Unknown, echo);
             verdict.unknown = causes
                 .into_iter()
-                .map(|(id, reason)| UnknownCause { id, reason })
+                .map(|(id, reason)| UnknownCause::new(id, reason))
                 .collect();
+            for (id, start, packet) in examples {
+                // BOUND-2: the example's fate must depend on something in the simulator too.
+                if to.through.is_none() {
+                    let status = sim::bounded_status(net, ix, sim_start(&start), packet, one_way);
+                    if !matches!(status, sim::Status::Unknown { .. }) {
+                        return Err(QueryError::Inconsistent(format!(
+                            "the SMT engine found that the fate of {packet} depends on `{id}`, but the simulator {}",
+                            sim_says(&status)
+                        )));
+                    }
+                }
+                for u in verdict.unknown.iter_mut().filter(|u| u.id == id) {
+                    u.example = Some(packet);
+                }
+            }
             verdict.blocked = blocked;
         }
     }
+    verdict.bounded = bounded;
     verdict.warnings = warnings;
     Ok(QueryResult { verdict, proof })
 }
@@ -318,12 +341,7 @@ fn replay(
     one_way: bool,
     through: Option<&str>,
 ) -> Result<(Vec<Hop>, Vec<Hop>), QueryError> {
-    let start = match &w.start {
-        StartPoint::Interface(x) => sim::Start::Interface(x.clone()),
-        StartPoint::Internet(_) => sim::Start::Internet,
-        StartPoint::OnPremises(g) => sim::Start::OnPremises(g.clone()),
-    };
-    let t = sim::trace(net, ix, start, w.packet, one_way);
+    let t = sim::trace(net, ix, sim_start(&w.start), w.packet, one_way);
     if let Some(id) = through {
         return replay_through(net, w, &t, id);
     }
@@ -351,6 +369,30 @@ fn replay(
         )));
     }
     Ok((t.request.hops, reply_hops))
+}
+
+/// The simulator's start for the SMT engine's.
+fn sim_start(start: &StartPoint) -> sim::Start {
+    match start {
+        StartPoint::Interface(x) => sim::Start::Interface(x.clone()),
+        StartPoint::Internet(_) => sim::Start::Internet,
+        StartPoint::OnPremises(g) => sim::Start::OnPremises(g.clone()),
+    }
+}
+
+/// The constructs that decide nothing (BOUND-2), as causes, each reason followed by `why`.
+fn causes_of(bounded: &[(String, String)], why: &str) -> Vec<UnknownCause> {
+    bounded
+        .iter()
+        .map(|(id, reason)| {
+            let reason = if why.is_empty() {
+                reason.clone()
+            } else {
+                format!("{reason}; {why}")
+            };
+            UnknownCause::new(id.clone(), reason)
+        })
+        .collect()
 }
 
 /// What the simulator did with a packet that did not get through.

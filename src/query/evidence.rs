@@ -164,7 +164,8 @@ pub(crate) enum EvidenceError {
 }
 
 /// Replays each example packet through the simulator (SOLVE-6): it must be dropped, by the
-/// component the entry names or by one before it on its path.
+/// component the entry names or by one before it on its path, with every filter the input does
+/// not settle admitting it (BOUND-2).
 pub(crate) fn check_examples(
     net: &Network,
     ix: &NetworkIndex,
@@ -181,13 +182,26 @@ pub(crate) fn check_examples(
             StartPoint::Internet(_) => sim::Start::Internet,
             StartPoint::OnPremises(g) => sim::Start::OnPremises(g.clone()),
         };
-        let t = sim::trace(net, ix, start, e.packet, one_way);
+        let mut t = sim::trace(net, ix, start.clone(), e.packet, one_way);
+        // BOUND-2: the blocking entries of an unreachable answer drop their packets whatever
+        // the filters the input does not settle do; the simulator stops at the first such
+        // filter, so the example is replayed with each of them admitting it.
+        if matches!(t.status(), sim::Status::Unknown { .. }) {
+            let admitting = sim::trace_admitting(net, ix, start, e.packet, one_way);
+            if !admitting.assumed.is_empty() {
+                t = admitting;
+            }
+        }
         let named = &e.blocked.id;
         match t.status() {
             sim::Status::Unreachable(b) => {
                 // Dropped by the entry, or before the packet got to it.
                 let hops = t.request.hops.iter().chain(t.reply.iter().flat_map(|r| r.hops.iter()));
-                let passed_it = hops.map(|h| h.id.as_str()).any(|h| h == named);
+                // The same component in the other direction (a group's egress before its
+                // ingress, on a hairpin) is not the entry.
+                let passed_it = hops
+                    .filter(|h| e.blocked.direction.is_none() || h.direction == e.blocked.direction)
+                    .any(|h| h.id == *named);
                 if b.id != *named && passed_it && !same_place(net, named, &b.id) {
                     return Err(EvidenceError::Inconsistent(format!(
                         "the SMT engine says `{named}` drops {} ({}), but the simulator lets it past `{named}` and drops it later at `{}` ({})",

@@ -139,12 +139,35 @@ pub fn run(net: &Network, ix: &NetworkIndex, req: &TraceRequest) -> Result<Verdi
     };
     let from = resolve(net, ix, &req.from, Role::Source)?;
     let to = resolve(net, ix, &req.to, Role::Destination)?;
-    let t = sim::trace(net, ix, prepared.start.clone(), prepared.packet, req.one_way);
+    let mut t = sim::trace(net, ix, prepared.start.clone(), prepared.packet, req.one_way);
+    // BOUND-2: a filter the input does not settle stopped the walk; with every such filter
+    // admitting the packet, the packet either still does not get through (the answer, whatever
+    // they do) or does (unknown: its fate depends on them).
+    let mut relied: Vec<sim::Assumed> = Vec::new();
+    let mut bounded: Vec<sim::Assumed> = Vec::new();
+    if matches!(t.status(), Status::Unknown { .. }) {
+        let admitting = sim::trace_admitting(net, ix, prepared.start.clone(), prepared.packet, req.one_way);
+        if !admitting.assumed.is_empty() {
+            match admitting.status() {
+                Status::Unreachable(_) => bounded = admitting.assumed.clone(),
+                _ => relied = admitting.assumed.clone(),
+            }
+            t = admitting;
+        }
+    }
     // The simulator says where the request ended; whether that is `--to` is the question's
     // business (DESIGN.md §2), judged as `query` judges it: delivered elsewhere is unreachable.
     let misdelivered = elsewhere(&t, &from, &to);
     let status = match (t.status(), &misdelivered) {
-        (Status::Unreachable(_) | Status::Reachable, Some(b)) => Status::Unreachable(b.clone()),
+        (Status::Unreachable(_) | Status::Reachable, Some(b)) => {
+            // Admitted or not, the packet does not reach `--to`.
+            bounded.append(&mut relied);
+            Status::Unreachable(b.clone())
+        }
+        (Status::Reachable, None) if !relied.is_empty() => Status::Unknown {
+            component: relied[0].component.clone(),
+            reason: relied[0].reason.clone(),
+        },
         (s, _) => s,
     };
     let kind = match &status {
@@ -156,8 +179,26 @@ pub fn run(net: &Network, ix: &NetworkIndex, req: &TraceRequest) -> Result<Verdi
     match status {
         Status::Reachable => {}
         Status::Unreachable(b) => v.blocked.push(b),
-        Status::Unknown { component, reason } => v.unknown.push(UnknownCause { id: component, reason }),
+        Status::Unknown { component, reason } => {
+            for a in &relied {
+                let mut u = UnknownCause::new(a.component.clone(), a.reason.clone());
+                u.example = Some(prepared.packet);
+                v.unknown.push(u);
+            }
+            if !relied.iter().any(|a| a.component == component) {
+                v.unknown.push(UnknownCause::new(component, reason));
+            }
+        }
     }
+    v.bounded = bounded
+        .into_iter()
+        .map(|a| {
+            UnknownCause::new(
+                a.component,
+                format!("{}; even admitting the packet there, it does not get through", a.reason),
+            )
+        })
+        .collect();
     v.packet = Some(prepared.packet);
     v.path = Some(t.request.hops);
     // A reply from a place that is not `--to` answers no question: it is not shown.
@@ -650,10 +691,10 @@ fn destination_address(
                     ));
                     Ok(Ok(ip))
                 }
-                None => Ok(Err(UnknownCause {
-                    id: prefix_list.to_string(),
-                    reason: format!("the entries of prefix list `{prefix_list}` are not in the input: give --dst-ip"),
-                })),
+                None => Ok(Err(UnknownCause::new(
+                    prefix_list.to_string(),
+                    format!("the entries of prefix list `{prefix_list}` are not in the input: give --dst-ip"),
+                ))),
             }
         }
         Some(External::OnPremises(g)) => {

@@ -35,13 +35,29 @@ pub struct QueryEcho {
     pub one_way: bool,
 }
 
-/// A component the answer depends on that the model does not interpret.
+/// A component the answer depends on that the model does not interpret (or, in
+/// [`Verdict::bounded`], one that lay on the way but decides nothing, BOUND-2).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct UnknownCause {
     /// Its id.
     pub id: String,
     /// Why it makes the answer unknown.
     pub reason: String,
+    /// A packet of the question, as its source sends it, whose fate depends on this component
+    /// (BOUND-2), where one was found.
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "ser_packet")]
+    pub example: Option<Packet>,
+}
+
+impl UnknownCause {
+    /// A cause without an example packet.
+    pub fn new(id: impl Into<String>, reason: impl Into<String>) -> Self {
+        UnknownCause {
+            id: id.into(),
+            reason: reason.into(),
+            example: None,
+        }
+    }
 }
 
 /// The full answer.
@@ -66,6 +82,10 @@ pub struct Verdict {
     /// What the answer depends on that is not modelled (unknown).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unknown: Vec<UnknownCause>,
+    /// Constructs the input does not settle (or the model does not interpret) that lay on some
+    /// candidate path but do not decide this answer, with why (BOUND-2).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub bounded: Vec<UnknownCause>,
     /// Notes for the reader (example addresses, choices made for a representative packet, …).
     pub warnings: Vec<String>,
 }
@@ -81,6 +101,7 @@ impl Verdict {
             return_path: None,
             blocked: Vec::new(),
             unknown: Vec::new(),
+            bounded: Vec::new(),
             warnings: Vec::new(),
         }
     }

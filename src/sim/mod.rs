@@ -47,6 +47,7 @@ use crate::model::{
 };
 use serde::Serialize;
 use walk::{Arrival, Halt, LegKind, Walker};
+pub use walk::{Assumed, Bound};
 
 /// Where a trace starts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -164,6 +165,9 @@ pub struct Trace {
     pub reply: Option<Leg>,
     /// The translations the request leg made (NAT gateways, NAT instances).
     pub translations: Vec<Translation>,
+    /// Filters the input does not settle that the walk assumed to admit the packet, on either
+    /// leg ([`Bound::Admit`]; always empty under [`Bound::Stop`]).
+    pub assumed: Vec<Assumed>,
 }
 
 /// The verdict of a trace (§1, J2).
@@ -241,25 +245,65 @@ impl Trace {
 }
 
 /// Walks `packet` from `start` through `net` and, unless `one_way` or the request was not
-/// delivered, walks the reply back (SEMANTICS.md §1-§7).
+/// delivered, walks the reply back (SEMANTICS.md §1-§7). A filter the input does not settle
+/// stops the walk, answering unknown there ([`Bound::Stop`]).
 ///
 /// `ix` must be the index of `net`. The packet's source is taken as given: for an interface
 /// start, a source that is not one of its addresses meets the source/destination check (NI-2).
 pub fn trace(net: &Network, ix: &NetworkIndex, start: Start, packet: Packet, one_way: bool) -> Trace {
-    walk(net, ix, start, packet, one_way, true)
+    walk(net, ix, start, packet, one_way, true, Bound::Stop)
+}
+
+/// [`trace`], with every filter the input does not settle assumed to admit the packet
+/// ([`Bound::Admit`], BOUND-1): the upper bound of what the packet can do. The assumptions made
+/// are in [`Trace::assumed`].
+pub fn trace_admitting(net: &Network, ix: &NetworkIndex, start: Start, packet: Packet, one_way: bool) -> Trace {
+    walk(net, ix, start, packet, one_way, true, Bound::Admit)
 }
 
 /// The verdict of [`trace`] for the same arguments, without the hop-by-hop path: the same walk,
 /// which skips building the hops' descriptions (the bulk of a trace's cost). For callers that
 /// need only the answer, such as differential tests sending many packets.
 pub fn status(net: &Network, ix: &NetworkIndex, start: Start, packet: Packet, one_way: bool) -> Status {
-    walk(net, ix, start, packet, one_way, false).status()
+    walk(net, ix, start, packet, one_way, false, Bound::Stop).status()
+}
+
+/// The packet's verdict with filters the input does not settle decided both ways (BOUND-2):
+/// reachable when it gets through with every such filter dropping what it might drop (it meets
+/// none then); unreachable when it does not get through even with every such filter admitting
+/// it; otherwise unknown, naming the first filter it relied on.
+pub fn bounded_status(net: &Network, ix: &NetworkIndex, start: Start, packet: Packet, one_way: bool) -> Status {
+    let stop = walk(net, ix, start.clone(), packet, one_way, false, Bound::Stop).status();
+    if !matches!(stop, Status::Unknown { .. }) {
+        return stop;
+    }
+    let admit = walk(net, ix, start, packet, one_way, false, Bound::Admit);
+    let Some(first) = admit.assumed.first().cloned() else {
+        return stop;
+    };
+    match admit.status() {
+        Status::Unreachable(b) => Status::Unreachable(b),
+        Status::Reachable => Status::Unknown {
+            component: first.component,
+            reason: first.reason,
+        },
+        unknown @ Status::Unknown { .. } => unknown,
+    }
 }
 
 /// Both legs; `record` keeps their hops.
-fn walk(net: &Network, ix: &NetworkIndex, start: Start, packet: Packet, one_way: bool, record: bool) -> Trace {
+fn walk(
+    net: &Network,
+    ix: &NetworkIndex,
+    start: Start,
+    packet: Packet,
+    one_way: bool,
+    record: bool,
+    bound: Bound,
+) -> Trace {
     let mut walker = Walker::new(net, ix, LegKind::Request);
     walker.record = record;
+    walker.bound = bound;
     let flow = walker.start(&start, packet);
     let (request_outcome, arrival) = outcome_of(flow);
     let request = Leg {
@@ -268,9 +312,12 @@ fn walk(net: &Network, ix: &NetworkIndex, start: Start, packet: Packet, one_way:
         outcome: request_outcome,
     };
     let translations = walker.translations.clone();
-    let reply = match arrival {
-        Some(arrival) if !one_way => Some(walk_reply(walker, arrival)),
-        _ => None,
+    let (reply, assumed) = match arrival {
+        Some(arrival) if !one_way => {
+            let (leg, assumed) = walk_reply(walker, arrival);
+            (Some(leg), assumed)
+        }
+        _ => (None, walker.assumed),
     };
     Trace {
         start,
@@ -278,14 +325,16 @@ fn walk(net: &Network, ix: &NetworkIndex, start: Start, packet: Packet, one_way:
         request,
         reply,
         translations,
+        assumed,
     }
 }
 
-/// The reply leg: the receiver answers the packet as it arrived (§1).
-fn walk_reply(request_walker: Walker<'_>, arrival: Arrival) -> Leg {
+/// The reply leg: the receiver answers the packet as it arrived (§1). Returns it with the
+/// assumptions of both legs.
+fn walk_reply(request_walker: Walker<'_>, arrival: Arrival) -> (Leg, Vec<Assumed>) {
     let (place, delivered) = arrival.parts();
     let Some(reply_packet) = reply_to(&delivered) else {
-        return Leg {
+        let leg = Leg {
             packet: delivered,
             hops: Vec::new(),
             outcome: LegOutcome::Unknown {
@@ -295,15 +344,17 @@ fn walk_reply(request_walker: Walker<'_>, arrival: Arrival) -> Leg {
                 ),
             },
         };
+        return (leg, request_walker.assumed);
     };
     let mut walker = request_walker.into_reply();
     let flow = walker.reply_from(&place, reply_packet);
     let (outcome, _) = outcome_of(flow);
-    Leg {
+    let leg = Leg {
         packet: reply_packet,
         hops: walker.hops,
         outcome,
-    }
+    };
+    (leg, walker.assumed)
 }
 
 fn outcome_of(flow: Result<Arrival, Halt>) -> (LegOutcome, Option<Arrival>) {

@@ -4,7 +4,8 @@
 //! - RT-9: addresses in 169.254.168.0/22 and fd00:ec2::/32 are never forwarded.
 //! - RT-10: only routes of the destination's address family are candidates.
 //! - RT-13: a prefix-list route stands for one route per entry; a list missing from the input
-//!   matches nothing; a list whose entries are not known makes the lookup unknown.
+//!   matches nothing. RT-13a: a list whose entries are not known makes the lookup unknown, unless
+//!   every such route leads where the known winner leads.
 //! - RT-11: the longest matching prefix wins.
 //! - RT-12, J6: among equal prefixes, `local` first, then static routes to a CIDR, then prefix-list
 //!   routes, then propagated routes; J7: between two prefix-list routes, the smaller list id wins
@@ -25,6 +26,9 @@ pub(super) enum Lookup<'n> {
         route: &'n Route,
         /// The CIDR block that matched.
         matched: Cidr,
+        /// Prefix lists without entries whose routes might win instead but lead to the same
+        /// target (RT-13a).
+        over: Vec<PrefixListId>,
     },
     /// No route of the destination's family contains it.
     NoRoute,
@@ -118,13 +122,41 @@ pub(super) fn select<'n>(net: &'n Network, table: &'n RouteTable, dst: &IpAddr) 
         }
     }
     let mut candidates: Vec<(usize, &Route, Cidr)> = Vec::new();
+    let mut unknown: Vec<(&Route, PrefixListId)> = Vec::new();
     for (position, route) in table.routes.iter().enumerate() {
         match route_match(net, route, dst) {
             RouteMatch::Contains(c) => candidates.push((position, route, c)),
             RouteMatch::Misses => {}
-            RouteMatch::Unknown(id) => return Lookup::Unknown(id),
+            RouteMatch::Unknown(id) => unknown.push((route, id)),
         }
     }
+    let known = best_of(candidates);
+    // RT-13a: a route whose list's entries are not known may win or not; when every such route
+    // leads where the known winner leads (same target, same state), either way the packet goes
+    // there: the lookup is settled. Otherwise it is unknown.
+    if !unknown.is_empty() {
+        let settled = match &known {
+            Some((best, _)) => unknown
+                .iter()
+                .all(|(r, _)| r.target == best.target && r.state == best.state),
+            None => false,
+        };
+        if !settled {
+            return Lookup::Unknown(unknown.swap_remove(0).1);
+        }
+    }
+    match known {
+        Some((route, matched)) => Lookup::Route {
+            route,
+            matched,
+            over: unknown.into_iter().map(|(_, id)| id).collect(),
+        },
+        None => Lookup::NoRoute,
+    }
+}
+
+/// The known winner among the candidates (RT-8, RT-11, RT-12, J6, J7).
+fn best_of(mut candidates: Vec<(usize, &Route, Cidr)>) -> Option<(&Route, Cidr)> {
     // RT-8: with a matching local route, propagated routes are out of the race.
     if candidates.iter().any(|(_, r, _)| is_local(r)) {
         candidates.retain(|(_, r, _)| !r.origin.is_propagated());
@@ -137,8 +169,5 @@ pub(super) fn select<'n>(net: &'n Network, table: &'n RouteTable, dst: &IpAddr) 
             .then(list_id(ra).cmp(list_id(rb)))
             .then(pa.cmp(pb))
     });
-    match best {
-        Some((_, route, matched)) => Lookup::Route { route, matched },
-        None => Lookup::NoRoute,
-    }
+    best.map(|(_, route, matched)| (route, matched))
 }

@@ -91,6 +91,30 @@ pub(super) fn unknown(component: impl Display, reason: String) -> Halt {
     }
 }
 
+/// How a walk treats a filter whose decision the input does not settle (SEMANTICS.md §7,
+/// BOUND-1): a security group rule naming a prefix list whose entries are not in the input, an
+/// interface AWS manages without security groups (SG-1b), a subnet whose network ACL is not in the
+/// input (NACL-1a).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Bound {
+    /// The walk stops there, answering unknown: what the packet's fate is when such a filter
+    /// drops it (the lower bound).
+    #[default]
+    Stop,
+    /// The filter is assumed to admit the packet, and the walk goes on, recording the assumption
+    /// (the upper bound).
+    Admit,
+}
+
+/// A filter the walk assumed to admit the packet ([`Bound::Admit`]).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Assumed {
+    /// The construct the input does not settle (a prefix list, an interface, a subnet).
+    pub component: String,
+    /// Why its decision is not known.
+    pub reason: String,
+}
+
 /// What sends a packet in `emit`: an interface, or a NAT gateway (no groups, no check).
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Sender<'n> {
@@ -151,6 +175,10 @@ pub(super) struct Walker<'n> {
     record_entry: bool,
     /// Internet and egress-only gateways the request left through to the internet (§4, §5.7).
     pub internet_exits: Vec<String>,
+    /// How filters the input does not settle are treated (BOUND-1).
+    pub bound: Bound,
+    /// The filters assumed to admit the packet so far, on both legs ([`Bound::Admit`]).
+    pub assumed: Vec<Assumed>,
 }
 
 impl<'n> Walker<'n> {
@@ -167,7 +195,40 @@ impl<'n> Walker<'n> {
             entry: None,
             record_entry: false,
             internet_exits: Vec::new(),
+            bound: Bound::Stop,
+            assumed: Vec::new(),
         }
+    }
+
+    /// A filter whose decision the input does not settle (BOUND-1): under [`Bound::Stop`] the
+    /// walk answers unknown at `component`; under [`Bound::Admit`] the filter admits the packet,
+    /// the assumption is recorded (and shown as a hop) and the walk goes on.
+    fn unsettled(
+        &mut self,
+        component: &str,
+        kind: ComponentKind,
+        direction: Direction,
+        reason: String,
+    ) -> Result<(), Halt> {
+        if self.bound == Bound::Stop {
+            return Err(unknown(component, reason));
+        }
+        hop!(
+            self,
+            component,
+            kind,
+            format!("{direction}: assumed to admit the packet, although {reason} (BOUND-1)"),
+            Some(direction),
+            Some("BOUND-1".into()),
+        );
+        let a = Assumed {
+            component: component.to_owned(),
+            reason,
+        };
+        if !self.assumed.contains(&a) {
+            self.assumed.push(a);
+        }
+        Ok(())
     }
 
     /// The reply leg's walker: same network, the request's translations, entry and exits.
@@ -371,19 +432,17 @@ impl<'n> Walker<'n> {
             // SG-1b: an interface AWS manages for a service, or of another type, without groups:
             // how it filters is not settled by the input.
             if eni.requester_managed || eni.interface_type != "interface" {
-                return Err(unknown(
-                    &eni.id,
-                    format!(
-                        "`{}` (type `{}`{}) has no security group, and how AWS filters traffic at such an interface is not known (SG-1b)",
-                        eni.id,
-                        eni.interface_type,
-                        if eni.requester_managed {
-                            ", requester-managed"
-                        } else {
-                            ""
-                        }
-                    ),
-                ));
+                let reason = format!(
+                    "`{}` (type `{}`{}) has no security group, and how AWS filters traffic at such an interface is not known (SG-1b)",
+                    eni.id,
+                    eni.interface_type,
+                    if eni.requester_managed {
+                        ", requester-managed"
+                    } else {
+                        ""
+                    }
+                );
+                return self.unsettled(eni.id.as_str(), ComponentKind::NetworkInterface, direction, reason);
             }
             return Err(dropped(
                 &eni.id,
@@ -487,13 +546,13 @@ impl<'n> Walker<'n> {
                     code,
                 ))
             }
-            GroupDecision::Unknown(pl) => Err(unknown(
-                &pl,
-                format!(
+            GroupDecision::Unknown(pl) => {
+                let reason = format!(
                     "a security group rule of `{}` names prefix list `{pl}`, whose entries are not in the input",
                     eni.id
-                ),
-            )),
+                );
+                self.unsettled(pl.as_str(), ComponentKind::SecurityGroup, direction, reason)
+            }
         }
     }
 
@@ -504,10 +563,8 @@ impl<'n> Walker<'n> {
             .network_acl_of(subnet)
             .and_then(|id| self.net.network_acls.get(id))
         else {
-            return Err(unknown(
-                subnet,
-                format!("subnet `{subnet}` has no network ACL in the input"),
-            ));
+            let reason = format!("subnet `{subnet}` has no network ACL in the input (NACL-1a)");
+            return self.unsettled(subnet.as_str(), ComponentKind::NetworkAcl, direction, reason);
         };
         match evaluate_acl(acl, direction, p) {
             AclDecision::Allow(entry) => {
@@ -712,8 +769,8 @@ impl<'n> Walker<'n> {
                 "ROUTING_LOOP",
             ));
         }
-        let (route, matched) = match select(self.net, table, &p.dst_ip) {
-            Lookup::Route { route, matched } => (route, matched),
+        let (route, matched, over) = match select(self.net, table, &p.dst_ip) {
+            Lookup::Route { route, matched, over } => (route, matched, over),
             Lookup::NoRoute => {
                 // RT-21: the destination lies in another VPC that nothing joins to this one.
                 if let Some(w) = self.disconnected_vpc(&table.vpc, &p.dst_ip) {
@@ -774,10 +831,19 @@ impl<'n> Walker<'n> {
         }
         if self.record {
             let label = route_label(route, &matched);
+            let over = if over.is_empty() {
+                String::new()
+            } else {
+                let lists: Vec<String> = over.iter().map(|l| format!("`{l}`")).collect();
+                format!(
+                    " (a route to prefix list {}, whose entries are not in the input, may win instead, but leads to the same target, RT-13a)",
+                    lists.join(", ")
+                )
+            };
             self.hop(
                 &table.id,
                 ComponentKind::RouteTable,
-                format!("route {label} is the best match for {}", p.dst_ip),
+                format!("route {label} is the best match for {}{over}", p.dst_ip),
                 None,
                 Some(label),
             );

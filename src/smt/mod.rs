@@ -82,6 +82,9 @@ pub struct Witness {
     pub forward: Vec<String>,
     /// Component ids of the reply's path (empty when one-way).
     pub reply: Vec<String>,
+    /// `(component id, why)`: constructs the input does not settle that the walk met before
+    /// finding this packet, which does not rely on them (BOUND-2).
+    pub bounded: Vec<(String, String)>,
 }
 
 /// A packet that a blocking entry drops.
@@ -111,6 +114,9 @@ pub enum Answer {
         /// For blocking entries where one was found: a packet of the question that the entry
         /// drops, as its source sends it (the query replays it through the simulator).
         evidence: Vec<Evidence>,
+        /// `(component id, why)`: constructs the input does not settle that lay on some
+        /// candidate path but decide nothing (BOUND-2).
+        bounded: Vec<(String, String)>,
     },
     /// The answer depends on something not modelled, or the solver gave up.
     Unknown {
@@ -118,6 +124,9 @@ pub enum Answer {
         causes: Vec<(String, String)>,
         /// Blocking components found on the other paths.
         blocked: Vec<Blocked>,
+        /// For causes (by component id) where one was found: a packet whose fate depends on
+        /// it, as its source sends it, and who sends it (BOUND-2).
+        examples: Vec<(String, StartPoint, Packet)>,
     },
 }
 
@@ -138,6 +147,8 @@ pub fn solve_counted(net: &Network, ix: &NetworkIndex, q: &Question<'_>) -> (Ans
     let mut blocked: BTreeSet<Blocked> = BTreeSet::new();
     let mut evidence: std::collections::BTreeMap<Blocked, (StartPoint, Packet)> = Default::default();
     let mut unknown: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut examples: std::collections::BTreeMap<String, (StartPoint, Packet)> = Default::default();
+    let mut bounded: BTreeSet<(String, String)> = BTreeSet::new();
     let mut proof_parts: Vec<Bool> = Vec::new();
     let mut paths = 0;
     let mut stats = SolveStats::default();
@@ -151,12 +162,17 @@ pub fn solve_counted(net: &Network, ix: &NetworkIndex, q: &Question<'_>) -> (Ans
         stats.rebuilt += s.rebuilt;
         let spent = walk.solver.spent;
         let r = walk.results;
+        bounded.extend(r.bounded);
         if let Some(f) = r.found {
+            // BOUND-2: what made other paths unknown does not decide a reachable answer.
+            let solver_side = |id: &str| id == "budget" || id == "solver";
+            bounded.extend(unknown.into_iter().chain(r.unknown).filter(|(id, _)| !solver_side(id)));
             let w = Witness {
                 packet: f.packet,
                 start: f.start,
                 forward: f.forward,
                 reply: f.reply,
+                bounded: bounded.into_iter().collect(),
             };
             return (Answer::Reachable(w), stats);
         }
@@ -179,6 +195,9 @@ pub fn solve_counted(net: &Network, ix: &NetworkIndex, q: &Question<'_>) -> (Ans
             evidence.entry(b).or_insert(e);
         }
         unknown.extend(r.unknown);
+        for (id, e) in r.examples {
+            examples.entry(id).or_insert(e);
+        }
         paths += r.paths;
         if q.want_proof {
             let disjunction = sym::any(&r.proof_paths);
@@ -189,6 +208,10 @@ pub fn solve_counted(net: &Network, ix: &NetworkIndex, q: &Question<'_>) -> (Ans
         let answer = Answer::Unknown {
             causes: unknown.into_iter().collect(),
             blocked: blocked.into_iter().collect(),
+            examples: examples
+                .into_iter()
+                .map(|(id, (start, packet))| (id, start, packet))
+                .collect(),
         };
         return (answer, stats);
     }
@@ -202,6 +225,7 @@ pub fn solve_counted(net: &Network, ix: &NetworkIndex, q: &Question<'_>) -> (Ans
         proof,
         paths,
         evidence,
+        bounded: bounded.into_iter().collect(),
     };
     (answer, stats)
 }

@@ -41,13 +41,18 @@ impl Candidate<'_> {
     }
 }
 
-/// The candidates of a table for a family, or the prefix list whose entries are unknown.
+/// The routes of a table for a family whose prefix list's entries are not known (RT-13a).
+pub(crate) type UnknownRoutes<'a> = Vec<(&'a Route, &'a PrefixListId)>;
+
+/// The candidates of a table for a family, and the routes whose prefix list's entries are
+/// unknown (which may win for any destination of their family, or not: RT-13a).
 pub(crate) fn candidates<'a>(
     net: &'a Network,
     table: &'a RouteTable,
     family: IpFamily,
-) -> Result<Vec<Candidate<'a>>, &'a PrefixListId> {
+) -> (Vec<Candidate<'a>>, UnknownRoutes<'a>) {
     let mut out = Vec::new();
+    let mut unknown = Vec::new();
     for (index, route) in table.routes.iter().enumerate() {
         match &route.destination {
             RouteDestination::Cidr(c) => {
@@ -73,7 +78,7 @@ pub(crate) fn candidates<'a>(
                 let Some(pl) = net.prefix_lists.get(id) else { continue };
                 if !pl.entries_known {
                     if pl.address_family.is_none_or(|f| f == family) {
-                        return Err(id);
+                        unknown.push((route, id));
                     }
                     continue;
                 }
@@ -91,7 +96,15 @@ pub(crate) fn candidates<'a>(
             }
         }
     }
-    Ok(out)
+    (out, unknown)
+}
+
+/// RT-13a: the routes whose prefix list's entries are unknown all lead where `winner` leads
+/// (same target, same state), so whether one of them wins instead does not matter.
+pub(crate) fn settled_over(winner: &Route, unknown: &UnknownRoutes<'_>) -> bool {
+    unknown
+        .iter()
+        .all(|(r, _)| r.target == winner.target && r.state == winner.state)
 }
 
 /// For each candidate, the condition under which it is selected for `dst`; and the condition

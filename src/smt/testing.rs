@@ -14,7 +14,7 @@
 use super::filter::{
     acl_allows, acl_entries, acl_entry_matches, acl_first_match, groups_allow, l4_matches, protocol_matches,
 };
-use super::route::{candidates, never_forwarded, selection};
+use super::route::{candidates, never_forwarded, selection, settled_over};
 use super::sym::{SymPacket, equals_packet, in_cidr, ip_const, u8c, u16c};
 use crate::model::*;
 use std::collections::BTreeSet;
@@ -165,11 +165,18 @@ pub fn route_selected_literal(net: &Network, table: &RouteTable, dst: &IpAddr) -
         Some(false) => {}
         None => return RouteLiteral::NotFolded,
     }
-    let cands = match candidates(net, table, family) {
-        Ok(c) => c,
-        Err(pl) => return RouteLiteral::UnknownPrefixList(pl.clone()),
-    };
+    let (cands, unknown) = candidates(net, table, family);
     let (winners, none) = selection(&cands, &d);
+    // RT-13a: unknown unless the known winner leads where every unknown route leads.
+    if let Some((_, pl)) = unknown.first() {
+        let winner = winners
+            .iter()
+            .find(|(_, cond)| cond.simplify().as_bool() == Some(true))
+            .map(|(c, _)| c.route);
+        if !winner.is_some_and(|w| settled_over(w, &unknown)) {
+            return RouteLiteral::UnknownPrefixList((*pl).clone());
+        }
+    }
     let mut chosen: BTreeSet<usize> = BTreeSet::new();
     for (c, cond) in &winners {
         match cond.simplify().as_bool() {

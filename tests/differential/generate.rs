@@ -48,6 +48,9 @@ pub struct GenSettings {
     pub enable_unknowns: bool,
     /// VPC Block Public Access: modes and exclusions (BPA-1..5).
     pub enable_bpa: bool,
+    /// A VPC's default network ACL missing from the input, as when a snapshot lacks
+    /// `describe-network-acls` (NACL-1a).
+    pub enable_missing_acls: bool,
 }
 
 impl GenSettings {
@@ -65,6 +68,7 @@ impl GenSettings {
         enable_vpn: true,
         enable_unknowns: true,
         enable_bpa: true,
+        enable_missing_acls: true,
     };
 
     /// The most the generator does: four VPCs and more of everything.
@@ -74,6 +78,9 @@ impl GenSettings {
         max_interfaces: 10,
         max_rules: 6,
         max_custom: 3,
+        // A spec cannot leave a VPC without its default ACL (the loader adds it), and this
+        // setting feeds the spec round trip.
+        enable_missing_acls: false,
         ..GenSettings::CI
     };
 }
@@ -159,6 +166,9 @@ pub struct VpcPlan {
     pub main: TablePlan,
     /// The default network ACL.
     pub default_acl: AclPlan,
+    /// The default network ACL is not in the input (with `enable_missing_acls`): its subnets
+    /// have no ACL (NACL-1a).
+    pub default_acl_missing: bool,
     /// The default security group.
     pub default_group: GroupPlan,
 }
@@ -427,13 +437,19 @@ fn vpc_plan(s: GenSettings) -> impl Strategy<Value = VpcPlan> {
             prop::option::weighted(if s.enable_endpoints { 0.3 } else { 0.0 }, any::<u8>()),
             prop::bool::weighted(0.25),
             prop::bool::weighted(0.3),
+            prop::bool::weighted(if s.enable_missing_acls { 0.08 } else { 0.0 }),
         ),
         table_plan(s),
         acl_plan(s),
         group_plan(s),
     )
         .prop_map(
-            |((v6, no_igw, eigw, vgw, endpoint, secondary, vgw_undeclared), main, default_acl, default_group)| {
+            |(
+                (v6, no_igw, eigw, vgw, endpoint, secondary, vgw_undeclared, default_acl_missing),
+                main,
+                default_acl,
+                default_group,
+            )| {
                 VpcPlan {
                     v6,
                     secondary,
@@ -444,6 +460,7 @@ fn vpc_plan(s: GenSettings) -> impl Strategy<Value = VpcPlan> {
                     endpoint,
                     main,
                     default_acl,
+                    default_acl_missing,
                     default_group,
                 }
             },
@@ -1536,6 +1553,14 @@ impl Blueprint {
         }
 
         vpcverify::ingest::finish(&mut net);
+        // NACL-1a: a default ACL missing from the input leaves its subnets without one.
+        for (v, plan) in self.vpcs.iter().enumerate() {
+            if plan.default_acl_missing
+                && let Some(default) = acls_of.get(v).and_then(|a| a.first())
+            {
+                net.network_acls.remove(default);
+            }
+        }
         net
     }
 
@@ -2131,6 +2156,7 @@ mod tests {
                     entries: vec![],
                     closed: false,
                 },
+                default_acl_missing: false,
                 default_group: GroupPlan {
                     open: false,
                     bare: false,

@@ -579,6 +579,7 @@ fn peering_is_not_transitive() {
     let settings = GenSettings {
         max_vpcs: 3,
         enable_unknowns: false,
+        enable_missing_acls: false,
         ..GenSettings::CI
     };
     check(

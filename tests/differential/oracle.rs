@@ -97,6 +97,17 @@ pub fn sim_verdict(
         .iter()
         .map(|t| match sim_kind(&t.status()) {
             Kind::Reachable if !reaches(net, t, from, to) => Kind::Unreachable,
+            // BOUND-2: stopped by a filter the input does not settle; with every such filter
+            // admitting the packet, it reaches `to` (unknown) or does not (unreachable).
+            Kind::Unknown => {
+                let a = sim::trace_admitting(net, ix, t.start.clone(), p, one_way);
+                match sim_kind(&a.status()) {
+                    _ if a.assumed.is_empty() => Kind::Unknown,
+                    Kind::Reachable if reaches(net, &a, from, to) => Kind::Unknown,
+                    Kind::Reachable | Kind::Unreachable => Kind::Unreachable,
+                    Kind::Unknown => Kind::Unknown,
+                }
+            }
             k => k,
         })
         .collect();
@@ -584,7 +595,7 @@ pub fn show_answer(a: &Answer) -> String {
             }
             s
         }
-        Answer::Unknown { causes, blocked } => {
+        Answer::Unknown { causes, blocked, .. } => {
             let mut s = format!("  smt: unknown {causes:?}\n");
             for b in blocked {
                 let _ = writeln!(s, "    blocked at {} ({}) rule {}", b.id, b.kind, b.rule);

@@ -339,3 +339,59 @@ fn r_reply_over_the_internet_into_an_egress_only_gateway() {
     assert_pinned(&net, p, true, Kind::Reachable);
     assert_question(&net, "eni-1", "eni-2", None, false);
 }
+
+/// Runs `query` on a fixture; an internal inconsistency (the simulator not confirming an
+/// example) fails the test. Returns the verdict.
+fn query_fixture(net: &Network, from: &str, to: &str) -> vpcverify::query::Verdict {
+    use vpcverify::query::engine::{ProtocolChoice, QuerySpec, run};
+    let ix = NetworkIndex::new(net);
+    let spec = QuerySpec {
+        from: from.into(),
+        to: to.into(),
+        protocol: ProtocolChoice::All,
+        port: None,
+        src_port: None,
+        one_way: false,
+        want_proof: false,
+        budget: None,
+    };
+    run(net, &ix, &spec).unwrap_or_else(|e| panic!("{e}")).verdict
+}
+
+/// Found by property (e): `eni-2` sends to `eni-1`'s public address, which the route table sends
+/// to `eni-1` itself (a next hop without groups, so it admits nothing, SG-1). The SMT engine's
+/// path goes round the loop and names the 17th lookup (`ROUTING_LOOP` at `rtb-1`) with an
+/// example packet chosen without the path's checks; the simulator drops that packet at `eni-1`
+/// after crossing `rtb-1` once, which the replay (SOLVE-6) took for a drop after the entry: an
+/// internal inconsistency. The example of a drop now must get past every check on the way; when
+/// none does, the drop is named without one.
+#[test]
+fn r_routing_loop_behind_a_group_that_admits_nothing() {
+    let net = fixture("routing-loop-behind-a-group-that-admits-nothing");
+    let v = query_fixture(&net, "eni-2", "eni-1");
+    assert_eq!(v.verdict, vpcverify::query::VerdictKind::Unreachable, "{v:#?}");
+    assert!(
+        v.blocked
+            .iter()
+            .any(|b| b.id == "eni-1" && b.rule == "no security groups"),
+        "{v:#?}"
+    );
+}
+
+/// Found by property (e): `eni-2` sends to its own public address; the request leaves through
+/// its group `sg-a-default` (egress allows all) and the subnet's ACL drops it. The SMT engine
+/// names `sg-a-default` inbound (the hairpin's way back in) with an example the simulator drops
+/// at the ACL after the group's *egress* hop, which the replay (SOLVE-6) took for the entry:
+/// an internal inconsistency. The replay now matches the entry's direction too.
+#[test]
+fn r_hairpin_to_own_public_address_egress_then_ingress() {
+    let net = fixture("hairpin-to-own-public-address-egress-then-ingress");
+    let v = query_fixture(&net, "subnet-1", "subnet-1");
+    assert_eq!(v.verdict, vpcverify::query::VerdictKind::Unreachable, "{v:#?}");
+    assert!(
+        v.blocked
+            .iter()
+            .any(|b| b.id == "sg-a-default" && b.direction == Some(Direction::Inbound)),
+        "{v:#?}"
+    );
+}

@@ -3,7 +3,8 @@
 //! Owns: recognising a plan (`terraform show -json tfplan`), a state (`terraform show -json`),
 //! or a raw `terraform.tfstate` (`"version": 4`); checking their version; and merging a plan into
 //! one set of resource instances: prior state ∪ planned creates and updates ∖ deletes
-//! (`input-formats-and-ci.md` §2.3, §2.6.4). A replace keeps the new object; a deposed object
+//! (Terraform's JSON output format,
+//! <https://developer.hashicorp.com/terraform/internals/json-format>). A replace keeps the new object; a deposed object
 //! being destroyed does not remove the current one; a moved resource leaves its previous address.
 
 use super::address::{Key, ModuleStep, ResourceAddr};

@@ -1,6 +1,7 @@
 //! Terraform input: `terraform show -json` of a plan or a state (OpenTofu writes the same), and
 //! raw `terraform.tfstate` files (state version 4) — the CI use case of checking a plan before
-//! `terraform apply`, when no AWS ids exist yet (`input-formats-and-ci.md` §2).
+//! `terraform apply`, when no AWS ids exist yet (Terraform's JSON output format,
+//! <https://developer.hashicorp.com/terraform/internals/json-format>).
 //!
 //! Owns: recognising these documents and lowering them into the model. The modelled world is
 //! prior state ∪ planned creates and updates ∖ deletes ([`document`]); unknown ids are resolved

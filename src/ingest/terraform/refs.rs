@@ -1,4 +1,5 @@
-//! Resolving unknown values through the plan's `configuration` (`input-formats-and-ci.md` §2.4).
+//! Resolving unknown values through the plan's `configuration` (Terraform's JSON output format,
+//! <https://developer.hashicorp.com/terraform/internals/json-format>, "Configuration Representation").
 //!
 //! Owns: finding the expression behind an attribute of a resource instance (top-level, nested
 //! in an attributes-as-blocks set whose whole set shares one reference list, or in true nested

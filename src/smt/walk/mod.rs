@@ -14,7 +14,7 @@
 //! built from the request as delivered, so the whole round trip has one set of variables.
 
 use super::filter::{acl_allows, acl_entries, groups_allow};
-use super::route::{Candidate, candidates, never_forwarded, selection};
+use super::route::{Candidate, candidates, never_forwarded, selection, settled_over};
 use super::sym::*;
 use super::{Question, StartPoint};
 
@@ -150,6 +150,17 @@ struct State {
     checks: Vec<Check>,
     hops: Vec<String>,
     reply_from: Option<usize>,
+    /// Filters the input does not settle that this path assumes admit the packet (BOUND-1).
+    assumed: Vec<Assumption>,
+}
+
+/// A filter the input does not settle, assumed to admit the packets of a path (BOUND-1): the
+/// packets that get past it only by that assumption are those satisfying `relied`.
+#[derive(Clone)]
+struct Assumption {
+    id: String,
+    reason: String,
+    relied: Bool,
 }
 
 /// A path on which some packet gets through.
@@ -172,6 +183,11 @@ pub(crate) struct Results {
     pub evidence: BTreeMap<Blocked, (StartPoint, Packet)>,
     /// The candidate path on which the budget ran out (SOLVE-3).
     pub spent_at: Option<usize>,
+    /// For an unknown cause (by id), a packet whose fate depends on it, as its source sends it.
+    pub examples: BTreeMap<String, (StartPoint, Packet)>,
+    /// Constructs the input does not settle that lay on some candidate path but decide nothing
+    /// there (BOUND-2), with why.
+    pub bounded: BTreeSet<(String, String)>,
 }
 
 /// The walk for one address family.
@@ -195,6 +211,17 @@ pub(crate) struct Walk<'a> {
 }
 
 const MAX_LOOKUPS: u32 = 16;
+
+impl State {
+    /// Records that this path assumes `id` admits the packets satisfying `relied` (BOUND-1).
+    fn assume(&mut self, id: &str, reason: String, relied: Bool) {
+        self.assumed.push(Assumption {
+            id: id.to_owned(),
+            reason,
+            relied,
+        });
+    }
+}
 
 impl<'a> Walk<'a> {
     pub(crate) fn new(net: &'a Network, ix: &'a NetworkIndex, q: &'a Question<'a>, family: IpFamily) -> Self {
@@ -440,13 +467,13 @@ impl<'a> Walk<'a> {
         });
     }
 
-    /// The security groups of `iface` in `dir` as a tracked check (SG-4). Packets that only a rule
-    /// naming a prefix list with unknown entries could admit make the answer unknown there (§7);
-    /// the path goes on for the packets the other rules admit.
+    /// The security groups of `iface` in `dir` as a tracked check (SG-4). A rule naming a prefix
+    /// list with unknown entries is assumed to admit what its other fields match (BOUND-1): the
+    /// path goes on, and the packets only such a rule admits are recorded as relying on it.
     ///
     /// An interface without groups (§7, SG-1, SG-1a, SG-1b): a Network Load Balancer's filters
     /// nothing and the state goes on unchecked; a plain customer interface's allows nothing; any
-    /// other (requester-managed, or of another type) is unknown there and the path stops (`None`).
+    /// other (requester-managed, or of another type) is assumed to admit every packet (BOUND-1).
     fn groups_check(&mut self, mut st: State, eni: &NetworkInterface, dir: Direction) -> Option<State> {
         let iface = &eni.id;
         let groups = eni.groups.as_slice();
@@ -460,27 +487,43 @@ impl<'a> Walk<'a> {
                     } else {
                         ""
                     };
-                    self.unknown(
-                        st,
+                    st.assume(
                         iface.as_str(),
-                        &format!(
+                        format!(
                             "`{iface}` is a{managed} network interface of type `{other}` with no security group; AWS documents no filtering for it that the input settles (SG-1b)"
                         ),
+                        Bool::from_bool(true),
                     );
-                    return None;
+                    return Some(st);
                 }
             }
         }
-        let g = groups_allow(self.net, self.ix, groups, dir, &st.pkt);
-        for (pl, maybe) in g.unknown {
-            let cond = all(&[g.allows.not(), maybe]);
-            self.branch(&st, cond, |w, st| {
-                w.unknown(
-                    st,
-                    pl.as_str(),
-                    &format!("a security group rule of `{iface}` references prefix list `{pl}`, whose entries are not in the input"),
-                )
-            });
+        let mut g = groups_allow(self.net, self.ix, groups, dir, &st.pkt);
+        let known = g.allows.clone();
+        for (pl, maybe) in std::mem::take(&mut g.unknown) {
+            // Only where some packet of the path could rely on the rule (BOUND-1).
+            let relied = all(&[known.not(), maybe.clone()]);
+            let labels = Self::labels(&st);
+            self.solver.push();
+            self.solver.assert(&relied);
+            let possible = self.solver.check_assumptions(&labels) != SatResult::Unsat;
+            // Packets of the question the rule would concern, all dropped before they get here.
+            let concerned = !possible && self.solver.check() != SatResult::Unsat;
+            self.solver.pop(1);
+            let reason = format!(
+                "a security group rule of `{iface}` references prefix list `{pl}`, whose entries are not in the input"
+            );
+            if concerned {
+                self.results.bounded.insert((
+                    pl.to_string(),
+                    format!("{reason}; the packets that rule concerns are dropped before they get there"),
+                ));
+            }
+            if !possible {
+                continue;
+            }
+            st.assume(pl.as_str(), reason, relied);
+            g.allows = any(&[g.allows, maybe]);
         }
         let reassigned = if dir == Direction::Inbound && st.leg == Leg::Request {
             st.records.iter().find_map(|r| match &r.by {
@@ -657,6 +700,7 @@ impl<'a> Walk<'a> {
             checks: Vec::new(),
             hops: Vec::new(),
             reply_from: None,
+            assumed: Vec::new(),
         };
         let sources: Vec<NetworkInterfaceId> = self.q.from.interfaces.clone();
         for x in sources {
@@ -999,8 +1043,26 @@ impl<'a> Walk<'a> {
         if self.q.want_proof {
             self.results.proof_paths.push(all(&st.routing));
         }
-        let labels = Self::labels(&st);
-        match self.solver.check_assumptions(&labels) {
+        let mut labels = Self::labels(&st);
+        let mut verdict = self.solver.check_assumptions(&labels);
+        if verdict == SatResult::Sat && !st.assumed.is_empty() {
+            // BOUND-2: a packet that gets through with every unsettled filter on the path
+            // dropping what it might drop gets through whatever they do.
+            let free = Bool::fresh_const("free");
+            let relied: Vec<Bool> = st.assumed.iter().map(|a| a.relied.clone()).collect();
+            self.solver.assert(&free.implies(any(&relied).not()));
+            labels.push(free);
+            verdict = self.solver.check_assumptions(&labels);
+            if verdict == SatResult::Unsat {
+                labels.pop();
+                self.depends(&st, &labels);
+                return;
+            }
+            for a in &st.assumed {
+                self.results.bounded.insert((a.id.clone(), a.reason.clone()));
+            }
+        }
+        match verdict {
             SatResult::Sat => match super::analyze::witness(self, &labels, &st.start) {
                 Some(packet) => {
                     let split = st.reply_from.unwrap_or(st.hops.len());
@@ -1023,7 +1085,13 @@ impl<'a> Walk<'a> {
                 }
                 None => {}
             },
-            SatResult::Unsat => super::analyze::blocking_checks(self, &st.checks, &st.start),
+            SatResult::Unsat => {
+                self.bounded(
+                    &st,
+                    "even admitting every packet there, no packet gets through this path",
+                );
+                super::analyze::blocking_checks(self, &st.checks, &st.start)
+            }
             SatResult::Unknown if !self.solver.spent => {
                 let n = self.results.paths;
                 let why = self.solver.reason_unknown();
@@ -1070,19 +1138,27 @@ impl<'a> Walk<'a> {
             return;
         }
         self.results.paths += 1;
-        let example = super::analyze::example(self, &[], None);
+        // The example must get past every check on the way: a packet an earlier filter drops
+        // does not show this drop (and on a routing loop it would cross the dropping table
+        // before that filter, which the replay could not tell apart from a later drop).
+        let labels = Self::labels(&st);
+        let reached = labels.is_empty() || self.solver.check_assumptions(&labels) != SatResult::Unsat;
+        let example = if reached {
+            super::analyze::example(self, &labels, None)
+        } else {
+            None
+        };
         if let Some(p) = example {
             b.reason = format!("{}; e.g. {p}", b.reason);
         }
         self.block(b, example.map(|p| (st.start.clone(), p)));
-        let labels = Self::labels(&st);
-        if !labels.is_empty() && self.solver.check_assumptions(&labels) == SatResult::Unsat {
+        if !reached {
             super::analyze::blocking_checks(self, &st.checks, &st.start);
         }
     }
 
-    /// The path reaches something not modelled: unknown, unless a check before it already
-    /// blocks every packet.
+    /// The path reaches something not modelled: unknown, with an example packet that gets there,
+    /// unless a check before it already blocks every packet (then it decides nothing, BOUND-2).
     fn unknown(&mut self, st: State, id: &str, reason: &str) {
         if self.stopped() {
             return;
@@ -1090,11 +1166,59 @@ impl<'a> Walk<'a> {
         self.results.paths += 1;
         let labels = Self::labels(&st);
         match self.solver.check_assumptions(&labels) {
-            SatResult::Unsat => super::analyze::blocking_checks(self, &st.checks, &st.start),
+            SatResult::Unsat => {
+                self.results.bounded.insert((
+                    id.to_owned(),
+                    format!("{reason}; no packet of the question gets that far"),
+                ));
+                super::analyze::blocking_checks(self, &st.checks, &st.start)
+            }
             SatResult::Unknown if self.solver.spent => {}
             _ => {
-                self.results.unknown.insert((id.to_owned(), reason.to_owned()));
+                let mut st = st;
+                st.assumed.clear();
+                st.assume(id, reason.to_owned(), Bool::from_bool(true));
+                self.depends(&st, &labels);
             }
+        }
+    }
+
+    /// Some packet gets through this path only if an unsettled filter on it admits it, or reaches
+    /// a construct that is not modelled (BOUND-2): unknown, naming each with an example packet.
+    fn depends(&mut self, st: &State, labels: &[Bool]) {
+        let mut relevant: Vec<&Assumption> = Vec::new();
+        for a in &st.assumed {
+            if st.assumed.len() == 1 {
+                relevant.push(a);
+                continue;
+            }
+            self.solver.push();
+            self.solver.assert(&a.relied);
+            if self.solver.check_assumptions(labels) != SatResult::Unsat {
+                relevant.push(a);
+            }
+            self.solver.pop(1);
+        }
+        let example = super::analyze::example(self, labels, None);
+        for a in relevant {
+            if let Some(p) = example
+                && !self.results.examples.contains_key(&a.id)
+            {
+                self.results.examples.insert(a.id.clone(), (st.start.clone(), p));
+            }
+            self.results.unknown.insert((a.id.clone(), a.reason.clone()));
+        }
+    }
+
+    /// The unsettled filters of a path that turned out not to matter (BOUND-2), with `why`.
+    fn bounded(&mut self, st: &State, why: &str) {
+        if why.is_empty() {
+            return;
+        }
+        for a in &st.assumed {
+            self.results
+                .bounded
+                .insert((a.id.clone(), format!("{}; {why}", a.reason)));
         }
     }
 }

@@ -235,22 +235,30 @@ impl Walk<'_> {
             "NO_ROUTE_TO_DESTINATION",
         );
         self.branch(&st, rt9.clone(), |w, st| w.dropped(st, b9));
-        let cands = match candidates(self.net, table, self.family) {
-            Ok(c) => c,
-            Err(pl) => {
-                return self.branch(&st, rt9.not(), |w, st| {
-                    w.unknown(
-                        st,
-                        pl.as_str(),
-                        "a route's destination prefix list has entries not in the input",
-                    )
-                });
-            }
-        };
+        let (cands, unknown) = candidates(self.net, table, self.family);
         let dst = st.pkt.dst.clone();
         let (winners, none) = selection(&cands, &dst);
+        // RT-13a: a route whose prefix list's entries are not known may win instead of the known
+        // winner, or not; it matters only where it leads elsewhere.
+        let open = |w: &mut Self, st: State| {
+            if let Some((_, pl)) = unknown.first() {
+                w.unknown(
+                    st,
+                    pl.as_str(),
+                    "a route's destination prefix list has entries not in the input, and its route leads elsewhere than the other routes for the destination (RT-13a)",
+                );
+            }
+        };
         for (c, cond) in winners {
-            self.branch(&st, all(&[rt9.not(), cond]), |w, st| w.take_route(st, from, &rt_id, c));
+            let cond = all(&[rt9.not(), cond]);
+            if settled_over(c.route, &unknown) {
+                self.branch(&st, cond, |w, st| w.take_route(st, from, &rt_id, c));
+            } else {
+                self.branch(&st, cond, open);
+            }
+        }
+        if !unknown.is_empty() {
+            return self.branch(&st, all(&[rt9.not(), none]), open);
         }
         // RT-21: a destination in a VPC that no peering connection or transit gateway joins to
         // this table's VPC.
@@ -433,19 +441,19 @@ impl Walk<'_> {
     }
 
     /// The ACL of a subnet in one direction, as a tracked check. A subnet without a network ACL
-    /// in the input is unknown there (§7): the path stops (`None`).
+    /// in the input is assumed to admit every packet (§7, NACL-1a, BOUND-1).
     pub(super) fn acl(&mut self, mut st: State, subnet: &SubnetId, dir: Direction) -> Option<State> {
         let acl = self
             .ix
             .network_acl_of(subnet)
             .and_then(|id| self.net.network_acls.get(id));
         let Some(acl) = acl else {
-            self.unknown(
-                st,
+            st.assume(
                 subnet.as_str(),
-                &format!("subnet `{subnet}` has no network ACL in the input (AWS gives every subnet one, NACL-1): the input is incomplete"),
+                format!("subnet `{subnet}` has no network ACL in the input (AWS gives every subnet one, NACL-1): the input is incomplete (NACL-1a)"),
+                Bool::from_bool(true),
             );
-            return None;
+            return Some(st);
         };
         let acl_id = acl.id.clone();
         st.hops.push(acl_id.to_string());

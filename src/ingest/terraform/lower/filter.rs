@@ -1,4 +1,4 @@
-//! Network ACLs and security groups (`aws-semantics.md` §3, §4).
+//! Network ACLs and security groups (SEMANTICS.md §7).
 //!
 //! ACLs: `aws_network_acl` (inline `ingress`/`egress`, `subnet_ids`), `aws_network_acl_rule`,
 //! `aws_network_acl_association`, `aws_default_network_acl` (adopts the VPC's default ACL and

@@ -1,4 +1,4 @@
-//! Network interfaces and what holds them (`aws-semantics.md` §5, §6, §7): `aws_instance`
+//! Network interfaces and what holds them (SEMANTICS.md §3, §5.3, §5.4): `aws_instance`
 //! (its primary interface, or the `network_interface` blocks it attaches), `aws_network_interface`
 //! with its attachment and group attachment resources, `aws_eip` / `aws_eip_association`
 //! (public mapping of one private IPv4, IGW-2), and `aws_nat_gateway` (NGW-1, NGW-2).

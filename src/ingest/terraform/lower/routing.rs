@@ -1,4 +1,4 @@
-//! Route tables, routes and associations (`aws-semantics.md` §2): `aws_route_table` with its
+//! Route tables, routes and associations (SEMANTICS.md §6): `aws_route_table` with its
 //! inline `route` set, `aws_default_route_table` (adopts the VPC's main table, RT-2),
 //! `aws_route`, `aws_route_table_association` (subnet, or gateway edge association RT-18) and
 //! `aws_main_route_table_association`.

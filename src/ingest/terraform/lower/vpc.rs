@@ -1,5 +1,5 @@
 //! VPCs and their CIDR blocks, subnets, gateways, prefix lists, endpoints and peering
-//! connections (`aws-semantics.md` §1.1, §5, §8, §9, §11, §12; RT-13 for prefix lists).
+//! connections (SEMANTICS.md §4, §5; RT-13 for prefix lists).
 
 use super::{Kind, Lx, Obj, Pick, Val};
 use crate::ingest::terraform::document::Inst;
