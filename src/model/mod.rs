@@ -13,6 +13,7 @@ pub mod index;
 pub mod network;
 pub mod packet;
 pub mod provenance;
+pub mod tgw;
 pub mod trace;
 pub mod validate;
 
@@ -23,4 +24,5 @@ pub use index::{AddressOwner, NetworkIndex};
 pub use network::*;
 pub use packet::Packet;
 pub use provenance::Provenance;
+pub use tgw::*;
 pub use trace::{Blocked, ComponentKind, Hop};

@@ -56,6 +56,29 @@ pub struct Network {
     /// Constructs present in the input that the model does not interpret. A query whose candidate
     /// path crosses one answers `unknown`.
     pub unsupported: Vec<Unsupported>,
+    /// Transit gateway attachments, route tables and their routes (SEMANTICS.md §5.9).
+    #[serde(default)]
+    pub tgw: super::tgw::TgwTopology,
+    /// The account and region of each input file whose path names them (nested snapshot
+    /// layouts), by the file as provenance names it: a resource's scope is its file's.
+    #[serde(default)]
+    pub scopes: BTreeMap<String, Scope>,
+}
+
+/// The AWS account and region an input file belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize)]
+pub struct Scope {
+    /// 12-digit account id.
+    pub account: Option<String>,
+    /// Region name.
+    pub region: Option<String>,
+}
+
+impl Network {
+    /// The account and region of a resource read from the file `provenance` names, when known.
+    pub fn scope_of(&self, provenance: &Provenance) -> Option<&Scope> {
+        self.scopes.get(&provenance.file)
+    }
 }
 
 /// A construct the model keeps but does not interpret.

@@ -1,0 +1,515 @@
+//! Transit gateways in the simulator (SEMANTICS.md §5.9): what happens to a concrete packet that a
+//! subnet's route table sends to a transit gateway, until it is delivered in the VPC on the other
+//! side.
+//!
+//! Rules implemented here (each independently of `smt::walk::tgw`):
+//! - TGW-1 the sender's VPC must have an available VPC attachment to the transit gateway;
+//! - TGW-2 the packet enters through the attachment subnet in the sender's Availability Zone
+//!   (`TGW_ROUTE_AZ_RESTRICTION` when there is none);
+//! - TGW-3 network ACLs: the sender subnet's outbound ACL (checked by the caller), then the
+//!   attachment subnet's inbound ACL; on the way out, the exit attachment subnet's outbound ACL
+//!   and the destination subnet's inbound ACL, none when the destination lies in the exit subnet;
+//! - TGW-4 the attachment's associated route table decides
+//!   (`TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION`, `TGW_RTB_ROUTES_ARE_UNKNOWN`);
+//! - TGW-5/TGW-6 longest prefix match, then static before propagated; several targets (ECMP)
+//!   or a prefix-list route are unknown (`TGW_RTB_CANNOT_ROUTE` when nothing matches);
+//! - TGW-7 a blackhole route drops (`TGW_RTB_BAD_STATE_ROUTE`);
+//! - TGW-8 the packet leaves through the target attachment's subnet in the Availability Zone it
+//!   entered by (the only subnet when there is one; otherwise unknown), and that subnet's route
+//!   table routes it: `local` delivers, anything else is unknown;
+//! - TGW-9 a security group rule that references a group across a transit gateway is unknown;
+//!   IPv6 through a transit gateway is unknown.
+//!
+//! Must not touch: `smt`, printing; decisions are not shared with the SMT encoder.
+
+use super::route::{Lookup, select};
+use super::walk::{Flow, Halt, LegKind, Sender, Walker, dropped, unknown};
+use crate::model::*;
+use std::net::IpAddr;
+
+/// The winner of a transit gateway route table lookup.
+enum TgwLookup<'n> {
+    Route(&'n TgwRoute),
+    NoRoute,
+    Unknown(String),
+}
+
+/// TGW-5/TGW-6: longest prefix, then static before propagated; equal best routes with different
+/// targets, several targets, or a prefix-list route that could match are unknown.
+fn tgw_select<'n>(table: &'n TgwRouteTable, dst: &IpAddr) -> TgwLookup<'n> {
+    let fam = IpFamily::of(dst);
+    if let Some(r) = table
+        .routes
+        .iter()
+        .find(|r| matches!(r.destination, TgwRouteDestination::PrefixList(_)))
+    {
+        return TgwLookup::Unknown(format!(
+            "transit gateway route table `{}` has the prefix-list route {}, which is not modelled",
+            table.id,
+            r.label()
+        ));
+    }
+    let mut best: Option<(u8, u8, &TgwRoute)> = None;
+    let mut tie = false;
+    for r in &table.routes {
+        let TgwRouteDestination::Cidr(c) = &r.destination else {
+            continue;
+        };
+        if c.family() != fam || !c.contains(dst) {
+            continue;
+        }
+        let rank = match r.route_type {
+            TgwRouteType::Static => 0,
+            TgwRouteType::Propagated => 1,
+        };
+        match best {
+            Some((len, rk, b)) if len == c.prefix_len() && rk == rank => {
+                if b.target != r.target {
+                    tie = true;
+                }
+            }
+            Some((len, rk, _)) if (len, std::cmp::Reverse(rk)) > (c.prefix_len(), std::cmp::Reverse(rank)) => {}
+            _ => {
+                best = Some((c.prefix_len(), rank, r));
+                tie = false;
+            }
+        }
+    }
+    match best {
+        None => TgwLookup::NoRoute,
+        Some(_) if tie => TgwLookup::Unknown(format!(
+            "transit gateway route table `{}` has several equally good routes with different targets for {dst}",
+            table.id
+        )),
+        Some((_, _, r)) => match &r.target {
+            TgwRouteTarget::Attachments(a) if a.len() > 1 => TgwLookup::Unknown(format!(
+                "route {} in `{}` has several attachments (equal-cost multipath): which one AWS picks is not modelled",
+                r.label(),
+                table.id
+            )),
+            _ => TgwLookup::Route(r),
+        },
+    }
+}
+
+impl<'n> Walker<'n> {
+    /// The Availability Zone of a subnet, or unknown naming what lacks it.
+    fn tgw_az(&self, subnet: &SubnetId, about: &str) -> Result<&'n str, Halt> {
+        let net = self.net;
+        match net.subnets.get(subnet).and_then(|s| s.availability_zone.as_deref()) {
+            Some(az) => Ok(az),
+            None => Err(unknown(
+                subnet,
+                format!(
+                    "the Availability Zone of subnet `{subnet}` ({about}) is not in the input, and which transit gateway attachment subnet carries the packet depends on it (TGW-2)"
+                ),
+            )),
+        }
+    }
+
+    /// §5.9: the route `route` of `table` sends the packet to transit gateway `tgw`; the sender
+    /// subnet's outbound ACL was checked by the caller.
+    pub(super) fn tgw_enter(
+        &mut self,
+        x: Sender<'n>,
+        table: &RouteTable,
+        route: &Route,
+        tgw: &TransitGatewayId,
+        p: Packet,
+    ) -> Flow {
+        let net = self.net;
+        let vpc = x.vpc();
+        if p.dst_ip.is_ipv6() {
+            return Err(unknown(
+                tgw,
+                format!("IPv6 through transit gateway `{tgw}` (the attachments' `Ipv6Support`) is not modelled"),
+            ));
+        }
+        // TGW-1: the VPC's attachment.
+        let Some(a) = net.tgw.vpc_attachment(tgw, vpc) else {
+            let reason = format!(
+                "route {} in `{}` targets transit gateway `{tgw}`, and the input has no attachment of it for `{vpc}` (add `aws ec2 describe-transit-gateway-vpc-attachments`), so where it sends the packet is not known (TGW-1)",
+                route.destination, table.id
+            );
+            return Err(unknown(tgw, reason));
+        };
+        if !a.is_available() {
+            return Err(dropped(
+                &a.id,
+                ComponentKind::TransitGatewayAttachment,
+                None,
+                "TGW-1",
+                format!(
+                    "attachment `{}` of `{vpc}` to `{tgw}` is {}, not available",
+                    a.id, a.state
+                ),
+                "BAD_STATE_ATTACHMENT",
+            ));
+        }
+        // TGW-2: the attachment subnet in the sender's Availability Zone.
+        let az = self.tgw_az(x.subnet(), "the sender's subnet")?;
+        let mut entry = None;
+        for s in a.subnets() {
+            if self.tgw_az(s, &format!("a subnet of attachment `{}`", a.id))? == az && entry.is_none() {
+                entry = Some(s);
+            }
+        }
+        let Some(e) = entry else {
+            return Err(dropped(
+                &a.id,
+                ComponentKind::TransitGatewayAttachment,
+                None,
+                "TGW-2",
+                format!(
+                    "attachment `{}` has no subnet in {az}, the Availability Zone of `{}`: resources there cannot reach `{tgw}`",
+                    a.id,
+                    x.subnet()
+                ),
+                "TGW_ROUTE_AZ_RESTRICTION",
+            ));
+        };
+        // TGW-3: into the attachment subnet.
+        self.acl(e, Direction::Inbound, &p)?;
+        hop!(
+            self,
+            &a.id,
+            ComponentKind::TransitGatewayAttachment,
+            format!("enters `{tgw}` through attachment `{}` in `{e}` ({az})", a.id),
+            None,
+            Some("TGW-2".into()),
+        );
+        self.tgw_route(&a.tgw, a, az, p)
+    }
+
+    /// TGW-4..TGW-7: the route table associated with the attachment the packet entered by.
+    fn tgw_route(&mut self, tgw: &'n TransitGatewayId, a: &'n TgwAttachment, az: &'n str, p: Packet) -> Flow {
+        let net = self.net;
+        let rt_id = match &a.association {
+            None => {
+                return Err(unknown(
+                    &a.id,
+                    format!(
+                        "the input does not say which route table of `{tgw}` attachment `{}` is associated with (add `aws ec2 describe-transit-gateway-attachments`)",
+                        a.id
+                    ),
+                ));
+            }
+            Some(None) => {
+                return Err(dropped(
+                    &a.id,
+                    ComponentKind::TransitGatewayAttachment,
+                    None,
+                    "TGW-4",
+                    format!("attachment `{}` is associated with no route table of `{tgw}`", a.id),
+                    "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION",
+                ));
+            }
+            Some(Some(rt)) => rt,
+        };
+        let Some(table) = net.tgw.route_tables.get(rt_id) else {
+            return Err(unknown(
+                rt_id,
+                format!(
+                    "transit gateway route table `{rt_id}` (associated with `{}`) is not in the input",
+                    a.id
+                ),
+            ));
+        };
+        if !table.routes_known {
+            return Err(unknown(
+                rt_id,
+                format!(
+                    "the routes of transit gateway route table `{rt_id}` are not in the input (add `aws ec2 search-transit-gateway-routes` for it, TGW_RTB_ROUTES_ARE_UNKNOWN)"
+                ),
+            ));
+        }
+        let route = match tgw_select(table, &p.dst_ip) {
+            TgwLookup::Unknown(reason) => return Err(unknown(rt_id, reason)),
+            TgwLookup::NoRoute => {
+                return Err(dropped(
+                    rt_id,
+                    ComponentKind::TransitGatewayRouteTable,
+                    None,
+                    "none",
+                    format!("no route in transit gateway route table `{rt_id}` matches {}", p.dst_ip),
+                    "TGW_RTB_CANNOT_ROUTE",
+                ));
+            }
+            TgwLookup::Route(r) => r,
+        };
+        let label = route.label();
+        let target = match &route.target {
+            TgwRouteTarget::Blackhole => {
+                return Err(dropped(
+                    rt_id,
+                    ComponentKind::TransitGatewayRouteTable,
+                    None,
+                    route.destination.to_string(),
+                    format!(
+                        "route {label} in `{rt_id}` is a blackhole: it wins for {} and drops it (TGW-7)",
+                        p.dst_ip
+                    ),
+                    "TGW_RTB_BAD_STATE_ROUTE",
+                ));
+            }
+            TgwRouteTarget::Attachments(v) => match v.first() {
+                Some(t) => t,
+                None => {
+                    return Err(unknown(
+                        rt_id,
+                        format!("route {label} in `{rt_id}` names no attachment"),
+                    ));
+                }
+            },
+        };
+        hop!(
+            self,
+            rt_id,
+            ComponentKind::TransitGatewayRouteTable,
+            format!("route {label} is the best match for {} in `{tgw}`", p.dst_ip),
+            None,
+            Some(label.clone()),
+        );
+        let Some(b) = net.tgw.attachments.get(target) else {
+            return Err(unknown(
+                target,
+                format!("attachment `{target}`, the target of route {label} in `{rt_id}`, is not in the input"),
+            ));
+        };
+        if !b.is_available() {
+            return Err(dropped(
+                &b.id,
+                ComponentKind::TransitGatewayAttachment,
+                None,
+                "TGW-1",
+                format!("attachment `{}` is {}, not available", b.id, b.state),
+                "BAD_STATE_ATTACHMENT",
+            ));
+        }
+        if b.id == a.id {
+            return Err(unknown(
+                &b.id,
+                format!(
+                    "route {label} in `{rt_id}` sends the packet back through the attachment it came in by, which is not modelled"
+                ),
+            ));
+        }
+        self.tgw_exit(b, az, p)
+    }
+
+    /// TGW-8: out through attachment `b`'s subnet, routed by that subnet's route table.
+    fn tgw_exit(&mut self, b: &'n TgwAttachment, az: &'n str, p: Packet) -> Flow {
+        let net = self.net;
+        let TgwAttachmentResource::Vpc { vpc, subnets } = &b.resource else {
+            return Err(unknown(
+                &b.id,
+                format!(
+                    "attachment `{}` is not a VPC attachment: transit gateway attachments other than VPCs are not modelled",
+                    b.id
+                ),
+            ));
+        };
+        let mut exit = None;
+        for s in subnets {
+            if self.tgw_az(s, &format!("a subnet of attachment `{}`", b.id))? == az && exit.is_none() {
+                exit = Some(s);
+            }
+        }
+        let f = match (exit, subnets.as_slice()) {
+            (Some(f), _) if !(b.appliance_mode && subnets.len() > 1) => f,
+            (None, [only]) if !b.appliance_mode => only,
+            _ => {
+                return Err(unknown(
+                    &b.id,
+                    format!(
+                        "attachment `{}` has {} subnets{} and none or several could carry the packet that entered in {az}: which one AWS picks is not modelled (TGW-8)",
+                        b.id,
+                        subnets.len(),
+                        if b.appliance_mode { " and appliance mode" } else { "" }
+                    ),
+                ));
+            }
+        };
+        if !net.vpcs.contains_key(vpc) {
+            return Err(unknown(
+                vpc,
+                format!("`{vpc}`, attached by `{}`, is not in the input", b.id),
+            ));
+        }
+        hop!(
+            self,
+            &b.id,
+            ComponentKind::TransitGatewayAttachment,
+            format!("leaves the transit gateway through attachment `{}` in `{f}`", b.id),
+            None,
+            Some("TGW-8".into()),
+        );
+        if self.leg == LegKind::Request {
+            self.tgw_group_references(&p)?;
+        }
+        let Some(subnet) = net.subnets.get(f) else {
+            return Err(unknown(
+                f,
+                format!("subnet `{f}` of attachment `{}` is not in the input", b.id),
+            ));
+        };
+        if subnet.contains(&p.dst_ip) {
+            // TGW-3: no ACL between the attachment and an address of its own subnet.
+            return self.tgw_deliver_in(f, p);
+        }
+        let Some(table) = self.ix.route_table_of(f).and_then(|id| net.route_tables.get(id)) else {
+            return Err(unknown(f, format!("subnet `{f}` has no route table in the input")));
+        };
+        match select(net, table, &p.dst_ip) {
+            Lookup::Route { route, .. } => {
+                if route.state == RouteState::Blackhole {
+                    return Err(dropped(
+                        &table.id,
+                        ComponentKind::RouteTable,
+                        None,
+                        route.destination.to_string(),
+                        format!(
+                            "route {} -> {} in `{}` is a blackhole: it wins for {} and drops it (J5)",
+                            route.destination,
+                            route.target.id(),
+                            table.id,
+                            p.dst_ip
+                        ),
+                        "BAD_STATE_ROUTE",
+                    ));
+                }
+                if route.target != RouteTarget::Local {
+                    return Err(unknown(
+                        route.target.id(),
+                        format!(
+                            "traffic from attachment `{}` is routed by `{}` to `{}` (route {}): forwarding traffic from a transit gateway on to anything but the local route is not modelled (TGW-8)",
+                            b.id,
+                            table.id,
+                            route.target.id(),
+                            route.destination
+                        ),
+                    ));
+                }
+                hop!(
+                    self,
+                    &table.id,
+                    ComponentKind::RouteTable,
+                    format!(
+                        "route {} -> local is the best match for {}",
+                        route.destination, p.dst_ip
+                    ),
+                    None,
+                    Some(format!("{} -> local", route.destination)),
+                );
+                let Some(d) = self.subnet_holding(vpc, &p.dst_ip) else {
+                    return Err(self.no_subnet(vpc, &p.dst_ip));
+                };
+                self.acl(f, Direction::Outbound, &p)?;
+                self.arrive_subnet(d, p)
+            }
+            Lookup::NoRoute => Err(dropped(
+                &table.id,
+                ComponentKind::RouteTable,
+                None,
+                "none",
+                format!("no route in `{}` matches {}", table.id, p.dst_ip),
+                "NO_ROUTE_TO_DESTINATION",
+            )),
+            Lookup::NeverForwarded(range) => Err(dropped(
+                &table.id,
+                ComponentKind::RouteTable,
+                None,
+                "RT-9",
+                format!("{} lies in {range}, which AWS never forwards", p.dst_ip),
+                "NO_ROUTE_TO_DESTINATION",
+            )),
+            Lookup::Unknown(pl) => Err(unknown(
+                &pl,
+                format!(
+                    "route table `{}` routes prefix list `{pl}`, whose entries are not in the input",
+                    table.id
+                ),
+            )),
+        }
+    }
+
+    /// TGW-3: the destination lies in the exit attachment's subnet: no ACL, straight to its owner.
+    fn tgw_deliver_in(&mut self, f: &'n SubnetId, p: Packet) -> Flow {
+        let net = self.net;
+        match self.ix.private_owner(&p.dst_ip) {
+            Some(AddressOwner::Interface(y)) => {
+                if let Some(eni) = net.network_interfaces.get(y)
+                    && &eni.subnet == f
+                {
+                    return self.arrive(eni, p);
+                }
+            }
+            Some(AddressOwner::NatGateway(n)) => {
+                if let Some(nat) = net.nat_gateways.get(n)
+                    && &nat.subnet == f
+                {
+                    if self.leg == LegKind::Reply {
+                        return self.nat_reply(nat, p);
+                    }
+                    return Err(dropped(
+                        n,
+                        ComponentKind::NatGateway,
+                        Some(Direction::Inbound),
+                        "NGW-3",
+                        format!(
+                            "NAT gateway `{n}` accepts no connection: only connections initiated from behind it work"
+                        ),
+                        "NO_PATH",
+                    ));
+                }
+            }
+            None => {}
+        }
+        Err(dropped(
+            f,
+            ComponentKind::Subnet,
+            None,
+            "RT-5",
+            format!("no network interface in `{f}` holds {}", p.dst_ip),
+            "NO_DESTINATION",
+        ))
+    }
+
+    /// TGW-9: on the request leg, a security group rule of the destination (inbound) naming a
+    /// group of the source, or of the source (outbound) naming a group of the destination,
+    /// references a group across the transit gateway: unknown.
+    fn tgw_group_references(&self, p: &Packet) -> Result<(), Halt> {
+        let net = self.net;
+        let iface = |ip: &IpAddr| match self.ix.private_owner(ip) {
+            Some(AddressOwner::Interface(e)) => net.network_interfaces.get(e),
+            _ => None,
+        };
+        let (src, dst) = (iface(&p.src_ip), iface(&p.dst_ip));
+        let check = |holder: Option<&'n NetworkInterface>, other: Option<&'n NetworkInterface>, inbound: bool| {
+            let (Some(h), Some(o)) = (holder, other) else {
+                return None;
+            };
+            for g in h.groups.iter().filter_map(|g| net.security_groups.get(g)) {
+                let rules = if inbound { &g.ingress } else { &g.egress };
+                for r in rules {
+                    if let SecurityGroupPeer::SecurityGroup { id, .. } = &r.peer
+                        && o.groups.contains(id)
+                    {
+                        return Some((g.id.clone(), id.clone(), o.id.clone()));
+                    }
+                }
+            }
+            None
+        };
+        let found = check(dst, src, true).or_else(|| check(src, dst, false));
+        match found {
+            Some((g, referenced, other)) => Err(unknown(
+                &g,
+                format!(
+                    "a rule of `{g}` references security group `{referenced}` of `{other}` across a transit gateway: whether it matches depends on security group referencing support, which is not modelled (TGW-9)"
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,452 @@
+//! Transit gateways in the symbolic walk (SEMANTICS.md §5.9, TGW-1..TGW-9), written apart from
+//! `sim::tgw`: the same documented rules over a symbolic packet.
+//!
+//! Decisions that do not depend on the packet (which attachment, which Availability Zone, which
+//! route table) are plain code; those that do (which transit gateway route wins for the
+//! destination, whether the destination lies in the exit subnet, which VPC route wins there,
+//! whether a security group reference is in play) are branches.
+
+use super::*;
+
+/// The Availability Zone of a subnet, or why it is not known.
+fn az_of<'n>(net: &'n Network, s: &SubnetId) -> Result<&'n str, String> {
+    net.subnets
+        .get(s)
+        .and_then(|x| x.availability_zone.as_deref())
+        .ok_or_else(|| {
+            format!("the Availability Zone of subnet `{s}` is not in the input, and which transit gateway attachment subnet carries the packet depends on it (TGW-2)")
+        })
+}
+
+/// The attachment subnet in `az` (the first listed), after checking every subnet's zone is known.
+fn subnet_in_az<'n>(
+    net: &'n Network,
+    subnets: &'n [SubnetId],
+    az: &str,
+) -> Result<Option<&'n SubnetId>, (String, String)> {
+    let mut found = None;
+    for s in subnets {
+        let z = az_of(net, s).map_err(|r| (s.to_string(), r))?;
+        if z == az && found.is_none() {
+            found = Some(s);
+        }
+    }
+    Ok(found)
+}
+
+impl Walk<'_> {
+    /// TGW-1..TGW-3: the route `route` of `rt` in subnet `from` (of `vpc`) sends the packet to
+    /// `tgw`; `from`'s outbound ACL is already on the path.
+    pub(super) fn tgw_enter(
+        &mut self,
+        mut st: State,
+        from: &SubnetId,
+        vpc: &VpcId,
+        rt: &RouteTableId,
+        route: &Route,
+        tgw: &TransitGatewayId,
+    ) {
+        let net = self.net;
+        if self.family == IpFamily::V6 {
+            let r = format!("IPv6 through transit gateway `{tgw}` (the attachments' `Ipv6Support`) is not modelled");
+            return self.unknown(st, tgw.as_str(), &r);
+        }
+        let Some(a) = net.tgw.vpc_attachment(tgw, vpc) else {
+            let reason = format!(
+                "route {} in `{rt}` targets transit gateway `{tgw}`, and the input has no attachment of it for `{vpc}` (add `aws ec2 describe-transit-gateway-vpc-attachments`), so where it sends the packet is not known (TGW-1)",
+                route.destination
+            );
+            return self.unknown(st, tgw.as_str(), &reason);
+        };
+        if !a.is_available() {
+            let b = Blocked::new(
+                &a.id,
+                ComponentKind::TransitGatewayAttachment,
+                None,
+                "TGW-1",
+                format!(
+                    "attachment `{}` of `{vpc}` to `{tgw}` is {}, not available",
+                    a.id, a.state
+                ),
+                "BAD_STATE_ATTACHMENT",
+            );
+            return self.dropped(st, b);
+        }
+        let az = match az_of(net, from) {
+            Ok(z) => z,
+            Err(r) => return self.unknown(st, from.as_str(), &r),
+        };
+        let e = match subnet_in_az(net, a.subnets(), az) {
+            Err((id, r)) => return self.unknown(st, &id, &r),
+            Ok(None) => {
+                let b = Blocked::new(
+                    &a.id,
+                    ComponentKind::TransitGatewayAttachment,
+                    None,
+                    "TGW-2",
+                    format!(
+                        "attachment `{}` has no subnet in {az}, the Availability Zone of `{from}`: resources there cannot reach `{tgw}`",
+                        a.id
+                    ),
+                    "TGW_ROUTE_AZ_RESTRICTION",
+                );
+                return self.dropped(st, b);
+            }
+            Ok(Some(e)) => e,
+        };
+        let Some(next) = self.acl(st, e, Direction::Inbound) else {
+            return;
+        };
+        st = next;
+        st.hops.push(a.id.to_string());
+        self.tgw_lookup(st, a, az);
+    }
+
+    /// TGW-4..TGW-7: the route table associated with attachment `a`.
+    fn tgw_lookup(&mut self, mut st: State, a: &TgwAttachment, az: &str) {
+        let net = self.net;
+        let rt_id = match &a.association {
+            None => {
+                let r = format!(
+                    "the input does not say which route table of `{}` attachment `{}` is associated with (add `aws ec2 describe-transit-gateway-attachments`)",
+                    a.tgw, a.id
+                );
+                return self.unknown(st, a.id.as_str(), &r);
+            }
+            Some(None) => {
+                let b = Blocked::new(
+                    &a.id,
+                    ComponentKind::TransitGatewayAttachment,
+                    None,
+                    "TGW-4",
+                    format!("attachment `{}` is associated with no route table of `{}`", a.id, a.tgw),
+                    "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION",
+                );
+                return self.dropped(st, b);
+            }
+            Some(Some(rt)) => rt,
+        };
+        let Some(table) = net.tgw.route_tables.get(rt_id) else {
+            let r = format!(
+                "transit gateway route table `{rt_id}` (associated with `{}`) is not in the input",
+                a.id
+            );
+            return self.unknown(st, rt_id.as_str(), &r);
+        };
+        if !table.routes_known {
+            let r = format!(
+                "the routes of transit gateway route table `{rt_id}` are not in the input (TGW_RTB_ROUTES_ARE_UNKNOWN)"
+            );
+            return self.unknown(st, rt_id.as_str(), &r);
+        }
+        if table
+            .routes
+            .iter()
+            .any(|r| matches!(r.destination, TgwRouteDestination::PrefixList(_)))
+        {
+            let r = format!("transit gateway route table `{rt_id}` has a prefix-list route, which is not modelled");
+            return self.unknown(st, rt_id.as_str(), &r);
+        }
+        st.hops.push(rt_id.to_string());
+        // Candidate groups: one per (block, static/propagated) of this family, best first.
+        let mut groups: Vec<(Cidr, u8, Vec<&TgwRoute>)> = Vec::new();
+        for r in &table.routes {
+            let TgwRouteDestination::Cidr(c) = &r.destination else {
+                continue;
+            };
+            if c.family() != self.family {
+                continue;
+            }
+            let class = match r.route_type {
+                TgwRouteType::Static => 0,
+                TgwRouteType::Propagated => 1,
+            };
+            match groups.iter_mut().find(|g| g.0 == *c && g.1 == class) {
+                Some(g) => g.2.push(r),
+                None => groups.push((*c, class, vec![r])),
+            }
+        }
+        groups.sort_by_key(|g| (std::cmp::Reverse(g.0.prefix_len()), g.1));
+        let dst = st.pkt.dst.clone();
+        let mut better: Vec<Bool> = Vec::new();
+        for (cidr, _, routes) in &groups {
+            let here = in_cidr(&dst, cidr);
+            let cond = all(&[here.clone(), any(&better).not()]);
+            better.push(here);
+            let first = routes[0];
+            let label = first.label();
+            if routes.iter().any(|r| r.target != first.target) {
+                let reason = format!(
+                    "transit gateway route table `{rt_id}` has several equally good routes with different targets for {cidr}"
+                );
+                let id = rt_id.to_string();
+                self.branch(&st, cond, |w, st| w.unknown(st, &id, &reason));
+                continue;
+            }
+            match &first.target {
+                TgwRouteTarget::Blackhole => {
+                    let b = Blocked::new(
+                        rt_id,
+                        ComponentKind::TransitGatewayRouteTable,
+                        None,
+                        first.destination.to_string(),
+                        format!("route {label} in `{rt_id}` is a blackhole: it wins and drops the packet (TGW-7)"),
+                        "TGW_RTB_BAD_STATE_ROUTE",
+                    );
+                    self.branch(&st, cond, |w, st| w.dropped(st, b));
+                }
+                TgwRouteTarget::Attachments(v) if v.len() != 1 => {
+                    let reason = format!(
+                        "route {label} in `{rt_id}` has {} attachments: which one AWS picks (equal-cost multipath) is not modelled",
+                        v.len()
+                    );
+                    let id = rt_id.to_string();
+                    self.branch(&st, cond, |w, st| w.unknown(st, &id, &reason));
+                }
+                TgwRouteTarget::Attachments(v) => {
+                    let target = v[0].clone();
+                    let (rt2, a_id) = (rt_id.clone(), a.id.clone());
+                    let az2 = az.to_owned();
+                    self.branch(&st, cond, move |w, st| {
+                        w.tgw_target(st, &rt2, &label, &a_id, &target, &az2)
+                    });
+                }
+            }
+        }
+        let b = Blocked::new(
+            rt_id,
+            ComponentKind::TransitGatewayRouteTable,
+            None,
+            "none",
+            format!("no route in transit gateway route table `{rt_id}` matches the destination"),
+            "TGW_RTB_CANNOT_ROUTE",
+        );
+        self.branch(&st, any(&better).not(), |w, st| w.dropped(st, b));
+    }
+
+    /// The winning route's attachment.
+    fn tgw_target(
+        &mut self,
+        st: State,
+        rt: &TgwRouteTableId,
+        label: &str,
+        came_by: &TgwAttachmentId,
+        target: &TgwAttachmentId,
+        az: &str,
+    ) {
+        let net = self.net;
+        let Some(b) = net.tgw.attachments.get(target) else {
+            let r = format!("attachment `{target}`, the target of route {label} in `{rt}`, is not in the input");
+            return self.unknown(st, target.as_str(), &r);
+        };
+        if !b.is_available() {
+            let blk = Blocked::new(
+                &b.id,
+                ComponentKind::TransitGatewayAttachment,
+                None,
+                "TGW-1",
+                format!("attachment `{}` is {}, not available", b.id, b.state),
+                "BAD_STATE_ATTACHMENT",
+            );
+            return self.dropped(st, blk);
+        }
+        if &b.id == came_by {
+            let r = format!(
+                "route {label} in `{rt}` sends the packet back through the attachment it came in by, which is not modelled"
+            );
+            return self.unknown(st, b.id.as_str(), &r);
+        }
+        self.tgw_exit(st, b, az);
+    }
+
+    /// TGW-8: out through `b`'s subnet in the entry zone, routed by that subnet's route table.
+    fn tgw_exit(&mut self, mut st: State, b: &TgwAttachment, az: &str) {
+        let net = self.net;
+        let TgwAttachmentResource::Vpc { vpc, subnets } = &b.resource else {
+            let r = format!(
+                "attachment `{}` is not a VPC attachment: transit gateway attachments other than VPCs are not modelled",
+                b.id
+            );
+            return self.unknown(st, b.id.as_str(), &r);
+        };
+        let exit = match subnet_in_az(net, subnets, az) {
+            Err((id, r)) => return self.unknown(st, &id, &r),
+            Ok(x) => x,
+        };
+        let f = match (exit, subnets.as_slice()) {
+            (Some(f), _) if !(b.appliance_mode && subnets.len() > 1) => f.clone(),
+            (None, [only]) if !b.appliance_mode => only.clone(),
+            _ => {
+                let r = format!(
+                    "attachment `{}` has {} subnets and the packet entered in {az}: which one carries it is not modelled (TGW-8)",
+                    b.id,
+                    subnets.len()
+                );
+                return self.unknown(st, b.id.as_str(), &r);
+            }
+        };
+        if !net.vpcs.contains_key(vpc) {
+            let r = format!("`{vpc}`, attached by `{}`, is not in the input", b.id);
+            return self.unknown(st, vpc.as_str(), &r);
+        }
+        st.hops.push(b.id.to_string());
+        if st.leg == Leg::Request {
+            // TGW-9: a security group rule referencing a group across the transit gateway.
+            let refs = self.tgw_group_references(&st);
+            let mut any_ref = Vec::new();
+            for (g, cond) in refs {
+                let reason = format!(
+                    "a rule of `{g}` references a security group across a transit gateway: whether it matches depends on security group referencing support, which is not modelled (TGW-9)"
+                );
+                let gid = g.to_string();
+                let c = all(&[cond.clone(), any(&any_ref).not()]);
+                any_ref.push(cond);
+                self.branch(&st, c, |w, st| w.unknown(st, &gid, &reason));
+            }
+            let vpc2 = vpc.clone();
+            return self.branch(&st, any(&any_ref).not(), move |w, st| w.tgw_into_subnet(st, &vpc2, &f));
+        }
+        self.tgw_into_subnet(st, vpc, &f);
+    }
+
+    /// TGW-3 and TGW-8 inside the attached VPC: an address of the exit subnet is delivered without
+    /// ACL; anything else is routed by the exit subnet's route table (`local` only).
+    fn tgw_into_subnet(&mut self, mut st: State, vpc: &VpcId, f: &SubnetId) {
+        let in_f = self
+            .subnet_block(f)
+            .map(|c| in_cidr(&st.pkt.dst, &c))
+            .unwrap_or_else(|| Bool::from_bool(false));
+        let holders: Vec<Holder> = self
+            .receiving_subnets(&st, vpc)
+            .into_iter()
+            .filter(|(s, _)| s == f)
+            .flat_map(|(_, h)| h)
+            .collect();
+        if !self.net.subnets.contains_key(f) {
+            return self.unknown(
+                st,
+                f.as_str(),
+                &format!("subnet `{f}` of a transit gateway attachment is not in the input"),
+            );
+        }
+        let f2 = f.clone();
+        self.branch(&st, in_f.clone(), |w, st| w.deliver_in_subnet(st, &f2, &holders));
+        let Some(rt_id) = self.ix.route_table_of(f).cloned() else {
+            return self.branch(&st, in_f.not(), |w, st| {
+                w.unknown(st, f.as_str(), &format!("subnet `{f}` has no route table in the input"))
+            });
+        };
+        let Some(table) = self.net.route_tables.get(&rt_id) else {
+            return;
+        };
+        st.hops.push(rt_id.to_string());
+        let rt9 = in_cidr(&st.pkt.dst, &never_forwarded(self.family));
+        let b9 = Blocked::new(
+            &rt_id,
+            ComponentKind::RouteTable,
+            None,
+            "RT-9",
+            format!("AWS never forwards packets to {} (RT-9)", never_forwarded(self.family)),
+            "NO_ROUTE_TO_DESTINATION",
+        );
+        let out = in_f.not();
+        self.branch(&st, all(&[out.clone(), rt9.clone()]), |w, st| w.dropped(st, b9));
+        let routed = all(&[out, rt9.not()]);
+        let cands = match candidates(self.net, table, self.family) {
+            Ok(c) => c,
+            Err(pl) => {
+                let id = pl.to_string();
+                return self.branch(&st, routed, |w, st| {
+                    w.unknown(
+                        st,
+                        &id,
+                        "a route's destination prefix list has entries not in the input",
+                    )
+                });
+            }
+        };
+        let dst = st.pkt.dst.clone();
+        let (winners, none) = selection(&cands, &dst);
+        for (c, cond) in winners {
+            let route = c.route;
+            let cond = all(&[routed.clone(), cond]);
+            if route.state == RouteState::Blackhole {
+                let b = Blocked::new(
+                    &rt_id,
+                    ComponentKind::RouteTable,
+                    None,
+                    route.destination.to_string(),
+                    format!(
+                        "the matching route {} -> {} in `{rt_id}` is a blackhole: its target is gone or not available",
+                        route.destination,
+                        route.target.id()
+                    ),
+                    "BAD_STATE_ROUTE",
+                );
+                self.branch(&st, cond, |w, st| w.dropped(st, b));
+            } else if route.target == RouteTarget::Local {
+                let (vpc2, f2) = (vpc.clone(), f.clone());
+                self.branch(&st, cond, move |w, st| w.enter_vpc(st, &vpc2, Some(&f2)));
+            } else {
+                let id = route.target.id().to_owned();
+                let reason = format!(
+                    "traffic from a transit gateway attachment in `{f}` is routed by `{rt_id}` to `{id}`: forwarding it on to anything but the local route is not modelled (TGW-8)"
+                );
+                self.branch(&st, cond, |w, st| w.unknown(st, &id, &reason));
+            }
+        }
+        let b = Blocked::new(
+            &rt_id,
+            ComponentKind::RouteTable,
+            None,
+            "none",
+            format!("route table `{rt_id}` has no route for the destination"),
+            "NO_ROUTE_TO_DESTINATION",
+        );
+        self.branch(&st, all(&[routed, none]), |w, st| w.dropped(st, b));
+    }
+
+    /// TGW-9: for each group whose rule references a group across the transit gateway, the
+    /// packets for which it does: the destination (inbound) or source (outbound) is an interface
+    /// carrying the group, and the other end an interface carrying the referenced group.
+    fn tgw_group_references(&self, st: &State) -> Vec<(SecurityGroupId, Bool)> {
+        let net = self.net;
+        let members = |g: &SecurityGroupId| -> Vec<IpAddr> {
+            net.network_interfaces
+                .values()
+                .filter(|e| e.groups.contains(g))
+                .flat_map(|e| self.fam_addrs(e))
+                .collect()
+        };
+        let mut out = Vec::new();
+        for eni in net.network_interfaces.values() {
+            let mine = self.fam_addrs(eni);
+            if mine.is_empty() {
+                continue;
+            }
+            for g in eni.groups.iter().filter_map(|g| net.security_groups.get(g)) {
+                for (rules, inbound) in [(&g.ingress, true), (&g.egress, false)] {
+                    for r in rules {
+                        let SecurityGroupPeer::SecurityGroup { id, .. } = &r.peer else {
+                            continue;
+                        };
+                        let others = members(id);
+                        if others.is_empty() {
+                            continue;
+                        }
+                        let (here, there) = if inbound {
+                            (&st.pkt.dst, &st.pkt.src)
+                        } else {
+                            (&st.pkt.src, &st.pkt.dst)
+                        };
+                        out.push((
+                            g.id.clone(),
+                            all(&[in_addrs(here, mine.iter()), in_addrs(there, others.iter())]),
+                        ));
+                    }
+                }
+            }
+        }
+        out
+    }
+}
