@@ -230,6 +230,14 @@ fn tgw_6_isolated_spokes_have_no_route_to_each_other() {
         SPOKES_RT,
         "TGW_RTB_CANNOT_ROUTE",
     );
+    // The blocking entry names the transit gateway, its table and the attachment entered by.
+    let ((_, q), (_, t)) = both(&path(TGW), "spoke-a-host", "spoke-b-host", &[]);
+    for v in [&q, &t] {
+        let reason = v["blocked"][0]["reason"].as_str().unwrap();
+        for want in [SPOKES_RT, "tgw-9157a88534780fac2", ATT_A] {
+            assert!(reason.contains(want), "{want} not in {reason}");
+        }
+    }
 }
 
 #[test]
@@ -473,4 +481,84 @@ fn tgw_lint_reads_every_transit_gateway_output_of_the_fixture_without_a_warning(
     let a = &net.tgw.attachments[&TgwAttachmentId::from(ATT_A)];
     assert_eq!(a.association, Some(Some(SPOKES_RT.into())));
     assert_eq!(a.subnets(), &[SUBNET_A_TGW.into()]);
+}
+
+// ---------------------------------------------------------------- the native spec form
+
+const SPEC: &str = "specs/transit-gateway.toml";
+
+#[test]
+fn tgw_spec_tables_lower_into_attachments_tables_and_propagated_routes() {
+    let net = vpcverify::ingest::load(&path(SPEC)).unwrap().network;
+    let a = &net.tgw.attachments[&TgwAttachmentId::from("tgw-attach-spoke-a")];
+    assert_eq!(a.association, Some(Some("tgw-rtb-spokes".into())));
+    assert_eq!(a.subnets(), &["subnet-spoke-a-tgw".into()]);
+    let spokes = &net.tgw.route_tables[&"tgw-rtb-spokes".into()];
+    let labels: Vec<String> = spokes.routes.iter().map(|r| r.label()).collect();
+    assert_eq!(
+        labels,
+        vec!["10.2.99.0/24 -> blackhole", "10.9.0.0/16 -> tgw-attach-shared"]
+    );
+    assert_eq!(net.transit_gateways[&"tgw-hub".into()].vpcs.len(), 3);
+}
+
+#[test]
+fn tgw_spec_facts_hold_in_both_interpreters() {
+    let spec = path(SPEC);
+    let ((qc, _), (tc, _)) = both(&spec, "spoke-a-host", "shared-host", &[]);
+    assert_eq!((qc, tc), (0, 0));
+    assert_blocked_both(
+        &spec,
+        "spoke-a-host",
+        "spoke-b-host",
+        &[],
+        "tgw-rtb-spokes",
+        "TGW_RTB_CANNOT_ROUTE",
+    );
+    assert_blocked_both(
+        &spec,
+        "spoke-a-far",
+        "shared-host",
+        &[],
+        "tgw-attach-spoke-a",
+        "TGW_ROUTE_AZ_RESTRICTION",
+    );
+    vpcverify()
+        .args(["check", "proofs/transit-gateway.toml"])
+        .current_dir(root())
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn tgw_spec_mistakes_are_errors_at_their_line() {
+    let text = std::fs::read_to_string(path(SPEC)).unwrap();
+    let bad = text.replace(
+        r#"routes = [{ destination = "10.2.99.0/24", blackhole = true }]"#,
+        r#"routes = [{ destination = "10.2.99.0/24" }]"#,
+    );
+    assert_ne!(bad, text);
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("t.toml");
+    std::fs::write(&f, &bad).unwrap();
+    let line = bad
+        .lines()
+        .position(|l| l.contains(r#"{ destination = "10.2.99.0/24" }"#))
+        .unwrap()
+        + 1;
+    vpcverify()
+        .arg("lint")
+        .arg(&f)
+        .assert()
+        .code(2)
+        .stdout(predicates::str::contains(format!("t.toml:{line}:")))
+        .stdout(predicates::str::contains("needs `attachment` or `blackhole = true`"));
+    let bad = text.replace(r#"subnets = ["spoke-b-tgw"]"#, r#"subnets = ["shared-tgw"]"#);
+    std::fs::write(&f, &bad).unwrap();
+    vpcverify()
+        .arg("lint")
+        .arg(&f)
+        .assert()
+        .code(2)
+        .stdout(predicates::str::contains("is not in `vpc-spoke-b`"));
 }

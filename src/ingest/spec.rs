@@ -21,6 +21,7 @@
 //! the resource it spoils is left out.
 
 mod read;
+mod tgw;
 
 use super::{IngestError, Loaded};
 use crate::model::*;
@@ -72,10 +73,12 @@ enum Kind {
     PrefixList,
     VpnGateway,
     TransitGateway,
+    TgwAttachment,
+    TgwRouteTable,
 }
 
 impl Kind {
-    const ALL: [Kind; 15] = [
+    const ALL: [Kind; 17] = [
         Kind::Vpc,
         Kind::Subnet,
         Kind::RouteTable,
@@ -91,6 +94,8 @@ impl Kind {
         Kind::PrefixList,
         Kind::VpnGateway,
         Kind::TransitGateway,
+        Kind::TgwAttachment,
+        Kind::TgwRouteTable,
     ];
 
     /// The top-level table name.
@@ -111,6 +116,8 @@ impl Kind {
             Kind::PrefixList => "prefix_list",
             Kind::VpnGateway => "vpn_gateway",
             Kind::TransitGateway => "transit_gateway",
+            Kind::TgwAttachment => "transit_gateway_attachment",
+            Kind::TgwRouteTable => "transit_gateway_route_table",
         }
     }
 
@@ -132,6 +139,8 @@ impl Kind {
             Kind::PrefixList => "prefix list",
             Kind::VpnGateway => "VPN gateway",
             Kind::TransitGateway => "transit gateway",
+            Kind::TgwAttachment => "transit gateway attachment",
+            Kind::TgwRouteTable => "transit gateway route table",
         }
     }
 
@@ -153,6 +162,8 @@ impl Kind {
             Kind::PrefixList => PrefixListId::PREFIX,
             Kind::VpnGateway => VpnGatewayId::PREFIX,
             Kind::TransitGateway => TransitGatewayId::PREFIX,
+            Kind::TgwAttachment => TgwAttachmentId::PREFIX,
+            Kind::TgwRouteTable => TgwRouteTableId::PREFIX,
         }
     }
 
@@ -259,6 +270,8 @@ impl Kind {
             ],
             Kind::VpnGateway => &["id", "vpc", "state", "onprem_cidrs", "tags"],
             Kind::TransitGateway => &["id", "vpcs", "tags"],
+            Kind::TgwAttachment => tgw::ATTACHMENT_KEYS,
+            Kind::TgwRouteTable => tgw::ROUTE_TABLE_KEYS,
         }
     }
 
@@ -698,6 +711,13 @@ impl<'c, 't> Lower<'c, 't> {
         }
         for d in of(Kind::VpcEndpoint) {
             self.vpc_endpoint(d);
+        }
+        // Transit gateway attachments name subnets; route tables name attachments.
+        for d in of(Kind::TgwAttachment) {
+            self.tgw_attachment(d);
+        }
+        for d in of(Kind::TgwRouteTable) {
+            self.tgw_route_table(d);
         }
     }
 

@@ -231,7 +231,10 @@ impl<'n> Walker<'n> {
                     ComponentKind::TransitGatewayRouteTable,
                     None,
                     "none",
-                    format!("no route in transit gateway route table `{rt_id}` matches {}", p.dst_ip),
+                    format!(
+                        "no route in transit gateway route table `{rt_id}` of `{tgw}` (associated with `{}`, the attachment the packet entered by) matches {}",
+                        a.id, p.dst_ip
+                    ),
                     "TGW_RTB_CANNOT_ROUTE",
                 ));
             }
@@ -246,8 +249,8 @@ impl<'n> Walker<'n> {
                     None,
                     route.destination.to_string(),
                     format!(
-                        "route {label} in `{rt_id}` is a blackhole: it wins for {} and drops it (TGW-7)",
-                        p.dst_ip
+                        "route {label} in transit gateway route table `{rt_id}` of `{tgw}` (associated with `{}`) is a blackhole: it wins for {} and drops it (TGW-7)",
+                        a.id, p.dst_ip
                     ),
                     "TGW_RTB_BAD_STATE_ROUTE",
                 ));

@@ -190,7 +190,10 @@ impl Walk<'_> {
                         ComponentKind::TransitGatewayRouteTable,
                         None,
                         first.destination.to_string(),
-                        format!("route {label} in `{rt_id}` is a blackhole: it wins and drops the packet (TGW-7)"),
+                        format!(
+                            "route {label} in transit gateway route table `{rt_id}` of `{}` (associated with `{}`) is a blackhole: it wins and drops the packet (TGW-7)",
+                            a.tgw, a.id
+                        ),
                         "TGW_RTB_BAD_STATE_ROUTE",
                     );
                     self.branch(&st, cond, |w, st| w.dropped(st, b));
@@ -218,7 +221,10 @@ impl Walk<'_> {
             ComponentKind::TransitGatewayRouteTable,
             None,
             "none",
-            format!("no route in transit gateway route table `{rt_id}` matches the destination"),
+            format!(
+                "no route in transit gateway route table `{rt_id}` of `{}` (associated with `{}`, the attachment the packet entered by) matches the destination",
+                a.tgw, a.id
+            ),
             "TGW_RTB_CANNOT_ROUTE",
         );
         self.branch(&st, any(&better).not(), |w, st| w.dropped(st, b));
