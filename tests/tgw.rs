@@ -562,3 +562,178 @@ fn tgw_spec_mistakes_are_errors_at_their_line() {
         .code(2)
         .stdout(predicates::str::contains("is not in `vpc-spoke-b`"));
 }
+
+// ---------------------------------------------------------------- Terraform
+
+const TF_PLAN: &str = "tests/fixtures/terraform/tgw.plan.json";
+
+#[test]
+fn tgw_terraform_plan_lowers_attachments_associations_propagations_and_routes() {
+    let net = vpcverify::ingest::load(&path(TF_PLAN)).unwrap().network;
+    assert_eq!(net.tgw.attachments.len(), 3);
+    let a = &net.tgw.attachments[&TgwAttachmentId::from("aws_ec2_transit_gateway_vpc_attachment.spoke_a")];
+    assert_eq!(
+        a.association,
+        Some(Some("aws_ec2_transit_gateway_route_table.spokes".into()))
+    );
+    assert_eq!(a.subnets(), &["aws_subnet.spoke_a_tgw".into()]);
+    let spokes = &net.tgw.route_tables[&"aws_ec2_transit_gateway_route_table.spokes".into()];
+    let labels: Vec<String> = spokes.routes.iter().map(|r| r.label()).collect();
+    assert_eq!(
+        labels,
+        vec![
+            "10.2.99.0/24 -> blackhole",
+            "10.9.0.0/16 -> aws_ec2_transit_gateway_vpc_attachment.shared"
+        ]
+    );
+    // Default association and propagation are disabled on the hub: no default table.
+    assert_eq!(net.tgw.route_tables.len(), 2);
+    let plan = path(TF_PLAN);
+    let ((qc, _), (tc, _)) = both(&plan, "spoke-a-host", "shared-host", &[]);
+    assert_eq!((qc, tc), (0, 0));
+    assert_blocked_both(
+        &plan,
+        "spoke-a-host",
+        "spoke-b-host",
+        &[],
+        "aws_ec2_transit_gateway_route_table.spokes",
+        "TGW_RTB_CANNOT_ROUTE",
+    );
+}
+
+#[test]
+fn tgw_terraform_default_association_uses_the_gateways_default_route_table() {
+    // The hub with default association on, spoke_a's attachment taking it, and spoke_a's
+    // explicit association removed: spoke_a is associated with the default table, which nothing
+    // propagates into (default propagation stays off), so it has no route to shared.
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("plan.json");
+    std::fs::copy(path(TF_PLAN), &f).unwrap();
+    edit_json(&f, |v| {
+        let rc = v["resource_changes"].as_array_mut().unwrap();
+        rc.retain(|c| c["address"] != "aws_ec2_transit_gateway_route_table_association.spoke_a");
+        for c in rc.iter_mut() {
+            if c["address"] == "aws_ec2_transit_gateway.hub" {
+                c["change"]["after"]["default_route_table_association"] = "enable".into();
+            }
+            if c["address"] == "aws_ec2_transit_gateway_vpc_attachment.spoke_a" {
+                c["change"]["after"]["transit_gateway_default_route_table_association"] = true.into();
+            }
+        }
+        let pv = v["planned_values"]["root_module"]["resources"].as_array_mut().unwrap();
+        pv.retain(|r| r["address"] != "aws_ec2_transit_gateway_route_table_association.spoke_a");
+        for r in pv.iter_mut() {
+            if r["address"] == "aws_ec2_transit_gateway.hub" {
+                r["values"]["default_route_table_association"] = "enable".into();
+            }
+            if r["address"] == "aws_ec2_transit_gateway_vpc_attachment.spoke_a" {
+                r["values"]["transit_gateway_default_route_table_association"] = true.into();
+            }
+        }
+    });
+    let net = vpcverify::ingest::load(&f).unwrap().network;
+    let default = "aws_ec2_transit_gateway.hub.default_route_table";
+    let a = &net.tgw.attachments[&TgwAttachmentId::from("aws_ec2_transit_gateway_vpc_attachment.spoke_a")];
+    assert_eq!(a.association, Some(Some(default.into())));
+    assert_blocked_both(&f, "spoke-a-host", "shared-host", &[], default, "TGW_RTB_CANNOT_ROUTE");
+}
+
+#[test]
+fn tgw_a_question_to_the_transit_gateway_asks_whether_requests_reach_it() {
+    let spec = path(SPEC).to_str().unwrap().to_owned();
+    let (code, v) = run_json(&[
+        "query",
+        &spec,
+        "--from",
+        "spoke-a-host",
+        "--to",
+        "tgw-hub",
+        "--port",
+        "443",
+    ]);
+    assert_eq!(code, 0, "{v:#}");
+    let fwd = ids(&v["path"]);
+    assert_eq!(fwd.last().map(String::as_str), Some("tgw-hub"), "{fwd:?}");
+    assert!(fwd.contains(&"tgw-attach-spoke-a".to_owned()));
+    // From the zone without an attachment subnet, nothing reaches it.
+    let (code, v) = run_json(&[
+        "query",
+        &spec,
+        "--from",
+        "spoke-a-far",
+        "--to",
+        "tgw-hub",
+        "--port",
+        "443",
+    ]);
+    assert_eq!(code, 1, "{v:#}");
+    assert!(blocked_codes(&v).contains(&("tgw-attach-spoke-a".into(), "TGW_ROUTE_AZ_RESTRICTION".into())));
+}
+
+#[test]
+fn tgw_6_a_prefix_list_reference_routes_its_entries_and_ranks_between_static_and_propagated() {
+    // spokes-rt gets a prefix-list reference (get-transit-gateway-prefix-list-references) for a
+    // list holding spoke-b's app subnet, towards spoke-b's attachment: spoke-a's requests reach
+    // spoke-b (one way: spoke-b's replies meet spokes-rt, which has no route back).
+    let dir = copy_fixture_dir(TGW);
+    std::fs::write(
+        file(&dir, "describe-managed-prefix-lists.json"),
+        json!({"PrefixLists": [{"PrefixListId": "pl-0spokeb", "AddressFamily": "IPv4", "State": "create-complete",
+                                "PrefixListName": "spoke-b-app", "MaxEntries": 5, "OwnerId": "123456789012"}]})
+        .to_string(),
+    )
+    .unwrap();
+    std::fs::write(
+        file(&dir, "pl-0spokeb.entries.json"),
+        json!({"Entries": [{"Cidr": "10.2.1.0/24"}]}).to_string(),
+    )
+    .unwrap();
+    std::fs::write(
+        file(&dir, "get-transit-gateway-prefix-list-references.json"),
+        json!({"TransitGatewayPrefixListReferences": [{
+            "TransitGatewayRouteTableId": SPOKES_RT, "PrefixListId": "pl-0spokeb", "PrefixListOwnerId": "123456789012",
+            "State": "available", "Blackhole": false,
+            "TransitGatewayAttachment": {"TransitGatewayAttachmentId": "tgw-attach-293e2b44bafe52ab0",
+                                         "ResourceType": "vpc", "ResourceId": "vpc-d557d04b51a866575"}}]})
+        .to_string(),
+    )
+    .unwrap();
+    let ((qc, q), (tc, _)) = both(dir.path(), "spoke-a-host", "spoke-b-host", &["--one-way"]);
+    assert_eq!((qc, tc), (0, 0), "{q:#}");
+    let hop = q["path"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == SPOKES_RT)
+        .unwrap();
+    assert_eq!(hop["rule"], "pl-0spokeb -> tgw-attach-293e2b44bafe52ab0");
+    assert_blocked_both(
+        dir.path(),
+        "spoke-a-host",
+        "spoke-b-host",
+        &[],
+        SPOKES_RT,
+        "TGW_RTB_CANNOT_ROUTE",
+    );
+    // A static route for the same block beats the reference (here a blackhole).
+    edit_json(
+        &file(&dir, &format!("search-transit-gateway-routes.{SPOKES_RT}.json")),
+        |v| {
+            v["Routes"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!({"DestinationCidrBlock": "10.2.1.0/24", "Type": "static", "State": "blackhole"}));
+        },
+    );
+    assert_blocked_both(
+        dir.path(),
+        "spoke-a-host",
+        "spoke-b-host",
+        &["--one-way"],
+        SPOKES_RT,
+        "TGW_RTB_BAD_STATE_ROUTE",
+    );
+    // Without the list's entries, a lookup in the table is unknown.
+    std::fs::remove_file(file(&dir, "pl-0spokeb.entries.json")).unwrap();
+    assert_unknown_both(dir.path(), "spoke-a-host", "shared-host", &[], SPOKES_RT);
+}

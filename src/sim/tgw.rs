@@ -11,8 +11,9 @@
 //!   and the destination subnet's inbound ACL, none when the destination lies in the exit subnet;
 //! - TGW-4 the attachment's associated route table decides
 //!   (`TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION`, `TGW_RTB_ROUTES_ARE_UNKNOWN`);
-//! - TGW-5/TGW-6 longest prefix match, then static before propagated; several targets (ECMP)
-//!   or a prefix-list route are unknown (`TGW_RTB_CANNOT_ROUTE` when nothing matches);
+//! - TGW-5/TGW-6 longest prefix match, then static before prefix-list before propagated (a
+//!   prefix-list route is one route per entry); several targets (ECMP), or a list whose entries
+//!   are not in the input, are unknown (`TGW_RTB_CANNOT_ROUTE` when nothing matches);
 //! - TGW-7 a blackhole route drops (`TGW_RTB_BAD_STATE_ROUTE`);
 //! - TGW-8 the packet leaves through the target attachment's subnet in the Availability Zone it
 //!   entered by (the only subnet when there is one; otherwise unknown), and that subnet's route
@@ -34,44 +35,48 @@ enum TgwLookup<'n> {
     Unknown(String),
 }
 
-/// TGW-5/TGW-6: longest prefix, then static before propagated; equal best routes with different
-/// targets, several targets, or a prefix-list route that could match are unknown.
-fn tgw_select<'n>(table: &'n TgwRouteTable, dst: &IpAddr) -> TgwLookup<'n> {
+/// TGW-5/TGW-6: longest prefix, then static CIDR routes before prefix-list routes before
+/// propagated ones; a prefix-list route stands for one route per entry of its list (unknown when
+/// the list or its entries are not in the input); equal best routes with different targets, or
+/// several targets, are unknown.
+fn tgw_select<'n>(net: &'n Network, table: &'n TgwRouteTable, dst: &IpAddr) -> TgwLookup<'n> {
     let fam = IpFamily::of(dst);
-    if let Some(r) = table
-        .routes
-        .iter()
-        .find(|r| matches!(r.destination, TgwRouteDestination::PrefixList(_)))
-    {
-        return TgwLookup::Unknown(format!(
-            "transit gateway route table `{}` has the prefix-list route {}, which is not modelled",
-            table.id,
-            r.label()
-        ));
-    }
     let mut best: Option<(u8, u8, &TgwRoute)> = None;
     let mut tie = false;
     for r in &table.routes {
-        let TgwRouteDestination::Cidr(c) = &r.destination else {
-            continue;
-        };
-        if c.family() != fam || !c.contains(dst) {
-            continue;
-        }
-        let rank = match r.route_type {
-            TgwRouteType::Static => 0,
-            TgwRouteType::Propagated => 1,
-        };
-        match best {
-            Some((len, rk, b)) if len == c.prefix_len() && rk == rank => {
-                if b.target != r.target {
-                    tie = true;
+        let blocks: Vec<Cidr> = match &r.destination {
+            TgwRouteDestination::Cidr(c) => vec![*c],
+            TgwRouteDestination::PrefixList(pl) => match net.prefix_lists.get(pl) {
+                Some(list) if list.entries_known => list.entries.clone(),
+                _ => {
+                    return TgwLookup::Unknown(format!(
+                        "transit gateway route table `{}` has the prefix-list route {}, and the entries of `{pl}` are not in the input",
+                        table.id,
+                        r.label()
+                    ));
                 }
+            },
+        };
+        let rank = match (&r.destination, r.route_type) {
+            (TgwRouteDestination::PrefixList(_), _) => 1,
+            (_, TgwRouteType::Static) => 0,
+            (_, TgwRouteType::Propagated) => 2,
+        };
+        for c in blocks {
+            if c.family() != fam || !c.contains(dst) {
+                continue;
             }
-            Some((len, rk, _)) if (len, std::cmp::Reverse(rk)) > (c.prefix_len(), std::cmp::Reverse(rank)) => {}
-            _ => {
-                best = Some((c.prefix_len(), rank, r));
-                tie = false;
+            match best {
+                Some((len, rk, b)) if len == c.prefix_len() && rk == rank => {
+                    if b.target != r.target {
+                        tie = true;
+                    }
+                }
+                Some((len, rk, _)) if (len, std::cmp::Reverse(rk)) > (c.prefix_len(), std::cmp::Reverse(rank)) => {}
+                _ => {
+                    best = Some((c.prefix_len(), rank, r));
+                    tie = false;
+                }
             }
         }
     }
@@ -178,6 +183,14 @@ impl<'n> Walker<'n> {
             None,
             Some("TGW-2".into()),
         );
+        hop!(
+            self,
+            tgw,
+            ComponentKind::TransitGateway,
+            format!("transit gateway `{tgw}` routes {p}"),
+            None,
+            None,
+        );
         self.tgw_route(&a.tgw, a, az, p)
     }
 
@@ -223,7 +236,7 @@ impl<'n> Walker<'n> {
                 ),
             ));
         }
-        let route = match tgw_select(table, &p.dst_ip) {
+        let route = match tgw_select(net, table, &p.dst_ip) {
             TgwLookup::Unknown(reason) => return Err(unknown(rt_id, reason)),
             TgwLookup::NoRoute => {
                 return Err(dropped(

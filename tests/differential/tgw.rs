@@ -1,7 +1,7 @@
 //! Transit gateway topologies for the differential properties (issue #11 item 5): a random
 //! network of `generate` (without IPv6 and peering, to keep the cases about the gateway) plus one
 //! transit gateway `tgw-hub` with one to three route tables, random associations (or none),
-//! propagations, static and blackhole routes, VPC attachments with one subnet per Availability
+//! propagations, static, prefix-list and blackhole routes, VPC attachments with one subnet per Availability
 //! Zone (sometimes missing a zone), and routes to the gateway in the VPCs' tables. The SMT engine
 //! and the simulator must agree on pinned packets and random questions over them.
 //!
@@ -51,6 +51,8 @@ pub struct TgwPlan {
     pub statics: Vec<(u8, u8, Option<u8>)>,
     /// A table whose routes are unknown.
     pub unknown_routes: Option<u8>,
+    /// Prefix-list references: (table, list of the network, target VPC attachment or blackhole).
+    pub pl_refs: Vec<(u8, u8, Option<u8>)>,
     /// Every security group also allows everything both ways (so that most packets get as far as
     /// the gateway).
     pub open_groups: bool,
@@ -75,15 +77,22 @@ fn tgw_plan() -> impl Strategy<Value = TgwPlan> {
             0..=3,
         ),
         prop::option::weighted(0.05, any::<u8>()),
+        prop::collection::vec(
+            (any::<u8>(), any::<u8>(), prop::option::weighted(0.8, any::<u8>())),
+            0..=2,
+        ),
         prop::bool::weighted(0.7),
     )
-        .prop_map(|(tables, vpcs, statics, unknown_routes, open_groups)| TgwPlan {
-            tables,
-            vpcs,
-            statics,
-            unknown_routes,
-            open_groups,
-        })
+        .prop_map(
+            |(tables, vpcs, statics, unknown_routes, pl_refs, open_groups)| TgwPlan {
+                tables,
+                vpcs,
+                statics,
+                unknown_routes,
+                pl_refs,
+                open_groups,
+            },
+        )
 }
 
 /// Adds the transit gateway of `plan` to `net` (then normalises again, as ingest does).
@@ -206,6 +215,29 @@ pub fn add_tgw(net: &mut Network, plan: &TgwPlan) {
         }
         rt.routes.push(TgwRoute {
             destination: TgwRouteDestination::Cidr(*dest),
+            target,
+            route_type: TgwRouteType::Static,
+            provenance: prov(table.as_str()),
+        });
+    }
+    let lists: Vec<PrefixListId> = net.prefix_lists.keys().cloned().collect();
+    for (t, l, target) in &plan.pl_refs {
+        let (Some(table), Some(pl)) = (pick(&tables, *t), pick(&lists, *l)) else {
+            continue;
+        };
+        let target = match target.and_then(|a| pick(&attachments, a)) {
+            Some((_, id)) => TgwRouteTarget::Attachments(vec![id.clone()]),
+            None => TgwRouteTarget::Blackhole,
+        };
+        let dest = TgwRouteDestination::PrefixList(pl.clone());
+        let Some(rt) = net.tgw.route_tables.get_mut(table) else {
+            continue;
+        };
+        if rt.routes.iter().any(|r| r.destination == dest) {
+            continue;
+        }
+        rt.routes.push(TgwRoute {
+            destination: dest,
             target,
             route_type: TgwRouteType::Static,
             provenance: prov(table.as_str()),

@@ -195,6 +195,7 @@ enum Kind {
     TgwAssociations,
     TgwPropagations,
     TgwRoutes,
+    TgwPrefixListReferences,
 }
 
 /// What a top-level key is.
@@ -236,11 +237,11 @@ fn classify(key: &str) -> Class {
         "Associations" => TgwAssociations,
         "TransitGatewayRouteTablePropagations" => TgwPropagations,
         "Routes" => TgwRoutes,
+        "TransitGatewayPrefixListReferences" => TgwPrefixListReferences,
         "NextToken" | "ResponseMetadata" | "AdditionalRoutesAvailable" => return Class::Ignored,
         "TransitGatewayPeeringAttachments"
         | "TransitGatewayConnects"
         | "TransitGatewayConnectPeers"
-        | "TransitGatewayPrefixListReferences"
         | "TransitGatewayMulticastDomains"
         | "TransitGatewayPolicyTables"
         | "TransitGatewayRouteTableAnnouncements" => {
@@ -409,6 +410,7 @@ impl Lower {
             Kind::TgwAssociations => self.tgw_associations(p),
             Kind::TgwPropagations => self.tgw_propagations(p),
             Kind::TgwRoutes => self.tgw_routes(p, p.truncated),
+            Kind::TgwPrefixListReferences => self.tgw_prefix_list_references(p),
         }
     }
 

@@ -381,6 +381,54 @@ impl Lower {
     }
 }
 
+impl Lower {
+    /// `get-transit-gateway-prefix-list-references` (`TransitGatewayPrefixListReferences`, which
+    /// name their table): one prefix-list route each, unless the table already lists it.
+    pub(super) fn tgw_prefix_list_references(&mut self, p: &Pending<'_>) {
+        for (i, item) in p.items.iter().enumerate() {
+            let pos = format!("{}[{i}]", p.key);
+            let loc = Loc {
+                file: p.file,
+                resource: &pos,
+            };
+            let parsed = Obj::of(item, "").and_then(|o| {
+                let rt = o.req_id("TransitGatewayRouteTableId")?;
+                let pl = o.req_id("PrefixListId")?;
+                let blackhole = o.bool("Blackhole")?.unwrap_or(false);
+                let att = match o.obj("TransitGatewayAttachment")? {
+                    Some(a) => a.id("TransitGatewayAttachmentId")?,
+                    None => None,
+                };
+                Ok((rt, pl, blackhole, att, o.str("State")?))
+            });
+            let Some((rt, pl, blackhole, att, st)) = self.entry(loc, parsed, "reference skipped") else {
+                continue;
+            };
+            if gone(st) {
+                continue;
+            }
+            let target = match (blackhole, att) {
+                (false, Some(a)) => TgwRouteTarget::Attachments(vec![a.into()]),
+                _ => TgwRouteTarget::Blackhole,
+            };
+            let route = TgwRoute {
+                destination: TgwRouteDestination::PrefixList(pl.into()),
+                target,
+                route_type: TgwRouteType::Static,
+                provenance: Provenance::resource(p.file, rt).item(pl),
+            };
+            let t = self.table_entry(&TgwRouteTableId::from(rt), p);
+            if !t
+                .routes
+                .iter()
+                .any(|r| r.destination == route.destination && r.target == route.target)
+            {
+                t.routes.push(route);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

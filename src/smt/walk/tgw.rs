@@ -99,6 +99,11 @@ impl Walk<'_> {
         };
         st = next;
         st.hops.push(a.id.to_string());
+        st.hops.push(tgw.to_string());
+        // `--to tgw-…`: the question is whether requests reach the transit gateway.
+        if self.q.to.through.as_ref().is_some_and(|t| t.0 == tgw.as_str()) {
+            return self.delivered_request(st, Arrival::Through);
+        }
         self.tgw_lookup(st, a, az);
     }
 
@@ -139,31 +144,38 @@ impl Walk<'_> {
             );
             return self.unknown(st, rt_id.as_str(), &r);
         }
-        if table
-            .routes
-            .iter()
-            .any(|r| matches!(r.destination, TgwRouteDestination::PrefixList(_)))
-        {
-            let r = format!("transit gateway route table `{rt_id}` has a prefix-list route, which is not modelled");
+        // A prefix-list route is one route per entry; a list the input lacks, or whose entries it
+        // lacks, makes every lookup in the table unknown.
+        let unknown_list = table.routes.iter().find_map(|r| match &r.destination {
+            TgwRouteDestination::PrefixList(pl) if !net.prefix_lists.get(pl).is_some_and(|l| l.entries_known) => {
+                Some(pl.clone())
+            }
+            _ => None,
+        });
+        if let Some(pl) = unknown_list {
+            let r = format!(
+                "transit gateway route table `{rt_id}` has a prefix-list route to `{pl}`, whose entries are not in the input"
+            );
             return self.unknown(st, rt_id.as_str(), &r);
         }
         st.hops.push(rt_id.to_string());
-        // Candidate groups: one per (block, static/propagated) of this family, best first.
+        // Candidate groups: one per (block, class) of this family, best first; class 0 static
+        // CIDR, 1 prefix-list entry, 2 propagated (TGW-6).
         let mut groups: Vec<(Cidr, u8, Vec<&TgwRoute>)> = Vec::new();
         for r in &table.routes {
-            let TgwRouteDestination::Cidr(c) = &r.destination else {
-                continue;
+            let (blocks, class): (Vec<Cidr>, u8) = match (&r.destination, r.route_type) {
+                (TgwRouteDestination::Cidr(c), TgwRouteType::Static) => (vec![*c], 0),
+                (TgwRouteDestination::Cidr(c), TgwRouteType::Propagated) => (vec![*c], 2),
+                (TgwRouteDestination::PrefixList(pl), _) => (
+                    net.prefix_lists.get(pl).map(|l| l.entries.clone()).unwrap_or_default(),
+                    1,
+                ),
             };
-            if c.family() != self.family {
-                continue;
-            }
-            let class = match r.route_type {
-                TgwRouteType::Static => 0,
-                TgwRouteType::Propagated => 1,
-            };
-            match groups.iter_mut().find(|g| g.0 == *c && g.1 == class) {
-                Some(g) => g.2.push(r),
-                None => groups.push((*c, class, vec![r])),
+            for c in blocks.into_iter().filter(|c| c.family() == self.family) {
+                match groups.iter_mut().find(|g| g.0 == c && g.1 == class) {
+                    Some(g) => g.2.push(r),
+                    None => groups.push((c, class, vec![r])),
+                }
             }
         }
         groups.sort_by_key(|g| (std::cmp::Reverse(g.0.prefix_len()), g.1));

@@ -11,6 +11,7 @@
 mod filter;
 mod iface;
 mod routing;
+mod tgw;
 mod vpc;
 
 use super::document::{Document, Inst};
@@ -59,6 +60,10 @@ pub const SUPPORTED: &[&str] = &[
     "aws_ec2_managed_prefix_list_entry",
     "aws_ec2_transit_gateway",
     "aws_ec2_transit_gateway_vpc_attachment",
+    "aws_ec2_transit_gateway_route_table",
+    "aws_ec2_transit_gateway_route",
+    "aws_ec2_transit_gateway_route_table_association",
+    "aws_ec2_transit_gateway_route_table_propagation",
 ];
 
 /// Data sources this loader reads (they feed prefix lists).
@@ -226,6 +231,10 @@ pub enum Kind {
     VpnGateway,
     /// `aws_ec2_transit_gateway`.
     TransitGateway,
+    /// `aws_ec2_transit_gateway_vpc_attachment`.
+    TgwAttachment,
+    /// `aws_ec2_transit_gateway_route_table`, a transit gateway's default table.
+    TgwRouteTable,
     /// `aws_nat_gateway`.
     NatGateway,
     /// `aws_instance`.
@@ -255,6 +264,8 @@ impl Kind {
             Kind::EgressOnly => "egress-only internet gateway",
             Kind::VpnGateway => "vpn gateway",
             Kind::TransitGateway => "transit gateway",
+            Kind::TgwAttachment => "transit gateway attachment",
+            Kind::TgwRouteTable => "transit gateway route table",
             Kind::NatGateway => "nat gateway",
             Kind::Instance => "instance",
             Kind::NetworkInterface => "network interface",
@@ -352,6 +363,7 @@ pub fn lower(file: &str, doc: &Document) -> (Network, Vec<Diagnostic>) {
     vpc::subnets(&mut lx);
     super::implicit::synthesise(&mut lx);
     vpc::gateways(&mut lx);
+    tgw::transit_gateways(&mut lx);
     vpc::prefix_lists(&mut lx);
     filter::security_groups(&mut lx);
     routing::route_tables(&mut lx);
@@ -691,6 +703,12 @@ impl<'a> Lx<'a> {
             ("aws_egress_only_internet_gateway", "id") => (Kind::EgressOnly, id()),
             ("aws_vpn_gateway", "id") => (Kind::VpnGateway, id()),
             ("aws_ec2_transit_gateway", "id") => (Kind::TransitGateway, id()),
+            (
+                "aws_ec2_transit_gateway",
+                "association_default_route_table_id" | "propagation_default_route_table_id",
+            ) => (Kind::TgwRouteTable, tgw::default_table_id(self, inst)),
+            ("aws_ec2_transit_gateway_vpc_attachment", "id") => (Kind::TgwAttachment, id()),
+            ("aws_ec2_transit_gateway_route_table", "id") => (Kind::TgwRouteTable, id()),
             ("aws_nat_gateway", "id") => (Kind::NatGateway, id()),
             ("aws_instance", "id") => (Kind::Instance, id()),
             ("aws_instance", "primary_network_interface_id") => {
