@@ -737,3 +737,144 @@ fn tgw_6_a_prefix_list_reference_routes_its_entries_and_ranks_between_static_and
     std::fs::remove_file(file(&dir, "pl-0spokeb.entries.json")).unwrap();
     assert_unknown_both(dir.path(), "spoke-a-host", "shared-host", &[], SPOKES_RT);
 }
+
+// ---------------------------------------------------------------- TGW-10: peering, two Regions
+
+const PEERED: &str = "tests/fixtures/moto-tgw-peering";
+
+/// (east transit gateway route table, west table, peering attachment) of the fixture.
+fn peered_ids() -> (String, String, String) {
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(path(&format!("{PEERED}/_ids.txt"))).unwrap()).unwrap();
+    let s = |x: &Value| x.as_str().unwrap().to_owned();
+    (
+        s(&v["made"]["us-east-1"]["rt"]),
+        s(&v["made"]["eu-west-1"]["rt"]),
+        s(&v["peer"]),
+    )
+}
+
+fn copy_tree(rel: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for region in ["us-east-1", "eu-west-1"] {
+        let to = dir.path().join(region);
+        std::fs::create_dir_all(&to).unwrap();
+        for e in std::fs::read_dir(path(&format!("{rel}/{region}"))).unwrap() {
+            let e = e.unwrap();
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+    dir
+}
+
+#[test]
+fn tgw_10_two_peered_transit_gateways_in_two_regions_carry_traffic_both_ways() {
+    let (east_rt, west_rt, peer) = peered_ids();
+    let ((qc, q), (tc, t)) = both(&path(PEERED), "host-us-east-1", "host-eu-west-1", &[]);
+    assert_eq!((qc, tc), (0, 0), "{q:#} {t:#}");
+    for v in [&q, &t] {
+        let fwd = ids(&v["path"]);
+        let back = ids(&v["return_path"]);
+        for want in [&east_rt, &peer, &west_rt] {
+            assert!(fwd.contains(want), "{want} not in {fwd:?}");
+            assert!(back.contains(want), "{want} not in {back:?}");
+        }
+        // The west table decides on the way there, the east one on the way back.
+        let at = |hops: &[String], id: &str| hops.iter().position(|h| h == id).unwrap();
+        assert!(at(&fwd, &east_rt) < at(&fwd, &peer) && at(&fwd, &peer) < at(&fwd, &west_rt));
+        assert!(at(&back, &west_rt) < at(&back, &peer) && at(&back, &peer) < at(&back, &east_rt));
+    }
+    let (code, v) = run_json(&["lint", path(PEERED).to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(
+        v["source"]
+            .as_str()
+            .unwrap()
+            .contains("2 regions: eu-west-1, us-east-1"),
+        "{v:#}"
+    );
+}
+
+#[test]
+fn tgw_10_the_reply_needs_the_peer_sides_static_route_and_association() {
+    let (_, west_rt, peer) = peered_ids();
+    // Without west's static route back, the request gets there but the reply does not.
+    let dir = copy_tree(PEERED);
+    let routes = dir
+        .path()
+        .join(format!("eu-west-1/search-transit-gateway-routes.{west_rt}.json"));
+    edit_json(&routes, |v| {
+        v["Routes"].as_array_mut().unwrap().retain(|r| r["Type"] != "static");
+    });
+    assert_blocked_both(
+        dir.path(),
+        "host-us-east-1",
+        "host-eu-west-1",
+        &[],
+        &west_rt,
+        "TGW_RTB_CANNOT_ROUTE",
+    );
+    let ((qc, _), (tc, _)) = both(dir.path(), "host-us-east-1", "host-eu-west-1", &["--one-way"]);
+    assert_eq!((qc, tc), (0, 0));
+    // West's side of the peering associated with no table: dropped at the peering on arrival.
+    let dir = copy_tree(PEERED);
+    let assoc = dir.path().join(format!(
+        "eu-west-1/get-transit-gateway-route-table-associations.{west_rt}.json"
+    ));
+    edit_json(&assoc, |v| {
+        v["Associations"]
+            .as_array_mut()
+            .unwrap()
+            .retain(|a| a["TransitGatewayAttachmentId"] != peer.as_str());
+    });
+    edit_json(
+        &dir.path().join("eu-west-1/describe-transit-gateway-attachments.json"),
+        |v| {
+            for a in v["TransitGatewayAttachments"].as_array_mut().unwrap() {
+                if a["TransitGatewayAttachmentId"] == peer.as_str() {
+                    a.as_object_mut().unwrap().remove("Association");
+                }
+            }
+        },
+    );
+    assert_blocked_both(
+        dir.path(),
+        "host-us-east-1",
+        "host-eu-west-1",
+        &["--one-way"],
+        &peer,
+        "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION",
+    );
+    // The peering not accepted: the east table's route to it drops.
+    let dir = copy_tree(PEERED);
+    for region in ["us-east-1", "eu-west-1"] {
+        edit_json(
+            &dir.path()
+                .join(format!("{region}/describe-transit-gateway-peering-attachments.json")),
+            |v| {
+                for a in v["TransitGatewayPeeringAttachments"].as_array_mut().unwrap() {
+                    a["State"] = "pendingAcceptance".into();
+                }
+            },
+        );
+        edit_json(
+            &dir.path()
+                .join(format!("{region}/describe-transit-gateway-attachments.json")),
+            |v| {
+                for a in v["TransitGatewayAttachments"].as_array_mut().unwrap() {
+                    if a["TransitGatewayAttachmentId"] == peer.as_str() {
+                        a["State"] = "pendingAcceptance".into();
+                    }
+                }
+            },
+        );
+    }
+    assert_blocked_both(
+        dir.path(),
+        "host-us-east-1",
+        "host-eu-west-1",
+        &["--one-way"],
+        &peer,
+        "BAD_STATE_ATTACHMENT",
+    );
+}

@@ -22,6 +22,43 @@ pub struct TgwTopology {
     pub attachments: BTreeMap<TgwAttachmentId, TgwAttachment>,
     /// Transit gateway route tables.
     pub route_tables: BTreeMap<TgwRouteTableId, TgwRouteTable>,
+    /// Peering attachments between two transit gateways (TGW-10): one id, seen from both sides.
+    #[serde(default)]
+    pub peerings: BTreeMap<TgwAttachmentId, TgwPeering>,
+}
+
+/// A peering attachment between two transit gateways, in other Regions or accounts (TGW-10).
+/// AWS prints it once per side, with the same id: each side associates it with a route table of
+/// its own gateway.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TgwPeering {
+    /// `tgw-attach-…`.
+    pub id: TgwAttachmentId,
+    /// The two transit gateways it joins.
+    pub tgws: [TransitGatewayId; 2],
+    /// `State`, lowercased (`available`, `pendingacceptance`, …).
+    pub state: String,
+    /// The route table each side associates it with: `Some(None)` none, absent when the input
+    /// does not say.
+    pub associations: BTreeMap<TransitGatewayId, Option<TgwRouteTableId>>,
+    /// Where it was read.
+    pub provenance: Provenance,
+}
+
+impl TgwPeering {
+    /// True iff it carries traffic (`available`).
+    pub fn is_available(&self) -> bool {
+        self.state.eq_ignore_ascii_case("available")
+    }
+
+    /// The transit gateway on the other side from `tgw`.
+    pub fn other(&self, tgw: &TransitGatewayId) -> Option<&TransitGatewayId> {
+        match &self.tgws {
+            [a, b] if a == tgw => Some(b),
+            [a, b] if b == tgw => Some(a),
+            _ => None,
+        }
+    }
 }
 
 /// A transit gateway's options (`describe-transit-gateways` `Options`).

@@ -2,7 +2,7 @@
 //! subnet's route table sends to a transit gateway, until it is delivered in the VPC on the other
 //! side.
 //!
-//! Rules implemented here (each independently of `smt::walk::tgw`):
+//! Rules implemented here (each independently of `smt::walk::tgw`), TGW-1..TGW-10:
 //! - TGW-1 the sender's VPC must have an available VPC attachment to the transit gateway;
 //! - TGW-2 the packet enters through the attachment subnet in the sender's Availability Zone
 //!   (`TGW_ROUTE_AZ_RESTRICTION` when there is none);
@@ -18,6 +18,8 @@
 //! - TGW-8 the packet leaves through the target attachment's subnet in the Availability Zone it
 //!   entered by (the only subnet when there is one; otherwise unknown), and that subnet's route
 //!   table routes it: `local` delivers, anything else is unknown;
+//! - TGW-10 a peering attachment carries the packet to the peer gateway, which routes it by its
+//!   own association of the peering, out through the VPC attachment's only subnet;
 //! - TGW-9 a security group rule that references a group across a transit gateway is unknown;
 //!   IPv6 through a transit gateway is unknown.
 //!
@@ -191,29 +193,40 @@ impl<'n> Walker<'n> {
             None,
             None,
         );
-        self.tgw_route(&a.tgw, a, az, p)
+        let association = a.association.as_ref().map(|x| x.as_ref());
+        self.tgw_route(&a.tgw, &a.id, association, Some(az), p)
     }
 
     /// TGW-4..TGW-7: the route table associated with the attachment the packet entered by.
-    fn tgw_route(&mut self, tgw: &'n TransitGatewayId, a: &'n TgwAttachment, az: &'n str, p: Packet) -> Flow {
+    /// `came_by` is the attachment (or peering) it entered by, `association` that attachment's
+    /// association on this gateway's side (`None`: not in the input), `az` the zone it entered in
+    /// (`None` over a peering, TGW-10).
+    fn tgw_route(
+        &mut self,
+        tgw: &'n TransitGatewayId,
+        came_by: &'n TgwAttachmentId,
+        association: Option<Option<&'n TgwRouteTableId>>,
+        az: Option<&'n str>,
+        p: Packet,
+    ) -> Flow {
         let net = self.net;
-        let rt_id = match &a.association {
+        let rt_id = match association {
             None => {
                 return Err(unknown(
-                    &a.id,
+                    came_by,
                     format!(
                         "the input does not say which route table of `{tgw}` attachment `{}` is associated with (add `aws ec2 describe-transit-gateway-attachments`)",
-                        a.id
+                        came_by
                     ),
                 ));
             }
             Some(None) => {
                 return Err(dropped(
-                    &a.id,
+                    came_by,
                     ComponentKind::TransitGatewayAttachment,
                     None,
                     "TGW-4",
-                    format!("attachment `{}` is associated with no route table of `{tgw}`", a.id),
+                    format!("attachment `{}` is associated with no route table of `{tgw}`", came_by),
                     "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION",
                 ));
             }
@@ -224,7 +237,7 @@ impl<'n> Walker<'n> {
                 rt_id,
                 format!(
                     "transit gateway route table `{rt_id}` (associated with `{}`) is not in the input",
-                    a.id
+                    came_by
                 ),
             ));
         };
@@ -246,7 +259,7 @@ impl<'n> Walker<'n> {
                     "none",
                     format!(
                         "no route in transit gateway route table `{rt_id}` of `{tgw}` (associated with `{}`, the attachment the packet entered by) matches {}",
-                        a.id, p.dst_ip
+                        came_by, p.dst_ip
                     ),
                     "TGW_RTB_CANNOT_ROUTE",
                 ));
@@ -263,7 +276,7 @@ impl<'n> Walker<'n> {
                     route.destination.to_string(),
                     format!(
                         "route {label} in transit gateway route table `{rt_id}` of `{tgw}` (associated with `{}`) is a blackhole: it wins for {} and drops it (TGW-7)",
-                        a.id, p.dst_ip
+                        came_by, p.dst_ip
                     ),
                     "TGW_RTB_BAD_STATE_ROUTE",
                 ));
@@ -286,6 +299,9 @@ impl<'n> Walker<'n> {
             None,
             Some(label.clone()),
         );
+        if let Some(pc) = net.tgw.peerings.get(target) {
+            return self.tgw_peer(tgw, pc, &label, rt_id, az.is_none(), p);
+        }
         let Some(b) = net.tgw.attachments.get(target) else {
             return Err(unknown(
                 target,
@@ -302,7 +318,16 @@ impl<'n> Walker<'n> {
                 "BAD_STATE_ATTACHMENT",
             ));
         }
-        if b.id == a.id {
+        if &b.tgw != tgw {
+            return Err(unknown(
+                &b.id,
+                format!(
+                    "route {label} in `{rt_id}` of `{tgw}` names attachment `{}` of another transit gateway, `{}`",
+                    b.id, b.tgw
+                ),
+            ));
+        }
+        if &b.id == came_by {
             return Err(unknown(
                 &b.id,
                 format!(
@@ -313,8 +338,68 @@ impl<'n> Walker<'n> {
         self.tgw_exit(b, az, p)
     }
 
+    /// TGW-10: the winning route of `rt` (on `tgw`) sends the packet over peering `pc` to the
+    /// gateway on the other side, which routes it by the table it associates the peering with.
+    /// A packet that already came over a peering (`peered`) going on to another: unknown.
+    fn tgw_peer(
+        &mut self,
+        tgw: &'n TransitGatewayId,
+        pc: &'n TgwPeering,
+        label: &str,
+        rt: &TgwRouteTableId,
+        peered: bool,
+        p: Packet,
+    ) -> Flow {
+        if peered {
+            return Err(unknown(
+                &pc.id,
+                format!(
+                    "route {label} in `{rt}` sends a packet that came over a peering on over peering `{}`: routing between peerings is not modelled (TGW-10)",
+                    pc.id
+                ),
+            ));
+        }
+        if !pc.is_available() {
+            return Err(dropped(
+                &pc.id,
+                ComponentKind::TransitGatewayAttachment,
+                None,
+                "TGW-10",
+                format!("peering attachment `{}` is {}, not available", pc.id, pc.state),
+                "BAD_STATE_ATTACHMENT",
+            ));
+        }
+        let Some(other) = pc.other(tgw).filter(|o| !o.as_str().is_empty()) else {
+            return Err(unknown(
+                &pc.id,
+                format!(
+                    "the input does not say which transit gateway peering attachment `{}` leads to",
+                    pc.id
+                ),
+            ));
+        };
+        hop!(
+            self,
+            &pc.id,
+            ComponentKind::TransitGatewayAttachment,
+            format!("crosses peering attachment `{}` from `{tgw}` to `{other}`", pc.id),
+            None,
+            Some("TGW-10".into()),
+        );
+        hop!(
+            self,
+            other,
+            ComponentKind::TransitGateway,
+            format!("transit gateway `{other}` routes {p}"),
+            None,
+            None,
+        );
+        let association = pc.associations.get(other).map(|x| x.as_ref());
+        self.tgw_route(other, &pc.id, association, None, p)
+    }
+
     /// TGW-8: out through attachment `b`'s subnet, routed by that subnet's route table.
-    fn tgw_exit(&mut self, b: &'n TgwAttachment, az: &'n str, p: Packet) -> Flow {
+    fn tgw_exit(&mut self, b: &'n TgwAttachment, az: Option<&'n str>, p: Packet) -> Flow {
         let net = self.net;
         let TgwAttachmentResource::Vpc { vpc, subnets } = &b.resource else {
             return Err(unknown(
@@ -326,9 +411,11 @@ impl<'n> Walker<'n> {
             ));
         };
         let mut exit = None;
-        for s in subnets {
-            if self.tgw_az(s, &format!("a subnet of attachment `{}`", b.id))? == az && exit.is_none() {
-                exit = Some(s);
+        if let Some(az) = az {
+            for s in subnets {
+                if self.tgw_az(s, &format!("a subnet of attachment `{}`", b.id))? == az && exit.is_none() {
+                    exit = Some(s);
+                }
             }
         }
         let f = match (exit, subnets.as_slice()) {
@@ -338,10 +425,11 @@ impl<'n> Walker<'n> {
                 return Err(unknown(
                     &b.id,
                     format!(
-                        "attachment `{}` has {} subnets{} and none or several could carry the packet that entered in {az}: which one AWS picks is not modelled (TGW-8)",
+                        "attachment `{}` has {} subnets{} and none or several could carry the packet that entered {}: which one AWS picks is not modelled (TGW-8)",
                         b.id,
                         subnets.len(),
-                        if b.appliance_mode { " and appliance mode" } else { "" }
+                        if b.appliance_mode { " and appliance mode" } else { "" },
+                        az.map_or_else(|| "over a peering".to_owned(), |z| format!("in {z}"))
                     ),
                 ));
             }

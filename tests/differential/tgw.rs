@@ -51,6 +51,10 @@ pub struct TgwPlan {
     pub statics: Vec<(u8, u8, Option<u8>)>,
     /// A table whose routes are unknown.
     pub unknown_routes: Option<u8>,
+    /// A second gateway `tgw-west` peered with the hub (TGW-10): the last attached VPC moves to
+    /// it; (hub table the peering is associated with, 0 = none; peering pending; mask of hub
+    /// tables that route the moved VPC to the peering).
+    pub peer: Option<(u8, bool, u8)>,
     /// Prefix-list references: (table, list of the network, target VPC attachment or blackhole).
     pub pl_refs: Vec<(u8, u8, Option<u8>)>,
     /// Every security group also allows everything both ways (so that most packets get as far as
@@ -82,15 +86,17 @@ fn tgw_plan() -> impl Strategy<Value = TgwPlan> {
             0..=2,
         ),
         prop::bool::weighted(0.7),
+        prop::option::weighted(0.35, (0u8..4, prop::bool::weighted(0.1), any::<u8>())),
     )
         .prop_map(
-            |(tables, vpcs, statics, unknown_routes, pl_refs, open_groups)| TgwPlan {
+            |(tables, vpcs, statics, unknown_routes, pl_refs, open_groups, peer)| TgwPlan {
                 tables,
                 vpcs,
                 statics,
                 unknown_routes,
                 pl_refs,
                 open_groups,
+                peer,
             },
         )
 }
@@ -282,7 +288,109 @@ pub fn add_tgw(net: &mut Network, plan: &TgwPlan) {
             provenance: prov(tgw.as_str()),
         },
     );
+    if let Some(peer) = plan.peer {
+        add_peering(net, &tgw, &tables, peer);
+    }
     vpcverify::ingest::finish(net);
+}
+
+/// TGW-10: moves the last attached VPC to a second gateway `tgw-west` peered with `hub`; every
+/// attachment keeps one subnet (over a peering, the exit subnet is the only one).
+fn add_peering(
+    net: &mut Network,
+    hub: &TransitGatewayId,
+    tables: &[TgwRouteTableId],
+    (side, pending, mask): (u8, bool, u8),
+) {
+    let prov = |id: &str| Provenance::resource("generated", id);
+    for a in net.tgw.attachments.values_mut() {
+        if let TgwAttachmentResource::Vpc { subnets, .. } = &mut a.resource {
+            subnets.truncate(1);
+        }
+    }
+    let Some(last) = net.tgw.attachments.keys().last().cloned() else {
+        return;
+    };
+    if net.tgw.attachments.len() < 2 {
+        return;
+    }
+    let west = TransitGatewayId::new("tgw-west");
+    let west_rt = TgwRouteTableId::new("tgw-rtb-west");
+    let peer_id = TgwAttachmentId::new("tgw-attach-peer");
+    let Some(moved) = net.tgw.attachments.get_mut(&last) else {
+        return;
+    };
+    moved.tgw = west.clone();
+    moved.association = Some(Some(west_rt.clone()));
+    let Some(w) = moved.vpc().cloned() else { return };
+    for t in net.tgw.route_tables.values_mut() {
+        t.propagations.retain(|a| a != &last);
+        t.routes
+            .retain(|r| r.target != TgwRouteTarget::Attachments(vec![last.clone()]));
+    }
+    let peer_route = |dest: Cidr, table: &TgwRouteTableId| TgwRoute {
+        destination: TgwRouteDestination::Cidr(dest),
+        target: TgwRouteTarget::Attachments(vec![peer_id.clone()]),
+        route_type: TgwRouteType::Static,
+        provenance: prov(table.as_str()),
+    };
+    let mut wt = empty_table(&west_rt, &west);
+    wt.propagations.push(last.clone());
+    for v in net.vpcs.values().filter(|v| v.id != w) {
+        for c in &v.cidrs_v4 {
+            wt.routes.push(peer_route(*c, &west_rt));
+        }
+    }
+    let w_blocks: Vec<Cidr> = net.vpcs.get(&w).map(|v| v.cidrs_v4.clone()).unwrap_or_default();
+    for (i, t) in tables.iter().enumerate() {
+        if mask & (1 << i) == 0 {
+            continue;
+        }
+        if let Some(rt) = net.tgw.route_tables.get_mut(t) {
+            for c in &w_blocks {
+                if !rt.routes.iter().any(|r| r.destination == TgwRouteDestination::Cidr(*c)) {
+                    rt.routes.push(peer_route(*c, t));
+                }
+            }
+        }
+    }
+    net.tgw.route_tables.insert(west_rt.clone(), wt);
+    let mut associations = std::collections::BTreeMap::new();
+    associations.insert(west.clone(), Some(west_rt));
+    associations.insert(hub.clone(), side.checked_sub(1).and_then(|i| pick(tables, i).cloned()));
+    net.tgw.peerings.insert(
+        peer_id.clone(),
+        TgwPeering {
+            id: peer_id,
+            tgws: [hub.clone(), west.clone()],
+            state: if pending {
+                "pendingacceptance".into()
+            } else {
+                "available".into()
+            },
+            associations,
+            provenance: prov("tgw-attach-peer"),
+        },
+    );
+    for rt in net.route_tables.values_mut().filter(|t| t.vpc == w) {
+        for r in rt.routes.iter_mut() {
+            if r.target == RouteTarget::TransitGateway(hub.clone()) {
+                r.target = RouteTarget::TransitGateway(west.clone());
+            }
+        }
+    }
+    if let Some(h) = net.transit_gateways.get_mut(hub) {
+        h.vpcs.retain(|v| v != &w);
+    }
+    net.transit_gateways.insert(
+        west.clone(),
+        TransitGateway {
+            id: west.clone(),
+            vpcs: vec![w],
+            tags: Tags::new(),
+            provenance: prov(west.as_str()),
+        },
+    );
 }
 
 fn empty_table(id: &TgwRouteTableId, tgw: &TransitGatewayId) -> TgwRouteTable {

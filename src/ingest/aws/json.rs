@@ -258,6 +258,7 @@ impl<'a> Obj<'a> {
 /// checks in debug builds that nothing else is asked for.
 pub(super) const FIELDS: &[&str] = &[
     "AWS",
+    "AccepterTgwInfo",
     "AccepterVpcInfo",
     "AdditionalRoutesAvailable",
     "AddressFamily",
@@ -372,6 +373,7 @@ pub(super) const FIELDS: &[&str] = &[
     "PublicIpAddress",
     "ReferencedGroupInfo",
     "RequesterManaged",
+    "RequesterTgwInfo",
     "RequesterVpcInfo",
     "Reservations",
     "ResourceId",

@@ -189,6 +189,7 @@ enum Kind {
     VpcEndpoints,
     VpnGateways,
     TransitGateways,
+    TgwPeeringAttachments,
     TransitGatewayAttachments,
     TransitGatewayVpcAttachments,
     TgwRouteTables,
@@ -232,6 +233,7 @@ fn classify(key: &str) -> Class {
         "VpnGateways" => VpnGateways,
         "TransitGateways" => TransitGateways,
         "TransitGatewayAttachments" => TransitGatewayAttachments,
+        "TransitGatewayPeeringAttachments" => TgwPeeringAttachments,
         "TransitGatewayVpcAttachments" => TransitGatewayVpcAttachments,
         "TransitGatewayRouteTables" => TgwRouteTables,
         "Associations" => TgwAssociations,
@@ -239,8 +241,7 @@ fn classify(key: &str) -> Class {
         "Routes" => TgwRoutes,
         "TransitGatewayPrefixListReferences" => TgwPrefixListReferences,
         "NextToken" | "ResponseMetadata" | "AdditionalRoutesAvailable" => return Class::Ignored,
-        "TransitGatewayPeeringAttachments"
-        | "TransitGatewayConnects"
+        "TransitGatewayConnects"
         | "TransitGatewayConnectPeers"
         | "TransitGatewayMulticastDomains"
         | "TransitGatewayPolicyTables"
@@ -400,6 +401,12 @@ impl Lower {
                 "TransitGatewayAttachmentId",
                 "transit gateway attachment",
                 |lw, loc, o| lw.tgw_attachment(loc, o, true),
+            ),
+            Kind::TgwPeeringAttachments => self.each(
+                p,
+                "TransitGatewayAttachmentId",
+                "transit gateway peering attachment",
+                Self::tgw_peering,
             ),
             Kind::TgwRouteTables => self.each(
                 p,

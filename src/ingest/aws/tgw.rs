@@ -92,6 +92,20 @@ impl Lower {
             return Ok(());
         }
         let state = super::state(state_text, "available");
+        if !vpc_view
+            && let Some(kind) = o.str("ResourceType")?.map(|s| s.trim().to_ascii_lowercase())
+            && (kind == "peering" || kind == "tgw-peering")
+        {
+            // TGW-10: this side's view of a peering: its gateway, the peer, its association.
+            let association = match o.obj("Association")? {
+                Some(a) if !gone(a.str("State")?) => a.id("TransitGatewayRouteTableId")?.map(TgwRouteTableId::from),
+                _ => None,
+            };
+            let peer = o.id("ResourceId")?.map(TransitGatewayId::from);
+            let state = super::state(state_text, "available");
+            self.peering_side(loc, id, tgw, peer, state, Some(association));
+            return Ok(());
+        }
         let resource = if vpc_view {
             let vpc = o.req_id("VpcId")?;
             TgwAttachmentResource::Vpc {
@@ -183,6 +197,57 @@ impl Lower {
         Ok(())
     }
 
+    /// Records one side of a peering attachment (merging with what was read before).
+    fn peering_side(
+        &mut self,
+        loc: Loc<'_>,
+        id: TgwAttachmentId,
+        tgw: TransitGatewayId,
+        peer: Option<TransitGatewayId>,
+        state: String,
+        association: Option<Option<TgwRouteTableId>>,
+    ) {
+        let entry = self.net.tgw.peerings.entry(id.clone()).or_insert_with(|| TgwPeering {
+            id,
+            tgws: [tgw.clone(), peer.clone().unwrap_or_else(|| TransitGatewayId::new(""))],
+            state: state.clone(),
+            associations: Default::default(),
+            provenance: loc.provenance(),
+        });
+        if entry.tgws[1].as_str().is_empty()
+            && let Some(p) = peer
+            && p != entry.tgws[0]
+        {
+            entry.tgws[1] = p;
+        }
+        if !entry.is_available() {
+            entry.state = state;
+        }
+        if let Some(a) = association {
+            entry.associations.insert(tgw, a);
+        }
+    }
+
+    /// `describe-transit-gateway-peering-attachments` (TGW-10).
+    pub(super) fn tgw_peering(&mut self, loc: Loc<'_>, o: &Obj<'_>) -> R<()> {
+        let state_text = o.str("State")?;
+        if gone(state_text) {
+            return Ok(());
+        }
+        let side = |k: &str| -> R<Option<TransitGatewayId>> {
+            Ok(match o.obj(k)? {
+                Some(x) => x.id("TransitGatewayId")?.map(TransitGatewayId::from),
+                None => None,
+            })
+        };
+        let (Some(req), acc) = (side("RequesterTgwInfo")?, side("AccepterTgwInfo")?) else {
+            return Err(super::json::Bad::missing("RequesterTgwInfo.TransitGatewayId"));
+        };
+        let state = super::state(state_text, "available");
+        self.peering_side(loc, TgwAttachmentId::from(loc.resource), req, acc, state, None);
+        Ok(())
+    }
+
     /// `describe-transit-gateway-route-tables`.
     pub(super) fn tgw_route_table(&mut self, loc: Loc<'_>, o: &Obj<'_>) -> R<()> {
         let id = TgwRouteTableId::from(loc.resource);
@@ -262,6 +327,11 @@ impl Lower {
                 continue;
             };
             if gone(st) || st.is_some_and(|s| s.eq_ignore_ascii_case("disassociating")) {
+                continue;
+            }
+            let table_tgw = self.net.tgw.route_tables.get(&rt).map(|t| t.tgw.clone());
+            if let (Some(pc), Some(t)) = (self.net.tgw.peerings.get_mut(&TgwAttachmentId::from(att)), table_tgw) {
+                pc.associations.insert(t, Some(rt.clone()));
                 continue;
             }
             match self.net.tgw.attachments.get_mut(&TgwAttachmentId::from(att)) {
@@ -349,7 +419,9 @@ impl Lower {
             if matches!(state.as_deref(), Some("deleted" | "deleting")) {
                 continue;
             }
-            let target = if state.as_deref() == Some("blackhole") || atts.is_empty() {
+            // An active route that names no attachment is not a blackhole: a lookup it wins is
+            // unknown (the interpreters refuse a target list that is not exactly one).
+            let target = if state.as_deref() == Some("blackhole") {
                 TgwRouteTarget::Blackhole
             } else {
                 TgwRouteTarget::Attachments(atts)

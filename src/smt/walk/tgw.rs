@@ -1,4 +1,4 @@
-//! Transit gateways in the symbolic walk (SEMANTICS.md §5.9, TGW-1..TGW-9), written apart from
+//! Transit gateways in the symbolic walk (SEMANTICS.md §5.9, TGW-1..TGW-10), written apart from
 //! `sim::tgw`: the same documented rules over a symbolic packet.
 //!
 //! Decisions that do not depend on the packet (which attachment, which Availability Zone, which
@@ -104,27 +104,41 @@ impl Walk<'_> {
         if self.q.to.through.as_ref().is_some_and(|t| t.0 == tgw.as_str()) {
             return self.delivered_request(st, Arrival::Through);
         }
-        self.tgw_lookup(st, a, az);
+        let association = a.association.as_ref().map(|x| x.as_ref());
+        self.tgw_lookup(st, &a.tgw, &a.id, association, Some(az));
     }
 
     /// TGW-4..TGW-7: the route table associated with attachment `a`.
-    fn tgw_lookup(&mut self, mut st: State, a: &TgwAttachment, az: &str) {
+    /// `came_by` is the attachment (or peering) the packet entered `tgw` by, `association` its
+    /// association on this side (`None`: not in the input), `az` the entry zone (`None` over a
+    /// peering, TGW-10).
+    fn tgw_lookup(
+        &mut self,
+        mut st: State,
+        tgw: &TransitGatewayId,
+        came_by: &TgwAttachmentId,
+        association: Option<Option<&TgwRouteTableId>>,
+        az: Option<&str>,
+    ) {
         let net = self.net;
-        let rt_id = match &a.association {
+        let rt_id = match association {
             None => {
                 let r = format!(
                     "the input does not say which route table of `{}` attachment `{}` is associated with (add `aws ec2 describe-transit-gateway-attachments`)",
-                    a.tgw, a.id
+                    tgw, came_by
                 );
-                return self.unknown(st, a.id.as_str(), &r);
+                return self.unknown(st, came_by.as_str(), &r);
             }
             Some(None) => {
                 let b = Blocked::new(
-                    &a.id,
+                    came_by,
                     ComponentKind::TransitGatewayAttachment,
                     None,
                     "TGW-4",
-                    format!("attachment `{}` is associated with no route table of `{}`", a.id, a.tgw),
+                    format!(
+                        "attachment `{}` is associated with no route table of `{}`",
+                        came_by, tgw
+                    ),
                     "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION",
                 );
                 return self.dropped(st, b);
@@ -134,7 +148,7 @@ impl Walk<'_> {
         let Some(table) = net.tgw.route_tables.get(rt_id) else {
             let r = format!(
                 "transit gateway route table `{rt_id}` (associated with `{}`) is not in the input",
-                a.id
+                came_by
             );
             return self.unknown(st, rt_id.as_str(), &r);
         };
@@ -204,7 +218,7 @@ impl Walk<'_> {
                         first.destination.to_string(),
                         format!(
                             "route {label} in transit gateway route table `{rt_id}` of `{}` (associated with `{}`) is a blackhole: it wins and drops the packet (TGW-7)",
-                            a.tgw, a.id
+                            tgw, came_by
                         ),
                         "TGW_RTB_BAD_STATE_ROUTE",
                     );
@@ -220,10 +234,10 @@ impl Walk<'_> {
                 }
                 TgwRouteTarget::Attachments(v) => {
                     let target = v[0].clone();
-                    let (rt2, a_id) = (rt_id.clone(), a.id.clone());
-                    let az2 = az.to_owned();
+                    let (rt2, a_id, t2) = (rt_id.clone(), came_by.clone(), tgw.clone());
+                    let az2 = az.map(str::to_owned);
                     self.branch(&st, cond, move |w, st| {
-                        w.tgw_target(st, &rt2, &label, &a_id, &target, &az2)
+                        w.tgw_target(st, &t2, &rt2, &label, &a_id, &target, az2.as_deref())
                     });
                 }
             }
@@ -235,7 +249,7 @@ impl Walk<'_> {
             "none",
             format!(
                 "no route in transit gateway route table `{rt_id}` of `{}` (associated with `{}`, the attachment the packet entered by) matches the destination",
-                a.tgw, a.id
+                tgw, came_by
             ),
             "TGW_RTB_CANNOT_ROUTE",
         );
@@ -243,16 +257,21 @@ impl Walk<'_> {
     }
 
     /// The winning route's attachment.
+    #[allow(clippy::too_many_arguments, reason = "the walk's state plus what the route said")]
     fn tgw_target(
         &mut self,
         st: State,
+        tgw: &TransitGatewayId,
         rt: &TgwRouteTableId,
         label: &str,
         came_by: &TgwAttachmentId,
         target: &TgwAttachmentId,
-        az: &str,
+        az: Option<&str>,
     ) {
         let net = self.net;
+        if let Some(pc) = net.tgw.peerings.get(target) {
+            return self.tgw_peer(st, tgw, pc, label, rt, az.is_none());
+        }
         let Some(b) = net.tgw.attachments.get(target) else {
             let r = format!("attachment `{target}`, the target of route {label} in `{rt}`, is not in the input");
             return self.unknown(st, target.as_str(), &r);
@@ -268,6 +287,13 @@ impl Walk<'_> {
             );
             return self.dropped(st, blk);
         }
+        if &b.tgw != tgw {
+            let r = format!(
+                "route {label} in `{rt}` of `{tgw}` names attachment `{}` of another transit gateway, `{}`",
+                b.id, b.tgw
+            );
+            return self.unknown(st, b.id.as_str(), &r);
+        }
         if &b.id == came_by {
             let r = format!(
                 "route {label} in `{rt}` sends the packet back through the attachment it came in by, which is not modelled"
@@ -278,7 +304,49 @@ impl Walk<'_> {
     }
 
     /// TGW-8: out through `b`'s subnet in the entry zone, routed by that subnet's route table.
-    fn tgw_exit(&mut self, mut st: State, b: &TgwAttachment, az: &str) {
+    /// TGW-10: over peering `pc` to the gateway on the other side, which routes by the table it
+    /// associates the peering with; a packet that already came over a peering: unknown.
+    fn tgw_peer(
+        &mut self,
+        mut st: State,
+        tgw: &TransitGatewayId,
+        pc: &TgwPeering,
+        label: &str,
+        rt: &TgwRouteTableId,
+        peered: bool,
+    ) {
+        if peered {
+            let r = format!(
+                "route {label} in `{rt}` sends a packet that came over a peering on over peering `{}`: routing between peerings is not modelled (TGW-10)",
+                pc.id
+            );
+            return self.unknown(st, pc.id.as_str(), &r);
+        }
+        if !pc.is_available() {
+            let b = Blocked::new(
+                &pc.id,
+                ComponentKind::TransitGatewayAttachment,
+                None,
+                "TGW-10",
+                format!("peering attachment `{}` is {}, not available", pc.id, pc.state),
+                "BAD_STATE_ATTACHMENT",
+            );
+            return self.dropped(st, b);
+        }
+        let Some(other) = pc.other(tgw).filter(|o| !o.as_str().is_empty()) else {
+            let r = format!(
+                "the input does not say which transit gateway peering attachment `{}` leads to",
+                pc.id
+            );
+            return self.unknown(st, pc.id.as_str(), &r);
+        };
+        st.hops.push(pc.id.to_string());
+        st.hops.push(other.to_string());
+        let association = pc.associations.get(other).map(|x| x.as_ref());
+        self.tgw_lookup(st, other, &pc.id, association, None);
+    }
+
+    fn tgw_exit(&mut self, mut st: State, b: &TgwAttachment, az: Option<&str>) {
         let net = self.net;
         let TgwAttachmentResource::Vpc { vpc, subnets } = &b.resource else {
             let r = format!(
@@ -287,18 +355,20 @@ impl Walk<'_> {
             );
             return self.unknown(st, b.id.as_str(), &r);
         };
-        let exit = match subnet_in_az(net, subnets, az) {
-            Err((id, r)) => return self.unknown(st, &id, &r),
-            Ok(x) => x,
+        let exit = match az.map(|z| subnet_in_az(net, subnets, z)) {
+            None => None,
+            Some(Err((id, r))) => return self.unknown(st, &id, &r),
+            Some(Ok(x)) => x,
         };
         let f = match (exit, subnets.as_slice()) {
             (Some(f), _) if !(b.appliance_mode && subnets.len() > 1) => f.clone(),
             (None, [only]) if !b.appliance_mode => only.clone(),
             _ => {
                 let r = format!(
-                    "attachment `{}` has {} subnets and the packet entered in {az}: which one carries it is not modelled (TGW-8)",
+                    "attachment `{}` has {} subnets and the packet entered {}: which one carries it is not modelled (TGW-8)",
                     b.id,
-                    subnets.len()
+                    subnets.len(),
+                    az.map_or_else(|| "over a peering".to_owned(), |z| format!("in {z}"))
                 );
                 return self.unknown(st, b.id.as_str(), &r);
             }
