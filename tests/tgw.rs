@@ -878,3 +878,94 @@ fn tgw_10_the_reply_needs_the_peer_sides_static_route_and_association() {
         "BAD_STATE_ATTACHMENT",
     );
 }
+
+#[test]
+fn tgw_10_a_spec_peering_carries_traffic_between_two_gateways() {
+    let spec = r#"
+[vpc.a]
+cidr = "10.1.0.0/16"
+[vpc.b]
+cidr = "10.2.0.0/16"
+[transit_gateway.east]
+[transit_gateway.west]
+[subnet.a-app]
+vpc = "a"
+az = "us-east-1a"
+cidr = "10.1.1.0/24"
+[subnet.a-tgw]
+vpc = "a"
+az = "us-east-1a"
+cidr = "10.1.0.0/28"
+[subnet.b-app]
+vpc = "b"
+az = "eu-west-1a"
+cidr = "10.2.1.0/24"
+[subnet.b-tgw]
+vpc = "b"
+az = "eu-west-1a"
+cidr = "10.2.0.0/28"
+[transit_gateway_attachment.a]
+transit_gateway = "east"
+vpc = "a"
+subnets = ["a-tgw"]
+route_table = "east-rt"
+[transit_gateway_attachment.b]
+transit_gateway = "west"
+vpc = "b"
+subnets = ["b-tgw"]
+route_table = "west-rt"
+[transit_gateway_peering.east-west]
+transit_gateways = ["east", "west"]
+associations = [{ transit_gateway = "east", route_table = "east-rt" }, { transit_gateway = "west", route_table = "west-rt" }]
+[transit_gateway_route_table.east-rt]
+transit_gateway = "east"
+propagations = ["a"]
+routes = [{ destination = "10.2.0.0/16", attachment = "east-west" }]
+[transit_gateway_route_table.west-rt]
+transit_gateway = "west"
+propagations = ["b"]
+routes = [{ destination = "10.1.0.0/16", attachment = "east-west" }]
+[route_table.a-main]
+vpc = "a"
+main = true
+routes = [{ destination = "10.0.0.0/8", target = "east" }]
+[route_table.b-main]
+vpc = "b"
+main = true
+routes = [{ destination = "10.0.0.0/8", target = "west" }]
+[security_group.a-open]
+vpc = "a"
+ingress = [{ protocol = "all", from = "10.0.0.0/8" }]
+[security_group.b-open]
+vpc = "b"
+ingress = [{ protocol = "all", from = "10.0.0.0/8" }]
+[instance.a-host]
+subnet = "a-app"
+private_ip = "10.1.1.10"
+groups = ["a-open"]
+[instance.b-host]
+subnet = "b-app"
+private_ip = "10.2.1.10"
+groups = ["b-open"]
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("peered.toml");
+    std::fs::write(&f, spec).unwrap();
+    let ((qc, q), (tc, _)) = both(&f, "a-host", "b-host", &[]);
+    assert_eq!((qc, tc), (0, 0), "{q:#}");
+    for want in ["tgw-attach-east-west", "tgw-rtb-east-rt", "tgw-rtb-west-rt", "tgw-west"] {
+        assert!(ids(&q["path"]).contains(&want.to_owned()), "{want}");
+    }
+    // Without west's association of the peering, what arrives over it is dropped there.
+    let unassociated = spec.replace(r#", { transit_gateway = "west", route_table = "west-rt" }"#, "");
+    assert_ne!(unassociated, spec);
+    std::fs::write(&f, unassociated).unwrap();
+    assert_blocked_both(
+        &f,
+        "a-host",
+        "b-host",
+        &["--one-way"],
+        "tgw-attach-east-west",
+        "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION",
+    );
+}

@@ -75,10 +75,11 @@ enum Kind {
     TransitGateway,
     TgwAttachment,
     TgwRouteTable,
+    TgwPeering,
 }
 
 impl Kind {
-    const ALL: [Kind; 17] = [
+    const ALL: [Kind; 18] = [
         Kind::Vpc,
         Kind::Subnet,
         Kind::RouteTable,
@@ -96,6 +97,7 @@ impl Kind {
         Kind::TransitGateway,
         Kind::TgwAttachment,
         Kind::TgwRouteTable,
+        Kind::TgwPeering,
     ];
 
     /// The top-level table name.
@@ -118,6 +120,7 @@ impl Kind {
             Kind::TransitGateway => "transit_gateway",
             Kind::TgwAttachment => "transit_gateway_attachment",
             Kind::TgwRouteTable => "transit_gateway_route_table",
+            Kind::TgwPeering => "transit_gateway_peering",
         }
     }
 
@@ -141,6 +144,7 @@ impl Kind {
             Kind::TransitGateway => "transit gateway",
             Kind::TgwAttachment => "transit gateway attachment",
             Kind::TgwRouteTable => "transit gateway route table",
+            Kind::TgwPeering => "transit gateway peering attachment",
         }
     }
 
@@ -164,6 +168,7 @@ impl Kind {
             Kind::TransitGateway => TransitGatewayId::PREFIX,
             Kind::TgwAttachment => TgwAttachmentId::PREFIX,
             Kind::TgwRouteTable => TgwRouteTableId::PREFIX,
+            Kind::TgwPeering => TgwAttachmentId::PREFIX,
         }
     }
 
@@ -272,6 +277,7 @@ impl Kind {
             Kind::TransitGateway => &["id", "vpcs", "tags"],
             Kind::TgwAttachment => tgw::ATTACHMENT_KEYS,
             Kind::TgwRouteTable => tgw::ROUTE_TABLE_KEYS,
+            Kind::TgwPeering => tgw::PEERING_KEYS,
         }
     }
 
@@ -718,6 +724,9 @@ impl<'c, 't> Lower<'c, 't> {
         }
         for d in of(Kind::TgwRouteTable) {
             self.tgw_route_table(d);
+        }
+        for d in of(Kind::TgwPeering) {
+            self.tgw_peering(d);
         }
     }
 

@@ -17,9 +17,15 @@
 //!   { destination = "10.2.99.0/24", blackhole = true },
 //!   { destination = "0.0.0.0/0", attachment = "egress" },
 //! ]
+//!
+//! [transit_gateway_peering.east-west]      # TGW-10
+//! transit_gateways = ["east", "west"]
+//! associations = [{ transit_gateway = "east", route_table = "east-rt" },
+//!                 { transit_gateway = "west", route_table = "west-rt" }]
 //! ```
 //!
-//! A spec is the whole network: a table's routes are known. Owns the keys of these two tables;
+//! A route's `attachment` names a VPC attachment or a peering. A spec is the whole network: a
+//! table's routes are known. Owns the keys of these two tables;
 //! must not touch forwarding decisions.
 
 use super::read::Fields;
@@ -40,6 +46,12 @@ pub(super) const ATTACHMENT_KEYS: &[&str] = &[
 
 /// Keys of `[transit_gateway_route_table.NAME]`.
 pub(super) const ROUTE_TABLE_KEYS: &[&str] = &["id", "transit_gateway", "propagations", "routes", "tags"];
+
+/// Keys of `[transit_gateway_peering.NAME]`.
+pub(super) const PEERING_KEYS: &[&str] = &["id", "transit_gateways", "associations", "state", "tags"];
+
+/// Keys of one side's association of a peering.
+const PEERING_ASSOCIATION_KEYS: &[&str] = &["transit_gateway", "route_table"];
 
 /// Keys of one transit gateway route.
 const TGW_ROUTE_KEYS: &[&str] = &["destination", "attachment", "blackhole", "propagated"];
@@ -113,10 +125,13 @@ impl<'t> Lower<'_, 't> {
             let blackhole = r.bool("blackhole", false);
             let target = match (blackhole, r.str("attachment")) {
                 (true, None) => TgwRouteTarget::Blackhole,
-                (false, Some(s)) => match self.resolve_one(&r, Kind::TgwAttachment, s) {
-                    Some(a) => TgwRouteTarget::Attachments(vec![TgwAttachmentId::new(a)]),
-                    None => continue,
-                },
+                (false, Some(s)) => {
+                    let kinds = [Kind::TgwAttachment, Kind::TgwPeering];
+                    match self.reg.resolve(&r, &kinds, "attachment", "", s) {
+                        Some((_, a)) => TgwRouteTarget::Attachments(vec![TgwAttachmentId::new(a)]),
+                        None => continue,
+                    }
+                }
                 (true, Some(_)) => {
                     r.error(r.offset_of("attachment"), "a blackhole route has no `attachment`");
                     continue;
@@ -156,6 +171,71 @@ impl<'t> Lower<'_, 't> {
             id,
             t,
             "transit gateway route table",
+            d.at,
+        );
+    }
+
+    pub(super) fn tgw_peering(&mut self, d: &Decl<'t>) {
+        let f = self.fields(d);
+        let tgws: Vec<TransitGatewayId> = self.refs(&f, "transit_gateways", Kind::TransitGateway);
+        let state = f
+            .opt("state", |(s, _)| Some(s.trim().to_ascii_lowercase()))
+            .flatten()
+            .unwrap_or_else(|| "available".into());
+        let [a, b] = tgws.as_slice() else {
+            if f.has("transit_gateways") {
+                f.error(
+                    f.offset_of("transit_gateways"),
+                    "a peering joins exactly two transit gateways",
+                );
+            } else {
+                f.cx.error("missing-key", &d.id, d.at, "missing required key `transit_gateways`");
+            }
+            return;
+        };
+        let mut associations = std::collections::BTreeMap::new();
+        for (i, (table, at)) in f.tables("associations").unwrap_or_default().into_iter().enumerate() {
+            let what = format!("association {} of peering `{}`", i + 1, d.name);
+            let r = Fields::new(self.cx, &d.id, &what, table, at, PEERING_ASSOCIATION_KEYS);
+            let tgw: Option<TransitGatewayId> = self.req_ref(&r, "transit_gateway", Kind::TransitGateway);
+            let rt: Option<TgwRouteTableId> = self.req_ref(&r, "route_table", Kind::TgwRouteTable);
+            let (Some(tgw), Some(rt)) = (tgw, rt) else { continue };
+            if &tgw != a && &tgw != b {
+                r.error(
+                    r.offset_of("transit_gateway"),
+                    format!("`{tgw}` is not one of the peering's transit gateways"),
+                );
+                continue;
+            }
+            associations.insert(tgw, Some(rt));
+        }
+        // A side the spec does not associate has no association (the spec is the whole network).
+        for t in [a, b] {
+            associations.entry(t.clone()).or_insert(None);
+        }
+        let id = TgwAttachmentId::new(d.id.clone());
+        if self.net.tgw.attachments.contains_key(&id) {
+            f.cx.error(
+                "duplicate-id",
+                &d.id,
+                d.at,
+                format!("`{id}` is already the id of a transit gateway attachment of this spec"),
+            );
+            return;
+        }
+        let pc = TgwPeering {
+            id: id.clone(),
+            tgws: [a.clone(), b.clone()],
+            state,
+            associations,
+            provenance: self.cx.provenance(&d.id, d.at),
+        };
+        insert_new(
+            self.cx,
+            &mut self.net.tgw.peerings,
+            id,
+            pc,
+            "transit gateway peering attachment",
             d.at,
         );
     }
