@@ -969,3 +969,60 @@ groups = ["b-open"]
         "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION",
     );
 }
+
+#[test]
+fn tgw_lint_warns_about_transit_gateway_references_that_do_not_resolve() {
+    let dir = copy_fixture_dir(TGW);
+    // spoke-a's attachment names shared's attachment subnet; shared's is associated with a table
+    // the input lacks; the spokes' table routes to an attachment the input lacks.
+    edit_json(&file(&dir, "describe-transit-gateway-vpc-attachments.json"), |v| {
+        for a in v["TransitGatewayVpcAttachments"].as_array_mut().unwrap() {
+            if a["TransitGatewayAttachmentId"] == ATT_A {
+                a["SubnetIds"] = json!(["subnet-f705b6ece964d5932"]);
+            }
+        }
+    });
+    edit_json(&file(&dir, "describe-transit-gateway-attachments.json"), |v| {
+        for a in v["TransitGatewayAttachments"].as_array_mut().unwrap() {
+            if a["TransitGatewayAttachmentId"] == ATT_SHARED {
+                a["Association"]["TransitGatewayRouteTableId"] = "tgw-rtb-gone".into();
+            }
+        }
+    });
+    std::fs::remove_file(file(
+        &dir,
+        &format!("get-transit-gateway-route-table-associations.{SHARED_RT}.json"),
+    ))
+    .unwrap();
+    edit_json(
+        &file(&dir, &format!("search-transit-gateway-routes.{SPOKES_RT}.json")),
+        |v| {
+            v["Routes"].as_array_mut().unwrap().push(json!({
+            "DestinationCidrBlock": "10.7.0.0/16", "Type": "static", "State": "active",
+            "TransitGatewayAttachments": [{"TransitGatewayAttachmentId": "tgw-attach-gone", "ResourceType": "vpc"}]}));
+        },
+    );
+    let (code, v) = run_json(&["lint", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{v:#}");
+    let messages: Vec<String> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "tgw-reference")
+        .map(|d| d["message"].as_str().unwrap().to_owned())
+        .collect();
+    for want in [
+        format!(
+            "attachment `{ATT_A}` names subnet `subnet-f705b6ece964d5932` of `vpc-485477e409a590b0b`, not of its VPC"
+        ),
+        format!("attachment `{ATT_SHARED}` is associated with `tgw-rtb-gone`"),
+        "names attachment `tgw-attach-gone`, which is not in the input".to_owned(),
+    ] {
+        assert!(
+            messages.iter().any(|m| m.contains(&want)),
+            "{want} not in {messages:#?}"
+        );
+    }
+    // And a query that depends on them says unknown rather than guessing.
+    assert_unknown_both(dir.path(), "shared-host", "spoke-a-host", &[], "tgw-rtb-gone");
+}
