@@ -1026,3 +1026,47 @@ fn tgw_lint_warns_about_transit_gateway_references_that_do_not_resolve() {
     // And a query that depends on them says unknown rather than guessing.
     assert_unknown_both(dir.path(), "shared-host", "spoke-a-host", &[], "tgw-rtb-gone");
 }
+
+#[test]
+fn tgw_10_a_terraform_peering_and_its_accepter_carry_traffic_and_without_the_accepter_it_is_unknown() {
+    let plan = path("tests/fixtures/terraform/tgw-peering.plan.json");
+    let peer = "aws_ec2_transit_gateway_peering_attachment.east_west";
+    let ((qc, q), (tc, _)) = both(&plan, "east-host", "west-host", &[]);
+    assert_eq!((qc, tc), (0, 0), "{q:#}");
+    assert!(ids(&q["path"]).contains(&peer.to_owned()));
+    assert!(ids(&q["return_path"]).contains(&peer.to_owned()));
+    // The west side's association goes through the accepter: it resolves to the same peering.
+    let net = vpcverify::ingest::load(&plan).unwrap().network;
+    let pc = &net.tgw.peerings[&TgwAttachmentId::from(peer)];
+    assert_eq!(
+        pc.associations.get(&"aws_ec2_transit_gateway.west".into()),
+        Some(&Some("aws_ec2_transit_gateway_route_table.west".into()))
+    );
+    // No accepter in the input: the peering is left out, with a warning, and a route to it is
+    // unknown.
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("plan.json");
+    std::fs::copy(&plan, &f).unwrap();
+    let accepter = "aws_ec2_transit_gateway_peering_attachment_accepter.east_west";
+    edit_json(&f, |v| {
+        v["resource_changes"]
+            .as_array_mut()
+            .unwrap()
+            .retain(|c| c["address"] != accepter);
+        v["planned_values"]["root_module"]["resources"]
+            .as_array_mut()
+            .unwrap()
+            .retain(|r| r["address"] != accepter);
+    });
+    let (code, v) = run_json(&["lint", f.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "unaccepted-peering"),
+        "{v:#}"
+    );
+    assert_unknown_both(&f, "east-host", "west-host", &[], peer);
+}

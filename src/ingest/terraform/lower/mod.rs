@@ -64,6 +64,8 @@ pub const SUPPORTED: &[&str] = &[
     "aws_ec2_transit_gateway_route",
     "aws_ec2_transit_gateway_route_table_association",
     "aws_ec2_transit_gateway_route_table_propagation",
+    "aws_ec2_transit_gateway_peering_attachment",
+    "aws_ec2_transit_gateway_peering_attachment_accepter",
 ];
 
 /// Data sources this loader reads (they feed prefix lists).
@@ -235,6 +237,8 @@ pub enum Kind {
     TgwAttachment,
     /// `aws_ec2_transit_gateway_route_table`, a transit gateway's default table.
     TgwRouteTable,
+    /// `aws_ec2_transit_gateway_peering_attachment` (and its accepter).
+    TgwPeering,
     /// `aws_nat_gateway`.
     NatGateway,
     /// `aws_instance`.
@@ -266,6 +270,7 @@ impl Kind {
             Kind::TransitGateway => "transit gateway",
             Kind::TgwAttachment => "transit gateway attachment",
             Kind::TgwRouteTable => "transit gateway route table",
+            Kind::TgwPeering => "transit gateway peering attachment",
             Kind::NatGateway => "nat gateway",
             Kind::Instance => "instance",
             Kind::NetworkInterface => "network interface",
@@ -708,6 +713,20 @@ impl<'a> Lx<'a> {
                 "association_default_route_table_id" | "propagation_default_route_table_id",
             ) => (Kind::TgwRouteTable, tgw::default_table_id(self, inst)),
             ("aws_ec2_transit_gateway_vpc_attachment", "id") => (Kind::TgwAttachment, id()),
+            ("aws_ec2_transit_gateway_peering_attachment", "id") => (Kind::TgwPeering, id()),
+            // The accepter's id is the peering attachment's.
+            ("aws_ec2_transit_gateway_peering_attachment_accepter", "id" | "transit_gateway_attachment_id")
+                if depth < 8 =>
+            {
+                let p = self.pick_depth(
+                    inst,
+                    Obj::of(inst),
+                    &["transit_gateway_attachment_id"],
+                    &[Kind::TgwPeering],
+                    depth + 1,
+                );
+                (Kind::TgwPeering, p.id()?.to_owned())
+            }
             ("aws_ec2_transit_gateway_route_table", "id") => (Kind::TgwRouteTable, id()),
             ("aws_nat_gateway", "id") => (Kind::NatGateway, id()),
             ("aws_instance", "id") => (Kind::Instance, id()),

@@ -3,8 +3,10 @@
 //! not list as a resource), `aws_ec2_transit_gateway_vpc_attachment` (subnets, appliance mode,
 //! default association and propagation), `aws_ec2_transit_gateway_route_table`,
 //! `aws_ec2_transit_gateway_route` (static and blackhole), `…_route_table_association` and
-//! `…_route_table_propagation`. Lowered into `model::TgwTopology`; the gateways themselves and
-//! their attached VPCs are `vpc::gateways`'s.
+//! `…_route_table_propagation`, and peerings (TGW-10: `aws_ec2_transit_gateway_peering_attachment`
+//! with its `…_accepter`; a peering no accepter in the input accepts is left out, so a route to it
+//! answers unknown). Lowered into `model::TgwTopology`; the gateways themselves and their
+//! attached VPCs are `vpc::gateways`'s.
 //!
 //! A plan is the whole configuration: a transit gateway route table's routes are known (what a
 //! VPN or Direct Connect attachment would propagate is not modelled anyway). Must not touch:
@@ -23,6 +25,9 @@ pub fn default_table_id(lx: &Lx<'_>, g: &Inst) -> String {
         _ => format!("{}.default_route_table", lx.id(&g.address)),
     }
 }
+
+/// What a `transit_gateway_attachment_id` may name.
+const ATT_KINDS: &[Kind] = &[Kind::TgwAttachment, Kind::TgwPeering];
 
 /// An `enable`/`disable` option that defaults to `enable`; `None` when unknown until apply.
 fn enabled(o: Obj<'_>, key: &str) -> Option<bool> {
@@ -126,14 +131,71 @@ pub fn transit_gateways(lx: &mut Lx<'_>) {
         };
         lx.net.tgw.attachments.insert(id, att);
     }
+    let accepters: Vec<&Inst> = lx
+        .of_type("aws_ec2_transit_gateway_peering_attachment_accepter")
+        .collect();
+    let mut accepted: Vec<String> = Vec::new();
+    for a in accepters {
+        if let Some(id) = need(
+            lx,
+            a,
+            Obj::of(a),
+            &["transit_gateway_attachment_id"],
+            &[Kind::TgwPeering],
+        ) {
+            accepted.push(id);
+        }
+    }
+    for g in lx
+        .of_type("aws_ec2_transit_gateway_peering_attachment")
+        .collect::<Vec<_>>()
+    {
+        let o = Obj::of(g);
+        let id = lx.id(&g.address);
+        if !accepted.contains(&id) {
+            lx.warn(
+                "unaccepted-peering",
+                &g.address,
+                format!(
+                    "`{}` is accepted by no `aws_ec2_transit_gateway_peering_attachment_accepter` in the input: a route to it answers unknown",
+                    g.address
+                ),
+            );
+            continue;
+        }
+        let mine = need(lx, g, o, &["transit_gateway_id"], &[Kind::TransitGateway]);
+        let peer = need(lx, g, o, &["peer_transit_gateway_id"], &[Kind::TransitGateway]);
+        let (Some(mine), Some(peer)) = (mine, peer) else {
+            continue;
+        };
+        let id = TgwAttachmentId::new(id);
+        let pc = TgwPeering {
+            id: id.clone(),
+            tgws: [TransitGatewayId::new(mine), TransitGatewayId::new(peer)],
+            state: "available".into(),
+            associations: Default::default(),
+            provenance: lx.prov(g),
+        };
+        lx.net.tgw.peerings.insert(id, pc);
+    }
     for r in lx
         .of_type("aws_ec2_transit_gateway_route_table_association")
         .collect::<Vec<_>>()
     {
         let o = Obj::of(r);
-        let att = need(lx, r, o, &["transit_gateway_attachment_id"], &[Kind::TgwAttachment]);
+        let att = need(lx, r, o, &["transit_gateway_attachment_id"], ATT_KINDS);
         let rt = need(lx, r, o, &["transit_gateway_route_table_id"], &[Kind::TgwRouteTable]);
         let (Some(att), Some(rt)) = (att, rt) else { continue };
+        let side = lx
+            .net
+            .tgw
+            .route_tables
+            .get(&TgwRouteTableId::new(rt.clone()))
+            .map(|t| t.tgw.clone());
+        if let (Some(pc), Some(side)) = (lx.net.tgw.peerings.get_mut(&TgwAttachmentId::new(att.clone())), side) {
+            pc.associations.insert(side, Some(TgwRouteTableId::new(rt)));
+            continue;
+        }
         match lx.net.tgw.attachments.get_mut(&TgwAttachmentId::new(att.clone())) {
             Some(a) => a.association = Some(Some(TgwRouteTableId::new(rt))),
             None => lx.warn(
@@ -151,7 +213,7 @@ pub fn transit_gateways(lx: &mut Lx<'_>) {
         .collect::<Vec<_>>()
     {
         let o = Obj::of(r);
-        let att = need(lx, r, o, &["transit_gateway_attachment_id"], &[Kind::TgwAttachment]);
+        let att = need(lx, r, o, &["transit_gateway_attachment_id"], ATT_KINDS);
         let rt = need(lx, r, o, &["transit_gateway_route_table_id"], &[Kind::TgwRouteTable]);
         let (Some(att), Some(rt)) = (att, rt) else { continue };
         match lx.net.tgw.route_tables.get_mut(&TgwRouteTableId::new(rt.clone())) {
@@ -182,7 +244,7 @@ pub fn transit_gateways(lx: &mut Lx<'_>) {
         let target = if o.b("blackhole") == Val::Known(true) {
             TgwRouteTarget::Blackhole
         } else {
-            match need(lx, r, o, &["transit_gateway_attachment_id"], &[Kind::TgwAttachment]) {
+            match need(lx, r, o, &["transit_gateway_attachment_id"], ATT_KINDS) {
                 Some(a) => TgwRouteTarget::Attachments(vec![TgwAttachmentId::new(a)]),
                 None => continue,
             }
