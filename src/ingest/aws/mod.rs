@@ -18,7 +18,9 @@
 //!
 //! Layout: `json` reads fields, `vpc` lowers VPCs, subnets and route tables, `filter` network ACLs
 //! and security groups, `iface` interfaces, instances and Elastic IPs, `edge` gateways, peering,
-//! endpoints, prefix lists and transit gateways.
+//! endpoints, prefix lists and transit gateways themselves, `tgw` transit gateway attachments,
+//! route tables, associations, propagations, routes and peerings (TGW-1..TGW-10), `scope` the
+//! account and Region a file's path names (nested layouts, issue #11).
 
 mod edge;
 mod filter;

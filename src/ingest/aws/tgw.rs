@@ -15,7 +15,12 @@
 //! `TransitGatewayRouteTablePropagation` (`TransitGatewayAttachmentId`, `ResourceType`,
 //! `ResourceId`, `State`), `TransitGatewayRoute` (`DestinationCidrBlock` | `PrefixListId`,
 //! `TransitGatewayAttachments[].TransitGatewayAttachmentId`, `Type` static|propagated, `State`
-//! pending|active|blackhole|deleting|deleted). Must not touch: forwarding decisions.
+//! pending|active|blackhole|deleting|deleted), `TransitGatewayPeeringAttachment`
+//! (`RequesterTgwInfo`/`AccepterTgwInfo`.`TransitGatewayId`), `TransitGatewayPrefixListReference`
+//! (`TransitGatewayRouteTableId`, `PrefixListId`, `Blackhole`, `TransitGatewayAttachment`).
+//! `search-transit-gateway-routes` does not print the filter it was run with: routes it left out
+//! are absent to us (README asks for `Name=state,Values=active,blackhole`).
+//! Must not touch: forwarding decisions.
 
 use super::json::{Obj, R};
 use super::{Loc, Lower, Pending};

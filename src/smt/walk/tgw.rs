@@ -499,39 +499,39 @@ impl Walk<'_> {
     /// carrying the group, and the other end an interface carrying the referenced group.
     fn tgw_group_references(&self, st: &State) -> Vec<(SecurityGroupId, Bool)> {
         let net = self.net;
-        let members = |g: &SecurityGroupId| -> Vec<IpAddr> {
-            net.network_interfaces
-                .values()
-                .filter(|e| e.groups.contains(g))
-                .flat_map(|e| self.fam_addrs(e))
-                .collect()
-        };
-        let mut out = Vec::new();
-        for eni in net.network_interfaces.values() {
-            let mine = self.fam_addrs(eni);
-            if mine.is_empty() {
+        // The addresses of each group's members, in one pass over the interfaces.
+        let mut members: BTreeMap<&SecurityGroupId, Vec<IpAddr>> = BTreeMap::new();
+        for e in net.network_interfaces.values() {
+            let addrs = self.fam_addrs(e);
+            if addrs.is_empty() {
                 continue;
             }
-            for g in eni.groups.iter().filter_map(|g| net.security_groups.get(g)) {
-                for (rules, inbound) in [(&g.ingress, true), (&g.egress, false)] {
-                    for r in rules {
-                        let SecurityGroupPeer::SecurityGroup { id, .. } = &r.peer else {
-                            continue;
-                        };
-                        let others = members(id);
-                        if others.is_empty() {
-                            continue;
-                        }
-                        let (here, there) = if inbound {
-                            (&st.pkt.dst, &st.pkt.src)
-                        } else {
-                            (&st.pkt.src, &st.pkt.dst)
-                        };
-                        out.push((
-                            g.id.clone(),
-                            all(&[in_addrs(here, mine.iter()), in_addrs(there, others.iter())]),
-                        ));
+            for g in &e.groups {
+                members.entry(g).or_default().extend(addrs.iter().copied());
+            }
+        }
+        let mut out = Vec::new();
+        for g in net.security_groups.values() {
+            let Some(mine) = members.get(&g.id) else { continue };
+            for (rules, inbound) in [(&g.ingress, true), (&g.egress, false)] {
+                let mut seen = BTreeSet::new();
+                for r in rules {
+                    let SecurityGroupPeer::SecurityGroup { id, .. } = &r.peer else {
+                        continue;
+                    };
+                    let Some(others) = members.get(id) else { continue };
+                    if !seen.insert(id) {
+                        continue;
                     }
+                    let (here, there) = if inbound {
+                        (&st.pkt.dst, &st.pkt.src)
+                    } else {
+                        (&st.pkt.src, &st.pkt.dst)
+                    };
+                    out.push((
+                        g.id.clone(),
+                        all(&[in_addrs(here, mine.iter()), in_addrs(there, others.iter())]),
+                    ));
                 }
             }
         }
