@@ -353,7 +353,9 @@ fn tgw_2_a_sender_in_a_zone_without_an_attachment_subnet_cannot_reach_the_transi
     edit_json(&file(&dir, "describe-subnets.json"), |v| {
         for s in v["Subnets"].as_array_mut().unwrap() {
             if s["SubnetId"] == SUBNET_A_TGW {
+                // Another zone: its name and its id (moto's us-east-1a is use1-az6).
                 s["AvailabilityZone"] = "us-east-1b".into();
+                s["AvailabilityZoneId"] = "use1-az1".into();
             }
         }
     });
@@ -370,6 +372,7 @@ fn tgw_2_a_sender_in_a_zone_without_an_attachment_subnet_cannot_reach_the_transi
         for s in v["Subnets"].as_array_mut().unwrap() {
             if s["SubnetId"] == SUBNET_A_TGW {
                 s.as_object_mut().unwrap().remove("AvailabilityZone");
+                s.as_object_mut().unwrap().remove("AvailabilityZoneId");
             }
         }
     });
@@ -1069,4 +1072,79 @@ fn tgw_10_a_terraform_peering_and_its_accepter_carry_traffic_and_without_the_acc
         "{v:#}"
     );
     assert_unknown_both(&f, "east-host", "west-host", &[], peer);
+}
+
+#[test]
+fn tgw_2_zone_names_of_two_accounts_are_compared_only_through_zone_ids() {
+    // The hub estate split over two accounts: shared's subnets are described by account 2, and
+    // shared's attachment gains a second subnet (us-east-1b), so which one carries spoke-a's
+    // packet depends on the zone it entered in (account 1's us-east-1a).
+    let dir = tempfile::tempdir().unwrap();
+    let a1 = dir.path().join("accounts/111111111111/us-east-1");
+    let a2 = dir.path().join("accounts/222222222222/us-east-1");
+    std::fs::create_dir_all(&a1).unwrap();
+    std::fs::create_dir_all(&a2).unwrap();
+    for e in std::fs::read_dir(path(TGW)).unwrap() {
+        let e = e.unwrap();
+        if e.path().extension().is_some_and(|x| x == "json") {
+            std::fs::copy(e.path(), a1.join(e.file_name())).unwrap();
+        }
+    }
+    let shared_vpc = "vpc-485477e409a590b0b";
+    let mut moved: Vec<Value> = Vec::new();
+    edit_json(&a1.join("describe-subnets.json"), |v| {
+        let all = v["Subnets"].as_array_mut().unwrap();
+        for s in all.iter_mut() {
+            s.as_object_mut().unwrap().remove("AvailabilityZoneId");
+        }
+        moved = all.iter().filter(|s| s["VpcId"] == shared_vpc).cloned().collect();
+        all.retain(|s| s["VpcId"] != shared_vpc);
+    });
+    let mut second = moved[0].clone();
+    second["SubnetId"] = "subnet-shared-b".into();
+    second["CidrBlock"] = "10.9.0.16/28".into();
+    second["AvailabilityZone"] = "us-east-1b".into();
+    moved.push(second);
+    std::fs::write(
+        a2.join("describe-subnets.json"),
+        json!({ "Subnets": moved }).to_string(),
+    )
+    .unwrap();
+    edit_json(&a1.join("describe-transit-gateway-vpc-attachments.json"), |v| {
+        for a in v["TransitGatewayVpcAttachments"].as_array_mut().unwrap() {
+            if a["TransitGatewayAttachmentId"] == ATT_SHARED {
+                a["SubnetIds"].as_array_mut().unwrap().push("subnet-shared-b".into());
+            }
+        }
+    });
+    // Without zone ids, us-east-1a of account 1 and of account 2 may be different zones.
+    assert_unknown_both(
+        dir.path(),
+        "spoke-a-host",
+        "shared-host",
+        &[],
+        "subnet-f705b6ece964d5932",
+    );
+    // With them (describe-subnets prints `AvailabilityZoneId`), the zones compare.
+    let id = |z: &str| if z == "us-east-1a" { "use1-az1" } else { "use1-az2" };
+    for f in [a1.join("describe-subnets.json"), a2.join("describe-subnets.json")] {
+        edit_json(&f, |v| {
+            for s in v["Subnets"].as_array_mut().unwrap() {
+                let z = s["AvailabilityZone"].as_str().unwrap().to_owned();
+                s["AvailabilityZoneId"] = id(&z).into();
+            }
+        });
+    }
+    let ((qc, q), (tc, _)) = both(dir.path(), "spoke-a-host", "shared-host", &[]);
+    assert_eq!((qc, tc), (0, 0), "{q:#}");
+    let exit = q["path"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == ATT_SHARED)
+        .unwrap();
+    assert!(
+        exit["detail"].as_str().unwrap().contains("subnet-f705b6ece964d5932"),
+        "{exit:#}"
+    );
 }

@@ -101,10 +101,9 @@ fn tgw_select<'n>(net: &'n Network, table: &'n TgwRouteTable, dst: &IpAddr) -> T
 
 impl<'n> Walker<'n> {
     /// The Availability Zone of a subnet, or unknown naming what lacks it.
-    fn tgw_az(&self, subnet: &SubnetId, about: &str) -> Result<&'n str, Halt> {
-        let net = self.net;
-        match net.subnets.get(subnet).and_then(|s| s.availability_zone.as_deref()) {
-            Some(az) => Ok(az),
+    fn tgw_zone(&self, subnet: &SubnetId, about: &str) -> Result<ZoneKey, Halt> {
+        match self.net.zone_key(subnet) {
+            Some(z) => Ok(z),
             None => Err(unknown(
                 subnet,
                 format!(
@@ -112,6 +111,28 @@ impl<'n> Walker<'n> {
                 ),
             )),
         }
+    }
+
+    /// The first of `subnets` in the zone of `of` (TGW-2, TGW-8); unknown when the input cannot
+    /// tell whether two of them share a zone (zone names of different accounts, no zone ids).
+    fn tgw_same_zone(&self, of: &SubnetId, subnets: &'n [SubnetId], about: &str) -> Result<Option<&'n SubnetId>, Halt> {
+        let key = self.tgw_zone(of, "the subnet the packet comes from")?;
+        let mut found = None;
+        for s in subnets {
+            match key.same(&self.tgw_zone(s, about)?) {
+                None => {
+                    return Err(unknown(
+                        s,
+                        format!(
+                            "whether subnet `{s}` ({about}) is in the Availability Zone of `{of}` is not known: zone names differ between accounts and the input gives no zone ids (TGW-2)"
+                        ),
+                    ));
+                }
+                Some(true) if found.is_none() => found = Some(s),
+                Some(_) => {}
+            }
+        }
+        Ok(found)
     }
 
     /// §5.9: the route `route` of `table` sends the packet to transit gateway `tgw`; the sender
@@ -154,13 +175,12 @@ impl<'n> Walker<'n> {
             ));
         }
         // TGW-2: the attachment subnet in the sender's Availability Zone.
-        let az = self.tgw_az(x.subnet(), "the sender's subnet")?;
-        let mut entry = None;
-        for s in a.subnets() {
-            if self.tgw_az(s, &format!("a subnet of attachment `{}`", a.id))? == az && entry.is_none() {
-                entry = Some(s);
-            }
-        }
+        let entry = self.tgw_same_zone(x.subnet(), a.subnets(), &format!("a subnet of attachment `{}`", a.id))?;
+        let az = net
+            .subnets
+            .get(x.subnet())
+            .and_then(|s| s.availability_zone.clone())
+            .unwrap_or_else(|| "its zone".to_owned());
         let Some(e) = entry else {
             return Err(dropped(
                 &a.id,
@@ -194,19 +214,19 @@ impl<'n> Walker<'n> {
             None,
         );
         let association = a.association.as_ref().map(|x| x.as_ref());
-        self.tgw_route(&a.tgw, &a.id, association, Some(az), p)
+        self.tgw_route(&a.tgw, &a.id, association, Some(e), p)
     }
 
     /// TGW-4..TGW-7: the route table associated with the attachment the packet entered by.
     /// `came_by` is the attachment (or peering) it entered by, `association` that attachment's
-    /// association on this gateway's side (`None`: not in the input), `az` the zone it entered in
-    /// (`None` over a peering, TGW-10).
+    /// association on this gateway's side (`None`: not in the input), `entered` the attachment
+    /// subnet it entered by (`None` over a peering, TGW-10).
     fn tgw_route(
         &mut self,
         tgw: &'n TransitGatewayId,
         came_by: &'n TgwAttachmentId,
         association: Option<Option<&'n TgwRouteTableId>>,
-        az: Option<&'n str>,
+        entered: Option<&'n SubnetId>,
         p: Packet,
     ) -> Flow {
         let net = self.net;
@@ -300,7 +320,7 @@ impl<'n> Walker<'n> {
             Some(label.clone()),
         );
         if let Some(pc) = net.tgw.peerings.get(target) {
-            return self.tgw_peer(tgw, pc, &label, rt_id, az.is_none(), p);
+            return self.tgw_peer(tgw, pc, &label, rt_id, entered.is_none(), p);
         }
         let Some(b) = net.tgw.attachments.get(target) else {
             return Err(unknown(
@@ -335,7 +355,7 @@ impl<'n> Walker<'n> {
                 ),
             ));
         }
-        self.tgw_exit(b, az, p)
+        self.tgw_exit(b, entered, p)
     }
 
     /// TGW-10: the winning route of `rt` (on `tgw`) sends the packet over peering `pc` to the
@@ -399,7 +419,7 @@ impl<'n> Walker<'n> {
     }
 
     /// TGW-8: out through attachment `b`'s subnet, routed by that subnet's route table.
-    fn tgw_exit(&mut self, b: &'n TgwAttachment, az: Option<&'n str>, p: Packet) -> Flow {
+    fn tgw_exit(&mut self, b: &'n TgwAttachment, entered: Option<&'n SubnetId>, p: Packet) -> Flow {
         let net = self.net;
         let TgwAttachmentResource::Vpc { vpc, subnets } = &b.resource else {
             return Err(unknown(
@@ -410,14 +430,13 @@ impl<'n> Walker<'n> {
                 ),
             ));
         };
-        let mut exit = None;
-        if let Some(az) = az {
-            for s in subnets {
-                if self.tgw_az(s, &format!("a subnet of attachment `{}`", b.id))? == az && exit.is_none() {
-                    exit = Some(s);
-                }
+        // One subnet and no appliance mode: it, whatever the zones (TGW-8).
+        let exit = match entered {
+            Some(e) if subnets.len() > 1 || b.appliance_mode => {
+                self.tgw_same_zone(e, subnets, &format!("a subnet of attachment `{}`", b.id))?
             }
-        }
+            _ => None,
+        };
         let f = match (exit, subnets.as_slice()) {
             (Some(f), _) if !(b.appliance_mode && subnets.len() > 1) => f,
             (None, [only]) if !b.appliance_mode => only,
@@ -429,7 +448,7 @@ impl<'n> Walker<'n> {
                         b.id,
                         subnets.len(),
                         if b.appliance_mode { " and appliance mode" } else { "" },
-                        az.map_or_else(|| "over a peering".to_owned(), |z| format!("in {z}"))
+                        entered.map_or_else(|| "over a peering".to_owned(), |z| format!("through `{z}`"))
                     ),
                 ));
             }

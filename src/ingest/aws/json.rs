@@ -273,6 +273,7 @@ pub(super) const FIELDS: &[&str] = &[
     "Attachment",
     "Attachments",
     "AvailabilityZone",
+    "AvailabilityZoneId",
     "Blackhole",
     "BlockPublicAccessStates",
     "CarrierGatewayId",

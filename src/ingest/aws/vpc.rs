@@ -147,6 +147,12 @@ impl Lower {
             provenance: loc.provenance(),
         };
         self.block_public_access(loc, o, "subnet")?;
+        if let Some(zone) = o.id("AvailabilityZoneId")? {
+            self.net
+                .zone_ids
+                .entry(subnet.id.clone())
+                .or_insert_with(|| zone.to_owned());
+        }
         insert(
             &mut self.net.subnets,
             &mut self.diags,

@@ -8,27 +8,37 @@
 
 use super::*;
 
-/// The Availability Zone of a subnet, or why it is not known.
-fn az_of<'n>(net: &'n Network, s: &SubnetId) -> Result<&'n str, String> {
-    net.subnets
-        .get(s)
-        .and_then(|x| x.availability_zone.as_deref())
-        .ok_or_else(|| {
-            format!("the Availability Zone of subnet `{s}` is not in the input, and which transit gateway attachment subnet carries the packet depends on it (TGW-2)")
-        })
+/// The zone of a subnet, or why it is not known.
+fn zone_of(net: &Network, s: &SubnetId) -> Result<ZoneKey, (String, String)> {
+    net.zone_key(s).ok_or_else(|| {
+        (
+            s.to_string(),
+            format!("the Availability Zone of subnet `{s}` is not in the input, and which transit gateway attachment subnet carries the packet depends on it (TGW-2)"),
+        )
+    })
 }
 
-/// The attachment subnet in `az` (the first listed), after checking every subnet's zone is known.
-fn subnet_in_az<'n>(
-    net: &'n Network,
+/// The first of `subnets` in the zone of `of`, after checking every zone is known and comparable
+/// (zone names of different accounts without zone ids are not).
+fn subnet_in_zone<'n>(
+    net: &Network,
+    of: &SubnetId,
     subnets: &'n [SubnetId],
-    az: &str,
 ) -> Result<Option<&'n SubnetId>, (String, String)> {
+    let key = zone_of(net, of)?;
     let mut found = None;
     for s in subnets {
-        let z = az_of(net, s).map_err(|r| (s.to_string(), r))?;
-        if z == az && found.is_none() {
-            found = Some(s);
+        match key.same(&zone_of(net, s)?) {
+            None => {
+                return Err((
+                    s.to_string(),
+                    format!(
+                        "whether subnet `{s}` is in the Availability Zone of `{of}` is not known: zone names differ between accounts and the input gives no zone ids (TGW-2)"
+                    ),
+                ));
+            }
+            Some(true) if found.is_none() => found = Some(s),
+            Some(_) => {}
         }
     }
     Ok(found)
@@ -72,11 +82,12 @@ impl Walk<'_> {
             );
             return self.dropped(st, b);
         }
-        let az = match az_of(net, from) {
-            Ok(z) => z,
-            Err(r) => return self.unknown(st, from.as_str(), &r),
-        };
-        let e = match subnet_in_az(net, a.subnets(), az) {
+        let az = net
+            .subnets
+            .get(from)
+            .and_then(|s| s.availability_zone.clone())
+            .unwrap_or_else(|| "its zone".to_owned());
+        let e = match subnet_in_zone(net, from, a.subnets()) {
             Err((id, r)) => return self.unknown(st, &id, &r),
             Ok(None) => {
                 let b = Blocked::new(
@@ -105,20 +116,20 @@ impl Walk<'_> {
             return self.delivered_request(st, Arrival::Through);
         }
         let association = a.association.as_ref().map(|x| x.as_ref());
-        self.tgw_lookup(st, &a.tgw, &a.id, association, Some(az));
+        self.tgw_lookup(st, &a.tgw, &a.id, association, Some(e));
     }
 
     /// TGW-4..TGW-7: the route table associated with attachment `a`.
     /// `came_by` is the attachment (or peering) the packet entered `tgw` by, `association` its
-    /// association on this side (`None`: not in the input), `az` the entry zone (`None` over a
-    /// peering, TGW-10).
+    /// association on this side (`None`: not in the input), `entered` the attachment subnet it
+    /// entered by (`None` over a peering, TGW-10).
     fn tgw_lookup(
         &mut self,
         mut st: State,
         tgw: &TransitGatewayId,
         came_by: &TgwAttachmentId,
         association: Option<Option<&TgwRouteTableId>>,
-        az: Option<&str>,
+        entered: Option<&SubnetId>,
     ) {
         let net = self.net;
         let rt_id = match association {
@@ -235,9 +246,9 @@ impl Walk<'_> {
                 TgwRouteTarget::Attachments(v) => {
                     let target = v[0].clone();
                     let (rt2, a_id, t2) = (rt_id.clone(), came_by.clone(), tgw.clone());
-                    let az2 = az.map(str::to_owned);
+                    let e2 = entered.cloned();
                     self.branch(&st, cond, move |w, st| {
-                        w.tgw_target(st, &t2, &rt2, &label, &a_id, &target, az2.as_deref())
+                        w.tgw_target(st, &t2, &rt2, &label, &a_id, &target, e2.as_ref())
                     });
                 }
             }
@@ -266,11 +277,11 @@ impl Walk<'_> {
         label: &str,
         came_by: &TgwAttachmentId,
         target: &TgwAttachmentId,
-        az: Option<&str>,
+        entered: Option<&SubnetId>,
     ) {
         let net = self.net;
         if let Some(pc) = net.tgw.peerings.get(target) {
-            return self.tgw_peer(st, tgw, pc, label, rt, az.is_none());
+            return self.tgw_peer(st, tgw, pc, label, rt, entered.is_none());
         }
         let Some(b) = net.tgw.attachments.get(target) else {
             let r = format!("attachment `{target}`, the target of route {label} in `{rt}`, is not in the input");
@@ -300,7 +311,7 @@ impl Walk<'_> {
             );
             return self.unknown(st, b.id.as_str(), &r);
         }
-        self.tgw_exit(st, b, az);
+        self.tgw_exit(st, b, entered);
     }
 
     /// TGW-8: out through `b`'s subnet in the entry zone, routed by that subnet's route table.
@@ -346,7 +357,7 @@ impl Walk<'_> {
         self.tgw_lookup(st, other, &pc.id, association, None);
     }
 
-    fn tgw_exit(&mut self, mut st: State, b: &TgwAttachment, az: Option<&str>) {
+    fn tgw_exit(&mut self, mut st: State, b: &TgwAttachment, entered: Option<&SubnetId>) {
         let net = self.net;
         let TgwAttachmentResource::Vpc { vpc, subnets } = &b.resource else {
             let r = format!(
@@ -355,7 +366,11 @@ impl Walk<'_> {
             );
             return self.unknown(st, b.id.as_str(), &r);
         };
-        let exit = match az.map(|z| subnet_in_az(net, subnets, z)) {
+        // One subnet and no appliance mode: it, whatever the zones (TGW-8).
+        let exit = match entered
+            .filter(|_| subnets.len() > 1 || b.appliance_mode)
+            .map(|e| subnet_in_zone(net, e, subnets))
+        {
             None => None,
             Some(Err((id, r))) => return self.unknown(st, &id, &r),
             Some(Ok(x)) => x,
@@ -368,7 +383,7 @@ impl Walk<'_> {
                     "attachment `{}` has {} subnets and the packet entered {}: which one carries it is not modelled (TGW-8)",
                     b.id,
                     subnets.len(),
-                    az.map_or_else(|| "over a peering".to_owned(), |z| format!("in {z}"))
+                    entered.map_or_else(|| "over a peering".to_owned(), |z| format!("through `{z}`"))
                 );
                 return self.unknown(st, b.id.as_str(), &r);
             }
