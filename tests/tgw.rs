@@ -1148,3 +1148,47 @@ fn tgw_2_zone_names_of_two_accounts_are_compared_only_through_zone_ids() {
         "{exit:#}"
     );
 }
+
+#[test]
+fn tgw_lint_reports_the_transit_gateway_constructs_it_does_not_model() {
+    let dir = copy_fixture_dir(TGW);
+    // A VPN attachment, and a route with two attachments (equal-cost multipath) to it and spoke-b.
+    edit_json(&file(&dir, "describe-transit-gateway-attachments.json"), |v| {
+        v["TransitGatewayAttachments"].as_array_mut().unwrap().push(json!({
+            "TransitGatewayAttachmentId": "tgw-attach-vpn", "TransitGatewayId": "tgw-9157a88534780fac2",
+            "ResourceType": "vpn", "ResourceId": "vpn-0123", "State": "available",
+            "Association": {"TransitGatewayRouteTableId": SPOKES_RT, "State": "associated"}}));
+    });
+    edit_json(
+        &file(&dir, &format!("search-transit-gateway-routes.{SPOKES_RT}.json")),
+        |v| {
+            v["Routes"].as_array_mut().unwrap().push(json!({
+            "DestinationCidrBlock": "10.3.0.0/16", "Type": "static", "State": "active",
+            "TransitGatewayAttachments": [{"TransitGatewayAttachmentId": "tgw-attach-vpn"},
+                                          {"TransitGatewayAttachmentId": "tgw-attach-293e2b44bafe52ab0"}]}));
+        },
+    );
+    let (code, v) = run_json(&["lint", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 0);
+    let unsupported: Vec<String> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "unsupported")
+        .map(|d| d["message"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        unsupported
+            .iter()
+            .any(|m| m.contains("`tgw-attach-vpn` (vpn) is not modelled")),
+        "{unsupported:#?}"
+    );
+    assert!(
+        unsupported
+            .iter()
+            .any(|m| m.contains("names 2 attachments (equal-cost multipath")),
+        "{unsupported:#?}"
+    );
+    // A packet that route decides is unknown in both interpreters.
+    assert_unknown_both(dir.path(), "spoke-a-host", "10.3.1.1", &["--one-way"], SPOKES_RT);
+}

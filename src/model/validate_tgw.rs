@@ -78,6 +78,30 @@ pub(super) fn check(net: &Network, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
+        match &a.resource {
+            TgwAttachmentResource::Other { resource_type, .. } => out.push(
+                Diagnostic::warning(
+                    "unsupported",
+                    format!(
+                        "transit gateway attachment `{}` ({resource_type}) is not modelled; a query whose path crosses it answers unknown",
+                        a.id
+                    ),
+                )
+                .from_provenance(p),
+            ),
+            TgwAttachmentResource::Vpc { subnets, .. } if a.appliance_mode && subnets.len() > 1 => out.push(
+                Diagnostic::warning(
+                    "unsupported",
+                    format!(
+                        "attachment `{}` has appliance mode and {} subnets: which one carries a flow is not modelled; a query whose path leaves through it answers unknown",
+                        a.id,
+                        subnets.len()
+                    ),
+                )
+                .from_provenance(p),
+            ),
+            TgwAttachmentResource::Vpc { .. } => {}
+        }
         if let Some(Some(rt)) = &a.association {
             match t.route_tables.get(rt) {
                 None => warn(
@@ -123,6 +147,20 @@ pub(super) fn check(net: &Network, out: &mut Vec<Diagnostic>) {
             let TgwRouteTarget::Attachments(v) = &r.target else {
                 continue;
             };
+            if v.len() != 1 {
+                out.push(
+                    Diagnostic::warning(
+                        "unsupported",
+                        format!(
+                            "route {} in `{}` names {} attachments (equal-cost multipath, or none): not modelled; a query whose path it decides answers unknown",
+                            r.destination,
+                            rt.id,
+                            v.len()
+                        ),
+                    )
+                    .from_provenance(&r.provenance),
+                );
+            }
             for x in v {
                 let of = t.attachments.get(x).map(|a| &a.tgw);
                 let peered = t.peerings.get(x).is_some_and(|pc| pc.other(&rt.tgw).is_some());
