@@ -524,3 +524,46 @@ fn tgw_networks_are_valid_and_use_the_gateway() {
     }
     assert!(with_routes > 10, "{with_routes}");
 }
+
+/// Metamorphic law over transit gateway topologies: a deny entry added to a network ACL (the
+/// attachment subnets' among them) never opens a path.
+#[test]
+fn tgw_a_deny_entry_never_opens_a_path() {
+    use crate::differential::metamorphic::{Asked, monotone, new_entry, with_entry};
+    check(
+        "tgw::a_deny_entry_never_opens_a_path",
+        file!(),
+        200,
+        (two_vpcs(), tgw_plan(), query_plan(), new_entry()),
+        |(b, t, q, e), tally| {
+            let mut net = b.build();
+            add_tgw(&mut net, &t);
+            tally.network();
+            let Some((denied, change)) = with_entry(&net, &e, RuleAction::Deny) else {
+                return Ok(());
+            };
+            monotone(&net, &denied, &Asked::of(&net, &q), &change, tally)
+        },
+    );
+}
+
+/// ... and an allow entry never closes one.
+#[test]
+fn tgw_an_allow_entry_never_closes_a_path() {
+    use crate::differential::metamorphic::{Asked, monotone, new_entry, with_entry};
+    check(
+        "tgw::an_allow_entry_never_closes_a_path",
+        file!(),
+        200,
+        (two_vpcs(), tgw_plan(), query_plan(), new_entry()),
+        |(b, t, q, e), tally| {
+            let mut net = b.build();
+            add_tgw(&mut net, &t);
+            tally.network();
+            let Some((allowed, change)) = with_entry(&net, &e, RuleAction::Allow) else {
+                return Ok(());
+            };
+            monotone(&allowed, &net, &Asked::of(&net, &q), &change, tally)
+        },
+    );
+}
