@@ -36,6 +36,10 @@ const TOP_KEYS: &[&str] = &[
     "TransitGatewayAttachments",
     "TransitGatewayVpcAttachments",
     "TransitGatewayRouteTables",
+    "TransitGatewayRouteTablePropagations",
+    "TransitGatewayPeeringAttachments",
+    "TransitGatewayPrefixListReferences",
+    "Associations",
     "Routes",
     "AdditionalRoutesAvailable",
     "NextToken",
@@ -113,6 +117,14 @@ const FIELD_KEYS: &[&str] = &[
     "PrivateIpAddress",
     "Primary",
     "Association",
+    "SubnetIds",
+    "Options",
+    "ApplianceModeSupport",
+    "TransitGatewayAttachments",
+    "TransitGatewayAttachment",
+    "RequesterTgwInfo",
+    "AccepterTgwInfo",
+    "Blackhole",
     "PublicIp",
     "PublicIpAddress",
     "AllocationId",
@@ -266,7 +278,15 @@ const CORE: &[(&str, &[Leaf], &[Leaf])] = &[
     ("VpcEndpointId", &[S("vpce-1")], BAD),
     ("PrefixListId", &[S("pl-1")], BAD),
     ("VpnGatewayId", &[S("vgw-1")], BAD),
-    ("TransitGatewayId", &[S("tgw-1")], BAD),
+    ("TransitGatewayId", &[S("tgw-1"), S("tgw-2")], BAD),
+    (
+        "TransitGatewayAttachmentId",
+        &[S("tgw-attach-1"), S("tgw-attach-2")],
+        BAD,
+    ),
+    ("TransitGatewayRouteTableId", &[S("tgw-rtb-1")], BAD),
+    ("ResourceType", &[S("vpc"), S("peering"), S("vpn")], BAD),
+    ("ResourceId", &[S("vpc-1"), S("tgw-2")], BAD),
     ("SecurityGroupRuleId", &[S("sgr-1"), S("sgr-2")], BAD),
     (
         "GatewayId",
@@ -690,6 +710,8 @@ proptest! {
     #[test]
     fn aws_shaped_json_never_panics_through_load_files(doc in document()) {
         check_document("snap/pl-0abc.entries.json", doc.clone());
+        // The per-table transit gateway outputs are read only under a `tgw-rtb-…` path.
+        check_document("snap/tgw-rtb-1/search-transit-gateway-routes.json", doc.clone());
         check_document("snap/merged.json", doc);
     }
 

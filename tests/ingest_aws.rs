@@ -658,7 +658,7 @@ fn unknown_keys_and_unsupported_kinds_are_warnings() {
         json!({
             "Vpcs": [vpc_doc()],
             "Widgets": [],
-            "TransitGatewayRouteTables": [],
+            "TransitGatewayConnects": [],
             "CarrierGateways": [],
             "NextToken": "abc"
         }),

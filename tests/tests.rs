@@ -51,6 +51,9 @@ mod sim_status;
 mod synth_estate;
 /// The seed lab as a Terraform plan, state and tfstate: the same verdicts as the native spec.
 mod terraform_cli;
+/// Issue #11: nested multi-account snapshot layouts and transit gateways (TGW-1..TGW-9) in both
+/// interpreters, on the moto hub-and-spoke fixture.
+mod tgw;
 /// `vpcverify trace` end to end: exit codes, JSON fields and text on the bundled networks.
 mod trace_cli;
 /// `query::trace`: the representative packet's documented choices and the verdict it builds.

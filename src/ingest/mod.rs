@@ -173,8 +173,12 @@ fn load_json_bytes(shown: &str, path: &Path, bytes: &[u8]) -> Result<Loaded, Ing
 ///   `blackhole` stays one, an `active` one means the input is incomplete, and the walk answers
 ///   unknown naming the target (RT-14a, DESIGN.md §3);
 /// - route targets, endpoints and gateway route tables the walk does not interpret are recorded
-///   in `Network::unsupported` so that a query crossing them answers unknown.
+///   in `Network::unsupported` so that a query crossing them answers unknown (a transit gateway
+///   only when the input has no attachment of it for the table's VPC, TGW-2);
+/// - transit gateway route tables hold a propagated route per block of each VPC attachment that
+///   propagates into them (TGW-5).
 pub fn finish(net: &mut Network) {
+    crate::model::TgwTopology::materialise_propagations(net);
     add_local_routes(net);
     mark_blackholes(net);
     record_unsupported(net);
@@ -250,10 +254,14 @@ fn record_unsupported(net: &mut Network) {
             let reason = match &r.target {
                 // A transit gateway missing from the input is lint's `missing-route-target` (RT-14a):
                 // one warning, not this one too.
-                RouteTarget::TransitGateway(t) if net.transit_gateways.contains_key(t) => Some(format!(
-                    "route {} in `{}` targets transit gateway `{t}`, whose routing is not modelled",
-                    r.destination, rt.id
-                )),
+                RouteTarget::TransitGateway(t)
+                    if net.transit_gateways.contains_key(t) && net.tgw.vpc_attachment(t, &rt.vpc).is_none() =>
+                {
+                    Some(format!(
+                        "route {} in `{}` targets transit gateway `{t}`, and the input has no attachment of it for `{}` (add `aws ec2 describe-transit-gateway-vpc-attachments`), so where it sends the packet is not known",
+                        r.destination, rt.id, rt.vpc
+                    ))
+                }
                 RouteTarget::Unsupported { field, id } => Some(format!(
                     "route {} in `{}` targets `{id}` ({field}), which is not modelled",
                     r.destination, rt.id

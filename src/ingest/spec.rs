@@ -22,6 +22,7 @@
 
 mod bpa;
 mod read;
+mod tgw;
 
 use super::{IngestError, Loaded};
 use crate::model::*;
@@ -73,10 +74,13 @@ enum Kind {
     PrefixList,
     VpnGateway,
     TransitGateway,
+    TgwAttachment,
+    TgwRouteTable,
+    TgwPeering,
 }
 
 impl Kind {
-    const ALL: [Kind; 15] = [
+    const ALL: [Kind; 18] = [
         Kind::Vpc,
         Kind::Subnet,
         Kind::RouteTable,
@@ -92,6 +96,9 @@ impl Kind {
         Kind::PrefixList,
         Kind::VpnGateway,
         Kind::TransitGateway,
+        Kind::TgwAttachment,
+        Kind::TgwRouteTable,
+        Kind::TgwPeering,
     ];
 
     /// The top-level table name.
@@ -112,6 +119,9 @@ impl Kind {
             Kind::PrefixList => "prefix_list",
             Kind::VpnGateway => "vpn_gateway",
             Kind::TransitGateway => "transit_gateway",
+            Kind::TgwAttachment => "transit_gateway_attachment",
+            Kind::TgwRouteTable => "transit_gateway_route_table",
+            Kind::TgwPeering => "transit_gateway_peering",
         }
     }
 
@@ -133,6 +143,9 @@ impl Kind {
             Kind::PrefixList => "prefix list",
             Kind::VpnGateway => "VPN gateway",
             Kind::TransitGateway => "transit gateway",
+            Kind::TgwAttachment => "transit gateway attachment",
+            Kind::TgwRouteTable => "transit gateway route table",
+            Kind::TgwPeering => "transit gateway peering attachment",
         }
     }
 
@@ -154,6 +167,9 @@ impl Kind {
             Kind::PrefixList => PrefixListId::PREFIX,
             Kind::VpnGateway => VpnGatewayId::PREFIX,
             Kind::TransitGateway => TransitGatewayId::PREFIX,
+            Kind::TgwAttachment => TgwAttachmentId::PREFIX,
+            Kind::TgwRouteTable => TgwRouteTableId::PREFIX,
+            Kind::TgwPeering => TgwAttachmentId::PREFIX,
         }
     }
 
@@ -260,6 +276,9 @@ impl Kind {
             ],
             Kind::VpnGateway => &["id", "vpc", "state", "onprem_cidrs", "tags"],
             Kind::TransitGateway => &["id", "vpcs", "tags"],
+            Kind::TgwAttachment => tgw::ATTACHMENT_KEYS,
+            Kind::TgwRouteTable => tgw::ROUTE_TABLE_KEYS,
+            Kind::TgwPeering => tgw::PEERING_KEYS,
         }
     }
 
@@ -707,6 +726,16 @@ impl<'c, 't> Lower<'c, 't> {
         }
         for d in of(Kind::VpcEndpoint) {
             self.vpc_endpoint(d);
+        }
+        // Transit gateway attachments name subnets; route tables name attachments.
+        for d in of(Kind::TgwAttachment) {
+            self.tgw_attachment(d);
+        }
+        for d in of(Kind::TgwRouteTable) {
+            self.tgw_route_table(d);
+        }
+        for d in of(Kind::TgwPeering) {
+            self.tgw_peering(d);
         }
         self.block_public_access();
     }

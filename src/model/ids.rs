@@ -136,6 +136,16 @@ id_type!(
     TransitGatewayId,
     "tgw-"
 );
+id_type!(
+    /// `tgw-attach-…`
+    TgwAttachmentId,
+    "tgw-attach-"
+);
+id_type!(
+    /// `tgw-rtb-…`
+    TgwRouteTableId,
+    "tgw-rtb-"
+);
 
 #[cfg(test)]
 mod tests {

@@ -13,8 +13,10 @@ pub mod index;
 pub mod network;
 pub mod packet;
 pub mod provenance;
+pub mod tgw;
 pub mod trace;
 pub mod validate;
+mod validate_tgw;
 
 pub use addr::{AddrError, Cidr, IpFamily, L4Match, PortRange, Protocol, proto};
 pub use diag::{Diagnostic, Severity};
@@ -23,4 +25,5 @@ pub use index::{AddressOwner, NetworkIndex};
 pub use network::*;
 pub use packet::Packet;
 pub use provenance::Provenance;
+pub use tgw::*;
 pub use trace::{Blocked, ComponentKind, Hop};

@@ -59,6 +59,78 @@ pub struct Network {
     /// Constructs present in the input that the model does not interpret. A query whose candidate
     /// path crosses one answers `unknown`.
     pub unsupported: Vec<Unsupported>,
+    /// Transit gateway attachments, route tables and their routes (SEMANTICS.md §5.9).
+    #[serde(default)]
+    pub tgw: super::tgw::TgwTopology,
+    /// The account and region of each input file whose path names them (nested snapshot
+    /// layouts), by the file as provenance names it: a resource's scope is its file's.
+    #[serde(default)]
+    pub scopes: BTreeMap<String, Scope>,
+    /// The Availability Zone id (`use1-az1`) of each subnet whose input gives it: zone names map
+    /// to different zones in different accounts, ids do not.
+    #[serde(default)]
+    pub zone_ids: BTreeMap<SubnetId, String>,
+}
+
+/// A subnet's Availability Zone, comparable across accounts as far as the input allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ZoneKey {
+    /// The zone id.
+    Id(String),
+    /// The zone name and the account that names it, when known.
+    Name {
+        /// `us-east-1a`.
+        name: String,
+        /// The account of the subnet's file, when its path names one.
+        account: Option<String>,
+    },
+}
+
+impl ZoneKey {
+    /// Whether two subnets are in the same zone: `None` when the input cannot tell (an id
+    /// against a name, or names of two different accounts).
+    pub fn same(&self, other: &ZoneKey) -> Option<bool> {
+        match (self, other) {
+            (ZoneKey::Id(a), ZoneKey::Id(b)) => Some(a == b),
+            (ZoneKey::Name { name: a, account: x }, ZoneKey::Name { name: b, account: y }) => {
+                if x.is_some() && y.is_some() && x != y {
+                    None
+                } else {
+                    Some(a == b)
+                }
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The AWS account and region an input file belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize)]
+pub struct Scope {
+    /// 12-digit account id.
+    pub account: Option<String>,
+    /// Region name.
+    pub region: Option<String>,
+}
+
+impl Network {
+    /// The account and region of a resource read from the file `provenance` names, when known.
+    pub fn scope_of(&self, provenance: &Provenance) -> Option<&Scope> {
+        self.scopes.get(&provenance.file)
+    }
+
+    /// The zone of a subnet as a [`ZoneKey`]: its id when known, else its name and account;
+    /// `None` when the input gives neither (or the subnet is not in it).
+    pub fn zone_key(&self, subnet: &SubnetId) -> Option<ZoneKey> {
+        if let Some(id) = self.zone_ids.get(subnet) {
+            return Some(ZoneKey::Id(id.clone()));
+        }
+        let s = self.subnets.get(subnet)?;
+        Some(ZoneKey::Name {
+            name: s.availability_zone.clone()?,
+            account: self.scope_of(&s.provenance).and_then(|sc| sc.account.clone()),
+        })
+    }
 }
 
 /// A construct the model keeps but does not interpret.

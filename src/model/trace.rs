@@ -37,6 +37,10 @@ pub enum ComponentKind {
     VpnGateway,
     /// A transit gateway.
     TransitGateway,
+    /// A transit gateway attachment.
+    TransitGatewayAttachment,
+    /// A transit gateway route table.
+    TransitGatewayRouteTable,
     /// A prefix list.
     PrefixList,
     /// A host on the internet.
@@ -65,6 +69,8 @@ impl ComponentKind {
             ComponentKind::VpcEndpoint => "vpc-endpoint",
             ComponentKind::VpnGateway => "vpn-gateway",
             ComponentKind::TransitGateway => "transit-gateway",
+            ComponentKind::TransitGatewayAttachment => "transit-gateway-attachment",
+            ComponentKind::TransitGatewayRouteTable => "transit-gateway-route-table",
             ComponentKind::PrefixList => "prefix-list",
             ComponentKind::Internet => "internet",
             ComponentKind::OnPremises => "on-premises",

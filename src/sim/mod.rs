@@ -20,7 +20,8 @@
 //! - `walk`: the leg state machine: emit, same subnet, route dispatch, subnet arrival (RT-16,
 //!   NACL-8, J25, NI-2, SG-11, §3);
 //! - `gateway`: internet, egress-only, NAT, VPN gateways, NAT instances, peering, gateway
-//!   endpoints (IGW-*, V6-1, NGW-*, NI-*, PCX-*, GWE-*, VGW-3, §4, §5).
+//!   endpoints (IGW-*, V6-1, NGW-*, NI-*, PCX-*, GWE-*, VGW-3, §4, §5);
+//! - `tgw`: transit gateways, their attachments and route tables (TGW-1..TGW-9, §5.9).
 
 /// Records a hop on the walk `$w` when it keeps its path (`trace`); a verdict-only walk
 /// (`status`) evaluates none of the arguments, so it builds none of the hop's strings.
@@ -37,6 +38,7 @@ mod filter;
 mod flow;
 mod gateway;
 mod route;
+mod tgw;
 mod walk;
 
 pub use flow::{Translation, Translator, is_echo_request, nat_port, reply_to};

@@ -979,13 +979,7 @@ impl<'n> Walker<'n> {
                 if !net.transit_gateways.contains_key(id) {
                     return Err(absent("transit gateway", id.as_str()));
                 }
-                Err(unknown(
-                    id,
-                    format!(
-                        "route {} targets transit gateway `{id}`, whose routing is not modelled",
-                        route.destination
-                    ),
-                ))
+                self.tgw_enter(x, table, route, id, p)
             }
             RouteTarget::Unsupported { field, id } => {
                 self.acl(x.subnet(), Direction::Outbound, &p)?;

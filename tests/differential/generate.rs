@@ -567,10 +567,12 @@ pub fn blueprint(s: GenSettings) -> impl Strategy<Value = Blueprint> {
         );
     (
         rest,
-        prop::option::weighted(if s.enable_bpa { 0.3 } else { 0.0 }, bpa_plan()),
+        // (`prop::option::weighted` refuses a zero weight; a weighted bool does not.)
+        prop::bool::weighted(if s.enable_bpa { 0.3 } else { 0.0 }),
+        bpa_plan(),
     )
-        .prop_map(|(mut b, bpa)| {
-            b.bpa = bpa;
+        .prop_map(|(mut b, on, bpa)| {
+            b.bpa = on.then_some(bpa);
             b
         })
 }

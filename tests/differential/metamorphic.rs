@@ -32,7 +32,7 @@ use vpcverify::smt::{self, Answer};
 
 /// A question in endpoint texts, resolved against each network it is asked of.
 #[derive(Debug, Clone)]
-struct Asked {
+pub(crate) struct Asked {
     from: String,
     to: String,
     protocol: Option<u8>,
@@ -42,7 +42,7 @@ struct Asked {
 }
 
 impl Asked {
-    fn of(net: &Network, q: &QueryPlan) -> Asked {
+    pub(crate) fn of(net: &Network, q: &QueryPlan) -> Asked {
         let protocol = query_protocol(q);
         Asked {
             from: endpoint_text(net, &q.from),
@@ -92,7 +92,13 @@ fn witness_reaches(net: &Network, a: &Answer, from: &Endpoint, to: &Endpoint, on
 
 /// Asserts `more ⊇ less` for one question: whatever gets through `less` (the network with fewer
 /// permissions) gets through `more`.
-fn monotone(more: &Network, less: &Network, asked: &Asked, change: &str, tally: &Tally) -> Result<(), TestCaseError> {
+pub(crate) fn monotone(
+    more: &Network,
+    less: &Network,
+    asked: &Asked,
+    change: &str,
+    tally: &Tally,
+) -> Result<(), TestCaseError> {
     let (Some((a_more, from, to)), Some((a_less, _, _))) = (asked.ask(more, tally), asked.ask(less, tally)) else {
         return Ok(());
     };
@@ -126,7 +132,7 @@ fn monotone(more: &Network, less: &Network, asked: &Asked, change: &str, tally: 
 
 /// A new ACL entry, from small choices.
 #[derive(Debug, Clone)]
-struct NewEntry {
+pub(crate) struct NewEntry {
     acl: u8,
     outbound: bool,
     proto: u8,
@@ -134,7 +140,7 @@ struct NewEntry {
     cidr: u8,
 }
 
-fn new_entry() -> impl Strategy<Value = NewEntry> {
+pub(crate) fn new_entry() -> impl Strategy<Value = NewEntry> {
     (any::<u8>(), any::<bool>(), 0u8..6, any::<u8>(), any::<u8>()).prop_map(|(acl, outbound, proto, l4, cidr)| {
         NewEntry {
             acl,
@@ -157,7 +163,7 @@ const PROTOCOLS: [Protocol; 6] = [
 
 /// `net` with the entry added before every existing entry of its direction; `None` when the
 /// lowest number is 1 already.
-fn with_entry(net: &Network, e: &NewEntry, action: RuleAction) -> Option<(Network, String)> {
+pub(crate) fn with_entry(net: &Network, e: &NewEntry, action: RuleAction) -> Option<(Network, String)> {
     let mut out = net.clone();
     let ids: Vec<NetworkAclId> = out.network_acls.keys().cloned().collect();
     let id = pick(&ids, e.acl)?.clone();

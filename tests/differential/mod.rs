@@ -9,6 +9,8 @@
 //! - `encoding`: (c) each header-match encoding folds to the simulator's decision, no solver call;
 //! - `metamorphic`: laws (deny/allow monotonicity, renaming, one-way, peering non-transitivity);
 //! - `regressions`: `r_<slug>`, one per disagreement found, on its fixture network;
+//! - `tgw`: (a) and (b) over transit gateway topologies (several route tables, isolated spokes,
+//!   blackholes, missing zones and associations);
 //!
 //! Case counts: each property runs `n` cases (1,000 for the agreement and encoding properties,
 //! 300 for each metamorphic law), so that the module takes about 40 s of a debug `cargo test`
@@ -28,6 +30,7 @@ pub mod metamorphic;
 pub mod oracle;
 pub mod regressions;
 pub mod spec;
+pub mod tgw;
 
 use proptest::strategy::Strategy;
 use proptest::test_runner::{Config, FileFailurePersistence, TestCaseError, TestError, TestRunner};

@@ -22,8 +22,7 @@ use super::{Loc, Lower, Pending, insert, state};
 use crate::model::{
     Cidr, ConnectivityType, Diagnostic, EgressOnlyInternetGateway, InternetGateway, IpFamily, NatGateway,
     NatGatewayAddress, PrefixList, PrefixListId, PrefixListOwner, RouteDestination, RouteTarget, SecurityGroupId,
-    TransitGateway, TransitGatewayId, Unsupported, VpcEndpoint, VpcEndpointId, VpcEndpointType, VpcId,
-    VpcPeeringConnection, VpnGateway,
+    TransitGateway, Unsupported, VpcEndpoint, VpcEndpointId, VpcEndpointType, VpcId, VpcPeeringConnection, VpnGateway,
 };
 use serde_json::Value;
 
@@ -275,65 +274,7 @@ impl Lower {
             tgw.id.clone(),
             tgw,
         );
-        Ok(())
-    }
-
-    /// `TransitGatewayAttachments` and `TransitGatewayVpcAttachments`: which VPCs attach to which
-    /// transit gateway. Nothing else of them is modelled (§12.2), which a warning says once per file.
-    pub(super) fn transit_gateway_attachments(&mut self, p: &Pending<'_>) {
-        self.diags.push(
-            Diagnostic::warning(
-                "unsupported",
-                format!(
-                    "`{}`: transit gateway attachments are read only to learn which VPCs attach to which transit gateway; transit gateway routing is not modelled",
-                    p.key
-                ),
-            )
-            .in_file(p.file),
-        );
-        for (i, item) in p.items.iter().enumerate() {
-            let pos = format!("{}[{i}]", p.key);
-            let loc = Loc {
-                file: p.file,
-                resource: &pos,
-            };
-            let parsed = Obj::of(item, "").and_then(|o| {
-                let vpc = match o.str("ResourceType")? {
-                    // `describe-transit-gateway-attachments`: only VPC attachments name a VPC.
-                    Some(t) if t.trim().eq_ignore_ascii_case("vpc") => o.id("ResourceId")?,
-                    Some(_) => None,
-                    None => o.id("VpcId")?,
-                };
-                Ok((o.req_id("TransitGatewayId")?, vpc, o.str("State")?))
-            });
-            let Some((tgw, vpc, st)) = self.entry(loc, parsed, "attachment skipped") else {
-                continue;
-            };
-            let gone = st.is_some_and(|s| {
-                ["deleted", "deleting", "failed", "rejected"]
-                    .iter()
-                    .any(|g| s.trim().eq_ignore_ascii_case(g))
-            });
-            let Some(vpc) = vpc.filter(|_| !gone) else {
-                continue;
-            };
-            let tgw_id = TransitGatewayId::from(tgw);
-            let entry = self
-                .net
-                .transit_gateways
-                .entry(tgw_id.clone())
-                .or_insert_with(|| TransitGateway {
-                    id: tgw_id,
-                    vpcs: Vec::new(),
-                    tags: Default::default(),
-                    provenance: loc.provenance(),
-                });
-            let vpc = VpcId::from(vpc);
-            if !entry.vpcs.contains(&vpc) {
-                entry.vpcs.push(vpc);
-                entry.vpcs.sort();
-            }
-        }
+        self.tgw_options(loc, o)
     }
 
     pub(super) fn prefix_list(&mut self, loc: Loc<'_>, o: &Obj<'_>) -> R<()> {

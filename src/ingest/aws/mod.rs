@@ -18,13 +18,17 @@
 //!
 //! Layout: `json` reads fields, `vpc` lowers VPCs, subnets and route tables, `filter` network ACLs
 //! and security groups, `iface` interfaces, instances and Elastic IPs, `edge` gateways, peering,
-//! endpoints, prefix lists and transit gateways.
+//! endpoints, prefix lists and transit gateways themselves, `tgw` transit gateway attachments,
+//! route tables, associations, propagations, routes and peerings (TGW-1..TGW-10), `scope` the
+//! account and Region a file's path names (nested layouts, issue #11).
 
 mod bpa;
 mod edge;
 mod filter;
 mod iface;
 mod json;
+pub mod scope;
+mod tgw;
 mod vpc;
 
 pub(super) use json::parse_whole;
@@ -43,8 +47,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Display;
 use std::path::{Path, PathBuf};
 
-/// Loads every `*.json` file directly in `dir` (sorted by name) as one snapshot. A `*.json` entry
-/// that cannot be followed to a file (a symbolic link in a loop or to nowhere) is an error naming it.
+/// Loads every `*.json` file in `dir` and in its sub-directories (the nested layouts
+/// multi-account collection scripts write: `<region>/…`, `<account-id>/<region>/…`,
+/// `accounts/<account-id>/<region>/…`; sorted by path) as one snapshot. Each file is still
+/// recognised by its content; the account and region a file's path names are recorded in
+/// [`crate::model::Network::scopes`] (see [`scope::of_path`]). A `*.json` entry that cannot be
+/// followed to a file (a symbolic link in a loop or to nowhere) is an error naming it.
 pub fn load_dir(dir: &Path) -> Result<Loaded, IngestError> {
     let shown_dir = dir.display().to_string();
     let io = |file: &str, e: std::io::Error| IngestError::Io {
@@ -52,34 +60,58 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, IngestError> {
         message: e.to_string(),
     };
     // Each `*.json` entry that is a file, or that cannot be followed to anything (a symbolic link
-    // in a loop or to nowhere: an error below, in file-name order, never a file silently left
-    // out). Directories and other special files named `*.json` are not snapshots and are passed.
+    // in a loop or to nowhere: an error below, in path order, never a file silently left out).
+    // Directories are searched (hidden ones and those deeper than `scope::MAX_DEPTH` are not);
+    // other special files named `*.json` are not snapshots and are passed.
     let mut paths: Vec<(PathBuf, Option<String>)> = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(|e| io(&shown_dir, e))? {
-        let path = entry.map_err(|e| io(&shown_dir, e))?.path();
-        let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
-        if !is_json {
-            continue;
-        }
-        match std::fs::metadata(&path) {
-            Ok(meta) if meta.is_file() => paths.push((path, None)),
-            Ok(_) => {}
-            Err(e) => {
-                let link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
-                let message = if link {
-                    format!("it is a symbolic link that does not lead to a file ({e})")
-                } else {
-                    e.to_string()
-                };
-                paths.push((path, Some(message)));
+    let mut dirs_seen = 0usize;
+    let mut todo: Vec<(PathBuf, usize)> = vec![(dir.to_path_buf(), 0)];
+    while let Some((here, depth)) = todo.pop() {
+        dirs_seen += 1;
+        let shown_here = here.display().to_string();
+        for entry in std::fs::read_dir(&here).map_err(|e| io(&shown_here, e))? {
+            let path = entry.map_err(|e| io(&shown_here, e))?.path();
+            let hidden = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'));
+            let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+            if !is_json {
+                if !hidden && depth < scope::MAX_DEPTH && std::fs::metadata(&path).is_ok_and(|m| m.is_dir()) {
+                    todo.push((path, depth + 1));
+                }
+                continue;
+            }
+            match std::fs::metadata(&path) {
+                Ok(meta) if meta.is_file() => paths.push((path, None)),
+                Ok(_) => {}
+                Err(e) => {
+                    let link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+                    let message = if link {
+                        format!("it is a symbolic link that does not lead to a file ({e})")
+                    } else {
+                        e.to_string()
+                    };
+                    paths.push((path, Some(message)));
+                }
             }
         }
     }
-    paths.sort_by(|a, b| a.0.file_name().cmp(&b.0.file_name()));
+    paths.sort_by(|a, b| a.0.cmp(&b.0));
     if paths.is_empty() {
+        let looked = if dirs_seen > 1 {
+            format!(
+                " (looked in it and in its {} sub-director{} up to {} levels deep, hidden ones excepted)",
+                dirs_seen - 1,
+                if dirs_seen == 2 { "y" } else { "ies" },
+                scope::MAX_DEPTH
+            )
+        } else {
+            String::new()
+        };
         return Err(IngestError::Format {
             file: shown_dir,
-            message: "this directory holds no `*.json` file (expected `aws ec2 describe-*` output)".into(),
+            message: format!("this directory holds no `*.json` file{looked} (expected `aws ec2 describe-*` output)"),
         });
     }
     // Files are read and parsed in parallel (a large account's `describe-instances` and
@@ -98,7 +130,12 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, IngestError> {
         })
         .collect();
     let docs = parsed.into_iter().collect::<Result<Vec<_>, _>>()?;
-    let (network, diagnostics) = lower(&docs);
+    let (mut network, diagnostics) = lower(&docs);
+    for (path, shown, _) in &docs {
+        if let Some(sc) = path.strip_prefix(dir).ok().and_then(scope::of_path) {
+            network.scopes.insert(shown.clone(), sc);
+        }
+    }
     let sep = std::path::MAIN_SEPARATOR;
     let base = if shown_dir.ends_with('/') || shown_dir.ends_with(sep) {
         shown_dir
@@ -109,10 +146,11 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, IngestError> {
     // The parsed documents of a large snapshot take a tenth of a second to free: that happens on
     // rayon's pool, beside whatever the caller does next.
     rayon::spawn(move || drop(docs));
+    let scopes = scope::summary(&network);
     Ok(Loaded {
         network,
         diagnostics,
-        source: format!("{base} ({n} file{})", if n == 1 { "" } else { "s" }),
+        source: format!("{base} ({n} file{}{scopes})", if n == 1 { "" } else { "s" }),
     })
 }
 
@@ -154,7 +192,14 @@ enum Kind {
     VpcEndpoints,
     VpnGateways,
     TransitGateways,
+    TgwPeeringAttachments,
     TransitGatewayAttachments,
+    TransitGatewayVpcAttachments,
+    TgwRouteTables,
+    TgwAssociations,
+    TgwPropagations,
+    TgwRoutes,
+    TgwPrefixListReferences,
 }
 
 /// What a top-level key is.
@@ -194,25 +239,19 @@ fn classify(key: &str) -> Class {
         "Addresses" => Addresses,
         "VpnGateways" => VpnGateways,
         "TransitGateways" => TransitGateways,
-        "TransitGatewayAttachments" | "TransitGatewayVpcAttachments" => TransitGatewayAttachments,
+        "TransitGatewayAttachments" => TransitGatewayAttachments,
+        "TransitGatewayPeeringAttachments" => TgwPeeringAttachments,
+        "TransitGatewayVpcAttachments" => TransitGatewayVpcAttachments,
+        "TransitGatewayRouteTables" => TgwRouteTables,
+        "Associations" => TgwAssociations,
+        "TransitGatewayRouteTablePropagations" => TgwPropagations,
+        "Routes" => TgwRoutes,
+        "TransitGatewayPrefixListReferences" => TgwPrefixListReferences,
         "NextToken" | "ResponseMetadata" | "AdditionalRoutesAvailable" => return Class::Ignored,
         "VpcBlockPublicAccessOptions" => return Class::BpaOptions,
         "VpcBlockPublicAccessExclusions" => return Class::BpaExclusions,
-        "TransitGatewayRouteTables" => {
-            return Class::Unsupported(
-                "transit gateway route tables are recognised but not modelled: a route to a transit gateway answers unknown",
-            );
-        }
-        "Routes" => {
-            return Class::Unsupported(
-                "transit gateway routes (`search-transit-gateway-routes`) are recognised but not modelled: a route to a transit gateway answers unknown",
-            );
-        }
-        "TransitGatewayPeeringAttachments"
-        | "TransitGatewayConnects"
+        "TransitGatewayConnects"
         | "TransitGatewayConnectPeers"
-        | "TransitGatewayRouteTablePropagations"
-        | "TransitGatewayPrefixListReferences"
         | "TransitGatewayMulticastDomains"
         | "TransitGatewayPolicyTables"
         | "TransitGatewayRouteTableAnnouncements" => {
@@ -262,6 +301,8 @@ struct Pending<'a> {
     file: &'a str,
     key: &'a str,
     items: &'a [Value],
+    /// `AdditionalRoutesAvailable` is true in the same document (a cut-short route search).
+    truncated: bool,
 }
 
 fn lower(files: &[(PathBuf, String, Value)]) -> (Network, Vec<Diagnostic>) {
@@ -289,10 +330,13 @@ fn lower(files: &[(PathBuf, String, Value)]) -> (Network, Vec<Diagnostic>) {
         for (key, value) in map {
             match classify(key) {
                 Class::Kind(kind) => match value {
-                    Value::Array(items) => pending
-                        .entry(kind)
-                        .or_default()
-                        .push(Pending { path, file, key, items }),
+                    Value::Array(items) => pending.entry(kind).or_default().push(Pending {
+                        path,
+                        file,
+                        key,
+                        items,
+                        truncated: map.get("AdditionalRoutesAvailable") == Some(&Value::Bool(true)),
+                    }),
                     Value::Null => {}
                     other => lw.diags.push(
                         Diagnostic::error(
@@ -359,7 +403,34 @@ impl Lower {
             Kind::VpcEndpoints => self.each(p, "VpcEndpointId", "endpoint", Self::endpoint),
             Kind::VpnGateways => self.each(p, "VpnGatewayId", "virtual private gateway", Self::vpn_gateway),
             Kind::TransitGateways => self.each(p, "TransitGatewayId", "transit gateway", Self::transit_gateway),
-            Kind::TransitGatewayAttachments => self.transit_gateway_attachments(p),
+            Kind::TransitGatewayAttachments => self.each(
+                p,
+                "TransitGatewayAttachmentId",
+                "transit gateway attachment",
+                |lw, loc, o| lw.tgw_attachment(loc, o, false),
+            ),
+            Kind::TransitGatewayVpcAttachments => self.each(
+                p,
+                "TransitGatewayAttachmentId",
+                "transit gateway attachment",
+                |lw, loc, o| lw.tgw_attachment(loc, o, true),
+            ),
+            Kind::TgwPeeringAttachments => self.each(
+                p,
+                "TransitGatewayAttachmentId",
+                "transit gateway peering attachment",
+                Self::tgw_peering,
+            ),
+            Kind::TgwRouteTables => self.each(
+                p,
+                "TransitGatewayRouteTableId",
+                "transit gateway route table",
+                Self::tgw_route_table,
+            ),
+            Kind::TgwAssociations => self.tgw_associations(p),
+            Kind::TgwPropagations => self.tgw_propagations(p),
+            Kind::TgwRoutes => self.tgw_routes(p, p.truncated),
+            Kind::TgwPrefixListReferences => self.tgw_prefix_list_references(p),
         }
     }
 

@@ -124,6 +124,12 @@ impl Lower {
             provenance: loc.provenance(),
         };
         self.bpa_state(loc, o)?;
+        if let Some(zone) = o.id("AvailabilityZoneId")? {
+            self.net
+                .zone_ids
+                .entry(subnet.id.clone())
+                .or_insert_with(|| zone.to_owned());
+        }
         insert(
             &mut self.net.subnets,
             &mut self.diags,

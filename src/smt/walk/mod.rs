@@ -30,6 +30,7 @@ use z3::ast::{Ast, BV, Bool};
 mod bpa;
 mod gateway;
 mod subnet;
+mod tgw;
 
 /// Request or reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -426,10 +426,7 @@ impl Walk<'_> {
                 if !net.transit_gateways.contains_key(t) {
                     return absent(self, st, "transit gateway", t.as_str());
                 }
-                let reason = self
-                    .unsupported(t.as_str())
-                    .unwrap_or_else(|| format!("transit gateway `{t}` routing is not modelled"));
-                self.unknown(st, t.as_str(), &reason);
+                self.tgw_enter(st, from, &vpc, rt, route, t);
             }
             RouteTarget::Unsupported { field, id } => {
                 let Some(st) = self.acl(st, from, Direction::Outbound) else {

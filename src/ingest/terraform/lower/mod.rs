@@ -12,6 +12,7 @@ mod bpa;
 mod filter;
 mod iface;
 mod routing;
+mod tgw;
 mod vpc;
 
 use super::document::{Document, Inst};
@@ -62,6 +63,12 @@ pub const SUPPORTED: &[&str] = &[
     "aws_ec2_transit_gateway_vpc_attachment",
     "aws_vpc_block_public_access_options",
     "aws_vpc_block_public_access_exclusion",
+    "aws_ec2_transit_gateway_route_table",
+    "aws_ec2_transit_gateway_route",
+    "aws_ec2_transit_gateway_route_table_association",
+    "aws_ec2_transit_gateway_route_table_propagation",
+    "aws_ec2_transit_gateway_peering_attachment",
+    "aws_ec2_transit_gateway_peering_attachment_accepter",
 ];
 
 /// Data sources this loader reads (they feed prefix lists).
@@ -229,6 +236,12 @@ pub enum Kind {
     VpnGateway,
     /// `aws_ec2_transit_gateway`.
     TransitGateway,
+    /// `aws_ec2_transit_gateway_vpc_attachment`.
+    TgwAttachment,
+    /// `aws_ec2_transit_gateway_route_table`, a transit gateway's default table.
+    TgwRouteTable,
+    /// `aws_ec2_transit_gateway_peering_attachment` (and its accepter).
+    TgwPeering,
     /// `aws_nat_gateway`.
     NatGateway,
     /// `aws_instance`.
@@ -258,6 +271,9 @@ impl Kind {
             Kind::EgressOnly => "egress-only internet gateway",
             Kind::VpnGateway => "vpn gateway",
             Kind::TransitGateway => "transit gateway",
+            Kind::TgwAttachment => "transit gateway attachment",
+            Kind::TgwRouteTable => "transit gateway route table",
+            Kind::TgwPeering => "transit gateway peering attachment",
             Kind::NatGateway => "nat gateway",
             Kind::Instance => "instance",
             Kind::NetworkInterface => "network interface",
@@ -355,6 +371,7 @@ pub fn lower(file: &str, doc: &Document) -> (Network, Vec<Diagnostic>) {
     vpc::subnets(&mut lx);
     super::implicit::synthesise(&mut lx);
     vpc::gateways(&mut lx);
+    tgw::transit_gateways(&mut lx);
     vpc::prefix_lists(&mut lx);
     filter::security_groups(&mut lx);
     routing::route_tables(&mut lx);
@@ -695,6 +712,26 @@ impl<'a> Lx<'a> {
             ("aws_egress_only_internet_gateway", "id") => (Kind::EgressOnly, id()),
             ("aws_vpn_gateway", "id") => (Kind::VpnGateway, id()),
             ("aws_ec2_transit_gateway", "id") => (Kind::TransitGateway, id()),
+            (
+                "aws_ec2_transit_gateway",
+                "association_default_route_table_id" | "propagation_default_route_table_id",
+            ) => (Kind::TgwRouteTable, tgw::default_table_id(self, inst)),
+            ("aws_ec2_transit_gateway_vpc_attachment", "id") => (Kind::TgwAttachment, id()),
+            ("aws_ec2_transit_gateway_peering_attachment", "id") => (Kind::TgwPeering, id()),
+            // The accepter's id is the peering attachment's.
+            ("aws_ec2_transit_gateway_peering_attachment_accepter", "id" | "transit_gateway_attachment_id")
+                if depth < 8 =>
+            {
+                let p = self.pick_depth(
+                    inst,
+                    Obj::of(inst),
+                    &["transit_gateway_attachment_id"],
+                    &[Kind::TgwPeering],
+                    depth + 1,
+                );
+                (Kind::TgwPeering, p.id()?.to_owned())
+            }
+            ("aws_ec2_transit_gateway_route_table", "id") => (Kind::TgwRouteTable, id()),
             ("aws_nat_gateway", "id") => (Kind::NatGateway, id()),
             ("aws_instance", "id") => (Kind::Instance, id()),
             ("aws_instance", "primary_network_interface_id") => {
