@@ -43,6 +43,9 @@ mod lint;
 mod query_cli;
 /// The SMT engine behind `query`: one named test per construct, verdicts, witnesses, every blocker.
 mod query_rules;
+/// `check --format sarif` for code scanning: the SARIF 2.1.0 schema, URIs relative to the
+/// repository root and percent-encoded, resources located in `describe-*` files, the category.
+mod sarif_cli;
 /// The simulator: one named test per rule id it implements, each on a small built network.
 mod sim_rules;
 /// `sim::status` (no hop records) answers as `sim::trace` does, on bundled specs and an estate.

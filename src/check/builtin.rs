@@ -118,7 +118,8 @@ pub fn suite(net: &Network, ix: &NetworkIndex, network_file: &str) -> Suite {
         .filter(|e| e.interface_type != "nat_gateway")
         .collect();
     let tcp = ProtocolChoice::One(proto::TCP);
-    let at = |p: &Provenance| location(p, network_file);
+    let texts = std::sync::Mutex::new(std::collections::BTreeMap::<String, Option<String>>::new());
+    let at = |p: &Provenance| location(p, network_file, &texts);
     let mut out = Vec::new();
     let labels: Vec<(&NetworkInterface, String)> = targets.iter().map(|e| (*e, label(net, ix, e))).collect();
     for (e, label) in &labels {
@@ -265,14 +266,76 @@ fn unreachable(
     }
 }
 
-fn location(p: &Provenance, network_file: &str) -> Location {
-    Location {
-        file: if p.file.is_empty() {
-            network_file.to_owned()
-        } else {
-            p.file.clone()
+/// Where a resource is: its provenance's line and column, or, for a JSON input (`describe-*`
+/// output, a Terraform plan or state) whose provenance has no line, the place its id is written in
+/// the file (see [`find_resource`]); line 1 when neither is known. The files read are cached in
+/// `texts` (a file that cannot be read is `None`).
+fn location(
+    p: &Provenance,
+    network_file: &str,
+    texts: &std::sync::Mutex<std::collections::BTreeMap<String, Option<String>>>,
+) -> Location {
+    let file = if p.file.is_empty() {
+        network_file.to_owned()
+    } else {
+        p.file.clone()
+    };
+    let found = match p.line {
+        Some(_) => None,
+        None if !p.resource.is_empty() && file.ends_with(".json") => {
+            let mut texts = texts.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let text = texts
+                .entry(file.clone())
+                .or_insert_with(|| std::fs::read_to_string(&file).ok());
+            text.as_deref().and_then(|t| find_resource(t, &p.resource))
+        }
+        None => None,
+    };
+    match found {
+        Some((line, column)) => Location { file, line, column },
+        None => Location {
+            file,
+            line: p.line.unwrap_or(1),
+            column: p.column.unwrap_or(1),
         },
-        line: p.line.unwrap_or(1),
-        column: p.column.unwrap_or(1),
+    }
+}
+
+/// The 1-based line and column of the JSON string `"<resource>"` that names a resource in `text`:
+/// the first one that is the value of a key ending in `Id` or of `address` (the resource's own id,
+/// `"NetworkInterfaceId": "eni-…"`, or a Terraform address), else the first occurrence at all.
+pub fn find_resource(text: &str, resource: &str) -> Option<(u32, u32)> {
+    let needle = format!("\"{resource}\"");
+    let mut first = None;
+    for (at, _) in text.match_indices(&needle) {
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let before = text[line_start..at].trim_end();
+        let line = u32::try_from(text[..at].matches('\n').count() + 1).ok()?;
+        let column = u32::try_from(text[line_start..at].chars().count() + 1).ok()?;
+        let names_it = before.strip_suffix(':').is_some_and(|k| {
+            let k = k.trim_end();
+            let key = k.rsplit('"').nth(1).unwrap_or("");
+            key.ends_with("Id") || key == "address"
+        });
+        if names_it {
+            return Some((line, column));
+        }
+        first.get_or_insert((line, column));
+    }
+    first
+}
+
+#[cfg(test)]
+mod locate_tests {
+    use super::find_resource;
+
+    #[test]
+    fn the_resource_is_found_where_its_id_is_the_value_of_an_id_key() {
+        let text = "{\n  \"Attachment\": \"eni-1\",\n  \"NetworkInterfaces\": [\n    {\"NetworkInterfaceId\": \"eni-1\"}\n  ]\n}";
+        assert_eq!(find_resource(text, "eni-1"), Some((4, 28)));
+        assert_eq!(find_resource("[\"x\",\n\"eni-2\"]", "eni-2"), Some((2, 1)));
+        assert_eq!(find_resource("{}", "eni-3"), None);
+        // A longer id that starts with this one is not it.
+        assert_eq!(find_resource("{\"Id\": \"eni-10\"}", "eni-1"), None);
     }
 }

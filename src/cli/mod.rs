@@ -250,6 +250,15 @@ pub struct CheckArgs {
     /// (errors, notes and, with `--output`, the summary are still written).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// The repository root SARIF artifact URIs are relative to (`uriBaseId` `%SRCROOT%`).
+    /// Default: the nearest directory above the suite (or the network) that holds `.git`, else
+    /// the working directory.
+    #[arg(long, value_name = "DIR")]
+    pub source_root: Option<PathBuf>,
+    /// The SARIF run's category (`automationDetails.id`), as `upload-sarif`'s `category` sets it.
+    /// Default: `vpcverify/<suite name>`, the suite's `name` key or else its file stem.
+    #[arg(long, value_name = "CATEGORY")]
+    pub sarif_category: Option<String>,
 }
 
 /// The budget a question gets unless `--timeout` says otherwise.
@@ -536,6 +545,14 @@ fn shown(path: &std::path::Path) -> String {
     rel.as_deref().unwrap_or(path).display().to_string()
 }
 
+/// The nearest directory at or above `path` holding `.git` (a directory, or a file in a
+/// worktree or submodule).
+fn repository_root(path: &std::path::Path) -> Option<PathBuf> {
+    path.ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(std::path::Path::to_path_buf)
+}
+
 fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(x), Ok(y)) => x == y,
@@ -705,7 +722,30 @@ fn check(args: &CheckArgs, color: ColorChoice, options: &ingest::LoadOptions) ->
         ReportFormat::Text => explain::check::render_text(&report, &out_style),
         ReportFormat::Json => explain::check::render_json(&report),
         ReportFormat::Junit => explain::junit::render(&report).map_err(CliError::Output)?,
-        ReportFormat::Sarif => explain::sarif::render(&report).map_err(CliError::Output)?,
+        ReportFormat::Sarif => {
+            let cwd = std::env::current_dir().map_err(|e| CliError::Output(format!("working directory: {e}")))?;
+            let source_root = match &args.source_root {
+                Some(dir) => {
+                    let abs = crate::check::suite::normalize(&cwd.join(dir));
+                    if !abs.is_dir() {
+                        return Err(CliError::Usage(format!(
+                            "--source-root {}: not a directory",
+                            dir.display()
+                        )));
+                    }
+                    Some(abs)
+                }
+                None => suite_path
+                    .or(Some(&network_path))
+                    .and_then(|p| repository_root(&crate::check::suite::normalize(&cwd.join(p)))),
+            };
+            let options = explain::sarif::SarifOptions {
+                cwd,
+                source_root,
+                category: args.sarif_category.clone(),
+            };
+            explain::sarif::render(&report, &options).map_err(CliError::Output)?
+        }
     };
     match &args.output {
         Some(file) => {

@@ -16,6 +16,7 @@
 use super::check::violation_message;
 use crate::check::run::fingerprint;
 use crate::check::{Location as CheckLocation, Report, Status};
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde_json::json;
 use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification, PhysicalLocation,
@@ -23,13 +24,34 @@ use serde_sarif::sarif::{
     RunAutomationDetails, SCHEMA_URL, Sarif, Tool, ToolComponent,
 };
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The `uriBaseId` of every artifact under the source root.
+pub const SRCROOT: &str = "%SRCROOT%";
+
+/// Where the report's files are and what to call the run.
+#[derive(Debug, Clone, Default)]
+pub struct SarifOptions {
+    /// The working directory the report's relative file names are relative to (absolute).
+    pub cwd: PathBuf,
+    /// The repository root (absolute): artifact URIs are relative to it, with `uriBaseId`
+    /// `%SRCROOT%`. `None`: relative to `cwd`.
+    pub source_root: Option<PathBuf>,
+    /// `automationDetails.id`'s category; `None`: `vpcverify/<suite name>`.
+    pub category: Option<String>,
+}
 
 /// The key of the fingerprint in `partialFingerprints`.
 pub const FINGERPRINT_KEY: &str = "vpcverifyFinding/v1";
 
 /// The report as a SARIF 2.1.0 log (pretty JSON, ending with a newline).
-pub fn render(report: &Report) -> Result<String, String> {
+pub fn render(report: &Report, options: &SarifOptions) -> Result<String, String> {
     let suite = &report.suite;
+    let root = options.source_root.clone().unwrap_or_else(|| options.cwd.clone());
+    let uris = Uris {
+        cwd: &options.cwd,
+        root: &root,
+    };
     let rules: Vec<ReportingDescriptor> = suite
         .rules
         .iter()
@@ -79,7 +101,7 @@ pub fn render(report: &Report) -> Result<String, String> {
                                 ))
                                 .build(),
                         )
-                        .locations(vec![location(&a.location)])
+                        .locations(vec![location(&a.location, &uris)])
                         .partial_fingerprints(fingerprints)
                         .build(),
                 );
@@ -95,7 +117,7 @@ pub fn render(report: &Report) -> Result<String, String> {
                     Notification::builder()
                         .level(json!(level))
                         .message(Message::builder().text(format!("`{}`: {why}", a.name)).build())
-                        .locations(vec![location(&a.location)])
+                        .locations(vec![location(&a.location, &uris)])
                         .build(),
                 );
             }
@@ -118,9 +140,10 @@ pub fn render(report: &Report) -> Result<String, String> {
         .tool(Tool::builder().driver(driver).build())
         .automation_details(
             RunAutomationDetails::builder()
-                .id(format!("vpcverify/{}/", suite.name))
+                .id(automation_id(&suite.name, options.category.as_deref()))
                 .build(),
         )
+        .original_uri_base_ids(original_uri_base_ids(&root))
         .invocations(vec![invocation])
         .results(results)
         .build();
@@ -138,11 +161,55 @@ fn text(s: &str) -> MultiformatMessageString {
     MultiformatMessageString::builder().text(s).build()
 }
 
-fn location(l: &CheckLocation) -> Location {
+/// The run's `automationDetails.id`: `<category>/` (a category alone, as GitHub reads it), from
+/// `--sarif-category` or else `vpcverify/<suite name>`; the suite's declared name (or its file
+/// stem), never its path, so that renaming or moving the file keeps the alerts.
+pub fn automation_id(suite_name: &str, category: Option<&str>) -> String {
+    match category.map(|c| c.trim_end_matches('/')).filter(|c| !c.is_empty()) {
+        Some(c) => format!("{c}/"),
+        None => format!("vpcverify/{suite_name}/"),
+    }
+}
+
+fn original_uri_base_ids(root: &Path) -> BTreeMap<String, serde_sarif::sarif::ArtifactLocation> {
+    let mut uri = file_uri(root);
+    if !uri.ends_with('/') {
+        uri.push('/');
+    }
+    let mut m = BTreeMap::new();
+    m.insert(SRCROOT.to_owned(), ArtifactLocation::builder().uri(uri).build());
+    m
+}
+
+/// How to turn the report's file names into URIs.
+struct Uris<'a> {
+    cwd: &'a Path,
+    root: &'a Path,
+}
+
+impl Uris<'_> {
+    /// `(uri, uriBaseId)`: relative to the root with `%SRCROOT%` when the file lies under it,
+    /// else an absolute `file://` URI; percent-encoded either way.
+    fn of(&self, file: &str) -> (String, Option<&'static str>) {
+        let path = Path::new(file);
+        let abs = crate::check::suite::normalize(&self.cwd.join(path));
+        match abs.strip_prefix(self.root) {
+            Ok(rel) => (encode_path(rel), Some(SRCROOT)),
+            Err(_) => (file_uri(&abs), None),
+        }
+    }
+}
+
+fn location(l: &CheckLocation, uris: &Uris<'_>) -> Location {
+    let (uri, base) = uris.of(&l.file);
+    let artifact = match base {
+        Some(b) => ArtifactLocation::builder().uri(uri).uri_base_id(b.to_owned()).build(),
+        None => ArtifactLocation::builder().uri(uri).build(),
+    };
     Location::builder()
         .physical_location(
             PhysicalLocation::builder()
-                .artifact_location(ArtifactLocation::builder().uri(artifact_uri(&l.file)).build())
+                .artifact_location(artifact)
                 .region(
                     Region::builder()
                         .start_line(i64::from(l.line))
@@ -154,13 +221,48 @@ fn location(l: &CheckLocation) -> Location {
         .build()
 }
 
-/// A file as a SARIF `uri`: relative paths (to the repository root, where CI runs) with forward
-/// slashes; absolute paths as `file://` URIs.
-pub fn artifact_uri(file: &str) -> String {
-    let f = file.replace('\\', "/");
-    if f.starts_with('/') {
-        format!("file://{f}")
-    } else {
-        f.strip_prefix("./").unwrap_or(&f).to_owned()
+/// What a path segment must escape in a URI: controls, space, and the characters that delimit
+/// or are not allowed in a URI (`#` would start a fragment, `?` a query, `%` an escape).
+const SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b']')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}')
+    .add(b'/');
+
+/// A relative path as a relative URI reference: segments percent-encoded, joined by `/`.
+pub fn encode_path(rel: &Path) -> String {
+    rel.components()
+        .map(|c| utf8_percent_encode(&c.as_os_str().to_string_lossy(), SEGMENT).to_string())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// An absolute path as a `file://` URI, percent-encoded.
+pub fn file_uri(abs: &Path) -> String {
+    let mut out = String::from("file://");
+    for c in abs.components() {
+        match c {
+            std::path::Component::RootDir | std::path::Component::Prefix(_) => {}
+            other => {
+                out.push('/');
+                out.push_str(&utf8_percent_encode(&other.as_os_str().to_string_lossy(), SEGMENT).to_string());
+            }
+        }
     }
+    if out == "file://" {
+        out.push('/');
+    }
+    out
 }
