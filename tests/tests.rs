@@ -2,6 +2,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test code")]
 
+/// Accepted findings: `--baseline` of a JSON or SARIF report, `[[ignore]]` entries and their
+/// expiry, `--builtin-rules` and `--skip`.
+mod baseline_cli;
 /// VPC Block Public Access end to end: options, exclusions, uncertain inputs (BPA-1..6).
 mod bpa_cli;
 /// Budgets and a solver that gives up: rescued by a fresh solver, never a flipped verdict,

@@ -111,6 +111,7 @@ pub fn suite(net: &Network, ix: &NetworkIndex, network_file: &str) -> Suite {
         total_timeout: None,
         rules: rules(),
         assertions: Vec::new(),
+        ignores: Vec::new(),
     };
     let targets: Vec<&NetworkInterface> = net
         .network_interfaces

@@ -8,10 +8,12 @@
 //! Must not touch: z3, printing (text, JSON, JUnit and SARIF are rendered by `explain::check`),
 //! command-line arguments.
 
+pub mod accept;
 pub mod budget;
 pub mod builtin;
 pub mod run;
 pub mod suite;
 
+pub use accept::Accepted;
 pub use run::{AssertionResult, Report, RunOptions, Status, Summary};
-pub use suite::{Assertion, Expect, Location, Rule, Severity, Suite, SuiteError};
+pub use suite::{Assertion, Expect, Ignore, Location, Rule, Severity, Suite, SuiteError};

@@ -65,6 +65,8 @@ pub struct AssertionResult {
     pub proof: Option<String>,
     /// Wall-clock time of the query.
     pub elapsed: Duration,
+    /// Set on a violation the baseline or an `[[ignore]]` entry accepts: it does not fail the run.
+    pub accepted: Option<super::accept::Accepted>,
 }
 
 /// How to run a suite.
@@ -93,6 +95,13 @@ pub struct Summary {
     pub unknown: usize,
     /// Errors.
     pub errors: usize,
+    /// Violations the baseline or an `[[ignore]]` entry accepts (not counted in `failed`).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub accepted: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Summary {
@@ -122,6 +131,8 @@ pub struct Report {
     pub results: Vec<AssertionResult>,
     /// Wall-clock time of the whole run.
     pub elapsed: Duration,
+    /// True when the run was compared with a baseline (`check --baseline`).
+    pub baselined: bool,
 }
 
 impl Report {
@@ -134,6 +145,7 @@ impl Report {
         for r in &self.results {
             match r.status {
                 Status::Held => s.passed += 1,
+                Status::Violated if r.accepted.is_some() => s.accepted += 1,
                 Status::Violated => s.failed += 1,
                 Status::Unknown => s.unknown += 1,
                 Status::Error => s.errors += 1,
@@ -214,6 +226,7 @@ pub fn run(
                 error: Some("internal error: no worker answered this assertion".into()),
                 proof: None,
                 elapsed: Duration::ZERO,
+                accepted: None,
             })
         })
         .collect();
@@ -222,6 +235,7 @@ pub fn run(
         network: network.to_owned(),
         results,
         elapsed: started.elapsed(),
+        baselined: false,
     })
 }
 
@@ -271,6 +285,7 @@ fn not_answered(a: &Assertion, reason: String) -> AssertionResult {
         error: None,
         proof: None,
         elapsed: Duration::ZERO,
+        accepted: None,
     }
 }
 
@@ -287,6 +302,7 @@ pub fn run_one(net: &Network, ix: &NetworkIndex, a: &Assertion, opts: &RunOption
             error: Some(e.to_string()),
             proof: None,
             elapsed,
+            accepted: None,
         },
         Ok(result) => {
             let status = match (result.verdict.verdict, a.expect) {
@@ -302,6 +318,7 @@ pub fn run_one(net: &Network, ix: &NetworkIndex, a: &Assertion, opts: &RunOption
                 verdict: Some(result.verdict),
                 error: None,
                 elapsed,
+                accepted: None,
             }
         }
     }
@@ -378,6 +395,7 @@ mod tests {
             failed,
             unknown,
             errors,
+            accepted: 0,
         };
         assert_eq!(s(0, 0, 0).worst(), Status::Held);
         assert_eq!(s(0, 2, 0).worst(), Status::Unknown);

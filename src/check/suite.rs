@@ -18,6 +18,13 @@
 //! severity = "critical"     # optional: critical, high, medium, low (SARIF security-severity)
 //! id       = "db-isolated"  # optional: the SARIF rule id, stable across renames
 //! description = "…"         # optional: the SARIF rule's help text
+//!
+//! [[ignore]]                  # a violation accepted on purpose (it then does not fail the run)
+//! rule    = "VPCV-001"        # an assertion's name, or a rule id (a built-in rule's `VPCV-…`)
+//! from    = "internet"        # optional: only the assertions from this endpoint
+//! to      = "bastion"         # optional: only the assertions to this endpoint
+//! reason  = "the bastion"     # required
+//! expires = "2027-01-31"      # optional, YYYY-MM-DD: after that day the violation fails again
 //! ```
 //!
 //! Every problem (TOML syntax, an unknown key, a missing or mistyped value, a duplicate name or
@@ -206,6 +213,25 @@ pub struct Suite {
     pub rules: Vec<Rule>,
     /// The assertions, in file order.
     pub assertions: Vec<Assertion>,
+    /// The `[[ignore]]` entries, in file order.
+    pub ignores: Vec<Ignore>,
+}
+
+/// An `[[ignore]]` entry: violations of a rule (or an assertion) accepted, with a reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ignore {
+    /// An assertion's name or a rule id.
+    pub rule: String,
+    /// Only assertions from this endpoint, when given.
+    pub from: Option<String>,
+    /// Only assertions to this endpoint, when given.
+    pub to: Option<String>,
+    /// Why the violation is accepted.
+    pub reason: String,
+    /// The last day it is accepted (`YYYY-MM-DD`), when it has one.
+    pub expires: Option<String>,
+    /// Where it was written.
+    pub location: Location,
 }
 
 /// A suite that cannot be read or is not valid (exit 2).
@@ -242,6 +268,18 @@ struct RawSuite {
     total_timeout: Option<Spanned<toml::Value>>,
     #[serde(default, rename = "assert")]
     asserts: Option<Spanned<Vec<Spanned<RawAssert>>>>,
+    #[serde(default, rename = "ignore")]
+    ignores: Vec<Spanned<RawIgnore>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIgnore {
+    rule: Spanned<String>,
+    from: Option<Spanned<String>>,
+    to: Option<Spanned<String>>,
+    reason: Spanned<String>,
+    expires: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Deserialize)]
@@ -346,7 +384,50 @@ impl Suite {
             total_timeout,
             rules: Vec::new(),
             assertions: Vec::new(),
+            ignores: Vec::new(),
         };
+        for spanned in raw.ignores {
+            let at = spanned.span().start;
+            let i = spanned.into_inner();
+            let word = |key: &str, v: &Spanned<String>| {
+                let t = v.get_ref().trim();
+                if t.is_empty() {
+                    Err(error(v.span().start, format!("`{key}` is empty")))
+                } else {
+                    Ok(t.to_owned())
+                }
+            };
+            let expires = match &i.expires {
+                None => None,
+                Some(v) => {
+                    let text = match v.get_ref() {
+                        toml::Value::String(t) => t.trim().to_owned(),
+                        toml::Value::Datetime(d) => d.to_string(),
+                        other => other.to_string(),
+                    };
+                    if !super::accept::is_date(&text) {
+                        return Err(error(
+                            v.span().start,
+                            format!("`expires`: expected a date YYYY-MM-DD, found `{text}`"),
+                        ));
+                    }
+                    Some(text)
+                }
+            };
+            let (line, column) = pos.at(at);
+            suite.ignores.push(Ignore {
+                rule: word("rule", &i.rule)?,
+                from: i.from.as_ref().map(|v| word("from", v)).transpose()?,
+                to: i.to.as_ref().map(|v| word("to", v)).transpose()?,
+                reason: word("reason", &i.reason)?,
+                expires,
+                location: Location {
+                    file: file.to_owned(),
+                    line,
+                    column,
+                },
+            });
+        }
         for spanned in raw_asserts {
             let at = spanned.span().start;
             let a = spanned.into_inner();
@@ -468,6 +549,7 @@ impl Suite {
     pub fn extend(&mut self, other: Suite) {
         let offset = self.rules.len();
         self.builtin |= other.builtin;
+        self.ignores.extend(other.ignores);
         self.rules.extend(other.rules);
         let mut taken: BTreeSet<String> = self.assertions.iter().map(|a| a.slug.clone()).collect();
         for mut a in other.assertions {
@@ -671,7 +753,7 @@ expect = "unreachable"
         );
         assert_eq!(
             err("colour = 1\n"),
-            "proofs/t.toml:1:1: unknown field `colour`, expected one of `name`, `network`, `timeout`, `total_timeout`, `assert`"
+            "proofs/t.toml:1:1: unknown field `colour`, expected one of `name`, `network`, `timeout`, `total_timeout`, `assert`, `ignore`"
         );
     }
 

@@ -259,6 +259,18 @@ pub struct CheckArgs {
     /// Default: `vpcverify/<suite name>`, the suite's `name` key or else its file stem.
     #[arg(long, value_name = "CATEGORY")]
     pub sarif_category: Option<String>,
+    /// A previous report of vpcverify (`--format json` or `sarif`): violations already in it are
+    /// reported as accepted (SARIF `baselineState` `unchanged`) and do not fail the run; new ones
+    /// do.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Run only these built-in rules (comma-separated ids, e.g. `VPCV-001,VPCV-003`); implies
+    /// `--builtin`.
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub builtin_rules: Option<Vec<String>>,
+    /// Leave out these built-in rules (comma-separated ids, e.g. `VPCV-004`).
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub skip: Vec<String>,
 }
 
 /// The budget a question gets unless `--timeout` says otherwise.
@@ -567,8 +579,40 @@ fn check(args: &CheckArgs, color: ColorChoice, options: &ingest::LoadOptions) ->
     let err_style = Style {
         color: use_color_on(color, anstream::AutoStream::choice(&std::io::stderr())),
     };
+    let run_builtin = args.builtin || args.builtin_rules.is_some();
+    // The built-in rules to run, by id (every one unless `--builtin-rules` or `--skip` says).
+    let known: Vec<String> = crate::check::builtin::rules().into_iter().map(|r| r.id).collect();
+    for (flag, ids) in [
+        ("--builtin-rules", args.builtin_rules.as_deref().unwrap_or(&[])),
+        ("--skip", args.skip.as_slice()),
+    ] {
+        if let Some(bad) = ids.iter().find(|id| !known.contains(id)) {
+            return Err(CliError::Usage(format!(
+                "{flag}: no built-in rule `{bad}` (the rules are {})",
+                known.join(", ")
+            )));
+        }
+    }
+    let selected = |id: &str| {
+        args.builtin_rules
+            .as_ref()
+            .is_none_or(|only| only.iter().any(|x| x == id))
+            && !args.skip.iter().any(|x| x == id)
+    };
+    // The baseline, read before the run so that a bad file stops it at once.
+    let baseline = match &args.baseline {
+        None => None,
+        Some(f) => {
+            let file = f.display().to_string();
+            let text = std::fs::read_to_string(f).map_err(|e| CliError::Usage(format!("--baseline {file}: {e}")))?;
+            Some(
+                crate::check::accept::read_baseline(&file, &text)
+                    .map_err(|e| CliError::Usage(format!("--baseline {e}")))?,
+            )
+        }
+    };
     // Which path is which (see `CheckArgs`'s help).
-    let (network_arg, suite_path) = match (&args.network, &args.suite, args.builtin) {
+    let (network_arg, suite_path) = match (&args.network, &args.suite, run_builtin) {
         (Some(n), Some(s), _) => (Some(n), Some(s)),
         // One path with `--builtin`: a suite (it has `[[assert]]` tables or names its network)
         // runs with the pack on the network it names; anything else is the network.
@@ -631,6 +675,9 @@ fn check(args: &CheckArgs, color: ColorChoice, options: &ingest::LoadOptions) ->
     // The pack's locations are the resources' provenance, which names the file as it was given.
     let builtin = || {
         let mut b = crate::check::builtin::suite(&loaded.network, &ix, &network_shown);
+        let rules = b.rules.clone();
+        b.assertions
+            .retain(|a| rules.get(a.rule).is_some_and(|r| selected(&r.id)));
         for a in &mut b.assertions {
             if a.location.file == loaded.source {
                 a.location.file = network_shown.clone();
@@ -649,7 +696,7 @@ fn check(args: &CheckArgs, color: ColorChoice, options: &ingest::LoadOptions) ->
         }
         None => builtin(),
     };
-    if args.builtin && with_suite {
+    if run_builtin && with_suite {
         suite.extend(builtin());
     }
     let n = suite.assertions.len();
@@ -698,7 +745,17 @@ fn check(args: &CheckArgs, color: ColorChoice, options: &ingest::LoadOptions) ->
             let _ = writeln!(err, "{}", line()).and_then(|_| err.flush());
         }
     };
-    let report = crate::check::run::run(&loaded.network, &ix, suite, &network_shown, &opts, &on_done)?;
+    let ignores = suite.ignores.clone();
+    let mut report = crate::check::run::run(&loaded.network, &ix, suite, &network_shown, &opts, &on_done)?;
+    let today = crate::check::accept::today();
+    for i in crate::check::accept::apply(&mut report, baseline.as_ref(), &ignores, &today) {
+        eprintln!(
+            "vpcverify: note: {}: the `[[ignore]]` of `{}` expired on {} (today is {today}): its violations fail the run again",
+            i.location,
+            i.rule,
+            i.expires.as_deref().unwrap_or("")
+        );
+    }
     keep_until_exit((loaded, ix));
     bar.finish_and_clear();
     if let Some(dir) = &args.emit_proofs {

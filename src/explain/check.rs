@@ -31,11 +31,14 @@ pub fn render_text(report: &Report, style: &Style) -> String {
         if n == 1 { "" } else { "s" }
     );
     for (a, r) in report.pairs() {
-        out.push_str(&format!("{}  {}\n", status_word(r.status, style), a.name));
+        out.push_str(&format!("{}  {}\n", result_word(r, style), a.name));
         if r.status == Status::Held {
             continue;
         }
         out.push_str(&format!("    {}: {}\n", a.location, expectation(a, r)));
+        if let Some(acc) = &r.accepted {
+            out.push_str(&format!("    accepted ({})\n", acc.describe()));
+        }
         if let Some(v) = &r.verdict {
             for line in super::verdict::render_text(v, style).lines() {
                 if line.is_empty() {
@@ -61,11 +64,15 @@ pub fn render_brief(report: &Report, style: &Style) -> String {
     let mut out = String::new();
     for (a, r) in report.pairs().filter(|(_, r)| r.status != Status::Held) {
         out.push_str(&format!(
-            "{}  {} ({}: {})\n",
-            status_word(r.status, style),
+            "{}  {} ({}: {}{})\n",
+            result_word(r, style),
             a.name,
             a.location,
-            expectation(a, r)
+            expectation(a, r),
+            r.accepted
+                .as_ref()
+                .map(|acc| format!("; accepted, {}", acc.describe()))
+                .unwrap_or_default()
         ));
     }
     out.push_str(&summary_line(&report.summary(), style));
@@ -113,6 +120,9 @@ pub fn summary_line(s: &Summary, style: &Style) -> String {
         if s.failed > 0 { style.error(&failed) } else { failed },
         s.unknown
     );
+    if s.accepted > 0 {
+        line.push_str(&format!(", {} accepted", s.accepted));
+    }
     if s.errors > 0 {
         line.push_str(&format!(
             ", {}",
@@ -120,6 +130,16 @@ pub fn summary_line(s: &Summary, style: &Style) -> String {
         ));
     }
     line
+}
+
+/// The status word of a result: `accepted` for a violation the baseline or an `[[ignore]]`
+/// entry accepts, else [`status_word`].
+fn result_word(r: &AssertionResult, style: &Style) -> String {
+    if r.status == Status::Violated && r.accepted.is_some() {
+        style.warning(&format!("{:<8}", "accepted"))
+    } else {
+        status_word(r.status, style)
+    }
 }
 
 /// `ok`, `VIOLATED`, `UNKNOWN`, `ERROR`, padded to one width before colouring.
@@ -223,6 +243,12 @@ struct JsonResult<'a> {
     verdict: Option<&'a Verdict>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<&'a str>,
+    /// A violation's fingerprint (what `--baseline` compares).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fingerprint: Option<String>,
+    /// Why a violation does not fail the run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accepted: Option<&'a crate::check::Accepted>,
     elapsed_ms: u128,
 }
 
@@ -253,6 +279,15 @@ pub fn render_json(report: &Report) -> String {
                 status: r.status,
                 verdict: r.verdict.as_ref(),
                 error: r.error.as_deref(),
+                fingerprint: match (r.status, &r.verdict) {
+                    (Status::Violated, Some(v)) => Some(crate::check::run::fingerprint(
+                        rule.map(|r| r.id.as_str()).unwrap_or(""),
+                        a,
+                        v,
+                    )),
+                    _ => None,
+                },
+                accepted: r.accepted.as_ref(),
                 elapsed_ms: r.elapsed.as_millis(),
             }
         })

@@ -6,7 +6,8 @@
 //! `vpcverify.<suite name>`, `time` the query's time. A violated assertion has a `<failure
 //! type="reachability">` whose message is the witness packet (or the blocking rules) and whose
 //! body is the query verdict as text, paths included; an unknown verdict or an assertion that
-//! could not be answered is an `<error>` (type `unknown` or `error`).
+//! could not be answered is an `<error>` (type `unknown` or `error`); a violation the baseline or
+//! an `[[ignore]]` entry accepts is `<skipped>`, its message saying why.
 
 use super::Style;
 use super::check::violation_message;
@@ -22,6 +23,13 @@ pub fn render(report: &Report) -> Result<String, String> {
     for (a, r) in report.pairs() {
         let status = match r.status {
             Status::Held => TestCaseStatus::success(),
+            Status::Violated if r.accepted.is_some() => {
+                let mut st = TestCaseStatus::skipped();
+                if let Some(acc) = &r.accepted {
+                    st.set_message(format!("{}: violated, accepted ({})", a.location, acc.describe()));
+                }
+                st
+            }
             Status::Violated | Status::Unknown => {
                 let (kind, ty) = if r.status == Status::Violated {
                     (NonSuccessKind::Failure, "reachability")

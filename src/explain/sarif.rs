@@ -15,13 +15,13 @@
 
 use super::check::violation_message;
 use crate::check::run::fingerprint;
-use crate::check::{Location as CheckLocation, Report, Status};
+use crate::check::{Accepted, Location as CheckLocation, Report, Status};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde_json::json;
 use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification, PhysicalLocation,
     PropertyBag, Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run,
-    RunAutomationDetails, SCHEMA_URL, Sarif, Tool, ToolComponent,
+    RunAutomationDetails, SCHEMA_URL, Sarif, Suppression, Tool, ToolComponent,
 };
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -42,7 +42,7 @@ pub struct SarifOptions {
 }
 
 /// The key of the fingerprint in `partialFingerprints`.
-pub const FINGERPRINT_KEY: &str = "vpcverifyFinding/v1";
+pub use crate::check::accept::FINGERPRINT_KEY;
 
 /// The report as a SARIF 2.1.0 log (pretty JSON, ending with a newline).
 pub fn render(report: &Report, options: &SarifOptions) -> Result<String, String> {
@@ -86,25 +86,45 @@ pub fn render(report: &Report, options: &SarifOptions) -> Result<String, String>
             (Status::Violated, Some(v)) => {
                 let mut fingerprints = BTreeMap::new();
                 fingerprints.insert(FINGERPRINT_KEY.to_owned(), fingerprint(&rule_id, a, v));
-                results.push(
-                    SarifResult::builder()
-                        .rule_id(rule_id)
-                        .rule_index(i64::try_from(a.rule).unwrap_or(-1))
-                        .level(ResultLevel::Error)
-                        .message(
-                            Message::builder()
-                                .text(format!(
-                                    "`{}` is violated: expected {}, got {}",
-                                    a.name,
-                                    a.expect.as_str(),
-                                    violation_message(v)
-                                ))
-                                .build(),
-                        )
-                        .locations(vec![location(&a.location, &uris)])
-                        .partial_fingerprints(fingerprints)
-                        .build(),
-                );
+                let mut result = SarifResult::builder()
+                    .rule_id(rule_id)
+                    .rule_index(i64::try_from(a.rule).unwrap_or(-1))
+                    .level(ResultLevel::Error)
+                    .message(
+                        Message::builder()
+                            .text(format!(
+                                "`{}` is violated: expected {}, got {}",
+                                a.name,
+                                a.expect.as_str(),
+                                violation_message(v)
+                            ))
+                            .build(),
+                    )
+                    .locations(vec![location(&a.location, &uris)])
+                    .partial_fingerprints(fingerprints)
+                    .build();
+                if report.baselined {
+                    let state = if r.accepted == Some(Accepted::Baseline) {
+                        "unchanged"
+                    } else {
+                        "new"
+                    };
+                    result.baseline_state = Some(json!(state));
+                }
+                if let Some(Accepted::Ignore { reason, expires }) = &r.accepted {
+                    let justification = match expires {
+                        Some(d) => format!("{reason} (until {d})"),
+                        None => reason.clone(),
+                    };
+                    result.suppressions = Some(vec![
+                        Suppression::builder()
+                            .kind(json!("inSource"))
+                            .status(json!("accepted"))
+                            .justification(justification)
+                            .build(),
+                    ]);
+                }
+                results.push(result);
             }
             (Status::Unknown | Status::Error, _) => {
                 let why = match (&r.error, &r.verdict) {
