@@ -1,7 +1,7 @@
 //! Accepted findings end to end: `check --baseline` (a previous JSON or SARIF report: its
 //! violations are unchanged and do not fail the run, new ones do), a suite's `[[ignore]]` entries
 //! (with a reason; an expired one accepts nothing), and choosing built-in rules
-//! (`--builtin-rules`, `--skip`). Dates are far in the past or the future, so the tests do not
+//! (`--builtin-rules`, `--skip`), the `--severity` threshold. Dates are far in the past or the future, so the tests do not
 //! depend on today's.
 
 use crate::common::*;
@@ -274,4 +274,40 @@ fn built_in_rules_can_be_chosen_and_skipped() {
     let (code, _, err) = check(&[SEED, "--builtin", "--skip", "VPCV-999"]);
     assert_eq!(code, 2);
     assert!(err.contains("--skip: no built-in rule `VPCV-999`"), "{err}");
+}
+
+#[test]
+fn a_severity_threshold_accepts_the_less_severe_violations() {
+    // The seed lab's suite and pack: one medium violation (the database's https) and two high
+    // ones (VPCV-001).
+    let run = |level: &str| {
+        let (code, out, _) = check(&[
+            SEED,
+            "proofs/seed-lab.toml",
+            "--builtin",
+            "--severity",
+            level,
+            "--format",
+            "json",
+        ]);
+        let v = json(&out);
+        let accepted: Vec<String> = v["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["accepted"]["by"] == "severity")
+            .map(|r| r["rule"]["severity"].as_str().unwrap().to_owned())
+            .collect();
+        (code, v["summary"]["failed"].as_u64().unwrap(), accepted)
+    };
+    assert_eq!(run("low"), (1, 3, vec![]));
+    assert_eq!(run("medium"), (1, 3, vec![]));
+    assert_eq!(run("high"), (1, 2, vec!["medium".to_owned()]));
+    assert_eq!(
+        run("critical"),
+        (0, 0, vec!["medium".to_owned(), "high".to_owned(), "high".to_owned()])
+    );
+    let (code, _, err) = check(&[SEED, "--builtin", "--severity", "severe"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("severe"), "{err}");
 }

@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test code")]
 
 /// Accepted findings: `--baseline` of a JSON or SARIF report, `[[ignore]]` entries and their
-/// expiry, `--builtin-rules` and `--skip`.
+/// expiry, `--builtin-rules`, `--skip` and `--severity`.
 mod baseline_cli;
 /// VPC Block Public Access end to end: options, exclusions, uncertain inputs (BPA-1..6).
 mod bpa_cli;

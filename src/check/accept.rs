@@ -9,7 +9,7 @@
 //! `partialFingerprints` entry [`FINGERPRINT_KEY`].
 
 use super::run::{Report, Status, fingerprint};
-use super::suite::Ignore;
+use super::suite::{Ignore, Severity};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -31,6 +31,11 @@ pub enum Accepted {
         #[serde(skip_serializing_if = "Option::is_none")]
         expires: Option<String>,
     },
+    /// Its rule's severity is below the threshold (`check --severity`).
+    Severity {
+        /// The threshold.
+        threshold: Severity,
+    },
 }
 
 impl Accepted {
@@ -42,6 +47,7 @@ impl Accepted {
                 Some(d) => format!("ignored until {d}: {reason}"),
                 None => format!("ignored: {reason}"),
             },
+            Accepted::Severity { threshold } => format!("below the severity threshold `{}`", threshold.as_str()),
         }
     }
 }
@@ -130,6 +136,20 @@ pub fn apply(report: &mut Report, baseline: Option<&BTreeSet<String>>, ignores: 
         }
     }
     expired
+}
+
+/// Accepts the violations not yet accepted whose rule is less severe than `threshold`.
+pub fn apply_threshold(report: &mut Report, threshold: Severity) {
+    let suite = &report.suite;
+    for (a, r) in suite.assertions.iter().zip(report.results.iter_mut()) {
+        // `Severity` orders from critical to low: greater is less severe.
+        if r.status == Status::Violated
+            && r.accepted.is_none()
+            && suite.rule_of(a).is_some_and(|rule| rule.severity > threshold)
+        {
+            r.accepted = Some(Accepted::Severity { threshold });
+        }
+    }
 }
 
 /// Today's date (UTC) from the system clock, `YYYY-MM-DD`.

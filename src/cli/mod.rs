@@ -271,6 +271,34 @@ pub struct CheckArgs {
     /// Leave out these built-in rules (comma-separated ids, e.g. `VPCV-004`).
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     pub skip: Vec<String>,
+    /// Only violations of rules this severe or more fail the run (exit 1); the others are
+    /// reported as accepted. Default: every violation fails.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub severity: Option<SeverityLevel>,
+}
+
+/// A severity threshold (`check --severity`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityLevel {
+    /// Critical only.
+    Critical,
+    /// High and critical.
+    High,
+    /// Medium and above.
+    Medium,
+    /// Every violation.
+    Low,
+}
+
+impl From<SeverityLevel> for crate::check::Severity {
+    fn from(l: SeverityLevel) -> Self {
+        match l {
+            SeverityLevel::Critical => crate::check::Severity::Critical,
+            SeverityLevel::High => crate::check::Severity::High,
+            SeverityLevel::Medium => crate::check::Severity::Medium,
+            SeverityLevel::Low => crate::check::Severity::Low,
+        }
+    }
 }
 
 /// The budget a question gets unless `--timeout` says otherwise.
@@ -755,6 +783,9 @@ fn check(args: &CheckArgs, color: ColorChoice, options: &ingest::LoadOptions) ->
             i.rule,
             i.expires.as_deref().unwrap_or("")
         );
+    }
+    if let Some(level) = args.severity {
+        crate::check::accept::apply_threshold(&mut report, level.into());
     }
     keep_until_exit((loaded, ix));
     bar.finish_and_clear();
