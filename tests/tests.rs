@@ -2,6 +2,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test code")]
 
+/// Issue #26: the AWS CLI's documented example outputs as a corpus: each read right or, if invalid
+/// in the documentation, refused naming the file; recognised but unmodelled commands warned of.
+mod aws_cli_examples;
 /// VPC Block Public Access end to end: options, exclusions, uncertain inputs (BPA-1..6).
 mod bpa_cli;
 /// Budgets and a solver that gives up: rescued by a fresh solver, never a flipped verdict,
