@@ -83,7 +83,9 @@ fn examples() -> Vec<(String, String, PathBuf)> {
 /// Loads one example as a snapshot directory is read (`aws::load_dir`, which keeps only the
 /// fields the loader reads), beside the minimal stub it needs: an empty `describe-network-acls`
 /// output, so that subnets are not a `missing-network-acls` error (NACL-1) in an example without
-/// ACLs, and, for `describe-security-group-rules`, the groups its rules belong to (without rules).
+/// ACLs; for `describe-security-group-rules`, the groups its rules belong to (without rules); for
+/// `get-managed-prefix-list-entries`, the one prefix list (without entries) they are then
+/// attributed to.
 /// The example is `example.json` in the directory.
 fn load(doc: &Value) -> Loaded {
     let groups: Vec<Value> = ids(doc, "SecurityGroupRules", "GroupId")
@@ -92,7 +94,12 @@ fn load(doc: &Value) -> Loaded {
         .collect();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("example.json"), doc.to_string()).unwrap();
-    let stub = json!({ "NetworkAcls": [], "SecurityGroups": groups });
+    let lists: Vec<Value> = if doc.get("Entries").is_some() {
+        vec![json!({ "PrefixListId": "pl-stub", "PrefixListName": "stub", "OwnerId": "111122223333" })]
+    } else {
+        Vec::new()
+    };
+    let stub = json!({ "NetworkAcls": [], "SecurityGroups": groups, "PrefixLists": lists });
     std::fs::write(dir.path().join("stub.json"), stub.to_string()).unwrap();
     aws::load_dir(dir.path()).unwrap()
 }
@@ -338,6 +345,19 @@ fn compare(rel: &str, doc: &Value, net: &Network) -> usize {
         if doc.get(key).is_some() {
             same(key, model, ids(doc, key, id));
         }
+    }
+    if doc.get("Entries").is_some() {
+        let pl = &net.prefix_lists[&PrefixListId::from("pl-stub")];
+        assert!(pl.entries_known, "{rel}");
+        same(
+            "prefix list entries",
+            pl.entries.iter().map(ToString::to_string).collect(),
+            items(doc, "Entries")
+                .iter()
+                .filter_map(|e| s(e, "Cidr"))
+                .map(str::to_owned)
+                .collect(),
+        );
     }
     if doc.get("NatGateways").is_some() {
         for g in items(doc, "NatGateways") {

@@ -454,6 +454,10 @@ fn lower(files: &[(PathBuf, String, Value)]) -> (Network, Vec<Diagnostic>) {
     }
     let has_acls = pending.contains_key(&Kind::NetworkAcls);
     for (kind, lists) in pending {
+        if kind == Kind::PrefixListEntries {
+            lw.prefix_list_entries_all(&lists);
+            continue;
+        }
         for p in lists {
             lw.lower_list(kind, &p);
         }
@@ -473,7 +477,7 @@ impl Lower {
             Kind::Vpcs => self.each(p, "VpcId", "vpc", Self::vpc),
             Kind::Subnets => self.each(p, "SubnetId", "subnet", Self::subnet),
             Kind::PrefixLists => self.each(p, "PrefixListId", "prefix list", Self::prefix_list),
-            Kind::PrefixListEntries => self.prefix_list_entries(p),
+            Kind::PrefixListEntries => self.prefix_list_entries_all(std::slice::from_ref(p)),
             Kind::RouteTables => self.each(p, "RouteTableId", "route table", Self::route_table),
             Kind::NetworkAcls => self.each(p, "NetworkAclId", "network ACL", Self::network_acl),
             Kind::SecurityGroups => self.each(p, "GroupId", "security group", Self::security_group),
