@@ -3,8 +3,9 @@
 //! by `tests/fixtures/aws-cli-examples/_extract.py` (see its NOTES.md), is loaded: no panic, no
 //! error but for the examples listed in [`INVALID`] (invalid in the documentation itself), and
 //! the model's key fields equal the example's (ids, CIDR blocks, route destinations and targets,
-//! ACL entries, security group rules, interface addresses). A command that is recognised but not
-//! modelled is a warning naming it, and lowers nothing.
+//! ACL entries, security group rules, interface and NAT gateway addresses, prefix-list entries,
+//! endpoints, peerings, transit gateway attachments and route tables). A command that is
+//! recognised but not modelled is a warning naming it, and lowers nothing.
 
 use crate::common::*;
 use serde_json::{Value, json};
@@ -345,6 +346,62 @@ fn compare(rel: &str, doc: &Value, net: &Network) -> usize {
         if doc.get(key).is_some() {
             same(key, model, ids(doc, key, id));
         }
+    }
+    for (key, id, model) in [
+        (
+            "TransitGatewayAttachments",
+            "TransitGatewayAttachmentId",
+            keys(&net.tgw.attachments),
+        ),
+        (
+            "TransitGatewayVpcAttachments",
+            "TransitGatewayAttachmentId",
+            keys(&net.tgw.attachments),
+        ),
+        (
+            "TransitGatewayPeeringAttachments",
+            "TransitGatewayAttachmentId",
+            keys(&net.tgw.peerings),
+        ),
+        (
+            "TransitGatewayRouteTables",
+            "TransitGatewayRouteTableId",
+            keys(&net.tgw.route_tables),
+        ),
+    ] {
+        if doc.get(key).is_some() {
+            same(key, model, ids(doc, key, id));
+        }
+    }
+    for e in items(doc, "VpcEndpoints") {
+        let ep = &net.vpc_endpoints[&VpcEndpointId::from(s(e, "VpcEndpointId").unwrap())];
+        assert_eq!(ep.vpc.as_str(), s(e, "VpcId").unwrap(), "{rel}");
+        assert_eq!(ep.service_name, s(e, "ServiceName").unwrap_or_default(), "{rel}");
+        same(
+            "endpoint route tables",
+            ep.route_tables.iter().map(ToString::to_string).collect(),
+            e.get("RouteTableIds")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
+        );
+    }
+    for c in items(doc, "VpcPeeringConnections") {
+        let pcx = &net.vpc_peering_connections[&VpcPeeringConnectionId::from(s(c, "VpcPeeringConnectionId").unwrap())];
+        assert_eq!(
+            pcx.requester.as_str(),
+            s(&c["RequesterVpcInfo"], "VpcId").unwrap(),
+            "{rel}"
+        );
+        assert_eq!(
+            pcx.accepter.as_str(),
+            s(&c["AccepterVpcInfo"], "VpcId").unwrap(),
+            "{rel}"
+        );
+        n.set(n.get() + 2);
     }
     if doc.get("Entries").is_some() {
         let pl = &net.prefix_lists[&PrefixListId::from("pl-stub")];
