@@ -1081,3 +1081,71 @@ fn instances_join_interfaces_from_both_views_primary_first() {
     );
     assert!(net.network_interfaces[&NetworkInterfaceId::from("eni-2")].source_dest_check);
 }
+
+/// Issue #26: entries in a directory named after their list are that list's, whatever the file's
+/// name.
+#[test]
+fn prefix_list_entries_are_attributed_by_a_directory_named_after_the_list() {
+    let dir = copy_fixture_dir(MOTO);
+    std::fs::create_dir(dir.path().join("pl-4153c4e2ed93e04bb")).unwrap();
+    std::fs::rename(
+        dir.path().join("get-managed-prefix-list-entries.json"),
+        dir.path()
+            .join("pl-4153c4e2ed93e04bb")
+            .join("get-managed-prefix-list-entries.json"),
+    )
+    .unwrap();
+    let l = ingest::load(dir.path()).unwrap();
+    let office = &l.network.prefix_lists[&PrefixListId::from("pl-4153c4e2ed93e04bb")];
+    assert!(office.entries_known);
+    let entries: Vec<String> = office.entries.iter().map(|c| c.to_string()).collect();
+    assert_eq!(entries, vec!["203.0.113.0/24", "198.51.100.0/24"]);
+    assert!(
+        !l.diagnostics
+            .iter()
+            .any(|d| d.code == "unattributed-entries" || d.code == "entries-attributed")
+    );
+}
+
+/// Issue #26: one anonymous entries output and one list whose entries are missing: that list's,
+/// with a warning saying so; two anonymous outputs are ambiguous and neither is attributed.
+#[test]
+fn anonymous_prefix_list_entries_go_to_the_only_list_missing_them() {
+    let lists = json!({"PrefixLists": [
+        {"PrefixListId": "pl-0off", "PrefixListName": "office", "AddressFamily": "IPv4", "OwnerId": "111111111111"},
+        {"PrefixListId": "pl-0full", "PrefixListName": "full", "AddressFamily": "IPv4", "OwnerId": "111111111111"}
+    ]});
+    let full = json!({"Entries": [{"Cidr": "192.0.2.0/24"}]});
+    let anon = json!({"Entries": [{"Cidr": "198.51.100.0/24"}, {"Cidr": "203.0.113.0/24"}]});
+    let file = |name: &str, doc: &Value| (PathBuf::from(name), name.to_owned(), doc.clone());
+    let l = aws::load_files(&[
+        file("snap/describe-managed-prefix-lists.json", &lists),
+        file("snap/pl-0full.entries.json", &full),
+        file("snap/get-managed-prefix-list-entries.json", &anon),
+    ])
+    .unwrap();
+    let office = &l.network.prefix_lists[&PrefixListId::from("pl-0off")];
+    assert!(office.entries_known);
+    let entries: Vec<String> = office.entries.iter().map(|c| c.to_string()).collect();
+    assert_eq!(entries, vec!["198.51.100.0/24", "203.0.113.0/24"]);
+    assert_eq!(
+        codes(&l, Severity::Warning),
+        vec![("entries-attributed".into(), Some("pl-0off".into()))]
+    );
+    let other = json!({"Entries": [{"Cidr": "10.9.0.0/16"}]});
+    let ambiguous = aws::load_files(&[
+        file("snap/describe-managed-prefix-lists.json", &lists),
+        file("snap/pl-0full.entries.json", &full),
+        file("snap/a/get-managed-prefix-list-entries.json", &anon),
+        file("snap/b/get-managed-prefix-list-entries.json", &other),
+    ])
+    .unwrap();
+    assert!(!ambiguous.network.prefix_lists[&PrefixListId::from("pl-0off")].entries_known);
+    assert_eq!(
+        codes(&ambiguous, Severity::Warning),
+        vec![
+            ("unattributed-entries".into(), None),
+            ("unattributed-entries".into(), None)
+        ]
+    );
+}

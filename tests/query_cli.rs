@@ -369,11 +369,19 @@ fn emitted_smt2_proof_is_unsatisfiable_when_rechecked() {
         .assert()
         .code(1);
     let text = std::fs::read_to_string(&proof).unwrap();
-    assert!(
-        text.contains("(declare-fun dst_ip4") && text.contains("(check-sat)"),
-        "{text}"
-    );
+    assert!(text.contains("(declare-fun dst_ip4"), "{text}");
+    assert_eq!(text.matches("(check-sat)").count(), 1, "one check, at the end: {text}");
     assert_eq!(vpcverify::smt::recheck_proof(&text), Ok(true));
+    // The recheck is a real check: the same declarations with the assertion dropped, or a
+    // satisfiable one, are not a proof.
+    let start = text.find("(assert").expect("an assertion");
+    let tampered = format!("{}(assert true)\n(check-sat)\n", &text[..start]);
+    assert_eq!(vpcverify::smt::recheck_proof(&tampered), Ok(false), "{tampered}");
+    assert_eq!(
+        vpcverify::smt::recheck_proof("(declare-const x Int)\n(assert (> x 0))\n(check-sat)\n"),
+        Ok(false)
+    );
+    assert_eq!(vpcverify::smt::recheck_proof("(assert false)\n(check-sat)\n"), Ok(true));
 }
 
 #[test]

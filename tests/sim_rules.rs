@@ -704,6 +704,27 @@ fn v6_1_egress_only_gateway_carries_outbound_initiated_only() {
 }
 
 #[test]
+fn v6_1_a_reply_returns_through_the_gateway_its_request_left_by() {
+    // The VPC has both an internet gateway and an egress-only one (§4, §5.7): a reply from the
+    // internet comes back in through the one its request went out of.
+    let out_by_eigw = v6_net().igw("igw-6", "vpc-6").build();
+    let p = tcp("2600:1f18:6:101::10", 49152, "2606:4700::1", 443);
+    let t = out_by_eigw.trace_eni("eni-6", p);
+    assert_reachable(&t);
+    let reply = hop_ids(&t.reply.as_ref().unwrap().hops);
+    assert!(reply.contains(&"eigw-6") && !reply.contains(&"igw-6"), "{reply:?}");
+    let out_by_igw = v6_net()
+        .igw("igw-6", "vpc-6")
+        .route_table("rtb-6", "vpc-6", &["subnet-6"])
+        .route("rtb-6", "::/0", "igw-6")
+        .build();
+    let t = out_by_igw.trace_eni("eni-6", p);
+    assert_reachable(&t);
+    let reply = hop_ids(&t.reply.as_ref().unwrap().hops);
+    assert!(reply.contains(&"igw-6") && !reply.contains(&"eigw-6"), "{reply:?}");
+}
+
+#[test]
 fn v6_2_ipv6_through_internet_gateway_is_not_translated() {
     let n = v6_net()
         .igw("igw-6", "vpc-6")
@@ -1068,4 +1089,38 @@ fn s5_9_transit_gateway_target_is_unknown() {
     );
     let n = n.build();
     assert_unknown(&n.trace_eni("eni-a", tcp("10.0.1.10", 49152, HOST, 443)), "tgw-1");
+}
+
+#[test]
+fn ni_4_ngw_2_a_translation_is_undone_only_by_the_exact_reverse() {
+    // `Translation::is_reversed_by` (§1, NGW-2, NI-4): the reply must swap the translated packet's
+    // addresses and (TCP/UDP) ports, with the same protocol; anything else is not this flow's.
+    use vpcverify::sim::{Translation, Translator};
+    let before = tcp("10.0.2.20", 40000, HOST, 443);
+    let after = tcp("10.0.1.100", 40000, HOST, 443);
+    let t = Translation {
+        translator: Translator::NatGateway("nat-lab".into()),
+        before,
+        after,
+    };
+    assert!(t.is_reversed_by(&tcp(HOST, 443, "10.0.1.100", 40000)));
+    for other in [
+        tcp(HOST, 443, "10.0.1.100", 40001),      // another client port
+        tcp(HOST, 80, "10.0.1.100", 40000),       // another server port
+        tcp(HOST, 443, "10.0.1.101", 40000),      // another translated address
+        tcp("1.1.1.1", 443, "10.0.1.100", 40000), // another server
+        udp(HOST, 443, "10.0.1.100", 40000),      // another protocol
+    ] {
+        assert!(!t.is_reversed_by(&other), "{other}");
+    }
+    // Without ports (ICMP), addresses and protocol decide.
+    let t = Translation {
+        translator: Translator::NatGateway("nat-lab".into()),
+        before: ping("10.0.2.20", HOST),
+        after: ping("10.0.1.100", HOST),
+    };
+    let mut echo_reply = ping(HOST, "10.0.1.100");
+    echo_reply.icmp_type = 0;
+    assert!(t.is_reversed_by(&echo_reply));
+    assert!(!t.is_reversed_by(&ping(HOST, "10.0.1.101")));
 }

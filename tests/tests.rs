@@ -2,6 +2,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "test code")]
 
+/// Issue #26: the AWS CLI's documented example outputs as a corpus: each read right or, if invalid
+/// in the documentation, refused naming the file; recognised but unmodelled commands warned of.
+mod aws_cli_examples;
 /// Accepted findings: `--baseline` of a JSON or SARIF report, `[[ignore]]` entries and their
 /// expiry, `--builtin-rules`, `--skip` and `--severity`.
 mod baseline_cli;

@@ -680,6 +680,19 @@ fn check_peering(net: &Network, out: &mut Vec<Diagnostic>) {
 
 fn check_endpoints(net: &Network, out: &mut Vec<Diagnostic>) {
     for e in net.vpc_endpoints.values() {
+        // A Gateway Load Balancer endpoint (or any type other than gateway and interface) is not
+        // interpreted: said whether or not a route targets it (a route that does is also an
+        // unsupported target, answering unknown).
+        if let VpcEndpointType::Other(kind) = &e.endpoint_type {
+            out.push(warn(
+                "unsupported",
+                &e.provenance,
+                format!(
+                    "endpoint `{}` is a `{kind}` endpoint, which is not modelled: a path through it answers unknown",
+                    e.id
+                ),
+            ));
+        }
         for rt in &e.route_tables {
             if !net.route_tables.contains_key(rt) {
                 out.push(warn(

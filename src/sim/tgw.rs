@@ -594,7 +594,7 @@ impl<'n> Walker<'n> {
             None,
             "RT-5",
             format!("no network interface in `{f}` holds {}", p.dst_ip),
-            "NO_DESTINATION",
+            "NO_POSSIBLE_DESTINATION",
         ))
     }
 

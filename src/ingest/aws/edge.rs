@@ -365,22 +365,55 @@ impl Lower {
 
     /// `get-managed-prefix-list-entries`: the list id is only in the file name
     /// (`pl-<id>.entries.json`).
-    pub(super) fn prefix_list_entries(&mut self, p: &Pending<'_>) {
-        let name = p
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let Some(id) = prefix_list_id_in(&name) else {
+    /// The `get-managed-prefix-list-entries` outputs (`Entries`), which do not name their list. Each
+    /// is attributed by the first `pl-<id>` in its file name, else in the name of a directory on
+    /// its path (nearest first: `pl-0abc/get-managed-prefix-list-entries.json`); else, when the
+    /// snapshot holds exactly one such unattributed output and exactly one prefix list whose
+    /// entries are missing, to that list, with an `entries-attributed` warning saying so. Any
+    /// other is ignored with an `unattributed-entries` warning saying how to name it.
+    pub(super) fn prefix_list_entries_all(&mut self, lists: &[Pending<'_>]) {
+        let mut anonymous = Vec::new();
+        for p in lists {
+            match prefix_list_id_of_path(p.path) {
+                Some(id) => self.prefix_list_entries(p, id),
+                None => anonymous.push(p),
+            }
+        }
+        let missing: Vec<PrefixListId> = self
+            .net
+            .prefix_lists
+            .values()
+            .filter(|l| !l.entries_known)
+            .map(|l| l.id.clone())
+            .collect();
+        if let ([p], [only]) = (anonymous.as_slice(), missing.as_slice()) {
+            self.diags.push(
+                Diagnostic::warning(
+                    "entries-attributed",
+                    format!(
+                        "`Entries` (`get-managed-prefix-list-entries` output) names no prefix list: attributed to `{only}`, the only prefix list of the snapshot whose entries are missing (name the file `{only}.entries.json` to say so)"
+                    ),
+                )
+                .in_file(p.file)
+                .on(only.as_str()),
+            );
+            let id = only.to_string();
+            self.prefix_list_entries(p, id);
+            return;
+        }
+        for p in anonymous {
             self.diags.push(
                 Diagnostic::warning(
                     "unattributed-entries",
-                    "`Entries` (`get-managed-prefix-list-entries` output) cannot be attributed to a prefix list: name the file after its list, `pl-<id>.entries.json`; entries ignored",
+                    "`Entries` (`get-managed-prefix-list-entries` output) cannot be attributed to a prefix list: name the file after its list, `pl-<id>.entries.json`, or put it in a directory named after it; entries ignored",
                 )
                 .in_file(p.file),
             );
-            return;
-        };
+        }
+    }
+
+    /// Reads one `Entries` list as the entries of prefix list `id`.
+    fn prefix_list_entries(&mut self, p: &Pending<'_>, id: String) {
         let loc = Loc {
             file: p.file,
             resource: &id,
@@ -419,6 +452,13 @@ impl Lower {
     }
 }
 
+/// The `pl-…` id a path names: in its file name, else in the nearest directory that names one.
+fn prefix_list_id_of_path(path: &std::path::Path) -> Option<String> {
+    path.components()
+        .rev()
+        .find_map(|c| prefix_list_id_in(&c.as_os_str().to_string_lossy()))
+}
+
 /// The `pl-…` id in a file name (`pl-0abc.entries.json`, `snap/pl-0abc-entries.json`): `pl-` at
 /// the start of the name or after a non-alphanumeric character, then letters and digits.
 fn prefix_list_id_in(name: &str) -> Option<String> {
@@ -443,7 +483,7 @@ fn prefix_list_id_in(name: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::prefix_list_id_in;
+    use super::{prefix_list_id_in, prefix_list_id_of_path};
 
     #[test]
     fn prefix_list_id_comes_from_the_file_name() {
@@ -458,5 +498,18 @@ mod tests {
         assert_eq!(prefix_list_id_in("get-managed-prefix-list-entries.json"), None);
         assert_eq!(prefix_list_id_in("sample-pl-.json"), None);
         assert_eq!(prefix_list_id_in("apl-0abc.json"), None);
+        let p = std::path::Path::new;
+        assert_eq!(
+            prefix_list_id_of_path(p("snap/pl-0abc/get-managed-prefix-list-entries.json")).as_deref(),
+            Some("pl-0abc")
+        );
+        assert_eq!(
+            prefix_list_id_of_path(p("pl-1/pl-0abc.entries.json")).as_deref(),
+            Some("pl-0abc")
+        );
+        assert_eq!(
+            prefix_list_id_of_path(p("snap/get-managed-prefix-list-entries.json")),
+            None
+        );
     }
 }

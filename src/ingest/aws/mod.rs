@@ -1,8 +1,9 @@
 //! AWS `describe-*` JSON snapshots: a directory of files or one merged file, lowered into ONE
 //! [`Network`].
 //!
-//! Owns: finding the files, recognising each document by its top-level keys (DESIGN.md §2,
-//! input-formats §1.1–§1.2), and lowering the botocore shapes into `model`. Implements the AWS side
+//! Owns: finding the files, recognising each document by its top-level keys and, for a key several
+//! commands print (`Vpcs`, `Routes`), by its items' fields (DESIGN.md §2, input-formats §1.1–§1.2;
+//! [`classify`]), and lowering the botocore shapes into `model`. Implements the AWS side
 //! of RT-1/RT-2 (main and explicit associations), RT-14/RT-15 (route state and origin), RT-18 (edge
 //! associations), NACL-4/NACL-5/NACL-6 (entries and their protocol wildcards), SG-6/SG-7/SG-8
 //! (rules, one per source), IGW-2 (public and Elastic IPs), IGW-10 and BPA-6 (Block Public Access: the
@@ -210,6 +211,10 @@ enum Class {
     Ignored,
     /// Recognised but not modelled: a warning saying so.
     Unsupported(&'static str),
+    /// A list under a key several commands print, recognised by its items' fields as the output
+    /// of the command named (`describe-vpc-classic-link`), which is not modelled: a warning naming
+    /// the command, never a misreading as the command that owns the key.
+    NotModelled { command: &'static str, why: &'static str },
     /// Not an EC2 output key we know.
     Unknown,
     /// `describe-vpc-block-public-access-options` (an object, read after the lists).
@@ -218,7 +223,60 @@ enum Class {
     BpaExclusions,
 }
 
-fn classify(key: &str) -> Class {
+/// What the list under `key` is. A key several commands print (`Vpcs`, `Routes`) is decided by
+/// its items' fields ([`shared_key`]); every other key by its name alone.
+fn classify(key: &str, value: &Value) -> Class {
+    shared_key(key, value).unwrap_or_else(|| classify_key(key))
+}
+
+/// The command behind a `Vpcs` or `Routes` list that is not `describe-vpcs` or
+/// `search-transit-gateway-routes`, by the fields of its items: `describe-vpc-classic-link` and
+/// `describe-vpc-classic-link-dns-support` print `Vpcs` items with only `VpcId`, a ClassicLink
+/// flag and tags (never a CIDR block); `describe-client-vpn-routes` prints `Routes` items with a
+/// `ClientVpnEndpointId`, `search-local-gateway-routes` with a `LocalGatewayRouteTableId`. `None`
+/// when the key's own command is meant (or the list is empty or not a list: nothing to misread).
+fn shared_key(key: &str, value: &Value) -> Option<Class> {
+    let Value::Array(items) = value else { return None };
+    let has = |field: &str| items.iter().any(|i| i.get(field).is_some());
+    let not_modelled = |command, why| Some(Class::NotModelled { command, why });
+    match key {
+        "Vpcs" => {
+            if has("CidrBlock") || has("CidrBlockAssociationSet") || has("Ipv6CidrBlockAssociationSet") {
+                None
+            } else if has("ClassicLinkDnsSupported") {
+                not_modelled(
+                    "describe-vpc-classic-link-dns-support",
+                    "ClassicLink (EC2-Classic instances linked to a VPC) is not modelled",
+                )
+            } else if has("ClassicLinkEnabled") {
+                not_modelled(
+                    "describe-vpc-classic-link",
+                    "ClassicLink (EC2-Classic instances linked to a VPC) is not modelled",
+                )
+            } else {
+                None
+            }
+        }
+        "Routes" => {
+            if has("ClientVpnEndpointId") || has("TargetSubnet") {
+                not_modelled(
+                    "describe-client-vpn-routes",
+                    "Client VPN endpoints and their routes are not modelled",
+                )
+            } else if has("LocalGatewayRouteTableId") {
+                not_modelled(
+                    "search-local-gateway-routes",
+                    "local gateways and their route tables are not modelled",
+                )
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
+fn classify_key(key: &str) -> Class {
     use Kind::*;
     Class::Kind(match key {
         "Vpcs" => Vpcs,
@@ -262,6 +320,11 @@ fn classify(key: &str) -> Class {
         "CarrierGateways" | "LocalGatewayRouteTables" | "LocalGateways" => {
             return Class::Unsupported(
                 "carrier and local gateways are recognised but not modelled: a route to one answers unknown",
+            );
+        }
+        "ClientVpnEndpoints" | "ClientVpnTargetNetworks" | "ClientVpnAuthorizationRules" => {
+            return Class::Unsupported(
+                "Client VPN is recognised but not modelled: traffic from its clients answers unknown",
             );
         }
         "VpnConnections" | "CustomerGateways" => {
@@ -327,8 +390,9 @@ fn lower(files: &[(PathBuf, String, Value)]) -> (Network, Vec<Diagnostic>) {
                 Diagnostic::warning("unknown-key", "the document holds no `describe-*` key").in_file(file.as_str()),
             );
         }
+        let mut unknown: Vec<&str> = Vec::new();
         for (key, value) in map {
-            match classify(key) {
+            match classify(key, value) {
                 Class::Kind(kind) => match value {
                     Value::Array(items) => pending.entry(kind).or_default().push(Pending {
                         path,
@@ -352,18 +416,48 @@ fn lower(files: &[(PathBuf, String, Value)]) -> (Network, Vec<Diagnostic>) {
                 Class::Unsupported(why) => lw
                     .diags
                     .push(Diagnostic::warning("unsupported", format!("`{key}`: {why}")).in_file(file.as_str())),
-                Class::Unknown => lw.diags.push(
+                Class::NotModelled { command, why } => lw.diags.push(
+                    Diagnostic::warning(
+                        "unsupported",
+                        format!("`{key}` holds `aws ec2 {command}` output (by its items' fields): {why}; ignored"),
+                    )
+                    .in_file(file.as_str()),
+                ),
+                Class::Unknown => unknown.push(key),
+            }
+        }
+        // A document none of whose keys is known is not a snapshot file: one warning naming it.
+        if !unknown.is_empty() && unknown.len() == map.len() {
+            let keys: Vec<String> = unknown.iter().take(5).map(|k| format!("`{k}`")).collect();
+            lw.diags.push(
+                Diagnostic::warning(
+                    "unknown-file",
+                    format!(
+                        "`{file}` is not an `aws ec2` output this tool reads or recognises (its key{} {}): ignored",
+                        if unknown.len() == 1 { " is" } else { "s are" },
+                        keys.join(", ")
+                    ),
+                )
+                .in_file(file.as_str()),
+            );
+        } else {
+            for key in unknown {
+                lw.diags.push(
                     Diagnostic::warning(
                         "unknown-key",
                         format!("`{key}` is not an EC2 `describe-*` output this tool reads: ignored"),
                     )
                     .in_file(file.as_str()),
-                ),
+                );
             }
         }
     }
     let has_acls = pending.contains_key(&Kind::NetworkAcls);
     for (kind, lists) in pending {
+        if kind == Kind::PrefixListEntries {
+            lw.prefix_list_entries_all(&lists);
+            continue;
+        }
         for p in lists {
             lw.lower_list(kind, &p);
         }
@@ -383,7 +477,7 @@ impl Lower {
             Kind::Vpcs => self.each(p, "VpcId", "vpc", Self::vpc),
             Kind::Subnets => self.each(p, "SubnetId", "subnet", Self::subnet),
             Kind::PrefixLists => self.each(p, "PrefixListId", "prefix list", Self::prefix_list),
-            Kind::PrefixListEntries => self.prefix_list_entries(p),
+            Kind::PrefixListEntries => self.prefix_list_entries_all(std::slice::from_ref(p)),
             Kind::RouteTables => self.each(p, "RouteTableId", "route table", Self::route_table),
             Kind::NetworkAcls => self.each(p, "NetworkAclId", "network ACL", Self::network_acl),
             Kind::SecurityGroups => self.each(p, "GroupId", "security group", Self::security_group),
