@@ -1160,3 +1160,46 @@ fn one_suite_path_with_builtin_runs_both() {
     let count = |r: &Value| r["results"].as_array().map_or(0, Vec::len);
     assert_eq!(count(&both), count(&alone) + 10, "{both:#}");
 }
+
+/// Issue 15 item 3: several reports in one run. `--report FORMAT=FILE` (repeatable) writes each
+/// format to its file, while the `--format` report still goes to stdout; the exit code is the
+/// run's. A malformed `--report` is a usage error (exit 2).
+#[test]
+fn several_reports_in_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sarif, junit, json) = (
+        dir.path().join("out.sarif"),
+        dir.path().join("out.xml"),
+        dir.path().join("out.json"),
+    );
+    let (code, stdout, stderr) = check(&[
+        "proofs/seed-lab.toml",
+        "--quiet",
+        "--report",
+        &format!("sarif={}", sarif.display()),
+        "--report",
+        &format!("junit={}", junit.display()),
+        "--report",
+        &format!("json={}", json.display()),
+    ]);
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    assert!(stdout.contains("9 passed, 1 failed"), "{stdout}");
+    let sarif: Value = serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().map(Vec::len),
+        Some(1),
+        "{sarif:#}"
+    );
+    let junit = std::fs::read_to_string(&junit).unwrap();
+    assert_eq!(xml_attr(&junit, "testsuites", "failures"), "1", "{junit}");
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(
+        (json["summary"]["total"].as_u64(), json["summary"]["failed"].as_u64()),
+        (Some(10), Some(1)),
+        "{json:#}"
+    );
+    for bad in ["sarif", "pdf=out.pdf", "json="] {
+        let (code, _, stderr) = check(&["proofs/seed-lab.toml", "--report", bad]);
+        assert_eq!(code, 2, "{bad}: {stderr}");
+    }
+}

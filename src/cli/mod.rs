@@ -230,6 +230,11 @@ pub struct CheckArgs {
     /// hold and the summary line (after the progress lines).
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Also write a report in FORMAT (text, json, junit, sarif) to FILE; repeatable, e.g.
+    /// `--report sarif=out.sarif --report junit=out.xml` (the `--format` report still goes to
+    /// stdout or `--output`).
+    #[arg(long = "report", value_name = "FORMAT=FILE", value_parser = parse_report)]
+    pub reports: Vec<(ReportFormat, PathBuf)>,
     /// Write an SMT-LIB2 proof of each holding `unreachable` assertion to DIR/<assertion>.smt2.
     #[arg(long, value_name = "DIR")]
     pub emit_proofs: Option<PathBuf>,
@@ -419,6 +424,19 @@ fn use_color_on(choice: ColorChoice, stream: anstream::ColorChoice) -> bool {
         ColorChoice::Never => false,
         ColorChoice::Auto => stream != anstream::ColorChoice::Never,
     }
+}
+
+/// `--report FORMAT=FILE`.
+fn parse_report(text: &str) -> Result<(ReportFormat, PathBuf), String> {
+    let (format, file) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}`: write FORMAT=FILE, e.g. sarif=out.sarif"))?;
+    let format = ReportFormat::from_str(format, true)
+        .map_err(|_| format!("`{format}` is not a report format: text, json, junit or sarif"))?;
+    if file.is_empty() {
+        return Err(format!("`{text}`: no file after `=`"));
+    }
+    Ok((format, PathBuf::from(file)))
 }
 
 /// True iff `path` is a TOML file that reads as a suite rather than a native spec: `[[assert]]`
@@ -806,35 +824,42 @@ fn check(args: &CheckArgs, color: ColorChoice, options: &ingest::LoadOptions) ->
             dir.display()
         );
     }
-    let body = match args.format {
-        ReportFormat::Text => explain::check::render_text(&report, &out_style),
-        ReportFormat::Json => explain::check::render_json(&report),
-        ReportFormat::Junit => explain::junit::render(&report).map_err(CliError::Output)?,
-        ReportFormat::Sarif => {
-            let cwd = std::env::current_dir().map_err(|e| CliError::Output(format!("working directory: {e}")))?;
-            let source_root = match &args.source_root {
-                Some(dir) => {
-                    let abs = crate::check::suite::normalize(&cwd.join(dir));
-                    if !abs.is_dir() {
-                        return Err(CliError::Usage(format!(
-                            "--source-root {}: not a directory",
-                            dir.display()
-                        )));
+    let render = |format: ReportFormat, style: &Style| -> Result<String, CliError> {
+        Ok(match format {
+            ReportFormat::Text => explain::check::render_text(&report, style),
+            ReportFormat::Json => explain::check::render_json(&report),
+            ReportFormat::Junit => explain::junit::render(&report).map_err(CliError::Output)?,
+            ReportFormat::Sarif => {
+                let cwd = std::env::current_dir().map_err(|e| CliError::Output(format!("working directory: {e}")))?;
+                let source_root = match &args.source_root {
+                    Some(dir) => {
+                        let abs = crate::check::suite::normalize(&cwd.join(dir));
+                        if !abs.is_dir() {
+                            return Err(CliError::Usage(format!(
+                                "--source-root {}: not a directory",
+                                dir.display()
+                            )));
+                        }
+                        Some(abs)
                     }
-                    Some(abs)
-                }
-                None => suite_path
-                    .or(Some(&network_path))
-                    .and_then(|p| repository_root(&crate::check::suite::normalize(&cwd.join(p)))),
-            };
-            let options = explain::sarif::SarifOptions {
-                cwd,
-                source_root,
-                category: args.sarif_category.clone(),
-            };
-            explain::sarif::render(&report, &options).map_err(CliError::Output)?
-        }
+                    None => suite_path
+                        .or(Some(&network_path))
+                        .and_then(|p| repository_root(&crate::check::suite::normalize(&cwd.join(p)))),
+                };
+                let options = explain::sarif::SarifOptions {
+                    cwd,
+                    source_root,
+                    category: args.sarif_category.clone(),
+                };
+                explain::sarif::render(&report, &options).map_err(CliError::Output)?
+            }
+        })
     };
+    for (format, file) in &args.reports {
+        let text = render(*format, &Style { color: false })?;
+        std::fs::write(file, text).map_err(|e| CliError::Output(format!("{}: {e}", file.display())))?;
+    }
+    let body = render(args.format, &out_style)?;
     match &args.output {
         Some(file) => {
             std::fs::write(file, body).map_err(|e| CliError::Output(format!("{}: {e}", file.display())))?;
