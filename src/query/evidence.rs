@@ -278,7 +278,7 @@ mod tests {
         let start = StartPoint::Internet("igw-lab-igw".into());
         let check = |p: Packet| outside_question(&net, &ix, &q, &start, &p);
         assert_eq!(check(tcp("93.184.216.34", 49152, &public, 22)), None);
-        // 198.51.100.0/24 is documentation space (TEST-NET-2), not an internet host: the wrong
+        // 198.51.100.0/24 is documentation space (RFC 5737), not an internet host: the wrong
         // witness of issue 20.
         let why = check(tcp("198.51.100.8", 49152, &public, 22)).unwrap();
         assert!(why.contains("source 198.51.100.8"), "{why}");

@@ -478,7 +478,7 @@ impl<'n> Walker<'n> {
         };
         if subnet.contains(&p.dst_ip) {
             // TGW-3: no ACL between the attachment and an address of its own subnet.
-            return self.tgw_deliver_in(f, p);
+            return self.deliver_in_subnet(f, p);
         }
         let Some(table) = self.ix.route_table_of(f).and_then(|id| net.route_tables.get(id)) else {
             return Err(unknown(f, format!("subnet `{f}` has no route table in the input")));
@@ -554,48 +554,6 @@ impl<'n> Walker<'n> {
                 ),
             )),
         }
-    }
-
-    /// TGW-3: the destination lies in the exit attachment's subnet: no ACL, straight to its owner.
-    fn tgw_deliver_in(&mut self, f: &'n SubnetId, p: Packet) -> Flow {
-        let net = self.net;
-        match self.ix.private_owner(&p.dst_ip) {
-            Some(AddressOwner::Interface(y)) => {
-                if let Some(eni) = net.network_interfaces.get(y)
-                    && &eni.subnet == f
-                {
-                    return self.arrive(eni, p);
-                }
-            }
-            Some(AddressOwner::NatGateway(n)) => {
-                if let Some(nat) = net.nat_gateways.get(n)
-                    && &nat.subnet == f
-                {
-                    if self.leg == LegKind::Reply {
-                        return self.nat_reply(nat, p);
-                    }
-                    return Err(dropped(
-                        n,
-                        ComponentKind::NatGateway,
-                        Some(Direction::Inbound),
-                        "NGW-3",
-                        format!(
-                            "NAT gateway `{n}` accepts no connection: only connections initiated from behind it work"
-                        ),
-                        "NO_PATH",
-                    ));
-                }
-            }
-            None => {}
-        }
-        Err(dropped(
-            f,
-            ComponentKind::Subnet,
-            None,
-            "RT-5",
-            format!("no network interface in `{f}` holds {}", p.dst_ip),
-            "NO_POSSIBLE_DESTINATION",
-        ))
     }
 
     /// TGW-9: on the request leg, a security group rule of the destination (inbound) naming a

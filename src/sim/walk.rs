@@ -1058,6 +1058,13 @@ impl<'n> Walker<'n> {
     /// §3 `arrive_subnet(S, p)`: the packet enters `subnet` from outside it.
     pub fn arrive_subnet(&mut self, subnet: &SubnetId, p: Packet) -> Flow {
         self.acl(subnet, Direction::Inbound, &p)?;
+        self.deliver_in_subnet(subnet, p)
+    }
+
+    /// §3: the owner of `p.dst` in `subnet` takes the packet (an interface, or a NAT gateway
+    /// undoing its translation on the reply leg, NGW-3 on the request leg); nobody holding it
+    /// drops (RT-5). The caller has applied whatever ACL lies before.
+    pub fn deliver_in_subnet(&mut self, subnet: &SubnetId, p: Packet) -> Flow {
         let net = self.net;
         match self.ix.private_owner(&p.dst_ip) {
             Some(AddressOwner::Interface(y)) => {

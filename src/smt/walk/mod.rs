@@ -14,7 +14,7 @@
 //! built from the request as delivered, so the whole round trip has one set of variables.
 
 use super::filter::{acl_allows, acl_entries, groups_allow};
-use super::route::{Candidate, candidates, never_forwarded, selection, settled_over};
+use super::route::{Candidate, UnknownRoutes, candidates, never_forwarded, selection, settled_over};
 use super::sym::*;
 use super::{Question, StartPoint};
 
@@ -30,6 +30,7 @@ use z3::ast::{Ast, BV, Bool};
 mod bpa;
 mod gateway;
 mod subnet;
+mod terminal;
 mod tgw;
 
 /// Request or reply.
@@ -1031,196 +1032,6 @@ impl<'a> Walk<'a> {
         );
         self.branch(&st, exact.not(), |w, st| w.dropped(st, b));
         self.branch(&st, exact, |w, st| w.complete(st));
-    }
-
-    // ---------------------------------------------------------------- terminals
-
-    /// A complete candidate path: satisfiable under all its checks iff some packet gets through.
-    fn complete(&mut self, st: State) {
-        if self.stopped() {
-            return;
-        }
-        self.results.paths += 1;
-        if self.q.want_proof {
-            self.results.proof_paths.push(all(&st.routing));
-        }
-        let mut labels = Self::labels(&st);
-        let mut verdict = self.solver.check_assumptions(&labels);
-        if verdict == SatResult::Sat && !st.assumed.is_empty() {
-            // BOUND-2: a packet that gets through with every unsettled filter on the path
-            // dropping what it might drop gets through whatever they do.
-            let free = Bool::fresh_const("free");
-            let relied: Vec<Bool> = st.assumed.iter().map(|a| a.relied.clone()).collect();
-            self.solver.assert(&free.implies(any(&relied).not()));
-            labels.push(free);
-            verdict = self.solver.check_assumptions(&labels);
-            if verdict == SatResult::Unsat {
-                labels.pop();
-                self.depends(&st, &labels);
-                return;
-            }
-            for a in &st.assumed {
-                self.results.bounded.insert((a.id.clone(), a.reason.clone()));
-            }
-        }
-        match verdict {
-            SatResult::Sat => match super::analyze::witness(self, &labels, &st.start) {
-                Some(packet) => {
-                    let split = st.reply_from.unwrap_or(st.hops.len());
-                    let (f, r) = st.hops.split_at(split.min(st.hops.len()));
-                    self.results.found = Some(Found {
-                        packet,
-                        start: st.start.clone(),
-                        forward: f.to_vec(),
-                        reply: r.to_vec(),
-                    });
-                }
-                // SOLVE-4: a satisfiable path without a witness is not refuted.
-                None if !self.solver.spent => {
-                    let n = self.results.paths;
-                    let why = self.solver.reason_unknown();
-                    self.results.unknown.insert((
-                        "solver".into(),
-                        format!("candidate path {n} is satisfiable, but the solver gave up extracting its witness packet: {why}"),
-                    ));
-                }
-                None => {}
-            },
-            SatResult::Unsat => {
-                self.bounded(
-                    &st,
-                    "even admitting every packet there, no packet gets through this path",
-                );
-                super::analyze::blocking_checks(self, &st.checks, &st.start)
-            }
-            SatResult::Unknown if !self.solver.spent => {
-                let n = self.results.paths;
-                let why = self.solver.reason_unknown();
-                self.results.unknown.insert((
-                    "solver".into(),
-                    format!("the solver gave up on candidate path {n}, also on a fresh solver: {why}"),
-                ));
-            }
-            SatResult::Unknown => {}
-        }
-    }
-
-    /// Records a blocking entry and, the first time, a packet it drops as its source sends it
-    /// (the query replays it through the simulator before printing the entry).
-    pub(crate) fn block(&mut self, b: Blocked, example: Option<(StartPoint, Packet)>) {
-        if let Some((start, packet)) = example
-            && !self.results.evidence.contains_key(&b)
-        {
-            self.results.evidence.insert(b.clone(), (start, packet));
-        }
-        self.results.blocked.insert(b);
-    }
-
-    /// The walk goes no further: a witness was found, or the budget is spent (SOLVE-3).
-    fn stopped(&mut self) -> bool {
-        if self.results.found.is_some() {
-            return true;
-        }
-        // Building a large filter's terms, and Z3's push after asserting it, take time no check
-        // accounts for: the deadline is looked at on every step, not only at checks.
-        if !self.solver.spent && self.q.budget.is_some_and(|b| b.remaining().is_none()) {
-            self.solver.spent = true;
-        }
-        if self.solver.spent && self.results.spent_at.is_none() {
-            self.results.spent_at = Some(self.results.paths + 1);
-        }
-        self.solver.spent
-    }
-
-    /// The path ends in a drop: the dropping component blocks it, and so does every check on
-    /// the way that alone admits no packet of the path.
-    fn dropped(&mut self, st: State, mut b: Blocked) {
-        if self.stopped() {
-            return;
-        }
-        self.results.paths += 1;
-        // The example must get past every check on the way: a packet an earlier filter drops
-        // does not show this drop (and on a routing loop it would cross the dropping table
-        // before that filter, which the replay could not tell apart from a later drop).
-        let labels = Self::labels(&st);
-        let reached = labels.is_empty() || self.solver.check_assumptions(&labels) != SatResult::Unsat;
-        let example = if reached {
-            super::analyze::example(self, &labels, None)
-        } else {
-            None
-        };
-        if let Some(p) = example {
-            b.reason = format!("{}; e.g. {p}", b.reason);
-        }
-        self.block(b, example.map(|p| (st.start.clone(), p)));
-        if !reached {
-            super::analyze::blocking_checks(self, &st.checks, &st.start);
-        }
-    }
-
-    /// The path reaches something not modelled: unknown, with an example packet that gets there,
-    /// unless a check before it already blocks every packet (then it decides nothing, BOUND-2).
-    fn unknown(&mut self, st: State, id: &str, reason: &str) {
-        if self.stopped() {
-            return;
-        }
-        self.results.paths += 1;
-        let labels = Self::labels(&st);
-        match self.solver.check_assumptions(&labels) {
-            SatResult::Unsat => {
-                self.results.bounded.insert((
-                    id.to_owned(),
-                    format!("{reason}; no packet of the question gets that far"),
-                ));
-                super::analyze::blocking_checks(self, &st.checks, &st.start)
-            }
-            SatResult::Unknown if self.solver.spent => {}
-            _ => {
-                let mut st = st;
-                st.assumed.clear();
-                st.assume(id, reason.to_owned(), Bool::from_bool(true));
-                self.depends(&st, &labels);
-            }
-        }
-    }
-
-    /// Some packet gets through this path only if an unsettled filter on it admits it, or reaches
-    /// a construct that is not modelled (BOUND-2): unknown, naming each with an example packet.
-    fn depends(&mut self, st: &State, labels: &[Bool]) {
-        let mut relevant: Vec<&Assumption> = Vec::new();
-        for a in &st.assumed {
-            if st.assumed.len() == 1 {
-                relevant.push(a);
-                continue;
-            }
-            self.solver.push();
-            self.solver.assert(&a.relied);
-            if self.solver.check_assumptions(labels) != SatResult::Unsat {
-                relevant.push(a);
-            }
-            self.solver.pop(1);
-        }
-        let example = super::analyze::example(self, labels, None);
-        for a in relevant {
-            if let Some(p) = example
-                && !self.results.examples.contains_key(&a.id)
-            {
-                self.results.examples.insert(a.id.clone(), (st.start.clone(), p));
-            }
-            self.results.unknown.insert((a.id.clone(), a.reason.clone()));
-        }
-    }
-
-    /// The unsettled filters of a path that turned out not to matter (BOUND-2), with `why`.
-    fn bounded(&mut self, st: &State, why: &str) {
-        if why.is_empty() {
-            return;
-        }
-        for a in &st.assumed {
-            self.results
-                .bounded
-                .insert((a.id.clone(), format!("{}; {why}", a.reason)));
-        }
     }
 }
 

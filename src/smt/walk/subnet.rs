@@ -238,27 +238,16 @@ impl Walk<'_> {
         let (cands, unknown) = candidates(self.net, table, self.family);
         let dst = st.pkt.dst.clone();
         let (winners, none) = selection(&cands, &dst);
-        // RT-13a: a route whose prefix list's entries are not known may win instead of the known
-        // winner, or not; it matters only where it leads elsewhere.
-        let open = |w: &mut Self, st: State| {
-            if let Some((_, pl)) = unknown.first() {
-                w.unknown(
-                    st,
-                    pl.as_str(),
-                    "a route's destination prefix list has entries not in the input, and its route leads elsewhere than the other routes for the destination (RT-13a)",
-                );
-            }
-        };
         for (c, cond) in winners {
             let cond = all(&[rt9.not(), cond]);
             if settled_over(c.route, &unknown) {
                 self.branch(&st, cond, |w, st| w.take_route(st, from, &rt_id, c));
             } else {
-                self.branch(&st, cond, open);
+                self.branch(&st, cond, |w, st| w.unsettled_route(st, &unknown));
             }
         }
         if !unknown.is_empty() {
-            return self.branch(&st, all(&[rt9.not(), none]), open);
+            return self.branch(&st, all(&[rt9.not(), none]), |w, st| w.unsettled_route(st, &unknown));
         }
         // RT-21: a destination in a VPC that no peering connection or transit gateway joins to
         // this table's VPC.
@@ -302,6 +291,18 @@ impl Walk<'_> {
         self.branch(&st, all(&[rt9.not(), none, disconnected.not()]), |w, st| {
             w.dropped(st, b)
         });
+    }
+
+    /// RT-13a: a route naming a prefix list whose entries are not known may win instead of the
+    /// known winner (or of no route), and leads elsewhere: unknown there, naming the list.
+    pub(super) fn unsettled_route(&mut self, st: State, unknown: &UnknownRoutes<'_>) {
+        if let Some((_, pl)) = unknown.first() {
+            self.unknown(
+                st,
+                pl.as_str(),
+                "a route's destination prefix list has entries not in the input, and its route leads elsewhere than the other routes for the destination (RT-13a)",
+            );
+        }
     }
 
     pub(super) fn take_route(&mut self, st: State, from: &SubnetId, rt: &RouteTableId, c: &Candidate<'_>) {

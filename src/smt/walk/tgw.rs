@@ -458,25 +458,16 @@ impl Walk<'_> {
         let (cands, unknown) = candidates(self.net, table, self.family);
         let dst = st.pkt.dst.clone();
         let (winners, none) = selection(&cands, &dst);
-        // RT-13a: a route whose prefix list's entries are not known matters where it leads
-        // elsewhere than the known winner.
-        let open = |w: &mut Self, st: State| {
-            if let Some((_, pl)) = unknown.first() {
-                w.unknown(
-                    st,
-                    pl.as_str(),
-                    "a route's destination prefix list has entries not in the input, and its route leads elsewhere than the other routes for the destination (RT-13a)",
-                );
-            }
-        };
         if !unknown.is_empty() {
-            self.branch(&st, all(&[routed.clone(), none.clone()]), open);
+            self.branch(&st, all(&[routed.clone(), none.clone()]), |w, st| {
+                w.unsettled_route(st, &unknown)
+            });
         }
         for (c, cond) in winners {
             let route = c.route;
             let cond = all(&[routed.clone(), cond]);
             if !settled_over(route, &unknown) {
-                self.branch(&st, cond, open);
+                self.branch(&st, cond, |w, st| w.unsettled_route(st, &unknown));
                 continue;
             }
             if route.state == RouteState::Blackhole {
