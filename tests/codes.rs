@@ -569,3 +569,127 @@ fn code_no_possible_destination() {
         Q("eni-a", "10.9.1.77", "tcp", Some("443"), false),
     );
 }
+
+/// `small` peered with `vpc-p` (10.8.0.0/16, `eni-p` at 10.8.1.10), the peer routing back; the
+/// table `rtb-s` gets no route to the peer (each test adds its own).
+fn peer_unrouted() -> Net {
+    with_peer(small(false, true), "10.8.0.0/16", "10.8.1.0/24", "10.8.1.10", false).route(
+        "rtb-p",
+        "10.9.0.0/16",
+        "pcx-s",
+    )
+}
+
+#[test]
+fn code_more_specific_route() {
+    // RT-22: the route to the peering would carry the packet, but a stale, more specific
+    // blackhole route (to a peering since deleted) wins and drops it.
+    let base = || peer_unrouted().route("rtb-s", "10.8.0.0/16", "pcx-s");
+    blocked_and_fixed(
+        "MORE_SPECIFIC_ROUTE",
+        base().blackhole("rtb-s", "10.8.1.0/24", "pcx-gone"),
+        base(),
+        Q("eni-a", "eni-p", "tcp", Some("443"), false),
+    );
+    // The entry names the losing route and the winner.
+    let v = verdict(
+        &base().blackhole("rtb-s", "10.8.1.0/24", "pcx-gone"),
+        &Q("eni-a", "eni-p", "tcp", Some("443"), false),
+    );
+    let b = v.blocked.iter().find(|b| b.code == "MORE_SPECIFIC_ROUTE").unwrap();
+    assert_eq!((b.id.as_str(), b.rule.as_str()), ("rtb-s", "10.8.1.0/24"), "{b:#?}");
+    assert!(b.reason.contains("10.8.0.0/16 -> pcx-s") && b.reason.contains("pcx-gone"), "{b:#?}");
+    // A runner-up that could not carry the address anyway (an internet gateway for a private
+    // address) leaves the blackhole's own code.
+    let v = verdict(
+        &peer_unrouted()
+            .route("rtb-s", "0.0.0.0/0", "igw-s")
+            .blackhole("rtb-s", "10.8.0.0/16", "pcx-gone"),
+        &Q("eni-a", "eni-p", "tcp", Some("443"), false),
+    );
+    assert_eq!(v.verdict, VerdictKind::Unreachable, "{v:#?}");
+    assert!(v.blocked.iter().all(|b| b.code == "BAD_STATE_ROUTE"), "{:#?}", v.blocked);
+}
+
+#[test]
+fn code_higher_priority_route() {
+    // RT-12, RT-22: a prefix-list route to the peering and a static blackhole route of the same
+    // prefix; the static route has priority and drops the packet.
+    let base = || {
+        peer_unrouted()
+            .prefix_list("pl-peer", "peer", &["10.8.0.0/16"], true)
+            .route("rtb-s", "pl-peer", "pcx-s")
+    };
+    blocked_and_fixed(
+        "HIGHER_PRIORITY_ROUTE",
+        base().blackhole("rtb-s", "10.8.0.0/16", "pcx-gone"),
+        base(),
+        Q("eni-a", "eni-p", "tcp", Some("443"), false),
+    );
+}
+
+#[test]
+fn code_cannot_route() {
+    // RT-23: the route to the peering names the peer's other subnet only.
+    blocked_and_fixed(
+        "CANNOT_ROUTE",
+        peer_unrouted().route("rtb-s", "10.8.2.0/24", "pcx-s"),
+        peer_unrouted().route("rtb-s", "10.8.0.0/16", "pcx-s"),
+        Q("eni-a", "eni-p", "tcp", Some("443"), false),
+    );
+    // The same with a prefix-list route whose list does not hold the address.
+    blocked_and_fixed(
+        "CANNOT_ROUTE",
+        peer_unrouted()
+            .prefix_list("pl-peer", "peer", &["10.8.2.0/24"], true)
+            .route("rtb-s", "pl-peer", "pcx-s"),
+        peer_unrouted()
+            .prefix_list("pl-peer", "peer", &["10.8.0.0/16"], true)
+            .route("rtb-s", "pl-peer", "pcx-s"),
+        Q("eni-a", "eni-p", "tcp", Some("443"), false),
+    );
+}
+
+#[test]
+fn code_vpc_local_route_cidr_restriction() {
+    // RT-24: a local route for a block `vpc-s` does not hold (the peer's) wins for the peer's
+    // address; routed to the peering instead, it arrives.
+    let base = || {
+        with_peer(small(false, true), "10.50.0.0/16", "10.50.1.0/24", "10.50.1.5", false).route(
+            "rtb-p",
+            "10.9.0.0/16",
+            "pcx-s",
+        )
+    };
+    blocked_and_fixed(
+        "VPC_LOCAL_ROUTE_CIDR_RESTRICTION",
+        base().route("rtb-s", "10.50.0.0/16", "local"),
+        base().route("rtb-s", "10.50.0.0/16", "pcx-s"),
+        Q("eni-a", "eni-p", "tcp", Some("443"), false),
+    );
+}
+
+#[test]
+fn code_ngw_dest_address_preservation() {
+    // NGW-11: a request to the NAT gateway's address (from another subnet, through the local
+    // route) stays addressed to it; an interface holding that address instead takes it.
+    let base = || {
+        small(true, true)
+            .subnet("subnet-n", "vpc-s", "10.9.3.0/24")
+            .route_table("rtb-n", "vpc-s", &["subnet-n"])
+            .route("rtb-n", "0.0.0.0/0", "igw-s")
+    };
+    blocked_and_fixed(
+        "NGW_DEST_ADDRESS_PRESERVATION",
+        base().nat("nat-s", "subnet-n", "10.9.3.100", Some("54.9.0.100")),
+        base().eni("eni-n", "subnet-n", "10.9.3.100", &["sg-a"]),
+        Q("eni-a", "10.9.3.100", "tcp", Some("443"), false),
+    );
+    // In the NAT gateway's own subnet too (no route lookup, §3 step 3).
+    blocked_and_fixed(
+        "NGW_DEST_ADDRESS_PRESERVATION",
+        small(true, true).nat("nat-s", "subnet-s", "10.9.1.100", Some("54.9.0.100")),
+        small(true, true).eni("eni-n", "subnet-s", "10.9.1.100", &["sg-a"]),
+        Q("eni-a", "10.9.1.100", "tcp", Some("443"), false),
+    );
+}

@@ -1098,7 +1098,8 @@ fn q_j5_blackhole_wins_and_drops() {
     let v = ask("eni-a", HOST).port("443").on(&n);
     assert_sim_agrees(&n, &v, from_eni("eni-a"), tcp("10.0.1.10", 49152, HOST, 443));
     assert_blocked_by(&v, &[("rtb-a", "", "93.184.216.0/24")]);
-    assert_eq!(v.blocked[0].code, "BAD_STATE_ROUTE");
+    // RT-22: the 0/0 route to the internet gateway would carry it; the blackhole is more specific.
+    assert_eq!(v.blocked[0].code, "MORE_SPECIFIC_ROUTE");
     // The rest of the internet is fine: the witness avoids the blackholed block.
     let a = ask("eni-a", "93.184.0.0/16").port("443");
     let v = a.on(&n);

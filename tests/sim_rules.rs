@@ -436,7 +436,8 @@ fn j5_blackhole_drops_no_fallthrough() {
         .build();
     let t = n.trace_eni("eni-a", tcp("10.0.1.10", 49152, HOST, 443));
     let b = assert_blocked(&t, "rtb-a", K::RouteTable, "93.184.216.0/24");
-    assert_eq!(b.code, "BAD_STATE_ROUTE");
+    // RT-22: the 0/0 route to the internet gateway would carry it; the blackhole is more specific.
+    assert_eq!(b.code, "MORE_SPECIFIC_ROUTE");
 }
 
 #[test]

@@ -16,6 +16,8 @@
 //! Modules, one per concern:
 //! - `filter`: network ACLs and security groups (NACL-4..7, SG-1..8, J14);
 //! - `route`: route selection (RT-8..13, J5..J7);
+//! - `shadow`: the explanation code of a drop at a subnet's route table, by the situation in the
+//!   table (RT-21..RT-24);
 //! - `flow`: replies, `nat_port`, translations (§1, NGW-2, NI-4, J3);
 //! - `walk`: the leg state machine: emit, same subnet, route dispatch, subnet arrival (RT-16,
 //!   NACL-8, J25, NI-2, SG-11, §3);
@@ -38,6 +40,7 @@ mod filter;
 mod flow;
 mod gateway;
 mod route;
+mod shadow;
 mod tgw;
 mod walk;
 

@@ -12,6 +12,8 @@
 //!   (then input order, for anything AWS would not allow twice).
 //! - RT-8: a propagated route never wins over a matching local route, whatever its length.
 //! - J5: the winner may be a blackhole; the caller drops the packet (no fall-through).
+//! - RT-22: the lookup also names the runner-up, the route that would win without the winner
+//!   (the caller decides what it means for the explanation code).
 
 use crate::model::{Cidr, IpFamily, Network, PrefixListId, Route, RouteDestination, RouteTable, RouteTarget};
 use std::net::IpAddr;
@@ -29,6 +31,9 @@ pub(super) enum Lookup<'n> {
         /// Prefix lists without entries whose routes might win instead but lead to the same
         /// target (RT-13a).
         over: Vec<PrefixListId>,
+        /// The route that would win without the winner, and its matching block (RT-22): the next
+        /// in the same order, in the same race (RT-8 as decided with the winner present).
+        runner_up: Option<(&'n Route, Cidr)>,
     },
     /// No route of the destination's family contains it.
     NoRoute,
@@ -130,7 +135,9 @@ pub(super) fn select<'n>(net: &'n Network, table: &'n RouteTable, dst: &IpAddr) 
             RouteMatch::Unknown(id) => unknown.push((route, id)),
         }
     }
-    let known = best_of(candidates);
+    let mut race = ranked(candidates).into_iter();
+    let known = race.next();
+    let runner_up = race.next();
     // RT-13a: a route whose list's entries are not known may win or not; when every such route
     // leads where the known winner leads (same target, same state), either way the packet goes
     // there: the lookup is settled. Otherwise it is unknown.
@@ -150,24 +157,25 @@ pub(super) fn select<'n>(net: &'n Network, table: &'n RouteTable, dst: &IpAddr) 
             route,
             matched,
             over: unknown.into_iter().map(|(_, id)| id).collect(),
+            runner_up,
         },
         None => Lookup::NoRoute,
     }
 }
 
-/// The known winner among the candidates (RT-8, RT-11, RT-12, J6, J7).
-fn best_of(mut candidates: Vec<(usize, &Route, Cidr)>) -> Option<(&Route, Cidr)> {
+/// The known candidates in the race, best first (RT-8, RT-11, RT-12, J6, J7): the first wins.
+fn ranked(mut candidates: Vec<(usize, &Route, Cidr)>) -> Vec<(&Route, Cidr)> {
     // RT-8: with a matching local route, propagated routes are out of the race.
     if candidates.iter().any(|(_, r, _)| is_local(r)) {
         candidates.retain(|(_, r, _)| !r.origin.is_propagated());
     }
     // RT-11 then RT-12 / J6 then J7 then input order.
-    let best = candidates.into_iter().min_by(|(pa, ra, ca), (pb, rb, cb)| {
+    candidates.sort_by(|(pa, ra, ca), (pb, rb, cb)| {
         cb.prefix_len()
             .cmp(&ca.prefix_len())
             .then(rank(ra).cmp(&rank(rb)))
             .then(list_id(ra).cmp(list_id(rb)))
             .then(pa.cmp(pb))
     });
-    best.map(|(_, route, matched)| (route, matched))
+    candidates.into_iter().map(|(_, route, matched)| (route, matched)).collect()
 }

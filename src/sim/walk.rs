@@ -15,12 +15,13 @@
 //! - §3 `arrive`: SG ingress, then delivery (or, on the reply leg, a NAT instance undoing its
 //!   translation, NI-4).
 //! - §5.1 `local` (RT-5): delivery to the subnet holding the address, else `NO_POSSIBLE_DESTINATION`.
-//! - RT-14, J5: a blackhole route drops (`BAD_STATE_ROUTE`). RT-14a: an active route whose
+//! - RT-14, J5: a blackhole route drops (its code chosen in `shadow`, RT-22). RT-14a: an active route whose
 //!   target is missing from the input answers unknown naming the target (DESIGN.md §3).
 
 use super::filter::{AclDecision, GroupDecision, evaluate_acl, evaluate_groups};
 use super::flow::{Translation, Translator};
 use super::route::{Lookup, select};
+use super::shadow::route_label;
 use super::{Place, Start};
 use crate::model::*;
 use std::fmt::Display;
@@ -723,10 +724,10 @@ impl<'n> Walker<'n> {
                         None,
                         "NGW-3",
                         format!(
-                            "{} is the address of NAT gateway `{n}`, which accepts no connection",
+                            "{} is the address of NAT gateway `{n}`, which does not change destination addresses: nothing behind it can be reached through its address (NGW-11)",
                             p.dst_ip
                         ),
-                        "NO_POSSIBLE_DESTINATION",
+                        "NGW_DEST_ADDRESS_PRESERVATION",
                     ));
                 }
             }
@@ -769,32 +770,14 @@ impl<'n> Walker<'n> {
                 "ROUTING_LOOP",
             ));
         }
-        let (route, matched, over) = match select(self.net, table, &p.dst_ip) {
-            Lookup::Route { route, matched, over } => (route, matched, over),
-            Lookup::NoRoute => {
-                // RT-21: the destination lies in another VPC that nothing joins to this one.
-                if let Some(w) = self.disconnected_vpc(&table.vpc, &p.dst_ip) {
-                    return Err(dropped(
-                        &table.id,
-                        ComponentKind::RouteTable,
-                        None,
-                        "none",
-                        format!(
-                            "no route in `{}` matches {}, an address of `{w}`, and no peering connection or transit gateway joins `{}` and `{w}`",
-                            table.id, p.dst_ip, table.vpc
-                        ),
-                        "DISCONNECTED_VPCS",
-                    ));
-                }
-                return Err(dropped(
-                    &table.id,
-                    ComponentKind::RouteTable,
-                    None,
-                    "none",
-                    format!("no route in `{}` matches {}", table.id, p.dst_ip),
-                    "NO_ROUTE_TO_DESTINATION",
-                ));
-            }
+        let (route, matched, over, runner_up) = match select(self.net, table, &p.dst_ip) {
+            Lookup::Route {
+                route,
+                matched,
+                over,
+                runner_up,
+            } => (route, matched, over, runner_up),
+            Lookup::NoRoute => return Err(self.no_route_drop(table, &p.dst_ip)),
             Lookup::NeverForwarded(range) => {
                 return Err(dropped(
                     &table.id,
@@ -816,18 +799,9 @@ impl<'n> Walker<'n> {
             }
         };
         if route.state == RouteState::Blackhole {
-            let label = route_label(route, &matched);
-            return Err(dropped(
-                &table.id,
-                ComponentKind::RouteTable,
-                None,
-                route.destination.to_string(),
-                format!(
-                    "route {label} in `{}` is a blackhole: it wins for {} and drops it (J5)",
-                    table.id, p.dst_ip
-                ),
-                "BAD_STATE_ROUTE",
-            ));
+            // RT-13a: a list without entries might rank between the winner and the runner-up.
+            let runner_up = runner_up.filter(|_| over.is_empty());
+            return Err(self.blackhole_drop(table, (route, &matched), runner_up, &p.dst_ip));
         }
         if self.record {
             let label = route_label(route, &matched);
@@ -847,6 +821,9 @@ impl<'n> Walker<'n> {
                 None,
                 Some(label),
             );
+        }
+        if let Some(halt) = self.local_outside_vpc(table, route, &p.dst_ip) {
+            return Err(halt);
         }
         self.dispatch(x, table, route, p)
     }
@@ -1004,25 +981,6 @@ impl<'n> Walker<'n> {
         self.arrive_subnet(subnet, p)
     }
 
-    /// RT-21: a VPC other than `vpc` whose blocks hold `ip` and that no peering connection (in
-    /// any state) and no transit gateway joins to `vpc`.
-    fn disconnected_vpc(&self, vpc: &VpcId, ip: &IpAddr) -> Option<&'n VpcId> {
-        let net = self.net;
-        let joined = |w: &VpcId| {
-            net.vpc_peering_connections
-                .values()
-                .any(|c| (&c.requester == vpc && &c.accepter == w) || (&c.requester == w && &c.accepter == vpc))
-                || net
-                    .transit_gateways
-                    .values()
-                    .any(|t| t.vpcs.contains(vpc) && t.vpcs.contains(w))
-        };
-        net.vpcs
-            .values()
-            .find(|w| &w.id != vpc && w.contains(ip) && !joined(&w.id))
-            .map(|w| &w.id)
-    }
-
     /// The subnet of `vpc` whose blocks hold `ip`.
     pub fn subnet_holding(&self, vpc: &VpcId, ip: &IpAddr) -> Option<&'n SubnetId> {
         let net = self.net;
@@ -1087,9 +1045,9 @@ impl<'n> Walker<'n> {
                         Some(Direction::Inbound),
                         "NGW-3",
                         format!(
-                            "NAT gateway `{n}` accepts no connection: only connections initiated from behind it work"
+                            "a request addressed to NAT gateway `{n}` goes no further: a NAT gateway does not change destination addresses, so nothing behind it can be reached through its address (NGW-11)"
                         ),
-                        "NO_PATH",
+                        "NGW_DEST_ADDRESS_PRESERVATION",
                     ));
                 }
             }
@@ -1190,13 +1148,5 @@ pub(super) fn endpoint(p: &Packet, source: bool) -> String {
     match ip {
         IpAddr::V4(a) => format!("{a}:{port}"),
         IpAddr::V6(a) => format!("[{a}]:{port}"),
-    }
-}
-
-/// `0.0.0.0/0 -> igw-1`, or `pl-1 (52.216.0.0/15) -> vpce-1` for a prefix-list route.
-fn route_label(route: &Route, matched: &Cidr) -> String {
-    match &route.destination {
-        RouteDestination::Cidr(c) => format!("{c} -> {}", route.target.id()),
-        RouteDestination::PrefixList(pl) => format!("{pl} ({matched}) -> {}", route.target.id()),
     }
 }

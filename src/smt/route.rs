@@ -2,7 +2,7 @@
 //! symbolic destination under which it is the one AWS uses — longest prefix (RT-11), then
 //! `local` > static CIDR > prefix list > propagated on equal prefixes (RT-12, J6), the smaller
 //! prefix-list id between two lists (J7), no propagated route when a local route matches (RT-8);
-//! blackholes still win (J5).
+//! blackholes still win (J5); and, for a winner, which route would win without it (RT-22).
 
 use super::sym::{all, any, in_cidr};
 use crate::model::*;
@@ -145,6 +145,47 @@ pub(crate) fn selection<'a>(cands: &'a [Candidate<'a>], dst: &BV) -> (Vec<(&'a C
     }
     let none = any(&matches).not();
     (winners, none)
+}
+
+/// RT-22: for the winning route `winner`, the condition under which each candidate of another
+/// route is the runner-up, the one that would win without the winner: in the race (RT-8 decided
+/// with the winner present) and beaten by no candidate in the race but the winner's own (a
+/// prefix-list route's other entries are the same route).
+pub(crate) fn runner_up<'a>(cands: &'a [Candidate<'a>], dst: &BV, winner: &Route) -> Vec<(&'a Candidate<'a>, Bool)> {
+    let matches: Vec<Bool> = cands.iter().map(|c| in_cidr(dst, &c.cidr)).collect();
+    let local: Vec<Bool> = cands
+        .iter()
+        .zip(&matches)
+        .filter(|(c, _)| c.class == 0)
+        .map(|(_, m)| m.clone())
+        .collect();
+    let local_matches = any(&local);
+    let in_race: Vec<Bool> = cands
+        .iter()
+        .zip(&matches)
+        .map(|(c, m)| {
+            if c.class == 3 {
+                all(&[m.clone(), local_matches.not()])
+            } else {
+                m.clone()
+            }
+        })
+        .collect();
+    let mut out = Vec::new();
+    let own = |c: &Candidate<'_>| std::ptr::eq(c.route, winner);
+    for (j, c) in cands.iter().enumerate() {
+        if own(c) {
+            continue;
+        }
+        let mut parts = vec![in_race[j].clone()];
+        for (k, o) in cands.iter().enumerate() {
+            if k != j && !own(o) && o.beats(c) && o.cidr.overlaps(&c.cidr) {
+                parts.push(in_race[k].not());
+            }
+        }
+        out.push((c, all(&parts)));
+    }
+    out
 }
 
 /// RT-9: destinations AWS never forwards.

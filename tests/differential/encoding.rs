@@ -569,8 +569,12 @@ fn sim_route_decision(t: &Trace, table: &RouteTable) -> Option<Result<String, Ro
             match (b.code.as_str(), b.rule.as_str()) {
                 ("NO_ROUTE_TO_DESTINATION", "RT-9") => Some(Err(RouteLiteral::NeverForwarded)),
                 // RT-21: no route into a VPC nothing joins is a missing route too.
-                ("NO_ROUTE_TO_DESTINATION" | "DISCONNECTED_VPCS", _) => Some(Err(RouteLiteral::NoRoute)),
-                ("BAD_STATE_ROUTE", dest) => Some(Ok(dest.to_owned())),
+                // RT-23: no route, one of them towards the destination's VPC.
+                ("NO_ROUTE_TO_DESTINATION" | "DISCONNECTED_VPCS" | "CANNOT_ROUTE", _) => {
+                    Some(Err(RouteLiteral::NoRoute))
+                }
+                // RT-22: a winning blackhole, whatever its code, names itself as the rule.
+                ("BAD_STATE_ROUTE" | "MORE_SPECIFIC_ROUTE" | "HIGHER_PRIORITY_ROUTE", dest) => Some(Ok(dest.to_owned())),
                 _ => None,
             }
         }

@@ -526,10 +526,12 @@ impl Walk<'_> {
             .find(|r| r.by == Translator::Nat(n.clone()))
             .cloned();
         let Some(rec) = rec.filter(|_| st.leg == Leg::Reply) else {
-            return self.dropped(
-                st,
-                blocked(format!("NAT gateway `{n}` accepts no connection addressed to it")),
-            );
+            // NGW-11: a request addressed to the NAT gateway stays addressed to it.
+            let mut b = blocked(format!(
+                "a request addressed to NAT gateway `{n}` goes no further: a NAT gateway does not change destination addresses, so nothing behind it can be reached through its address (NGW-11)"
+            ));
+            b.code = "NGW_DEST_ADDRESS_PRESERVATION".into();
+            return self.dropped(st, b);
         };
         let matches = reverse_matches(&st.pkt, &rec.after);
         let b = blocked(format!(

@@ -29,6 +29,7 @@ use z3::ast::{Ast, BV, Bool};
 
 mod bpa;
 mod gateway;
+mod shadow;
 mod subnet;
 mod terminal;
 mod tgw;

@@ -92,8 +92,8 @@ impl Walk<'_> {
                     ComponentKind::Subnet,
                     None,
                     "NGW-3",
-                    format!("the destination is the address of NAT gateway `{n}`, which accepts no connection"),
-                    "NO_POSSIBLE_DESTINATION",
+                    format!("the destination is the address of NAT gateway `{n}`, which does not change destination addresses: nothing behind it can be reached through its address (NGW-11)"),
+                    "NGW_DEST_ADDRESS_PRESERVATION",
                 );
                 let c = all(&[in_subnet.clone(), st.pkt.dst.eq(ip_const(a))]);
                 self.branch(&st, c, |w, st| w.dropped(st, b));
@@ -240,7 +240,10 @@ impl Walk<'_> {
         let (winners, none) = selection(&cands, &dst);
         for (c, cond) in winners {
             let cond = all(&[rt9.not(), cond]);
-            if settled_over(c.route, &unknown) {
+            if c.route.state == RouteState::Blackhole && settled_over(c.route, &unknown) {
+                let ranked = unknown.is_empty();
+                self.branch(&st, cond, |w, st| w.blackhole_drop(st, table, &cands, c, ranked));
+            } else if settled_over(c.route, &unknown) {
                 self.branch(&st, cond, |w, st| w.take_route(st, from, &rt_id, c));
             } else {
                 self.branch(&st, cond, |w, st| w.unsettled_route(st, &unknown));
@@ -280,17 +283,8 @@ impl Walk<'_> {
         self.branch(&st, all(&[rt9.not(), none.clone(), disconnected.clone()]), |w, st| {
             w.dropped(st, b)
         });
-        let b = Blocked::new(
-            &rt_id,
-            ComponentKind::RouteTable,
-            None,
-            "none",
-            format!("route table `{rt_id}` has no route for the destination"),
-            "NO_ROUTE_TO_DESTINATION",
-        );
-        self.branch(&st, all(&[rt9.not(), none, disconnected.not()]), |w, st| {
-            w.dropped(st, b)
-        });
+        // RT-23, else no route.
+        self.no_route_drop(&st, table, all(&[rt9.not(), none, disconnected.not()]));
     }
 
     /// RT-13a: a route naming a prefix list whose entries are not known may win instead of the
@@ -340,7 +334,10 @@ impl Walk<'_> {
             w.unknown(st, id, &reason)
         };
         match &route.target {
-            RouteTarget::Local => self.local(st, from, &vpc),
+            RouteTarget::Local => match net.route_tables.get(rt) {
+                Some(table) => self.local_route(st, table, route, from, &vpc),
+                None => self.local(st, from, &vpc),
+            },
             RouteTarget::InternetGateway(g) => {
                 let Some(st) = self.acl(st, from, Direction::Outbound) else {
                     return;
