@@ -693,3 +693,47 @@ fn code_ngw_dest_address_preservation() {
         Q("eni-a", "10.9.1.100", "tcp", Some("443"), false),
     );
 }
+
+#[test]
+fn code_sg_references_not_preserved() {
+    // SG-15: `eni-d` admits members of `sg-q`; `eni-q` is one, but its route to `eni-d`'s subnet
+    // goes through the NAT instance `eni-a`, which forwards the packet as its own. Without that
+    // route the local route delivers it straight, and the reference matches.
+    let with = |peer: &str, through_appliance: bool| {
+        let n = small(true, true)
+            .check_off("eni-a")
+            .subnet("subnet-q", "vpc-s", "10.9.2.0/24")
+            .route_table("rtb-q", "vpc-s", &["subnet-q"])
+            .sg("sg-q", "vpc-s")
+            .sg_out("sg-q", "all", "", "0.0.0.0/0")
+            .eni("eni-q", "subnet-q", "10.9.2.10", &["sg-q"])
+            .subnet("subnet-d", "vpc-s", "10.9.4.0/24")
+            .route_table("rtb-d", "vpc-s", &["subnet-d"])
+            .sg("sg-d", "vpc-s")
+            .sg_in("sg-d", "tcp", "443", peer)
+            .eni("eni-d", "subnet-d", "10.9.4.20", &["sg-d"]);
+        if through_appliance {
+            n.route("rtb-q", "10.9.4.0/24", "eni-a")
+        } else {
+            n
+        }
+    };
+    let q = || Q("eni-q", "eni-d", "tcp", Some("443"), false);
+    blocked_and_fixed("SG_REFERENCES_NOT_PRESERVED", with("sg-q", true), with("sg-q", false), q());
+    // The simulator names the same cause.
+    let t = with("sg-q", true)
+        .build()
+        .trace_eni("eni-q", tcp("10.9.2.10", 49152, "10.9.4.20", 443));
+    match &t.request.outcome {
+        vpcverify::sim::LegOutcome::Dropped { blocked } => assert_eq!(
+            (blocked.id.as_str(), blocked.code.as_str()),
+            ("sg-d", "SG_REFERENCES_NOT_PRESERVED")
+        ),
+        other => panic!("{other:?}"),
+    }
+    // A group that admits the source by its address, not by a group, is a plain mismatch.
+    let v = verdict(&with("10.9.2.0/24", true), &q());
+    assert_eq!(v.verdict, VerdictKind::Unreachable, "{v:#?}");
+    assert!(v.blocked.iter().all(|b| b.code != "SG_REFERENCES_NOT_PRESERVED"), "{:#?}", v.blocked);
+    assert!(v.blocked.iter().any(|b| b.code == "ENI_SG_RULES_MISMATCH"), "{:#?}", v.blocked);
+}

@@ -125,6 +125,31 @@ fn peer_matches(net: &Network, ix: &NetworkIndex, peer: &SecurityGroupPeer, addr
     }
 }
 
+/// SG-15: some rule of some group in `groups` (in `direction`) naming a security group as its
+/// peer allows `p` (SG-7).
+pub(super) fn reference_admits(
+    net: &Network,
+    ix: &NetworkIndex,
+    groups: &[SecurityGroupId],
+    direction: Direction,
+    p: &Packet,
+) -> bool {
+    let address = peer_address(direction, p);
+    groups
+        .iter()
+        .filter_map(|g| net.security_groups.get(g))
+        .flat_map(|g| match direction {
+            Direction::Inbound => g.ingress.iter(),
+            Direction::Outbound => g.egress.iter(),
+        })
+        .filter(|r| matches!(r.peer, SecurityGroupPeer::SecurityGroup { .. }))
+        .any(|r| {
+            protocol_matches(&r.protocol, p)
+                && l4_matches(&r.l4, p)
+                && matches!(peer_matches(net, ix, &r.peer, &address), PeerMatch::Yes)
+        })
+}
+
 /// SG-4: some rule of some group in `groups` (in `direction`) allows `p`.
 pub(super) fn evaluate_groups<'n>(
     net: &'n Network,

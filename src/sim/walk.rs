@@ -18,7 +18,7 @@
 //! - RT-14, J5: a blackhole route drops (its code chosen in `shadow`, RT-22). RT-14a: an active route whose
 //!   target is missing from the input answers unknown naming the target (DESIGN.md §3).
 
-use super::filter::{AclDecision, GroupDecision, evaluate_acl, evaluate_groups};
+use super::filter::{AclDecision, GroupDecision, evaluate_acl, evaluate_groups, reference_admits};
 use super::flow::{Translation, Translator};
 use super::route::{Lookup, select};
 use super::shadow::route_label;
@@ -509,6 +509,20 @@ impl<'n> Walker<'n> {
                             )
                         })
                 };
+                // SG-15: inbound, after a NAT instance forwarded it, a rule naming a security group
+                // admits the source as it was before.
+                let unpreserved = if bare || reassigned.is_some() || direction != Direction::Inbound {
+                    None
+                } else {
+                    self.translations
+                        .iter()
+                        .find(|t| matches!(t.translator, Translator::Interface(_)))
+                        .filter(|t| {
+                            let mut before = *p;
+                            before.src_ip = t.before.src_ip;
+                            reference_admits(self.net, self.ix, &eni.groups, direction, &before)
+                        })
+                };
                 let (reason, code) = if let Some(t) = reassigned {
                     let nat = match &t.translator {
                         Translator::NatGateway(n) => n.as_str(),
@@ -520,6 +534,18 @@ impl<'n> Walker<'n> {
                             eni.id, t.before.src_ip
                         ),
                         "NGW_SOURCE_ADDRESS_REASSIGN",
+                    )
+                } else if let Some(t) = unpreserved {
+                    let by = match &t.translator {
+                        Translator::NatGateway(n) => n.as_str(),
+                        Translator::Interface(i) => i.as_str(),
+                    };
+                    (
+                        format!(
+                            "no inbound rule of the security groups of `{}` ({all}) allows {p}: a rule naming a security group admits its original source {}, but `{by}` (a NAT instance) forwarded it, and a forwarded packet does not carry its source's security group membership (SG-15)",
+                            eni.id, t.before.src_ip
+                        ),
+                        "SG_REFERENCES_NOT_PRESERVED",
                     )
                 } else if bare {
                     (

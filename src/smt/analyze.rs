@@ -326,6 +326,7 @@ fn attribute(w: &mut Walk<'_>, c: &Check, base: &[Bool], start: &StartPoint) {
             groups,
             dir,
             reassigned,
+            unpreserved,
         } => {
             let denied = c.allows.not();
             // SG-13: a packet the groups refuse with the NAT gateway's address as its source but
@@ -333,9 +334,17 @@ fn attribute(w: &mut Walk<'_>, c: &Check, base: &[Bool], start: &StartPoint) {
             let by_nat = reassigned.as_ref().and_then(|(n, before)| {
                 model_packet(w, base, &[denied.clone(), before.clone()], &c.pkt).map(|e| (n, e))
             });
-            let example = match &by_nat {
-                Some((_, e)) => Some(*e),
-                None => model_packet(w, base, &[denied], &c.pkt),
+            // SG-15: likewise a packet a rule naming a group would admit with the source it had
+            // before a NAT instance: the group reference was not preserved.
+            let by_ref = match (&by_nat, unpreserved) {
+                (None, Some((y, before))) => {
+                    model_packet(w, base, &[denied.clone(), before.clone()], &c.pkt).map(|e| (y, e))
+                }
+                _ => None,
+            };
+            let example = match (&by_nat, &by_ref) {
+                (Some((_, e)), _) | (None, Some((_, e))) => Some(*e),
+                (None, None) => model_packet(w, base, &[denied], &c.pkt),
             };
             let shown = example.map(|(e, _)| format!(" e.g. {e}")).unwrap_or_default();
             let (id, kind, rule) = match groups.first() {
@@ -384,16 +393,21 @@ fn attribute(w: &mut Walk<'_>, c: &Check, base: &[Bool], start: &StartPoint) {
             } else {
                 reason
             };
-            let reason = match &by_nat {
-                Some((n, _)) => format!(
+            let reason = match (&by_nat, &by_ref) {
+                (Some((n, _)), _) => format!(
                     "{names} on `{iface}` refuse the packet with NAT gateway `{n}`'s address as its source, but would admit the source it had before:{shown}"
                 ),
-                None => reason,
+                (None, Some((y, _))) => format!(
+                    "{names} on `{iface}` admit the original source by a rule naming a security group, but the packet was forwarded by `{y}` (a NAT instance), which does not carry the source's security group membership (SG-15):{shown}"
+                ),
+                (None, None) => reason,
             };
             let code = if ruleless {
                 "SG_HAS_NO_RULES"
             } else if by_nat.is_some() {
                 "NGW_SOURCE_ADDRESS_REASSIGN"
+            } else if by_ref.is_some() {
+                "SG_REFERENCES_NOT_PRESERVED"
             } else {
                 "ENI_SG_RULES_MISMATCH"
             };

@@ -117,6 +117,39 @@ fn peer_matches(net: &Network, ix: &NetworkIndex, peer: &SecurityGroupPeer, addr
     })
 }
 
+/// SG-15: some rule of some group naming a security group as its peer allows the packet in
+/// direction `dir` (SG-7).
+pub(crate) fn references_allow(
+    net: &Network,
+    ix: &NetworkIndex,
+    groups: &[SecurityGroupId],
+    dir: Direction,
+    pkt: &SymPacket,
+) -> Bool {
+    let addr = match dir {
+        Direction::Inbound => &pkt.src,
+        Direction::Outbound => &pkt.dst,
+    };
+    let mut parts = Vec::new();
+    for g in groups {
+        let Some(sg) = net.security_groups.get(g) else { continue };
+        let rules = match dir {
+            Direction::Inbound => &sg.ingress,
+            Direction::Outbound => &sg.egress,
+        };
+        for r in rules {
+            if !matches!(r.peer, SecurityGroupPeer::SecurityGroup { .. }) {
+                continue;
+            }
+            let l4 = all(&[protocol_matches(&r.protocol, pkt), l4_matches(&r.l4, pkt)]);
+            if let Some(peer) = peer_matches(net, ix, &r.peer, addr) {
+                parts.push(all(&[l4, peer]));
+            }
+        }
+    }
+    any(&parts)
+}
+
 /// Some rule of some group allows the packet in direction `dir` (SG-4), and where prefix lists
 /// with unknown entries leave that open.
 pub(crate) fn groups_allow(

@@ -13,7 +13,7 @@
 //! translation) is expressed as bit-vector terms over the packet the source sends; the reply is
 //! built from the request as delivered, so the whole round trip has one set of variables.
 
-use super::filter::{acl_allows, acl_entries, groups_allow};
+use super::filter::{acl_allows, acl_entries, groups_allow, references_allow};
 use super::route::{Candidate, UnknownRoutes, candidates, never_forwarded, selection, settled_over};
 use super::sym::*;
 use super::{Question, StartPoint};
@@ -96,6 +96,9 @@ pub(crate) enum CheckInfo {
         /// SG-13: inbound after a NAT gateway's translation, that gateway and whether the groups
         /// admit the packet with the source it had before.
         reassigned: Option<(NatGatewayId, Bool)>,
+        /// SG-15: inbound after a NAT instance's translation, that interface and whether a rule
+        /// naming a security group admits the packet with the source it had before.
+        unpreserved: Option<(NetworkInterfaceId, Bool)>,
     },
 }
 
@@ -540,11 +543,24 @@ impl<'a> Walk<'a> {
         } else {
             None
         };
+        let unpreserved = if dir == Direction::Inbound && st.leg == Leg::Request {
+            st.records.iter().find_map(|r| match &r.by {
+                Translator::Iface(y) => {
+                    let mut before = st.pkt.clone();
+                    before.src = r.before.src.clone();
+                    Some((y.clone(), references_allow(self.net, self.ix, groups, dir, &before)))
+                }
+                Translator::Nat(_) => None,
+            })
+        } else {
+            None
+        };
         let info = CheckInfo::Groups {
             iface: iface.clone(),
             groups: groups.to_vec(),
             dir,
             reassigned,
+            unpreserved,
         };
         self.add_check(&mut st, g.allows, info);
         Some(st)
