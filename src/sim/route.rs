@@ -177,5 +177,8 @@ fn ranked(mut candidates: Vec<(usize, &Route, Cidr)>) -> Vec<(&Route, Cidr)> {
             .then(list_id(ra).cmp(list_id(rb)))
             .then(pa.cmp(pb))
     });
-    candidates.into_iter().map(|(_, route, matched)| (route, matched)).collect()
+    candidates
+        .into_iter()
+        .map(|(_, route, matched)| (route, matched))
+        .collect()
 }

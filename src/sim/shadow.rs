@@ -83,7 +83,11 @@ impl<'n> Walker<'n> {
         }
         match &route.target {
             RouteTarget::VpcPeeringConnection(p) => self.net.vpc_peering_connections.get(p).is_some_and(|c| {
-                let peer = if c.requester == table.vpc { &c.accepter } else { &c.requester };
+                let peer = if c.requester == table.vpc {
+                    &c.accepter
+                } else {
+                    &c.requester
+                };
                 self.net.vpcs.get(peer).is_some_and(|w| w.contains(dst))
             }),
             RouteTarget::InternetGateway(_) | RouteTarget::EgressOnlyInternetGateway(_) => {

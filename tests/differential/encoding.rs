@@ -574,7 +574,9 @@ fn sim_route_decision(t: &Trace, table: &RouteTable) -> Option<Result<String, Ro
                     Some(Err(RouteLiteral::NoRoute))
                 }
                 // RT-22: a winning blackhole, whatever its code, names itself as the rule.
-                ("BAD_STATE_ROUTE" | "MORE_SPECIFIC_ROUTE" | "HIGHER_PRIORITY_ROUTE", dest) => Some(Ok(dest.to_owned())),
+                ("BAD_STATE_ROUTE" | "MORE_SPECIFIC_ROUTE" | "HIGHER_PRIORITY_ROUTE", dest) => {
+                    Some(Ok(dest.to_owned()))
+                }
                 _ => None,
             }
         }

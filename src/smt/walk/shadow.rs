@@ -37,7 +37,9 @@ impl Walk<'_> {
         let mut shadowing = Vec::new();
         if ranked {
             for (c, cond) in runner_up(cands, &st.pkt.dst, route) {
-                let Some(apt) = self.apt(table, c.route, &st.pkt.dst) else { continue };
+                let Some(apt) = self.apt(table, c.route, &st.pkt.dst) else {
+                    continue;
+                };
                 let cond = all(&[cond, apt]);
                 shadowing.push(cond.clone());
                 let (code, why) = if winner.cidr.prefix_len() > c.cidr.prefix_len() {
@@ -88,7 +90,11 @@ impl Walk<'_> {
         Some(match &route.target {
             RouteTarget::VpcPeeringConnection(p) => {
                 let c = self.net.vpc_peering_connections.get(p)?;
-                let peer = if c.requester == table.vpc { &c.accepter } else { &c.requester };
+                let peer = if c.requester == table.vpc {
+                    &c.accepter
+                } else {
+                    &c.requester
+                };
                 let blocks = self.family_blocks(peer);
                 in_any_cidr(dst, blocks.iter())
             }

@@ -92,7 +92,9 @@ impl Walk<'_> {
                     ComponentKind::Subnet,
                     None,
                     "NGW-3",
-                    format!("the destination is the address of NAT gateway `{n}`, which does not change destination addresses: nothing behind it can be reached through its address (NGW-11)"),
+                    format!(
+                        "the destination is the address of NAT gateway `{n}`, which does not change destination addresses: nothing behind it can be reached through its address (NGW-11)"
+                    ),
                     "NGW_DEST_ADDRESS_PRESERVATION",
                 );
                 let c = all(&[in_subnet.clone(), st.pkt.dst.eq(ip_const(a))]);
