@@ -692,6 +692,19 @@ fn code_ngw_dest_address_preservation() {
         base().eni("eni-n", "subnet-n", "10.9.3.100", &["sg-a"]),
         Q("eni-a", "10.9.3.100", "tcp", Some("443"), false),
     );
+    // From the internet to its Elastic IP: the internet gateway translates it to the NAT
+    // gateway's private address, where it stops.
+    let t = base()
+        .nat("nat-s", "subnet-n", "10.9.3.100", Some("54.9.0.100"))
+        .build()
+        .trace_internet(tcp(HOST, 49152, "54.9.0.100", 443));
+    match &t.request.outcome {
+        vpcverify::sim::LegOutcome::Dropped { blocked } => assert_eq!(
+            (blocked.id.as_str(), blocked.code.as_str()),
+            ("nat-s", "NGW_DEST_ADDRESS_PRESERVATION")
+        ),
+        other => panic!("{other:?}"),
+    }
     // In the NAT gateway's own subnet too (no route lookup, §3 step 3).
     blocked_and_fixed(
         "NGW_DEST_ADDRESS_PRESERVATION",

@@ -12,6 +12,7 @@
 //! - SG-1, SG-4: allow-only rules, the union of every rule of every group; no group allows nothing.
 //! - SG-7: a group reference matches the private addresses of interfaces carrying that group, never
 //!   public addresses or NAT gateway addresses; J14: a missing group matches nothing.
+//! - SG-15: whether a rule naming a group admits a packet (the caller decides the code).
 //! - SG-8: a prefix-list peer matches its entries; a missing list matches nothing; a list whose
 //!   entries are not in the input makes the answer unknown (unless another rule allows).
 //!

@@ -5,6 +5,8 @@
 //! Rules implemented here:
 //! - §2, SG-11, SG-13, J4: security groups are consulted on the request leg only; on the reply leg
 //!   every group on the path admits the packet (tracked connection). NACL-9: ACLs on both legs.
+//!   The code of a group drop: SG-12, then SG-13, then SG-15 (`SG_REFERENCES_NOT_PRESERVED`).
+//! - NGW-11: a request addressed to a NAT gateway is dropped (`NGW_DEST_ADDRESS_PRESERVATION`).
 //! - §2 (**decision**): a leg takes at most 16 route lookups; the 17th drops (`ROUTING_LOOP`).
 //! - §3 `emit`: SG egress (SG-1, SG-4), the source/destination check (NI-2), same-subnet delivery
 //!   without route lookup or ACL (RT-16, NACL-8, J25), route lookup (§6), dispatch (§5).

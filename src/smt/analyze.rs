@@ -13,7 +13,8 @@
 //! Blocking filters: every check that alone admits no packet of the path; when none does, the
 //! checks of a minimal unsat core (deletion-minimised). For an ACL, each deny entry (or `*`)
 //! that is the first match for some packet the other checks admit is named; for security
-//! groups, the groups of the interface.
+//! groups, the groups of the interface. Codes by situation (SEMANTICS.md §10): SG-12, SG-13, SG-14,
+//! SG-15, each preferring an example packet for which it holds.
 
 use super::StartPoint;
 use super::filter::{acl_entries, acl_first_match};
