@@ -820,3 +820,52 @@ fn coverage_table_counts_and_tests() {
         "unknown status in {counts:?}"
     );
 }
+
+/// The peering spec (`specs/peering.toml`) with A's route to B shadowed by a stale, more specific
+/// blackhole route to a peering since deleted, asked through the command line.
+#[test]
+fn more_specific_route_in_text_and_json() {
+    let spec = std::fs::read_to_string(path("specs/peering.toml")).unwrap().replace(
+        "  { destination = \"10.2.0.0/16\", target = \"a-b\" },\n  { destination = \"10.3.0.0/16\"",
+        "  { destination = \"10.2.0.0/16\", target = \"a-b\" },\n  { destination = \"10.2.1.0/24\", target = \"pcx-0gone\", state = \"blackhole\" },\n  { destination = \"10.3.0.0/16\"",
+    );
+    assert!(spec.contains("pcx-0gone"), "the spec changed shape");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("net.toml");
+    std::fs::write(&file, spec).unwrap();
+    let ask = |format: &str| {
+        vpcverify()
+            .arg("query")
+            .arg(&file)
+            .args([
+                "--from", "a-host", "--to", "b-host", "--port", "443", "--format", format,
+            ])
+            .output()
+            .unwrap()
+    };
+    let out = ask("json");
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let blocked = v["blocked"].as_array().unwrap();
+    let b = blocked
+        .iter()
+        .find(|b| b["code"] == "MORE_SPECIFIC_ROUTE")
+        .unwrap_or_else(|| panic!("{v:#}"));
+    assert_eq!(
+        (b["id"].as_str(), b["rule"].as_str()),
+        (Some("rtb-a-main"), Some("10.2.1.0/24")),
+        "{b:#}"
+    );
+    let reason = b["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("10.2.0.0/16 -> pcx-a-b") && reason.contains("10.2.1.0/24 -> pcx-0gone"),
+        "{reason}"
+    );
+    let out = ask("text");
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("MORE_SPECIFIC_ROUTE") && text.contains("10.2.0.0/16 -> pcx-a-b"),
+        "{text}"
+    );
+}
