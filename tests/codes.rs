@@ -40,6 +40,27 @@ fn blocked_and_fixed(code: &str, blocked: Net, fixed: Net, q: Q) {
     assert_eq!(v.verdict, VerdictKind::Reachable, "{code} fixed: {v:#?}");
 }
 
+/// The simulator drops `p` (sent by `eni`) with `code`, at the component, side and rule of a
+/// blocking entry the SMT engine gave the question `q` with that code: both interpreters name
+/// the drop alike.
+#[track_caller]
+fn sim_agrees(n: &Net, q: &Q, eni: &str, p: vpcverify::model::Packet, code: &str) {
+    let v = verdict(n, q);
+    let t = Net { net: n.net.clone() }.build().trace_eni(eni, p);
+    match &t.request.outcome {
+        vpcverify::sim::LegOutcome::Dropped { blocked } => {
+            assert_eq!(blocked.code, code, "{blocked:#?}");
+            assert!(
+                v.blocked.iter().any(|b| (&b.id, &b.direction, &b.rule, &b.code)
+                    == (&blocked.id, &blocked.direction, &blocked.rule, &blocked.code)),
+                "simulator: {blocked:#?}\nSMT engine: {:#?}",
+                v.blocked
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
 /// `lab()` with return traffic admitted into the public subnet.
 fn open() -> Net {
     lab().acl_entry("acl-public", 130, "in", "allow", "tcp", "1024-65535", "0.0.0.0/0")
@@ -120,6 +141,22 @@ fn code_sg_has_no_rules() {
         base(),
         base().sg_in("sg-bare", "tcp", "443", "0.0.0.0/0"),
         Q("internet", "eni-bare", "tcp", Some("443"), false),
+    );
+    // Outbound too: a group with no rule at all lets nothing out.
+    let v = verdict(
+        &open()
+            .sg("sg-empty", "vpc-lab")
+            .eni("eni-empty", "subnet-public", "10.0.1.31", &["sg-empty"])
+            .public_ip("eni-empty", "54.0.0.31"),
+        &Q("eni-empty", "internet", "tcp", Some("443"), false),
+    );
+    assert_eq!(v.verdict, VerdictKind::Unreachable, "{v:#?}");
+    assert!(
+        v.blocked
+            .iter()
+            .any(|b| b.code == "SG_HAS_NO_RULES" && b.direction == Some(vpcverify::model::Direction::Outbound)),
+        "{:#?}",
+        v.blocked
     );
     // A group with inbound rules that do not apply is a mismatch, not a group without rules.
     let v = verdict(
@@ -591,6 +628,13 @@ fn code_more_specific_route() {
         base(),
         Q("eni-a", "eni-p", "tcp", Some("443"), false),
     );
+    sim_agrees(
+        &base().blackhole("rtb-s", "10.8.1.0/24", "pcx-gone"),
+        &Q("eni-a", "eni-p", "tcp", Some("443"), false),
+        "eni-a",
+        tcp("10.9.1.10", 49152, "10.8.1.10", 443),
+        "MORE_SPECIFIC_ROUTE",
+    );
     // The entry names the losing route and the winner.
     let v = verdict(
         &base().blackhole("rtb-s", "10.8.1.0/24", "pcx-gone"),
@@ -633,6 +677,13 @@ fn code_higher_priority_route() {
         base(),
         Q("eni-a", "eni-p", "tcp", Some("443"), false),
     );
+    sim_agrees(
+        &base().blackhole("rtb-s", "10.8.0.0/16", "pcx-gone"),
+        &Q("eni-a", "eni-p", "tcp", Some("443"), false),
+        "eni-a",
+        tcp("10.9.1.10", 49152, "10.8.1.10", 443),
+        "HIGHER_PRIORITY_ROUTE",
+    );
 }
 
 #[test]
@@ -643,6 +694,13 @@ fn code_cannot_route() {
         peer_unrouted().route("rtb-s", "10.8.2.0/24", "pcx-s"),
         peer_unrouted().route("rtb-s", "10.8.0.0/16", "pcx-s"),
         Q("eni-a", "eni-p", "tcp", Some("443"), false),
+    );
+    sim_agrees(
+        &peer_unrouted().route("rtb-s", "10.8.2.0/24", "pcx-s"),
+        &Q("eni-a", "eni-p", "tcp", Some("443"), false),
+        "eni-a",
+        tcp("10.9.1.10", 49152, "10.8.1.10", 443),
+        "CANNOT_ROUTE",
     );
     // The same with a prefix-list route whose list does not hold the address.
     blocked_and_fixed(
@@ -674,6 +732,13 @@ fn code_vpc_local_route_cidr_restriction() {
         base().route("rtb-s", "10.50.0.0/16", "pcx-s"),
         Q("eni-a", "eni-p", "tcp", Some("443"), false),
     );
+    sim_agrees(
+        &base().route("rtb-s", "10.50.0.0/16", "local"),
+        &Q("eni-a", "eni-p", "tcp", Some("443"), false),
+        "eni-a",
+        tcp("10.9.1.10", 49152, "10.50.1.5", 443),
+        "VPC_LOCAL_ROUTE_CIDR_RESTRICTION",
+    );
 }
 
 #[test]
@@ -691,6 +756,13 @@ fn code_ngw_dest_address_preservation() {
         base().nat("nat-s", "subnet-n", "10.9.3.100", Some("54.9.0.100")),
         base().eni("eni-n", "subnet-n", "10.9.3.100", &["sg-a"]),
         Q("eni-a", "10.9.3.100", "tcp", Some("443"), false),
+    );
+    sim_agrees(
+        &base().nat("nat-s", "subnet-n", "10.9.3.100", Some("54.9.0.100")),
+        &Q("eni-a", "10.9.3.100", "tcp", Some("443"), false),
+        "eni-a",
+        tcp("10.9.1.10", 49152, "10.9.3.100", 443),
+        "NGW_DEST_ADDRESS_PRESERVATION",
     );
     // From the internet to its Elastic IP: the internet gateway translates it to the NAT
     // gateway's private address, where it stops.
@@ -711,6 +783,13 @@ fn code_ngw_dest_address_preservation() {
         small(true, true).nat("nat-s", "subnet-s", "10.9.1.100", Some("54.9.0.100")),
         small(true, true).eni("eni-n", "subnet-s", "10.9.1.100", &["sg-a"]),
         Q("eni-a", "10.9.1.100", "tcp", Some("443"), false),
+    );
+    sim_agrees(
+        &small(true, true).nat("nat-s", "subnet-s", "10.9.1.100", Some("54.9.0.100")),
+        &Q("eni-a", "10.9.1.100", "tcp", Some("443"), false),
+        "eni-a",
+        tcp("10.9.1.10", 49152, "10.9.1.100", 443),
+        "NGW_DEST_ADDRESS_PRESERVATION",
     );
 }
 
