@@ -4,6 +4,8 @@
 
 #[path = "../examples/synth/estate.rs"]
 pub mod estate;
+#[path = "../examples/synth/tgw.rs"]
+pub mod tgw;
 
 use crate::common::*;
 
@@ -119,4 +121,127 @@ fn the_pruned_directory_load_equals_the_plain_parse() {
         assert_eq!(fast.network, plain.network, "{}", dir.display());
         assert_eq!(fast.diagnostics, plain.diagnostics, "{}", dir.display());
     }
+}
+
+fn tgw_estate(spokes: usize, hosts: usize, seed: u64) -> (tempfile::TempDir, tgw::Spec, estate::Snapshot) {
+    let spec = tgw::Spec {
+        spokes,
+        hosts_per_vpc: hosts,
+        seed,
+    };
+    let snapshot = tgw::generate(&spec).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    snapshot.write(dir.path()).unwrap();
+    (dir, spec, snapshot)
+}
+
+#[test]
+fn the_transit_gateway_estate_lints_clean_in_the_nested_layout() {
+    let (dir, spec, _) = tgw_estate(8, 6, 2);
+    vpcverify()
+        .arg("lint")
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains(
+            "3 accounts: 111111111111, 222222222222, 333333333333; 2 regions: eu-west-1, us-east-1",
+        ))
+        .stdout(predicates::str::contains("ok: 0 errors, 0 warnings"));
+    let loaded = vpcverify::ingest::load(dir.path()).unwrap();
+    assert_eq!(loaded.network.network_interfaces.len(), spec.enis());
+    assert_eq!(loaded.network.vpcs.len(), 10);
+    assert_eq!(loaded.network.transit_gateways.len(), 2);
+}
+
+/// The design's answers (isolated spokes, shared services in both Regions over the peering,
+/// cross-account attachments) hold with no `unknown`: `check` passes the generated suite.
+#[test]
+fn the_transit_gateway_estate_answers_its_suite_as_designed() {
+    let (dir, spec, _) = tgw_estate(6, 5, 3);
+    let suite = dir.path().join("suite.toml");
+    std::fs::write(&suite, estate::suite_toml(&tgw::questions(&spec, 60, 3))).unwrap();
+    vpcverify()
+        .arg("check")
+        .arg(&suite)
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("60 passed, 0 failed, 0 unknown"));
+}
+
+/// Sets `subnet` (by Name tag) apart from its sibling attachment subnet: its own route table.
+fn give_own_route_table(snapshot: &mut estate::Snapshot, subnet_name: &str) {
+    let mut subnet_id = None;
+    for (_, doc) in &snapshot.files {
+        for s in doc["Subnets"].as_array().into_iter().flatten() {
+            if s["Tags"][0]["Value"] == subnet_name {
+                subnet_id = Some((s["SubnetId"].clone(), s["VpcId"].clone()));
+            }
+        }
+    }
+    let (subnet, vpc) = subnet_id.expect("the subnet is generated");
+    for (_, doc) in &mut snapshot.files {
+        if let Some(tables) = doc["RouteTables"].as_array_mut()
+            && let Some(main) = tables
+                .iter()
+                .find(|t| t["VpcId"] == vpc && t["Associations"][0]["Main"] == true)
+                .cloned()
+        {
+            let mut own = main;
+            own["RouteTableId"] = serde_json::json!("rtb-0ownownownownown1");
+            own["Associations"] = serde_json::json!([{
+                "Main": false, "RouteTableAssociationId": "rtbassoc-0ownownownownown1",
+                "RouteTableId": "rtb-0ownownownownown1", "SubnetId": subnet,
+                "AssociationState": {"State": "associated"}
+            }]);
+            tables.push(own);
+        }
+    }
+}
+
+/// TGW-8a: a packet that came over the peering leaves through "some" subnet of a two-subnet
+/// attachment; they share an ACL and a route table, so the answer is definite and the path says
+/// why. Give one of them its own route table and the choice matters: `unknown`, naming the
+/// attachment.
+#[test]
+fn tgw_8a_interchangeable_attachment_subnets_settle_the_exit_after_a_peering() {
+    let from = tgw::spoke_host("us-east-1", 1, 0);
+    let to = tgw::shared_host("eu-west-1");
+    let (dir, _, mut snapshot) = tgw_estate(4, 2, 4);
+    for format in ["text", "json"] {
+        let out = vpcverify()
+            .args(["query", &dir.path().display().to_string(), "--from", &from, "--to", &to])
+            .args(["--port", "443", "--format", format])
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone();
+        let out = String::from_utf8(out).unwrap();
+        assert!(out.contains("TGW-8a"), "{out}");
+    }
+    // The reply leaves through an attachment subnet of the spoke, the request through one of
+    // the shared-services VPC: set one of the latter apart.
+    give_own_route_table(&mut snapshot, "shared-eu-west-1-tgw-attachment-eu-west-1b");
+    let dir2 = tempfile::tempdir().unwrap();
+    snapshot.write(dir2.path()).unwrap();
+    let out = vpcverify()
+        .args([
+            "query",
+            &dir2.path().display().to_string(),
+            "--from",
+            &from,
+            "--to",
+            &to,
+        ])
+        .args(["--port", "443"])
+        .assert()
+        .code(3)
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(
+        out.contains("has 2 subnets and the packet entered over a peering"),
+        "{out}"
+    );
 }

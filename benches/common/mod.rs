@@ -2,7 +2,9 @@
 //! `examples/synth/estate.rs` in a temporary directory), loading, and the questions asked.
 //!
 //! `VPCVERIFY_BENCH_SIZES` (default `1000,5000,20000`) chooses the synthetic estates' sizes in
-//! interfaces; `VPCVERIFY_BENCH_SIZES=` runs the seed lab alone.
+//! interfaces; `VPCVERIFY_BENCH_SIZES=` runs the seed lab alone. `VPCVERIFY_BENCH_TGW` (default
+//! `20000`) does the same for the transit-gateway estate of `examples/synth/tgw.rs` (100 spoke
+//! VPCs, three accounts, two Regions, peered transit gateways).
 
 #![allow(dead_code, reason = "each bench uses part of this module")]
 #![allow(
@@ -13,6 +15,8 @@
 
 #[path = "../../examples/synth/estate.rs"]
 pub mod estate;
+#[path = "../../examples/synth/tgw.rs"]
+pub mod tgw;
 
 /// The allocator of the `vpcverify` binary (`src/main.rs`), so that the benches measure what it
 /// does.
@@ -107,6 +111,33 @@ pub fn subjects() -> Vec<Subject> {
             reachable: q("internet", estate::WEB, "tcp", Some(443)),
             unreachable: q("internet", estate::WEB, "tcp", Some(22)),
             questions: snapshot.questions(1000, SEED),
+            large: true,
+        });
+    }
+    let sizes = std::env::var("VPCVERIFY_BENCH_TGW").unwrap_or_else(|_| "20000".into());
+    for n in sizes.split(',').filter_map(|s| s.trim().parse::<usize>().ok()) {
+        let spec = tgw::Spec::for_enis(n, 100, SEED);
+        let snapshot = tgw::generate(&spec).expect("the estate generates");
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        snapshot.write(dir.path()).expect("the estate is written");
+        out.push(Subject {
+            name: format!("synth-tgw-{}", spec.enis()),
+            path: dir.path().to_owned(),
+            _dir: Some(dir),
+            // Across the peering (both gateways, both legs), and between isolated spokes.
+            reachable: q(
+                &tgw::spoke_host("us-east-1", 1, 0),
+                &tgw::shared_host("eu-west-1"),
+                "tcp",
+                Some(443),
+            ),
+            unreachable: q(
+                &tgw::spoke_host("us-east-1", 1, 0),
+                &tgw::spoke_host("us-east-1", 2, 0),
+                "tcp",
+                Some(443),
+            ),
+            questions: tgw::questions(&spec, 1000, SEED),
             large: true,
         });
     }

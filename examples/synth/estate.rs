@@ -95,6 +95,9 @@ impl Snapshot {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         for (name, doc) in &self.files {
             let path = dir.join(name);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+            }
             let file = std::fs::File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;
             let mut out = std::io::BufWriter::new(file);
             let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");

@@ -418,6 +418,22 @@ impl<'n> Walker<'n> {
         self.tgw_route(other, &pc.id, association, None, p)
     }
 
+    /// TGW-8a: when the input leaves open which of `subnets` carries the packet out, but they
+    /// share one network ACL and one route table and `p.dst` is in none of them, every choice
+    /// does the same to the packet: the first of them stands for all.
+    fn tgw_interchangeable(&self, subnets: &'n [SubnetId], p: &Packet) -> Option<&'n SubnetId> {
+        let (first, rest) = subnets.split_first()?;
+        let acl = self.ix.network_acl_of(first)?;
+        let table = self.ix.route_table_of(first)?;
+        let same = rest
+            .iter()
+            .all(|s| self.ix.network_acl_of(s) == Some(acl) && self.ix.route_table_of(s) == Some(table));
+        let holds_dst = subnets
+            .iter()
+            .any(|s| self.net.subnets.get(s).is_none_or(|x| x.contains(&p.dst_ip)));
+        (same && !holds_dst).then_some(first)
+    }
+
     /// TGW-8: out through attachment `b`'s subnet, routed by that subnet's route table.
     fn tgw_exit(&mut self, b: &'n TgwAttachment, entered: Option<&'n SubnetId>, p: Packet) -> Flow {
         let net = self.net;
@@ -437,9 +453,15 @@ impl<'n> Walker<'n> {
             }
             _ => None,
         };
+        let mut any_of = false;
         let f = match (exit, subnets.as_slice()) {
             (Some(f), _) if !(b.appliance_mode && subnets.len() > 1) => f,
             (None, [only]) if !b.appliance_mode => only,
+            // TGW-8a: any of them would do the same to this packet.
+            _ if let Some(first) = self.tgw_interchangeable(subnets, &p) => {
+                any_of = true;
+                first
+            }
             _ => {
                 return Err(unknown(
                     &b.id,
@@ -463,9 +485,17 @@ impl<'n> Walker<'n> {
             self,
             &b.id,
             ComponentKind::TransitGatewayAttachment,
-            format!("leaves the transit gateway through attachment `{}` in `{f}`", b.id),
+            if any_of {
+                format!(
+                    "leaves the transit gateway through attachment `{}` in `{f}`, or in any of its {} subnets: they share one network ACL and one route table, so which one AWS picks changes nothing (TGW-8a)",
+                    b.id,
+                    subnets.len()
+                )
+            } else {
+                format!("leaves the transit gateway through attachment `{}` in `{f}`", b.id)
+            },
             None,
-            Some("TGW-8".into()),
+            Some(if any_of { "TGW-8a" } else { "TGW-8" }.into()),
         );
         if self.leg == LegKind::Request {
             self.tgw_group_references(&p)?;

@@ -57,6 +57,10 @@ pub struct TgwPlan {
     /// it; (hub table the peering is associated with, 0 = none; peering pending; mask of hub
     /// tables that route the moved VPC to the peering).
     pub peer: Option<(u8, bool, u8)>,
+    /// With a peering: (attachments keep all their subnets, so the exit subnet of a packet that
+    /// came over the peering is open; those subnets are made to share their first subnet's ACL
+    /// and route table, TGW-8a).
+    pub peer_subnets: (bool, bool),
     /// Prefix-list references: (table, list of the network, target VPC attachment or blackhole).
     pub pl_refs: Vec<(u8, u8, Option<u8>)>,
     /// Every security group also allows everything both ways (so that most packets get as far as
@@ -89,9 +93,10 @@ fn tgw_plan() -> impl Strategy<Value = TgwPlan> {
         ),
         prop::bool::weighted(0.7),
         prop::option::weighted(0.35, (0u8..4, prop::bool::weighted(0.1), any::<u8>())),
+        (prop::bool::weighted(0.5), prop::bool::weighted(0.7)),
     )
         .prop_map(
-            |(tables, vpcs, statics, unknown_routes, pl_refs, open_groups, peer)| TgwPlan {
+            |(tables, vpcs, statics, unknown_routes, pl_refs, open_groups, peer, peer_subnets)| TgwPlan {
                 tables,
                 vpcs,
                 statics,
@@ -99,6 +104,7 @@ fn tgw_plan() -> impl Strategy<Value = TgwPlan> {
                 pl_refs,
                 open_groups,
                 peer,
+                peer_subnets,
             },
         )
 }
@@ -291,23 +297,60 @@ pub fn add_tgw(net: &mut Network, plan: &TgwPlan) {
         },
     );
     if let Some(peer) = plan.peer {
-        add_peering(net, &tgw, &tables, peer);
+        add_peering(net, &tgw, &tables, peer, plan.peer_subnets);
     }
     vpcverify::ingest::finish(net);
 }
 
 /// TGW-10: moves the last attached VPC to a second gateway `tgw-west` peered with `hub`; every
-/// attachment keeps one subnet (over a peering, the exit subnet is the only one).
+/// attachment keeps one subnet (over a peering, the exit subnet is then the only one), or all of
+/// them (TGW-8a: the exit subnet is open), made interchangeable or not.
 fn add_peering(
     net: &mut Network,
     hub: &TransitGatewayId,
     tables: &[TgwRouteTableId],
     (side, pending, mask): (u8, bool, u8),
+    (keep, uniform): (bool, bool),
 ) {
     let prov = |id: &str| Provenance::resource("generated", id);
+    let mut families: Vec<Vec<SubnetId>> = Vec::new();
     for a in net.tgw.attachments.values_mut() {
         if let TgwAttachmentResource::Vpc { subnets, .. } = &mut a.resource {
-            subnets.truncate(1);
+            if !keep {
+                subnets.truncate(1);
+            }
+            families.push(subnets.clone());
+        }
+    }
+    if keep && uniform {
+        for family in &families {
+            let Some((first, rest)) = family.split_first() else {
+                continue;
+            };
+            let table = net
+                .route_tables
+                .values()
+                .find(|t| t.subnets.contains(first))
+                .map(|t| t.id.clone());
+            let acl = net
+                .network_acls
+                .values()
+                .find(|a| a.subnets.contains(first))
+                .map(|a| a.id.clone());
+            for s in rest {
+                for t in net.route_tables.values_mut() {
+                    t.subnets.retain(|x| x != s);
+                    if Some(&t.id) == table.as_ref() {
+                        t.subnets.push(s.clone());
+                    }
+                }
+                for a in net.network_acls.values_mut() {
+                    a.subnets.retain(|x| x != s);
+                    if Some(&a.id) == acl.as_ref() {
+                        a.subnets.push(s.clone());
+                    }
+                }
+            }
         }
     }
     let Some(last) = net.tgw.attachments.keys().last().cloned() else {

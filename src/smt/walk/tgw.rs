@@ -357,7 +357,7 @@ impl Walk<'_> {
         self.tgw_lookup(st, other, &pc.id, association, None);
     }
 
-    fn tgw_exit(&mut self, mut st: State, b: &TgwAttachment, entered: Option<&SubnetId>) {
+    fn tgw_exit(&mut self, st: State, b: &TgwAttachment, entered: Option<&SubnetId>) {
         let net = self.net;
         let TgwAttachmentResource::Vpc { vpc, subnets } = &b.resource else {
             let r = format!(
@@ -385,9 +385,42 @@ impl Walk<'_> {
                     subnets.len(),
                     entered.map_or_else(|| "over a peering".to_owned(), |z| format!("through `{z}`"))
                 );
-                return self.unknown(st, b.id.as_str(), &r);
+                // TGW-8a: subnets that share one ACL and one route table are interchangeable for
+                // a packet whose destination is in none of them.
+                let Some(first) = self.interchangeable(subnets) else {
+                    return self.unknown(st, b.id.as_str(), &r);
+                };
+                let inside: Vec<Bool> = subnets
+                    .iter()
+                    .map(|s| {
+                        self.subnet_block(s)
+                            .map(|c| in_cidr(&st.pkt.dst, &c))
+                            .unwrap_or_else(|| Bool::from_bool(true))
+                    })
+                    .collect();
+                let inside = any(&inside);
+                let id = b.id.to_string();
+                self.branch(&st, inside.clone(), move |w, st| w.unknown(st, &id, &r));
+                let vpc = vpc.clone();
+                return self.branch(&st, inside.not(), move |w, st| w.tgw_leave(st, b, &vpc, first));
             }
         };
+        self.tgw_leave(st, b, vpc, f);
+    }
+
+    /// TGW-8a: the first of `subnets` when all of them have one network ACL and one route table.
+    fn interchangeable(&self, subnets: &[SubnetId]) -> Option<SubnetId> {
+        let (first, rest) = subnets.split_first()?;
+        let acl = self.ix.network_acl_of(first)?;
+        let table = self.ix.route_table_of(first)?;
+        rest.iter()
+            .all(|s| self.ix.network_acl_of(s) == Some(acl) && self.ix.route_table_of(s) == Some(table))
+            .then(|| first.clone())
+    }
+
+    /// TGW-8, TGW-9: out of the transit gateway through attachment `b`'s subnet `f` into `vpc`.
+    fn tgw_leave(&mut self, mut st: State, b: &TgwAttachment, vpc: &VpcId, f: SubnetId) {
+        let net = self.net;
         if !net.vpcs.contains_key(vpc) {
             let r = format!("`{vpc}`, attached by `{}`, is not in the input", b.id);
             return self.unknown(st, vpc.as_str(), &r);
