@@ -21,6 +21,7 @@
 //! the resource it spoils is left out.
 
 mod bpa;
+mod onprem;
 mod read;
 mod tgw;
 
@@ -442,6 +443,8 @@ struct Lower<'c, 't> {
     attachments: Vec<Attachment>,
     /// The `[block_public_access]` table and its offset, lowered last (`bpa`).
     bpa: Option<(&'t DeTable<'t>, usize)>,
+    /// The `[[onprem]]` tables, lowered last (`onprem`).
+    onprem: Option<&'t toml::Spanned<DeValue<'t>>>,
 }
 
 /// A name as it appears inside a derived id: ASCII letters, digits, `-`, `_` and `.`; anything
@@ -494,6 +497,7 @@ impl<'c, 't> Lower<'c, 't> {
             subnet_acls: Vec::new(),
             attachments: Vec::new(),
             bpa: None,
+            onprem: None,
         }
     }
 
@@ -505,9 +509,13 @@ impl<'c, 't> Lower<'c, 't> {
                 self.collect_bpa(value);
                 continue;
             }
+            if table_name == onprem::TABLE {
+                self.onprem = Some(value);
+                continue;
+            }
             let Some(kind) = Kind::from_table(table_name) else {
                 let mut tables: Vec<&str> = Kind::ALL.iter().map(|k| k.table()).collect();
-                tables.push(bpa::TABLE);
+                tables.extend([bpa::TABLE, onprem::TABLE]);
                 let hint = match suggest(table_name, tables.iter().copied()) {
                     Some(s) => format!("; did you mean `[{s}.…]`?"),
                     None => format!("; expected one of {}", backticked(&tables)),
@@ -738,6 +746,9 @@ impl<'c, 't> Lower<'c, 't> {
             self.tgw_peering(d);
         }
         self.block_public_access();
+        if let Some(v) = self.onprem {
+            self.onprem_networks(v);
+        }
     }
 
     // ----- VPCs, prefix lists, subnets -------------------------------------------------------

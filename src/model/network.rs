@@ -62,6 +62,10 @@ pub struct Network {
     /// Transit gateway attachments, route tables and their routes (SEMANTICS.md §5.9).
     #[serde(default)]
     pub tgw: super::tgw::TgwTopology,
+    /// VPN connections, Direct Connect gateways and declared on-premises networks
+    /// (SEMANTICS.md §5.12).
+    #[serde(default)]
+    pub onprem: super::onprem::OnPremTopology,
     /// The account and region of each input file whose path names them (nested snapshot
     /// layouts), by the file as provenance names it: a resource's scope is its file's.
     #[serde(default)]

@@ -265,6 +265,7 @@ fn elsewhere(t: &sim::Trace, from: &Endpoint, to: &Endpoint) -> Option<Blocked> 
         Place::OnPremises { gateway } => match &to.external {
             Some(External::OnPremises(g)) => g == gateway,
             Some(External::Block(_)) => true,
+            Some(External::OnPremNetwork { .. }) => true,
             _ => false,
         },
         Place::AwsService { endpoint } => match &to.external {
@@ -500,12 +501,19 @@ fn is_public(ip: &IpAddr) -> bool {
     }
 }
 
-/// The on-premises blocks behind `vgw`: its declared blocks, else the destinations of routes to it.
+/// The on-premises blocks behind `vgw`: the prefixes it knows (ONP-1), else the destinations of
+/// routes to it (a host there is traced to the gateway, which says what to declare).
 fn onprem_blocks(net: &Network, vgw: &VpnGatewayId) -> Vec<Cidr> {
-    let declared = net
+    let declared: Vec<Cidr> = net
         .vpn_gateways
         .get(vgw)
-        .map(|g| g.onprem_cidrs.clone())
+        .map(|g| {
+            net.onprem
+                .known_prefixes(g.id.as_str(), &g.onprem_cidrs)
+                .into_iter()
+                .map(|k| k.cidr)
+                .collect()
+        })
         .unwrap_or_default();
     if !declared.is_empty() {
         return declared;
@@ -565,6 +573,21 @@ fn source_side(
             Ok(Side::Internet(Some(ip)))
         }
         Some(External::OnPremises(g)) => Ok(Side::OnPremises(g.clone(), None)),
+        Some(External::OnPremNetwork { name, blocks }) => {
+            let ip = match req.src_ip {
+                Some(ip) => ip,
+                None => host_of(
+                    blocks
+                        .first()
+                        .ok_or_else(|| usage(format!("`{name}` has no on-premises block")))?,
+                ),
+            };
+            let g = vgw_behind(net, &ip)
+                .or_else(|| net.vpn_gateways.keys().next().cloned())
+                .ok_or_else(|| usage(format!("no virtual private gateway leads to `{name}`")))?;
+            warnings.push(format!("{ip} is on premises (`{name}`) behind `{g}`"));
+            Ok(Side::OnPremises(g, Some(ip)))
+        }
         Some(External::Service { .. }) | None => Err(usage(format!(
             "`{}` cannot be the source of a trace: name a host",
             from.label
@@ -623,6 +646,7 @@ fn internet_address(net: &Network, ix: &NetworkIndex, family: IpFamily) -> IpAdd
                 .vpn_gateways
                 .values()
                 .any(|g| g.onprem_cidrs.iter().any(|c| c.contains(ip)))
+            || net.onprem.networks.iter().any(|n| n.cidrs.iter().any(|c| c.contains(ip)))
             || matches!(ip, IpAddr::V4(a) if ix.public_owner(a).is_some())
     };
     let candidates: Vec<IpAddr> = list.iter().filter_map(|s| s.parse().ok()).collect();
@@ -673,6 +697,15 @@ fn destination_address(
             Ok(Ok(ip))
         }
         Some(External::Block(block)) => Ok(Ok(host_of(block))),
+        Some(External::OnPremNetwork { name, blocks }) => {
+            let block = blocks
+                .iter()
+                .find(|c| wanted.is_none_or(|f| c.family() == f))
+                .ok_or_else(|| usage(format!("`{name}` has no on-premises block of that family: give --dst-ip")))?;
+            let ip = host_of(block);
+            warnings.push(format!("on-premises host {ip} stands for the hosts of `{name}`"));
+            Ok(Ok(ip))
+        }
         Some(External::Service { prefix_list, .. }) => {
             let Some(list) = net.prefix_lists.get(prefix_list) else {
                 return Err(usage(format!("prefix list `{prefix_list}` is not in the input")));

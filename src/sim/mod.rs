@@ -37,6 +37,7 @@ mod bpa;
 mod filter;
 mod flow;
 mod gateway;
+mod onprem;
 mod route;
 mod tgw;
 mod walk;

@@ -29,6 +29,7 @@ use z3::ast::{Ast, BV, Bool};
 
 mod bpa;
 mod gateway;
+mod onprem;
 mod subnet;
 mod terminal;
 mod tgw;
@@ -303,7 +304,14 @@ impl<'a> Walk<'a> {
             .net
             .vpn_gateways
             .get(vgw)
-            .map(|g| g.onprem_cidrs.clone())
+            .map(|g| {
+                self.net
+                    .onprem
+                    .known_prefixes(g.id.as_str(), &g.onprem_cidrs)
+                    .into_iter()
+                    .map(|k| k.cidr)
+                    .collect()
+            })
             .unwrap_or_default();
         if declared.iter().any(|c| c.family() == self.family) {
             in_any_cidr(x, declared.iter())
@@ -322,6 +330,7 @@ impl<'a> Walk<'a> {
                 None => Bool::from_bool(false),
             },
             External::OnPremises(g) => self.onprem_set(x, g),
+            External::OnPremNetwork { blocks, .. } => in_any_cidr(x, blocks.iter()),
         }
     }
 
@@ -904,7 +913,7 @@ impl<'a> Walk<'a> {
                 .get(g)
                 .map(|x| x.vpcs.iter().map(|v| (g.clone(), v.clone())).collect())
                 .unwrap_or_default(),
-            External::Block(_) => self
+            External::Block(_) | External::OnPremNetwork { .. } => self
                 .net
                 .vpn_gateways
                 .values()
@@ -935,6 +944,7 @@ impl<'a> Walk<'a> {
                     (External::Service { via, .. }, Gate::Vpce(e, _)) => via.as_ref().is_none_or(|v| v == e),
                     (External::Service { via: None, .. }, Gate::Igw(..)) => true,
                     (External::OnPremises(g), Gate::Vgw(x, _)) => g == x,
+                    (External::OnPremNetwork { .. }, Gate::Vgw(..)) => true,
                     _ => false,
                 };
                 if ours {
