@@ -14,7 +14,9 @@ pub fn parse_declaration(text: &str) -> Result<OnPremNetwork, String> {
         .ok_or_else(|| format!("`{text}` is not NAME=CIDR[,CIDR][@GATEWAY] (e.g. corp=192.168.0.0/16@vgw-0abc)"))?;
     let name = name.trim();
     let valid = !name.is_empty()
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
         && !name.eq_ignore_ascii_case("onprem")
         && !name.eq_ignore_ascii_case("internet");
     if !valid {
@@ -24,7 +26,11 @@ pub fn parse_declaration(text: &str) -> Result<OnPremNetwork, String> {
     }
     let (blocks, via) = match rest.split_once('@') {
         Some((b, v)) if !v.trim().is_empty() => (b, Some(v.trim().to_owned())),
-        Some(_) => return Err(format!("`{text}`: nothing after `@` (give the gateway id, e.g. @vgw-0abc)")),
+        Some(_) => {
+            return Err(format!(
+                "`{text}`: nothing after `@` (give the gateway id, e.g. @vgw-0abc)"
+            ));
+        }
         None => (rest, None),
     };
     let mut cidrs = Vec::new();
@@ -82,7 +88,11 @@ mod tests {
         assert!(parse_declaration("corp").unwrap_err().contains("NAME=CIDR"));
         assert!(parse_declaration("corp=").unwrap_err().contains("no block"));
         assert!(parse_declaration("corp=10.0.0.0/33").is_err());
-        assert!(parse_declaration("onprem=10.0.0.0/8").unwrap_err().contains("not a usable"));
+        assert!(
+            parse_declaration("onprem=10.0.0.0/8")
+                .unwrap_err()
+                .contains("not a usable")
+        );
         assert!(parse_declaration("corp=10.0.0.0/8@").unwrap_err().contains("after `@`"));
     }
 }

@@ -38,7 +38,11 @@ pub(super) fn check(net: &Network, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::warning(
                     "dangling-reference",
-                    format!("VPN connection `{}` ends on `{}`, which is not in the input", c.id, g.id()),
+                    format!(
+                        "VPN connection `{}` ends on `{}`, which is not in the input",
+                        c.id,
+                        g.id()
+                    ),
                 )
                 .from_provenance(&c.provenance),
             );

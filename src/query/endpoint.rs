@@ -45,7 +45,9 @@ pub enum EndpointError {
     #[error("`{0}` covers no network interface")]
     Empty(String),
     /// `onprem` with no on-premises prefix known.
-    #[error("no on-premises network is known: no VPN connection has a static route and none is declared (declare one with --onprem NAME=CIDR)")]
+    #[error(
+        "no on-premises network is known: no VPN connection has a static route and none is declared (declare one with --onprem NAME=CIDR)"
+    )]
     NoOnPrem,
     /// `service:` names a service without a prefix list in the input.
     #[error("no prefix list for `{0}` in the input (gateway endpoint services are s3 and dynamodb)")]

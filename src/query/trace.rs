@@ -646,7 +646,6 @@ fn internet_address(net: &Network, ix: &NetworkIndex, family: IpFamily) -> IpAdd
                 .vpn_gateways
                 .values()
                 .any(|g| g.onprem_cidrs.iter().any(|c| c.contains(ip)))
-            || net.onprem.networks.iter().any(|n| n.cidrs.iter().any(|c| c.contains(ip)))
             || matches!(ip, IpAddr::V4(a) if ix.public_owner(a).is_some())
     };
     let candidates: Vec<IpAddr> = list.iter().filter_map(|s| s.parse().ok()).collect();
@@ -701,7 +700,11 @@ fn destination_address(
             let block = blocks
                 .iter()
                 .find(|c| wanted.is_none_or(|f| c.family() == f))
-                .ok_or_else(|| usage(format!("`{name}` has no on-premises block of that family: give --dst-ip")))?;
+                .ok_or_else(|| {
+                    usage(format!(
+                        "`{name}` has no on-premises block of that family: give --dst-ip"
+                    ))
+                })?;
             let ip = host_of(block);
             warnings.push(format!("on-premises host {ip} stands for the hosts of `{name}`"));
             Ok(Ok(ip))

@@ -13,7 +13,7 @@
 //! Must not touch: `smt`, printing; decisions are not shared with the SMT encoder.
 
 use super::Place;
-use super::walk::{Flow, Walker, dropped, unknown};
+use super::walk::{Flow, LegKind, Walker, dropped, unknown};
 use crate::model::*;
 use std::net::IpAddr;
 
@@ -106,6 +106,15 @@ impl<'n> Walker<'n> {
     pub(super) fn onprem_out(&mut self, g: &'n VpnGateway, p: Packet) -> Flow {
         let kind = ComponentKind::VpnGateway;
         let out = Some(Direction::Outbound);
+        // A reply leaving by a gateway its request did not enter by never returns (J2), whether or
+        // not the gateway carries it: that comes first.
+        if self.leg == LegKind::Reply && self.entry.as_deref() != Some(g.id.as_str()) {
+            return self.deliver_external(
+                Place::OnPremises { gateway: g.id.clone() },
+                ComponentKind::OnPremises,
+                p,
+            );
+        }
         let mut known = self.onprem_covering(g, &p.dst_ip);
         if known.is_empty() {
             return Err(unknown(
@@ -151,7 +160,11 @@ impl<'n> Walker<'n> {
                 self,
                 &c.id,
                 ComponentKind::VpnConnection,
-                format!("VPN connection over {} tunnel(s) to {}", c.tunnels.len().max(1), c.customer_gateway.as_deref().unwrap_or("the customer gateway")),
+                format!(
+                    "VPN connection over {} tunnel(s) to {}",
+                    c.tunnels.len().max(1),
+                    c.customer_gateway.as_deref().unwrap_or("the customer gateway")
+                ),
                 out,
                 Some("ONP-2".into()),
             );

@@ -294,7 +294,13 @@ fn external_samples(net: &Network, ix: &NetworkIndex, e: &External) -> Vec<IpAdd
             let declared: Vec<Cidr> = net
                 .vpn_gateways
                 .get(g)
-                .map(|g| g.onprem_cidrs.clone())
+                .map(|g| {
+                    net.onprem
+                        .known_prefixes(g.id.as_str(), &g.onprem_cidrs)
+                        .into_iter()
+                        .map(|k| k.cidr)
+                        .collect()
+                })
                 .unwrap_or_default();
             let mut v: Vec<IpAddr> = declared.iter().flat_map(block_samples).collect();
             // A family without declared blocks: any address outside the VPC blocks.
@@ -305,6 +311,7 @@ fn external_samples(net: &Network, ix: &NetworkIndex, e: &External) -> Vec<IpAdd
             }
             v
         }
+        External::OnPremNetwork { blocks, .. } => blocks.iter().flat_map(block_samples).collect(),
     }
 }
 
@@ -321,7 +328,13 @@ fn in_external(net: &Network, ix: &NetworkIndex, e: &External, a: &IpAddr) -> bo
             let declared: Vec<Cidr> = net
                 .vpn_gateways
                 .get(g)
-                .map(|g| g.onprem_cidrs.clone())
+                .map(|g| {
+                    net.onprem
+                        .known_prefixes(g.id.as_str(), &g.onprem_cidrs)
+                        .into_iter()
+                        .map(|k| k.cidr)
+                        .collect()
+                })
                 .unwrap_or_default();
             if declared.iter().any(|c| c.family() == IpFamily::of(a)) {
                 declared.iter().any(|c| c.contains(a))
@@ -329,6 +342,7 @@ fn in_external(net: &Network, ix: &NetworkIndex, e: &External, a: &IpAddr) -> bo
                 !net.vpcs.values().any(|v| v.contains(a))
             }
         }
+        External::OnPremNetwork { blocks, .. } => blocks.iter().any(|c| c.contains(a)),
     }
 }
 

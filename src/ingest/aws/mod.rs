@@ -531,12 +531,7 @@ impl Lower {
             Kind::TgwPrefixListReferences => self.tgw_prefix_list_references(p),
             Kind::VpnConnections => self.each(p, "VpnConnectionId", "VPN connection", Self::vpn_connection),
             Kind::CustomerGateways => self.each(p, "CustomerGatewayId", "customer gateway", Self::customer_gateway),
-            Kind::DxGateways => self.each(
-                p,
-                "directConnectGatewayId",
-                "Direct Connect gateway",
-                Self::dx_gateway,
-            ),
+            Kind::DxGateways => self.each(p, "directConnectGatewayId", "Direct Connect gateway", Self::dx_gateway),
             Kind::DxAssociations => self.dx_associations(p),
         }
     }

@@ -52,9 +52,15 @@ impl Lower {
             for r in o.items("Routes")? {
                 let read = r.and_then(|r| {
                     let text = r.req_str("DestinationCidrBlock")?;
-                    Ok((r.field("DestinationCidrBlock"), text.to_owned(), state(r.str("State")?, "available")))
+                    Ok((
+                        r.field("DestinationCidrBlock"),
+                        text.to_owned(),
+                        state(r.str("State")?, "available"),
+                    ))
                 });
-                let Some((field, text, st)) = self.entry(loc, read, "VPN route skipped") else { continue };
+                let Some((field, text, st)) = self.entry(loc, read, "VPN route skipped") else {
+                    continue;
+                };
                 let parsed = self.read_cidr(loc, &field, &text, None);
                 if let Some(cidr) = self.entry(loc, parsed, "VPN route skipped") {
                     routes.push(VpnStaticRoute { cidr, state: st });
@@ -94,7 +100,11 @@ impl Lower {
             );
         }
         if self.net.onprem.vpn_connections.contains_key(&c.id) {
-            self.warn(loc, "duplicate-id", format!("VPN connection `{}` is listed twice: the first is kept", c.id));
+            self.warn(
+                loc,
+                "duplicate-id",
+                format!("VPN connection `{}` is listed twice: the first is kept", c.id),
+            );
         } else {
             self.net.onprem.vpn_connections.insert(c.id.clone(), c);
         }
@@ -162,7 +172,9 @@ impl Lower {
         if o.has("allowedPrefixesToDirectConnectGateway") {
             for p in o.items("allowedPrefixesToDirectConnectGateway")? {
                 let c = p.and_then(|p| Ok((p.field("cidr"), p.req_str("cidr")?.to_owned())));
-                let Some((field, text)) = self.entry(loc, c, "allowed prefix skipped") else { continue };
+                let Some((field, text)) = self.entry(loc, c, "allowed prefix skipped") else {
+                    continue;
+                };
                 let parsed = self.read_cidr(loc, &field, &text, None);
                 if let Some(c) = self.entry(loc, parsed, "allowed prefix skipped") {
                     allowed.push(c);

@@ -28,7 +28,10 @@ impl<'t> Lower<'_, 't> {
                 "wrong-type",
                 "",
                 value.span().start,
-                format!("`{TABLE}` must be a list of tables, as in `[[{TABLE}]]`, not {}", type_name(value.get_ref())),
+                format!(
+                    "`{TABLE}` must be a list of tables, as in `[[{TABLE}]]`, not {}",
+                    type_name(value.get_ref())
+                ),
             );
             return;
         };
@@ -44,11 +47,21 @@ impl<'t> Lower<'_, 't> {
                 continue;
             };
             let fallback = format!("onprem[{i}]");
-            let f = Fields::new(self.cx, &fallback, "an on-premises network", t, at, &["name", "cidrs", "via"]);
+            let f = Fields::new(
+                self.cx,
+                &fallback,
+                "an on-premises network",
+                t,
+                at,
+                &["name", "cidrs", "via"],
+            );
             let Some((name, _)) = f.req_str("name") else { continue };
             let cidrs = f.cidrs("cidrs", None);
             if cidrs.is_empty() {
-                f.error(f.offset_of("cidrs"), format!("on-premises network `{name}` needs `cidrs`, a list of blocks"));
+                f.error(
+                    f.offset_of("cidrs"),
+                    format!("on-premises network `{name}` needs `cidrs`, a list of blocks"),
+                );
                 continue;
             }
             let via = match f.str("via") {

@@ -100,6 +100,12 @@ impl Walk<'_> {
 
     /// ONP-2/ONP-3: `g` carries the packet on premises (after VGW-3 and VGW-5, under `cond`).
     pub(super) fn onprem_out(&mut self, st: &State, cond: Bool, vpc: &VpcId, g: &VpnGatewayId) {
+        // A reply leaving by a gateway its request did not enter by never returns (J2), whether or
+        // not the gateway carries it: that comes first.
+        if st.leg == Leg::Reply && st.entry.as_ref().map(Gate::id) != Some(g.as_str()) {
+            let gate = Gate::Vgw(g.clone(), vpc.clone());
+            return self.branch(st, cond, move |w, st| w.delivered_external(st, gate));
+        }
         let entries = self.onprem_entries(g);
         let dst = st.pkt.dst.clone();
         let covered = any(&entries.iter().map(|e| e.holds(&dst)).collect::<Vec<_>>());
@@ -124,7 +130,9 @@ impl Walk<'_> {
                 ComponentKind::VpnConnection,
                 Some(Direction::Outbound),
                 "ONP-3",
-                format!("every tunnel of VPN connection `{id}` is DOWN in the snapshot, and nothing else behind `{g}` covers the destination"),
+                format!(
+                    "every tunnel of VPN connection `{id}` is DOWN in the snapshot, and nothing else behind `{g}` covers the destination"
+                ),
                 "BAD_STATE_VPN",
             );
             self.branch(st, c, |w, st| w.dropped(st, b));
