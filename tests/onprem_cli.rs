@@ -1,0 +1,245 @@
+//! On-premises networks over VPN end to end (SEMANTICS.md §5.12, ONP-1..ONP-4), on the hand-written
+//! snapshot `tests/fixtures/onprem/snapshot.json` (its README says what it holds): a VPN's static
+//! routes are reached and nothing else is claimed, an undeclared destination is unknown naming what
+//! to declare, declared networks are endpoints both ways, tunnels all DOWN drop with
+//! `BAD_STATE_VPN` and a lint warning. Every `query` here is cross-checked by the simulator.
+
+use crate::common::*;
+use serde_json::Value;
+
+const SNAPSHOT: &str = "tests/fixtures/onprem/snapshot.json";
+
+/// Runs `vpcverify CMD SNAPSHOT ARGS… --format json`; returns (exit code, JSON).
+fn run_json(cmd: &str, args: &[&str]) -> (i32, Value) {
+    let out = vpcverify()
+        .arg(cmd)
+        .arg(path(SNAPSHOT))
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let json: Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}\n{}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code().unwrap(), json)
+}
+
+fn path_ids(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| a.iter().filter_map(|h| h["id"].as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn onp_1_a_vpn_static_route_is_reached_naming_the_gateway_and_the_connection() {
+    for cmd in ["query", "trace"] {
+        let (code, v) = run_json(cmd, &["--from", "app-server", "--to", "192.168.7.9", "--port", "22"]);
+        assert_eq!(code, 0, "{cmd}: {v:#}");
+        assert_eq!(v["verdict"], "reachable");
+        let ids = path_ids(&v["path"]);
+        assert!(
+            ids.contains(&"vgw-0a1".to_owned()) && ids.contains(&"vpn-0a1".to_owned()),
+            "{ids:?}"
+        );
+        let hop = v["path"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["id"] == "vgw-0a1")
+            .unwrap();
+        assert!(
+            hop["detail"]
+                .as_str()
+                .unwrap()
+                .contains("static route 192.168.0.0/16 of VPN connection `vpn-0a1`"),
+            "{hop:#}"
+        );
+        assert_eq!(hop["rule"], "ONP-2");
+        // The reply comes back in through the same gateway.
+        assert!(path_ids(&v["return_path"]).contains(&"vgw-0a1".to_owned()), "{v:#}");
+    }
+}
+
+#[test]
+fn onp_2_outside_every_prefix_is_unknown_naming_what_to_declare() {
+    // 10.50.0.0/16 is routed to the gateway, but no VPN route covers it and nothing is declared.
+    for cmd in ["query", "trace"] {
+        let (code, v) = run_json(cmd, &["--from", "app-server", "--to", "10.50.1.1", "--port", "22"]);
+        assert_eq!(code, 3, "{cmd}: {v:#}");
+        assert_eq!(v["verdict"], "unknown");
+        assert!(
+            v.to_string().contains("declare it with --onprem NAME=CIDR@vgw-0a1"),
+            "{cmd}: {v:#}"
+        );
+    }
+    // Declared (learnt over BGP): now reachable, through the declared network.
+    let (code, v) = run_json(
+        "query",
+        &[
+            "--from",
+            "app-server",
+            "--to",
+            "10.50.1.1",
+            "--port",
+            "22",
+            "--onprem",
+            "dc2=10.50.0.0/16@vgw-0a1",
+        ],
+    );
+    assert_eq!(code, 0, "{v:#}");
+    let hop = v["path"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == "vgw-0a1")
+        .unwrap();
+    assert!(
+        hop["detail"]
+            .as_str()
+            .unwrap()
+            .contains("declared on-premises network `dc2`"),
+        "{hop:#}"
+    );
+    // A network declared behind another gateway does not make this one know it.
+    let out = vpcverify()
+        .args([
+            "query",
+            SNAPSHOT,
+            "--from",
+            "app-server",
+            "--to",
+            "10.50.1.1",
+            "--port",
+            "22",
+        ])
+        .args(["--onprem", "dc2=10.50.0.0/16@vgw-nope"])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("vgw-nope"));
+}
+
+#[test]
+fn onp_3_every_tunnel_down_is_unreachable_with_the_reason_and_a_lint_warning() {
+    let (code, v) = run_json("query", &["--from", "app-server", "--to", "172.16.1.1", "--port", "22"]);
+    assert_eq!(code, 1, "{v:#}");
+    assert_eq!(v["verdict"], "unreachable");
+    let b = &v["blocked"][0];
+    assert_eq!(b["id"], "vpn-0b2");
+    assert_eq!(b["kind"], "vpn-connection");
+    assert_eq!(b["rule"], "ONP-3");
+    assert_eq!(b["code"], "BAD_STATE_VPN");
+    let (code, v) = run_json("trace", &["--from", "app-server", "--to", "172.16.1.1", "--port", "22"]);
+    assert_eq!(code, 1, "{v:#}");
+    assert_eq!(v["blocked"][0]["code"], "BAD_STATE_VPN");
+    // A declared network covering the block is another way there (BGP over a working link).
+    let (code, _) = run_json(
+        "query",
+        &[
+            "--from",
+            "app-server",
+            "--to",
+            "172.16.1.1",
+            "--port",
+            "22",
+            "--onprem",
+            "branch=172.16.0.0/12",
+        ],
+    );
+    assert_eq!(code, 0);
+    // lint says so.
+    vpcverify()
+        .args(["lint", SNAPSHOT])
+        .current_dir(root())
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("warning[vpn-tunnels-down]"))
+        .stdout(predicates::str::contains("vpn-0b2"));
+}
+
+#[test]
+fn onp_4_declared_networks_and_onprem_are_endpoints_both_ways() {
+    let declare = ["--onprem", "dc2=10.50.0.0/16@vgw-0a1"];
+    let mut args = vec!["--from", "dc2", "--to", "app-server", "--port", "22"];
+    args.extend(declare);
+    let (code, v) = run_json("query", &args);
+    assert_eq!(code, 0, "{v:#}");
+    let src: std::net::IpAddr = v["packet"]["src_ip"].as_str().unwrap().parse().unwrap();
+    assert!(
+        vpcverify::model::Cidr::parse("10.50.0.0/16").unwrap().contains(&src),
+        "{v:#}"
+    );
+    assert!(path_ids(&v["path"]).contains(&"vgw-0a1".to_owned()));
+    let mut args = vec!["--from", "app-server", "--to", "dc2", "--port", "22"];
+    args.extend(declare);
+    let (code, v) = run_json("query", &args);
+    assert_eq!(code, 0, "{v:#}");
+    // The port the group does not open is unreachable from there.
+    let mut args = vec!["--from", "dc2", "--to", "app-server", "--port", "80"];
+    args.extend(declare);
+    assert_eq!(run_json("query", &args).0, 1);
+    // `onprem`: every known prefix; the static route's block gets through.
+    let (code, v) = run_json("query", &["--from", "onprem", "--to", "app-server", "--port", "22"]);
+    assert_eq!(code, 0, "{v:#}");
+    // An unknown name is an error naming it, exit 2.
+    let out = vpcverify()
+        .args(["query", SNAPSHOT, "--from", "app-server", "--to", "dc9", "--port", "22"])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    // A bad declaration is an error, exit 2.
+    let out = vpcverify()
+        .args([
+            "query",
+            SNAPSHOT,
+            "--from",
+            "app-server",
+            "--to",
+            "dc2",
+            "--onprem",
+            "dc2",
+        ])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn onp_spec_onprem_tables_declare_networks() {
+    let dir = std::env::temp_dir().join(format!("vpcverify-onprem-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let base = std::fs::read_to_string(path("tests/fixtures/trace/vgw-default-route.toml")).unwrap();
+    let spec = dir.join("net.toml");
+    std::fs::write(
+        &spec,
+        format!("{base}\n[[onprem]]\nname = \"everything\"\ncidrs = [\"0.0.0.0/0\"]\n"),
+    )
+    .unwrap();
+    let out = vpcverify()
+        .args(["query"])
+        .arg(&spec)
+        .args([
+            "--from",
+            "i-web",
+            "--to",
+            "everything",
+            "--port",
+            "443",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{v:#}");
+    assert!(path_ids(&v["path"]).contains(&"vgw-a".to_owned()), "{v:#}");
+    // A table without blocks is an error naming it.
+    std::fs::write(&spec, format!("{base}\n[[onprem]]\nname = \"corp\"\n")).unwrap();
+    let out = vpcverify().args(["lint"]).arg(&spec).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("corp"));
+    std::fs::remove_dir_all(&dir).ok();
+}
