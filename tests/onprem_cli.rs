@@ -243,3 +243,80 @@ fn onp_spec_onprem_tables_declare_networks() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("corp"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn onp_terraform_vpn_connection_and_its_route() {
+    let state = path("tests/fixtures/terraform/vpn.state.json");
+    let run = |to: &str| {
+        let out = vpcverify()
+            .arg("query")
+            .arg(&state)
+            .args([
+                "--from",
+                "web-server",
+                "--to",
+                to,
+                "--port",
+                "443",
+                "--one-way",
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code().unwrap(), v)
+    };
+    let (code, v) = run("192.168.3.4");
+    assert_eq!(code, 0, "{v:#}");
+    let ids = path_ids(&v["path"]);
+    assert!(
+        ids.contains(&"vgw-0a0b0c0d0e0f00101".to_owned()) && ids.contains(&"vpn-0a0b0c0d0e0f00102".to_owned()),
+        "{ids:?}"
+    );
+    let (code, v) = run("10.50.3.4");
+    assert_eq!(code, 3, "{v:#}");
+    assert!(
+        v.to_string().contains("--onprem NAME=CIDR@vgw-0a0b0c0d0e0f00101"),
+        "{v:#}"
+    );
+}
+
+#[test]
+fn onp_1_direct_connect_adds_no_prefix_but_carries_a_network_declared_behind_it() {
+    // The association's allowed prefix 10.0.0.0/16 is the VPC's own: nothing on premises is
+    // known from it (10.50.0.0/16 is unknown without a declaration, onp_2); a network declared
+    // behind the Direct Connect gateway is behind the virtual private gateway it is associated
+    // with, and the path says over which Direct Connect gateway.
+    let dx = "5f294f92-bafb-4011-916d-9b0bexample";
+    let declared = format!("dc=10.50.0.0/16@{dx}");
+    let (code, v) = run_json(
+        "query",
+        &[
+            "--from",
+            "app-server",
+            "--to",
+            "dc",
+            "--port",
+            "22",
+            "--onprem",
+            &declared,
+        ],
+    );
+    assert_eq!(code, 0, "{v:#}");
+    let hop = v["path"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == "vgw-0a1")
+        .unwrap();
+    assert!(
+        hop["detail"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("over Direct Connect gateway `{dx}`")),
+        "{hop:#}"
+    );
+    // Replies from there come back in through the same gateway.
+    assert!(path_ids(&v["return_path"]).contains(&"vgw-0a1".to_owned()), "{v:#}");
+}

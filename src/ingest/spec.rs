@@ -443,8 +443,9 @@ struct Lower<'c, 't> {
     attachments: Vec<Attachment>,
     /// The `[block_public_access]` table and its offset, lowered last (`bpa`).
     bpa: Option<(&'t DeTable<'t>, usize)>,
-    /// The `[[onprem]]` tables, lowered last (`onprem`).
+    /// The `[[onprem]]` and `[vpn_connection.NAME]` tables, lowered last (`onprem`).
     onprem: Option<&'t toml::Spanned<DeValue<'t>>>,
+    vpn_connections: Option<&'t toml::Spanned<DeValue<'t>>>,
 }
 
 /// A name as it appears inside a derived id: ASCII letters, digits, `-`, `_` and `.`; anything
@@ -498,6 +499,7 @@ impl<'c, 't> Lower<'c, 't> {
             attachments: Vec::new(),
             bpa: None,
             onprem: None,
+            vpn_connections: None,
         }
     }
 
@@ -513,9 +515,13 @@ impl<'c, 't> Lower<'c, 't> {
                 self.onprem = Some(value);
                 continue;
             }
+            if table_name == onprem::VPN_TABLE {
+                self.vpn_connections = Some(value);
+                continue;
+            }
             let Some(kind) = Kind::from_table(table_name) else {
                 let mut tables: Vec<&str> = Kind::ALL.iter().map(|k| k.table()).collect();
-                tables.extend([bpa::TABLE, onprem::TABLE]);
+                tables.extend([bpa::TABLE, onprem::TABLE, onprem::VPN_TABLE]);
                 let hint = match suggest(table_name, tables.iter().copied()) {
                     Some(s) => format!("; did you mean `[{s}.…]`?"),
                     None => format!("; expected one of {}", backticked(&tables)),
@@ -746,6 +752,9 @@ impl<'c, 't> Lower<'c, 't> {
             self.tgw_peering(d);
         }
         self.block_public_access();
+        if let Some(v) = self.vpn_connections {
+            self.vpn_connections(v);
+        }
         if let Some(v) = self.onprem {
             self.onprem_networks(v);
         }

@@ -24,6 +24,8 @@ struct Known<'n> {
     vpn: Option<&'n VpnConnection>,
     /// The declared network it belongs to.
     declared: Option<&'n str>,
+    /// The Direct Connect gateway the declared network is behind, when it names one.
+    over: Option<&'n str>,
 }
 
 impl Known<'_> {
@@ -43,7 +45,13 @@ impl Known<'_> {
     fn label(&self) -> String {
         match (self.vpn, self.declared) {
             (Some(c), _) => format!("static route {} of VPN connection `{}`", self.cidr, c.id),
-            (None, Some(n)) => format!("{} of declared on-premises network `{n}`", self.cidr),
+            (None, Some(n)) => match self.over {
+                Some(dx) => format!(
+                    "{} of declared on-premises network `{n}` over Direct Connect gateway `{dx}`",
+                    self.cidr
+                ),
+                None => format!("{} of declared on-premises network `{n}`", self.cidr),
+            },
             (None, None) => format!("declared on-premises block {}", self.cidr),
         }
     }
@@ -68,6 +76,7 @@ impl<'n> Walker<'n> {
                         cidr: r.cidr,
                         vpn: Some(c),
                         declared: None,
+                        over: None,
                     });
                 }
             }
@@ -87,10 +96,15 @@ impl<'n> Walker<'n> {
                 }
             };
             if behind {
+                let over = n
+                    .via
+                    .as_deref()
+                    .filter(|v| top.dx_associations.iter().any(|a| a.dx_gateway == *v));
                 out.extend(n.cidrs.iter().filter(|c| c.contains(dst)).map(|c| Known {
                     cidr: *c,
                     vpn: None,
                     declared: Some(n.name.as_str()),
+                    over,
                 }));
             }
         }
@@ -98,6 +112,7 @@ impl<'n> Walker<'n> {
             cidr: *c,
             vpn: None,
             declared: None,
+            over: None,
         }));
         out
     }

@@ -6,10 +6,17 @@
 //! [[onprem]]
 //! name = "corp"
 //! cidrs = ["192.168.0.0/16", "172.20.0.0/14"]
-//! via = "corp-vgw"            # optional: a virtual private gateway (name or id); every one when absent
+//! via = "corp-vgw"            # optional: a virtual private gateway (name or id) or a VPN
+//!                             # connection id; behind every virtual private gateway when absent
+//!
+//! [vpn_connection.corp]       # id vpn-corp unless `id` says otherwise
+//! vpn_gateway = "corp-vgw"    # name or id
+//! routes = ["192.168.0.0/16"] # static routes, in state available (ONP-1)
+//! tunnels = ["UP", "DOWN"]    # optional; every one DOWN carries nothing (ONP-3)
+//! state = "available"         # optional
 //! ```
 //!
-//! Owns: reading those tables into [`OnPremNetwork`]s. Every problem is an error diagnostic at the
+//! Owns: reading those tables into [`OnPremNetwork`]s and [`VpnConnection`]s. Every problem is an error diagnostic at the
 //! offending key; the network it spoils is left out. Must not touch forwarding decisions.
 
 use super::read::{Fields, type_name};
@@ -19,6 +26,24 @@ use toml::de::DeValue;
 
 /// The top-level array's name.
 pub(super) const TABLE: &str = "onprem";
+
+/// The VPN connections' top-level table.
+pub(super) const VPN_TABLE: &str = "vpn_connection";
+
+/// Keys of `[vpn_connection.NAME]`.
+const VPN_KEYS: &[&str] = &[
+    "id",
+    "vpn_gateway",
+    "transit_gateway",
+    "customer_gateway",
+    "state",
+    "routes",
+    "tunnels",
+    "static_routes_only",
+    "local_cidr",
+    "remote_cidr",
+    "tags",
+];
 
 impl<'t> Lower<'_, 't> {
     /// Reads every `[[onprem]]` table (after the gateways, which `via` names).
@@ -66,6 +91,7 @@ impl<'t> Lower<'_, 't> {
             }
             let via = match f.str("via") {
                 None => None,
+                Some((v, _)) if self.net.onprem.vpn_connections.contains_key(v) => Some(v.to_owned()),
                 Some(s) => match self.resolve_one(&f, Kind::VpnGateway, s) {
                     Some(id) => Some(id),
                     None => continue,
@@ -81,6 +107,90 @@ impl<'t> Lower<'_, 't> {
                 via,
                 provenance: self.cx.provenance(name, at),
             });
+        }
+    }
+
+    /// Reads every `[vpn_connection.NAME]` table (after the gateways, which it names).
+    pub(super) fn vpn_connections(&mut self, value: &'t toml::Spanned<DeValue<'t>>) {
+        let DeValue::Table(items) = value.get_ref() else {
+            self.cx.error(
+                "wrong-type",
+                "",
+                value.span().start,
+                format!(
+                    "`{VPN_TABLE}` must hold VPN connections keyed by name, as in `[{VPN_TABLE}.NAME]`, not {}",
+                    type_name(value.get_ref())
+                ),
+            );
+            return;
+        };
+        for (name_key, body) in items.iter() {
+            let name: &str = name_key.get_ref();
+            let at = body.span().start;
+            let DeValue::Table(t) = body.get_ref() else {
+                self.cx.error(
+                    "wrong-type",
+                    name,
+                    at,
+                    format!(
+                        "`[{VPN_TABLE}.{name}]` must be a table, not {}",
+                        type_name(body.get_ref())
+                    ),
+                );
+                continue;
+            };
+            let f = Fields::new(self.cx, name, "a VPN connection", t, at, VPN_KEYS);
+            let id = f.str("id").map_or_else(|| format!("vpn-{name}"), |(s, _)| s.to_owned());
+            let gateway = match (f.str("vpn_gateway"), f.str("transit_gateway")) {
+                (Some(s), None) => match self.resolve_one(&f, Kind::VpnGateway, s) {
+                    Some(g) => OnPremGateway::Vgw(g),
+                    None => continue,
+                },
+                (None, Some((s, _))) => OnPremGateway::Tgw(s.to_owned()),
+                _ => {
+                    f.error(
+                        at,
+                        format!("VPN connection `{name}` needs exactly one of `vpn_gateway` and `transit_gateway`"),
+                    );
+                    continue;
+                }
+            };
+            let mut tunnels = Vec::new();
+            for (s, sat) in f.strs("tunnels") {
+                let up = s.trim().to_ascii_uppercase();
+                if up != "UP" && up != "DOWN" {
+                    f.error(sat, format!("tunnel status `{s}` is neither UP nor DOWN"));
+                    continue;
+                }
+                tunnels.push(up);
+            }
+            let c = VpnConnection {
+                id: id.clone(),
+                gateway: Some(gateway),
+                customer_gateway: f.str("customer_gateway").map(|(s, _)| s.to_owned()),
+                state: f
+                    .str("state")
+                    .map_or_else(|| "available".to_owned(), |(s, _)| s.trim().to_ascii_lowercase()),
+                static_routes_only: f.has("static_routes_only").then(|| f.bool("static_routes_only", true)),
+                local_cidr: f.cidr_at("local_cidr", Some(IpFamily::V4)),
+                remote_cidr: f.cidr_at("remote_cidr", Some(IpFamily::V4)),
+                routes: f
+                    .cidrs("routes", None)
+                    .into_iter()
+                    .map(|cidr| VpnStaticRoute {
+                        cidr,
+                        state: "available".into(),
+                    })
+                    .collect(),
+                tunnels,
+                tags: f.tags(name),
+                provenance: self.cx.provenance(&id, at),
+            };
+            if self.net.onprem.vpn_connections.contains_key(&id) {
+                f.error(at, format!("VPN connection id `{id}` is used twice"));
+                continue;
+            }
+            self.net.onprem.vpn_connections.insert(id, c);
         }
     }
 }
