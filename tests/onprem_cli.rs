@@ -320,3 +320,120 @@ fn onp_1_direct_connect_adds_no_prefix_but_carries_a_network_declared_behind_it(
     // Replies from there come back in through the same gateway.
     assert!(path_ids(&v["return_path"]).contains(&"vgw-0a1".to_owned()), "{v:#}");
 }
+
+/// The moto hub-and-spoke fixture with a VPN attachment `tgw-attach-0vpn1` (of VPN connection
+/// `vpn-0tgw1`, static route 10.50.0.0/16, tunnels `tunnels`) associated with the shared table
+/// (which routes to the spokes), and routes 10.50.0.0/16 and 10.60.0.0/16 to it in the spokes'
+/// table.
+fn tgw_with_vpn(tunnels: &str) -> tempfile::TempDir {
+    use serde_json::json;
+    let dir = copy_fixture_dir("tests/fixtures/moto-tgw");
+    let f = |n: &str| dir.path().join(n);
+    edit_json(&f("describe-transit-gateway-attachments.json"), |v| {
+        v["TransitGatewayAttachments"].as_array_mut().unwrap().push(json!({
+            "TransitGatewayAttachmentId": "tgw-attach-0vpn1", "TransitGatewayId": "tgw-9157a88534780fac2",
+            "ResourceType": "vpn", "ResourceId": "vpn-0tgw1", "State": "available",
+            "Association": {"TransitGatewayRouteTableId": "tgw-rtb-bbfb5e6593af37600", "State": "associated"}}));
+    });
+    edit_json(
+        &f("search-transit-gateway-routes.tgw-rtb-5cb4700c4e784c50d.json"),
+        |v| {
+            for c in ["10.50.0.0/16", "10.60.0.0/16"] {
+                v["Routes"].as_array_mut().unwrap().push(json!({
+                "DestinationCidrBlock": c, "Type": "static", "State": "active",
+                "TransitGatewayAttachments": [{"ResourceId": "vpn-0tgw1",
+                    "TransitGatewayAttachmentId": "tgw-attach-0vpn1", "ResourceType": "vpn"}]}));
+            }
+        },
+    );
+    let conn = json!({"VpnConnections": [{
+        "VpnConnectionId": "vpn-0tgw1", "CustomerGatewayId": "cgw-0tgw1", "Category": "VPN",
+        "State": "available", "Type": "ipsec.1", "TransitGatewayId": "tgw-9157a88534780fac2",
+        "Options": {"StaticRoutesOnly": true},
+        "Routes": [{"DestinationCidrBlock": "10.50.0.0/16", "Source": "Static", "State": "available"}],
+        "VgwTelemetry": [{"OutsideIpAddress": "203.0.113.31", "Status": tunnels},
+                         {"OutsideIpAddress": "203.0.113.32", "Status": tunnels}]}]});
+    std::fs::write(f("describe-vpn-connections.json"), conn.to_string()).unwrap();
+    dir
+}
+
+fn query_dir(dir: &std::path::Path, args: &[&str]) -> (i32, Value) {
+    let out = vpcverify()
+        .arg("query")
+        .arg(dir)
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let v: Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code().unwrap(), v)
+}
+
+#[test]
+fn onp_5_a_transit_gateway_vpn_attachment_carries_its_static_routes_and_brings_replies_back() {
+    let dir = tgw_with_vpn("UP");
+    let (code, v) = query_dir(
+        dir.path(),
+        &["--from", "spoke-a-host", "--to", "10.50.1.1", "--port", "443"],
+    );
+    assert_eq!(code, 0, "{v:#}");
+    let ids = path_ids(&v["path"]);
+    assert!(
+        ids.contains(&"tgw-attach-0vpn1".to_owned()) && ids.contains(&"vpn-0tgw1".to_owned()),
+        "{ids:?}"
+    );
+    let back = path_ids(&v["return_path"]);
+    // The reply enters by the VPN attachment and is routed by the table associated with it.
+    assert!(
+        back.contains(&"tgw-attach-0vpn1".to_owned()) && back.contains(&"tgw-rtb-bbfb5e6593af37600".to_owned()),
+        "{back:?}"
+    );
+    // Routed to the attachment but in no prefix it knows: unknown, naming what to declare.
+    let (code, v) = query_dir(
+        dir.path(),
+        &["--from", "spoke-a-host", "--to", "10.60.1.1", "--port", "443"],
+    );
+    assert_eq!(code, 3, "{v:#}");
+    assert!(
+        v.to_string().contains("declare it with --onprem NAME=CIDR@vpn-0tgw1"),
+        "{v:#}"
+    );
+    // Declared behind the connection, on-premises hosts there are sources and destinations.
+    let declare = ["--onprem", "dc=10.60.0.0/16@vpn-0tgw1"];
+    let mut args = vec!["--from", "dc", "--to", "spoke-a-host", "--port", "443"];
+    args.extend(declare);
+    let (code, v) = query_dir(dir.path(), &args);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(
+        path_ids(&v["path"]).get(1).map(String::as_str),
+        Some("tgw-attach-0vpn1"),
+        "{v:#}"
+    );
+    let mut args = vec!["--from", "spoke-a-host", "--to", "dc", "--port", "443"];
+    args.extend(declare);
+    assert_eq!(query_dir(dir.path(), &args).0, 0);
+    // The table associated with the VPN attachment has no route to the shared VPC.
+    let mut args = vec!["--from", "dc", "--to", "shared-host", "--port", "443"];
+    args.extend(declare);
+    let (code, v) = query_dir(dir.path(), &args);
+    assert_eq!(code, 1, "{v:#}");
+    assert_eq!(v["blocked"][0]["code"], "TGW_RTB_CANNOT_ROUTE", "{v:#}");
+}
+
+#[test]
+fn onp_5_tunnels_down_at_a_transit_gateway_vpn_attachment_drop_with_bad_state_vpn() {
+    let dir = tgw_with_vpn("DOWN");
+    let (code, v) = query_dir(
+        dir.path(),
+        &["--from", "spoke-a-host", "--to", "10.50.1.1", "--port", "443"],
+    );
+    assert_eq!(code, 1, "{v:#}");
+    assert_eq!(v["blocked"][0]["id"], "vpn-0tgw1");
+    assert_eq!(v["blocked"][0]["code"], "BAD_STATE_VPN");
+    vpcverify()
+        .arg("lint")
+        .arg(dir.path())
+        .assert()
+        .stdout(predicates::str::contains("warning[vpn-tunnels-down]"));
+}

@@ -1,5 +1,5 @@
 //! Lint checks of on-premises connectivity (SEMANTICS.md §5.12): VPN connections whose tunnels
-//! are all down (ONP-3), VPN connections and Direct Connect associations naming a gateway the
+//! are all down (ONP-3), transit gateway VPN attachments whose connection is missing (ONP-5), VPN connections and Direct Connect associations naming a gateway the
 //! input does not hold, and virtual private gateways that know no on-premises prefix (ONP-2).
 
 use super::diag::Diagnostic;
@@ -57,6 +57,25 @@ pub(super) fn check(net: &Network, out: &mut Vec<Diagnostic>) {
                         "Direct Connect gateway `{}` is associated with `{}`, which is not in the input",
                         a.dx_gateway,
                         a.gateway.id()
+                    ),
+                )
+                .from_provenance(&a.provenance),
+            );
+        }
+    }
+    for a in net.tgw.attachments.values() {
+        if let Some(("vpn", rid)) = a.onprem_kind()
+            && rid.is_none_or(|r| !top.vpn_connections.contains_key(r))
+        {
+            out.push(
+                Diagnostic::warning(
+                    "onprem-unknown",
+                    format!(
+                        "VPN attachment `{}` of `{}` names VPN connection `{}`, which is not in the input: its static routes are unknown, and traffic routed to it answers unknown unless declared (add `aws ec2 describe-vpn-connections`, or --onprem NAME=CIDR@{}; ONP-5)",
+                        a.id,
+                        a.tgw,
+                        rid.unwrap_or("?"),
+                        a.tgw
                     ),
                 )
                 .from_provenance(&a.provenance),

@@ -62,6 +62,11 @@ fn onprem_network(net: &Network, t: &str) -> Option<Result<Endpoint, EndpointErr
             .vpn_gateways
             .values()
             .flat_map(|g| net.onprem.known_prefixes(g.id.as_str(), &g.onprem_cidrs))
+            .chain(
+                net.transit_gateways
+                    .keys()
+                    .flat_map(|t| net.onprem.known_prefixes(t.as_str(), &[])),
+            )
             .map(|k| k.cidr)
             .collect();
         all.extend(net.onprem.networks.iter().flat_map(|n| n.cidrs.iter().copied()));

@@ -378,6 +378,7 @@ fn sim_start(start: &StartPoint) -> sim::Start {
         StartPoint::Interface(x) => sim::Start::Interface(x.clone()),
         StartPoint::Internet(_) => sim::Start::Internet,
         StartPoint::OnPremises(g) => sim::Start::OnPremises(g.clone()),
+        StartPoint::OnPremisesVia(a) => sim::Start::OnPremisesVia(a.clone()),
     }
 }
 

@@ -94,6 +94,11 @@ fn source_ok(net: &Network, ix: &NetworkIndex, from: &Endpoint, start: &StartPoi
             Some(External::OnPremNetwork { blocks, .. }) => blocks.iter().any(|c| c.contains(src)),
             _ => false,
         },
+        StartPoint::OnPremisesVia(_) => match &from.external {
+            Some(External::Block(c)) => c.contains(src),
+            Some(External::OnPremNetwork { blocks, .. }) => blocks.iter().any(|c| c.contains(src)),
+            _ => false,
+        },
     }
 }
 
@@ -190,6 +195,7 @@ pub(crate) fn check_examples(
             StartPoint::Interface(x) => sim::Start::Interface(x.clone()),
             StartPoint::Internet(_) => sim::Start::Internet,
             StartPoint::OnPremises(g) => sim::Start::OnPremises(g.clone()),
+            StartPoint::OnPremisesVia(a) => sim::Start::OnPremisesVia(a.clone()),
         };
         let mut t = sim::trace(net, ix, start.clone(), e.packet, one_way);
         // BOUND-2: the blocking entries of an unreachable answer drop their packets whatever

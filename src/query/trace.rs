@@ -268,6 +268,10 @@ fn elsewhere(t: &sim::Trace, from: &Endpoint, to: &Endpoint) -> Option<Blocked> 
             Some(External::OnPremNetwork { .. }) => true,
             _ => false,
         },
+        Place::OnPremisesVia { .. } => matches!(
+            &to.external,
+            Some(External::Block(_)) | Some(External::OnPremNetwork { .. })
+        ),
         Place::AwsService { endpoint } => match &to.external {
             Some(External::Service { via, .. }) => via.as_ref().is_none_or(|v| v == endpoint),
             Some(External::Block(_)) => true,
@@ -281,6 +285,7 @@ fn elsewhere(t: &sim::Trace, from: &Endpoint, to: &Endpoint) -> Option<Blocked> 
         Place::Interface { id } => format!("delivered to `{id}`"),
         Place::Internet { gateway } => format!("delivered to the internet through `{gateway}`"),
         Place::OnPremises { gateway } => format!("delivered on premises through `{gateway}`"),
+        Place::OnPremisesVia { attachment } => format!("delivered on premises through `{attachment}`"),
         Place::AwsService { endpoint } => format!("delivered to the AWS service through `{endpoint}`"),
     };
     let wanted = match to.interfaces.as_slice() {

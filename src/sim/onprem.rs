@@ -1,6 +1,6 @@
-//! On-premises networks in the simulator (SEMANTICS.md §5.12, ONP-1..ONP-3): which on-premises
-//! prefixes a virtual private gateway knows, and what happens to a concrete packet it is to carry
-//! on premises.
+//! On-premises networks in the simulator (SEMANTICS.md §5.12, ONP-1..ONP-5): which on-premises
+//! prefixes a virtual private gateway or a transit gateway's VPN or Direct Connect gateway
+//! attachment knows, and what happens to a concrete packet it is to carry on premises.
 //!
 //! Rules implemented here (each independently of `smt::walk::onprem`):
 //! - ONP-1 the prefixes a gateway knows: static routes in state `available` of its `available`
@@ -8,12 +8,14 @@
 //!   on-premises networks behind it, and its own declared blocks;
 //! - ONP-2 a destination in none of them is unknown, naming what to declare;
 //! - ONP-3 a destination only VPN connections whose tunnels are all `DOWN` cover is dropped at the
-//!   connection (`BAD_STATE_VPN`); otherwise the longest usable prefix carries it.
+//!   connection (`BAD_STATE_VPN`); otherwise the longest usable prefix carries it;
+//! - ONP-5 the same at a transit gateway's VPN or Direct Connect gateway attachment; packets from
+//!   on premises enter by it and are routed by the table associated with it (TGW-4..TGW-8).
 //!
 //! Must not touch: `smt`, printing; decisions are not shared with the SMT encoder.
 
 use super::Place;
-use super::walk::{Flow, LegKind, Walker, dropped, unknown};
+use super::walk::{Flow, Halt, LegKind, Walker, dropped, unknown};
 use crate::model::*;
 use std::net::IpAddr;
 
@@ -117,26 +119,21 @@ impl<'n> Walker<'n> {
         out
     }
 
-    /// ONP-2/ONP-3: virtual private gateway `g` carries `p` on premises, after VGW-3 and VGW-5.
-    pub(super) fn onprem_out(&mut self, g: &'n VpnGateway, p: Packet) -> Flow {
-        let kind = ComponentKind::VpnGateway;
-        let out = Some(Direction::Outbound);
-        // A reply leaving by a gateway its request did not enter by never returns (J2), whether or
-        // not the gateway carries it: that comes first.
-        if self.leg == LegKind::Reply && self.entry.as_deref() != Some(g.id.as_str()) {
-            return self.deliver_external(
-                Place::OnPremises { gateway: g.id.clone() },
-                ComponentKind::OnPremises,
-                p,
-            );
-        }
-        let mut known = self.onprem_covering(g, &p.dst_ip);
+    /// ONP-2/ONP-3: which of the `known` prefixes holding `p.dst` carries it, for `at` (a gateway
+    /// or attachment id) to whose hint `declare_at` is added.
+    fn onprem_pick(
+        &self,
+        mut known: Vec<Known<'n>>,
+        at: &str,
+        declare_at: &str,
+        p: &Packet,
+    ) -> Result<Known<'n>, Halt> {
         if known.is_empty() {
             return Err(unknown(
-                &g.id,
+                at,
                 format!(
-                    "{} is not in a prefix `{}` knows on premises (no static route of its VPN connections covers it; BGP-learned prefixes are not in the input): declare it with --onprem NAME=CIDR@{} (ONP-2)",
-                    p.dst_ip, g.id, g.id
+                    "{} is not in a prefix `{at}` knows on premises (no static route of its VPN connections covers it; BGP-learned prefixes are not in the input): declare it with --onprem NAME=CIDR@{declare_at} (ONP-2)",
+                    p.dst_ip
                 ),
             ));
         }
@@ -146,30 +143,49 @@ impl<'n> Walker<'n> {
                 .cmp(&a.cidr.prefix_len())
                 .then_with(|| a.rank().cmp(&b.rank()))
         });
-        let Some(best) = known.iter().find(|k| k.usable()) else {
-            let Some(c) = known.first().and_then(|k| k.vpn) else {
-                return Err(unknown(&g.id, "no usable on-premises prefix (ONP-3)".into()));
-            };
-            return Err(dropped(
-                &c.id,
-                ComponentKind::VpnConnection,
-                out,
-                "ONP-3",
-                format!(
-                    "every tunnel of VPN connection `{}` is DOWN in the snapshot, and no other VPN connection or declared on-premises network behind `{}` covers {}",
-                    c.id, g.id, p.dst_ip
-                ),
-                "BAD_STATE_VPN",
-            ));
+        if let Some(i) = known.iter().position(Known::usable) {
+            return Ok(known.swap_remove(i));
+        }
+        let Some(c) = known.first().and_then(|k| k.vpn) else {
+            return Err(unknown(at, "no usable on-premises prefix (ONP-3)".into()));
         };
+        Err(dropped(
+            &c.id,
+            ComponentKind::VpnConnection,
+            Some(Direction::Outbound),
+            "ONP-3",
+            format!(
+                "every tunnel of VPN connection `{}` is DOWN in the snapshot, and no other VPN connection or declared on-premises network behind `{at}` covers {}",
+                c.id, p.dst_ip
+            ),
+            "BAD_STATE_VPN",
+        ))
+    }
+
+    /// ONP-2/ONP-3: virtual private gateway `g` carries `p` on premises, after VGW-3 and VGW-5.
+    pub(super) fn onprem_out(&mut self, g: &'n VpnGateway, p: Packet) -> Flow {
+        let out = Some(Direction::Outbound);
+        // A reply leaving by a gateway its request did not enter by never returns (J2), whether or
+        // not the gateway carries it: that comes first.
+        let place = Place::OnPremises { gateway: g.id.clone() };
+        if self.leg == LegKind::Reply && self.entry.as_deref() != Some(g.id.as_str()) {
+            return self.deliver_external(place, ComponentKind::OnPremises, p);
+        }
+        let known = self.onprem_covering(g, &p.dst_ip);
+        let best = self.onprem_pick(known, g.id.as_str(), g.id.as_str(), &p)?;
         hop!(
             self,
             &g.id,
-            kind,
+            ComponentKind::VpnGateway,
             format!("to on-premises by {}", best.label()),
             out,
             Some("ONP-2".into()),
         );
+        self.onprem_vpn_hop(&best);
+        self.deliver_external(place, ComponentKind::OnPremises, p)
+    }
+
+    fn onprem_vpn_hop(&mut self, best: &Known<'n>) {
         if let Some(c) = best.vpn {
             hop!(
                 self,
@@ -180,14 +196,125 @@ impl<'n> Walker<'n> {
                     c.tunnels.len().max(1),
                     c.customer_gateway.as_deref().unwrap_or("the customer gateway")
                 ),
-                out,
+                Some(Direction::Outbound),
                 Some("ONP-2".into()),
             );
         }
-        self.deliver_external(
-            Place::OnPremises { gateway: g.id.clone() },
-            ComponentKind::OnPremises,
-            p,
-        )
+    }
+
+    /// ONP-1 at a transit gateway's VPN or Direct Connect gateway attachment `b`: the prefixes
+    /// it knows that hold `dst`.
+    fn tgw_onprem_covering(&self, b: &'n TgwAttachment, dst: &IpAddr) -> Vec<Known<'n>> {
+        let top = &self.net.onprem;
+        let tgw = b.tgw.as_str();
+        let Some((kind, rid)) = b.onprem_kind() else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        if kind == "vpn"
+            && let Some(c) = rid.and_then(|r| top.vpn_connections.get(r))
+            && matches!(&c.gateway, Some(OnPremGateway::Tgw(t)) if t == tgw)
+            && c.state.eq_ignore_ascii_case("available")
+            && c.local_cidr.is_none_or(|l| l.contains(dst))
+        {
+            for r in c.routes.iter().filter(|r| r.state.eq_ignore_ascii_case("available")) {
+                if r.cidr.contains(dst) {
+                    out.push(Known {
+                        cidr: r.cidr,
+                        vpn: Some(c),
+                        declared: None,
+                        over: None,
+                    });
+                }
+            }
+        }
+        for n in &top.networks {
+            let behind = match n.via.as_deref() {
+                None => true,
+                Some(v) => v == tgw || Some(v) == rid || v == b.id.as_str(),
+            };
+            if behind {
+                let over = (kind == "direct-connect-gateway").then_some(rid).flatten();
+                out.extend(n.cidrs.iter().filter(|c| c.contains(dst)).map(|c| Known {
+                    cidr: *c,
+                    vpn: None,
+                    declared: Some(n.name.as_str()),
+                    over,
+                }));
+            }
+        }
+        out
+    }
+
+    /// ONP-5: the winning transit gateway route sends `p` to VPN or Direct Connect gateway
+    /// attachment `b`, which carries it on premises when it knows the destination.
+    pub(super) fn tgw_onprem_out(&mut self, b: &'n TgwAttachment, p: Packet) -> Flow {
+        let place = Place::OnPremisesVia {
+            attachment: b.id.clone(),
+        };
+        if self.leg == LegKind::Reply && self.entry.as_deref() != Some(b.id.as_str()) {
+            return self.deliver_external(place, ComponentKind::OnPremises, p);
+        }
+        let known = self.tgw_onprem_covering(b, &p.dst_ip);
+        let declare_at = b
+            .onprem_kind()
+            .and_then(|(_, r)| r)
+            .unwrap_or(b.tgw.as_str())
+            .to_owned();
+        let best = self.onprem_pick(known, b.id.as_str(), &declare_at, &p)?;
+        hop!(
+            self,
+            &b.id,
+            ComponentKind::TransitGatewayAttachment,
+            format!("to on-premises by {}", best.label()),
+            Some(Direction::Outbound),
+            Some("ONP-5".into()),
+        );
+        self.onprem_vpn_hop(&best);
+        self.deliver_external(place, ComponentKind::OnPremises, p)
+    }
+
+    /// ONP-5: from on premises into a transit gateway through attachment `id`, routed by the
+    /// table associated with it.
+    pub(super) fn tgw_onprem_in(&mut self, id: &TgwAttachmentId, p: Packet) -> Flow {
+        let net = self.net;
+        let Some(b) = net.tgw.attachments.get(id) else {
+            return Err(unknown(id, format!("attachment `{id}` is not in the input")));
+        };
+        if p.dst_ip.is_ipv6() {
+            return Err(unknown(
+                &b.tgw,
+                format!("IPv6 through transit gateway `{}` is not modelled", b.tgw),
+            ));
+        }
+        if !b.is_available() {
+            return Err(dropped(
+                &b.id,
+                ComponentKind::TransitGatewayAttachment,
+                Some(Direction::Inbound),
+                "TGW-1",
+                format!("attachment `{}` is {}, not available", b.id, b.state),
+                "BAD_STATE_ATTACHMENT",
+            ));
+        }
+        self.note_entry(b.id.as_str());
+        hop!(
+            self,
+            &b.id,
+            ComponentKind::TransitGatewayAttachment,
+            format!("from on-premises into `{}`", b.tgw),
+            Some(Direction::Inbound),
+            Some("ONP-5".into()),
+        );
+        hop!(
+            self,
+            &b.tgw,
+            ComponentKind::TransitGateway,
+            format!("transit gateway `{}` routes {p}", b.tgw),
+            None,
+            None,
+        );
+        let association = b.association.as_ref().map(|x| x.as_ref());
+        self.tgw_route(&b.tgw, &b.id, association, None, p)
     }
 }

@@ -319,6 +319,18 @@ impl<'n> Walker<'n> {
                 );
                 self.vgw_in(vgw, p)
             }
+            Start::OnPremisesVia(att) => {
+                self.record_entry = true;
+                hop!(
+                    self,
+                    p.src_ip,
+                    ComponentKind::OnPremises,
+                    format!("on-premises host sends {p}"),
+                    None,
+                    None,
+                );
+                self.tgw_onprem_in(att, p)
+            }
         }
     }
 
@@ -392,6 +404,17 @@ impl<'n> Walker<'n> {
                     None,
                 );
                 self.vgw_in(gateway, p)
+            }
+            Place::OnPremisesVia { attachment } => {
+                hop!(
+                    self,
+                    p.src_ip,
+                    ComponentKind::OnPremises,
+                    format!("on-premises host replies {p}"),
+                    None,
+                    None,
+                );
+                self.tgw_onprem_in(attachment, p)
             }
             Place::AwsService { endpoint } => {
                 hop!(

@@ -49,6 +49,7 @@ pub fn start_of(w: &Witness) -> Start {
         StartPoint::Interface(x) => Start::Interface(x.clone()),
         StartPoint::Internet(_) => Start::Internet,
         StartPoint::OnPremises(g) => Start::OnPremises(g.clone()),
+        StartPoint::OnPremisesVia(a) => Start::OnPremisesVia(a.clone()),
     }
 }
 
@@ -58,6 +59,7 @@ pub fn start_point(p: &StartPoint) -> Start {
         StartPoint::Interface(x) => Start::Interface(x.clone()),
         StartPoint::Internet(_) => Start::Internet,
         StartPoint::OnPremises(g) => Start::OnPremises(g.clone()),
+        StartPoint::OnPremisesVia(a) => Start::OnPremisesVia(a.clone()),
     }
 }
 
@@ -71,6 +73,14 @@ pub fn starts_for(net: &Network, ix: &NetworkIndex, src: &IpAddr) -> Vec<Start> 
         None => {
             let mut v = vec![Start::Internet];
             v.extend(net.vpn_gateways.keys().map(|g| Start::OnPremises(g.clone())));
+            // ONP-5: and through each available VPN or Direct Connect gateway attachment.
+            v.extend(
+                net.tgw
+                    .attachments
+                    .values()
+                    .filter(|a| a.onprem_kind().is_some() && a.is_available())
+                    .map(|a| Start::OnPremisesVia(a.id.clone())),
+            );
             v
         }
     }
@@ -196,9 +206,13 @@ pub fn delivered_to(net: &Network, place: &Place, to: &Endpoint) -> bool {
         },
         Place::OnPremises { gateway } => match &to.external {
             Some(External::OnPremises(g)) => g == gateway,
-            Some(External::Block(_)) => true,
+            Some(External::Block(_)) | Some(External::OnPremNetwork { .. }) => true,
             _ => false,
         },
+        Place::OnPremisesVia { .. } => matches!(
+            &to.external,
+            Some(External::Block(_)) | Some(External::OnPremNetwork { .. })
+        ),
     }
 }
 
@@ -460,7 +474,11 @@ impl Space {
             },
             Start::OnPremises(g) => match &q.from.external {
                 Some(e @ External::OnPremises(h)) => g == h && in_external(net, ix, e, &p.src_ip),
-                Some(e @ External::Block(_)) => in_external(net, ix, e, &p.src_ip),
+                Some(e @ (External::Block(_) | External::OnPremNetwork { .. })) => in_external(net, ix, e, &p.src_ip),
+                _ => false,
+            },
+            Start::OnPremisesVia(_) => match &q.from.external {
+                Some(e @ (External::Block(_) | External::OnPremNetwork { .. })) => in_external(net, ix, e, &p.src_ip),
                 _ => false,
             },
         };

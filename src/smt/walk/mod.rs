@@ -48,11 +48,14 @@ pub(crate) enum Gate {
     Eigw(EgressOnlyInternetGatewayId, VpcId),
     Vgw(VpnGatewayId, VpcId),
     Vpce(VpcEndpointId, VpcId),
+    /// A transit gateway's VPN or Direct Connect gateway attachment (ONP-5).
+    TgwOnprem(TgwAttachmentId, TransitGatewayId),
 }
 
 impl Gate {
     fn id(&self) -> &str {
         match self {
+            Gate::TgwOnprem(a, _) => a.as_str(),
             Gate::Igw(g, _) => g.as_str(),
             Gate::Eigw(g, _) => g.as_str(),
             Gate::Vgw(g, _) => g.as_str(),
@@ -928,6 +931,25 @@ impl<'a> Walk<'a> {
             st.hops.push("on-premises".into());
             self.branch(&st, hosts.clone(), |w, st| w.vgw_in(st, &v, &g));
         }
+        // ONP-5: through each available VPN or Direct Connect gateway attachment of a transit
+        // gateway, for a block or an on-premises network.
+        if matches!(ext, External::Block(_) | External::OnPremNetwork { .. }) {
+            let atts: Vec<(TgwAttachmentId, TransitGatewayId)> = self
+                .net
+                .tgw
+                .attachments
+                .values()
+                .filter(|a| a.onprem_kind().is_some() && a.is_available())
+                .map(|a| (a.id.clone(), a.tgw.clone()))
+                .collect();
+            for (a, t) in atts {
+                let mut st = blank.clone();
+                st.start = StartPoint::OnPremisesVia(a.clone());
+                st.entry = Some(Gate::TgwOnprem(a.clone(), t));
+                st.hops.push("on-premises".into());
+                self.branch(&st, hosts.clone(), |w, st| w.tgw_onprem_in(st, &a));
+            }
+        }
     }
 
     // ---------------------------------------------------------------- deliveries
@@ -944,7 +966,7 @@ impl<'a> Walk<'a> {
                     (External::Service { via, .. }, Gate::Vpce(e, _)) => via.as_ref().is_none_or(|v| v == e),
                     (External::Service { via: None, .. }, Gate::Igw(..)) => true,
                     (External::OnPremises(g), Gate::Vgw(x, _)) => g == x,
-                    (External::OnPremNetwork { .. }, Gate::Vgw(..)) => true,
+                    (External::OnPremNetwork { .. }, Gate::Vgw(..) | Gate::TgwOnprem(..)) => true,
                     _ => false,
                 };
                 if ours {
@@ -1009,6 +1031,7 @@ impl<'a> Walk<'a> {
                         st.hops.push(e.to_string());
                         self.enter_vpc(st, &v, None)
                     }
+                    Gate::TgwOnprem(a, _) => self.tgw_onprem_in(st, &a),
                 }
             }
             Arrival::Through => self.complete(st),
@@ -1029,6 +1052,7 @@ impl<'a> Walk<'a> {
             StartPoint::Interface(x) => x.to_string(),
             StartPoint::Internet(g) => g.to_string(),
             StartPoint::OnPremises(g) => g.to_string(),
+            StartPoint::OnPremisesVia(a) => a.to_string(),
         };
         let b = Blocked::new(
             who.clone(),
@@ -1075,13 +1099,14 @@ fn gate_kind(g: &Gate) -> ComponentKind {
         Gate::Eigw(..) => ComponentKind::EgressOnlyInternetGateway,
         Gate::Vgw(..) => ComponentKind::VpnGateway,
         Gate::Vpce(..) => ComponentKind::VpcEndpoint,
+        Gate::TgwOnprem(..) => ComponentKind::TransitGatewayAttachment,
     }
 }
 
 fn external_label(g: &Gate) -> String {
     match g {
         Gate::Igw(..) | Gate::Eigw(..) => "internet".into(),
-        Gate::Vgw(..) => "on-premises".into(),
+        Gate::Vgw(..) | Gate::TgwOnprem(..) => "on-premises".into(),
         Gate::Vpce(..) => "aws-service".into(),
     }
 }
