@@ -437,3 +437,34 @@ fn onp_5_tunnels_down_at_a_transit_gateway_vpn_attachment_drop_with_bad_state_vp
         .assert()
         .stdout(predicates::str::contains("warning[vpn-tunnels-down]"));
 }
+
+#[test]
+fn onp_4_a_suite_declares_on_premises_networks() {
+    let dir = tempfile::tempdir().unwrap();
+    let suite = dir.path().join("onprem.toml");
+    std::fs::write(
+        &suite,
+        format!(
+            "network = {:?}\nonprem = [\"dc2=10.50.0.0/16@vgw-0a1\"]\n\n\
+             [[assert]]\nname = \"app reaches dc2\"\nfrom = \"app-server\"\nto = \"dc2\"\nport = 22\nexpect = \"reachable\"\n\n\
+             [[assert]]\nname = \"dc2 reaches app\"\nfrom = \"dc2\"\nto = \"app-server\"\nport = 22\nexpect = \"reachable\"\n\n\
+             [[assert]]\nname = \"the branch is down\"\nfrom = \"app-server\"\nto = \"172.16.1.1\"\nport = 22\nexpect = \"unreachable\"\n",
+            path(SNAPSHOT).display().to_string()
+        ),
+    )
+    .unwrap();
+    vpcverify().arg("check").arg(&suite).assert().code(0);
+    // A bad declaration is a suite error naming the line, exit 2.
+    std::fs::write(
+        &suite,
+        "onprem = [\"dc2\"]\n[[assert]]\nname = \"x\"\nfrom = \"a\"\nto = \"b\"\nexpect = \"reachable\"\n",
+    )
+    .unwrap();
+    vpcverify()
+        .arg("check")
+        .arg(path(SNAPSHOT))
+        .arg(&suite)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("NAME=CIDR"));
+}

@@ -748,6 +748,17 @@ fn check(args: &CheckArgs, color: ColorChoice, options: &ingest::LoadOptions) ->
             )));
         }
     };
+    // The suite's on-premises networks, then the command line's (which win by name).
+    let options = match suite.as_ref().filter(|s| !s.onprem.is_empty()) {
+        Some(s) => {
+            let mut o = options.clone();
+            let cli = std::mem::take(&mut o.onprem);
+            o.onprem = s.onprem.iter().cloned().chain(cli).collect();
+            o
+        }
+        None => options.clone(),
+    };
+    let options = &options;
     let (loaded, ix) = load_valid(&network_path, &err_style, options)?;
     let network_shown = shown(&network_path);
     // The pack's locations are the resources' provenance, which names the file as it was given.
