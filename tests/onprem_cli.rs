@@ -468,3 +468,22 @@ fn onp_4_a_suite_declares_on_premises_networks() {
         .code(2)
         .stderr(predicates::str::contains("NAME=CIDR"));
 }
+
+#[test]
+fn onp_moto_vpn_fixture_reads_and_answers() {
+    // moto's create_vpn_connection output, corrected to AWS's shape (tests/fixtures/moto-vpn/NOTES.md).
+    let dir = path("tests/fixtures/moto-vpn");
+    let (code, v) = query_dir(&dir, &["--from", "192.168.1.5", "--to", "app-host", "--port", "22"]);
+    assert_eq!(code, 0, "{v:#}");
+    let ids = path_ids(&v["return_path"]);
+    assert!(
+        ids.contains(&"vgw-645daabc0caa50077".to_owned()) && ids.contains(&"vpn-807a354f62dd23c9d".to_owned()),
+        "{ids:?}"
+    );
+    let (code, v) = query_dir(&dir, &["--from", "app-host", "--to", "10.99.1.1", "--port", "22"]);
+    assert_eq!(code, 3, "{v:#}");
+    assert!(
+        v.to_string().contains("--onprem NAME=CIDR@vgw-645daabc0caa50077"),
+        "{v:#}"
+    );
+}
