@@ -444,8 +444,7 @@ struct Lower<'c, 't> {
     /// The `[block_public_access]` table and its offset, lowered last (`bpa`).
     bpa: Option<(&'t DeTable<'t>, usize)>,
     /// The `[[onprem]]` and `[vpn_connection.NAME]` tables, lowered last (`onprem`).
-    onprem: Option<&'t toml::Spanned<DeValue<'t>>>,
-    vpn_connections: Option<&'t toml::Spanned<DeValue<'t>>>,
+    onprem: onprem::Tables<'t>,
 }
 
 /// A name as it appears inside a derived id: ASCII letters, digits, `-`, `_` and `.`; anything
@@ -498,8 +497,7 @@ impl<'c, 't> Lower<'c, 't> {
             subnet_acls: Vec::new(),
             attachments: Vec::new(),
             bpa: None,
-            onprem: None,
-            vpn_connections: None,
+            onprem: onprem::Tables::default(),
         }
     }
 
@@ -511,12 +509,7 @@ impl<'c, 't> Lower<'c, 't> {
                 self.collect_bpa(value);
                 continue;
             }
-            if table_name == onprem::TABLE {
-                self.onprem = Some(value);
-                continue;
-            }
-            if table_name == onprem::VPN_TABLE {
-                self.vpn_connections = Some(value);
+            if self.onprem.collect(table_name, value) {
                 continue;
             }
             let Some(kind) = Kind::from_table(table_name) else {
@@ -752,12 +745,7 @@ impl<'c, 't> Lower<'c, 't> {
             self.tgw_peering(d);
         }
         self.block_public_access();
-        if let Some(v) = self.vpn_connections {
-            self.vpn_connections(v);
-        }
-        if let Some(v) = self.onprem {
-            self.onprem_networks(v);
-        }
+        self.onprem();
     }
 
     // ----- VPCs, prefix lists, subnets -------------------------------------------------------

@@ -274,6 +274,24 @@ impl<'n> Walker<'n> {
         self.deliver_external(place, ComponentKind::OnPremises, p)
     }
 
+    /// ONP-5: an on-premises host behind attachment `id` sends `p` (the request when `request`,
+    /// else the reply).
+    pub(super) fn onprem_host_sends(&mut self, id: &TgwAttachmentId, p: Packet, request: bool) -> Flow {
+        if request {
+            self.record_entry = true;
+        }
+        let what = if request { "sends" } else { "replies" };
+        hop!(
+            self,
+            p.src_ip,
+            ComponentKind::OnPremises,
+            format!("on-premises host {what} {p}"),
+            None,
+            None,
+        );
+        self.tgw_onprem_in(id, p)
+    }
+
     /// ONP-5: from on premises into a transit gateway through attachment `id`, routed by the
     /// table associated with it.
     pub(super) fn tgw_onprem_in(&mut self, id: &TgwAttachmentId, p: Packet) -> Flow {

@@ -172,7 +172,7 @@ pub(super) struct Walker<'n> {
     /// leave by the same one (§4).
     pub entry: Option<String>,
     /// True until an external start's entry gateway is recorded.
-    record_entry: bool,
+    pub(super) record_entry: bool,
     /// Internet and egress-only gateways the request left through to the internet (§4, §5.7).
     pub internet_exits: Vec<String>,
     /// How filters the input does not settle are treated (BOUND-1).
@@ -319,18 +319,7 @@ impl<'n> Walker<'n> {
                 );
                 self.vgw_in(vgw, p)
             }
-            Start::OnPremisesVia(att) => {
-                self.record_entry = true;
-                hop!(
-                    self,
-                    p.src_ip,
-                    ComponentKind::OnPremises,
-                    format!("on-premises host sends {p}"),
-                    None,
-                    None,
-                );
-                self.tgw_onprem_in(att, p)
-            }
+            Start::OnPremisesVia(att) => self.onprem_host_sends(att, p, true),
         }
     }
 
@@ -405,17 +394,7 @@ impl<'n> Walker<'n> {
                 );
                 self.vgw_in(gateway, p)
             }
-            Place::OnPremisesVia { attachment } => {
-                hop!(
-                    self,
-                    p.src_ip,
-                    ComponentKind::OnPremises,
-                    format!("on-premises host replies {p}"),
-                    None,
-                    None,
-                );
-                self.tgw_onprem_in(attachment, p)
-            }
+            Place::OnPremisesVia { attachment } => self.onprem_host_sends(attachment, p, false),
             Place::AwsService { endpoint } => {
                 hop!(
                     self,

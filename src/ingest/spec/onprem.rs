@@ -45,9 +45,39 @@ const VPN_KEYS: &[&str] = &[
     "tags",
 ];
 
+/// The tables this module reads, kept by the first pass.
+#[derive(Debug, Default)]
+pub(super) struct Tables<'t> {
+    networks: Option<&'t toml::Spanned<DeValue<'t>>>,
+    vpn_connections: Option<&'t toml::Spanned<DeValue<'t>>>,
+}
+
+impl<'t> Tables<'t> {
+    /// First pass: keeps `value` when `table` is one of this module's; true when it is.
+    pub(super) fn collect(&mut self, table: &str, value: &'t toml::Spanned<DeValue<'t>>) -> bool {
+        match table {
+            TABLE => self.networks = Some(value),
+            VPN_TABLE => self.vpn_connections = Some(value),
+            _ => return false,
+        }
+        true
+    }
+}
+
 impl<'t> Lower<'_, 't> {
+    /// Second pass, after the gateways: the VPN connections, then the networks (which may name
+    /// a connection).
+    pub(super) fn onprem(&mut self) {
+        if let Some(v) = self.onprem.vpn_connections {
+            self.vpn_connections(v);
+        }
+        if let Some(v) = self.onprem.networks {
+            self.onprem_networks(v);
+        }
+    }
+
     /// Reads every `[[onprem]]` table (after the gateways, which `via` names).
-    pub(super) fn onprem_networks(&mut self, value: &'t toml::Spanned<DeValue<'t>>) {
+    fn onprem_networks(&mut self, value: &'t toml::Spanned<DeValue<'t>>) {
         let DeValue::Array(items) = value.get_ref() else {
             self.cx.error(
                 "wrong-type",
@@ -111,7 +141,7 @@ impl<'t> Lower<'_, 't> {
     }
 
     /// Reads every `[vpn_connection.NAME]` table (after the gateways, which it names).
-    pub(super) fn vpn_connections(&mut self, value: &'t toml::Spanned<DeValue<'t>>) {
+    fn vpn_connections(&mut self, value: &'t toml::Spanned<DeValue<'t>>) {
         let DeValue::Table(items) = value.get_ref() else {
             self.cx.error(
                 "wrong-type",

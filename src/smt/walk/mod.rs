@@ -931,24 +931,8 @@ impl<'a> Walk<'a> {
             st.hops.push("on-premises".into());
             self.branch(&st, hosts.clone(), |w, st| w.vgw_in(st, &v, &g));
         }
-        // ONP-5: through each available VPN or Direct Connect gateway attachment of a transit
-        // gateway, for a block or an on-premises network.
         if matches!(ext, External::Block(_) | External::OnPremNetwork { .. }) {
-            let atts: Vec<(TgwAttachmentId, TransitGatewayId)> = self
-                .net
-                .tgw
-                .attachments
-                .values()
-                .filter(|a| a.onprem_kind().is_some() && a.is_available())
-                .map(|a| (a.id.clone(), a.tgw.clone()))
-                .collect();
-            for (a, t) in atts {
-                let mut st = blank.clone();
-                st.start = StartPoint::OnPremisesVia(a.clone());
-                st.entry = Some(Gate::TgwOnprem(a.clone(), t));
-                st.hops.push("on-premises".into());
-                self.branch(&st, hosts.clone(), |w, st| w.tgw_onprem_in(st, &a));
-            }
+            self.start_onprem_tgw(blank, &hosts);
         }
     }
 

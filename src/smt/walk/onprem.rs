@@ -39,11 +39,11 @@ impl Walk<'_> {
         let mut out = Vec::new();
         let vgw = |gw: &Option<OnPremGateway>| matches!(gw, Some(OnPremGateway::Vgw(x)) if x == g.as_str());
         for c in top.vpn_connections.values() {
-            if !vgw(&c.gateway) || c.state.to_ascii_lowercase() != "available" {
+            if !vgw(&c.gateway) || !c.state.eq_ignore_ascii_case("available") {
                 continue;
             }
-            let down = !c.tunnels.is_empty() && c.tunnels.iter().all(|t| t.to_ascii_uppercase() == "DOWN");
-            for r in c.routes.iter().filter(|r| r.state.to_ascii_lowercase() == "available") {
+            let down = !c.tunnels.is_empty() && c.tunnels.iter().all(|t| t.eq_ignore_ascii_case("DOWN"));
+            for r in c.routes.iter().filter(|r| r.state.eq_ignore_ascii_case("available")) {
                 out.push(Entry {
                     cidr: r.cidr,
                     selector: c.local_cidr,
@@ -177,10 +177,10 @@ impl Walk<'_> {
         if kind == "vpn"
             && let Some(c) = rid.and_then(|r| top.vpn_connections.get(r))
             && c.gateway == Some(OnPremGateway::Tgw(tgw.to_owned()))
-            && c.state.to_ascii_lowercase() == "available"
+            && c.state.eq_ignore_ascii_case("available")
         {
-            let down = !c.tunnels.is_empty() && c.tunnels.iter().all(|t| t.to_ascii_uppercase() == "DOWN");
-            for r in c.routes.iter().filter(|r| r.state.to_ascii_lowercase() == "available") {
+            let down = !c.tunnels.is_empty() && c.tunnels.iter().all(|t| t.eq_ignore_ascii_case("DOWN"));
+            for r in c.routes.iter().filter(|r| r.state.eq_ignore_ascii_case("available")) {
                 out.push(Entry {
                     cidr: r.cidr,
                     selector: c.local_cidr,
@@ -225,6 +225,26 @@ impl Walk<'_> {
             .unwrap_or(b.tgw.as_str())
             .to_owned();
         self.onprem_carry(&st, Bool::from_bool(true), entries, b.id.as_str(), &declare_at, gate);
+    }
+
+    /// ONP-5: the external starts through each available VPN or Direct Connect gateway attachment
+    /// of a transit gateway (for a block or an on-premises network), sources in `hosts`.
+    pub(super) fn start_onprem_tgw(&mut self, blank: &State, hosts: &Bool) {
+        let atts: Vec<(TgwAttachmentId, TransitGatewayId)> = self
+            .net
+            .tgw
+            .attachments
+            .values()
+            .filter(|a| a.onprem_kind().is_some() && a.is_available())
+            .map(|a| (a.id.clone(), a.tgw.clone()))
+            .collect();
+        for (a, t) in atts {
+            let mut st = blank.clone();
+            st.start = StartPoint::OnPremisesVia(a.clone());
+            st.entry = Some(Gate::TgwOnprem(a.clone(), t));
+            st.hops.push("on-premises".into());
+            self.branch(&st, hosts.clone(), |w, st| w.tgw_onprem_in(st, &a));
+        }
     }
 
     /// ONP-5: from on premises into a transit gateway through attachment `id`.
