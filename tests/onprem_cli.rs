@@ -280,6 +280,33 @@ fn onp_terraform_vpn_connection_and_its_route() {
         v.to_string().contains("--onprem NAME=CIDR@vgw-0a0b0c0d0e0f00101"),
         "{v:#}"
     );
+    // aws_vpn_gateway_route_propagation: the main table gets the VPN's static route as a
+    // propagated route (a plan or state holds none), so the private subnet reaches it too.
+    let out = vpcverify()
+        .arg("query")
+        .arg(&state)
+        .args([
+            "--from",
+            "db-server",
+            "--to",
+            "192.168.3.4",
+            "--port",
+            "443",
+            "--one-way",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{v:#}");
+    let rtb = v["path"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == "rtb-0e1f2a3b4c5d60001")
+        .unwrap();
+    assert_eq!(rtb["rule"], "192.168.0.0/16 -> vgw-0a0b0c0d0e0f00101", "{rtb:#}");
 }
 
 #[test]

@@ -75,6 +75,7 @@ pub const SUPPORTED: &[&str] = &[
     "aws_customer_gateway",
     "aws_dx_gateway",
     "aws_dx_gateway_association",
+    "aws_vpn_gateway_route_propagation",
 ];
 
 /// Data sources this loader reads (they feed prefix lists).

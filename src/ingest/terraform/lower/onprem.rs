@@ -1,7 +1,13 @@
 //! On-premises connectivity in a Terraform plan or state (SEMANTICS.md §5.12): `aws_vpn_connection`
 //! (its `routes` and `vgw_telemetry` once applied), `aws_vpn_connection_route`,
 //! `aws_customer_gateway`, `aws_dx_gateway` and `aws_dx_gateway_association`
-//! (`allowed_prefixes`), lowered into `model::OnPremTopology`.
+//! (`allowed_prefixes`), lowered into `model::OnPremTopology`; `aws_vpn_gateway_route_propagation`.
+//!
+//! A plan holds no propagated routes (AWS adds them once applied): a route table into which a
+//! virtual private gateway propagates gets one propagated route per available static route of the
+//! gateway's available VPN connections ("routes for your Site-to-Site VPN connection
+//! automatically appear as propagated routes in your route table"), unless the table already has
+//! a route for that block. BGP-learned routes are not in a plan either: they are not added.
 //!
 //! A static route whose block is unknown until apply leaves the prefixes its gateway knows
 //! unknown: the gateway is recorded as unsupported, so that a question crossing it answers
@@ -102,6 +108,22 @@ pub fn onprem(lx: &mut Lx<'_>) {
             provenance: crate::model::Provenance::resource(lx.file, address),
         });
     }
+    for p in lx.of_type("aws_vpn_gateway_route_propagation").collect::<Vec<_>>() {
+        let o = Obj::of(p);
+        let Some(g) = need(lx, p, o, &["vpn_gateway_id"], &[Kind::VpnGateway]) else {
+            continue;
+        };
+        let Some(rt) = need(lx, p, o, &["route_table_id"], &[Kind::RouteTable]) else {
+            continue;
+        };
+        if let Some(t) = lx.net.route_tables.get_mut(&RouteTableId::new(rt.clone())) {
+            let g = VpnGatewayId::new(g);
+            if !t.propagating_vgws.contains(&g) {
+                t.propagating_vgws.push(g);
+            }
+        }
+    }
+    propagate_vpn_routes(&mut lx.net);
     for g in lx.of_type("aws_dx_gateway").collect::<Vec<_>>() {
         let o = Obj::of(g);
         let d = DxGateway {
@@ -143,5 +165,45 @@ pub fn onprem(lx: &mut Lx<'_>) {
             allowed_prefixes: allowed,
             provenance: lx.prov(a),
         });
+    }
+}
+
+/// Adds, to each route table a virtual private gateway propagates into, a propagated route per
+/// available static route of its available VPN connections the table lacks.
+fn propagate_vpn_routes(net: &mut Network) {
+    let conns: Vec<(String, Vec<Cidr>)> = net
+        .onprem
+        .vpn_connections
+        .values()
+        .filter(|c| c.is_available())
+        .filter_map(|c| match &c.gateway {
+            Some(OnPremGateway::Vgw(g)) => Some((
+                g.clone(),
+                c.routes
+                    .iter()
+                    .filter(|r| r.state.eq_ignore_ascii_case("available"))
+                    .map(|r| r.cidr)
+                    .collect(),
+            )),
+            _ => None,
+        })
+        .collect();
+    for t in net.route_tables.values_mut() {
+        for g in t.propagating_vgws.clone() {
+            for (_, blocks) in conns.iter().filter(|(c, _)| c == g.as_str()) {
+                for b in blocks {
+                    if t.routes.iter().any(|r| r.destination == RouteDestination::Cidr(*b)) {
+                        continue;
+                    }
+                    t.routes.push(Route {
+                        destination: RouteDestination::Cidr(*b),
+                        target: RouteTarget::VpnGateway(g.clone()),
+                        state: RouteState::Active,
+                        origin: RouteOrigin::EnableVgwRoutePropagation,
+                        provenance: t.provenance.item(b.to_string()).implicit(),
+                    });
+                }
+            }
+        }
     }
 }
