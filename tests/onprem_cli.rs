@@ -440,6 +440,29 @@ fn onp_5_a_transit_gateway_vpn_attachment_carries_its_static_routes_and_brings_r
     let mut args = vec!["--from", "spoke-a-host", "--to", "dc", "--port", "443"];
     args.extend(declare);
     assert_eq!(query_dir(dir.path(), &args).0, 0);
+    // trace: an address of the connection's static route starts behind the attachment.
+    let out = vpcverify()
+        .arg("trace")
+        .arg(dir.path())
+        .args([
+            "--from",
+            "10.50.1.1",
+            "--to",
+            "spoke-a-host",
+            "--port",
+            "443",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let t: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{t:#}");
+    assert_eq!(
+        path_ids(&t["path"]).get(1).map(String::as_str),
+        Some("tgw-attach-0vpn1"),
+        "{t:#}"
+    );
     // The table associated with the VPN attachment has no route to the shared VPC.
     let mut args = vec!["--from", "dc", "--to", "shared-host", "--port", "443"];
     args.extend(declare);
