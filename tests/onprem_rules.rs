@@ -127,3 +127,29 @@ fn onp_4_declared_networks_and_onprem_are_sources_and_destinations() {
     let t = b.trace_onprem("vgw-o", tcp("172.20.3.3", 49152, "10.7.1.10", 443));
     assert_unknown(&t, "vgw-o");
 }
+
+#[test]
+fn onp_4_a_declared_network_enters_only_through_the_gateways_that_know_it() {
+    // A second VPC with its own gateway, which routes the corporate block to it too.
+    let n = |via: Option<&str>| {
+        onprem_net()
+            .vpc("vpc-p", "10.8.0.0/16")
+            .subnet("subnet-p", "vpc-p", "10.8.1.0/24")
+            .route_table("rtb-p", "vpc-p", &["subnet-p"])
+            .sg("sg-p", "vpc-p")
+            .sg_in("sg-p", "all", "", "0.0.0.0/0")
+            .sg_out("sg-p", "all", "", "0.0.0.0/0")
+            .eni("eni-p", "subnet-p", "10.8.1.10", &["sg-p"])
+            .vgw("vgw-p", "vpc-p", &[])
+            .route("rtb-p", "192.168.0.0/16", "vgw-p")
+            .onprem("corp", &["192.168.0.0/16"], via)
+            .build()
+    };
+    // Behind vgw-o only: it enters there, and vgw-o leads to vpc-o only (VGW-3).
+    let v = ask(&n(Some("vgw-o")), "corp", "eni-p");
+    assert_eq!(v.verdict, VerdictKind::Unreachable, "{v:#?}");
+    assert!(v.blocked.iter().any(|b| b.id == "vgw-o" && b.rule == "VGW-3"), "{v:#?}");
+    assert_eq!(ask(&n(Some("vgw-o")), "corp", "eni-o").verdict, VerdictKind::Reachable);
+    // Behind every gateway: it reaches both.
+    assert_eq!(ask(&n(None), "corp", "eni-p").verdict, VerdictKind::Reachable);
+}

@@ -929,10 +929,16 @@ impl<'a> Walk<'a> {
             st.start = StartPoint::OnPremises(g.clone());
             st.entry = Some(Gate::Vgw(g.clone(), v.clone()));
             st.hops.push("on-premises".into());
-            self.branch(&st, hosts.clone(), |w, st| w.vgw_in(st, &v, &g));
+            // ONP-4: a declared network enters through the gateways that know it.
+            let cond = match ext {
+                External::OnPremNetwork { .. } => all(&[hosts.clone(), self.onprem_known_set(&self.pkt0.src, &g)]),
+                _ => hosts.clone(),
+            };
+            self.branch(&st, cond, |w, st| w.vgw_in(st, &v, &g));
         }
         if matches!(ext, External::Block(_) | External::OnPremNetwork { .. }) {
-            self.start_onprem_tgw(blank, &hosts);
+            let declared = matches!(ext, External::OnPremNetwork { .. });
+            self.start_onprem_tgw(blank, &hosts, declared);
         }
     }
 

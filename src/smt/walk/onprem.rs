@@ -229,7 +229,7 @@ impl Walk<'_> {
 
     /// ONP-5: the external starts through each available VPN or Direct Connect gateway attachment
     /// of a transit gateway (for a block or an on-premises network), sources in `hosts`.
-    pub(super) fn start_onprem_tgw(&mut self, blank: &State, hosts: &Bool) {
+    pub(super) fn start_onprem_tgw(&mut self, blank: &State, hosts: &Bool, declared: bool) {
         let atts: Vec<(TgwAttachmentId, TransitGatewayId)> = self
             .net
             .tgw
@@ -243,8 +243,22 @@ impl Walk<'_> {
             st.start = StartPoint::OnPremisesVia(a.clone());
             st.entry = Some(Gate::TgwOnprem(a.clone(), t));
             st.hops.push("on-premises".into());
-            self.branch(&st, hosts.clone(), |w, st| w.tgw_onprem_in(st, &a));
+            // ONP-4: a declared network enters through the attachments that know it.
+            let cond = match self.net.tgw.attachments.get(&a).filter(|_| declared) {
+                Some(b) => {
+                    let src = &self.pkt0.src;
+                    let known: Vec<Bool> = self.tgw_onprem_entries(b).iter().map(|e| e.holds(src)).collect();
+                    all(&[hosts.clone(), any(&known)])
+                }
+                None => hosts.clone(),
+            };
+            self.branch(&st, cond, |w, st| w.tgw_onprem_in(st, &a));
         }
+    }
+
+    /// The addresses `x` in a prefix virtual private gateway `g` knows (ONP-1).
+    pub(super) fn onprem_known_set(&self, x: &BV, g: &VpnGatewayId) -> Bool {
+        any(&self.onprem_entries(g).iter().map(|e| e.holds(x)).collect::<Vec<_>>())
     }
 
     /// ONP-5: from on premises into a transit gateway through attachment `id`.
