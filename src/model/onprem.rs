@@ -9,11 +9,10 @@
 //! for the query layer (endpoints, trace, evidence), which decides nothing about forwarding.
 //! Must not touch: z3, JSON shapes, printing.
 
-use super::addr::{Cidr, IpFamily};
+use super::addr::Cidr;
 use super::provenance::Provenance;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::net::IpAddr;
 
 /// Everything about on-premises connectivity beyond the gateways themselves.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -196,17 +195,6 @@ pub struct KnownPrefix {
     pub source: PrefixSource,
 }
 
-impl KnownPrefix {
-    /// How a path or message names it: `192.168.0.0/16 (static route of vpn-1)`.
-    pub fn label(&self) -> String {
-        match &self.source {
-            PrefixSource::VpnStatic { vpn, .. } => format!("{} (static route of {vpn})", self.cidr),
-            PrefixSource::Declared { name } => format!("{} (declared on-premises network `{name}`)", self.cidr),
-            PrefixSource::GatewayBlocks => format!("{} (declared on-premises block)", self.cidr),
-        }
-    }
-}
-
 impl OnPremTopology {
     /// True iff the declared network `n` is behind `gateway` (ONP-1): named by the gateway
     /// itself, by a VPN connection or Direct Connect gateway ending on it, or by nothing.
@@ -267,11 +255,4 @@ impl OnPremTopology {
     pub fn network(&self, name: &str) -> Option<&OnPremNetwork> {
         self.networks.iter().find(|n| n.name == name)
     }
-}
-
-/// True iff `a` lies in one of `prefixes` of its family.
-pub fn covered(prefixes: &[KnownPrefix], a: &IpAddr) -> bool {
-    prefixes
-        .iter()
-        .any(|p| p.cidr.family() == IpFamily::of(a) && p.cidr.contains(a))
 }
