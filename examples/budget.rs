@@ -94,6 +94,7 @@ fn run() -> Result<(), String> {
                 smt::StartPoint::Interface(x) => sim::Start::Interface(x.clone()),
                 smt::StartPoint::Internet(_) => sim::Start::Internet,
                 smt::StartPoint::OnPremises(g) => sim::Start::OnPremises(g.clone()),
+                smt::StartPoint::OnPremisesVia(a) => sim::Start::OnPremisesVia(a.clone()),
             };
             if matches!(
                 sim::trace(&net, &ix, start, e.packet, false).status(),

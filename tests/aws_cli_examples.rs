@@ -51,8 +51,6 @@ const NOT_MODELLED: &[(&str, &str)] = &[
     ("describe-carrier-gateways", "CarrierGateways"),
     ("describe-local-gateways", "LocalGateways"),
     ("describe-local-gateway-route-tables", "LocalGatewayRouteTables"),
-    ("describe-vpn-connections", "VpnConnections"),
-    ("describe-customer-gateways", "CustomerGateways"),
     ("describe-transit-gateway-connects", "TransitGatewayConnects"),
     ("describe-transit-gateway-connect-peers", "TransitGatewayConnectPeers"),
     (
@@ -165,6 +163,52 @@ fn compare(rel: &str, doc: &Value, net: &Network) -> usize {
                 vpc.cidrs_v4.iter().map(ToString::to_string).collect(),
                 cidrs,
             );
+        }
+    }
+    if doc.get("VpnConnections").is_some() {
+        let conns = &net.onprem.vpn_connections;
+        same(
+            "vpn connection ids",
+            conns.keys().cloned().collect(),
+            ids(doc, "VpnConnections", "VpnConnectionId"),
+        );
+        for v in items(doc, "VpnConnections") {
+            let c = &conns[s(v, "VpnConnectionId").unwrap()];
+            let gw = s(v, "VpnGatewayId").or(s(v, "TransitGatewayId"));
+            assert_eq!(c.gateway.as_ref().map(|g| g.id()), gw, "{rel}");
+            assert_eq!(c.customer_gateway.as_deref(), s(v, "CustomerGatewayId"), "{rel}");
+            same(
+                "vpn static routes",
+                c.routes.iter().map(|r| r.cidr.to_string()).collect(),
+                items(v, "Routes")
+                    .iter()
+                    .filter_map(|r| s(r, "DestinationCidrBlock").map(str::to_owned))
+                    .collect(),
+            );
+            let tunnels: Vec<String> = items(v, "VgwTelemetry")
+                .iter()
+                .filter_map(|t| s(t, "Status").map(str::to_owned))
+                .collect();
+            assert_eq!(c.tunnels, tunnels, "{rel}");
+            assert_eq!(
+                c.static_routes_only,
+                v.get("Options")
+                    .and_then(|o| o.get("StaticRoutesOnly"))
+                    .and_then(Value::as_bool),
+                "{rel}"
+            );
+        }
+    }
+    if doc.get("CustomerGateways").is_some() {
+        same(
+            "customer gateway ids",
+            net.onprem.customer_gateways.keys().cloned().collect(),
+            ids(doc, "CustomerGateways", "CustomerGatewayId"),
+        );
+        for v in items(doc, "CustomerGateways") {
+            let g = &net.onprem.customer_gateways[s(v, "CustomerGatewayId").unwrap()];
+            assert_eq!(g.ip_address.as_deref(), s(v, "IpAddress"), "{rel}");
+            assert_eq!(g.bgp_asn.as_deref(), s(v, "BgpAsn"), "{rel}");
         }
     }
     if doc.get("Subnets").is_some() {

@@ -948,3 +948,20 @@ fn more_specific_route_in_text_and_json() {
         "{text}"
     );
 }
+
+#[test]
+fn code_bad_state_vpn() {
+    // ONP-3: the only VPN connection covering the destination has every tunnel DOWN; then one is up.
+    let net = |tunnels: &[&str]| {
+        small(false, false)
+            .vgw("vgw-s", "vpc-s", &[])
+            .route("rtb-s", "192.168.0.0/16", "vgw-s")
+            .vpn_connection("vpn-s", "vgw-s", &["192.168.0.0/16"], tunnels)
+    };
+    blocked_and_fixed(
+        "BAD_STATE_VPN",
+        net(&["DOWN", "DOWN"]),
+        net(&["DOWN", "UP"]),
+        Q("eni-a", "192.168.1.1", "tcp", Some("443"), false),
+    );
+}

@@ -693,6 +693,45 @@ impl Net {
         self
     }
 
+    /// A VPN connection `id` on virtual private gateway `vgw` with static routes `routes` (all
+    /// `available`) and tunnels of these statuses (`UP`, `DOWN`).
+    pub fn vpn_connection(mut self, id: &str, vgw: &str, routes: &[&str], tunnels: &[&str]) -> Self {
+        self.net.onprem.vpn_connections.insert(
+            id.into(),
+            VpnConnection {
+                id: id.into(),
+                gateway: Some(OnPremGateway::Vgw(vgw.into())),
+                customer_gateway: None,
+                state: "available".into(),
+                static_routes_only: Some(true),
+                local_cidr: None,
+                remote_cidr: None,
+                routes: routes
+                    .iter()
+                    .map(|c| VpnStaticRoute {
+                        cidr: cidr(c),
+                        state: "available".into(),
+                    })
+                    .collect(),
+                tunnels: tunnels.iter().map(|t| (*t).to_owned()).collect(),
+                tags: Default::default(),
+                provenance: prov(id),
+            },
+        );
+        self
+    }
+
+    /// A declared on-premises network (`--onprem NAME=CIDR[@via]`).
+    pub fn onprem(mut self, name: &str, cidrs: &[&str], via: Option<&str>) -> Self {
+        self.net.onprem.networks.push(OnPremNetwork {
+            name: name.into(),
+            cidrs: cidrs.iter().map(|c| cidr(c)).collect(),
+            via: via.map(str::to_owned),
+            provenance: prov(name),
+        });
+        self
+    }
+
     /// Marks a component unsupported (Block Public Access on a VPC, …).
     pub fn unsupported(mut self, component: &str, reason: &str) -> Self {
         self.net.unsupported.push(Unsupported {

@@ -919,7 +919,8 @@ fn q_sg_11_replies_are_tracked() {
 
 /// One subnet `subnet-a` (table `rtb-a`, local only) with `eni-a` 10.0.1.10 (public 54.0.1.10,
 /// `sg-open`), an internet gateway `igw-a` and a virtual private gateway `vgw-a` (on premises
-/// 192.168.0.0/16), both without routes yet.
+/// 192.168.0.0/16, and 93.184.216.0/24 and 198.51.100.0/24 learnt over BGP, ONP-1), both without
+/// routes yet.
 fn routing_net() -> Net {
     Net::new()
         .vpc("vpc-a", "10.0.0.0/16")
@@ -931,7 +932,11 @@ fn routing_net() -> Net {
         .sg_out("sg-open", "all", "", "0.0.0.0/0")
         .eni("eni-a", "subnet-a", "10.0.1.10", &["sg-open"])
         .public_ip("eni-a", "54.0.1.10")
-        .vgw("vgw-a", "vpc-a", &["192.168.0.0/16"])
+        .vgw(
+            "vgw-a",
+            "vpc-a",
+            &["192.168.0.0/16", "93.184.216.0/24", "198.51.100.0/24"],
+        )
 }
 
 /// The route `rtb-a` used on the request path.

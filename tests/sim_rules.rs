@@ -340,7 +340,9 @@ fn routing_net() -> Net {
         .route_table("rtb-a", "vpc-a", &["subnet-a"])
         .eni("eni-a", "subnet-a", "10.0.1.10", &["sg-a-default"])
         .public_ip("eni-a", "54.0.1.10")
-        .vgw("vgw-a", "vpc-a", &["192.168.0.0/16"])
+        // On premises: the corporate block, and 93.184.216.0/24 learnt over BGP (ONP-1), so that a
+        // route sending it to the gateway is carried.
+        .vgw("vgw-a", "vpc-a", &["192.168.0.0/16", "93.184.216.0/24"])
 }
 
 #[test]

@@ -45,6 +45,11 @@ mod ingest_spec;
 mod ingest_terraform;
 /// `vpcverify lint`: exit codes and findings on bundled specs, the moto sample and broken inputs.
 mod lint;
+/// On-premises networks over VPN end to end (ONP-1..ONP-4): static routes, undeclared
+/// destinations, declared networks as endpoints, tunnels down.
+mod onprem_cli;
+/// One test per on-premises rule (ONP-1..ONP-4) on small built networks, both interpreters.
+mod onprem_rules;
 /// `vpcverify query` end to end: the seed lab, what query finds that trace misses, proofs, snapshots.
 mod query_cli;
 /// The SMT engine behind `query`: one named test per construct, verdicts, witnesses, every blocker.

@@ -1152,11 +1152,12 @@ fn tgw_2_zone_names_of_two_accounts_are_compared_only_through_zone_ids() {
 #[test]
 fn tgw_lint_reports_the_transit_gateway_constructs_it_does_not_model() {
     let dir = copy_fixture_dir(TGW);
-    // A VPN attachment, and a route with two attachments (equal-cost multipath) to it and spoke-b.
+    // A Connect attachment (VPN and Direct Connect gateway attachments are modelled, §5.12), and a
+    // route with two attachments (equal-cost multipath) to it and spoke-b.
     edit_json(&file(&dir, "describe-transit-gateway-attachments.json"), |v| {
         v["TransitGatewayAttachments"].as_array_mut().unwrap().push(json!({
-            "TransitGatewayAttachmentId": "tgw-attach-vpn", "TransitGatewayId": "tgw-9157a88534780fac2",
-            "ResourceType": "vpn", "ResourceId": "vpn-0123", "State": "available",
+            "TransitGatewayAttachmentId": "tgw-attach-connect", "TransitGatewayId": "tgw-9157a88534780fac2",
+            "ResourceType": "connect", "ResourceId": "tgw-attach-293e2b44bafe52ab0", "State": "available",
             "Association": {"TransitGatewayRouteTableId": SPOKES_RT, "State": "associated"}}));
     });
     edit_json(
@@ -1164,7 +1165,7 @@ fn tgw_lint_reports_the_transit_gateway_constructs_it_does_not_model() {
         |v| {
             v["Routes"].as_array_mut().unwrap().push(json!({
             "DestinationCidrBlock": "10.3.0.0/16", "Type": "static", "State": "active",
-            "TransitGatewayAttachments": [{"TransitGatewayAttachmentId": "tgw-attach-vpn"},
+            "TransitGatewayAttachments": [{"TransitGatewayAttachmentId": "tgw-attach-connect"},
                                           {"TransitGatewayAttachmentId": "tgw-attach-293e2b44bafe52ab0"}]}));
         },
     );
@@ -1180,7 +1181,7 @@ fn tgw_lint_reports_the_transit_gateway_constructs_it_does_not_model() {
     assert!(
         unsupported
             .iter()
-            .any(|m| m.contains("`tgw-attach-vpn` (vpn) is not modelled")),
+            .any(|m| m.contains("`tgw-attach-connect` (connect) is not modelled")),
         "{unsupported:#?}"
     );
     assert!(

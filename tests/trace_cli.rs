@@ -427,6 +427,26 @@ fn query_json(network: &std::path::Path, args: &[&str]) -> (i32, Value) {
 /// naming where it ended; trace used to answer reachable. `query` agrees on the pinned packet.
 #[test]
 fn trace_delivered_on_premises_instead_of_the_internet_is_unreachable_naming_the_vpn_gateway() {
+    // Nothing says the gateway knows the internet host's address on premises: unknown, naming
+    // what to declare (ONP-2), never a definite verdict.
+    let bare = [
+        "--from",
+        "i-web",
+        "--to",
+        "internet",
+        "--port",
+        "443",
+        "--src-port",
+        "49152",
+    ];
+    let (code, json) = trace_json(&path(VGW_DEFAULT), &bare);
+    assert_eq!(code, 3, "{json:#}");
+    assert_eq!(json["verdict"], "unknown");
+    assert!(
+        json.to_string().contains("declare it with --onprem NAME=CIDR@vgw-a"),
+        "{json:#}"
+    );
+    // On premises advertises a default route over BGP (declared): the request is carried there.
     let args = [
         "--from",
         "i-web",
@@ -436,6 +456,8 @@ fn trace_delivered_on_premises_instead_of_the_internet_is_unreachable_naming_the
         "443",
         "--src-port",
         "49152",
+        "--onprem",
+        "everything=0.0.0.0/0@vgw-a",
     ];
     let (code, json) = trace_json(&path(VGW_DEFAULT), &args);
     assert_eq!(code, 1, "{json:#}");

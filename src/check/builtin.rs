@@ -112,6 +112,7 @@ pub fn suite(net: &Network, ix: &NetworkIndex, network_file: &str) -> Suite {
         rules: rules(),
         assertions: Vec::new(),
         ignores: Vec::new(),
+        onprem: Vec::new(),
     };
     let targets: Vec<&NetworkInterface> = net
         .network_interfaces

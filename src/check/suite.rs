@@ -5,6 +5,7 @@
 //! network = "../specs/seed-lab.toml"    # optional, relative to this file; NETWORK wins
 //! timeout = "2s"                        # optional: each assertion's budget; --timeout wins
 //! total_timeout = "5m"                  # optional: the whole run's; --total-timeout wins
+//! onprem  = ["corp=192.168.0.0/16@vgw-0abc"]  # optional: on-premises networks, as --onprem
 //!
 //! [[assert]]
 //! name     = "database never reachable from the internet"   # unique in the suite
@@ -215,6 +216,9 @@ pub struct Suite {
     pub assertions: Vec<Assertion>,
     /// The `[[ignore]]` entries, in file order.
     pub ignores: Vec<Ignore>,
+    /// On-premises networks the suite declares (`onprem`, read as `--onprem`, ONP-1); the
+    /// command line's win by name.
+    pub onprem: Vec<crate::model::OnPremNetwork>,
 }
 
 /// An `[[ignore]]` entry: violations of a rule (or an assertion) accepted, with a reason.
@@ -266,6 +270,8 @@ struct RawSuite {
     network: Option<Spanned<String>>,
     timeout: Option<Spanned<toml::Value>>,
     total_timeout: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    onprem: Vec<Spanned<String>>,
     #[serde(default, rename = "assert")]
     asserts: Option<Spanned<Vec<Spanned<RawAssert>>>>,
     #[serde(default, rename = "ignore")]
@@ -361,6 +367,12 @@ impl Suite {
         };
         let timeout = limit(&raw.timeout, "timeout").map_err(|(o, m)| error(o, m))?;
         let total_timeout = limit(&raw.total_timeout, "total_timeout").map_err(|(o, m)| error(o, m))?;
+        let mut onprem = Vec::new();
+        for d in &raw.onprem {
+            let mut n = crate::ingest::onprem::parse_declaration(d.get_ref()).map_err(|m| error(d.span().start, m))?;
+            n.provenance = crate::model::Provenance::resource(file, n.name.clone());
+            onprem.push(n);
+        }
         let raw_asserts = match raw.asserts {
             Some(a) if !a.get_ref().is_empty() => a.into_inner(),
             Some(a) => return Err(error(a.span().start, "the suite has no assertions".into())),
@@ -385,6 +397,7 @@ impl Suite {
             rules: Vec::new(),
             assertions: Vec::new(),
             ignores: Vec::new(),
+            onprem,
         };
         for spanned in raw.ignores {
             let at = spanned.span().start;
@@ -753,7 +766,7 @@ expect = "unreachable"
         );
         assert_eq!(
             err("colour = 1\n"),
-            "proofs/t.toml:1:1: unknown field `colour`, expected one of `name`, `network`, `timeout`, `total_timeout`, `assert`, `ignore`"
+            "proofs/t.toml:1:1: unknown field `colour`, expected one of `name`, `network`, `timeout`, `total_timeout`, `onprem`, `assert`, `ignore`"
         );
     }
 

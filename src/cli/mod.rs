@@ -94,6 +94,11 @@ pub struct LintArgs {
     /// A native spec (.toml), a directory of AWS describe-* JSON, one merged JSON file, or a
     /// Terraform show -json plan or state.
     pub network: PathBuf,
+    /// An on-premises network the input cannot show (prefixes learnt by BGP over a VPN or Direct
+    /// Connect): NAME=CIDR[,CIDR][@GATEWAY], GATEWAY a vgw-, tgw-, vpn- or Direct Connect gateway
+    /// id (every virtual private gateway when absent); repeatable. NAME can then be --from/--to.
+    #[arg(long = "onprem", value_name = "NAME=CIDR[,CIDR][@GATEWAY]", value_parser = parse_onprem)]
+    pub onprem: Vec<crate::model::OnPremNetwork>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
     pub format: TextOrJson,
@@ -133,6 +138,11 @@ pub struct TraceArgs {
     /// Only the request counts; the reply is not walked.
     #[arg(long)]
     pub one_way: bool,
+    /// An on-premises network the input cannot show (prefixes learnt by BGP over a VPN or Direct
+    /// Connect): NAME=CIDR[,CIDR][@GATEWAY], GATEWAY a vgw-, tgw-, vpn- or Direct Connect gateway
+    /// id (every virtual private gateway when absent); repeatable. NAME can then be --from/--to.
+    #[arg(long = "onprem", value_name = "NAME=CIDR[,CIDR][@GATEWAY]", value_parser = parse_onprem)]
+    pub onprem: Vec<crate::model::OnPremNetwork>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
     pub format: TextOrJson,
@@ -164,6 +174,11 @@ pub struct QueryArgs {
     /// Only the request counts; the reply is not required.
     #[arg(long)]
     pub one_way: bool,
+    /// An on-premises network the input cannot show (prefixes learnt by BGP over a VPN or Direct
+    /// Connect): NAME=CIDR[,CIDR][@GATEWAY], GATEWAY a vgw-, tgw-, vpn- or Direct Connect gateway
+    /// id (every virtual private gateway when absent); repeatable. NAME can then be --from/--to.
+    #[arg(long = "onprem", value_name = "NAME=CIDR[,CIDR][@GATEWAY]", value_parser = parse_onprem)]
+    pub onprem: Vec<crate::model::OnPremNetwork>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
     pub format: TextOrJson,
@@ -218,6 +233,11 @@ pub struct CheckArgs {
     /// The suite file (`[[assert]]` tables, see `proofs/`).
     #[arg(value_name = "SUITE")]
     pub suite: Option<PathBuf>,
+    /// An on-premises network the input cannot show (prefixes learnt by BGP over a VPN or Direct
+    /// Connect): NAME=CIDR[,CIDR][@GATEWAY], GATEWAY a vgw-, tgw-, vpn- or Direct Connect gateway
+    /// id (every virtual private gateway when absent); repeatable. NAME can then be --from/--to.
+    #[arg(long = "onprem", value_name = "NAME=CIDR[,CIDR][@GATEWAY]", value_parser = parse_onprem)]
+    pub onprem: Vec<crate::model::OnPremNetwork>,
     /// Run the built-in rule pack (after the suite's assertions when there is a suite):
     /// VPCV-001..005, no SSH, RDP or database port from the internet, nothing to the default
     /// security group, no inbound path into a private subnet.
@@ -313,6 +333,18 @@ pub const DEFAULT_BUDGET: &str = "60s";
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Budget(pub Option<std::time::Duration>);
 
+/// Parses `--onprem NAME=CIDR[,CIDR][@GATEWAY]`.
+pub fn parse_onprem(text: &str) -> Result<crate::model::OnPremNetwork, String> {
+    ingest::onprem::parse_declaration(text)
+}
+
+/// The load options with a command's `--onprem` declarations.
+fn with_onprem(options: &ingest::LoadOptions, onprem: &[crate::model::OnPremNetwork]) -> ingest::LoadOptions {
+    let mut o = options.clone();
+    o.onprem.extend(onprem.iter().cloned());
+    o
+}
+
 /// Parses `--timeout`: `none`, a bare number of seconds, or a duration (`500ms`, `2s`, `1m30s`).
 /// Zero is refused: it would be a budget that nothing fits in (say `none` for no limit).
 pub fn parse_budget(text: &str) -> Result<Budget, String> {
@@ -386,10 +418,10 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
     };
     let options = ingest::LoadOptions::with_ip_ranges(cli.aws_ip_ranges.as_deref())?;
     match cli.command {
-        Command::Lint(args) => lint(&args, &style, &options),
-        Command::Trace(args) => trace(&args, &style, &options),
-        Command::Query(args) => query(&args, &style, &options),
-        Command::Check(args) => check(&args, cli.color, &options),
+        Command::Lint(args) => lint(&args, &style, &with_onprem(&options, &args.onprem)),
+        Command::Trace(args) => trace(&args, &style, &with_onprem(&options, &args.onprem)),
+        Command::Query(args) => query(&args, &style, &with_onprem(&options, &args.onprem)),
+        Command::Check(args) => check(&args, cli.color, &with_onprem(&options, &args.onprem)),
         Command::Completions(args) => {
             let mut out = Vec::new();
             clap_complete::generate(
@@ -716,6 +748,17 @@ fn check(args: &CheckArgs, color: ColorChoice, options: &ingest::LoadOptions) ->
             )));
         }
     };
+    // The suite's on-premises networks, then the command line's (which win by name).
+    let options = match suite.as_ref().filter(|s| !s.onprem.is_empty()) {
+        Some(s) => {
+            let mut o = options.clone();
+            let cli = std::mem::take(&mut o.onprem);
+            o.onprem = s.onprem.iter().cloned().chain(cli).collect();
+            o
+        }
+        None => options.clone(),
+    };
+    let options = &options;
     let (loaded, ix) = load_valid(&network_path, &err_style, options)?;
     let network_shown = shown(&network_path);
     // The pack's locations are the resources' provenance, which names the file as it was given.

@@ -11,6 +11,7 @@
 
 pub mod aws;
 pub mod ip_ranges;
+pub mod onprem;
 pub mod spec;
 pub mod terraform;
 
@@ -94,6 +95,8 @@ pub struct LoadOptions {
     /// AWS's `ip-ranges.json` for the AWS-managed S3 and DynamoDB lists whose entries the input
     /// lacks (`--aws-ip-ranges`); the copy shipped with vpcverify by default.
     pub aws_ip_ranges: ip_ranges::RangesChoice,
+    /// On-premises networks declared on the command line (`--onprem`, ONP-1).
+    pub onprem: Vec<crate::model::OnPremNetwork>,
 }
 
 impl LoadOptions {
@@ -105,6 +108,7 @@ impl LoadOptions {
                 None => ip_ranges::RangesChoice::Shipped,
                 Some(f) => ip_ranges::RangesChoice::Given(ip_ranges::IpRanges::read(f)?),
             },
+            onprem: Vec::new(),
         })
     }
 }
@@ -149,6 +153,7 @@ pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Loaded, IngestErr
         });
     }
     ip_ranges::resolve(&mut loaded.network, &options.aws_ip_ranges, &mut loaded.diagnostics)?;
+    onprem::declare(&mut loaded.network, &options.onprem)?;
     finish(&mut loaded.network);
     Ok(loaded)
 }

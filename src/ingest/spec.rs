@@ -21,6 +21,7 @@
 //! the resource it spoils is left out.
 
 mod bpa;
+mod onprem;
 mod read;
 mod tgw;
 
@@ -442,6 +443,8 @@ struct Lower<'c, 't> {
     attachments: Vec<Attachment>,
     /// The `[block_public_access]` table and its offset, lowered last (`bpa`).
     bpa: Option<(&'t DeTable<'t>, usize)>,
+    /// The `[[onprem]]` and `[vpn_connection.NAME]` tables, lowered last (`onprem`).
+    onprem: onprem::Tables<'t>,
 }
 
 /// A name as it appears inside a derived id: ASCII letters, digits, `-`, `_` and `.`; anything
@@ -494,6 +497,7 @@ impl<'c, 't> Lower<'c, 't> {
             subnet_acls: Vec::new(),
             attachments: Vec::new(),
             bpa: None,
+            onprem: onprem::Tables::default(),
         }
     }
 
@@ -505,9 +509,12 @@ impl<'c, 't> Lower<'c, 't> {
                 self.collect_bpa(value);
                 continue;
             }
+            if self.onprem.collect(table_name, value) {
+                continue;
+            }
             let Some(kind) = Kind::from_table(table_name) else {
                 let mut tables: Vec<&str> = Kind::ALL.iter().map(|k| k.table()).collect();
-                tables.push(bpa::TABLE);
+                tables.extend([bpa::TABLE, onprem::TABLE, onprem::VPN_TABLE]);
                 let hint = match suggest(table_name, tables.iter().copied()) {
                     Some(s) => format!("; did you mean `[{s}.…]`?"),
                     None => format!("; expected one of {}", backticked(&tables)),
@@ -738,6 +745,7 @@ impl<'c, 't> Lower<'c, 't> {
             self.tgw_peering(d);
         }
         self.block_public_access();
+        self.onprem();
     }
 
     // ----- VPCs, prefix lists, subnets -------------------------------------------------------

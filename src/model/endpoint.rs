@@ -25,6 +25,14 @@ pub enum External {
     },
     /// Hosts on premises behind a virtual private gateway.
     OnPremises(VpnGatewayId),
+    /// A declared on-premises network, or all of them (`onprem`): any address in `blocks`,
+    /// reached through a virtual private gateway it is behind (SEMANTICS.md §5.12, ONP-4).
+    OnPremNetwork {
+        /// The network's name (`onprem` for all of them).
+        name: String,
+        /// Its blocks.
+        blocks: Vec<Cidr>,
+    },
 }
 
 /// A resolved endpoint.

@@ -62,6 +62,9 @@ pub struct Network {
     /// Transit gateway attachments, route tables and their routes (SEMANTICS.md §5.9).
     #[serde(default)]
     pub tgw: super::tgw::TgwTopology,
+    /// VPN connections, Direct Connect gateways, declared on-premises networks (§5.12).
+    #[serde(default)]
+    pub onprem: super::onprem::OnPremTopology,
     /// The account and region of each input file whose path names them (nested snapshot
     /// layouts), by the file as provenance names it: a resource's scope is its file's.
     #[serde(default)]
@@ -892,8 +895,7 @@ pub struct VpnGateway {
     pub vpcs: Vec<VpcId>,
     /// `State`.
     pub state: String,
-    /// On-premises blocks behind the gateway (declared in a spec, or learnt from routes that
-    /// target it). Addresses there are external hosts reached through this gateway.
+    /// On-premises blocks behind the gateway declared in a spec (ONP-1).
     pub onprem_cidrs: Vec<Cidr>,
     /// Tags.
     pub tags: Tags,

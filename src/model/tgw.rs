@@ -85,7 +85,8 @@ pub enum TgwAttachmentResource {
         /// The attachment subnets (one per Availability Zone).
         subnets: Vec<SubnetId>,
     },
-    /// A VPN, Direct Connect gateway, peering, Connect or other attachment: not modelled yet.
+    /// A VPN or Direct Connect gateway attachment (§5.12, ONP-5), or a Connect or other
+    /// attachment (not modelled).
     Other {
         /// `ResourceType` as AWS prints it (`vpn`, `peering`, `direct-connect-gateway`, …).
         resource_type: String,
@@ -125,6 +126,20 @@ impl TgwAttachment {
         match &self.resource {
             TgwAttachmentResource::Vpc { vpc, .. } => Some(vpc),
             TgwAttachmentResource::Other { .. } => None,
+        }
+    }
+
+    /// For a VPN or Direct Connect gateway attachment (§5.12): its `ResourceType` (`vpn`,
+    /// `direct-connect-gateway`) and `ResourceId` (`vpn-…`, the Direct Connect gateway's id).
+    pub fn onprem_kind(&self) -> Option<(&str, Option<&str>)> {
+        match &self.resource {
+            TgwAttachmentResource::Other {
+                resource_type,
+                resource_id,
+            } if resource_type == "vpn" || resource_type == "direct-connect-gateway" => {
+                Some((resource_type.as_str(), resource_id.as_deref()))
+            }
+            _ => None,
         }
     }
 

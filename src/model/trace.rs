@@ -35,6 +35,8 @@ pub enum ComponentKind {
     VpcEndpoint,
     /// A virtual private gateway.
     VpnGateway,
+    /// A Site-to-Site VPN connection.
+    VpnConnection,
     /// A transit gateway.
     TransitGateway,
     /// A transit gateway attachment.
@@ -68,6 +70,7 @@ impl ComponentKind {
             ComponentKind::VpcPeeringConnection => "vpc-peering-connection",
             ComponentKind::VpcEndpoint => "vpc-endpoint",
             ComponentKind::VpnGateway => "vpn-gateway",
+            ComponentKind::VpnConnection => "vpn-connection",
             ComponentKind::TransitGateway => "transit-gateway",
             ComponentKind::TransitGatewayAttachment => "transit-gateway-attachment",
             ComponentKind::TransitGatewayRouteTable => "transit-gateway-route-table",

@@ -79,6 +79,8 @@ pub(super) fn check(net: &Network, out: &mut Vec<Diagnostic>) {
             }
         }
         match &a.resource {
+            // VPN and Direct Connect gateway attachments are modelled (ONP-5, §5.12).
+            TgwAttachmentResource::Other { .. } if a.onprem_kind().is_some() => {}
             TgwAttachmentResource::Other { resource_type, .. } => out.push(
                 Diagnostic::warning(
                     "unsupported",

@@ -44,9 +44,47 @@ pub enum EndpointError {
     /// The endpoint covers no interface or address.
     #[error("`{0}` covers no network interface")]
     Empty(String),
+    /// `onprem` with no on-premises prefix known.
+    #[error(
+        "no on-premises network is known: no VPN connection has a static route and none is declared (declare one with --onprem NAME=CIDR)"
+    )]
+    NoOnPrem,
     /// `service:` names a service without a prefix list in the input.
     #[error("no prefix list for `{0}` in the input (gateway endpoint services are s3 and dynamodb)")]
     NoService(String),
+}
+
+/// `onprem` (every declared on-premises network and every prefix a gateway knows on premises)
+/// or the name of a declared on-premises network (ONP-4).
+fn onprem_network(net: &Network, t: &str) -> Option<Result<Endpoint, EndpointError>> {
+    let blocks: Vec<Cidr> = if t.eq_ignore_ascii_case("onprem") {
+        let mut all: Vec<Cidr> = net
+            .vpn_gateways
+            .values()
+            .flat_map(|g| net.onprem.known_prefixes(g.id.as_str(), &g.onprem_cidrs))
+            .chain(
+                net.transit_gateways
+                    .keys()
+                    .flat_map(|t| net.onprem.known_prefixes(t.as_str(), &[])),
+            )
+            .map(|k| k.cidr)
+            .collect();
+        all.extend(net.onprem.networks.iter().flat_map(|n| n.cidrs.iter().copied()));
+        all.sort();
+        all.dedup();
+        if all.is_empty() {
+            return Some(Err(EndpointError::NoOnPrem));
+        }
+        all
+    } else {
+        net.onprem.network(t)?.cidrs.clone()
+    };
+    let mut e = Endpoint::named(t);
+    e.external = Some(External::OnPremNetwork {
+        name: t.to_owned(),
+        blocks,
+    });
+    Some(Ok(e))
 }
 
 /// Resolves an endpoint string for a role.
@@ -56,6 +94,9 @@ pub fn resolve(net: &Network, ix: &NetworkIndex, text: &str, role: Role) -> Resu
         let mut e = Endpoint::named(t);
         e.external = Some(External::Internet { via: None });
         return Ok(e);
+    }
+    if let Some(e) = onprem_network(net, t) {
+        return e;
     }
     if let Some(svc) = t.strip_prefix("service:") {
         let pl = service_prefix_list(net, svc).ok_or_else(|| EndpointError::NoService(svc.to_owned()))?;

@@ -301,10 +301,11 @@ fn side_has(net: &Network, e: &Endpoint, fam: IpFamily) -> bool {
             .prefix_lists
             .get(prefix_list)
             .is_some_and(|p| p.entries.iter().any(|c| c.family() == fam)),
-        Some(External::OnPremises(g)) => net
-            .vpn_gateways
-            .get(g)
-            .is_some_and(|g| g.onprem_cidrs.is_empty() || g.onprem_cidrs.iter().any(|c| c.family() == fam)),
+        Some(External::OnPremises(g)) => net.vpn_gateways.get(g).is_some_and(|g| {
+            let known = net.onprem.known_prefixes(g.id.as_str(), &g.onprem_cidrs);
+            known.is_empty() || known.iter().any(|k| k.cidr.family() == fam)
+        }),
+        Some(External::OnPremNetwork { blocks, .. }) => blocks.iter().any(|c| c.family() == fam),
     };
     iface || ext
 }
@@ -377,6 +378,7 @@ fn sim_start(start: &StartPoint) -> sim::Start {
         StartPoint::Interface(x) => sim::Start::Interface(x.clone()),
         StartPoint::Internet(_) => sim::Start::Internet,
         StartPoint::OnPremises(g) => sim::Start::OnPremises(g.clone()),
+        StartPoint::OnPremisesVia(a) => sim::Start::OnPremisesVia(a.clone()),
     }
 }
 
@@ -457,6 +459,7 @@ fn key_components<'a>(net: &Network, ids: impl Iterator<Item = &'a str>) -> Vec<
                 .contains_key(&VpcPeeringConnectionId::new(id))
             || net.vpc_endpoints.contains_key(&VpcEndpointId::new(id))
             || net.vpn_gateways.contains_key(&VpnGatewayId::new(id))
+            || net.onprem.vpn_connections.contains_key(id)
             || net.network_interfaces.contains_key(&NetworkInterfaceId::new(id));
         if key && out.last().map(String::as_str) != Some(id) {
             out.push(id.to_owned());

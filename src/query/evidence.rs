@@ -91,6 +91,12 @@ fn source_ok(net: &Network, ix: &NetworkIndex, from: &Endpoint, start: &StartPoi
         StartPoint::OnPremises(g) => match &from.external {
             Some(External::OnPremises(h)) => g == h && onprem_host(net, g, src),
             Some(External::Block(c)) => c.contains(src),
+            Some(External::OnPremNetwork { blocks, .. }) => blocks.iter().any(|c| c.contains(src)),
+            _ => false,
+        },
+        StartPoint::OnPremisesVia(_) => match &from.external {
+            Some(External::Block(c)) => c.contains(src),
+            Some(External::OnPremNetwork { blocks, .. }) => blocks.iter().any(|c| c.contains(src)),
             _ => false,
         },
     }
@@ -120,6 +126,7 @@ fn destination_ok(net: &Network, ix: &NetworkIndex, q: &Question<'_>, dst: &IpAd
             .get(prefix_list)
             .is_some_and(|pl| pl.entries.iter().any(|c| c.contains(dst))),
         Some(External::OnPremises(g)) => onprem_host(net, g, dst),
+        Some(External::OnPremNetwork { blocks, .. }) => blocks.iter().any(|c| c.contains(dst)),
     };
     iface || ext
 }
@@ -145,7 +152,14 @@ fn onprem_host(net: &Network, g: &VpnGatewayId, a: &IpAddr) -> bool {
     let declared: Vec<Cidr> = net
         .vpn_gateways
         .get(g)
-        .map(|x| x.onprem_cidrs.iter().filter(|c| c.family() == fam).copied().collect())
+        .map(|x| {
+            net.onprem
+                .known_prefixes(x.id.as_str(), &x.onprem_cidrs)
+                .into_iter()
+                .map(|k| k.cidr)
+                .filter(|c| c.family() == fam)
+                .collect()
+        })
         .unwrap_or_default();
     if declared.is_empty() {
         !net.vpcs.values().flat_map(|v| v.cidrs()).any(|c| c.contains(a))
@@ -181,6 +195,7 @@ pub(crate) fn check_examples(
             StartPoint::Interface(x) => sim::Start::Interface(x.clone()),
             StartPoint::Internet(_) => sim::Start::Internet,
             StartPoint::OnPremises(g) => sim::Start::OnPremises(g.clone()),
+            StartPoint::OnPremisesVia(a) => sim::Start::OnPremisesVia(a.clone()),
         };
         let mut t = sim::trace(net, ix, start.clone(), e.packet, one_way);
         // BOUND-2: the blocking entries of an unreachable answer drop their packets whatever

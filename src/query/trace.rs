@@ -113,6 +113,8 @@ enum Side {
     Internet(Option<IpAddr>),
     /// An on-premises host behind a virtual private gateway.
     OnPremises(VpnGatewayId, Option<IpAddr>),
+    /// An on-premises host behind a transit gateway's VPN or Direct Connect gateway attachment.
+    OnPremisesVia(TgwAttachmentId, IpAddr),
 }
 
 /// The packet to trace, where it starts, and the choices made.
@@ -265,8 +267,13 @@ fn elsewhere(t: &sim::Trace, from: &Endpoint, to: &Endpoint) -> Option<Blocked> 
         Place::OnPremises { gateway } => match &to.external {
             Some(External::OnPremises(g)) => g == gateway,
             Some(External::Block(_)) => true,
+            Some(External::OnPremNetwork { .. }) => true,
             _ => false,
         },
+        Place::OnPremisesVia { .. } => matches!(
+            &to.external,
+            Some(External::Block(_)) | Some(External::OnPremNetwork { .. })
+        ),
         Place::AwsService { endpoint } => match &to.external {
             Some(External::Service { via, .. }) => via.as_ref().is_none_or(|v| v == endpoint),
             Some(External::Block(_)) => true,
@@ -280,6 +287,7 @@ fn elsewhere(t: &sim::Trace, from: &Endpoint, to: &Endpoint) -> Option<Blocked> 
         Place::Interface { id } => format!("delivered to `{id}`"),
         Place::Internet { gateway } => format!("delivered to the internet through `{gateway}`"),
         Place::OnPremises { gateway } => format!("delivered on premises through `{gateway}`"),
+        Place::OnPremisesVia { attachment } => format!("delivered on premises through `{attachment}`"),
         Place::AwsService { endpoint } => format!("delivered to the AWS service through `{endpoint}`"),
     };
     let wanted = match to.interfaces.as_slice() {
@@ -412,6 +420,7 @@ pub fn prepare(
         Side::Interface(id) => Start::Interface(id),
         Side::Internet(_) => Start::Internet,
         Side::OnPremises(g, _) => Start::OnPremises(g),
+        Side::OnPremisesVia(a, _) => Start::OnPremisesVia(a),
     };
     Ok(Ok(Prepared {
         start,
@@ -500,12 +509,19 @@ fn is_public(ip: &IpAddr) -> bool {
     }
 }
 
-/// The on-premises blocks behind `vgw`: its declared blocks, else the destinations of routes to it.
+/// The on-premises blocks behind `vgw`: the prefixes it knows (ONP-1), else the destinations of
+/// routes to it (a host there is traced to the gateway, which says what to declare).
 fn onprem_blocks(net: &Network, vgw: &VpnGatewayId) -> Vec<Cidr> {
-    let declared = net
+    let declared: Vec<Cidr> = net
         .vpn_gateways
         .get(vgw)
-        .map(|g| g.onprem_cidrs.clone())
+        .map(|g| {
+            net.onprem
+                .known_prefixes(g.id.as_str(), &g.onprem_cidrs)
+                .into_iter()
+                .map(|k| k.cidr)
+                .collect()
+        })
         .unwrap_or_default();
     if !declared.is_empty() {
         return declared;
@@ -527,6 +543,25 @@ fn vgw_behind(net: &Network, ip: &IpAddr) -> Option<VpnGatewayId> {
         .keys()
         .find(|g| onprem_blocks(net, g).iter().any(|c| c.contains(ip)))
         .cloned()
+}
+
+/// The transit gateway VPN or Direct Connect gateway attachment an address sits behind (ONP-5):
+/// its VPN connection's static routes, or a network declared behind it, its connection, its
+/// Direct Connect gateway or its transit gateway.
+fn tgw_attachment_behind(net: &Network, ip: &IpAddr) -> Option<TgwAttachmentId> {
+    net.tgw.attachments.values().find_map(|a| {
+        let (_, rid) = a.onprem_kind()?;
+        let static_route = rid
+            .and_then(|r| net.onprem.vpn_connections.get(r))
+            .is_some_and(|c| c.routes.iter().any(|r| r.cidr.contains(ip)));
+        let declared = net.onprem.networks.iter().any(|n| {
+            n.cidrs.iter().any(|c| c.contains(ip))
+                && n.via
+                    .as_deref()
+                    .is_none_or(|v| v == a.tgw.as_str() || Some(v) == rid || v == a.id.as_str())
+        });
+        (static_route || declared).then(|| a.id.clone())
+    })
 }
 
 /// The sending side of `--from`.
@@ -557,6 +592,10 @@ fn source_side(
                 warnings.push(format!("{ip} is on premises behind `{g}`"));
                 return Ok(Side::OnPremises(g, Some(ip)));
             }
+            if let Some(a) = tgw_attachment_behind(net, &ip) {
+                warnings.push(format!("{ip} is on premises behind `{a}`"));
+                return Ok(Side::OnPremisesVia(a, ip));
+            }
             if !is_public(&ip) {
                 warnings.push(format!(
                     "{ip} is not a public address and no virtual private gateway leads to it: traced as an internet host"
@@ -565,6 +604,27 @@ fn source_side(
             Ok(Side::Internet(Some(ip)))
         }
         Some(External::OnPremises(g)) => Ok(Side::OnPremises(g.clone(), None)),
+        Some(External::OnPremNetwork { name, blocks }) => {
+            let ip = match req.src_ip {
+                Some(ip) => ip,
+                None => host_of(
+                    blocks
+                        .first()
+                        .ok_or_else(|| usage(format!("`{name}` has no on-premises block")))?,
+                ),
+            };
+            if vgw_behind(net, &ip).is_none()
+                && let Some(a) = tgw_attachment_behind(net, &ip)
+            {
+                warnings.push(format!("{ip} is on premises (`{name}`) behind `{a}`"));
+                return Ok(Side::OnPremisesVia(a, ip));
+            }
+            let g = vgw_behind(net, &ip)
+                .or_else(|| net.vpn_gateways.keys().next().cloned())
+                .ok_or_else(|| usage(format!("no virtual private or transit gateway leads to `{name}`")))?;
+            warnings.push(format!("{ip} is on premises (`{name}`) behind `{g}`"));
+            Ok(Side::OnPremises(g, Some(ip)))
+        }
         Some(External::Service { .. }) | None => Err(usage(format!(
             "`{}` cannot be the source of a trace: name a host",
             from.label
@@ -581,6 +641,15 @@ fn source_vpcs(net: &Network, side: &Side) -> Vec<VpcId> {
             .map(|e| vec![e.vpc.clone()])
             .unwrap_or_default(),
         Side::OnPremises(g, _) => net.vpn_gateways.get(g).map(|g| g.vpcs.clone()).unwrap_or_default(),
+        Side::OnPremisesVia(a, _) => {
+            let tgw = net.tgw.attachments.get(a).map(|a| a.tgw.clone());
+            net.tgw
+                .attachments
+                .values()
+                .filter(|x| Some(&x.tgw) == tgw.as_ref())
+                .filter_map(|x| x.vpc().cloned())
+                .collect()
+        }
         Side::Internet(_) => Vec::new(),
     }
 }
@@ -601,7 +670,7 @@ fn is_near(net: &Network, from: &[VpcId], vpc: &VpcId) -> bool {
 fn side_has_v6(net: &Network, side: &Side) -> bool {
     match side {
         Side::Interface(id) => net.network_interfaces.get(id).is_some_and(|e| !e.ipv6.is_empty()),
-        Side::Internet(Some(ip)) | Side::OnPremises(_, Some(ip)) => ip.is_ipv6(),
+        Side::Internet(Some(ip)) | Side::OnPremises(_, Some(ip)) | Side::OnPremisesVia(_, ip) => ip.is_ipv6(),
         Side::Internet(None) => true,
         Side::OnPremises(g, None) => onprem_blocks(net, g).iter().any(|c| c.family() == IpFamily::V6),
     }
@@ -673,6 +742,19 @@ fn destination_address(
             Ok(Ok(ip))
         }
         Some(External::Block(block)) => Ok(Ok(host_of(block))),
+        Some(External::OnPremNetwork { name, blocks }) => {
+            let block = blocks
+                .iter()
+                .find(|c| wanted.is_none_or(|f| c.family() == f))
+                .ok_or_else(|| {
+                    usage(format!(
+                        "`{name}` has no on-premises block of that family: give --dst-ip"
+                    ))
+                })?;
+            let ip = host_of(block);
+            warnings.push(format!("on-premises host {ip} stands for the hosts of `{name}`"));
+            Ok(Ok(ip))
+        }
         Some(External::Service { prefix_list, .. }) => {
             let Some(list) = net.prefix_lists.get(prefix_list) else {
                 return Err(usage(format!("prefix list `{prefix_list}` is not in the input")));
@@ -733,7 +815,7 @@ fn side_has_v4(net: &Network, side: &Side) -> bool {
             .network_interfaces
             .get(id)
             .is_some_and(|e| e.primary_ipv4().is_some()),
-        Side::Internet(Some(ip)) | Side::OnPremises(_, Some(ip)) => ip.is_ipv4(),
+        Side::Internet(Some(ip)) | Side::OnPremises(_, Some(ip)) | Side::OnPremisesVia(_, ip) => ip.is_ipv4(),
         Side::Internet(None) => true,
         Side::OnPremises(g, None) => onprem_blocks(net, g).iter().any(|c| c.family() == IpFamily::V4),
     }
@@ -797,7 +879,7 @@ fn source_address(
             };
             ip.ok_or_else(|| usage(format!("`{id}` has no {family} address to send to {dst} from")))
         }
-        Side::Internet(Some(ip)) | Side::OnPremises(_, Some(ip)) => Ok(*ip),
+        Side::Internet(Some(ip)) | Side::OnPremises(_, Some(ip)) | Side::OnPremisesVia(_, ip) => Ok(*ip),
         Side::Internet(None) => {
             let ip = internet_address(net, ix, family);
             warnings.push(format!("internet host {ip} stands for any internet address"));

@@ -929,12 +929,8 @@ impl<'n> Walker<'n> {
                 ),
             ));
         }
-        hop!(self, &g.id, kind, "to on-premises".into(), out, Some("VGW-3".into()));
-        self.deliver_external(
-            Place::OnPremises { gateway: g.id.clone() },
-            ComponentKind::OnPremises,
-            p,
-        )
+        // ONP-1..ONP-3 (sim::onprem): only the prefixes the gateway knows go on premises.
+        self.onprem_out(g, p)
     }
 
     /// §5.8 `vgw_in`: from on premises through virtual private gateway `id`.

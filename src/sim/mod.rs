@@ -39,6 +39,7 @@ mod bpa;
 mod filter;
 mod flow;
 mod gateway;
+mod onprem;
 mod route;
 mod shadow;
 mod tgw;
@@ -47,8 +48,8 @@ mod walk;
 pub use flow::{Translation, Translator, is_echo_request, nat_port, reply_to};
 
 use crate::model::{
-    Blocked, ComponentKind, Direction, Hop, Network, NetworkIndex, NetworkInterfaceId, Packet, VpcEndpointId,
-    VpnGatewayId,
+    Blocked, ComponentKind, Direction, Hop, Network, NetworkIndex, NetworkInterfaceId, Packet, TgwAttachmentId,
+    VpcEndpointId, VpnGatewayId,
 };
 use serde::Serialize;
 use walk::{Arrival, Halt, LegKind, Walker};
@@ -65,6 +66,9 @@ pub enum Start {
     Internet,
     /// A host on premises: it enters through this virtual private gateway (§4, §5.8).
     OnPremises(VpnGatewayId),
+    /// A host on premises: it enters a transit gateway through this VPN or Direct Connect
+    /// gateway attachment (§5.12, ONP-5).
+    OnPremisesVia(TgwAttachmentId),
 }
 
 /// Where a leg delivered its packet.
@@ -86,6 +90,12 @@ pub enum Place {
         /// `vgw-…`.
         gateway: VpnGatewayId,
     },
+    /// To a host on premises, through this VPN or Direct Connect gateway attachment of a transit
+    /// gateway (ONP-5).
+    OnPremisesVia {
+        /// `tgw-attach-…`.
+        attachment: TgwAttachmentId,
+    },
     /// To an AWS service, through this gateway endpoint.
     AwsService {
         /// `vpce-…`.
@@ -100,6 +110,7 @@ impl Place {
             Place::Interface { id } => id.as_str(),
             Place::Internet { gateway } => gateway,
             Place::OnPremises { gateway } => gateway.as_str(),
+            Place::OnPremisesVia { attachment } => attachment.as_str(),
             Place::AwsService { endpoint } => endpoint.as_str(),
         }
     }
@@ -116,6 +127,7 @@ impl Place {
             }
             Place::Internet { .. } => ComponentKind::InternetGateway,
             Place::OnPremises { .. } => ComponentKind::VpnGateway,
+            Place::OnPremisesVia { .. } => ComponentKind::TransitGatewayAttachment,
             Place::AwsService { .. } => ComponentKind::VpcEndpoint,
         }
     }
@@ -229,6 +241,7 @@ impl Trace {
             (Start::Interface(src), Place::Interface { id }) => src == id,
             (Start::Internet, Place::Internet { .. }) => true,
             (Start::OnPremises(g), Place::OnPremises { gateway }) => g == gateway,
+            (Start::OnPremisesVia(a), Place::OnPremisesVia { attachment }) => a == attachment,
             _ => false,
         };
         if back_home && expected.as_ref() == Some(packet) {

@@ -221,7 +221,7 @@ impl<'n> Walker<'n> {
     /// `came_by` is the attachment (or peering) it entered by, `association` that attachment's
     /// association on this gateway's side (`None`: not in the input), `entered` the attachment
     /// subnet it entered by (`None` over a peering, TGW-10).
-    fn tgw_route(
+    pub(super) fn tgw_route(
         &mut self,
         tgw: &'n TransitGatewayId,
         came_by: &'n TgwAttachmentId,
@@ -437,6 +437,10 @@ impl<'n> Walker<'n> {
     /// TGW-8: out through attachment `b`'s subnet, routed by that subnet's route table.
     fn tgw_exit(&mut self, b: &'n TgwAttachment, entered: Option<&'n SubnetId>, p: Packet) -> Flow {
         let net = self.net;
+        // ONP-5 (`onprem`): a VPN or Direct Connect gateway attachment carries it on premises.
+        if b.onprem_kind().is_some() {
+            return self.tgw_onprem_out(b, p);
+        }
         let TgwAttachmentResource::Vpc { vpc, subnets } = &b.resource else {
             return Err(unknown(
                 &b.id,

@@ -175,7 +175,7 @@ pub(super) struct Walker<'n> {
     /// leave by the same one (§4).
     pub entry: Option<String>,
     /// True until an external start's entry gateway is recorded.
-    record_entry: bool,
+    pub(super) record_entry: bool,
     /// Internet and egress-only gateways the request left through to the internet (§4, §5.7).
     pub internet_exits: Vec<String>,
     /// How filters the input does not settle are treated (BOUND-1).
@@ -322,6 +322,7 @@ impl<'n> Walker<'n> {
                 );
                 self.vgw_in(vgw, p)
             }
+            Start::OnPremisesVia(att) => self.onprem_host_sends(att, p, true),
         }
     }
 
@@ -396,6 +397,7 @@ impl<'n> Walker<'n> {
                 );
                 self.vgw_in(gateway, p)
             }
+            Place::OnPremisesVia { attachment } => self.onprem_host_sends(attachment, p, false),
             Place::AwsService { endpoint } => {
                 hop!(
                     self,

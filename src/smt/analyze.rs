@@ -128,8 +128,16 @@ fn first_hosts(w: &Walk<'_>, e: &External) -> Vec<IpAddr> {
             .net
             .vpn_gateways
             .get(g)
-            .map(|g| g.onprem_cidrs.clone())
+            .map(|g| {
+                w.net
+                    .onprem
+                    .known_prefixes(g.id.as_str(), &g.onprem_cidrs)
+                    .into_iter()
+                    .map(|k| k.cidr)
+                    .collect()
+            })
             .unwrap_or_default(),
+        External::OnPremNetwork { blocks, .. } => blocks.clone(),
         External::Internet { .. } => Vec::new(),
     };
     blocks

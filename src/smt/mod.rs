@@ -69,6 +69,9 @@ pub enum StartPoint {
     Internet(String),
     /// An on-premises host behind this virtual private gateway sends it.
     OnPremises(VpnGatewayId),
+    /// An on-premises host sends it into a transit gateway through this VPN or Direct Connect
+    /// gateway attachment (ONP-5).
+    OnPremisesVia(TgwAttachmentId),
 }
 
 /// A packet that gets through, and the components its path crosses.

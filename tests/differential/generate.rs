@@ -160,6 +160,11 @@ pub struct VpcPlan {
     pub vgw: bool,
     /// Its on-premises blocks are not declared (any address outside the VPCs is on premises).
     pub vgw_undeclared: bool,
+    /// A VPN connection `vpn-<v>` on the gateway with the static route 192.168.(10+v).0/24
+    /// (ONP-1), and whether every one of its tunnels is DOWN (ONP-3).
+    pub vpn: Option<bool>,
+    /// A declared on-premises network `dc-<v>`, 192.168.(20+v).0/24, behind the gateway (ONP-1).
+    pub declared: bool,
     /// A gateway endpoint to S3, and the bit mask of the tables it is associated with.
     pub endpoint: Option<u8>,
     /// The main route table.
@@ -438,6 +443,12 @@ fn vpc_plan(s: GenSettings) -> impl Strategy<Value = VpcPlan> {
             prop::bool::weighted(0.25),
             prop::bool::weighted(0.3),
             prop::bool::weighted(if s.enable_missing_acls { 0.08 } else { 0.0 }),
+            (
+                prop::bool::weighted(if s.enable_vpn { 0.6 } else { 0.0 }),
+                prop::bool::weighted(0.4),
+            )
+                .prop_map(|(vpn, down)| vpn.then_some(down)),
+            prop::bool::weighted(if s.enable_vpn { 0.4 } else { 0.0 }),
         ),
         table_plan(s),
         acl_plan(s),
@@ -445,7 +456,7 @@ fn vpc_plan(s: GenSettings) -> impl Strategy<Value = VpcPlan> {
     )
         .prop_map(
             |(
-                (v6, no_igw, eigw, vgw, endpoint, secondary, vgw_undeclared, default_acl_missing),
+                (v6, no_igw, eigw, vgw, endpoint, secondary, vgw_undeclared, default_acl_missing, vpn, declared),
                 main,
                 default_acl,
                 default_group,
@@ -457,6 +468,8 @@ fn vpc_plan(s: GenSettings) -> impl Strategy<Value = VpcPlan> {
                     eigw,
                     vgw,
                     vgw_undeclared,
+                    vpn,
+                    declared,
                     endpoint,
                     main,
                     default_acl,
@@ -782,6 +795,41 @@ impl Blueprint {
                         provenance: prov(g.as_str()),
                     },
                 );
+                if let Some(down) = plan.vpn {
+                    let id = format!("vpn-{}", letter(v));
+                    net.onprem.vpn_connections.insert(
+                        id.clone(),
+                        VpnConnection {
+                            id: id.clone(),
+                            gateway: Some(OnPremGateway::Vgw(g.to_string())),
+                            customer_gateway: None,
+                            state: "available".into(),
+                            static_routes_only: Some(true),
+                            local_cidr: None,
+                            remote_cidr: None,
+                            routes: vec![VpnStaticRoute {
+                                cidr: cidr(&format!("192.168.{}.0/24", 10 + v)),
+                                state: "available".into(),
+                            }],
+                            tunnels: if down {
+                                vec!["DOWN".into(), "DOWN".into()]
+                            } else {
+                                vec!["UP".into(), "DOWN".into()]
+                            },
+                            tags: Default::default(),
+                            provenance: prov(&id),
+                        },
+                    );
+                }
+                if plan.declared {
+                    net.onprem.networks.push(OnPremNetwork {
+                        name: format!("dc-{}", letter(v)),
+                        cidrs: vec![cidr(&format!("192.168.{}.0/24", 20 + v))],
+                        // The first VPC's network names no gateway: behind every one.
+                        via: (v > 0).then(|| g.to_string()),
+                        provenance: prov("--onprem"),
+                    });
+                }
             }
         }
 
@@ -1880,6 +1928,9 @@ pub fn address_pool(net: &Network) -> Vec<IpAddr> {
             }
         }
     }
+    for c in onprem_blocks(net) {
+        v.push(offset(&c, 10));
+    }
     for pl in net.prefix_lists.values() {
         for c in &pl.entries {
             v.push(offset(c, 1));
@@ -1902,6 +1953,16 @@ pub fn address_pool(net: &Network) -> Vec<IpAddr> {
     let mut seen = BTreeSet::new();
     v.retain(|a| seen.insert(*a));
     v
+}
+
+/// The blocks of the VPN static routes and declared on-premises networks (ONP-1).
+fn onprem_blocks(net: &Network) -> Vec<Cidr> {
+    net.onprem
+        .vpn_connections
+        .values()
+        .flat_map(|c| c.routes.iter().map(|r| r.cidr))
+        .chain(net.onprem.networks.iter().flat_map(|n| n.cidrs.iter().copied()))
+        .collect()
 }
 
 /// The address `k` after the first of `c` (wrapping inside the block).
@@ -1949,6 +2010,7 @@ pub fn addresses_of(net: &Network, kind: u8) -> Vec<IpAddr> {
             .vpn_gateways
             .values()
             .flat_map(|g| g.onprem_cidrs.iter().map(|c| offset(c, 10)))
+            .chain(onprem_blocks(net).iter().map(|c| offset(c, 10)))
             .collect(),
         5 => hosts().flat_map(|e| e.public_addresses().map(IpAddr::V4)).collect(),
         6 => net
@@ -2146,6 +2208,8 @@ mod tests {
                 no_igw: false,
                 eigw: false,
                 vgw: false,
+                vpn: None,
+                declared: false,
                 endpoint: None,
                 main: TablePlan {
                     default_route: None,

@@ -469,6 +469,7 @@ fn renaming_ids_changes_nothing() {
                 let start2 = |s: sim::Start| match s {
                     sim::Start::Interface(x) => sim::Start::Interface(rename(x.as_str()).into()),
                     sim::Start::OnPremises(g) => sim::Start::OnPremises(rename(g.as_str()).into()),
+                    sim::Start::OnPremisesVia(a) => sim::Start::OnPremisesVia(rename(a.as_str()).into()),
                     sim::Start::Internet => sim::Start::Internet,
                 };
                 let start1 = |s: sim::Start| {
@@ -480,6 +481,7 @@ fn renaming_ids_changes_nothing() {
                     match s {
                         sim::Start::Interface(x) => sim::Start::Interface(back(x.as_str()).into()),
                         sim::Start::OnPremises(g) => sim::Start::OnPremises(back(g.as_str()).into()),
+                        sim::Start::OnPremisesVia(a) => sim::Start::OnPremisesVia(back(a.as_str()).into()),
                         sim::Start::Internet => sim::Start::Internet,
                     }
                 };
@@ -516,6 +518,7 @@ fn renaming_ids_changes_nothing() {
                         sim::Start::Interface(x) => sim::Start::Interface(rename(x.as_str()).into()),
                         sim::Start::Internet => sim::Start::Internet,
                         sim::Start::OnPremises(g) => sim::Start::OnPremises(rename(g.as_str()).into()),
+                        sim::Start::OnPremisesVia(a) => sim::Start::OnPremisesVia(rename(a.as_str()).into()),
                     };
                     let t1 = sim::trace(&net, &ix, s, p, asked.one_way);
                     let t2 = sim::trace(&other, &ix2, s2, p, asked.one_way);

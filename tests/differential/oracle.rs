@@ -49,6 +49,7 @@ pub fn start_of(w: &Witness) -> Start {
         StartPoint::Interface(x) => Start::Interface(x.clone()),
         StartPoint::Internet(_) => Start::Internet,
         StartPoint::OnPremises(g) => Start::OnPremises(g.clone()),
+        StartPoint::OnPremisesVia(a) => Start::OnPremisesVia(a.clone()),
     }
 }
 
@@ -58,6 +59,7 @@ pub fn start_point(p: &StartPoint) -> Start {
         StartPoint::Interface(x) => Start::Interface(x.clone()),
         StartPoint::Internet(_) => Start::Internet,
         StartPoint::OnPremises(g) => Start::OnPremises(g.clone()),
+        StartPoint::OnPremisesVia(a) => Start::OnPremisesVia(a.clone()),
     }
 }
 
@@ -71,6 +73,14 @@ pub fn starts_for(net: &Network, ix: &NetworkIndex, src: &IpAddr) -> Vec<Start> 
         None => {
             let mut v = vec![Start::Internet];
             v.extend(net.vpn_gateways.keys().map(|g| Start::OnPremises(g.clone())));
+            // ONP-5: and through each available VPN or Direct Connect gateway attachment.
+            v.extend(
+                net.tgw
+                    .attachments
+                    .values()
+                    .filter(|a| a.onprem_kind().is_some() && a.is_available())
+                    .map(|a| Start::OnPremisesVia(a.id.clone())),
+            );
             v
         }
     }
@@ -196,9 +206,13 @@ pub fn delivered_to(net: &Network, place: &Place, to: &Endpoint) -> bool {
         },
         Place::OnPremises { gateway } => match &to.external {
             Some(External::OnPremises(g)) => g == gateway,
-            Some(External::Block(_)) => true,
+            Some(External::Block(_)) | Some(External::OnPremNetwork { .. }) => true,
             _ => false,
         },
+        Place::OnPremisesVia { .. } => matches!(
+            &to.external,
+            Some(External::Block(_)) | Some(External::OnPremNetwork { .. })
+        ),
     }
 }
 
@@ -294,7 +308,13 @@ fn external_samples(net: &Network, ix: &NetworkIndex, e: &External) -> Vec<IpAdd
             let declared: Vec<Cidr> = net
                 .vpn_gateways
                 .get(g)
-                .map(|g| g.onprem_cidrs.clone())
+                .map(|g| {
+                    net.onprem
+                        .known_prefixes(g.id.as_str(), &g.onprem_cidrs)
+                        .into_iter()
+                        .map(|k| k.cidr)
+                        .collect()
+                })
                 .unwrap_or_default();
             let mut v: Vec<IpAddr> = declared.iter().flat_map(block_samples).collect();
             // A family without declared blocks: any address outside the VPC blocks.
@@ -305,6 +325,7 @@ fn external_samples(net: &Network, ix: &NetworkIndex, e: &External) -> Vec<IpAdd
             }
             v
         }
+        External::OnPremNetwork { blocks, .. } => blocks.iter().flat_map(block_samples).collect(),
     }
 }
 
@@ -321,7 +342,13 @@ fn in_external(net: &Network, ix: &NetworkIndex, e: &External, a: &IpAddr) -> bo
             let declared: Vec<Cidr> = net
                 .vpn_gateways
                 .get(g)
-                .map(|g| g.onprem_cidrs.clone())
+                .map(|g| {
+                    net.onprem
+                        .known_prefixes(g.id.as_str(), &g.onprem_cidrs)
+                        .into_iter()
+                        .map(|k| k.cidr)
+                        .collect()
+                })
                 .unwrap_or_default();
             if declared.iter().any(|c| c.family() == IpFamily::of(a)) {
                 declared.iter().any(|c| c.contains(a))
@@ -329,6 +356,7 @@ fn in_external(net: &Network, ix: &NetworkIndex, e: &External, a: &IpAddr) -> bo
                 !net.vpcs.values().any(|v| v.contains(a))
             }
         }
+        External::OnPremNetwork { blocks, .. } => blocks.iter().any(|c| c.contains(a)),
     }
 }
 
@@ -446,7 +474,11 @@ impl Space {
             },
             Start::OnPremises(g) => match &q.from.external {
                 Some(e @ External::OnPremises(h)) => g == h && in_external(net, ix, e, &p.src_ip),
-                Some(e @ External::Block(_)) => in_external(net, ix, e, &p.src_ip),
+                Some(e @ (External::Block(_) | External::OnPremNetwork { .. })) => in_external(net, ix, e, &p.src_ip),
+                _ => false,
+            },
+            Start::OnPremisesVia(_) => match &q.from.external {
+                Some(e @ (External::Block(_) | External::OnPremNetwork { .. })) => in_external(net, ix, e, &p.src_ip),
                 _ => false,
             },
         };

@@ -245,6 +245,32 @@ pub fn to_toml_with(net: &Network, comment: &str) -> String {
             o.kv("state", &q(&g.state));
         }
     }
+    for c in net.onprem.vpn_connections.values() {
+        o.header("vpn_connection", &c.id, "vpn-");
+        match &c.gateway {
+            Some(OnPremGateway::Vgw(g)) => o.kv("vpn_gateway", &q(g)),
+            Some(OnPremGateway::Tgw(g)) => o.kv("transit_gateway", &q(g)),
+            None => {}
+        }
+        o.kv("routes", &list(c.routes.iter().map(|r| r.cidr)));
+        if !c.tunnels.is_empty() {
+            o.kv("tunnels", &list(&c.tunnels));
+        }
+        if let Some(b) = c.static_routes_only {
+            o.kv("static_routes_only", &b.to_string());
+        }
+        if c.state != "available" {
+            o.kv("state", &q(&c.state));
+        }
+    }
+    for n in &net.onprem.networks {
+        let _ = writeln!(o.0, "\n[[onprem]]");
+        o.kv("name", &q(&n.name));
+        o.kv("cidrs", &list(&n.cidrs));
+        if let Some(v) = &n.via {
+            o.kv("via", &q(v));
+        }
+    }
     for t in net.transit_gateways.values() {
         o.header("transit_gateway", t.id.as_str(), TransitGatewayId::PREFIX);
         o.kv("vpcs", &list(&t.vpcs));

@@ -66,6 +66,11 @@ pub struct TgwPlan {
     /// Every security group also allows everything both ways (so that most packets get as far as
     /// the gateway).
     pub open_groups: bool,
+    /// A VPN attachment `tgw-attach-vpn` of connection `vpn-tgw` (ONP-5): (its association, 0 =
+    /// none, else table index + 1; mask of tables routing 192.168.40.0/22 to it; every tunnel
+    /// DOWN; a network `dc-tgw` 192.168.42.0/24 declared behind the connection). The connection's
+    /// static route 192.168.40.0/24 is available, 192.168.41.0/24 deleted (so unknown).
+    pub vpn: Option<(u8, u8, bool, bool)>,
 }
 
 fn tgw_plan() -> impl Strategy<Value = TgwPlan> {
@@ -94,9 +99,18 @@ fn tgw_plan() -> impl Strategy<Value = TgwPlan> {
         prop::bool::weighted(0.7),
         prop::option::weighted(0.35, (0u8..4, prop::bool::weighted(0.1), any::<u8>())),
         (prop::bool::weighted(0.5), prop::bool::weighted(0.7)),
+        prop::option::weighted(
+            0.4,
+            (
+                0u8..4,
+                any::<u8>(),
+                prop::bool::weighted(0.3),
+                prop::bool::weighted(0.5),
+            ),
+        ),
     )
         .prop_map(
-            |(tables, vpcs, statics, unknown_routes, pl_refs, open_groups, peer, peer_subnets)| TgwPlan {
+            |(tables, vpcs, statics, unknown_routes, pl_refs, open_groups, peer, peer_subnets, vpn)| TgwPlan {
                 tables,
                 vpcs,
                 statics,
@@ -105,6 +119,7 @@ fn tgw_plan() -> impl Strategy<Value = TgwPlan> {
                 open_groups,
                 peer,
                 peer_subnets,
+                vpn,
             },
         )
 }
@@ -299,7 +314,108 @@ pub fn add_tgw(net: &mut Network, plan: &TgwPlan) {
     if let Some(peer) = plan.peer {
         add_peering(net, &tgw, &tables, peer, plan.peer_subnets);
     }
+    if let Some(vpn) = plan.vpn {
+        add_vpn(net, &tgw, &tables, vpn);
+    }
     vpcverify::ingest::finish(net);
+}
+
+/// ONP-5: a VPN attachment of `hub` (see [`TgwPlan::vpn`]), and routes to it: 192.168.40.0/22 in
+/// the tables of `mask` and, in every VPC route table that routes to the gateway, to `hub`.
+fn add_vpn(
+    net: &mut Network,
+    hub: &TransitGatewayId,
+    tables: &[TgwRouteTableId],
+    (assoc, mask, down, declared): (u8, u8, bool, bool),
+) {
+    let prov = |id: &str| Provenance::resource("generated", id);
+    let att = TgwAttachmentId::new("tgw-attach-vpn");
+    net.tgw.attachments.insert(
+        att.clone(),
+        TgwAttachment {
+            id: att.clone(),
+            tgw: hub.clone(),
+            resource: TgwAttachmentResource::Other {
+                resource_type: "vpn".into(),
+                resource_id: Some("vpn-tgw".into()),
+            },
+            state: "available".into(),
+            appliance_mode: false,
+            association: match assoc {
+                0 => Some(None),
+                n => Some(pick(tables, n - 1).cloned()),
+            },
+            provenance: prov(att.as_str()),
+        },
+    );
+    let tunnel = if down { "DOWN" } else { "UP" };
+    net.onprem.vpn_connections.insert(
+        "vpn-tgw".into(),
+        VpnConnection {
+            id: "vpn-tgw".into(),
+            gateway: Some(OnPremGateway::Tgw(hub.to_string())),
+            customer_gateway: None,
+            state: "available".into(),
+            static_routes_only: Some(true),
+            local_cidr: None,
+            remote_cidr: None,
+            routes: vec![
+                VpnStaticRoute {
+                    cidr: Cidr::parse("192.168.40.0/24").unwrap(),
+                    state: "available".into(),
+                },
+                VpnStaticRoute {
+                    cidr: Cidr::parse("192.168.41.0/24").unwrap(),
+                    state: "deleted".into(),
+                },
+            ],
+            tunnels: vec![tunnel.into(), tunnel.into()],
+            tags: Default::default(),
+            provenance: prov("vpn-tgw"),
+        },
+    );
+    if declared {
+        net.onprem.networks.push(OnPremNetwork {
+            name: "dc-tgw".into(),
+            cidrs: vec![Cidr::parse("192.168.42.0/24").unwrap()],
+            via: Some("vpn-tgw".into()),
+            provenance: prov("--onprem"),
+        });
+    }
+    let block = Cidr::parse("192.168.40.0/22").unwrap();
+    for (t, table) in tables.iter().enumerate() {
+        if mask & (1 << t) == 0 {
+            continue;
+        }
+        if let Some(rt) = net.tgw.route_tables.get_mut(table)
+            && !rt
+                .routes
+                .iter()
+                .any(|r| r.destination == TgwRouteDestination::Cidr(block))
+        {
+            rt.routes.push(TgwRoute {
+                destination: TgwRouteDestination::Cidr(block),
+                target: TgwRouteTarget::Attachments(vec![att.clone()]),
+                route_type: TgwRouteType::Static,
+                provenance: prov(table.as_str()),
+            });
+        }
+    }
+    for rt in net.route_tables.values_mut() {
+        let to_hub = rt
+            .routes
+            .iter()
+            .any(|r| r.target == RouteTarget::TransitGateway(hub.clone()));
+        if to_hub && !rt.routes.iter().any(|r| r.destination == RouteDestination::Cidr(block)) {
+            rt.routes.push(Route {
+                destination: RouteDestination::Cidr(block),
+                target: RouteTarget::TransitGateway(hub.clone()),
+                state: RouteState::Active,
+                origin: RouteOrigin::CreateRoute,
+                provenance: prov(rt.id.as_str()),
+            });
+        }
+    }
 }
 
 /// TGW-10: moves the last attached VPC to a second gateway `tgw-west` peered with `hub`; every

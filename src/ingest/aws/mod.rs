@@ -28,6 +28,7 @@ mod edge;
 mod filter;
 mod iface;
 mod json;
+mod onprem;
 pub mod scope;
 mod tgw;
 mod vpc;
@@ -201,6 +202,10 @@ enum Kind {
     TgwPropagations,
     TgwRoutes,
     TgwPrefixListReferences,
+    VpnConnections,
+    CustomerGateways,
+    DxGateways,
+    DxAssociations,
 }
 
 /// What a top-level key is.
@@ -327,11 +332,10 @@ fn classify_key(key: &str) -> Class {
                 "Client VPN is recognised but not modelled: traffic from its clients answers unknown",
             );
         }
-        "VpnConnections" | "CustomerGateways" => {
-            return Class::Unsupported(
-                "VPN connections are recognised but not modelled: on-premises blocks are learnt from routes to the virtual private gateway",
-            );
-        }
+        "VpnConnections" => VpnConnections,
+        "CustomerGateways" => CustomerGateways,
+        "directConnectGateways" => DxGateways,
+        "directConnectGatewayAssociations" => DxAssociations,
         _ => return Class::Unknown,
     })
 }
@@ -525,6 +529,10 @@ impl Lower {
             Kind::TgwPropagations => self.tgw_propagations(p),
             Kind::TgwRoutes => self.tgw_routes(p, p.truncated),
             Kind::TgwPrefixListReferences => self.tgw_prefix_list_references(p),
+            Kind::VpnConnections => self.each(p, "VpnConnectionId", "VPN connection", Self::vpn_connection),
+            Kind::CustomerGateways => self.each(p, "CustomerGatewayId", "customer gateway", Self::customer_gateway),
+            Kind::DxGateways => self.each(p, "directConnectGatewayId", "Direct Connect gateway", Self::dx_gateway),
+            Kind::DxAssociations => self.dx_associations(p),
         }
     }
 

@@ -821,10 +821,8 @@ impl Walk<'_> {
         self.branch(&st, all(&[from_vpc.clone(), modelled.clone()]), move |w, st| {
             w.unknown(st, g2.as_str(), &reason)
         });
-        let gate = Gate::Vgw(g.clone(), vpc.clone());
-        self.branch(&st, all(&[from_vpc, modelled.not()]), move |w, st| {
-            w.delivered_external(st, gate)
-        });
+        // ONP-1..ONP-3 (`onprem`): only the prefixes the gateway knows go on premises.
+        self.onprem_out(&st, all(&[from_vpc, modelled.not()]), vpc, g);
     }
 
     /// §5.8 virtual private gateway, inbound.

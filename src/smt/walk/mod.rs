@@ -29,6 +29,7 @@ use z3::ast::{Ast, BV, Bool};
 
 mod bpa;
 mod gateway;
+mod onprem;
 mod shadow;
 mod subnet;
 mod terminal;
@@ -48,11 +49,14 @@ pub(crate) enum Gate {
     Eigw(EgressOnlyInternetGatewayId, VpcId),
     Vgw(VpnGatewayId, VpcId),
     Vpce(VpcEndpointId, VpcId),
+    /// A transit gateway's VPN or Direct Connect gateway attachment (ONP-5).
+    TgwOnprem(TgwAttachmentId, TransitGatewayId),
 }
 
 impl Gate {
     fn id(&self) -> &str {
         match self {
+            Gate::TgwOnprem(a, _) => a.as_str(),
             Gate::Igw(g, _) => g.as_str(),
             Gate::Eigw(g, _) => g.as_str(),
             Gate::Vgw(g, _) => g.as_str(),
@@ -307,7 +311,14 @@ impl<'a> Walk<'a> {
             .net
             .vpn_gateways
             .get(vgw)
-            .map(|g| g.onprem_cidrs.clone())
+            .map(|g| {
+                self.net
+                    .onprem
+                    .known_prefixes(g.id.as_str(), &g.onprem_cidrs)
+                    .into_iter()
+                    .map(|k| k.cidr)
+                    .collect()
+            })
             .unwrap_or_default();
         if declared.iter().any(|c| c.family() == self.family) {
             in_any_cidr(x, declared.iter())
@@ -326,6 +337,7 @@ impl<'a> Walk<'a> {
                 None => Bool::from_bool(false),
             },
             External::OnPremises(g) => self.onprem_set(x, g),
+            External::OnPremNetwork { blocks, .. } => in_any_cidr(x, blocks.iter()),
         }
     }
 
@@ -921,7 +933,7 @@ impl<'a> Walk<'a> {
                 .get(g)
                 .map(|x| x.vpcs.iter().map(|v| (g.clone(), v.clone())).collect())
                 .unwrap_or_default(),
-            External::Block(_) => self
+            External::Block(_) | External::OnPremNetwork { .. } => self
                 .net
                 .vpn_gateways
                 .values()
@@ -934,7 +946,16 @@ impl<'a> Walk<'a> {
             st.start = StartPoint::OnPremises(g.clone());
             st.entry = Some(Gate::Vgw(g.clone(), v.clone()));
             st.hops.push("on-premises".into());
-            self.branch(&st, hosts.clone(), |w, st| w.vgw_in(st, &v, &g));
+            // ONP-4: a declared network enters through the gateways that know it.
+            let cond = match ext {
+                External::OnPremNetwork { .. } => all(&[hosts.clone(), self.onprem_known_set(&self.pkt0.src, &g)]),
+                _ => hosts.clone(),
+            };
+            self.branch(&st, cond, |w, st| w.vgw_in(st, &v, &g));
+        }
+        if matches!(ext, External::Block(_) | External::OnPremNetwork { .. }) {
+            let declared = matches!(ext, External::OnPremNetwork { .. });
+            self.start_onprem_tgw(blank, &hosts, declared);
         }
     }
 
@@ -952,6 +973,7 @@ impl<'a> Walk<'a> {
                     (External::Service { via, .. }, Gate::Vpce(e, _)) => via.as_ref().is_none_or(|v| v == e),
                     (External::Service { via: None, .. }, Gate::Igw(..)) => true,
                     (External::OnPremises(g), Gate::Vgw(x, _)) => g == x,
+                    (External::OnPremNetwork { .. }, Gate::Vgw(..) | Gate::TgwOnprem(..)) => true,
                     _ => false,
                 };
                 if ours {
@@ -1016,6 +1038,7 @@ impl<'a> Walk<'a> {
                         st.hops.push(e.to_string());
                         self.enter_vpc(st, &v, None)
                     }
+                    Gate::TgwOnprem(a, _) => self.tgw_onprem_in(st, &a),
                 }
             }
             Arrival::Through => self.complete(st),
@@ -1036,6 +1059,7 @@ impl<'a> Walk<'a> {
             StartPoint::Interface(x) => x.to_string(),
             StartPoint::Internet(g) => g.to_string(),
             StartPoint::OnPremises(g) => g.to_string(),
+            StartPoint::OnPremisesVia(a) => a.to_string(),
         };
         let b = Blocked::new(
             who.clone(),
@@ -1082,13 +1106,14 @@ fn gate_kind(g: &Gate) -> ComponentKind {
         Gate::Eigw(..) => ComponentKind::EgressOnlyInternetGateway,
         Gate::Vgw(..) => ComponentKind::VpnGateway,
         Gate::Vpce(..) => ComponentKind::VpcEndpoint,
+        Gate::TgwOnprem(..) => ComponentKind::TransitGatewayAttachment,
     }
 }
 
 fn external_label(g: &Gate) -> String {
     match g {
         Gate::Igw(..) | Gate::Eigw(..) => "internet".into(),
-        Gate::Vgw(..) => "on-premises".into(),
+        Gate::Vgw(..) | Gate::TgwOnprem(..) => "on-premises".into(),
         Gate::Vpce(..) => "aws-service".into(),
     }
 }

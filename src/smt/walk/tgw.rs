@@ -123,7 +123,7 @@ impl Walk<'_> {
     /// `came_by` is the attachment (or peering) the packet entered `tgw` by, `association` its
     /// association on this side (`None`: not in the input), `entered` the attachment subnet it
     /// entered by (`None` over a peering, TGW-10).
-    fn tgw_lookup(
+    pub(super) fn tgw_lookup(
         &mut self,
         mut st: State,
         tgw: &TransitGatewayId,
@@ -359,6 +359,10 @@ impl Walk<'_> {
 
     fn tgw_exit(&mut self, st: State, b: &TgwAttachment, entered: Option<&SubnetId>) {
         let net = self.net;
+        // ONP-5 (`onprem`): a VPN or Direct Connect gateway attachment carries it on premises.
+        if b.onprem_kind().is_some() {
+            return self.tgw_onprem_out(st, b);
+        }
         let TgwAttachmentResource::Vpc { vpc, subnets } = &b.resource else {
             let r = format!(
                 "attachment `{}` is not a VPC attachment: transit gateway attachments other than VPCs are not modelled",

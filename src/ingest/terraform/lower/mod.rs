@@ -11,6 +11,7 @@
 mod bpa;
 mod filter;
 mod iface;
+mod onprem;
 mod routing;
 mod tgw;
 mod vpc;
@@ -69,6 +70,12 @@ pub const SUPPORTED: &[&str] = &[
     "aws_ec2_transit_gateway_route_table_propagation",
     "aws_ec2_transit_gateway_peering_attachment",
     "aws_ec2_transit_gateway_peering_attachment_accepter",
+    "aws_vpn_connection",
+    "aws_vpn_connection_route",
+    "aws_customer_gateway",
+    "aws_dx_gateway",
+    "aws_dx_gateway_association",
+    "aws_vpn_gateway_route_propagation",
 ];
 
 /// Data sources this loader reads (they feed prefix lists).
@@ -256,6 +263,10 @@ pub enum Kind {
     PrefixList,
     /// `aws_eip`.
     Eip,
+    /// `aws_vpn_connection`.
+    VpnConnection,
+    /// `aws_dx_gateway`.
+    DxGateway,
 }
 
 impl Kind {
@@ -281,6 +292,8 @@ impl Kind {
             Kind::VpcEndpoint => "vpc endpoint",
             Kind::PrefixList => "prefix list",
             Kind::Eip => "elastic ip",
+            Kind::VpnConnection => "vpn connection",
+            Kind::DxGateway => "direct connect gateway",
         }
     }
 }
@@ -380,6 +393,7 @@ pub fn lower(file: &str, doc: &Document) -> (Network, Vec<Diagnostic>) {
     vpc::endpoints(&mut lx);
     vpc::peerings(&mut lx);
     bpa::block_public_access(&mut lx);
+    onprem::onprem(&mut lx);
     lx.warn_unsupported();
     super::examples::assign(&mut lx);
     (lx.net, lx.diags)
@@ -744,6 +758,8 @@ impl<'a> Lx<'a> {
             ("aws_vpc_endpoint", "prefix_list_id") => (Kind::PrefixList, self.endpoint_pl.get(&inst.address)?.clone()),
             ("aws_ec2_managed_prefix_list", "id") => (Kind::PrefixList, id()),
             ("aws_eip", "id" | "allocation_id") => (Kind::Eip, id()),
+            ("aws_vpn_connection", "id") => (Kind::VpnConnection, id()),
+            ("aws_dx_gateway", "id") => (Kind::DxGateway, id()),
             _ => return None,
         })
     }
