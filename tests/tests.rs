@@ -67,3 +67,6 @@ mod tgw;
 mod trace_cli;
 /// `query::trace`: the representative packet's documented choices and the verdict it builds.
 mod trace_packet;
+/// Issue #18 item 2: snapshot entries that are not regular files (dangling links, FIFOs,
+/// directories, devices) and bytes that are not UTF-8 are errors naming the file, exit 2.
+mod unreadable;
