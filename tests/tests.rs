@@ -8,6 +8,11 @@ mod aws_cli_examples;
 /// Accepted findings: `--baseline` of a JSON or SARIF report, `[[ignore]]` entries and their
 /// expiry, `--builtin-rules`, `--skip` and `--severity`.
 mod baseline_cli;
+/// The generator of a snapshot with a huge network ACL and security group (issue #18 item 1),
+/// shared with `examples/big_rules.rs` and `benches/big_rules.rs`.
+#[path = "../examples/big_rules/snapshot.rs"]
+#[allow(dead_code, reason = "shared with the example; not every item is used here")]
+mod big_rules;
 /// VPC Block Public Access end to end: options, exclusions, uncertain inputs (BPA-1..6).
 mod bpa_cli;
 /// Budgets and a solver that gives up: rescued by a fresh solver, never a flipped verdict,
@@ -49,6 +54,9 @@ mod lint;
 mod query_cli;
 /// The SMT engine behind `query`: one named test per construct, verdicts, witnesses, every blocker.
 mod query_rules;
+/// `lint` past AWS's quotas (QUOTA-1..4): entries per ACL, rules per group, groups per
+/// interface, routes per table.
+mod quota;
 /// `check --format sarif` for code scanning: the SARIF 2.1.0 schema, URIs relative to the
 /// repository root and percent-encoded, resources located in `describe-*` files, the category.
 mod sarif_cli;
