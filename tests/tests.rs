@@ -35,6 +35,9 @@ mod differential;
 mod docs;
 /// Property tests: the AWS loader never panics on arbitrary bytes or AWS-shaped JSON.
 mod fuzz_aws;
+/// Issue #18 item 5: the real fixtures of the three loaders with fields deleted, duplicated,
+/// retyped and swapped: no panic, and what loads lints and answers a question or errs clearly.
+mod fuzz_mutate;
 /// Native spec loader fuzzed (proptest) with arbitrary text and spec-shaped documents: never panics.
 mod fuzz_spec;
 /// Property tests: the Terraform loader never panics on JSON with Terraform's vocabulary.
