@@ -13,6 +13,9 @@ mod baseline_cli;
 #[path = "../examples/big_rules/snapshot.rs"]
 #[allow(dead_code, reason = "shared with the example; not every item is used here")]
 mod big_rules;
+/// Issue #18 item 1: a huge generated ACL and group answered within the budget or `unknown`
+/// naming it (exit 3), never a verdict once it is spent.
+mod big_rules_cli;
 /// VPC Block Public Access end to end: options, exclusions, uncertain inputs (BPA-1..6).
 mod bpa_cli;
 /// Budgets and a solver that gives up: rescued by a fresh solver, never a flipped verdict,
