@@ -170,20 +170,20 @@ fn mutate(doc: &mut Value, op: Op, at: usize, other: usize) {
                 m.remove(&key);
             }
             Some(Value::Array(a)) => {
-                if let Ok(i) = key.parse::<usize>() {
-                    if i < a.len() {
-                        a.remove(i);
-                    }
+                if let Ok(i) = key.parse::<usize>()
+                    && i < a.len()
+                {
+                    a.remove(i);
                 }
             }
             _ => {}
         },
         Op::Duplicate => match doc.pointer_mut(parent) {
             Some(Value::Array(a)) => {
-                if let Ok(i) = key.parse::<usize>() {
-                    if let Some(x) = a.get(i).cloned() {
-                        a.insert(i, x);
-                    }
+                if let Ok(i) = key.parse::<usize>()
+                    && let Some(x) = a.get(i).cloned()
+                {
+                    a.insert(i, x);
                 }
             }
             Some(Value::Object(m)) => {
