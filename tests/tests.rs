@@ -8,6 +8,14 @@ mod aws_cli_examples;
 /// Accepted findings: `--baseline` of a JSON or SARIF report, `[[ignore]]` entries and their
 /// expiry, `--builtin-rules`, `--skip` and `--severity`.
 mod baseline_cli;
+/// The generator of a snapshot with a huge network ACL and security group (issue #18 item 1),
+/// shared with `examples/big_rules.rs` and `benches/big_rules.rs`.
+#[path = "../examples/big_rules/snapshot.rs"]
+#[allow(dead_code, reason = "shared with the example; not every item is used here")]
+mod big_rules;
+/// Issue #18 item 1: a huge generated ACL and group answered within the budget or `unknown`
+/// naming it (exit 3), never a verdict once it is spent.
+mod big_rules_cli;
 /// VPC Block Public Access end to end: options, exclusions, uncertain inputs (BPA-1..6).
 mod bpa_cli;
 /// Budgets and a solver that gives up: rescued by a fresh solver, never a flipped verdict,
@@ -30,6 +38,9 @@ mod differential;
 mod docs;
 /// Property tests: the AWS loader never panics on arbitrary bytes or AWS-shaped JSON.
 mod fuzz_aws;
+/// Issue #18 item 5: the real fixtures of the three loaders with fields deleted, duplicated,
+/// retyped and swapped: no panic, and what loads lints and answers a question or errs clearly.
+mod fuzz_mutate;
 /// Native spec loader fuzzed (proptest) with arbitrary text and spec-shaped documents: never panics.
 mod fuzz_spec;
 /// Property tests: the Terraform loader never panics on JSON with Terraform's vocabulary.
@@ -54,6 +65,9 @@ mod onprem_rules;
 mod query_cli;
 /// The SMT engine behind `query`: one named test per construct, verdicts, witnesses, every blocker.
 mod query_rules;
+/// `lint` past AWS's quotas (QUOTA-1..4): entries per ACL, rules per group, groups per
+/// interface, routes per table.
+mod quota;
 /// `check --format sarif` for code scanning: the SARIF 2.1.0 schema, URIs relative to the
 /// repository root and percent-encoded, resources located in `describe-*` files, the category.
 mod sarif_cli;
@@ -72,3 +86,6 @@ mod tgw;
 mod trace_cli;
 /// `query::trace`: the representative packet's documented choices and the verdict it builds.
 mod trace_packet;
+/// Issue #18 item 2: snapshot entries that are not regular files (dangling links, FIFOs,
+/// directories, devices) and bytes that are not UTF-8 are errors naming the file, exit 2.
+mod unreadable;

@@ -122,11 +122,8 @@ impl IpRanges {
     /// Reads and parses the file at `path` (for `--aws-ip-ranges`).
     pub fn read(path: &std::path::Path) -> Result<Self, IngestError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| IngestError::Io {
-            file: shown.clone(),
-            message: e.to_string(),
-        })?;
-        Self::parse(Some(&shown), &text)
+        let bytes = super::file::read(path, &shown)?;
+        Self::parse(Some(&shown), super::file::utf8(&shown, &bytes)?)
     }
 
     /// The prefixes of `service` (`S3`, `DYNAMODB`) in `region` of one family, if the file lists

@@ -10,6 +10,7 @@
 //! one JSON file holding several `describe-*` keys, or a Terraform `show -json` plan or state.
 
 pub mod aws;
+pub mod file;
 pub mod ip_ranges;
 pub mod onprem;
 pub mod spec;
@@ -134,13 +135,10 @@ pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Loaded, IngestErr
     let mut loaded = if meta.is_dir() {
         aws::load_dir(path)?
     } else {
-        let bytes = std::fs::read(path).map_err(|e| IngestError::Io {
-            file: shown.clone(),
-            message: e.to_string(),
-        })?;
+        let bytes = file::read(path, &shown)?;
         let is_toml = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml"));
         if is_toml {
-            spec::load_str(&shown, &String::from_utf8_lossy(&bytes))?
+            spec::load_str(&shown, file::utf8(&shown, &bytes)?)?
         } else {
             load_json_bytes(&shown, path, &bytes)?
         }

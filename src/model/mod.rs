@@ -18,6 +18,7 @@ pub mod tgw;
 pub mod trace;
 pub mod validate;
 mod validate_onprem;
+mod validate_quota;
 mod validate_tgw;
 
 pub use addr::{AddrError, Cidr, IpFamily, L4Match, PortRange, Protocol, proto};

@@ -17,7 +17,7 @@
 //! SG-15, each preferring an example packet for which it holds.
 
 use super::StartPoint;
-use super::filter::{acl_entries, acl_first_match};
+use super::filter::{acl_entries, acl_entry_matches};
 use super::sym::*;
 use super::walk::{Check, CheckInfo, Leg, Walk};
 use crate::model::endpoint::External;
@@ -273,11 +273,26 @@ fn attribute(w: &mut Walk<'_>, c: &Check, base: &[Bool], start: &StartPoint) {
                 return;
             };
             let entries = acl_entries(table, *dir, w.family);
+            // "No earlier entry matches", built once for all the entries (an ACL of tens of
+            // thousands of entries would otherwise take quadratic time outside the solver), and
+            // no entry examined once the budget is spent (SOLVE-3, #18 item 1).
+            let mut none_before = Bool::from_bool(true);
             for i in 0..=entries.len() {
+                if w.solver.spent {
+                    break;
+                }
+                let first = match entries.get(i) {
+                    Some(e) => {
+                        let matches = acl_entry_matches(e, &c.pkt);
+                        let first = Bool::and(&[none_before.clone(), matches.clone()]);
+                        none_before = Bool::and(&[none_before, matches.not()]);
+                        first
+                    }
+                    None => none_before.clone(),
+                };
                 if entries.get(i).is_some_and(|e| e.action == RuleAction::Allow) {
                     continue;
                 }
-                let first = acl_first_match(&entries, i, &c.pkt);
                 // SG-13: prefer a packet the ACL would admit with its source before the NAT
                 // gateway; then the translation is the cause.
                 let by_nat = reassigned

@@ -63,9 +63,33 @@ pub(crate) fn acl_entry_matches(e: &NetworkAclEntry, pkt: &SymPacket) -> Bool {
 
 /// The ACL allows the packet: the first matching entry allows; none matching means `*` denies.
 pub(crate) fn acl_allows(entries: &[&NetworkAclEntry], pkt: &SymPacket) -> Bool {
-    entries.iter().rev().fold(Bool::from_bool(false), |rest, e| {
-        let decision = Bool::from_bool(e.action == RuleAction::Allow);
-        acl_entry_matches(e, pkt).ite(&decision, &rest)
+    let matches: Vec<(Bool, bool)> = entries
+        .iter()
+        .map(|e| (acl_entry_matches(e, pkt), e.action == RuleAction::Allow))
+        .collect();
+    first_match(&matches)
+}
+
+/// Entries per block of [`first_match`].
+const ACL_BLOCK: usize = 64;
+
+/// The decision of the first matching entry (`false` when none matches). A plain chain
+/// `ite(m0, a0, ite(m1, a1, …))` is the meaning; Z3 rewrites each `ite` with a constant branch
+/// into a conjunction or disjunction and flattens the nest when it is asserted, which takes time
+/// quadratic in the entries (an ACL of 65,000 entries: seconds past any budget, #18 item 1). So
+/// long lists are cut into at most [`ACL_BLOCK`] blocks, chained as `ite(some entry of the block
+/// matches, the block's first match, the rest)`, each block the same way: the same decision,
+/// asserted in time near-linear in the entries.
+fn first_match(entries: &[(Bool, bool)]) -> Bool {
+    if entries.len() <= ACL_BLOCK {
+        return entries.iter().rev().fold(Bool::from_bool(false), |rest, (m, allow)| {
+            m.ite(&Bool::from_bool(*allow), &rest)
+        });
+    }
+    let per = entries.len().div_ceil(ACL_BLOCK);
+    entries.chunks(per).rev().fold(Bool::from_bool(false), |rest, block| {
+        let any: Vec<Bool> = block.iter().map(|(m, _)| m.clone()).collect();
+        Bool::or(&any).ite(&first_match(block), &rest)
     })
 }
 

@@ -403,6 +403,75 @@ fn acl_encodings() {
     );
 }
 
+/// ACLs longer than the encoding's blocks of 64 entries (`smt::filter` cuts a long list into
+/// blocks so that asserting it takes near-linear time, #18 item 1): `skip` entries for blocks
+/// the generated packets do not use (TEST-NET-1, 2001:db8::/32) with actions from `flips`, then
+/// the generated network's entries of the direction over and over, actions flipped by `flips`,
+/// all renumbered. `acl_allows` and `acl_first_match` agree with the simulator.
+#[test]
+fn long_acl_encodings() {
+    check(
+        "encoding::long_acl_encodings",
+        file!(),
+        48,
+        (
+            blueprint(GenSettings::CI),
+            any::<u64>(),
+            0usize..150,
+            65usize..200,
+            any::<bool>(),
+            header(),
+        ),
+        |(b, flips, skip, len, outbound, h), tally| {
+            let net = b.build();
+            tally.network();
+            let dir = if outbound {
+                Direction::Outbound
+            } else {
+                Direction::Inbound
+            };
+            let pool: Vec<&NetworkAclEntry> = net
+                .network_acls
+                .values()
+                .flat_map(|a| &a.entries)
+                .filter(|e| e.direction == dir && e.rule_number < NACL_DEFAULT_RULE_NUMBER)
+                .collect();
+            if pool.is_empty() {
+                return Ok(());
+            }
+            let flip = |i: usize, a: RuleAction| {
+                if flips.rotate_left((i % 64) as u32) & 1 == 1 {
+                    match a {
+                        RuleAction::Allow => RuleAction::Deny,
+                        RuleAction::Deny => RuleAction::Allow,
+                    }
+                } else {
+                    a
+                }
+            };
+            let unused = |e: &NetworkAclEntry| {
+                if e.cidr.family() == IpFamily::V4 {
+                    cidr("192.0.2.0/24")
+                } else {
+                    cidr("2001:db8::/32")
+                }
+            };
+            let entries: Vec<NetworkAclEntry> = (0..skip + len)
+                .map(|i| {
+                    let e = pool[i % pool.len()];
+                    NetworkAclEntry {
+                        rule_number: u16::try_from(i + 1).unwrap_or(u16::MAX),
+                        action: flip(i, e.action),
+                        cidr: if i < skip { unused(e) } else { e.cidr },
+                        ..e.clone()
+                    }
+                })
+                .collect();
+            acl_agrees(&entries, dir, &h.packet(&net), tally)
+        },
+    );
+}
+
 /// One entry at a time, made an allow entry: `acl_entry_matches`, `l4_matches` (protocol all,
 /// the family's whole block) and `protocol_matches` (any layer 4, the whole block) agree with a
 /// one-entry ACL in the simulator.

@@ -61,10 +61,11 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, IngestError> {
         file: file.to_owned(),
         message: e.to_string(),
     };
-    // Each `*.json` entry that is a file, or that cannot be followed to anything (a symbolic link
-    // in a loop or to nowhere: an error below, in path order, never a file silently left out).
-    // Directories are searched (hidden ones and those deeper than `scope::MAX_DEPTH` are not);
-    // other special files named `*.json` are not snapshots and are passed.
+    // Each `*.json` entry, read if it is a regular file and otherwise an error below, in path
+    // order (a symbolic link in a loop or to nowhere, a directory, a FIFO, a socket or a device
+    // named `*.json`: never a file silently left out, never a read that blocks or does not end,
+    // see `ingest::file`). Directories not named `*.json` are searched (hidden ones and those
+    // deeper than `scope::MAX_DEPTH` are not).
     let mut paths: Vec<(PathBuf, Option<String>)> = Vec::new();
     let mut dirs_seen = 0usize;
     let mut todo: Vec<(PathBuf, usize)> = vec![(dir.to_path_buf(), 0)];
@@ -84,19 +85,8 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, IngestError> {
                 }
                 continue;
             }
-            match std::fs::metadata(&path) {
-                Ok(meta) if meta.is_file() => paths.push((path, None)),
-                Ok(_) => {}
-                Err(e) => {
-                    let link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
-                    let message = if link {
-                        format!("it is a symbolic link that does not lead to a file ({e})")
-                    } else {
-                        e.to_string()
-                    };
-                    paths.push((path, Some(message)));
-                }
-            }
+            let problem = super::file::not_a_file(&path);
+            paths.push((path, problem));
         }
     }
     paths.sort_by(|a, b| a.0.cmp(&b.0));
@@ -126,7 +116,7 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, IngestError> {
             if let Some(message) = broken {
                 return Err(IngestError::Io { file: shown, message });
             }
-            let bytes = std::fs::read(&path).map_err(|e| io(&shown, e))?;
+            let bytes = super::file::read(&path, &shown)?;
             let value = json::parse_pruned(&bytes).map_err(|e| IngestError::json(&shown, &e))?;
             Ok((path, shown, value))
         })
