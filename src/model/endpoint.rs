@@ -42,6 +42,9 @@ pub struct Endpoint {
     /// Destination only: the request counts as delivered when its path reaches this component
     /// (a NAT gateway, peering connection, transit gateway).
     pub through: Option<(String, ComponentKind)>,
+    /// Destination only: a listener's port (`lb:NAME:443`), which the question's destination
+    /// port must be.
+    pub port: Option<u16>,
 }
 
 impl Endpoint {
@@ -53,6 +56,7 @@ impl Endpoint {
             address_filter: None,
             external: None,
             through: None,
+            port: None,
         }
     }
 }

@@ -70,6 +70,9 @@ pub struct Network {
     /// to different zones in different accounts, ids do not.
     #[serde(default)]
     pub zone_ids: BTreeMap<SubnetId, String>,
+    /// Load balancers, listeners and target groups (SEMANTICS.md §5.12).
+    #[serde(default, skip_serializing_if = "super::elb::ElbTopology::is_empty")]
+    pub elb: super::elb::ElbTopology,
 }
 
 /// A subnet's Availability Zone, comparable across accounts as far as the input allows.

@@ -121,6 +121,17 @@ pub fn run(net: &Network, ix: &NetworkIndex, spec: &QuerySpec) -> Result<QueryRe
             spec.protocol.name()
         )));
     }
+    // A listener (`lb:NAME:443`) fixes the destination port (SEMANTICS.md §5.12).
+    let dst_ports = match (to.port, spec.port) {
+        (Some(l), Some(asked)) if !asked.contains(l) => {
+            return Err(QueryError::Usage(format!(
+                "`{}` is the listener on port {l}, outside --port {asked}",
+                spec.to
+            )));
+        }
+        (Some(l), _) => Some(PortRange::single(l)),
+        (None, asked) => asked,
+    };
     let echo = QueryEcho {
         from: spec.from.clone(),
         to: spec.to.clone(),
@@ -177,7 +188,7 @@ pub fn run(net: &Network, ix: &NetworkIndex, spec: &QuerySpec) -> Result<QueryRe
         from: &from,
         to: &to,
         protocol,
-        dst_ports: spec.port,
+        dst_ports,
         src_ports: spec.src_port,
         one_way,
         families,

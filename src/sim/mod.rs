@@ -21,7 +21,8 @@
 //!   NACL-8, J25, NI-2, SG-11, §3);
 //! - `gateway`: internet, egress-only, NAT, VPN gateways, NAT instances, peering, gateway
 //!   endpoints (IGW-*, V6-1, NGW-*, NI-*, PCX-*, GWE-*, VGW-3, §4, §5);
-//! - `tgw`: transit gateways, their attachments and route tables (TGW-1..TGW-9, §5.9).
+//! - `tgw`: transit gateways, their attachments and route tables (TGW-1..TGW-9, §5.9);
+//! - `elb`: load balancers, their listeners and targets (ELB-1..ELB-12, §5.12).
 
 /// Records a hop on the walk `$w` when it keeps its path (`trace`); a verdict-only walk
 /// (`status`) evaluates none of the arguments, so it builds none of the hop's strings.
@@ -34,6 +35,7 @@ macro_rules! hop {
 }
 
 mod bpa;
+mod elb;
 mod filter;
 mod flow;
 mod gateway;

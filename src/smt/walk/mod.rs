@@ -28,6 +28,7 @@ use z3::SatResult;
 use z3::ast::{Ast, BV, Bool};
 
 mod bpa;
+mod elb;
 mod gateway;
 mod subnet;
 mod terminal;
@@ -154,6 +155,8 @@ struct State {
     reply_from: Option<usize>,
     /// Filters the input does not settle that this path assumes admit the packet (BOUND-1).
     assumed: Vec<Assumption>,
+    /// A load balancer's own connection is being walked; the client's request waits (ELB-4).
+    lb: Option<Box<elb::LbStage>>,
 }
 
 /// A filter the input does not settle, assumed to admit the packets of a path (BOUND-1): the
@@ -559,6 +562,17 @@ impl<'a> Walk<'a> {
     /// the request leg; the source and every translator of the request on the reply leg.
     fn receivers(&self, st: &State) -> Vec<Holder> {
         let mut out = Vec::new();
+        if let Some(stage) = &st.lb {
+            // ELB-4: the load balancer's connection goes to its target, its reply to the node.
+            let id = match st.leg {
+                Leg::Request => &stage.target,
+                Leg::Reply => &stage.node,
+            };
+            if let Some(e) = self.net.network_interfaces.get(id) {
+                out.push(Holder::Iface(id.clone(), self.fam_addrs(e)));
+            }
+            return out;
+        }
         match st.leg {
             Leg::Request => {
                 for id in &self.dest_ifaces {
@@ -582,6 +596,16 @@ impl<'a> Walk<'a> {
     /// Interfaces and NAT gateways that can be the source of a packet on this leg.
     fn senders(&self, st: &State) -> Vec<Holder> {
         let mut out = Vec::new();
+        if let Some(stage) = &st.lb {
+            let id = match st.leg {
+                Leg::Request => &stage.node,
+                Leg::Reply => &stage.target,
+            };
+            if let Some(e) = self.net.network_interfaces.get(id) {
+                out.push(Holder::Iface(id.clone(), self.fam_addrs(e)));
+            }
+            return out;
+        }
         let own = match st.leg {
             Leg::Request => match &st.start {
                 StartPoint::Interface(x) => Some(x.clone()),
@@ -703,6 +727,7 @@ impl<'a> Walk<'a> {
             hops: Vec::new(),
             reply_from: None,
             assumed: Vec::new(),
+            lb: None,
         };
         let sources: Vec<NetworkInterfaceId> = self.q.from.interfaces.clone();
         for x in sources {
@@ -808,7 +833,24 @@ impl<'a> Walk<'a> {
                     IpFamily::V4 => eni.public_addresses().next().is_none(),
                     IpFamily::V6 => eni.ipv6.is_empty(),
                 };
-                if unaddressable {
+                if unaddressable
+                    && let Some(lb) = self.net.elb.node_owner(&y)
+                    && !lb.internet_facing
+                    && let Some(g) = self.ix.internet_gateway_of(&eni.vpc)
+                {
+                    // ELB-2: an internal load balancer's nodes have private addresses only.
+                    self.results.blocked.insert(Blocked::new(
+                        g,
+                        ComponentKind::InternetGateway,
+                        Some(Direction::Inbound),
+                        "ELB-2",
+                        format!(
+                            "load balancer `{}` is internal: its nodes have only private addresses, which internet gateway `{g}` maps to no public address, so no internet host can address it",
+                            lb.name
+                        ),
+                        "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
+                    ));
+                } else if unaddressable {
                     let (rule, what) = match self.family {
                         IpFamily::V4 => ("IGW-2", "no public IPv4 address or Elastic IP"),
                         IpFamily::V6 => ("V6-2", "no IPv6 address"),
