@@ -28,6 +28,8 @@ mod differential;
 /// The repository stands alone: every rule id the code and the README cite is defined in
 /// SEMANTICS.md, and no file refers to a document outside the repository.
 mod docs;
+/// Issue #16: load balancers on the path (ELB-1..ELB-12) on a moto-generated web service.
+mod elb;
 /// Property tests: the AWS loader never panics on arbitrary bytes or AWS-shaped JSON.
 mod fuzz_aws;
 /// Native spec loader fuzzed (proptest) with arbitrary text and spec-shaped documents: never panics.

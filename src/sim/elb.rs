@@ -88,7 +88,11 @@ impl<'n> Walker<'n> {
                     proto::name(p.protocol),
                     p.dst_port
                 ),
-                "ELB_NO_LISTENER",
+                if lb.kind == LbKind::Classic {
+                    "ELB_LISTENERS_MISMATCH"
+                } else {
+                    "ELBV2_LISTENERS_MISMATCH"
+                },
             ));
         };
         hop!(
@@ -106,7 +110,7 @@ impl<'n> Walker<'n> {
             Some(Direction::Inbound),
             Some("ELB-3".into()),
         );
-        let candidates = self.lb_candidates(y, lb, listener);
+        let (candidates, zone_skipped) = self.lb_candidates(y, lb, listener);
         if candidates.is_empty() {
             return Err(dropped(
                 &lb.id,
@@ -117,7 +121,11 @@ impl<'n> Walker<'n> {
                     "listener {} {} of `{}` has no registered target that node `{}` can send to (a node sends only within its own Availability Zone while cross-zone load balancing is off, ELB-7)",
                     listener.protocol, listener.port, lb.name, y.id
                 ),
-                "ELB_NO_TARGET",
+                if zone_skipped {
+                    "ELB_NOT_CROSSZONE"
+                } else {
+                    "ELBV2_NO_TARGETS_IN_AZ"
+                },
             ));
         }
         let mut first_drop: Option<Halt> = None;
@@ -188,8 +196,10 @@ impl<'n> Walker<'n> {
     }
 
     /// The targets the listener can send to from node `y`, in order (ELB-4, ELB-5, ELB-7, ELB-8).
-    fn lb_candidates(&self, y: &NetworkInterface, lb: &'n LoadBalancer, l: &'n Listener) -> Vec<Candidate<'n>> {
+    /// Also says whether a target was left out for being in another zone.
+    fn lb_candidates(&self, y: &NetworkInterface, lb: &'n LoadBalancer, l: &'n Listener) -> (Vec<Candidate<'n>>, bool) {
         let mut out = Vec::new();
+        let mut zone_skipped = false;
         if l.forwards.is_empty() {
             match &l.answers {
                 Some(kind) => out.push(Candidate::Answers(kind.clone())),
@@ -201,7 +211,7 @@ impl<'n> Walker<'n> {
                     ),
                 )),
             }
-            return out;
+            return (out, false);
         }
         for tg_id in &l.forwards {
             let Some(tg) = self.net.elb.target_groups.get(tg_id) else {
@@ -241,7 +251,10 @@ impl<'n> Walker<'n> {
                 if same_zone != Some(true) {
                     match lb.cross_zone {
                         Some(true) => {}
-                        Some(false) if same_zone == Some(false) => continue,
+                        Some(false) if same_zone == Some(false) => {
+                            zone_skipped = true;
+                            continue;
+                        }
                         _ => {
                             out.push(Candidate::Unknown(
                                 lb.id.clone(),
@@ -266,7 +279,7 @@ impl<'n> Walker<'n> {
                 }
             }
         }
-        out
+        (out, zone_skipped)
     }
 
     /// ELB-4, ELB-5, ELB-6: the node's connection to one target and its reply, walked by a walker

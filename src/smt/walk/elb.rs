@@ -93,13 +93,17 @@ impl<'a> Walk<'a> {
                 "load balancer `{}` has no listener for the packet's protocol and port",
                 lb.name
             ),
-            "ELB_NO_LISTENER",
+            if lb.kind == LbKind::Classic {
+                "ELB_LISTENERS_MISMATCH"
+            } else {
+                "ELBV2_LISTENERS_MISMATCH"
+            },
         );
         self.branch(&st, any(&matched).not(), |w, st| w.dropped(st, b));
     }
 
     fn lb_listener(&mut self, st: State, y: &NetworkInterfaceId, lb: &'a LoadBalancer, l: &'a Listener) {
-        let ways = self.lb_ways(y, lb, l);
+        let (ways, zone_skipped) = self.lb_ways(y, lb, l);
         if ways.is_empty() {
             let b = Blocked::new(
                 &lb.id,
@@ -110,7 +114,11 @@ impl<'a> Walk<'a> {
                     "listener {} {} of `{}` has no registered target that node `{}` can send to (a node sends only within its own Availability Zone while cross-zone load balancing is off, ELB-7)",
                     l.protocol, l.port, lb.name, y
                 ),
-                "ELB_NO_TARGET",
+                if zone_skipped {
+                    "ELB_NOT_CROSSZONE"
+                } else {
+                    "ELBV2_NO_TARGETS_IN_AZ"
+                },
             );
             return self.dropped(st, b);
         }
@@ -134,9 +142,11 @@ impl<'a> Walk<'a> {
     }
 
     /// What the listener can send to from node `y`, in order (ELB-4, ELB-5, ELB-7, ELB-8).
-    fn lb_ways(&self, y: &NetworkInterfaceId, lb: &'a LoadBalancer, l: &'a Listener) -> Vec<Way<'a>> {
+    /// Also says whether a target was left out for being in another zone.
+    fn lb_ways(&self, y: &NetworkInterfaceId, lb: &'a LoadBalancer, l: &'a Listener) -> (Vec<Way<'a>>, bool) {
         let net: &'a Network = self.net;
         let mut out = Vec::new();
+        let mut zone_skipped = false;
         if l.forwards.is_empty() {
             match &l.answers {
                 Some(_) => out.push(Way::EndsHere),
@@ -148,7 +158,7 @@ impl<'a> Walk<'a> {
                     ),
                 )),
             }
-            return out;
+            return (out, false);
         }
         let node_subnet = net.network_interfaces.get(y).map(|e| e.subnet.clone());
         for tg_id in &l.forwards {
@@ -190,6 +200,7 @@ impl<'a> Walk<'a> {
                 let crosses = zones != Some(true);
                 if crosses && lb.cross_zone != Some(true) {
                     if lb.cross_zone == Some(false) && zones == Some(false) {
+                        zone_skipped = true;
                         continue;
                     }
                     out.push(Way::Unknown(
@@ -213,7 +224,7 @@ impl<'a> Walk<'a> {
                 }
             }
         }
-        out
+        (out, zone_skipped)
     }
 
     /// ELB-4, ELB-5, ELB-6: the node's connection to one target.
