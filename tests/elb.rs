@@ -394,3 +394,67 @@ fn the_fixture_loads_clean_with_every_load_balancer_and_its_nodes() {
     let clb = elb.load_balancers.get("web-clb").unwrap();
     assert_eq!(clb.cross_zone, Some(false));
 }
+
+#[test]
+fn lint_warns_of_unserved_listeners_unrouted_targets_unhealthy_and_unused_groups() {
+    let dir = copy_fixture_dir(ELB);
+    // web-tg: its target unhealthy; ip-tg: a target outside the VPC with no route, and none
+    // inside; nlb-tg: no load balancer uses it once pub-nlb's listener is gone.
+    edit_json(&dir.path().join("describe-target-health.web-tg.json"), |v| {
+        v["TargetHealthDescriptions"][0]["TargetHealth"]["State"] = Value::String("unhealthy".into());
+    });
+    edit_json(&dir.path().join("describe-target-health.ip-tg.json"), |v| {
+        v["TargetHealthDescriptions"][0]["Target"]["Id"] = Value::String("192.168.7.7".into());
+        v["TargetHealthDescriptions"][0]["Target"]["AvailabilityZone"] = Value::String("all".into());
+    });
+    edit_json(&dir.path().join("describe-listeners.json"), |v| {
+        let ls = v["Listeners"].as_array_mut().unwrap();
+        ls.retain(|l| !l["LoadBalancerArn"].as_str().unwrap().contains("/pub-nlb/"));
+    });
+    edit_json(&dir.path().join("describe-target-groups.json"), |v| {
+        for g in v["TargetGroups"].as_array_mut().unwrap() {
+            if g["TargetGroupName"] == "nlb-tg" {
+                g["LoadBalancerArns"] = Value::Array(Vec::new());
+            }
+        }
+    });
+    edit_json(&dir.path().join("describe-target-health.nlb-tg.json"), |v| {
+        v["TargetHealthDescriptions"] = Value::Array(Vec::new());
+    });
+    let out = vpcverify()
+        .args(["lint", dir.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    for (code, says) in [
+        ("elb-target-unhealthy", "target group `web-tg` is unhealthy"),
+        ("elb-target-unrouted", "IP target 192.168.7.7 of target group `ip-tg`"),
+        (
+            "elb-target-group-unused",
+            "target group `nlb-tg` is used by no load balancer",
+        ),
+        ("elb-no-listeners", "listeners of load balancer `pub-nlb`"),
+    ] {
+        assert!(text.contains(code), "{code}: {text}");
+        assert!(text.contains(says.split(" is ").next().unwrap()), "{says}: {text}");
+    }
+    // A listener whose only target group has no target: nothing serves its port.
+    edit_json(&dir.path().join("describe-target-health.web-tg.json"), |v| {
+        v["TargetHealthDescriptions"] = Value::Array(Vec::new());
+    });
+    let out = vpcverify()
+        .args(["lint", dir.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        text.contains("elb-listener-unserved") && text.contains("nothing serves port 443"),
+        "{text}"
+    );
+    // The fixture itself is clean.
+    let out = vpcverify()
+        .args(["lint", path(ELB).to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("0 errors, 0 warnings"));
+}

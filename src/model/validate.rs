@@ -28,6 +28,7 @@ pub fn validate(net: &Network) -> Vec<Diagnostic> {
     check_peering(net, &mut out);
     check_endpoints(net, &mut out);
     super::validate_tgw::check(net, &mut out);
+    super::validate_elb::check(net, &mut out);
     for u in &net.unsupported {
         out.push(
             Diagnostic::warning(
