@@ -458,3 +458,92 @@ fn lint_warns_of_unserved_listeners_unrouted_targets_unhealthy_and_unused_groups
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("0 errors, 0 warnings"));
 }
+
+#[test]
+fn builtin_vpcv_006_finds_a_target_the_internet_reaches_around_its_load_balancer() {
+    let net = path(ELB);
+    let out = vpcverify()
+        .args(["check", net.to_str().unwrap(), "--builtin"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("ok        VPCV-006 no tcp 8080 from the internet straight to"),
+        "{text}"
+    );
+    // Put `ipweb` in a public subnet with a public address and a group open to the world.
+    let dir = copy_fixture_dir(ELB);
+    let app = id_where(
+        "describe-subnets.json",
+        "Subnets",
+        "CidrBlock",
+        "10.0.3.0/24",
+        "SubnetId",
+    );
+    let ipweb_eni = {
+        let text = std::fs::read_to_string(dir.path().join("describe-network-interfaces.json")).unwrap();
+        let v: Value = serde_json::from_str(&text).unwrap();
+        v["NetworkInterfaces"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["PrivateIpAddress"] == "10.0.3.30")
+            .unwrap()["NetworkInterfaceId"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    edit_json(&dir.path().join("describe-network-interfaces.json"), |v| {
+        for e in v["NetworkInterfaces"].as_array_mut().unwrap() {
+            if e["NetworkInterfaceId"] == ipweb_eni.as_str() {
+                let assoc = serde_json::json!({"PublicIp": "54.240.9.9", "IpOwnerId": "amazon"});
+                e["Association"] = assoc.clone();
+                e["PrivateIpAddresses"][0]["Association"] = assoc;
+            }
+        }
+    });
+    edit_json(&dir.path().join("describe-route-tables.json"), |v| {
+        for rt in v["RouteTables"].as_array_mut().unwrap() {
+            let public = rt["Routes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["GatewayId"].as_str().is_some_and(|g| g.starts_with("igw-")));
+            if public {
+                let id = rt["RouteTableId"].clone();
+                rt["Associations"].as_array_mut().unwrap().push(serde_json::json!({
+                    "RouteTableAssociationId": "rtbassoc-0000000000000000a",
+                    "RouteTableId": id,
+                    "SubnetId": app,
+                    "Main": false
+                }));
+            }
+        }
+    });
+    let sg = group_id("ip-target-sg");
+    edit_json(&dir.path().join("describe-security-groups.json"), |v| {
+        for g in v["SecurityGroups"].as_array_mut().unwrap() {
+            if g["GroupId"] == sg.as_str() {
+                g["IpPermissions"][0]["IpRanges"] = serde_json::json!([{"CidrIp": "0.0.0.0/0"}]);
+            }
+        }
+    });
+    let out = vpcverify()
+        .args(["check", dir.path().to_str().unwrap(), "--builtin"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    let finding = text
+        .lines()
+        .find(|l| l.contains("VPCV-006") && l.contains("ipweb") && !l.starts_with("ok"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(finding.contains("tcp 8080") && finding.contains("ip-nlb"), "{finding}");
+    // The other targets stay behind their load balancers.
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("ok") && l.contains("VPCV-006") && l.contains("(web)")),
+        "{text}"
+    );
+}
