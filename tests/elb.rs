@@ -547,3 +547,63 @@ fn builtin_vpcv_006_finds_a_target_the_internet_reaches_around_its_load_balancer
         "{text}"
     );
 }
+
+#[test]
+fn terraform_plan_load_balancers_listeners_target_groups_and_attachments() {
+    let plan = path("tests/fixtures/terraform/elb.plan.json");
+    let loaded = vpcverify::ingest::load(&plan).unwrap();
+    let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let elb = &loaded.network.elb;
+    let alb = elb.load_balancers.get("aws_lb.web").expect("aws_lb.web");
+    assert_eq!(
+        (alb.name.as_str(), alb.kind, alb.internet_facing),
+        ("web-alb", vpcverify::model::LbKind::Application, true)
+    );
+    assert_eq!(alb.subnets.len(), 2);
+    assert_eq!(alb.security_groups.len(), 1);
+    assert!(alb.nodes.is_empty(), "a plan holds no node interfaces");
+    let l = &alb.listeners[0];
+    assert_eq!((l.protocol.as_str(), l.port), ("HTTPS", 443));
+    assert_eq!(l.forwards, vec!["aws_lb_target_group.web".to_owned()]);
+    let tg = &elb.target_groups["aws_lb_target_group.web"];
+    assert_eq!(
+        (tg.port, tg.target_type),
+        (Some(8080), vpcverify::model::TargetType::Instance)
+    );
+    let targets = tg.targets.as_ref().unwrap();
+    assert_eq!(targets.len(), 1);
+    assert_eq!(targets[0].id, "aws_instance.web");
+    let clb = elb.load_balancers.get("aws_elb.classic").expect("aws_elb.classic");
+    assert_eq!(
+        (clb.kind, clb.cross_zone),
+        (vpcverify::model::LbKind::Classic, Some(false))
+    );
+    assert_eq!(clb.listeners[0].port, 443);
+    assert_eq!(
+        elb.target_groups[&clb.listeners[0].forwards[0]]
+            .targets
+            .as_ref()
+            .unwrap()[0]
+            .id,
+        "aws_instance.web"
+    );
+    // Lint: the nodes are not in a plan (ELB-1); a question naming the load balancer says so.
+    let out = vpcverify().args(["lint", plan.to_str().unwrap()]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("elb-no-nodes"));
+    let out = vpcverify()
+        .args([
+            "query",
+            plan.to_str().unwrap(),
+            "--from",
+            "internet",
+            "--to",
+            "web-alb",
+            "--port",
+            "443",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("has no network interface in the input"));
+}

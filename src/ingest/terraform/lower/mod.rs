@@ -9,6 +9,7 @@
 //! unresolved ones are reported and never dropped silently.
 
 mod bpa;
+mod elb;
 mod filter;
 mod iface;
 mod routing;
@@ -69,6 +70,15 @@ pub const SUPPORTED: &[&str] = &[
     "aws_ec2_transit_gateway_route_table_propagation",
     "aws_ec2_transit_gateway_peering_attachment",
     "aws_ec2_transit_gateway_peering_attachment_accepter",
+    "aws_lb",
+    "aws_alb",
+    "aws_lb_listener",
+    "aws_alb_listener",
+    "aws_lb_target_group",
+    "aws_alb_target_group",
+    "aws_lb_target_group_attachment",
+    "aws_alb_target_group_attachment",
+    "aws_elb",
 ];
 
 /// Data sources this loader reads (they feed prefix lists).
@@ -256,6 +266,10 @@ pub enum Kind {
     PrefixList,
     /// `aws_eip`.
     Eip,
+    /// `aws_lb`, `aws_alb`, `aws_elb`.
+    LoadBalancer,
+    /// `aws_lb_target_group`, `aws_alb_target_group`.
+    TargetGroup,
 }
 
 impl Kind {
@@ -281,6 +295,8 @@ impl Kind {
             Kind::VpcEndpoint => "vpc endpoint",
             Kind::PrefixList => "prefix list",
             Kind::Eip => "elastic ip",
+            Kind::LoadBalancer => "load balancer",
+            Kind::TargetGroup => "target group",
         }
     }
 }
@@ -380,6 +396,7 @@ pub fn lower(file: &str, doc: &Document) -> (Network, Vec<Diagnostic>) {
     vpc::endpoints(&mut lx);
     vpc::peerings(&mut lx);
     bpa::block_public_access(&mut lx);
+    elb::load_balancers(&mut lx);
     lx.warn_unsupported();
     super::examples::assign(&mut lx);
     (lx.net, lx.diags)
@@ -744,6 +761,8 @@ impl<'a> Lx<'a> {
             ("aws_vpc_endpoint", "prefix_list_id") => (Kind::PrefixList, self.endpoint_pl.get(&inst.address)?.clone()),
             ("aws_ec2_managed_prefix_list", "id") => (Kind::PrefixList, id()),
             ("aws_eip", "id" | "allocation_id") => (Kind::Eip, id()),
+            ("aws_lb" | "aws_alb" | "aws_elb", "id" | "arn" | "name") => (Kind::LoadBalancer, id()),
+            ("aws_lb_target_group" | "aws_alb_target_group", "id" | "arn") => (Kind::TargetGroup, id()),
             _ => return None,
         })
     }
