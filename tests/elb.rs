@@ -607,3 +607,53 @@ fn terraform_plan_load_balancers_listeners_target_groups_and_attachments() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("has no network interface in the input"));
 }
+
+#[test]
+fn keeping_the_client_address_the_targets_reply_crosses_its_subnet_acl_to_the_node() {
+    // pub-nlb with cross-zone on and the target's group open: reachable (above). Now the target
+    // subnet's ACL refuses replies to public addresses: the reply to the client's address, which
+    // goes straight back to the node (ELB-5), is dropped there; replies to the node's private
+    // address (ip-nlb, preservation off) still pass.
+    let dir = copy_fixture_dir(ELB);
+    edit_json(
+        &dir.path().join("describe-load-balancer-attributes.pub-nlb.json"),
+        |v| {
+            for a in v["Attributes"].as_array_mut().unwrap() {
+                if a["Key"] == "load_balancing.cross_zone.enabled" {
+                    a["Value"] = Value::String("true".into());
+                }
+            }
+        },
+    );
+    let sg = group_id("nlb-target-sg");
+    edit_json(&dir.path().join("describe-security-groups.json"), |v| {
+        for g in v["SecurityGroups"].as_array_mut().unwrap() {
+            if g["GroupId"] == sg.as_str() {
+                g["IpPermissions"][0]["IpRanges"] = serde_json::json!([{"CidrIp": "0.0.0.0/0"}]);
+            }
+        }
+    });
+    let mut app_acl = String::new();
+    edit_json(&dir.path().join("describe-network-acls.json"), |v| {
+        for a in v["NetworkAcls"].as_array_mut().unwrap() {
+            if a["IsDefault"] == true {
+                app_acl = a["NetworkAclId"].as_str().unwrap().to_owned();
+                a["Entries"].as_array_mut().unwrap().push(serde_json::json!({
+                    "CidrBlock": "10.0.0.0/8", "Egress": true, "Protocol": "-1", "RuleAction": "allow", "RuleNumber": 40
+                }));
+                a["Entries"].as_array_mut().unwrap().push(serde_json::json!({
+                    "CidrBlock": "0.0.0.0/0", "Egress": true, "Protocol": "-1", "RuleAction": "deny", "RuleNumber": 50
+                }));
+            }
+        }
+    });
+    let (code, v) = query(dir.path(), "pub-nlb", "443");
+    assert_eq!((code, v["verdict"].as_str()), (1, Some("unreachable")), "{v}");
+    let b = blocked(&v);
+    assert!(
+        b.iter().any(|x| x.0 == app_acl && x.1 == "network-acl" && x.2 == "50"),
+        "the target subnet's outbound ACL drops the reply to the client: {b:?}"
+    );
+    let (code, v) = query(dir.path(), "ip-nlb", "443");
+    assert_eq!((code, v["verdict"].as_str()), (0, Some("reachable")), "{v}");
+}
