@@ -657,3 +657,46 @@ fn keeping_the_client_address_the_targets_reply_crosses_its_subnet_acl_to_the_no
     let (code, v) = query(dir.path(), "ip-nlb", "443");
     assert_eq!((code, v["verdict"].as_str()), (0, Some("reachable")), "{v}");
 }
+
+#[test]
+fn an_instance_reached_only_through_its_load_balancer_is_reachable_through_it() {
+    let net = path(ELB);
+    // `web` has no public address: not directly, but through web-alb (its listener's port).
+    let (code, v) = query(&net, "web", "443");
+    assert_eq!((code, v["verdict"].as_str()), (0, Some("reachable")), "{v}");
+    let notes = v["warnings"].to_string();
+    assert!(
+        notes.contains("is reached through load balancer `web-alb`") || notes.contains("`web-clb`"),
+        "{notes}"
+    );
+    let hops = path_of(&v);
+    assert!(
+        hops.iter().any(|h| h.1 == "load-balancer") && hops.iter().any(|h| h.1 == "target-group"),
+        "{hops:?}"
+    );
+    // `nlbweb`: neither directly (no public address) nor through pub-nlb (its group): both listed.
+    let (code, v) = query(&net, "nlbweb", "443");
+    assert_eq!((code, v["verdict"].as_str()), (1, Some("unreachable")), "{v}");
+    let b = blocked(&v);
+    assert!(b.iter().any(|x| x.2 == "IGW-2"), "{b:?}");
+    assert!(b.iter().any(|x| x.0 == group_id("nlb-target-sg")), "{b:?}");
+    assert!(
+        v["warnings"]
+            .to_string()
+            .contains("neither directly nor through load balancer `pub-nlb`")
+    );
+    // The instance's interface, or its address, is asked about its own addresses only.
+    let eni = id_where(
+        "describe-network-interfaces.json",
+        "NetworkInterfaces",
+        "PrivateIpAddress",
+        "10.0.3.10",
+        "NetworkInterfaceId",
+    );
+    let (code, v) = query(&net, &eni, "443");
+    assert_eq!(code, 1, "{v}");
+    assert!(blocked(&v).iter().all(|x| x.1 != "load-balancer"), "{v}");
+    // A port no listener serves: unreachable both ways.
+    let (code, _) = query(&net, "web", "8080");
+    assert_eq!(code, 1);
+}

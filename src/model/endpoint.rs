@@ -45,6 +45,10 @@ pub struct Endpoint {
     /// Destination only: a listener's port (`lb:NAME:443`), which the question's destination
     /// port must be.
     pub port: Option<u16>,
+    /// Destination only: the interfaces are load balancer nodes, and a request counts only when
+    /// a load balancer carries it to one of these targets (an instance asked about through the
+    /// load balancers in front of it, SEMANTICS.md §5.12).
+    pub lb_targets: Option<Vec<NetworkInterfaceId>>,
 }
 
 impl Endpoint {
@@ -57,6 +61,7 @@ impl Endpoint {
             external: None,
             through: None,
             port: None,
+            lb_targets: None,
         }
     }
 }

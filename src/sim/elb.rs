@@ -157,16 +157,29 @@ impl<'n> Walker<'n> {
                     );
                     return Ok(self.lb_delivered(y, p));
                 }
+                // ELB-9: a target the input does not settle is decided both ways, like a filter
+                // (BOUND-1): stopping, unknown unless another target carries the request;
+                // admitting, as if its connection completed.
                 Candidate::Unknown(id, reason) => {
-                    first_unknown.get_or_insert(unknown(id, reason));
+                    match self.unsettled(&id, ComponentKind::LoadBalancer, Direction::Outbound, reason) {
+                        Ok(()) => return Ok(self.lb_delivered(y, p)),
+                        Err(h) => {
+                            first_unknown.get_or_insert(h);
+                        }
+                    }
                 }
                 Candidate::Target(tg, at, preserve) => match self.lb_backend(y, lb, tg, &at, preserve, p) {
                     Ok(hops) => {
                         self.hops.extend(hops);
                         return Ok(self.lb_delivered(y, p));
                     }
-                    Err(h @ Halt::Unknown { .. }) => {
-                        first_unknown.get_or_insert(h);
+                    Err(Halt::Unknown { component, reason }) => {
+                        match self.unsettled(&component, ComponentKind::LoadBalancer, Direction::Outbound, reason) {
+                            Ok(()) => return Ok(self.lb_delivered(y, p)),
+                            Err(h) => {
+                                first_unknown.get_or_insert(h);
+                            }
+                        }
                     }
                     Err(h) => {
                         first_drop.get_or_insert(h);
@@ -200,6 +213,9 @@ impl<'n> Walker<'n> {
     fn lb_candidates(&self, y: &NetworkInterface, lb: &'n LoadBalancer, l: &'n Listener) -> (Vec<Candidate<'n>>, bool) {
         let mut out = Vec::new();
         let mut zone_skipped = false;
+        if l.forwards.is_empty() && self.lb_targets.is_some() {
+            return (out, false);
+        }
         if l.forwards.is_empty() {
             match &l.answers {
                 Some(kind) => out.push(Candidate::Answers(kind.clone())),
@@ -231,9 +247,13 @@ impl<'n> Walker<'n> {
                 ));
                 continue;
             };
+            let only = self.lb_targets.clone();
             for t in targets {
                 let at = match resolve_target(self.net, tg, t) {
+                    Ok(at) if only.as_ref().is_some_and(|o| !o.contains(&at.iface)) => continue,
                     Ok(at) => at,
+                    // Asked about given targets, what is not one of them is no way there.
+                    Err(_) if only.is_some() => continue,
                     Err(TargetProblem::Lambda) => {
                         out.push(Candidate::Lambda(tg));
                         continue;

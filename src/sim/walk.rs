@@ -184,6 +184,9 @@ pub(super) struct Walker<'n> {
     pub behind_lb: bool,
     /// The load balancer whose connection keeps the client's address (ELB-5, ELB-6).
     pub lb_preserving: Option<String>,
+    /// Load balancers carry requests only to these targets (a question about them through the
+    /// load balancers in front of them).
+    pub lb_targets: Option<Vec<NetworkInterfaceId>>,
 }
 
 impl<'n> Walker<'n> {
@@ -204,13 +207,14 @@ impl<'n> Walker<'n> {
             assumed: Vec::new(),
             behind_lb: false,
             lb_preserving: None,
+            lb_targets: None,
         }
     }
 
     /// A filter whose decision the input does not settle (BOUND-1): under [`Bound::Stop`] the
     /// walk answers unknown at `component`; under [`Bound::Admit`] the filter admits the packet,
     /// the assumption is recorded (and shown as a hop) and the walk goes on.
-    fn unsettled(
+    pub(super) fn unsettled(
         &mut self,
         component: &str,
         kind: ComponentKind,

@@ -128,7 +128,13 @@ impl<'a> Walk<'a> {
             }
             match way {
                 Way::EndsHere => self.lb_delivered(st.clone(), y),
-                Way::Unknown(id, reason) => self.unknown(st.clone(), &id, &reason),
+                // ELB-9: a target the input does not settle is decided both ways, like a filter
+                // (BOUND-1): the path goes on as if its connection completed, relying on it.
+                Way::Unknown(id, reason) => {
+                    let mut s = st.clone();
+                    s.assume(&id, reason, Bool::from_bool(true));
+                    self.lb_delivered(s, y)
+                }
                 Way::Target(tg, at, preserve) => self.lb_backend(st.clone(), y, lb, tg, &at, preserve),
             }
         }
@@ -147,6 +153,9 @@ impl<'a> Walk<'a> {
         let net: &'a Network = self.net;
         let mut out = Vec::new();
         let mut zone_skipped = false;
+        if l.forwards.is_empty() && self.q.to.lb_targets.is_some() {
+            return (out, false);
+        }
         if l.forwards.is_empty() {
             match &l.answers {
                 Some(_) => out.push(Way::EndsHere),
@@ -179,9 +188,13 @@ impl<'a> Walk<'a> {
                 ));
                 continue;
             };
+            let only = self.q.to.lb_targets.as_ref();
             for t in targets {
                 let at = match resolve_target(net, tg, t) {
+                    Ok(at) if only.is_some_and(|o| !o.contains(&at.iface)) => continue,
                     Ok(at) => at,
+                    // Asked about given targets, what is not one of them is no way there.
+                    Err(_) if only.is_some() => continue,
                     Err(TargetProblem::Lambda) => {
                         out.push(Way::EndsHere);
                         continue;
@@ -292,23 +305,48 @@ impl<'a> Walk<'a> {
         let Some(eni) = net.network_interfaces.get(y) else {
             return;
         };
-        if stage.preserve
-            && let Some(lb) = net.elb.load_balancers.get(&stage.lb)
-            && let Some(sg) = eni.groups.iter().filter_map(|g| net.security_groups.get(g)).find(|g| {
-                g.ingress.iter().any(
-                    |r| matches!(&r.peer, SecurityGroupPeer::SecurityGroup { id, .. } if lb.security_groups.contains(id)),
-                )
-            })
-        {
-            let reason = format!(
-                "a security group of target `{y}` references a group of load balancer `{}`, which keeps client addresses: how AWS matches that rule then is not modelled (ELB-6)",
-                lb.name
-            );
-            return self.unknown(st, sg.id.as_str(), &reason);
+        if let Some((sg, reason)) = self.lb_reference_unsettled(&st, y) {
+            return self.unknown(st, &sg, &reason);
         }
-        let Some(mut st) = self.groups_check(st, eni, Direction::Inbound) else {
+        let Some(st) = self.groups_check(st, eni, Direction::Inbound) else {
             return;
         };
+        self.lb_target_reached(st, y);
+    }
+
+    /// ELB-6: keeping the client's address, a rule of target `y`'s groups that references the
+    /// load balancer's group is not modelled: its group and why, when there is one.
+    pub(super) fn lb_reference_unsettled(&self, st: &State, y: &NetworkInterfaceId) -> Option<(String, String)> {
+        let stage = st.lb.as_ref().filter(|s| s.preserve && s.target == *y)?;
+        let net = self.net;
+        let eni = net.network_interfaces.get(y)?;
+        let lb = net.elb.load_balancers.get(&stage.lb)?;
+        let sg = eni.groups.iter().filter_map(|g| net.security_groups.get(g)).find(|g| {
+            g.ingress.iter().any(
+                |r| matches!(&r.peer, SecurityGroupPeer::SecurityGroup { id, .. } if lb.security_groups.contains(id)),
+            )
+        })?;
+        Some((
+            sg.id.to_string(),
+            format!(
+                "a security group of target `{y}` references a group of load balancer `{}`, which keeps client addresses: how AWS matches that rule then is not modelled (ELB-6)",
+                lb.name
+            ),
+        ))
+    }
+
+    /// The load balancer's connection is delivered at its target `y`, past the target's groups:
+    /// the target answers it (ELB-4, ELB-5).
+    pub(super) fn lb_target_reached(&mut self, st: State, y: &NetworkInterfaceId) {
+        let Some(stage) = st.lb.clone() else { return };
+        if stage.target != *y {
+            return;
+        }
+        let net = self.net;
+        let Some(eni) = net.network_interfaces.get(y) else {
+            return;
+        };
+        let mut st = st;
         if let Some(other) = net.elb.node_owner(y) {
             let reason = format!(
                 "`{}` is reached through another load balancer; load balancers chained that way are not modelled (ELB-12)",
@@ -374,15 +412,20 @@ impl<'a> Walk<'a> {
             "NO_PATH",
         );
         self.branch(&st, exact.not(), |w, st| w.dropped(st, blocked));
-        self.branch(&st, exact, move |w, mut st| {
-            st.pkt = stage.front.clone();
-            st.records = stage.records.clone();
-            st.entry = stage.entry.clone();
-            st.leg = Leg::Request;
-            st.lb = None;
-            st.dest_iface = Some(node.clone());
-            st.hops.push(node.to_string());
-            w.delivered_request(st, Arrival::Iface(node.clone()));
-        });
+        self.branch(&st, exact, move |w, st| w.lb_resume(st, &stage));
+    }
+
+    /// The load balancer's connection is done (or assumed done): the client's request, as it
+    /// arrived at the node, counts as delivered there.
+    pub(super) fn lb_resume(&mut self, mut st: State, stage: &LbStage) {
+        st.pkt = stage.front.clone();
+        st.records = stage.records.clone();
+        st.entry = stage.entry.clone();
+        st.leg = Leg::Request;
+        st.lookups = 0;
+        st.lb = None;
+        st.dest_iface = Some(stage.node.clone());
+        st.hops.push(stage.node.to_string());
+        self.delivered_request(st, Arrival::Iface(stage.node.clone()));
     }
 }
