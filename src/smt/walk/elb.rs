@@ -48,6 +48,40 @@ enum Way<'n> {
 }
 
 impl<'a> Walk<'a> {
+    /// ELB-4: while a load balancer's connection is walked, it goes to its target and its reply
+    /// to the node (`receiving`), sent by the node and the target (else): `None` otherwise.
+    pub(super) fn lb_holders(&self, st: &State, receiving: bool) -> Option<Vec<Holder>> {
+        let stage = st.lb.as_ref()?;
+        let id = match (st.leg, receiving) {
+            (Leg::Request, true) | (Leg::Reply, false) => &stage.target,
+            (Leg::Reply, true) | (Leg::Request, false) => &stage.node,
+        };
+        let e = self.net.network_interfaces.get(id);
+        Some(
+            e.map(|e| Holder::Iface(id.clone(), self.fam_addrs(e)))
+                .into_iter()
+                .collect(),
+        )
+    }
+
+    /// ELB-2: the blocking entry of a destination interface without public address that is a
+    /// node of an internal load balancer, asked from the internet: at the VPC's internet gateway.
+    pub(super) fn internal_lb(&self, eni: &NetworkInterface) -> Option<Blocked> {
+        let lb = self.net.elb.node_owner(&eni.id).filter(|lb| !lb.internet_facing)?;
+        let g = self.ix.internet_gateway_of(&eni.vpc)?;
+        Some(Blocked::new(
+            g,
+            ComponentKind::InternetGateway,
+            Some(Direction::Inbound),
+            "ELB-2",
+            format!(
+                "load balancer `{}` is internal: its nodes have only private addresses, which internet gateway `{g}` maps to no public address, so no internet host can address it",
+                lb.name
+            ),
+            "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
+        ))
+    }
+
     /// ELB-3: the request has passed node `y`'s inbound groups.
     pub(super) fn lb_request(&mut self, st: State, y: &NetworkInterfaceId, lb_id: &str) {
         let net = self.net;

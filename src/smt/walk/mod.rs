@@ -561,18 +561,10 @@ impl<'a> Walk<'a> {
     /// Interfaces and NAT gateways that can receive on this leg: the destination's interfaces on
     /// the request leg; the source and every translator of the request on the reply leg.
     fn receivers(&self, st: &State) -> Vec<Holder> {
-        let mut out = Vec::new();
-        if let Some(stage) = &st.lb {
-            // ELB-4: the load balancer's connection goes to its target, its reply to the node.
-            let id = match st.leg {
-                Leg::Request => &stage.target,
-                Leg::Reply => &stage.node,
-            };
-            if let Some(e) = self.net.network_interfaces.get(id) {
-                out.push(Holder::Iface(id.clone(), self.fam_addrs(e)));
-            }
-            return out;
+        if let Some(h) = self.lb_holders(st, true) {
+            return h;
         }
+        let mut out = Vec::new();
         match st.leg {
             Leg::Request => {
                 for id in &self.dest_ifaces {
@@ -595,17 +587,10 @@ impl<'a> Walk<'a> {
 
     /// Interfaces and NAT gateways that can be the source of a packet on this leg.
     fn senders(&self, st: &State) -> Vec<Holder> {
-        let mut out = Vec::new();
-        if let Some(stage) = &st.lb {
-            let id = match st.leg {
-                Leg::Request => &stage.node,
-                Leg::Reply => &stage.target,
-            };
-            if let Some(e) = self.net.network_interfaces.get(id) {
-                out.push(Holder::Iface(id.clone(), self.fam_addrs(e)));
-            }
-            return out;
+        if let Some(h) = self.lb_holders(st, false) {
+            return h;
         }
+        let mut out = Vec::new();
         let own = match st.leg {
             Leg::Request => match &st.start {
                 StartPoint::Interface(x) => Some(x.clone()),
@@ -833,23 +818,8 @@ impl<'a> Walk<'a> {
                     IpFamily::V4 => eni.public_addresses().next().is_none(),
                     IpFamily::V6 => eni.ipv6.is_empty(),
                 };
-                if unaddressable
-                    && let Some(lb) = self.net.elb.node_owner(&y)
-                    && !lb.internet_facing
-                    && let Some(g) = self.ix.internet_gateway_of(&eni.vpc)
-                {
-                    // ELB-2: an internal load balancer's nodes have private addresses only.
-                    self.results.blocked.insert(Blocked::new(
-                        g,
-                        ComponentKind::InternetGateway,
-                        Some(Direction::Inbound),
-                        "ELB-2",
-                        format!(
-                            "load balancer `{}` is internal: its nodes have only private addresses, which internet gateway `{g}` maps to no public address, so no internet host can address it",
-                            lb.name
-                        ),
-                        "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
-                    ));
+                if unaddressable && let Some(b) = self.internal_lb(eni) {
+                    self.results.blocked.insert(b);
                 } else if unaddressable {
                     let (rule, what) = match self.family {
                         IpFamily::V4 => ("IGW-2", "no public IPv4 address or Elastic IP"),
