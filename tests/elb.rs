@@ -700,3 +700,20 @@ fn an_instance_reached_only_through_its_load_balancer_is_reachable_through_it() 
     let (code, _) = query(&net, "web", "8080");
     assert_eq!(code, 1);
 }
+
+#[test]
+fn an_unhealthy_target_still_carries_the_request_and_the_path_says_its_health() {
+    let dir = copy_fixture_dir(ELB);
+    edit_json(&dir.path().join("describe-target-health.web-tg.json"), |v| {
+        v["TargetHealthDescriptions"][0]["TargetHealth"]["State"] = Value::String("unhealthy".into());
+    });
+    let (code, v) = query(dir.path(), "web-alb", "443");
+    assert_eq!((code, v["verdict"].as_str()), (0, Some("reachable")), "{v}");
+    let details: Vec<String> = v["path"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["detail"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert!(details.iter().any(|d| d.contains("reported unhealthy")), "{details:?}");
+}

@@ -24,7 +24,8 @@ use std::net::IpAddr;
 /// One way a listener can carry a request.
 enum Candidate<'n> {
     /// A target the node connects to, keeping the client's address or not.
-    Target(&'n TargetGroup, TargetAt, bool),
+    /// With the target's reported health (ELB-10: shown, never decisive).
+    Target(&'n TargetGroup, TargetAt, bool, Option<&'n str>),
     /// A Lambda function: the path ends at the load balancer (ELB-8).
     Lambda(&'n TargetGroup),
     /// The listener answers the client itself (`redirect`, `fixed-response`, ELB-3).
@@ -168,23 +169,25 @@ impl<'n> Walker<'n> {
                         }
                     }
                 }
-                Candidate::Target(tg, at, preserve) => match self.lb_backend(y, lb, tg, &at, preserve, p) {
-                    Ok(hops) => {
-                        self.hops.extend(hops);
-                        return Ok(self.lb_delivered(y, p));
-                    }
-                    Err(Halt::Unknown { component, reason }) => {
-                        match self.unsettled(&component, ComponentKind::LoadBalancer, Direction::Outbound, reason) {
-                            Ok(()) => return Ok(self.lb_delivered(y, p)),
-                            Err(h) => {
-                                first_unknown.get_or_insert(h);
+                Candidate::Target(tg, at, preserve, health) => {
+                    match self.lb_backend(y, lb, tg, (&at, health), preserve, p) {
+                        Ok(hops) => {
+                            self.hops.extend(hops);
+                            return Ok(self.lb_delivered(y, p));
+                        }
+                        Err(Halt::Unknown { component, reason }) => {
+                            match self.unsettled(&component, ComponentKind::LoadBalancer, Direction::Outbound, reason) {
+                                Ok(()) => return Ok(self.lb_delivered(y, p)),
+                                Err(h) => {
+                                    first_unknown.get_or_insert(h);
+                                }
                             }
                         }
+                        Err(h) => {
+                            first_drop.get_or_insert(h);
+                        }
                     }
-                    Err(h) => {
-                        first_drop.get_or_insert(h);
-                    }
-                },
+                }
             }
         }
         Err(first_unknown
@@ -288,7 +291,7 @@ impl<'n> Walker<'n> {
                     }
                 }
                 match tg.preserves(lb) {
-                    Some(keep) => out.push(Candidate::Target(tg, at, keep)),
+                    Some(keep) => out.push(Candidate::Target(tg, at, keep, t.health.as_deref())),
                     None => out.push(Candidate::Unknown(
                         tg.id.clone(),
                         format!(
@@ -309,7 +312,7 @@ impl<'n> Walker<'n> {
         y: &'n NetworkInterface,
         lb: &'n LoadBalancer,
         tg: &'n TargetGroup,
-        at: &TargetAt,
+        (at, health): (&TargetAt, Option<&str>),
         preserve: bool,
         p: Packet,
     ) -> Result<Vec<crate::model::Hop>, Halt> {
@@ -337,11 +340,14 @@ impl<'n> Walker<'n> {
             &tg.id,
             ComponentKind::TargetGroup,
             format!(
-                "target group `{}`: node `{}` connects to target {}:{} as {back}{} (ELB-4, ELB-5)",
+                "target group `{}`: node `{}` connects to target {}:{}{} as {back}{} (ELB-4, ELB-5)",
                 tg.name,
                 y.id,
                 at.address,
                 at.port,
+                health
+                    .map(|h| format!(" (reported {h}; health does not decide, ELB-10)"))
+                    .unwrap_or_default(),
                 if preserve { ", keeping the client's address" } else { "" }
             ),
             Some(Direction::Outbound),
