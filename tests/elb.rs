@@ -717,3 +717,33 @@ fn an_unhealthy_target_still_carries_the_request_and_the_path_says_its_health() 
         .collect();
     assert!(details.iter().any(|d| d.contains("reported unhealthy")), "{details:?}");
 }
+
+#[test]
+fn a_lambda_target_ends_the_path_at_the_load_balancer() {
+    let dir = copy_fixture_dir(ELB);
+    edit_json(&dir.path().join("describe-target-groups.json"), |v| {
+        for g in v["TargetGroups"].as_array_mut().unwrap() {
+            if g["TargetGroupName"] == "web-tg" {
+                g["TargetType"] = Value::String("lambda".into());
+                g["Protocol"] = Value::Null;
+                g["Port"] = Value::Null;
+                g["VpcId"] = Value::Null;
+            }
+        }
+    });
+    edit_json(&dir.path().join("describe-target-health.web-tg.json"), |v| {
+        v["TargetHealthDescriptions"][0]["Target"] =
+            serde_json::json!({"Id": "arn:aws:lambda:us-east-1:123456789012:function:web"});
+    });
+    let (code, v) = query(dir.path(), "web-alb", "443");
+    assert_eq!((code, v["verdict"].as_str()), (0, Some("reachable")), "{v}");
+    let hops = path_of(&v);
+    assert!(hops.iter().any(|h| h.1 == "target-group" && h.2 == "ELB-8"), "{hops:?}");
+    let web_sg = group_id("web-sg");
+    assert!(
+        hops.iter().all(|h| h.0 != web_sg),
+        "no second connection to an instance: {hops:?}"
+    );
+    let (tcode, _) = trace(dir.path(), "web-alb", "443");
+    assert_eq!(tcode, 0);
+}

@@ -223,6 +223,10 @@ pub enum TargetProblem {
 /// (ELB-8): an instance's primary interface and primary private IPv4 address; an IP target's
 /// address, held by some modelled interface. Data lookup only.
 pub fn resolve_target(net: &Network, tg: &TargetGroup, t: &Target) -> Result<TargetAt, TargetProblem> {
+    // A Lambda function has no port: the load balancer invokes it.
+    if tg.target_type == TargetType::Lambda {
+        return Err(TargetProblem::Lambda);
+    }
     let port = match t.port.or(tg.port) {
         Some(p) => p,
         None => {
