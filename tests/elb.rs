@@ -747,3 +747,41 @@ fn a_lambda_target_ends_the_path_at_the_load_balancer() {
     let (tcode, _) = trace(dir.path(), "web-alb", "443");
     assert_eq!(tcode, 0);
 }
+
+#[test]
+fn a_target_groups_own_cross_zone_setting_overrides_the_load_balancers() {
+    // web-alb: cross-zone always on at the load balancer; web-tg turns it off for its targets.
+    let dir = copy_fixture_dir(ELB);
+    edit_json(&dir.path().join("describe-target-group-attributes.web-tg.json"), |v| {
+        for a in v["Attributes"].as_array_mut().unwrap() {
+            if a["Key"] == "load_balancing.cross_zone.enabled" {
+                a["Value"] = Value::String("false".into());
+            }
+        }
+    });
+    // The web-alb node in pub-b (us-east-1b), by its public address; `web` is in us-east-1a.
+    let text = std::fs::read_to_string(path(ELB).join("describe-network-interfaces.json")).unwrap();
+    let enis: Value = serde_json::from_str(&text).unwrap();
+    let node_b = enis["NetworkInterfaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| {
+            e["Description"]
+                .as_str()
+                .is_some_and(|d| d.starts_with("ELB app/web-alb/"))
+                && e["PrivateIpAddress"].as_str().is_some_and(|a| a.starts_with("10.0.2."))
+        })
+        .unwrap()["Association"]["PublicIp"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (code, v) = query(&path(ELB), &node_b, "443");
+    assert_eq!(code, 0, "{v}");
+    let (code, v) = query(dir.path(), &node_b, "443");
+    assert_eq!((code, v["verdict"].as_str()), (1, Some("unreachable")), "{v}");
+    assert!(blocked(&v).iter().any(|x| x.3 == "ELB_NOT_CROSSZONE"), "{v}");
+    // The node in us-east-1a still carries it.
+    let (code, v) = query(dir.path(), "web-alb", "443");
+    assert_eq!(code, 0, "{v}");
+}

@@ -144,6 +144,10 @@ pub struct TargetGroup {
     pub vpc: Option<VpcId>,
     /// `preserve_client_ip.enabled` (ELB-5): `None` when the input does not say.
     pub preserve_client_ip: Option<bool>,
+    /// `load_balancing.cross_zone.enabled` of the group (ELB-7): `None` when it follows the load
+    /// balancer (`use_load_balancer_configuration`) or the input does not say.
+    #[serde(default)]
+    pub cross_zone: Option<bool>,
     /// Registered targets; `None` when the input does not list them (no
     /// `describe-target-health` output for the group).
     pub targets: Option<Vec<Target>>,
@@ -179,6 +183,12 @@ impl ElbTopology {
 }
 
 impl TargetGroup {
+    /// Cross-zone load balancing as it applies to this group (ELB-7): the group's own setting,
+    /// else the load balancer's.
+    pub fn cross_zone(&self, lb: &LoadBalancer) -> Option<bool> {
+        self.cross_zone.or(lb.cross_zone)
+    }
+
     /// Client IP preservation as it applies (ELB-5): an Application or Classic Load Balancer
     /// never preserves; a Network Load Balancer's UDP and TCP_UDP groups always do; otherwise
     /// the attribute, `None` when the input does not say.

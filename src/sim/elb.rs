@@ -272,7 +272,7 @@ impl<'n> Walker<'n> {
                     _ => None,
                 };
                 if same_zone != Some(true) {
-                    match lb.cross_zone {
+                    match tg.cross_zone(lb) {
                         Some(true) => {}
                         Some(false) if same_zone == Some(false) => {
                             zone_skipped = true;

@@ -3,7 +3,8 @@
 //! Network, Classic), scheme (internet-facing, internal), security groups (an NLB's optional),
 //! cross-zone setting (on, off, not in the input), one or two listeners, and a target group of a
 //! random target type (instance, IP, Lambda) with zero to three targets, a random target port and
-//! a client IP preservation setting (on, off, not in the input). Its nodes are new interfaces in
+//! a client IP preservation setting (on, off, not in the input) and its own cross-zone setting
+//! (on, off, the load balancer's). Its nodes are new interfaces in
 //! one or two subnets of a VPC, public when internet-facing. The SMT engine and the simulator must
 //! agree on pinned packets (from the internet and from the VPC's hosts to a node) and on random
 //! questions whose destination is the load balancer.
@@ -68,6 +69,8 @@ pub struct LbPlan {
     pub open_targets: bool,
     /// Registered targets not in the input (no `describe-target-health`).
     pub targets_unknown: bool,
+    /// The target group's own cross-zone setting (None: the load balancer's).
+    pub tg_cross_zone: Option<bool>,
 }
 
 const PORTS: [u16; 4] = [443, 80, 8443, 22];
@@ -97,6 +100,7 @@ fn lb_plan() -> impl Strategy<Value = LbPlan> {
             prop::bool::weighted(0.6),
             prop::bool::weighted(0.05),
         ),
+        prop_oneof![4 => Just(None), 1 => Just(Some(true)), 1 => Just(Some(false))],
     )
         .prop_map(
             |(
@@ -105,6 +109,7 @@ fn lb_plan() -> impl Strategy<Value = LbPlan> {
                 cross_zone,
                 listeners,
                 (target_type, targets, target_port, preserve, open_targets, targets_unknown),
+                tg_cross_zone,
             )| LbPlan {
                 kind,
                 public,
@@ -121,6 +126,7 @@ fn lb_plan() -> impl Strategy<Value = LbPlan> {
                 preserve,
                 open_targets,
                 targets_unknown,
+                tg_cross_zone,
             },
         )
 }
@@ -293,6 +299,7 @@ pub fn add_lb(net: &mut Network, plan: &LbPlan) -> Option<String> {
             target_type,
             vpc: Some(vpc.clone()),
             preserve_client_ip: plan.preserve,
+            cross_zone: plan.tg_cross_zone,
             targets: (!plan.targets_unknown).then_some(targets),
             load_balancers: vec![lb_id.clone()],
             provenance: prov(&tg_id),

@@ -138,6 +138,7 @@ impl Lower {
                     target_type: TargetType::Instance,
                     vpc: Some(VpcId::from(vpc)),
                     preserve_client_ip: Some(false),
+                    cross_zone: None,
                     targets: Some(
                         instances
                             .iter()
@@ -232,6 +233,7 @@ impl Lower {
             target_type,
             vpc: o.id("VpcId")?.map(VpcId::from),
             preserve_client_ip: None,
+            cross_zone: None,
             targets: None,
             load_balancers: self.string_list(o, "LoadBalancerArns")?,
             provenance: loc.provenance(),
@@ -380,14 +382,8 @@ impl Lower {
                     if let Some(b) = flag(get("preserve_client_ip.enabled")) {
                         tg.preserve_client_ip = Some(b);
                     }
-                    if get("load_balancing.cross_zone.enabled") == Some("false") {
-                        self.diags.push(
-                            Diagnostic::warning(
-                                "unsupported",
-                                format!("target group `{}` turns cross-zone load balancing off, which is not modelled per target group: paths from a node in another zone answer as the load balancer's setting says", tg.name),
-                            )
-                            .in_file(p.file),
-                        );
+                    if let Some(b) = flag(get("load_balancing.cross_zone.enabled")) {
+                        tg.cross_zone = Some(b);
                     }
                 }
             }

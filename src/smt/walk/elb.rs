@@ -245,8 +245,9 @@ impl<'a> Walk<'a> {
                     .zip(net.zone_key(&at.subnet))
                     .and_then(|(a, b)| a.same(&b));
                 let crosses = zones != Some(true);
-                if crosses && lb.cross_zone != Some(true) {
-                    if lb.cross_zone == Some(false) && zones == Some(false) {
+                let cross_zone = tg.cross_zone(lb);
+                if crosses && cross_zone != Some(true) {
+                    if cross_zone == Some(false) && zones == Some(false) {
                         zone_skipped = true;
                         continue;
                     }

@@ -51,6 +51,7 @@ pub fn load_balancers(lx: &mut Lx<'_>) {
             target_type,
             vpc,
             preserve_client_ip: preserve,
+            cross_zone: None,
             targets: Some(Vec::new()),
             load_balancers: Vec::new(),
             provenance: lx.prov(t),
@@ -239,6 +240,7 @@ fn classic(lx: &mut Lx<'_>, e: &crate::ingest::terraform::document::Inst) {
                 target_type: TargetType::Instance,
                 vpc: Some(vpc.clone()),
                 preserve_client_ip: Some(false),
+                cross_zone: None,
                 targets: Some(
                     instances
                         .iter()
