@@ -477,8 +477,8 @@ fn unsupported_resource_types_are_a_warning_each() {
     let doc = serde_json::json!({
         "format_version": "1.0",
         "values": {"root_module": {"resources": [
-            {"address": "aws_lb.front", "mode": "managed", "type": "aws_lb", "name": "front",
-             "values": {"id": "arn:aws:elasticloadbalancing:lb/front"}},
+            {"address": "aws_networkfirewall_firewall.front", "mode": "managed", "type": "aws_networkfirewall_firewall", "name": "front",
+             "values": {"id": "arn:aws:network-firewall:us-east-1:1:firewall/front"}},
             {"address": "aws_flow_log.all", "mode": "managed", "type": "aws_flow_log", "name": "all",
              "values": {"id": "fl-1"}}
         ]}}
@@ -486,7 +486,7 @@ fn unsupported_resource_types_are_a_warning_each() {
     let l = ingest::terraform::load_value("state.json", &doc).unwrap();
     let w = warnings(&l, "unsupported");
     assert_eq!(w.len(), 2);
-    assert!(w.iter().any(|d| d.message.contains("`aws_lb`")));
+    assert!(w.iter().any(|d| d.message.contains("`aws_networkfirewall_firewall`")));
 }
 
 // ---------------------------------------------------------------------------------------------

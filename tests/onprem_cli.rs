@@ -1,4 +1,4 @@
-//! On-premises networks over VPN end to end (SEMANTICS.md §5.12, ONP-1..ONP-4), on the hand-written
+//! On-premises networks over VPN end to end (SEMANTICS.md §5.11, ONP-1..ONP-4), on the hand-written
 //! snapshot `tests/fixtures/onprem/snapshot.json` (its README says what it holds): a VPN's static
 //! routes are reached and nothing else is claimed, an undeclared destination is unknown naming what
 //! to declare, declared networks are endpoints both ways, tunnels all DOWN drop with

@@ -1,4 +1,4 @@
-//! One test per on-premises rule (SEMANTICS.md §5.12, ONP-1..ONP-5), on small networks built in
+//! One test per on-premises rule (SEMANTICS.md §5.11, ONP-1..ONP-5), on small networks built in
 //! code: the simulator's trace of a pinned packet, and `query::engine::run` (the SMT engine, every
 //! witness and blocking example replayed through the simulator) on the same question.
 

@@ -36,6 +36,8 @@ mod differential;
 /// The repository stands alone: every rule id the code and the README cite is defined in
 /// SEMANTICS.md, and no file refers to a document outside the repository.
 mod docs;
+/// Issue #16: load balancers on the path (ELB-1..ELB-12) on a moto-generated web service.
+mod elb;
 /// Property tests: the AWS loader never panics on arbitrary bytes or AWS-shaped JSON.
 mod fuzz_aws;
 /// Issue #18 item 5: the real fixtures of the three loaders with fields deleted, duplicated,

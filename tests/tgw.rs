@@ -1152,7 +1152,7 @@ fn tgw_2_zone_names_of_two_accounts_are_compared_only_through_zone_ids() {
 #[test]
 fn tgw_lint_reports_the_transit_gateway_constructs_it_does_not_model() {
     let dir = copy_fixture_dir(TGW);
-    // A Connect attachment (VPN and Direct Connect gateway attachments are modelled, §5.12), and a
+    // A Connect attachment (VPN and Direct Connect gateway attachments are modelled, §5.11), and a
     // route with two attachments (equal-cost multipath) to it and spoke-b.
     edit_json(&file(&dir, "describe-transit-gateway-attachments.json"), |v| {
         v["TransitGatewayAttachments"].as_array_mut().unwrap().push(json!({

@@ -10,6 +10,7 @@
 //! | VPCV-003 | database ports from the internet to each interface | CKV_AWS_277, AVD-AWS-0107 |
 //! | VPCV-004 | anything, from the internet and from every other interface, to each member of a VPC's `default` group | CKV2_AWS_12, AVD-AWS-0173 |
 //! | VPCV-005 | any packet from the internet into a private subnet (one way) | CKV_AWS_130, AVD-AWS-0164, CKV_AWS_88 |
+//! | VPCV-006 | a load balancer's target port from the internet straight to each target (the load balancer is not bypassable) | - |
 //!
 //! The scanners read one resource's rules; these ask the engine whether a packet really gets
 //! through (routes, public addresses, every ACL and group, and for 001-004 the reply too). A
@@ -95,6 +96,13 @@ pub fn rules() -> Vec<Rule> {
              without an internet route is harmless, and an IPv6 address in one is not.",
             &["CKV_AWS_130", "AVD-AWS-0164", "CKV_AWS_88"],
             Severity::High,
+        ),
+        rule(
+            "VPCV-006",
+            "no load balancer target reachable around its load balancer",
+            "No target of a load balancer (an instance or IP target) accepts, straight from the internet,              connections on the port its load balancer sends to: otherwise clients can bypass the load              balancer and whatever it enforces (TLS termination, its security group, a web application              firewall). Asked directly of the target's own addresses (SEMANTICS.md §5.12); a path through              the load balancer is not a finding.",
+            &[],
+            Severity::Medium,
         ),
     ]
 }
@@ -214,6 +222,44 @@ pub fn suite(net: &Network, ix: &NetworkIndex, network_file: &str) -> Suite {
                     at(&sub.provenance),
                 )
             });
+        }
+    }
+    // VPCV-006: each load balancer target's port, straight from the internet.
+    let mut seen = std::collections::BTreeSet::new();
+    for lb in net.elb.load_balancers.values() {
+        for l in &lb.listeners {
+            for tg in l.forwards.iter().filter_map(|t| net.elb.target_groups.get(t)) {
+                for t in tg.targets.iter().flatten() {
+                    let Ok(target) = crate::model::elb::resolve_target(net, tg, t) else {
+                        continue;
+                    };
+                    for p in l.ip_protocols() {
+                        if !seen.insert((target.iface.clone(), target.port, *p)) {
+                            continue;
+                        }
+                        let Some(e) = net.network_interfaces.get(&target.iface) else {
+                            continue;
+                        };
+                        let label = label(net, ix, e);
+                        out.push(Assertion {
+                            port: Some(PortRange::single(target.port)),
+                            ..unreachable(
+                                5,
+                                format!(
+                                    "VPCV-006 no {} {} from the internet straight to {label}, a target of load balancer {}",
+                                    proto::name(*p),
+                                    target.port,
+                                    lb.name
+                                ),
+                                "internet",
+                                e.id.as_str(),
+                                ProtocolChoice::One(*p),
+                                at(&tg.provenance),
+                            )
+                        });
+                    }
+                }
+            }
         }
     }
     s.assertions = out;

@@ -1,5 +1,5 @@
 //! Declared on-premises networks given on the command line (`--onprem NAME=CIDR[,CIDR][@GATEWAY]`,
-//! SEMANTICS.md §5.12 ONP-1/ONP-4): parsing the option and adding the networks to a loaded
+//! SEMANTICS.md §5.11 ONP-1/ONP-4): parsing the option and adding the networks to a loaded
 //! network. Must not touch forwarding decisions.
 
 use super::IngestError;

@@ -26,7 +26,7 @@ pub enum External {
     /// Hosts on premises behind a virtual private gateway.
     OnPremises(VpnGatewayId),
     /// A declared on-premises network, or all of them (`onprem`): any address in `blocks`,
-    /// reached through a virtual private gateway it is behind (SEMANTICS.md §5.12, ONP-4).
+    /// reached through a virtual private gateway it is behind (SEMANTICS.md §5.11, ONP-4).
     OnPremNetwork {
         /// The network's name (`onprem` for all of them).
         name: String,
@@ -50,6 +50,13 @@ pub struct Endpoint {
     /// Destination only: the request counts as delivered when its path reaches this component
     /// (a NAT gateway, peering connection, transit gateway).
     pub through: Option<(String, ComponentKind)>,
+    /// Destination only: a listener's port (`lb:NAME:443`), which the question's destination
+    /// port must be.
+    pub port: Option<u16>,
+    /// Destination only: the interfaces are load balancer nodes, and a request counts only when
+    /// a load balancer carries it to one of these targets (an instance asked about through the
+    /// load balancers in front of it, SEMANTICS.md §5.12).
+    pub lb_targets: Option<Vec<NetworkInterfaceId>>,
 }
 
 impl Endpoint {
@@ -61,6 +68,8 @@ impl Endpoint {
             address_filter: None,
             external: None,
             through: None,
+            port: None,
+            lb_targets: None,
         }
     }
 }

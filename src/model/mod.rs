@@ -7,6 +7,7 @@
 
 pub mod addr;
 pub mod diag;
+pub mod elb;
 pub mod endpoint;
 pub mod ids;
 pub mod index;
@@ -19,10 +20,12 @@ pub mod trace;
 pub mod validate;
 mod validate_onprem;
 mod validate_quota;
+mod validate_elb;
 mod validate_tgw;
 
 pub use addr::{AddrError, Cidr, IpFamily, L4Match, PortRange, Protocol, proto};
 pub use diag::{Diagnostic, Severity};
+pub use elb::{ElbTopology, LbKind, Listener, LoadBalancer, Target, TargetGroup, TargetType};
 pub use ids::*;
 pub use index::{AddressOwner, NetworkIndex};
 pub use network::*;

@@ -62,7 +62,7 @@ pub struct Network {
     /// Transit gateway attachments, route tables and their routes (SEMANTICS.md §5.9).
     #[serde(default)]
     pub tgw: super::tgw::TgwTopology,
-    /// VPN connections, Direct Connect gateways, declared on-premises networks (§5.12).
+    /// VPN connections, Direct Connect gateways, declared on-premises networks (§5.11).
     #[serde(default)]
     pub onprem: super::onprem::OnPremTopology,
     /// The account and region of each input file whose path names them (nested snapshot
@@ -73,6 +73,9 @@ pub struct Network {
     /// to different zones in different accounts, ids do not.
     #[serde(default)]
     pub zone_ids: BTreeMap<SubnetId, String>,
+    /// Load balancers, listeners and target groups (SEMANTICS.md §5.12).
+    #[serde(default, skip_serializing_if = "super::elb::ElbTopology::is_empty")]
+    pub elb: super::elb::ElbTopology,
 }
 
 /// A subnet's Availability Zone, comparable across accounts as far as the input allows.

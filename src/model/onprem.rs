@@ -1,4 +1,4 @@
-//! On-premises networks as data (SEMANTICS.md §5.12, rules ONP-1..ONP-4): Site-to-Site VPN
+//! On-premises networks as data (SEMANTICS.md §5.11, rules ONP-1..ONP-4): Site-to-Site VPN
 //! connections and their static routes and tunnels, customer gateways, Direct Connect gateways
 //! and their associations, and the on-premises networks a user declares (`--onprem`,
 //! `[[onprem]]`).

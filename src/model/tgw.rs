@@ -85,7 +85,7 @@ pub enum TgwAttachmentResource {
         /// The attachment subnets (one per Availability Zone).
         subnets: Vec<SubnetId>,
     },
-    /// A VPN or Direct Connect gateway attachment (§5.12, ONP-5), or a Connect or other
+    /// A VPN or Direct Connect gateway attachment (§5.11, ONP-5), or a Connect or other
     /// attachment (not modelled).
     Other {
         /// `ResourceType` as AWS prints it (`vpn`, `peering`, `direct-connect-gateway`, …).
@@ -129,7 +129,7 @@ impl TgwAttachment {
         }
     }
 
-    /// For a VPN or Direct Connect gateway attachment (§5.12): its `ResourceType` (`vpn`,
+    /// For a VPN or Direct Connect gateway attachment (§5.11): its `ResourceType` (`vpn`,
     /// `direct-connect-gateway`) and `ResourceId` (`vpn-…`, the Direct Connect gateway's id).
     pub fn onprem_kind(&self) -> Option<(&str, Option<&str>)> {
         match &self.resource {

@@ -45,6 +45,10 @@ pub enum ComponentKind {
     TransitGatewayRouteTable,
     /// A prefix list.
     PrefixList,
+    /// A load balancer (SEMANTICS.md §5.12).
+    LoadBalancer,
+    /// A load balancer's target group.
+    TargetGroup,
     /// A host on the internet.
     Internet,
     /// A host on premises, behind a virtual private gateway.
@@ -75,6 +79,8 @@ impl ComponentKind {
             ComponentKind::TransitGatewayAttachment => "transit-gateway-attachment",
             ComponentKind::TransitGatewayRouteTable => "transit-gateway-route-table",
             ComponentKind::PrefixList => "prefix-list",
+            ComponentKind::LoadBalancer => "load-balancer",
+            ComponentKind::TargetGroup => "target-group",
             ComponentKind::Internet => "internet",
             ComponentKind::OnPremises => "on-premises",
             ComponentKind::AwsService => "aws-service",

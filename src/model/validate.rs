@@ -30,6 +30,7 @@ pub fn validate(net: &Network) -> Vec<Diagnostic> {
     super::validate_tgw::check(net, &mut out);
     super::validate_onprem::check(net, &mut out);
     super::validate_quota::check(net, &mut out);
+    super::validate_elb::check(net, &mut out);
     for u in &net.unsupported {
         out.push(
             Diagnostic::warning(

@@ -1,4 +1,4 @@
-//! Lint checks of on-premises connectivity (SEMANTICS.md §5.12): VPN connections whose tunnels
+//! Lint checks of on-premises connectivity (SEMANTICS.md §5.11): VPN connections whose tunnels
 //! are all down (ONP-3), transit gateway VPN attachments whose connection is missing (ONP-5), VPN connections and Direct Connect associations naming a gateway the
 //! input does not hold, and virtual private gateways that know no on-premises prefix (ONP-2).
 

@@ -79,7 +79,7 @@ pub(super) fn check(net: &Network, out: &mut Vec<Diagnostic>) {
             }
         }
         match &a.resource {
-            // VPN and Direct Connect gateway attachments are modelled (ONP-5, §5.12).
+            // VPN and Direct Connect gateway attachments are modelled (ONP-5, §5.11).
             TgwAttachmentResource::Other { .. } if a.onprem_kind().is_some() => {}
             TgwAttachmentResource::Other { resource_type, .. } => out.push(
                 Diagnostic::warning(

@@ -49,6 +49,14 @@ pub enum EndpointError {
         "no on-premises network is known: no VPN connection has a static route and none is declared (declare one with --onprem NAME=CIDR)"
     )]
     NoOnPrem,
+    /// A load balancer whose nodes (network interfaces) are not in the input.
+    #[error(
+        "load balancer `{0}` has no network interface in the input (its nodes: `aws ec2 describe-network-interfaces` lists them with the description `ELB …`)"
+    )]
+    NoNodes(String),
+    /// `lb:NAME:PORT` names no listener.
+    #[error("load balancer `{0}` has no listener on port {1}")]
+    NoListener(String, u16),
     /// `service:` names a service without a prefix list in the input.
     #[error("no prefix list for `{0}` in the input (gateway endpoint services are s3 and dynamodb)")]
     NoService(String),
@@ -106,6 +114,12 @@ pub fn resolve(net: &Network, ix: &NetworkIndex, text: &str, role: Role) -> Resu
             via: None,
         });
         return no_service_source(e, role);
+    }
+    if let Some(rest) = t.strip_prefix("lb:") {
+        return by_listener(net, t, rest);
+    }
+    if let Some(rest) = t.strip_prefix("tg:") {
+        return by_target_group(net, t, rest);
     }
     if let Ok(ip) = t.parse::<IpAddr>() {
         return Ok(by_block(net, ix, t, Cidr::host(ip), role));
@@ -316,6 +330,19 @@ fn by_id(
             via: None,
         });
         return no_service_source(e, role).map(Some);
+    } else if let Some(lb) = net.elb.load_balancers.get(id) {
+        // ELB-1: a load balancer is its nodes; a request to one is carried to a target (§5.12).
+        if role == Role::Source {
+            return Err(wrong(
+                "a load balancer forwards traffic but does not originate it; name the hosts behind it",
+            ));
+        }
+        e.interfaces = lb.nodes.clone();
+        if e.interfaces.is_empty() {
+            return Err(EndpointError::NoNodes(lb.name.clone()));
+        }
+    } else if let Some(tg) = net.elb.target_groups.get(id) {
+        e.interfaces = target_interfaces(net, tg);
     } else if net.vpn_gateways.contains_key(&VpnGatewayId::new(id)) {
         e.external = Some(External::OnPremises(VpnGatewayId::new(id)));
     } else if net.nat_gateways.contains_key(&NatGatewayId::new(id))
@@ -381,10 +408,89 @@ fn by_name(net: &Network, name: &str) -> Vec<String> {
     scan!(net.prefix_lists);
     scan!(net.vpn_gateways);
     scan!(net.transit_gateways);
+    for lb in net.elb.load_balancers.values() {
+        if lb.name == name || lb.dns_name.as_deref().is_some_and(|d| d.eq_ignore_ascii_case(name)) {
+            out.insert(lb.id.clone());
+        }
+    }
+    if out.is_empty() {
+        for tg in net.elb.target_groups.values().filter(|g| g.name == name) {
+            out.insert(tg.id.clone());
+        }
+    }
     if out.is_empty() {
         for g in net.security_groups.values().filter(|g| g.name == name) {
             out.insert(g.id.to_string());
         }
     }
     out.into_iter().collect()
+}
+
+/// The load balancer a name, ARN or DNS name names.
+fn load_balancer<'a>(net: &'a Network, text: &str) -> Result<&'a LoadBalancer, EndpointError> {
+    let found: Vec<&LoadBalancer> = net
+        .elb
+        .load_balancers
+        .values()
+        .filter(|lb| {
+            lb.id == text || lb.name == text || lb.dns_name.as_deref().is_some_and(|d| d.eq_ignore_ascii_case(text))
+        })
+        .collect();
+    match found.as_slice() {
+        [one] => Ok(one),
+        [] => Err(EndpointError::NotFound(text.to_owned())),
+        many => Err(EndpointError::Ambiguous {
+            name: text.to_owned(),
+            candidates: many.iter().map(|lb| lb.id.clone()).collect(),
+        }),
+    }
+}
+
+/// `lb:NAME` or `lb:NAME:PORT` (a listener): the load balancer's nodes, and the listener's port.
+fn by_listener(net: &Network, label: &str, rest: &str) -> Result<Endpoint, EndpointError> {
+    let (name, port) = match rest.rsplit_once(':') {
+        Some((n, p)) if p.parse::<u16>().is_ok() => (n, p.parse::<u16>().ok()),
+        _ => (rest, None),
+    };
+    let lb = load_balancer(net, name)?;
+    if let Some(p) = port
+        && lb.listeners_known
+        && !lb.listeners.iter().any(|l| l.port == p)
+    {
+        return Err(EndpointError::NoListener(lb.name.clone(), p));
+    }
+    let mut e = Endpoint::named(label);
+    e.interfaces = lb.nodes.clone();
+    e.port = port;
+    if e.interfaces.is_empty() {
+        return Err(EndpointError::NoNodes(lb.name.clone()));
+    }
+    Ok(e)
+}
+
+/// `tg:NAME`: the interfaces of a target group's registered targets.
+fn by_target_group(net: &Network, label: &str, name: &str) -> Result<Endpoint, EndpointError> {
+    let tg = net
+        .elb
+        .target_groups
+        .values()
+        .find(|g| g.name == name || g.id == name)
+        .ok_or_else(|| EndpointError::NotFound(name.to_owned()))?;
+    let mut e = Endpoint::named(label);
+    e.interfaces = target_interfaces(net, tg);
+    nonempty(e)
+}
+
+/// The interfaces of a target group's registered targets that resolve (ELB-8).
+fn target_interfaces(net: &Network, tg: &TargetGroup) -> Vec<NetworkInterfaceId> {
+    let mut out: Vec<NetworkInterfaceId> = tg
+        .targets
+        .iter()
+        .flatten()
+        .filter_map(|t| crate::model::elb::resolve_target(net, tg, t).ok())
+        .map(|at| at.iface)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }

@@ -90,6 +90,115 @@ pub fn run(net: &Network, ix: &NetworkIndex, spec: &QuerySpec) -> Result<QueryRe
     let budget = spec.budget.map(smt::Budget::starting_now);
     let from = resolve(net, ix, &spec.from, Role::Source)?;
     let to = resolve(net, ix, &spec.to, Role::Destination)?;
+    let direct = answer(net, ix, spec, &from, &to, budget)?;
+    // SEMANTICS.md §5.12: an instance no packet reaches directly may be reached through the load
+    // balancers in front of it; the question is asked again of their nodes, their connections
+    // only to this instance.
+    if direct.verdict.verdict != VerdictKind::Unreachable {
+        return Ok(direct);
+    }
+    let Some(via) = through_load_balancers(net, ix, &spec.to, &to) else {
+        return Ok(direct);
+    };
+    let lbs = via.1.join("`, `");
+    let mut through = answer(net, ix, spec, &from, &via.0, budget)?;
+    match through.verdict.verdict {
+        VerdictKind::Reachable => {
+            // The load balancer the witness crossed.
+            let crossed = through
+                .verdict
+                .path
+                .iter()
+                .flatten()
+                .find(|h| h.kind == ComponentKind::LoadBalancer)
+                .and_then(|h| net.elb.load_balancers.get(&h.id))
+                .map_or(lbs, |lb| lb.name.clone());
+            through.verdict.warnings.insert(
+                0,
+                format!(
+                    "`{}` is not reached directly; it is reached through load balancer `{crossed}` (ELB-13; the path shows both connections; --port is the listener's)",
+                    spec.to
+                ),
+            );
+            Ok(through)
+        }
+        VerdictKind::Unknown => {
+            through.verdict.warnings.insert(
+                0,
+                format!(
+                    "`{}` is not reached directly; whether it is reached through load balancer `{lbs}` is unknown (ELB-13)",
+                    spec.to
+                ),
+            );
+            Ok(through)
+        }
+        VerdictKind::Unreachable => {
+            let mut d = direct;
+            d.verdict.blocked.extend(through.verdict.blocked);
+            d.verdict.warnings.push(format!(
+                "`{}` is reached neither directly nor through load balancer `{lbs}` (ELB-13; the load balancer path's blocking rules are listed too)",
+                spec.to
+            ));
+            d.proof = None;
+            Ok(d)
+        }
+    }
+}
+
+/// The nodes of the load balancers that have the instance `to` names among their targets, as a
+/// destination restricted to those targets (ELB-9); `None` unless `text` names an instance
+/// (`i-…` or its Name tag) that some load balancer with nodes in the input sends to. Also the
+/// load balancers' names.
+fn through_load_balancers(
+    net: &Network,
+    ix: &NetworkIndex,
+    text: &str,
+    to: &Endpoint,
+) -> Option<(Endpoint, Vec<String>)> {
+    if to.external.is_some() || to.through.is_some() || to.lb_targets.is_some() || to.address_filter.is_some() {
+        return None;
+    }
+    let is_instance = to.interfaces.iter().all(|i| ix.instance_of(i).is_some())
+        && (text.starts_with("i-") || net.instances.values().any(|i| name_tag(&i.tags) == Some(text)));
+    if !is_instance || to.interfaces.is_empty() {
+        return None;
+    }
+    let mut nodes = Vec::new();
+    let mut names = Vec::new();
+    for lb in net.elb.load_balancers.values().filter(|lb| !lb.nodes.is_empty()) {
+        let serves = lb.listeners.iter().flat_map(|l| l.forwards.iter()).any(|tg| {
+            net.elb.target_groups.get(tg).is_some_and(|g| {
+                g.targets.iter().flatten().any(|t| {
+                    crate::model::elb::resolve_target(net, g, t).is_ok_and(|at| to.interfaces.contains(&at.iface))
+                })
+            })
+        });
+        if serves {
+            nodes.extend(lb.nodes.iter().cloned());
+            names.push(lb.name.clone());
+        }
+    }
+    if nodes.is_empty() {
+        return None;
+    }
+    nodes.sort();
+    nodes.dedup();
+    let mut e = Endpoint::named(&to.label);
+    e.interfaces = nodes;
+    e.lb_targets = Some(to.interfaces.clone());
+    Some((e, names))
+}
+
+/// Answers a question between resolved endpoints.
+fn answer(
+    net: &Network,
+    ix: &NetworkIndex,
+    spec: &QuerySpec,
+    from: &Endpoint,
+    to: &Endpoint,
+    budget: Option<smt::Budget>,
+) -> Result<QueryResult, QueryError> {
+    let (from, to) = (from.clone(), to.clone());
     // A host's own private address never leaves it; its public address does (to the gateway
     // that maps it, VGW-5, IGW-2).
     let own_private = |e: &Endpoint| {
@@ -121,6 +230,17 @@ pub fn run(net: &Network, ix: &NetworkIndex, spec: &QuerySpec) -> Result<QueryRe
             spec.protocol.name()
         )));
     }
+    // A listener (`lb:NAME:443`) fixes the destination port (SEMANTICS.md §5.12).
+    let dst_ports = match (to.port, spec.port) {
+        (Some(l), Some(asked)) if !asked.contains(l) => {
+            return Err(QueryError::Usage(format!(
+                "`{}` is the listener on port {l}, outside --port {asked}",
+                spec.to
+            )));
+        }
+        (Some(l), _) => Some(PortRange::single(l)),
+        (None, asked) => asked,
+    };
     let echo = QueryEcho {
         from: spec.from.clone(),
         to: spec.to.clone(),
@@ -177,7 +297,7 @@ pub fn run(net: &Network, ix: &NetworkIndex, spec: &QuerySpec) -> Result<QueryRe
         from: &from,
         to: &to,
         protocol,
-        dst_ports: spec.port,
+        dst_ports,
         src_ports: spec.src_port,
         one_way,
         families,
@@ -200,7 +320,7 @@ pub fn run(net: &Network, ix: &NetworkIndex, spec: &QuerySpec) -> Result<QueryRe
                 )));
             }
             let through = to.through.as_ref().map(|t| t.0.as_str());
-            let (path, return_path) = replay(net, ix, &w, one_way, through)?;
+            let (path, return_path) = replay(net, ix, &w, one_way, through, to.lb_targets.as_deref())?;
             verdict = Verdict::new(VerdictKind::Reachable, echo);
             verdict.packet = Some(w.packet);
             verdict.path = Some(path);
@@ -215,7 +335,7 @@ pub fn run(net: &Network, ix: &NetworkIndex, spec: &QuerySpec) -> Result<QueryRe
             ..
         } => {
             bounded = causes_of(&b, "");
-            match evidence::check_examples(net, ix, &evidence, one_way, budget.as_ref()) {
+            match evidence::check_examples(net, ix, &evidence, one_way, budget.as_ref(), to.lb_targets.as_deref()) {
                 Ok(()) => {
                     verdict = Verdict::new(VerdictKind::Unreachable, echo);
                     verdict.blocked = blocked;
@@ -245,7 +365,14 @@ pub fn run(net: &Network, ix: &NetworkIndex, spec: &QuerySpec) -> Result<QueryRe
             for (id, start, packet) in examples {
                 // BOUND-2: the example's fate must depend on something in the simulator too.
                 if to.through.is_none() {
-                    let status = sim::bounded_status(net, ix, sim_start(&start), packet, one_way);
+                    let status = sim::bounded_status_to_targets(
+                        net,
+                        ix,
+                        sim_start(&start),
+                        packet,
+                        one_way,
+                        to.lb_targets.as_deref(),
+                    );
                     if !matches!(status, sim::Status::Unknown { .. }) {
                         return Err(QueryError::Inconsistent(format!(
                             "the SMT engine found that the fate of {packet} depends on `{id}`, but the simulator {}",
@@ -341,8 +468,9 @@ fn replay(
     w: &Witness,
     one_way: bool,
     through: Option<&str>,
+    targets: Option<&[NetworkInterfaceId]>,
 ) -> Result<(Vec<Hop>, Vec<Hop>), QueryError> {
-    let t = sim::trace(net, ix, sim_start(&w.start), w.packet, one_way);
+    let t = sim::trace_to_targets(net, ix, sim_start(&w.start), w.packet, one_way, targets);
     if let Some(id) = through {
         return replay_through(net, w, &t, id);
     }

@@ -186,6 +186,7 @@ pub(crate) fn check_examples(
     evidence: &[Evidence],
     one_way: bool,
     budget: Option<&Budget>,
+    targets: Option<&[NetworkInterfaceId]>,
 ) -> Result<(), EvidenceError> {
     for e in evidence {
         if budget.is_some_and(|b| b.remaining().is_none()) {
@@ -197,12 +198,12 @@ pub(crate) fn check_examples(
             StartPoint::OnPremises(g) => sim::Start::OnPremises(g.clone()),
             StartPoint::OnPremisesVia(a) => sim::Start::OnPremisesVia(a.clone()),
         };
-        let mut t = sim::trace(net, ix, start.clone(), e.packet, one_way);
+        let mut t = sim::trace_to_targets(net, ix, start.clone(), e.packet, one_way, targets);
         // BOUND-2: the blocking entries of an unreachable answer drop their packets whatever
         // the filters the input does not settle do; the simulator stops at the first such
         // filter, so the example is replayed with each of them admitting it.
         if matches!(t.status(), sim::Status::Unknown { .. }) {
-            let admitting = sim::trace_admitting(net, ix, start, e.packet, one_way);
+            let admitting = sim::trace_admitting_to_targets(net, ix, start, e.packet, one_way, targets);
             if !admitting.assumed.is_empty() {
                 t = admitting;
             }
@@ -346,9 +347,9 @@ mod tests {
             packet: tcp(&web_ip, 49152, &db_ip, dport),
         };
         // The database's group admits nothing on port 1048 from the web server: dropped there.
-        assert!(check_examples(&net, &ix, &[evidence(1048)], true, None).is_ok());
+        assert!(check_examples(&net, &ix, &[evidence(1048)], true, None, None).is_ok());
         // It admits MySQL: an answer that says it drops 3306 is wrong.
-        match check_examples(&net, &ix, &[evidence(3306)], true, None) {
+        match check_examples(&net, &ix, &[evidence(3306)], true, None, None) {
             Err(EvidenceError::Inconsistent(why)) => assert!(why.contains("delivers it"), "{why}"),
             other => panic!("{other:?}"),
         }
@@ -358,7 +359,7 @@ mod tests {
             deadline: std::time::Instant::now(),
         };
         assert!(matches!(
-            check_examples(&net, &ix, &[evidence(1048)], true, Some(&spent)),
+            check_examples(&net, &ix, &[evidence(1048)], true, Some(&spent), None),
             Err(EvidenceError::Spent)
         ));
     }

@@ -660,9 +660,19 @@ impl<'n> Walker<'n> {
                 "NO_PATH",
             ));
         }
-        // 2. NI-3: the groups of the appliance.
-        self.groups(a, Direction::Inbound, &p)?;
-        // 3. Addressed to the appliance itself.
+        // 2. NI-3: the groups of the appliance (ELB-6: as at `arrive` for a load balancer's
+        // connection that keeps the client's address).
+        if self.lb_preserving.is_some() && a.has_private_address(&p.dst_ip) {
+            self.lb_target_groups_check(a, &p)?;
+        } else {
+            self.groups(a, Direction::Inbound, &p)?;
+        }
+        // 3. Addressed to the appliance itself; a load balancer's node takes it (ELB-3).
+        if let Some(lb) = self.net.elb.node_owner(&a.id)
+            && a.has_private_address(&p.dst_ip)
+        {
+            return self.lb_request(a, lb, p);
+        }
         if a.has_private_address(&p.dst_ip) {
             hop!(
                 self,

@@ -23,7 +23,8 @@
 //!   NACL-8, J25, NI-2, SG-11, §3);
 //! - `gateway`: internet, egress-only, NAT, VPN gateways, NAT instances, peering, gateway
 //!   endpoints (IGW-*, V6-1, NGW-*, NI-*, PCX-*, GWE-*, VGW-3, §4, §5);
-//! - `tgw`: transit gateways, their attachments and route tables (TGW-1..TGW-9, §5.9).
+//! - `tgw`: transit gateways, their attachments and route tables (TGW-1..TGW-9, §5.9);
+//! - `elb`: load balancers, their listeners and targets (ELB-1..ELB-12, §5.12).
 
 /// Records a hop on the walk `$w` when it keeps its path (`trace`); a verdict-only walk
 /// (`status`) evaluates none of the arguments, so it builds none of the hop's strings.
@@ -36,6 +37,7 @@ macro_rules! hop {
 }
 
 mod bpa;
+mod elb;
 mod filter;
 mod flow;
 mod gateway;
@@ -67,7 +69,7 @@ pub enum Start {
     /// A host on premises: it enters through this virtual private gateway (§4, §5.8).
     OnPremises(VpnGatewayId),
     /// A host on premises: it enters a transit gateway through this VPN or Direct Connect
-    /// gateway attachment (§5.12, ONP-5).
+    /// gateway attachment (§5.11, ONP-5).
     OnPremisesVia(TgwAttachmentId),
 }
 
@@ -269,21 +271,47 @@ impl Trace {
 /// `ix` must be the index of `net`. The packet's source is taken as given: for an interface
 /// start, a source that is not one of its addresses meets the source/destination check (NI-2).
 pub fn trace(net: &Network, ix: &NetworkIndex, start: Start, packet: Packet, one_way: bool) -> Trace {
-    walk(net, ix, start, packet, one_way, true, Bound::Stop)
+    walk(net, ix, start, packet, one_way, true, Bound::Stop, None)
+}
+
+/// [`trace`], where load balancers carry requests only to the given targets (a question about
+/// those targets through the load balancers in front of them, SEMANTICS.md §5.12); `None` is
+/// [`trace`] itself.
+pub fn trace_to_targets(
+    net: &Network,
+    ix: &NetworkIndex,
+    start: Start,
+    packet: Packet,
+    one_way: bool,
+    targets: Option<&[NetworkInterfaceId]>,
+) -> Trace {
+    walk(net, ix, start, packet, one_way, true, Bound::Stop, targets)
+}
+
+/// [`trace_admitting`] with [`trace_to_targets`]'s restriction.
+pub fn trace_admitting_to_targets(
+    net: &Network,
+    ix: &NetworkIndex,
+    start: Start,
+    packet: Packet,
+    one_way: bool,
+    targets: Option<&[NetworkInterfaceId]>,
+) -> Trace {
+    walk(net, ix, start, packet, one_way, true, Bound::Admit, targets)
 }
 
 /// [`trace`], with every filter the input does not settle assumed to admit the packet
 /// ([`Bound::Admit`], BOUND-1): the upper bound of what the packet can do. The assumptions made
 /// are in [`Trace::assumed`].
 pub fn trace_admitting(net: &Network, ix: &NetworkIndex, start: Start, packet: Packet, one_way: bool) -> Trace {
-    walk(net, ix, start, packet, one_way, true, Bound::Admit)
+    walk(net, ix, start, packet, one_way, true, Bound::Admit, None)
 }
 
 /// The verdict of [`trace`] for the same arguments, without the hop-by-hop path: the same walk,
 /// which skips building the hops' descriptions (the bulk of a trace's cost). For callers that
 /// need only the answer, such as differential tests sending many packets.
 pub fn status(net: &Network, ix: &NetworkIndex, start: Start, packet: Packet, one_way: bool) -> Status {
-    walk(net, ix, start, packet, one_way, false, Bound::Stop).status()
+    walk(net, ix, start, packet, one_way, false, Bound::Stop, None).status()
 }
 
 /// The packet's verdict with filters the input does not settle decided both ways (BOUND-2):
@@ -291,11 +319,23 @@ pub fn status(net: &Network, ix: &NetworkIndex, start: Start, packet: Packet, on
 /// none then); unreachable when it does not get through even with every such filter admitting
 /// it; otherwise unknown, naming the first filter it relied on.
 pub fn bounded_status(net: &Network, ix: &NetworkIndex, start: Start, packet: Packet, one_way: bool) -> Status {
-    let stop = walk(net, ix, start.clone(), packet, one_way, false, Bound::Stop).status();
+    bounded_status_to_targets(net, ix, start, packet, one_way, None)
+}
+
+/// [`bounded_status`] with [`trace_to_targets`]'s restriction.
+pub fn bounded_status_to_targets(
+    net: &Network,
+    ix: &NetworkIndex,
+    start: Start,
+    packet: Packet,
+    one_way: bool,
+    targets: Option<&[NetworkInterfaceId]>,
+) -> Status {
+    let stop = walk(net, ix, start.clone(), packet, one_way, false, Bound::Stop, targets).status();
     if !matches!(stop, Status::Unknown { .. }) {
         return stop;
     }
-    let admit = walk(net, ix, start, packet, one_way, false, Bound::Admit);
+    let admit = walk(net, ix, start, packet, one_way, false, Bound::Admit, targets);
     let Some(first) = admit.assumed.first().cloned() else {
         return stop;
     };
@@ -310,6 +350,10 @@ pub fn bounded_status(net: &Network, ix: &NetworkIndex, start: Start, packet: Pa
 }
 
 /// Both legs; `record` keeps their hops.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one private entry point behind the public ones"
+)]
 fn walk(
     net: &Network,
     ix: &NetworkIndex,
@@ -318,10 +362,12 @@ fn walk(
     one_way: bool,
     record: bool,
     bound: Bound,
+    targets: Option<&[NetworkInterfaceId]>,
 ) -> Trace {
     let mut walker = Walker::new(net, ix, LegKind::Request);
     walker.record = record;
     walker.bound = bound;
+    walker.lb_targets = targets.map(<[NetworkInterfaceId]>::to_vec);
     let flow = walker.start(&start, packet);
     let (request_outcome, arrival) = outcome_of(flow);
     let request = Leg {

@@ -1,4 +1,4 @@
-//! On-premises networks in the simulator (SEMANTICS.md §5.12, ONP-1..ONP-5): which on-premises
+//! On-premises networks in the simulator (SEMANTICS.md §5.11, ONP-1..ONP-5): which on-premises
 //! prefixes a virtual private gateway or a transit gateway's VPN or Direct Connect gateway
 //! attachment knows, and what happens to a concrete packet it is to carry on premises.
 //!

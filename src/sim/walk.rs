@@ -182,6 +182,14 @@ pub(super) struct Walker<'n> {
     pub bound: Bound,
     /// The filters assumed to admit the packet so far, on both legs ([`Bound::Admit`]).
     pub assumed: Vec<Assumed>,
+    /// A load balancer's connection to its target is walked (ELB-4): a load balancer reached
+    /// from there is not modelled (ELB-12).
+    pub behind_lb: bool,
+    /// The load balancer whose connection keeps the client's address (ELB-5, ELB-6).
+    pub lb_preserving: Option<String>,
+    /// Load balancers carry requests only to these targets (a question about them through the
+    /// load balancers in front of them).
+    pub lb_targets: Option<Vec<NetworkInterfaceId>>,
 }
 
 impl<'n> Walker<'n> {
@@ -200,13 +208,16 @@ impl<'n> Walker<'n> {
             internet_exits: Vec::new(),
             bound: Bound::Stop,
             assumed: Vec::new(),
+            behind_lb: false,
+            lb_preserving: None,
+            lb_targets: None,
         }
     }
 
     /// A filter whose decision the input does not settle (BOUND-1): under [`Bound::Stop`] the
     /// walk answers unknown at `component`; under [`Bound::Admit`] the filter admits the packet,
     /// the assumption is recorded (and shown as a hop) and the walk goes on.
-    fn unsettled(
+    pub(super) fn unsettled(
         &mut self,
         component: &str,
         kind: ComponentKind,
@@ -705,6 +716,11 @@ impl<'n> Walker<'n> {
                 ));
             }
         }
+        self.emit_past_checks(x, p)
+    }
+
+    /// §3 steps 3-5, after the sender's groups and source/destination check.
+    pub fn emit_past_checks(&mut self, x: Sender<'n>, p: Packet) -> Flow {
         // 3. Same subnet (RT-16, NACL-8, J25).
         if let Some(subnet) = self.net.subnets.get(x.subnet())
             && subnet.contains(&p.dst_ip)
@@ -1095,7 +1111,17 @@ impl<'n> Walker<'n> {
 
     /// §3 `arrive(Y, p)`: `p.dst` is one of Y's private addresses.
     pub fn arrive(&mut self, y: &'n NetworkInterface, p: Packet) -> Flow {
-        self.groups(y, Direction::Inbound, &p)?;
+        if self.leg == LegKind::Request && self.lb_preserving.is_some() {
+            self.lb_target_groups_check(y, &p)?;
+        } else {
+            self.groups(y, Direction::Inbound, &p)?;
+        }
+        // ELB-3: a load balancer's node takes the request to a target.
+        if self.leg == LegKind::Request
+            && let Some(lb) = self.net.elb.node_owner(&y.id)
+        {
+            return self.lb_request(y, lb, p);
+        }
         if self.leg == LegKind::Reply {
             let mine = Translator::Interface(y.id.clone());
             if let Some(i) = self

@@ -11,6 +11,8 @@
 //! - `regressions`: `r_<slug>`, one per disagreement found, on its fixture network;
 //! - `tgw`: (a) and (b) over transit gateway topologies (several route tables, isolated spokes,
 //!   blackholes, missing zones and associations);
+//! - `elb`: (a) and (b) over load balancers (each kind, scheme, target type, preservation and
+//!   cross-zone setting, groups or none, targets or none);
 //!
 //! Case counts: each property runs `n` cases (1,000 for the agreement and encoding properties,
 //! 300 for each metamorphic law), so that the module takes about 40 s of a debug `cargo test`
@@ -23,6 +25,7 @@
 //! source/destination check ignored ((a) at 69 in the encoder, 163 in the simulator).
 
 pub mod agree;
+pub mod elb;
 pub mod encoding;
 pub mod faults;
 pub mod generate;

@@ -25,6 +25,7 @@
 
 mod bpa;
 mod edge;
+mod elb;
 mod filter;
 mod iface;
 mod json;
@@ -196,6 +197,13 @@ enum Kind {
     CustomerGateways,
     DxGateways,
     DxAssociations,
+    LoadBalancers,
+    ClassicLoadBalancers,
+    TargetGroups,
+    Listeners,
+    ListenerRules,
+    TargetHealth,
+    ElbAttributes,
 }
 
 /// What a top-level key is.
@@ -216,6 +224,8 @@ enum Class {
     BpaOptions,
     /// `describe-vpc-block-public-access-exclusions` (read after the lists).
     BpaExclusions,
+    /// Classic `describe-load-balancer-attributes` (an object, read after the lists).
+    ClassicAttributes,
 }
 
 /// What the list under `key` is. A key several commands print (`Vpcs`, `Routes`) is decided by
@@ -300,6 +310,14 @@ fn classify_key(key: &str) -> Class {
         "TransitGatewayRouteTablePropagations" => TgwPropagations,
         "Routes" => TgwRoutes,
         "TransitGatewayPrefixListReferences" => TgwPrefixListReferences,
+        "LoadBalancers" => LoadBalancers,
+        "LoadBalancerDescriptions" => ClassicLoadBalancers,
+        "TargetGroups" => TargetGroups,
+        "Listeners" => Listeners,
+        "Rules" => ListenerRules,
+        "TargetHealthDescriptions" => TargetHealth,
+        "Attributes" => ElbAttributes,
+        "LoadBalancerAttributes" => return Class::ClassicAttributes,
         "NextToken" | "ResponseMetadata" | "AdditionalRoutesAvailable" => return Class::Ignored,
         "VpcBlockPublicAccessOptions" => return Class::BpaOptions,
         "VpcBlockPublicAccessExclusions" => return Class::BpaExclusions,
@@ -350,6 +368,8 @@ struct Lower {
     net: Network,
     diags: Vec<Diagnostic>,
     bpa: bpa::Gathered,
+    /// Classic `describe-load-balancer-attributes` documents: (path, file, value).
+    classic_attrs: Vec<(PathBuf, String, Value)>,
 }
 
 /// One top-level list of one document, waiting for its turn.
@@ -407,6 +427,7 @@ fn lower(files: &[(PathBuf, String, Value)]) -> (Network, Vec<Diagnostic>) {
                 Class::Ignored => {}
                 Class::BpaOptions => lw.bpa.options.push((file.clone(), value.clone())),
                 Class::BpaExclusions => lw.bpa.exclusions.push((file.clone(), value.clone())),
+                Class::ClassicAttributes => lw.classic_attrs.push((path.clone(), file.clone(), value.clone())),
                 Class::Unsupported(why) => lw
                     .diags
                     .push(Diagnostic::warning("unsupported", format!("`{key}`: {why}")).in_file(file.as_str())),
@@ -455,6 +476,9 @@ fn lower(files: &[(PathBuf, String, Value)]) -> (Network, Vec<Diagnostic>) {
         for p in lists {
             lw.lower_list(kind, &p);
         }
+    }
+    for (path, file, value) in std::mem::take(&mut lw.classic_attrs) {
+        lw.classic_attributes(&path, &file, &value);
     }
     if has_acls {
         lw.default_acls_assumed();
@@ -523,6 +547,15 @@ impl Lower {
             Kind::CustomerGateways => self.each(p, "CustomerGatewayId", "customer gateway", Self::customer_gateway),
             Kind::DxGateways => self.each(p, "directConnectGatewayId", "Direct Connect gateway", Self::dx_gateway),
             Kind::DxAssociations => self.dx_associations(p),
+            Kind::LoadBalancers => self.each(p, "LoadBalancerArn", "load balancer", Self::load_balancer),
+            Kind::ClassicLoadBalancers => {
+                self.each(p, "LoadBalancerName", "load balancer", Self::classic_load_balancer)
+            }
+            Kind::TargetGroups => self.each(p, "TargetGroupArn", "target group", Self::target_group),
+            Kind::Listeners => self.each(p, "ListenerArn", "listener", Self::listener),
+            Kind::ListenerRules => self.each(p, "RuleArn", "listener rule", Self::listener_rule),
+            Kind::TargetHealth => self.target_health(p),
+            Kind::ElbAttributes => self.elb_attributes(p),
         }
     }
 

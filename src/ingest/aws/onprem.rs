@@ -1,4 +1,4 @@
-//! On-premises connectivity (SEMANTICS.md §5.12): `aws ec2 describe-vpn-connections`,
+//! On-premises connectivity (SEMANTICS.md §5.11): `aws ec2 describe-vpn-connections`,
 //! `aws ec2 describe-customer-gateways`, `aws directconnect describe-direct-connect-gateways` and
 //! `aws directconnect describe-direct-connect-gateway-associations`, lowered into
 //! `model::OnPremTopology`.

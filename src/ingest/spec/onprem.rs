@@ -1,6 +1,6 @@
 //! The spec's `[[onprem]]` tables: on-premises networks behind a virtual private gateway, whose
 //! prefixes no configuration lists (BGP-learned over a VPN or Direct Connect; SEMANTICS.md
-//! §5.12, ONP-1 and ONP-4).
+//! §5.11, ONP-1 and ONP-4).
 //!
 //! ```toml
 //! [[onprem]]

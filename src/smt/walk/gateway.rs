@@ -594,12 +594,24 @@ impl Walk<'_> {
             st = next;
         }
         st.hops.push(y.to_string());
+        // ELB-6: as at `arrive`, before the groups.
+        if let Some((sg, reason)) = self.lb_reference_unsettled(&st, y) {
+            return self.unknown(st, &sg, &reason);
+        }
         let Some(st) = self.groups_check(st, eni, Direction::Inbound) else {
             return;
         };
         let y2 = y.clone();
         self.branch(&st, is_own.clone(), move |w, mut st| {
+            // A load balancer's connection reaching its target, or a request reaching a node
+            // (ELB-3), as at `arrive`.
+            if st.lb.is_some() {
+                return w.lb_target_reached(st, &y2);
+            }
             if w.dest_ifaces.contains(&y2) {
+                if let Some(lb) = w.net.elb.node_owner(&y2) {
+                    return w.lb_request(st, &y2, &lb.id);
+                }
                 st.dest_iface = Some(y2.clone());
                 w.delivered_request(st, Arrival::Iface(y2))
             }

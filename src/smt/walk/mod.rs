@@ -28,6 +28,7 @@ use z3::SatResult;
 use z3::ast::{Ast, BV, Bool};
 
 mod bpa;
+mod elb;
 mod gateway;
 mod onprem;
 mod shadow;
@@ -162,6 +163,8 @@ struct State {
     reply_from: Option<usize>,
     /// Filters the input does not settle that this path assumes admit the packet (BOUND-1).
     assumed: Vec<Assumption>,
+    /// A load balancer's own connection is being walked; the client's request waits (ELB-4).
+    lb: Option<Box<elb::LbStage>>,
 }
 
 /// A filter the input does not settle, assumed to admit the packets of a path (BOUND-1): the
@@ -587,6 +590,9 @@ impl<'a> Walk<'a> {
     /// Interfaces and NAT gateways that can receive on this leg: the destination's interfaces on
     /// the request leg; the source and every translator of the request on the reply leg.
     fn receivers(&self, st: &State) -> Vec<Holder> {
+        if let Some(h) = self.lb_holders(st, true) {
+            return h;
+        }
         let mut out = Vec::new();
         match st.leg {
             Leg::Request => {
@@ -610,6 +616,9 @@ impl<'a> Walk<'a> {
 
     /// Interfaces and NAT gateways that can be the source of a packet on this leg.
     fn senders(&self, st: &State) -> Vec<Holder> {
+        if let Some(h) = self.lb_holders(st, false) {
+            return h;
+        }
         let mut out = Vec::new();
         let own = match st.leg {
             Leg::Request => match &st.start {
@@ -732,6 +741,7 @@ impl<'a> Walk<'a> {
             hops: Vec::new(),
             reply_from: None,
             assumed: Vec::new(),
+            lb: None,
         };
         let sources: Vec<NetworkInterfaceId> = self.q.from.interfaces.clone();
         for x in sources {
@@ -837,7 +847,9 @@ impl<'a> Walk<'a> {
                     IpFamily::V4 => eni.public_addresses().next().is_none(),
                     IpFamily::V6 => eni.ipv6.is_empty(),
                 };
-                if unaddressable {
+                if unaddressable && let Some(b) = self.internal_lb(eni) {
+                    self.results.blocked.insert(b);
+                } else if unaddressable {
                     let (rule, what) = match self.family {
                         IpFamily::V4 => ("IGW-2", "no public IPv4 address or Elastic IP"),
                         IpFamily::V6 => ("V6-2", "no IPv6 address"),

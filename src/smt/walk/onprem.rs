@@ -1,4 +1,4 @@
-//! On-premises networks in the symbolic walk (SEMANTICS.md §5.12, ONP-1..ONP-5), written apart
+//! On-premises networks in the symbolic walk (SEMANTICS.md §5.11, ONP-1..ONP-5), written apart
 //! from `sim::onprem`: the same documented rules over a symbolic destination, at a virtual
 //! private gateway and at a transit gateway's VPN or Direct Connect gateway attachment.
 //!

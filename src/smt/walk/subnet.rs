@@ -158,16 +158,26 @@ impl Walk<'_> {
         st.hops.push(y.to_string());
         match st.leg {
             Leg::Request => {
+                if st.lb.is_some() {
+                    return self.lb_at_target(st, y);
+                }
                 if !self.dest_ifaces.contains(y) {
                     return;
                 }
                 let Some(mut st) = self.groups_check(st, eni, Direction::Inbound) else {
                     return;
                 };
+                // ELB-3: a load balancer's node takes the request to a target.
+                if let Some(lb) = self.net.elb.node_owner(y) {
+                    return self.lb_request(st, y, &lb.id);
+                }
                 st.dest_iface = Some(y.clone());
                 self.delivered_request(st, Arrival::Iface(y.clone()));
             }
             Leg::Reply => {
+                if st.lb.as_ref().is_some_and(|s| s.node == *y) {
+                    return self.lb_back_at_node(st);
+                }
                 if let Some(rec) = st
                     .records
                     .iter()

@@ -134,6 +134,13 @@ impl Walk<'_> {
         if self.stopped() {
             return;
         }
+        // ELB-9: a load balancer's connection that meets something not modelled makes that
+        // target unsettled: decided both ways (BOUND-1), the walk goes on as if it completed.
+        if let Some(stage) = st.lb.clone() {
+            let mut st = st;
+            st.assume(id, reason.to_owned(), Bool::from_bool(true));
+            return self.lb_resume(st, &stage);
+        }
         self.results.paths += 1;
         let labels = Self::labels(&st);
         match self.solver.check_assumptions(&labels) {

@@ -9,6 +9,7 @@
 //! unresolved ones are reported and never dropped silently.
 
 mod bpa;
+mod elb;
 mod filter;
 mod iface;
 mod onprem;
@@ -76,6 +77,15 @@ pub const SUPPORTED: &[&str] = &[
     "aws_dx_gateway",
     "aws_dx_gateway_association",
     "aws_vpn_gateway_route_propagation",
+    "aws_lb",
+    "aws_alb",
+    "aws_lb_listener",
+    "aws_alb_listener",
+    "aws_lb_target_group",
+    "aws_alb_target_group",
+    "aws_lb_target_group_attachment",
+    "aws_alb_target_group_attachment",
+    "aws_elb",
 ];
 
 /// Data sources this loader reads (they feed prefix lists).
@@ -267,6 +277,10 @@ pub enum Kind {
     VpnConnection,
     /// `aws_dx_gateway`.
     DxGateway,
+    /// `aws_lb`, `aws_alb`, `aws_elb`.
+    LoadBalancer,
+    /// `aws_lb_target_group`, `aws_alb_target_group`.
+    TargetGroup,
 }
 
 impl Kind {
@@ -294,6 +308,8 @@ impl Kind {
             Kind::Eip => "elastic ip",
             Kind::VpnConnection => "vpn connection",
             Kind::DxGateway => "direct connect gateway",
+            Kind::LoadBalancer => "load balancer",
+            Kind::TargetGroup => "target group",
         }
     }
 }
@@ -394,6 +410,7 @@ pub fn lower(file: &str, doc: &Document) -> (Network, Vec<Diagnostic>) {
     vpc::peerings(&mut lx);
     bpa::block_public_access(&mut lx);
     onprem::onprem(&mut lx);
+    elb::load_balancers(&mut lx);
     lx.warn_unsupported();
     super::examples::assign(&mut lx);
     (lx.net, lx.diags)
@@ -760,6 +777,8 @@ impl<'a> Lx<'a> {
             ("aws_eip", "id" | "allocation_id") => (Kind::Eip, id()),
             ("aws_vpn_connection", "id") => (Kind::VpnConnection, id()),
             ("aws_dx_gateway", "id") => (Kind::DxGateway, id()),
+            ("aws_lb" | "aws_alb" | "aws_elb", "id" | "arn" | "name") => (Kind::LoadBalancer, id()),
+            ("aws_lb_target_group" | "aws_alb_target_group", "id" | "arn") => (Kind::TargetGroup, id()),
             _ => return None,
         })
     }

@@ -1,4 +1,4 @@
-//! On-premises connectivity in a Terraform plan or state (SEMANTICS.md §5.12): `aws_vpn_connection`
+//! On-premises connectivity in a Terraform plan or state (SEMANTICS.md §5.11): `aws_vpn_connection`
 //! (its `routes` and `vgw_telemetry` once applied), `aws_vpn_connection_route`,
 //! `aws_customer_gateway`, `aws_dx_gateway` and `aws_dx_gateway_association`
 //! (`allowed_prefixes`), lowered into `model::OnPremTopology`; `aws_vpn_gateway_route_propagation`.
