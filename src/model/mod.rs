@@ -18,9 +18,9 @@ pub mod provenance;
 pub mod tgw;
 pub mod trace;
 pub mod validate;
+mod validate_elb;
 mod validate_onprem;
 mod validate_quota;
-mod validate_elb;
 mod validate_tgw;
 
 pub use addr::{AddrError, Cidr, IpFamily, L4Match, PortRange, Protocol, proto};
