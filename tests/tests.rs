@@ -52,6 +52,9 @@ mod query_rules;
 /// `check --format sarif` for code scanning: the SARIF 2.1.0 schema, URIs relative to the
 /// repository root and percent-encoded, resources located in `describe-*` files, the category.
 mod sarif_cli;
+/// The JSON contract: `schema_version`, the published JSON Schemas equal the generated ones, real
+/// outputs validate against them.
+mod schema_cli;
 /// The simulator: one named test per rule id it implements, each on a small built network.
 mod sim_rules;
 /// `sim::status` (no hop records) answers as `sim::trace` does, on bundled specs and an estate.

@@ -69,6 +69,17 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff), e.g. `vpcverify man > ~/.local/share/man/man1/vpcverify.1`.
     Man,
+    /// Print the JSON Schema of a command's `--format json` output (as published in the
+    /// repository's `schemas/`); every JSON output carries `schema_version`.
+    Schema(SchemaArgs),
+}
+
+/// `vpcverify schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Whose output.
+    #[arg(value_enum)]
+    pub output: explain::schema::Output,
 }
 
 /// `vpcverify completions`.
@@ -399,6 +410,10 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
                 &mut out,
             );
             emit(&String::from_utf8_lossy(&out))?;
+            Ok(Outcome::Success)
+        }
+        Command::Schema(args) => {
+            emit(&explain::schema::schema(args.output))?;
             Ok(Outcome::Success)
         }
         Command::Man => {
