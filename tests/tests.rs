@@ -22,6 +22,8 @@ mod codes;
 /// builder for small networks.
 #[allow(dead_code, reason = "shared helpers; not every module uses each")]
 mod common;
+/// `vpcverify.toml`: found upward, flags win, `--config`, `--no-config`, unknown keys.
+mod config_cli;
 /// Differential and metamorphic property tests: the simulator and the SMT engine agree on random
 /// networks, questions and packets; fixtures of the disagreements found (`r_*`).
 mod differential;

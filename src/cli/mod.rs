@@ -16,6 +16,8 @@ use std::io::{IsTerminal, Write};
 use std::net::IpAddr;
 use std::path::PathBuf;
 
+pub mod config;
+
 /// The command line.
 #[derive(Debug, Parser)]
 #[command(
@@ -35,6 +37,13 @@ pub struct Cli {
     /// with vpcverify. Entries in the input still win.
     #[arg(long, global = true, value_name = "FILE")]
     pub aws_ip_ranges: Option<PathBuf>,
+    /// Read defaults from FILE instead of the `vpcverify.toml` found in the working directory or
+    /// the nearest directory above it. Flags win over the file.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Read no `vpcverify.toml`.
+    #[arg(long, global = true, conflicts_with = "config")]
+    pub no_config: bool,
 }
 
 /// When to colour.
@@ -105,9 +114,9 @@ pub struct LintArgs {
     /// A native spec (.toml), a directory of AWS describe-* JSON, one merged JSON file, or a
     /// Terraform show -json plan or state.
     pub network: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
-    pub format: TextOrJson,
+    /// Output format (default: text).
+    #[arg(long, value_enum)]
+    pub format: Option<TextOrJson>,
     /// Exit 2 when there are warnings.
     #[arg(long)]
     pub deny_warnings: bool,
@@ -144,9 +153,9 @@ pub struct TraceArgs {
     /// Only the request counts; the reply is not walked.
     #[arg(long)]
     pub one_way: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
-    pub format: TextOrJson,
+    /// Output format (default: text).
+    #[arg(long, value_enum)]
+    pub format: Option<TextOrJson>,
 }
 
 /// `vpcverify query`.
@@ -175,17 +184,17 @@ pub struct QueryArgs {
     /// Only the request counts; the reply is not required.
     #[arg(long)]
     pub one_way: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
-    pub format: TextOrJson,
+    /// Output format (default: text).
+    #[arg(long, value_enum)]
+    pub format: Option<TextOrJson>,
     /// When unreachable, write the SMT-LIB2 problem whose unsatisfiability is the proof to FILE.
     #[arg(long, value_name = "FILE")]
     pub emit_smt2: Option<PathBuf>,
     /// Wall-clock budget of the whole question (walk, witness, replay, explanations): a
     /// duration such as `500ms`, `2s`, `1m` (a bare number is seconds), or `none`. When it runs
-    /// out the verdict is unknown (exit 3), naming the budget.
-    #[arg(long, value_name = "DURATION", default_value = DEFAULT_BUDGET, value_parser = parse_budget)]
-    pub timeout: Budget,
+    /// out the verdict is unknown (exit 3), naming the budget. Default: 60s.
+    #[arg(long, value_name = "DURATION", value_parser = parse_budget)]
+    pub timeout: Option<Budget>,
 }
 
 /// Output format of `check`.
@@ -234,9 +243,9 @@ pub struct CheckArgs {
     /// security group, no inbound path into a private subnet.
     #[arg(long)]
     pub builtin: bool,
-    /// Report format.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
-    pub format: ReportFormat,
+    /// Report format (default: text).
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
     /// Write the report to FILE instead of stdout; stderr then gets the assertions that do not
     /// hold and the summary line (after the progress lines).
     #[arg(long, value_name = "FILE")]
@@ -364,6 +373,9 @@ pub enum CliError {
     /// Writing output failed.
     #[error("cannot write output: {0}")]
     Output(String),
+    /// `vpcverify.toml` (or `--config FILE`) cannot be read or is not valid.
+    #[error("{0}")]
+    Config(String),
     /// Bad usage the argument parser cannot catch.
     #[error("{0}")]
     Usage(String),
@@ -391,7 +403,20 @@ pub enum CliError {
 }
 
 /// Runs a parsed command line.
-pub fn run(cli: Cli) -> Result<Outcome, CliError> {
+pub fn run(mut cli: Cli) -> Result<Outcome, CliError> {
+    if !cli.no_config {
+        let cwd = std::env::current_dir().map_err(|e| CliError::Output(format!("working directory: {e}")))?;
+        if let Some(found) = config::find(cli.config.as_deref(), &cwd).map_err(CliError::Config)? {
+            let used = found.apply(&mut cli.command).map_err(CliError::Config)?;
+            if !used.is_empty() {
+                eprintln!(
+                    "vpcverify: note: defaults from {}: {} (flags win; `--no-config` reads none)",
+                    shown(&found.path),
+                    used.join(", ")
+                );
+            }
+        }
+    }
     let style = Style {
         color: use_color(cli.color),
     };
@@ -442,7 +467,7 @@ fn use_color_on(choice: ColorChoice, stream: anstream::ColorChoice) -> bool {
 }
 
 /// `--report FORMAT=FILE`.
-fn parse_report(text: &str) -> Result<(ReportFormat, PathBuf), String> {
+pub(crate) fn parse_report(text: &str) -> Result<(ReportFormat, PathBuf), String> {
     let (format, file) = text
         .split_once('=')
         .ok_or_else(|| format!("`{text}`: write FORMAT=FILE, e.g. sarif=out.sarif"))?;
@@ -485,7 +510,7 @@ fn lint(args: &LintArgs, style: &Style, options: &ingest::LoadOptions) -> Result
     diags.extend(validate(&loaded.network));
     explain::diagnostics::sort(&mut diags);
     diags.dedup();
-    let text = match args.format {
+    let text = match args.format.unwrap_or(TextOrJson::Text) {
         TextOrJson::Text => explain::diagnostics::render_text(&loaded.source, &diags, style),
         TextOrJson::Json => explain::diagnostics::render_json(&loaded.source, &diags),
     };
@@ -561,7 +586,9 @@ fn query(args: &QueryArgs, style: &Style, options: &ingest::LoadOptions) -> Resu
         src_port: parse_ports("--src-port", &args.src_port)?,
         one_way: args.one_way,
         want_proof: args.emit_smt2.is_some(),
-        budget: args.timeout.0,
+        budget: args
+            .timeout
+            .map_or(Some(crate::check::budget::DEFAULT_TIMEOUT), |b| b.0),
     };
     let result = crate::query::engine::run(&loaded.network, &ix, &spec)?;
     if let Some(path) = &args.emit_smt2 {
@@ -578,7 +605,7 @@ fn query(args: &QueryArgs, style: &Style, options: &ingest::LoadOptions) -> Resu
             ),
         }
     }
-    let text = match args.format {
+    let text = match args.format.unwrap_or(TextOrJson::Text) {
         TextOrJson::Text => explain::verdict::render_text(&result.verdict, style),
         TextOrJson::Json => explain::verdict::render_json(&result.verdict),
     };
@@ -600,7 +627,7 @@ fn trace(args: &TraceArgs, style: &Style, options: &ingest::LoadOptions) -> Resu
         one_way: args.one_way,
     };
     let verdict = crate::query::trace::run(&loaded.network, &ix, &request)?;
-    let text = match args.format {
+    let text = match args.format.unwrap_or(TextOrJson::Text) {
         TextOrJson::Text => explain::verdict::render_text(&verdict, style),
         TextOrJson::Json => explain::verdict::render_json(&verdict),
     };
@@ -874,7 +901,8 @@ fn check(args: &CheckArgs, color: ColorChoice, options: &ingest::LoadOptions) ->
         let text = render(*format, &Style { color: false })?;
         std::fs::write(file, text).map_err(|e| CliError::Output(format!("{}: {e}", file.display())))?;
     }
-    let body = render(args.format, &out_style)?;
+    let format = args.format.unwrap_or(ReportFormat::Text);
+    let body = render(format, &out_style)?;
     match &args.output {
         Some(file) => {
             std::fs::write(file, body).map_err(|e| CliError::Output(format!("{}: {e}", file.display())))?;
@@ -882,7 +910,7 @@ fn check(args: &CheckArgs, color: ColorChoice, options: &ingest::LoadOptions) ->
         }
         None => {
             emit(&body)?;
-            if args.format != ReportFormat::Text {
+            if format != ReportFormat::Text {
                 for (a, r) in report.pairs() {
                     if let Some(e) = &r.error {
                         eprintln!("vpcverify: error: {}: `{}`: {e}", a.location, a.name);
