@@ -18,6 +18,9 @@ mod budget;
 mod check_cli;
 /// Issue 25: one network per emitted explanation code, blocked and fixed.
 mod codes;
+/// `scripts/collect-aws-snapshot` against moto's server driven by the AWS CLI: lint and a query on
+/// what it collected.
+mod collector;
 /// Shared helpers: paths to bundled fixtures, editable copies of them, running the binary, a
 /// builder for small networks.
 #[allow(dead_code, reason = "shared helpers; not every module uses each")]
