@@ -54,6 +54,8 @@ mod lint;
 mod query_cli;
 /// The SMT engine behind `query`: one named test per construct, verdicts, witnesses, every blocker.
 mod query_rules;
+/// The README's examples are real output: each is compared with what its command prints.
+mod readme;
 /// `check --format sarif` for code scanning: the SARIF 2.1.0 schema, URIs relative to the
 /// repository root and percent-encoded, resources located in `describe-*` files, the category.
 mod sarif_cli;

@@ -121,8 +121,9 @@ pub fn find(explicit: Option<&Path>, cwd: &Path) -> Result<Option<Found>, String
             }
             p.to_path_buf()
         }
+        // Named relative to the working directory when it is in it, as every message shows it.
         None => match cwd.ancestors().map(|d| d.join(FILE_NAME)).find(|f| f.is_file()) {
-            Some(f) => f,
+            Some(f) => f.strip_prefix(cwd).map(Path::to_path_buf).unwrap_or(f),
             None => return Ok(None),
         },
     };
