@@ -26,10 +26,15 @@ mod budget;
 mod check_cli;
 /// Issue 25: one network per emitted explanation code, blocked and fixed.
 mod codes;
+/// `scripts/collect-aws-snapshot` against moto's server driven by the AWS CLI: lint and a query on
+/// what it collected.
+mod collector;
 /// Shared helpers: paths to bundled fixtures, editable copies of them, running the binary, a
 /// builder for small networks.
 #[allow(dead_code, reason = "shared helpers; not every module uses each")]
 mod common;
+/// `vpcverify.toml`: found upward, flags win, `--config`, `--no-config`, unknown keys.
+mod config_cli;
 /// Differential and metamorphic property tests: the simulator and the SMT engine agree on random
 /// networks, questions and packets; fixtures of the disagreements found (`r_*`).
 mod differential;
@@ -70,9 +75,14 @@ mod query_rules;
 /// `lint` past AWS's quotas (QUOTA-1..4): entries per ACL, rules per group, groups per
 /// interface, routes per table.
 mod quota;
+/// The README's examples are real output: each is compared with what its command prints.
+mod readme;
 /// `check --format sarif` for code scanning: the SARIF 2.1.0 schema, URIs relative to the
 /// repository root and percent-encoded, resources located in `describe-*` files, the category.
 mod sarif_cli;
+/// The JSON contract: `schema_version`, the published JSON Schemas equal the generated ones, real
+/// outputs validate against them.
+mod schema_cli;
 /// The simulator: one named test per rule id it implements, each on a small built network.
 mod sim_rules;
 /// `sim::status` (no hop records) answers as `sim::trace` does, on bundled specs and an estate.

@@ -18,7 +18,7 @@ use std::collections::BTreeSet;
 pub const FINGERPRINT_KEY: &str = "vpcverifyFinding/v1";
 
 /// Why a violation does not fail the run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "by", rename_all = "lowercase")]
 pub enum Accepted {
     /// The baseline report has the same finding.

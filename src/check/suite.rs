@@ -62,7 +62,7 @@ impl Expect {
 }
 
 /// How bad a violation is; SARIF's `security-severity` (GitHub's scale, as checkov maps it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// 10.0.
@@ -99,7 +99,7 @@ impl Severity {
 
 /// Where an assertion comes from: a line of the suite, or for a built-in rule the line of the
 /// resource it is about in the network file (line 1 when the format has no lines).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 pub struct Location {
     /// The file, as the user named it.
     pub file: String,

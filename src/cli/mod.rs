@@ -16,6 +16,8 @@ use std::io::{IsTerminal, Write};
 use std::net::IpAddr;
 use std::path::PathBuf;
 
+pub mod config;
+
 /// The command line.
 #[derive(Debug, Parser)]
 #[command(
@@ -35,6 +37,13 @@ pub struct Cli {
     /// with vpcverify. Entries in the input still win.
     #[arg(long, global = true, value_name = "FILE")]
     pub aws_ip_ranges: Option<PathBuf>,
+    /// Read defaults from FILE instead of the `vpcverify.toml` found in the working directory or
+    /// the nearest directory above it. Flags win over the file.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Read no `vpcverify.toml`.
+    #[arg(long, global = true, conflicts_with = "config")]
+    pub no_config: bool,
 }
 
 /// When to colour.
@@ -69,6 +78,17 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff), e.g. `vpcverify man > ~/.local/share/man/man1/vpcverify.1`.
     Man,
+    /// Print the JSON Schema of a command's `--format json` output (as published in the
+    /// repository's `schemas/`); every JSON output carries `schema_version`.
+    Schema(SchemaArgs),
+}
+
+/// `vpcverify schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Whose output.
+    #[arg(value_enum)]
+    pub output: explain::schema::Output,
 }
 
 /// `vpcverify completions`.
@@ -99,9 +119,9 @@ pub struct LintArgs {
     /// id (every virtual private gateway when absent); repeatable. NAME can then be --from/--to.
     #[arg(long = "onprem", value_name = "NAME=CIDR[,CIDR][@GATEWAY]", value_parser = parse_onprem)]
     pub onprem: Vec<crate::model::OnPremNetwork>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
-    pub format: TextOrJson,
+    /// Output format (default: text).
+    #[arg(long, value_enum)]
+    pub format: Option<TextOrJson>,
     /// Exit 2 when there are warnings.
     #[arg(long)]
     pub deny_warnings: bool,
@@ -143,9 +163,9 @@ pub struct TraceArgs {
     /// id (every virtual private gateway when absent); repeatable. NAME can then be --from/--to.
     #[arg(long = "onprem", value_name = "NAME=CIDR[,CIDR][@GATEWAY]", value_parser = parse_onprem)]
     pub onprem: Vec<crate::model::OnPremNetwork>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
-    pub format: TextOrJson,
+    /// Output format (default: text).
+    #[arg(long, value_enum)]
+    pub format: Option<TextOrJson>,
 }
 
 /// `vpcverify query`.
@@ -179,17 +199,17 @@ pub struct QueryArgs {
     /// id (every virtual private gateway when absent); repeatable. NAME can then be --from/--to.
     #[arg(long = "onprem", value_name = "NAME=CIDR[,CIDR][@GATEWAY]", value_parser = parse_onprem)]
     pub onprem: Vec<crate::model::OnPremNetwork>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
-    pub format: TextOrJson,
+    /// Output format (default: text).
+    #[arg(long, value_enum)]
+    pub format: Option<TextOrJson>,
     /// When unreachable, write the SMT-LIB2 problem whose unsatisfiability is the proof to FILE.
     #[arg(long, value_name = "FILE")]
     pub emit_smt2: Option<PathBuf>,
     /// Wall-clock budget of the whole question (walk, witness, replay, explanations): a
     /// duration such as `500ms`, `2s`, `1m` (a bare number is seconds), or `none`. When it runs
-    /// out the verdict is unknown (exit 3), naming the budget.
-    #[arg(long, value_name = "DURATION", default_value = DEFAULT_BUDGET, value_parser = parse_budget)]
-    pub timeout: Budget,
+    /// out the verdict is unknown (exit 3), naming the budget. Default: 60s.
+    #[arg(long, value_name = "DURATION", value_parser = parse_budget)]
+    pub timeout: Option<Budget>,
 }
 
 /// Output format of `check`.
@@ -243,9 +263,9 @@ pub struct CheckArgs {
     /// security group, no inbound path into a private subnet.
     #[arg(long)]
     pub builtin: bool,
-    /// Report format.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
-    pub format: ReportFormat,
+    /// Report format (default: text).
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
     /// Write the report to FILE instead of stdout; stderr then gets the assertions that do not
     /// hold and the summary line (after the progress lines).
     #[arg(long, value_name = "FILE")]
@@ -385,6 +405,9 @@ pub enum CliError {
     /// Writing output failed.
     #[error("cannot write output: {0}")]
     Output(String),
+    /// `vpcverify.toml` (or `--config FILE`) cannot be read or is not valid.
+    #[error("{0}")]
+    Config(String),
     /// Bad usage the argument parser cannot catch.
     #[error("{0}")]
     Usage(String),
@@ -412,7 +435,20 @@ pub enum CliError {
 }
 
 /// Runs a parsed command line.
-pub fn run(cli: Cli) -> Result<Outcome, CliError> {
+pub fn run(mut cli: Cli) -> Result<Outcome, CliError> {
+    if !cli.no_config {
+        let cwd = std::env::current_dir().map_err(|e| CliError::Output(format!("working directory: {e}")))?;
+        if let Some(found) = config::find(cli.config.as_deref(), &cwd).map_err(CliError::Config)? {
+            let used = found.apply(&mut cli.command).map_err(CliError::Config)?;
+            if !used.is_empty() {
+                eprintln!(
+                    "vpcverify: note: defaults from {}: {} (flags win; `--no-config` reads none)",
+                    shown(&found.path),
+                    used.join(", ")
+                );
+            }
+        }
+    }
     let style = Style {
         color: use_color(cli.color),
     };
@@ -431,6 +467,10 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
                 &mut out,
             );
             emit(&String::from_utf8_lossy(&out))?;
+            Ok(Outcome::Success)
+        }
+        Command::Schema(args) => {
+            emit(&explain::schema::schema(args.output))?;
             Ok(Outcome::Success)
         }
         Command::Man => {
@@ -459,7 +499,7 @@ fn use_color_on(choice: ColorChoice, stream: anstream::ColorChoice) -> bool {
 }
 
 /// `--report FORMAT=FILE`.
-fn parse_report(text: &str) -> Result<(ReportFormat, PathBuf), String> {
+pub(crate) fn parse_report(text: &str) -> Result<(ReportFormat, PathBuf), String> {
     let (format, file) = text
         .split_once('=')
         .ok_or_else(|| format!("`{text}`: write FORMAT=FILE, e.g. sarif=out.sarif"))?;
@@ -502,7 +542,7 @@ fn lint(args: &LintArgs, style: &Style, options: &ingest::LoadOptions) -> Result
     diags.extend(validate(&loaded.network));
     explain::diagnostics::sort(&mut diags);
     diags.dedup();
-    let text = match args.format {
+    let text = match args.format.unwrap_or(TextOrJson::Text) {
         TextOrJson::Text => explain::diagnostics::render_text(&loaded.source, &diags, style),
         TextOrJson::Json => explain::diagnostics::render_json(&loaded.source, &diags),
     };
@@ -578,7 +618,9 @@ fn query(args: &QueryArgs, style: &Style, options: &ingest::LoadOptions) -> Resu
         src_port: parse_ports("--src-port", &args.src_port)?,
         one_way: args.one_way,
         want_proof: args.emit_smt2.is_some(),
-        budget: args.timeout.0,
+        budget: args
+            .timeout
+            .map_or(Some(crate::check::budget::DEFAULT_TIMEOUT), |b| b.0),
     };
     let result = crate::query::engine::run(&loaded.network, &ix, &spec)?;
     if let Some(path) = &args.emit_smt2 {
@@ -595,7 +637,7 @@ fn query(args: &QueryArgs, style: &Style, options: &ingest::LoadOptions) -> Resu
             ),
         }
     }
-    let text = match args.format {
+    let text = match args.format.unwrap_or(TextOrJson::Text) {
         TextOrJson::Text => explain::verdict::render_text(&result.verdict, style),
         TextOrJson::Json => explain::verdict::render_json(&result.verdict),
     };
@@ -617,7 +659,7 @@ fn trace(args: &TraceArgs, style: &Style, options: &ingest::LoadOptions) -> Resu
         one_way: args.one_way,
     };
     let verdict = crate::query::trace::run(&loaded.network, &ix, &request)?;
-    let text = match args.format {
+    let text = match args.format.unwrap_or(TextOrJson::Text) {
         TextOrJson::Text => explain::verdict::render_text(&verdict, style),
         TextOrJson::Json => explain::verdict::render_json(&verdict),
     };
@@ -902,7 +944,8 @@ fn check(args: &CheckArgs, color: ColorChoice, options: &ingest::LoadOptions) ->
         let text = render(*format, &Style { color: false })?;
         std::fs::write(file, text).map_err(|e| CliError::Output(format!("{}: {e}", file.display())))?;
     }
-    let body = render(args.format, &out_style)?;
+    let format = args.format.unwrap_or(ReportFormat::Text);
+    let body = render(format, &out_style)?;
     match &args.output {
         Some(file) => {
             std::fs::write(file, body).map_err(|e| CliError::Output(format!("{}: {e}", file.display())))?;
@@ -910,7 +953,7 @@ fn check(args: &CheckArgs, color: ColorChoice, options: &ingest::LoadOptions) ->
         }
         None => {
             emit(&body)?;
-            if args.format != ReportFormat::Text {
+            if format != ReportFormat::Text {
                 for (a, r) in report.pairs() {
                     if let Some(e) = &r.error {
                         eprintln!("vpcverify: error: {}: `{}`: {e}", a.location, a.name);

@@ -217,8 +217,12 @@ pub fn violation_message(v: &Verdict) -> String {
     }
 }
 
-#[derive(Serialize)]
-struct JsonReport<'a> {
+/// The JSON document `check --format json` prints.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct JsonReport<'a> {
+    /// The JSON contract's version ([`super::schema::SCHEMA_VERSION`]).
+    #[schemars(schema_with = "super::schema::version_schema")]
+    schema_version: u32,
     suite: JsonSuite<'a>,
     network: &'a str,
     results: Vec<JsonResult<'a>>,
@@ -226,13 +230,13 @@ struct JsonReport<'a> {
     elapsed_ms: u128,
 }
 
-#[derive(Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 struct JsonSuite<'a> {
     file: &'a str,
     name: &'a str,
 }
 
-#[derive(Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 struct JsonResult<'a> {
     name: &'a str,
     rule: JsonRule<'a>,
@@ -252,7 +256,7 @@ struct JsonResult<'a> {
     elapsed_ms: u128,
 }
 
-#[derive(Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 struct JsonRule<'a> {
     id: &'a str,
     severity: &'static str,
@@ -293,6 +297,7 @@ pub fn render_json(report: &Report) -> String {
         })
         .collect();
     let json = JsonReport {
+        schema_version: super::schema::SCHEMA_VERSION,
         suite: JsonSuite {
             file: &report.suite.file,
             name: &report.suite.name,

@@ -4,8 +4,11 @@ use crate::model::{Diagnostic, Severity};
 use serde::Serialize;
 
 /// The JSON document `lint --format json` prints.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct LintReport<'a> {
+    /// The JSON contract's version ([`super::schema::SCHEMA_VERSION`]).
+    #[schemars(schema_with = "super::schema::version_schema")]
+    pub schema_version: u32,
     /// What was read.
     pub source: &'a str,
     /// Number of errors.
@@ -62,6 +65,7 @@ pub fn render_text(source: &str, diags: &[Diagnostic], style: &crate::explain::S
 pub fn render_json(source: &str, diags: &[Diagnostic]) -> String {
     let (errors, warnings) = counts(diags);
     let report = LintReport {
+        schema_version: super::schema::SCHEMA_VERSION,
         source,
         errors,
         warnings,

@@ -8,6 +8,7 @@ pub mod check;
 pub mod diagnostics;
 pub mod junit;
 pub mod sarif;
+pub mod schema;
 pub mod verdict;
 
 use anstyle::{AnsiColor, Style as AStyle};

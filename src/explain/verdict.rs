@@ -10,6 +10,19 @@
 use super::Style;
 use crate::model::Hop;
 use crate::query::{Verdict, VerdictKind};
+use serde::Serialize;
+
+/// The JSON document `query` and `trace` print: the contract's version, then the verdict's
+/// fields.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct VerdictReport<'a> {
+    /// The JSON contract's version ([`super::schema::SCHEMA_VERSION`]).
+    #[schemars(schema_with = "super::schema::version_schema")]
+    pub schema_version: u32,
+    /// The answer.
+    #[serde(flatten)]
+    pub verdict: &'a Verdict,
+}
 
 /// The verdict as text, ending with a newline.
 pub fn render_text(v: &Verdict, style: &Style) -> String {
@@ -90,7 +103,11 @@ pub fn render_text(v: &Verdict, style: &Style) -> String {
 
 /// The verdict as pretty JSON, ending with a newline.
 pub fn render_json(v: &Verdict) -> String {
-    serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")) + "\n"
+    let doc = VerdictReport {
+        schema_version: super::schema::SCHEMA_VERSION,
+        verdict: v,
+    };
+    serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")) + "\n"
 }
 
 /// `tcp from `web` to `internet` port 443 (one-way)`.

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// The kind of a component on a path, as the AWS console names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ComponentKind {
     /// An ENI.
@@ -95,7 +95,7 @@ impl fmt::Display for ComponentKind {
 }
 
 /// One component a packet crossed, and what it did there.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Hop {
     /// The component's AWS id (or Terraform address); for external hosts, their address.
     pub id: String,
@@ -113,7 +113,7 @@ pub struct Hop {
 }
 
 /// A component that stops a packet, with the rule and the reason.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Blocked {
     /// The component's AWS id (or Terraform address).
     pub id: String,

@@ -5,7 +5,7 @@ use crate::model::{Blocked, Hop, Packet, proto};
 use serde::{Serialize, Serializer};
 
 /// Reachable, unreachable or unknown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum VerdictKind {
     /// Some packet gets there (and its reply back): exit 0.
@@ -17,7 +17,7 @@ pub enum VerdictKind {
 }
 
 /// The question, echoed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct QueryEcho {
     /// `--from` as given.
     pub from: String,
@@ -37,7 +37,7 @@ pub struct QueryEcho {
 
 /// A component the answer depends on that the model does not interpret (or, in
 /// [`Verdict::bounded`], one that lay on the way but decides nothing, BOUND-2).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 pub struct UnknownCause {
     /// Its id.
     pub id: String,
@@ -46,6 +46,7 @@ pub struct UnknownCause {
     /// A packet of the question, as its source sends it, whose fate depends on this component
     /// (BOUND-2), where one was found.
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "ser_packet")]
+    #[schemars(with = "Option<PacketJson>")]
     pub example: Option<Packet>,
 }
 
@@ -61,7 +62,7 @@ impl UnknownCause {
 }
 
 /// The full answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Verdict {
     /// Reachable, unreachable or unknown.
     pub verdict: VerdictKind,
@@ -69,6 +70,7 @@ pub struct Verdict {
     pub query: QueryEcho,
     /// The packet as the source sends it (reachable; for `trace` always).
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "ser_packet")]
+    #[schemars(with = "Option<PacketJson>")]
     pub packet: Option<Packet>,
     /// The request's path (reachable; for `trace`, up to the drop).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -109,7 +111,7 @@ impl Verdict {
 
 /// The packet in the JSON form of DESIGN.md §2: protocol by name, ports for TCP/UDP, ICMP type
 /// and code for ICMP.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct PacketJson {
     protocol: String,
     src_ip: String,
