@@ -506,6 +506,16 @@ impl<'n> Walker<'n> {
     pub(super) fn nat_request(&mut self, x: Sender<'n>, n: &'n NatGateway, p: Packet) -> Flow {
         let kind = ComponentKind::NatGateway;
         let inbound = Some(Direction::Inbound);
+        if self.behind_lb && self.leg == LegKind::Request {
+            // ELB-12: a load balancer's own connection to its target translated on the way.
+            return Err(unknown(
+                &n.id,
+                format!(
+                    "a load balancer's connection to its target is routed to NAT gateway `{}`: a load balancer's connection through a NAT gateway is not modelled (ELB-12)",
+                    n.id
+                ),
+            ));
+        }
         // 1. NGW-5: the ACLs of both subnets, when the NAT gateway is in another subnet.
         if &n.subnet != x.subnet() {
             self.acl(x.subnet(), Direction::Outbound, &p)?;

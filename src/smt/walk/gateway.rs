@@ -419,6 +419,13 @@ impl Walk<'_> {
         let Some(nat) = self.net.nat_gateways.get(n) else {
             return;
         };
+        if st.lb.is_some() && st.leg == Leg::Request {
+            // ELB-12: a load balancer's own connection to its target, translated on the way.
+            let reason = format!(
+                "a load balancer's connection to its target is routed to NAT gateway `{n}`: a load balancer's connection through a NAT gateway is not modelled (ELB-12)"
+            );
+            return self.unknown(st, n.as_str(), &reason);
+        }
         let drop = |w: &mut Self, st: State, rule: &str, reason: String, code: &str| {
             let b = Blocked::new(
                 n,
