@@ -39,6 +39,7 @@ macro_rules! hop {
 mod bpa;
 mod elb;
 mod filter;
+mod filtering;
 mod flow;
 mod gateway;
 mod onprem;
