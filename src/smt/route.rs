@@ -107,13 +107,9 @@ pub(crate) fn settled_over(winner: &Route, unknown: &UnknownRoutes<'_>) -> bool 
         .all(|(r, _)| r.target == winner.target && r.state == winner.state)
 }
 
-/// For each candidate, the condition under which it is selected for `dst`; and the condition
-/// under which no route matches.
-///
-/// A candidate is in the race when it contains `dst`, except that a propagated route is out of
-/// it when a local route contains `dst` too, whatever their lengths (RT-8). The winner is the
-/// candidate in the race that no other candidate in the race [`Candidate::beats`].
-pub(crate) fn selection<'a>(cands: &'a [Candidate<'a>], dst: &BV) -> (Vec<(&'a Candidate<'a>, Bool)>, Bool) {
+/// For each candidate, whether it contains `dst`, and whether it is in the race for `dst`: it
+/// contains it, and (a propagated route) no local route contains it too (RT-8).
+fn race(cands: &[Candidate<'_>], dst: &BV) -> (Vec<Bool>, Vec<Bool>) {
     let matches: Vec<Bool> = cands.iter().map(|c| in_cidr(dst, &c.cidr)).collect();
     let local: Vec<Bool> = cands
         .iter()
@@ -122,7 +118,7 @@ pub(crate) fn selection<'a>(cands: &'a [Candidate<'a>], dst: &BV) -> (Vec<(&'a C
         .map(|(_, m)| m.clone())
         .collect();
     let local_matches = any(&local);
-    let in_race: Vec<Bool> = cands
+    let in_race = cands
         .iter()
         .zip(&matches)
         .map(|(c, m)| {
@@ -133,6 +129,17 @@ pub(crate) fn selection<'a>(cands: &'a [Candidate<'a>], dst: &BV) -> (Vec<(&'a C
             }
         })
         .collect();
+    (matches, in_race)
+}
+
+/// For each candidate, the condition under which it is selected for `dst`; and the condition
+/// under which no route matches.
+///
+/// A candidate is in the race when it contains `dst`, except that a propagated route is out of
+/// it when a local route contains `dst` too, whatever their lengths (RT-8). The winner is the
+/// candidate in the race that no other candidate in the race [`Candidate::beats`].
+pub(crate) fn selection<'a>(cands: &'a [Candidate<'a>], dst: &BV) -> (Vec<(&'a Candidate<'a>, Bool)>, Bool) {
+    let (matches, in_race) = race(cands, dst);
     let mut winners = Vec::new();
     for (i, c) in cands.iter().enumerate() {
         let mut parts = vec![in_race[i].clone()];
@@ -152,25 +159,7 @@ pub(crate) fn selection<'a>(cands: &'a [Candidate<'a>], dst: &BV) -> (Vec<(&'a C
 /// with the winner present) and beaten by no candidate in the race but the winner's own (a
 /// prefix-list route's other entries are the same route).
 pub(crate) fn runner_up<'a>(cands: &'a [Candidate<'a>], dst: &BV, winner: &Route) -> Vec<(&'a Candidate<'a>, Bool)> {
-    let matches: Vec<Bool> = cands.iter().map(|c| in_cidr(dst, &c.cidr)).collect();
-    let local: Vec<Bool> = cands
-        .iter()
-        .zip(&matches)
-        .filter(|(c, _)| c.class == 0)
-        .map(|(_, m)| m.clone())
-        .collect();
-    let local_matches = any(&local);
-    let in_race: Vec<Bool> = cands
-        .iter()
-        .zip(&matches)
-        .map(|(c, m)| {
-            if c.class == 3 {
-                all(&[m.clone(), local_matches.not()])
-            } else {
-                m.clone()
-            }
-        })
-        .collect();
+    let (_, in_race) = race(cands, dst);
     let mut out = Vec::new();
     let own = |c: &Candidate<'_>| std::ptr::eq(c.route, winner);
     for (j, c) in cands.iter().enumerate() {
