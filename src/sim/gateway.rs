@@ -711,6 +711,16 @@ impl<'n> Walker<'n> {
                 "ENI_SOURCE_DEST_CHECK_RESTRICTION",
             ));
         }
+        // ELB-12: a load balancer's own connection to its target, translated on the way.
+        if self.behind_lb && self.leg == LegKind::Request {
+            return Err(unknown(
+                &a.id,
+                format!(
+                    "a load balancer's connection to its target is routed through NAT instance `{}`: a load balancer's connection through a translating appliance is not modelled (ELB-12)",
+                    a.id
+                ),
+            ));
+        }
         // 5. NI-4: masquerade.
         let own = match p.src_ip {
             IpAddr::V4(_) => a.primary_ipv4().map(IpAddr::V4),

@@ -644,6 +644,13 @@ impl Walk<'_> {
         };
         let y3 = y.clone();
         self.branch(&st, is_own.not(), move |w, mut st| {
+            if st.lb.is_some() && st.leg == Leg::Request {
+                // ELB-12: a load balancer's own connection to its target, translated on the way.
+                let reason = format!(
+                    "a load balancer's connection to its target is routed through NAT instance `{y3}`: a load balancer's connection through a translating appliance is not modelled (ELB-12)"
+                );
+                return w.unknown(st, y3.as_str(), &reason);
+            }
             let before = st.pkt.clone();
             let mut after = before.clone();
             after.src = ip_const(&masq);
