@@ -45,6 +45,7 @@ fn run() -> Result<(), String> {
         want_proof: false,
         budget,
         faults: None,
+        waypoints: None,
     };
     println!("budget  runs  reachable  unreachable  unknown  checks  gave-up  rescued  median-ms");
     for b in budgets {

@@ -35,6 +35,7 @@ fn ask<'a>(from: &'a Endpoint, to: &'a Endpoint, port: Option<u16>, faults: Opti
         want_proof: false,
         budget: None,
         faults,
+        waypoints: None,
     }
 }
 

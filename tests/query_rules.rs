@@ -30,6 +30,8 @@ fn ask(from: &str, to: &str) -> Ask {
         one_way: false,
         want_proof: false,
         budget: None,
+        through: Vec::new(),
+        avoid: Vec::new(),
     })
 }
 

@@ -310,6 +310,8 @@ fn unreachable(
         src_port: None,
         one_way: false,
         expect: Expect::Unreachable,
+        through: Vec::new(),
+        avoid: Vec::new(),
         location,
     }
 }

@@ -1,4 +1,4 @@
-//! Running a suite: every assertion is one [`crate::query::engine::run`] call, answered in
+//! Running a suite: every assertion is one [`crate::query::waypoint::run`] call, answered in
 //! parallel on a local rayon pool (each worker thread has its own Z3 context, `smt::solve`). The
 //! workers take the assertions in the suite's order, one at a time, and report each as it
 //! finishes (`on_done`, for progress), so one slow assertion never hides the others; the results
@@ -20,7 +20,8 @@
 use super::budget::{Limit, Total};
 use super::suite::{Assertion, Expect, Suite};
 use crate::model::{ComponentKind, Network, NetworkIndex, proto};
-use crate::query::engine::{self, ProtocolChoice};
+use crate::query::engine::ProtocolChoice;
+use crate::query::waypoint::WaypointKind;
 use crate::query::{QueryEcho, UnknownCause, Verdict, VerdictKind};
 use serde::Serialize;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -293,7 +294,7 @@ fn not_answered(a: &Assertion, reason: String) -> AssertionResult {
 pub fn run_one(net: &Network, ix: &NetworkIndex, a: &Assertion, opts: &RunOptions) -> AssertionResult {
     let started = Instant::now();
     let want_proof = opts.want_proofs && a.expect == Expect::Unreachable;
-    let answer = engine::run(net, ix, &a.query_spec(want_proof, opts.budget));
+    let answer = crate::query::waypoint::run(net, ix, &a.query_spec(want_proof, opts.budget));
     let elapsed = started.elapsed();
     match answer {
         Err(e) => AssertionResult {
@@ -305,12 +306,24 @@ pub fn run_one(net: &Network, ix: &NetworkIndex, a: &Assertion, opts: &RunOption
             accepted: None,
         },
         Ok(result) => {
-            let status = match (result.verdict.verdict, a.expect) {
+            let reachability = match (result.verdict.verdict, a.expect) {
+                (_, Expect::Any) => Status::Held,
                 (VerdictKind::Unknown, _) => Status::Unknown,
                 (VerdictKind::Reachable, Expect::Reachable) | (VerdictKind::Unreachable, Expect::Unreachable) => {
                     Status::Held
                 }
                 _ => Status::Violated,
+            };
+            // WAY-1: an assertion with waypoints holds only when they hold too.
+            let waypoints = match result.verdict.waypoint.as_ref().map(|w| w.result) {
+                None | Some(WaypointKind::Held) => Status::Held,
+                Some(WaypointKind::Violated) => Status::Violated,
+                Some(WaypointKind::Unknown) => Status::Unknown,
+            };
+            let status = if waypoints.rank() > reachability.rank() {
+                waypoints
+            } else {
+                reachability
             };
             AssertionResult {
                 status,

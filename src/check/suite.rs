@@ -15,7 +15,9 @@
 //! port     = "0-65535"      # optional: N, "N" or "N-M"
 //! src_port = "1024-65535"   # optional
 //! one_way  = false          # optional
-//! expect   = "unreachable"  # or "reachable"
+//! expect   = "unreachable"  # or "reachable"; optional when `through` or `avoid` is given
+//! through  = ["natgw"]      # optional: every packet that gets through crosses these (WAY-1)
+//! avoid    = ["pcx-1"]      # optional: no packet that gets through crosses these (WAY-1)
 //! severity = "critical"     # optional: critical, high, medium, low (SARIF security-severity)
 //! id       = "db-isolated"  # optional: the SARIF rule id, stable across renames
 //! description = "…"         # optional: the SARIF rule's help text
@@ -49,6 +51,8 @@ pub enum Expect {
     Reachable,
     /// No packet does.
     Unreachable,
+    /// Either: the assertion is only about its waypoints (`through`, `avoid` without `expect`).
+    Any,
 }
 
 impl Expect {
@@ -57,6 +61,7 @@ impl Expect {
         match self {
             Expect::Reachable => "reachable",
             Expect::Unreachable => "unreachable",
+            Expect::Any => "reachable or unreachable",
         }
     }
 }
@@ -156,6 +161,10 @@ pub struct Assertion {
     pub one_way: bool,
     /// The verdict it must have.
     pub expect: Expect,
+    /// Components every packet that gets through must cross (`through`, WAY-1).
+    pub through: Vec<String>,
+    /// Components no packet that gets through may cross (`avoid`, WAY-1).
+    pub avoid: Vec<String>,
     /// Where it was written.
     pub location: Location,
 }
@@ -172,6 +181,8 @@ impl Assertion {
             one_way: self.one_way,
             want_proof,
             budget,
+            through: self.through.clone(),
+            avoid: self.avoid.clone(),
         }
     }
 
@@ -191,7 +202,28 @@ impl Assertion {
         if self.one_way {
             s.push_str(" (one-way)");
         }
+        for t in &self.through {
+            s.push_str(&format!(" through `{t}`"));
+        }
+        for t in &self.avoid {
+            s.push_str(&format!(" avoiding `{t}`"));
+        }
         s
+    }
+
+    /// What it requires, for a rule's help text: `must be reachable`, `must cross `nat-natgw``.
+    pub fn requirement(&self) -> String {
+        let mut parts = Vec::new();
+        if self.expect != Expect::Any {
+            parts.push(format!("must be {}", self.expect.as_str()));
+        }
+        if !self.through.is_empty() {
+            parts.push(format!("every packet that gets through must cross `{}`", self.through.join("` and `")));
+        }
+        if !self.avoid.is_empty() {
+            parts.push(format!("no packet that gets through may cross `{}`", self.avoid.join("` or `")));
+        }
+        parts.join("; ")
     }
 }
 
@@ -298,7 +330,11 @@ struct RawAssert {
     port: Option<Spanned<toml::Value>>,
     src_port: Option<Spanned<toml::Value>>,
     one_way: Option<bool>,
-    expect: Expect,
+    expect: Option<Expect>,
+    #[serde(default)]
+    through: Vec<Spanned<String>>,
+    #[serde(default)]
+    avoid: Vec<Spanned<String>>,
     severity: Option<Severity>,
     id: Option<Spanned<String>>,
     description: Option<String>,
@@ -493,6 +529,32 @@ impl Suite {
                     }
                 }
             }
+            let mut waypoints: [Vec<String>; 2] = Default::default();
+            for (key, list, out) in [("through", &a.through, 0), ("avoid", &a.avoid, 1)] {
+                for v in list {
+                    let t = v.get_ref().trim();
+                    if t.is_empty() {
+                        return Err(error(v.span().start, format!("`{key}`: an entry is empty")));
+                    }
+                    if let Some(w) = waypoints.get_mut(out) {
+                        w.push(t.to_owned());
+                    }
+                }
+            }
+            let [through, avoid] = waypoints;
+            let expect = match a.expect {
+                Some(Expect::Any) => {
+                    return Err(error(at, "`expect`: expected \"reachable\" or \"unreachable\"".into()));
+                }
+                Some(e) => e,
+                None if !through.is_empty() || !avoid.is_empty() => Expect::Any,
+                None => {
+                    return Err(error(
+                        a.name.span().start,
+                        "missing `expect` (\"reachable\" or \"unreachable\"); it may be left out only when the assertion has `through` or `avoid`".into(),
+                    ));
+                }
+            };
             let s = unique_slug(slug(&name), &mut slugs);
             let rule_id = match &a.id {
                 Some(id) => {
@@ -526,7 +588,9 @@ impl Suite {
                 port,
                 src_port,
                 one_way: a.one_way.unwrap_or(false),
-                expect: a.expect,
+                expect,
+                through,
+                avoid,
                 location: Location {
                     file: file.to_owned(),
                     line,
@@ -536,14 +600,14 @@ impl Suite {
             let help = a
                 .description
                 .clone()
-                .unwrap_or_else(|| format!("{} must be {}", assertion.question(), assertion.expect.as_str()));
+                .unwrap_or_else(|| format!("{} {}", assertion.question(), assertion.requirement()));
             suite.rules.push(Rule {
                 id: rule_id,
                 title: name,
                 help,
                 refines: Vec::new(),
-                severity: a.severity.unwrap_or(match a.expect {
-                    Expect::Unreachable => Severity::High,
+                severity: a.severity.unwrap_or(match expect {
+                    Expect::Unreachable | Expect::Any => Severity::High,
                     Expect::Reachable => Severity::Medium,
                 }),
             });

@@ -17,6 +17,7 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 
 pub mod config;
+pub mod waypoint;
 
 /// The command line.
 #[derive(Debug, Parser)]
@@ -205,6 +206,8 @@ pub struct QueryArgs {
     /// When unreachable, write the SMT-LIB2 problem whose unsatisfiability is the proof to FILE.
     #[arg(long, value_name = "FILE")]
     pub emit_smt2: Option<PathBuf>,
+    #[command(flatten)]
+    pub waypoints: waypoint::WaypointArgs,
     /// Wall-clock budget of the whole question (walk, witness, replay, explanations): a
     /// duration such as `500ms`, `2s`, `1m` (a bare number is seconds), or `none`. When it runs
     /// out the verdict is unknown (exit 3), naming the budget. Default: 60s.
@@ -621,8 +624,10 @@ fn query(args: &QueryArgs, style: &Style, options: &ingest::LoadOptions) -> Resu
         budget: args
             .timeout
             .map_or(Some(crate::check::budget::DEFAULT_TIMEOUT), |b| b.0),
+        through: args.waypoints.through.clone(),
+        avoid: args.waypoints.avoid.clone(),
     };
-    let result = crate::query::engine::run(&loaded.network, &ix, &spec)?;
+    let result = crate::query::waypoint::run(&loaded.network, &ix, &spec)?;
     if let Some(path) = &args.emit_smt2 {
         match &result.proof {
             Some(proof) => {
@@ -643,7 +648,7 @@ fn query(args: &QueryArgs, style: &Style, options: &ingest::LoadOptions) -> Resu
     };
     emit(&text)?;
     keep_until_exit((loaded, ix));
-    Ok(verdict_outcome(&result.verdict))
+    Ok(waypoint::outcome(&result.verdict).unwrap_or_else(|| verdict_outcome(&result.verdict)))
 }
 
 fn trace(args: &TraceArgs, style: &Style, options: &ingest::LoadOptions) -> Result<Outcome, CliError> {

@@ -10,6 +10,7 @@ pub mod junit;
 pub mod sarif;
 pub mod schema;
 pub mod verdict;
+mod waypoint;
 
 use anstyle::{AnsiColor, Style as AStyle};
 

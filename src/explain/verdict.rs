@@ -11,6 +11,7 @@ use super::Style;
 use crate::model::Hop;
 use crate::query::{Verdict, VerdictKind};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// The JSON document `query` and `trace` print: the contract's version, then the verdict's
 /// fields.
@@ -27,6 +28,9 @@ pub struct VerdictReport<'a> {
 /// The verdict as text, ending with a newline.
 pub fn render_text(v: &Verdict, style: &Style) -> String {
     let mut out = String::new();
+    if let Some(w) = &v.waypoint {
+        out.push_str(&super::waypoint::render(v, w, style));
+    }
     let word = match v.verdict {
         VerdictKind::Reachable => style.good("reachable"),
         VerdictKind::Unreachable => style.error("unreachable"),
@@ -36,14 +40,14 @@ pub fn render_text(v: &Verdict, style: &Style) -> String {
     if let Some(p) = &v.packet {
         out.push_str(&format!("packet: {p}\n"));
     }
-    let widths = column_widths(v);
+    let widths = widths(&v.names, v.path.iter().chain(v.return_path.iter()).flatten());
     if let Some(path) = &v.path {
         out.push_str(&format!("\n{}\n", style.strong("path:")));
-        push_hops(&mut out, path, widths, style);
+        push_hops(&mut out, path, widths, &v.names, style);
     }
     if let Some(ret) = &v.return_path {
         out.push_str(&format!("\n{}\n", style.strong("return path:")));
-        push_hops(&mut out, ret, widths, style);
+        push_hops(&mut out, ret, widths, &v.names, style);
     }
     if !v.blocked.is_empty() {
         // A trace whose reply was walked was stopped on the reply leg.
@@ -57,7 +61,7 @@ pub fn render_text(v: &Verdict, style: &Style) -> String {
             let direction = b.direction.map(|d| format!(" {d}")).unwrap_or_default();
             out.push_str(&format!(
                 "  {} {}{direction}, rule {}: {}",
-                style.error(&b.id),
+                style.error(&label(&v.names, &b.id)),
                 b.kind,
                 b.rule,
                 b.reason
@@ -77,7 +81,7 @@ pub fn render_text(v: &Verdict, style: &Style) -> String {
         }
         out.push_str(&format!("\n{}\n", style.strong(heading)));
         for u in causes {
-            out.push_str(&format!("  {}: {}\n", style.warning(&u.id), u.reason));
+            out.push_str(&format!("  {}: {}\n", style.warning(&label(&v.names, &u.id)), u.reason));
             if let Some(p) = &u.example {
                 out.push_str(&format!("    e.g. {p}: its fate depends on it\n"));
             }
@@ -126,22 +130,37 @@ fn question(v: &Verdict) -> String {
     s
 }
 
-/// Widths of the id and kind columns over both paths.
-fn column_widths(v: &Verdict) -> (usize, usize) {
-    let hops = v.path.iter().chain(v.return_path.iter()).flatten();
+/// A component as text: `id (name)` when it has a name that says more than its id; a load
+/// balancer by its name alone (its ARN is in the JSON).
+pub(super) fn label(names: &BTreeMap<String, String>, id: &str) -> String {
+    match names.get(id) {
+        Some(n) if id.starts_with("arn:") => n.clone(),
+        Some(n) => format!("{id} ({n})"),
+        None => id.to_owned(),
+    }
+}
+
+/// Widths of the id and kind columns over hops.
+pub(super) fn widths<'a>(names: &BTreeMap<String, String>, hops: impl Iterator<Item = &'a Hop>) -> (usize, usize) {
     hops.fold((0, 0), |(i, k), h| {
-        (i.max(h.id.chars().count()), k.max(h.kind.as_str().len()))
+        (i.max(label(names, &h.id).chars().count()), k.max(h.kind.as_str().len()))
     })
 }
 
-fn push_hops(out: &mut String, hops: &[Hop], (id_width, kind_width): (usize, usize), style: &Style) {
+pub(super) fn push_hops(
+    out: &mut String,
+    hops: &[Hop],
+    (id_width, kind_width): (usize, usize),
+    names: &BTreeMap<String, String>,
+    style: &Style,
+) {
     if hops.is_empty() {
         out.push_str("  (none)\n");
         return;
     }
     let number_width = hops.len().to_string().len();
     for (i, h) in hops.iter().enumerate() {
-        let id = format!("{:<id_width$}", h.id);
+        let id = format!("{:<id_width$}", label(names, &h.id));
         out.push_str(&format!(
             "  {:>number_width$}. {}  {:<kind_width$}  {}\n",
             i + 1,

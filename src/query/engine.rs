@@ -60,6 +60,11 @@ pub struct QuerySpec {
     /// Wall-clock budget of the whole question (walk, witness, replay, explanations); `None`:
     /// no limit.
     pub budget: Option<std::time::Duration>,
+    /// `--through`: components every packet that gets through must cross (WAY-1); answered by
+    /// [`super::waypoint::run`].
+    pub through: Vec<String>,
+    /// `--avoid`: components no packet that gets through may cross (WAY-1).
+    pub avoid: Vec<String>,
 }
 
 /// What went wrong answering a question (exit 2).
@@ -85,12 +90,24 @@ pub struct QueryResult {
     pub proof: Option<String>,
 }
 
-/// Answers one question about a network.
+/// Answers one question about a network (its waypoints aside: see [`super::waypoint::run`]).
 pub fn run(net: &Network, ix: &NetworkIndex, spec: &QuerySpec) -> Result<QueryResult, QueryError> {
+    run_goal(net, ix, spec, None)
+}
+
+/// Answers one question; with `goal`, the question whether a packet gets through on a path that
+/// violates those waypoints (WAY-1), whose witness the simulator's replay must confirm violates
+/// them too.
+pub(crate) fn run_goal(
+    net: &Network,
+    ix: &NetworkIndex,
+    spec: &QuerySpec,
+    goal: Option<&Waypoints>,
+) -> Result<QueryResult, QueryError> {
     let budget = spec.budget.map(smt::Budget::starting_now);
     let from = resolve(net, ix, &spec.from, Role::Source)?;
     let to = resolve(net, ix, &spec.to, Role::Destination)?;
-    let direct = answer(net, ix, spec, &from, &to, budget)?;
+    let direct = answer(net, ix, spec, &from, &to, budget, goal)?;
     // SEMANTICS.md §5.12: an instance no packet reaches directly may be reached through the load
     // balancers in front of it; the question is asked again of their nodes, their connections
     // only to this instance.
@@ -101,7 +118,7 @@ pub fn run(net: &Network, ix: &NetworkIndex, spec: &QuerySpec) -> Result<QueryRe
         return Ok(direct);
     };
     let lbs = via.1.join("`, `");
-    let mut through = answer(net, ix, spec, &from, &via.0, budget)?;
+    let mut through = answer(net, ix, spec, &from, &via.0, budget, goal)?;
     match through.verdict.verdict {
         VerdictKind::Reachable => {
             // The load balancer the witness crossed.
@@ -197,6 +214,7 @@ fn answer(
     from: &Endpoint,
     to: &Endpoint,
     budget: Option<smt::Budget>,
+    goal: Option<&Waypoints>,
 ) -> Result<QueryResult, QueryError> {
     let (from, to) = (from.clone(), to.clone());
     // A host's own private address never leaves it; its public address does (to the gateway
@@ -304,6 +322,7 @@ fn answer(
         want_proof: spec.want_proof,
         budget,
         faults: None,
+        waypoints: goal,
     };
     let answer = smt::solve(net, ix, &question);
     let mut bounded = Vec::new();
@@ -321,6 +340,9 @@ fn answer(
             }
             let through = to.through.as_ref().map(|t| t.0.as_str());
             let (path, return_path) = replay(net, ix, &w, one_way, through, to.lb_targets.as_deref())?;
+            if let Some(g) = goal {
+                super::waypoint::confirm_violation(net, &w.packet, &path, g)?;
+            }
             verdict = Verdict::new(VerdictKind::Reachable, echo);
             verdict.packet = Some(w.packet);
             verdict.path = Some(path);

@@ -290,6 +290,7 @@ mod tests {
             want_proof: false,
             budget: None,
             faults: None,
+            waypoints: None,
         };
         let start = StartPoint::Internet("igw-lab-igw".into());
         let check = |p: Packet| outside_question(&net, &ix, &q, &start, &p);

@@ -5,9 +5,11 @@
 
 pub mod endpoint;
 pub mod engine;
+pub mod names;
 mod evidence;
 pub mod trace;
 pub mod verdict;
+pub mod waypoint;
 
 pub use crate::model::endpoint::{Endpoint, External};
 pub use endpoint::{EndpointError, Role, resolve};

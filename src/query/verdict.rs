@@ -90,6 +90,14 @@ pub struct Verdict {
     pub bounded: Vec<UnknownCause>,
     /// Notes for the reader (example addresses, choices made for a representative packet, …).
     pub warnings: Vec<String>,
+    /// With `--through` or `--avoid`: whether every packet that gets through keeps to the
+    /// waypoints (WAY-1..WAY-4), with the violating witness when one does not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waypoint: Option<super::waypoint::WaypointVerdict>,
+    /// The name each component id of this answer is known by (`Name` tag, spec name, Terraform
+    /// address, load balancer name), where it says more than the id.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub names: std::collections::BTreeMap<String, String>,
 }
 
 impl Verdict {
@@ -105,6 +113,8 @@ impl Verdict {
             unknown: Vec::new(),
             bounded: Vec::new(),
             warnings: Vec::new(),
+            waypoint: None,
+            names: Default::default(),
         }
     }
 }
@@ -112,7 +122,7 @@ impl Verdict {
 /// The packet in the JSON form of DESIGN.md §2: protocol by name, ports for TCP/UDP, ICMP type
 /// and code for ICMP.
 #[derive(Serialize, schemars::JsonSchema)]
-struct PacketJson {
+pub(crate) struct PacketJson {
     protocol: String,
     src_ip: String,
     dst_ip: String,
@@ -142,7 +152,7 @@ impl From<&Packet> for PacketJson {
     }
 }
 
-fn ser_packet<S: Serializer>(p: &Option<Packet>, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn ser_packet<S: Serializer>(p: &Option<Packet>, s: S) -> Result<S::Ok, S::Error> {
     match p {
         Some(p) => PacketJson::from(p).serialize(s),
         None => s.serialize_none(),

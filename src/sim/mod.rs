@@ -47,6 +47,7 @@ mod route;
 mod shadow;
 mod tgw;
 mod walk;
+pub mod waypoint;
 
 pub use flow::{Translation, Translator, is_echo_request, nat_port, reply_to};
 

@@ -55,6 +55,9 @@ pub struct Question<'a> {
     pub want_proof: bool,
     /// The wall-clock budget of the whole question (SOLVE-2, SOLVE-3); `None`: no limit.
     pub budget: Option<Budget>,
+    /// Waypoints (WAY-1): when given, the question is whether a packet gets through on a path
+    /// that violates them (misses a `through` component or crosses an `avoid` one).
+    pub waypoints: Option<&'a Waypoints>,
     /// Test-only: make chosen or random solver checks give up (SOLVE-1).
     #[doc(hidden)]
     pub faults: Option<Faults>,

@@ -152,6 +152,7 @@ pub fn question<'a>(
         want_proof: false,
         budget: None,
         faults: None,
+        waypoints: None,
     }
 }
 

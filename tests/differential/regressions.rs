@@ -220,6 +220,8 @@ fn r_unheld_address_in_a_vpc_is_an_external_host() {
             one_way: false,
             want_proof: false,
             budget: None,
+            through: Vec::new(),
+            avoid: Vec::new(),
         };
         run(&net, &ix, &spec).unwrap().verdict
     };
@@ -255,6 +257,8 @@ fn r_chained_nat_gateways() {
         one_way: false,
         want_proof: false,
         budget: None,
+        through: Vec::new(),
+        avoid: Vec::new(),
     };
     let ix = NetworkIndex::new(&net);
     assert_eq!(run(&net, &ix, &spec).unwrap().verdict.verdict, VerdictKind::Reachable);
@@ -354,6 +358,8 @@ fn query_fixture(net: &Network, from: &str, to: &str) -> vpcverify::query::Verdi
         one_way: false,
         want_proof: false,
         budget: None,
+        through: Vec::new(),
+        avoid: Vec::new(),
     };
     run(net, &ix, &spec).unwrap_or_else(|e| panic!("{e}")).verdict
 }

@@ -36,6 +36,7 @@ mod shadow;
 mod subnet;
 mod terminal;
 mod tgw;
+mod waypoint;
 
 /// Request or reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,6 +11,10 @@ impl Walk<'_> {
             return;
         }
         self.results.paths += 1;
+        // WAY-1: with waypoints, only a path that violates them is asked for a packet.
+        if self.waypoint_constraint(&st).as_bool() == Some(false) {
+            return;
+        }
         if self.q.want_proof {
             self.results.proof_paths.push(all(&st.routing));
         }
@@ -142,6 +146,10 @@ impl Walk<'_> {
             return self.lb_resume(st, &stage);
         }
         self.results.paths += 1;
+        // WAY-3: the waypoints are settled on this path whatever happens further on.
+        if self.waypoints_settled(&st) {
+            return;
+        }
         let labels = Self::labels(&st);
         match self.solver.check_assumptions(&labels) {
             SatResult::Unsat => {
