@@ -157,6 +157,8 @@ fn tiny_real_budgets_give_the_untimed_verdict_or_unknown_naming_the_budget() {
         one_way: false,
         want_proof: false,
         budget,
+        through: Vec::new(),
+        avoid: Vec::new(),
     };
     let mut unknown = 0;
     let mut runs = 0;

@@ -23,6 +23,8 @@ fn verdict(n: &Net, q: &Q) -> vpcverify::query::Verdict {
         one_way: q.4,
         want_proof: false,
         budget: None,
+        through: Vec::new(),
+        avoid: Vec::new(),
     };
     match run(&built.net, &built.ix, &spec) {
         Ok(r) => r.verdict,
@@ -570,6 +572,8 @@ fn code_remap_ephemeral_port() {
             one_way: false,
             want_proof: false,
             budget: None,
+            through: Vec::new(),
+            avoid: Vec::new(),
         };
         run(&built.net, &built.ix, &spec).unwrap().verdict
     };

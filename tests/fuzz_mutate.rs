@@ -281,6 +281,8 @@ fn check(
         one_way: false,
         want_proof: false,
         budget: Some(Duration::from_secs(5)),
+        through: Vec::new(),
+        avoid: Vec::new(),
     };
     tally.question();
     match engine::run(net, &ix, &spec) {

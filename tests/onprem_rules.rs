@@ -35,6 +35,8 @@ fn ask(b: &Built, from: &str, to: &str) -> vpcverify::query::Verdict {
         one_way: false,
         want_proof: false,
         budget: None,
+        through: Vec::new(),
+        avoid: Vec::new(),
     };
     run(&b.net, &b.ix, &spec).unwrap().verdict
 }

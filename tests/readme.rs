@@ -194,3 +194,38 @@ fn the_configuration_note_and_error() {
         shown[0]
     );
 }
+
+#[test]
+fn the_waypoint_example() {
+    let shown = shown_after("the database's HTTPS requests leave through the NAT gateway", "  ");
+    let out = vpcverify()
+        .current_dir(root())
+        .args([
+            "query",
+            "specs/seed-lab.toml",
+            "--from",
+            "db-server",
+            "--to",
+            "internet",
+            "--port",
+            "443",
+            "--one-way",
+            "--through",
+            "nat-instance",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let mut real: Vec<String> = vec![
+        "$ vpcverify query specs/seed-lab.toml --from db-server --to internet --port 443 --one-way --through nat-instance"
+            .to_owned(),
+    ];
+    real.extend(
+        stdout(&out)
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .take(4)
+            .map(str::to_owned),
+    );
+    assert_eq!(shown, real, "README.md's waypoint example versus `vpcverify query`");
+}

@@ -101,3 +101,6 @@ mod trace_packet;
 /// Issue #18 item 2: snapshot entries that are not regular files (dangling links, FIFOs,
 /// directories, devices) and bytes that are not UTF-8 are errors naming the file, exit 2.
 mod unreadable;
+/// Issue #13 point 5: waypoints (`--through`, `--avoid`, suite keys) on the seed lab and the
+/// peering spec.
+mod waypoint_cli;

@@ -218,10 +218,16 @@ impl Assertion {
             parts.push(format!("must be {}", self.expect.as_str()));
         }
         if !self.through.is_empty() {
-            parts.push(format!("every packet that gets through must cross `{}`", self.through.join("` and `")));
+            parts.push(format!(
+                "every packet that gets through must cross `{}`",
+                self.through.join("` and `")
+            ));
         }
         if !self.avoid.is_empty() {
-            parts.push(format!("no packet that gets through may cross `{}`", self.avoid.join("` or `")));
+            parts.push(format!(
+                "no packet that gets through may cross `{}`",
+                self.avoid.join("` or `")
+            ));
         }
         parts.join("; ")
     }

@@ -156,7 +156,20 @@ fn status_word(status: Status, style: &Style) -> String {
 fn expectation(a: &Assertion, r: &AssertionResult) -> String {
     match (&r.verdict, &r.error) {
         (_, Some(e)) => e.clone(),
-        (Some(v), None) => format!("expected {}, got {}", a.expect.as_str(), verdict_word(v.verdict)),
+        (Some(v), None) => match &v.waypoint {
+            // WAY-1: a waypoint that does not hold says why first.
+            Some(w) if w.result != crate::query::waypoint::WaypointKind::Held => {
+                format!(
+                    "waypoint {}: {}",
+                    serde_json::to_value(w.result)
+                        .ok()
+                        .and_then(|x| x.as_str().map(str::to_owned))
+                        .unwrap_or_default(),
+                    w.reason
+                )
+            }
+            _ => format!("expected {}, got {}", a.expect.as_str(), verdict_word(v.verdict)),
+        },
         (None, None) => format!("expected {}", a.expect.as_str()),
     }
 }

@@ -5,8 +5,8 @@
 
 pub mod endpoint;
 pub mod engine;
-pub mod names;
 mod evidence;
+pub mod names;
 pub mod trace;
 pub mod verdict;
 pub mod waypoint;

@@ -13,7 +13,13 @@ pub fn annotate(v: &mut Verdict, _net: &Network, names: &Names) {
     ids.extend(v.blocked.iter().map(|b| b.id.as_str()));
     ids.extend(v.unknown.iter().chain(v.bounded.iter()).map(|u| u.id.as_str()));
     if let Some(w) = &v.waypoint {
-        ids.extend(w.path.iter().chain(w.return_path.iter()).flatten().map(|h| h.id.as_str()));
+        ids.extend(
+            w.path
+                .iter()
+                .chain(w.return_path.iter())
+                .flatten()
+                .map(|h| h.id.as_str()),
+        );
         ids.extend(w.blocked.iter().map(|b| b.id.as_str()));
         ids.extend(w.through.iter().chain(w.avoid.iter()).map(|x| x.id.as_str()));
     }

@@ -86,7 +86,8 @@ pub fn run(net: &Network, ix: &NetworkIndex, spec: &QuerySpec) -> Result<QueryRe
         // WAY-4: no packet gets through at all.
         w.result = WaypointKind::Held;
         w.reason =
-            "no packet of the question gets through at all, so none breaks the waypoints (WAY-4: they hold vacuously)".to_owned();
+            "no packet of the question gets through at all, so none breaks the waypoints (WAY-4: they hold vacuously)"
+                .to_owned();
     } else {
         let asked = QuerySpec {
             want_proof: false,
@@ -97,7 +98,10 @@ pub fn run(net: &Network, ix: &NetworkIndex, spec: &QuerySpec) -> Result<QueryRe
             VerdictKind::Reachable => {
                 let p = v.packet.map(|p| p.to_string()).unwrap_or_default();
                 w.result = WaypointKind::Violated;
-                w.reason = format!("{p} gets through, and its path {}", broken(net, v.path.as_deref().unwrap_or_default(), &goal));
+                w.reason = format!(
+                    "{p} gets through, and its path {}",
+                    broken(net, v.path.as_deref().unwrap_or_default(), &goal)
+                );
                 w.packet = v.packet;
                 w.path = v.path;
                 w.return_path = v.return_path;
@@ -120,7 +124,9 @@ pub fn run(net: &Network, ix: &NetworkIndex, spec: &QuerySpec) -> Result<QueryRe
                 w.reason = if plain.verdict == VerdictKind::Reachable {
                     format!("every packet of the question that gets through {what} (the packet shown is one)")
                 } else {
-                    format!("every packet of the question that gets through {what} (whether any gets through is unknown)")
+                    format!(
+                        "every packet of the question that gets through {what} (whether any gets through is unknown)"
+                    )
                 };
                 w.blocked = v.blocked;
             }
@@ -152,13 +158,23 @@ pub(crate) fn confirm_violation(net: &Network, packet: &Packet, path: &[Hop], g:
 
 /// `crosses `nat-natgw`` / `crosses `a` and `b` and avoids `pcx-1``.
 fn describe(g: &Waypoints) -> String {
-    let list = |ws: &[Waypoint]| ws.iter().map(|w| format!("`{}`", w.id)).collect::<Vec<_>>().join(" and ");
+    let list = |ws: &[Waypoint]| {
+        ws.iter()
+            .map(|w| format!("`{}`", w.id))
+            .collect::<Vec<_>>()
+            .join(" and ")
+    };
     let mut parts = Vec::new();
     if !g.through.is_empty() {
         parts.push(format!("crosses {}", list(&g.through)));
     }
     if !g.avoid.is_empty() {
-        let any = g.avoid.iter().map(|w| format!("`{}`", w.id)).collect::<Vec<_>>().join(" or ");
+        let any = g
+            .avoid
+            .iter()
+            .map(|w| format!("`{}`", w.id))
+            .collect::<Vec<_>>()
+            .join(" or ");
         parts.push(format!("avoids {any}"));
     }
     parts.join(" and ")
@@ -214,7 +230,10 @@ fn kind_of(net: &Network, id: &str) -> Option<ComponentKind> {
         ComponentKind::Subnet
     } else if net.nat_gateways.contains_key(&NatGatewayId::new(id)) {
         ComponentKind::NatGateway
-    } else if net.vpc_peering_connections.contains_key(&VpcPeeringConnectionId::new(id)) {
+    } else if net
+        .vpc_peering_connections
+        .contains_key(&VpcPeeringConnectionId::new(id))
+    {
         ComponentKind::VpcPeeringConnection
     } else if net.transit_gateways.contains_key(&TransitGatewayId::new(id)) {
         ComponentKind::TransitGateway
@@ -267,9 +286,16 @@ fn resolve(net: &Network, names: &Names, text: &str, flag: &str) -> Result<Waypo
     if let [lb] = lbs.as_slice() {
         return Ok(make(&lb.id, ComponentKind::LoadBalancer));
     }
-    let named: Vec<&str> = names.ids_named(t);
-    let mut crossable: Vec<(&str, ComponentKind)> =
-        named.iter().filter_map(|id| kind_of(net, id).map(|k| (*id, k))).collect();
+    let filter_or_table = net.security_groups.contains_key(&SecurityGroupId::new(t))
+        || net.network_acls.contains_key(&NetworkAclId::new(t))
+        || net.route_tables.contains_key(&RouteTableId::new(t))
+        || net.vpcs.contains_key(&VpcId::new(t))
+        || net.prefix_lists.contains_key(&PrefixListId::new(t));
+    let named: Vec<&str> = if filter_or_table { vec![t] } else { names.ids_named(t) };
+    let mut crossable: Vec<(&str, ComponentKind)> = named
+        .iter()
+        .filter_map(|id| kind_of(net, id).map(|k| (*id, k)))
+        .collect();
     // An instance and its own interfaces, named alike, are the instance.
     if crossable.iter().any(|(_, k)| *k == ComponentKind::Instance) {
         crossable.retain(|(_, k)| *k != ComponentKind::NetworkInterface);
@@ -286,7 +312,10 @@ fn resolve(net: &Network, names: &Names, text: &str, flag: &str) -> Result<Waypo
             let hint = if hint.is_empty() {
                 String::new()
             } else {
-                format!("; did you mean {}?", hint.iter().map(|h| format!("`{h}`")).collect::<Vec<_>>().join(" or "))
+                format!(
+                    "; did you mean {}?",
+                    hint.iter().map(|h| format!("`{h}`")).collect::<Vec<_>>().join(" or ")
+                )
             };
             Err(QueryError::Usage(format!(
                 "{flag} `{t}`: no component of the network has this id or name{hint} (a waypoint is {WAYPOINT_KINDS})"
@@ -294,7 +323,10 @@ fn resolve(net: &Network, names: &Names, text: &str, flag: &str) -> Result<Waypo
         }
         many => Err(QueryError::Usage(format!(
             "{flag} `{t}` is ambiguous: it names {}; give the id",
-            many.iter().map(|(id, _)| format!("`{id}`")).collect::<Vec<_>>().join(", ")
+            many.iter()
+                .map(|(id, _)| format!("`{id}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ))),
     }
 }

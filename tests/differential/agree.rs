@@ -445,6 +445,8 @@ fn unknown_answers_name_a_packet_whose_fate_depends_on_them() {
                 one_way: qp.one_way,
                 want_proof: false,
                 budget: None,
+                through: Vec::new(),
+                avoid: Vec::new(),
             };
             let v = match run(&net, &ix, &spec) {
                 Ok(r) => r.verdict,

@@ -51,9 +51,10 @@ impl Walk<'_> {
 fn crosses(net: &Network, ix: &NetworkIndex, hops: &[String], w: &Waypoint) -> bool {
     let iface = |h: &String| net.network_interfaces.get(&NetworkInterfaceId::new(h.as_str()));
     match w.kind {
-        ComponentKind::Instance => hops
-            .iter()
-            .any(|h| ix.instance_of(&NetworkInterfaceId::new(h.as_str())).is_some_and(|i| i.as_str() == w.id)),
+        ComponentKind::Instance => hops.iter().any(|h| {
+            ix.instance_of(&NetworkInterfaceId::new(h.as_str()))
+                .is_some_and(|i| i.as_str() == w.id)
+        }),
         ComponentKind::Subnet => hops.iter().any(|h| {
             iface(h).is_some_and(|e| e.subnet.as_str() == w.id)
                 || net
