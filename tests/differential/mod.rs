@@ -13,6 +13,8 @@
 //!   blackholes, missing zones and associations);
 //! - `elb`: (a) and (b) over load balancers (each kind, scheme, target type, preservation and
 //!   cross-zone setting, groups or none, targets or none);
+//! - `waypoint`: waypoints (`through`, `avoid`, WAY-1): a violating witness violates them on the
+//!   simulator's path; a held waypoint has no sampled delivered packet that violates it;
 //!
 //! Case counts: each property runs `n` cases (1,000 for the agreement and encoding properties,
 //! 300 for each metamorphic law), so that the module takes about 40 s of a debug `cargo test`
@@ -22,7 +24,8 @@
 //! case of the first property to fail, fresh seeds): ACL entries in reverse order (encoding
 //! `acl_encodings`, case 20 in the encoder, 21 in the simulator; also (a), (b) and four laws by
 //! witness replay); reply leg dropped ((a) at 51 in the encoder, (b) at 14 in the simulator);
-//! source/destination check ignored ((a) at 69 in the encoder, 163 in the simulator).
+//! source/destination check ignored ((a) at 69 in the encoder, 163 in the simulator); a subnet waypoint
+//! never crossed in the encoder (`waypoint`, case 195).
 
 pub mod agree;
 pub mod elb;
@@ -34,6 +37,7 @@ pub mod oracle;
 pub mod regressions;
 pub mod spec;
 pub mod tgw;
+pub mod waypoint;
 
 use proptest::strategy::Strategy;
 use proptest::test_runner::{Config, FileFailurePersistence, TestCaseError, TestError, TestRunner};
