@@ -22,10 +22,19 @@ pub fn parse(text: &str) -> Result<Limit, String> {
     if t.eq_ignore_ascii_case("none") {
         return Ok(None);
     }
+    let decimal = !t.is_empty()
+        && t.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && t.matches('.').count() == 1
+        && !t.starts_with('.')
+        && !t.ends_with('.');
     let d = match t.parse::<u64>() {
         Ok(secs) => Duration::from_secs(secs),
-        Err(_) => humantime::parse_duration(t)
-            .map_err(|e| format!("`{text}` is not a duration ({e}); write e.g. `500ms`, `2s`, `1m` or `none`"))?,
+        // A decimal number of seconds (`0.5`), to the millisecond.
+        Err(_) if decimal => match t.parse::<f64>() {
+            Ok(secs) if secs * 1000.0 < u64::MAX as f64 => Duration::from_millis((secs * 1000.0).round() as u64),
+            _ => return Err(not_a_duration(text)),
+        },
+        Err(_) => humantime::parse_duration(t).map_err(|_| not_a_duration(text))?,
     };
     if d.is_zero() {
         return Err(format!(
@@ -38,6 +47,14 @@ pub fn parse(text: &str) -> Result<Limit, String> {
         ));
     }
     Ok(Some(d))
+}
+
+/// The message for a budget that is not a duration: what to write instead, never the parser's
+/// own words.
+fn not_a_duration(text: &str) -> String {
+    format!(
+        "`{text}` is not a duration: write a number with a unit (`500ms`, `2s`, `1m`, `1h`, or `1m30s`), a number of seconds (`30`, `0.5`), or `none`"
+    )
 }
 
 /// A duration as people write it (`5m`, `1s 500ms`), to the millisecond.

@@ -17,6 +17,7 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 
 pub mod config;
+mod values;
 pub mod waypoint;
 
 /// The command line.
@@ -145,16 +146,16 @@ pub struct TraceArgs {
     #[arg(long, default_value = "tcp")]
     pub protocol: String,
     /// Destination port (required for tcp and udp).
-    #[arg(long)]
+    #[arg(long, value_parser = values::port)]
     pub port: Option<u16>,
     /// Source port (default 49152, an unpinned client port).
-    #[arg(long)]
+    #[arg(long, value_parser = values::port)]
     pub src_port: Option<u16>,
     /// Source address, instead of the one chosen from `--from`.
-    #[arg(long)]
+    #[arg(long, value_parser = values::ip)]
     pub src_ip: Option<IpAddr>,
     /// Destination address, instead of the one chosen from `--to`.
-    #[arg(long)]
+    #[arg(long, value_parser = values::ip)]
     pub dst_ip: Option<IpAddr>,
     /// Only the request counts; the reply is not walked.
     #[arg(long)]
@@ -282,7 +283,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "DIR")]
     pub emit_proofs: Option<PathBuf>,
     /// Answer at most N assertions at a time (default: one per core).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = values::jobs)]
     pub jobs: Option<std::num::NonZeroUsize>,
     /// Wall-clock budget of each assertion: a duration such as `500ms`, `2s`, `1m` (a bare
     /// number is seconds), or `none`. An assertion whose budget runs out is unknown. Default:

@@ -118,8 +118,8 @@ impl Names {
     }
 
     /// Up to three ids or names closest to `text` (Jaro-Winkler similarity of at least 0.8, or
-    /// a Damerau-Levenshtein distance of at most a third of the text), best first, from
-    /// `candidates` and this index.
+    /// a Damerau-Levenshtein distance of at most a third of the text), best first and about as
+    /// close as the best, from `candidates` and this index.
     pub fn closest<'a>(&'a self, text: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<String> {
         let t = text.to_ascii_lowercase();
         let mut scored: Vec<(f64, String)> = Vec::new();
@@ -139,7 +139,14 @@ impl Names {
             }
         }
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        scored.into_iter().take(3).map(|(_, w)| w).collect()
+        // Only those about as close as the closest.
+        let best = scored.first().map_or(0.0, |(s, _)| *s);
+        scored
+            .into_iter()
+            .filter(|(s, _)| *s >= best - 0.05)
+            .take(3)
+            .map(|(_, w)| w)
+            .collect()
     }
 }
 
@@ -147,6 +154,10 @@ impl Names {
 /// (`sg-DBSG`, `eni-db-server`, `nat-natgw`).
 fn id_spells(id: &str, name: &str) -> bool {
     if id.eq_ignore_ascii_case(name) {
+        return true;
+    }
+    // A Terraform plan's made-up id of a resource's part (`aws_instance.db.primary_network_interface_id`).
+    if id.strip_prefix(name).is_some_and(|rest| rest.starts_with('.')) {
         return true;
     }
     match id.len().checked_sub(name.len()) {
@@ -172,5 +183,10 @@ mod tests {
         assert!(!id_spells("sg-0ab12", "WebDMZ"));
         assert!(!id_spells("x-web-db", "db"));
         assert!(id_spells("aws_security_group.web", "aws_security_group.web"));
+        assert!(id_spells(
+            "aws_instance.db.primary_network_interface_id",
+            "aws_instance.db"
+        ));
+        assert!(!id_spells("aws_instance.dbx", "aws_instance.db"));
     }
 }

@@ -23,6 +23,19 @@ pub enum EndpointError {
     /// Nothing has that id, Name tag or address.
     #[error("no resource has the id or Name tag `{0}`")]
     NotFound(String),
+    /// An address or CIDR block that is not one (`10.0.0.0/33`, `10.0.1.300`).
+    #[error(
+        "`{0}` is not a valid IP address or CIDR block: expected an address such as 10.0.1.5 or a block such as 10.0.1.0/24 (prefix length up to 32 for IPv4, 128 for IPv6)"
+    )]
+    BadAddress(String),
+    /// Nothing has that id or name, but some are close to it (a typo).
+    #[error("no resource has the id or Name tag `{text}`; did you mean {}?", .closest.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(" or "))]
+    DidYouMean {
+        /// The text given.
+        text: String,
+        /// The closest ids and names, best first.
+        closest: Vec<String>,
+    },
     /// Several resources have that Name tag.
     #[error("`{name}` is ambiguous: it names {}", .candidates.join(", "))]
     Ambiguous {
@@ -129,13 +142,31 @@ pub fn resolve(net: &Network, ix: &NetworkIndex, text: &str, role: Role) -> Resu
     {
         return Ok(by_block(net, ix, t, c, role));
     }
+    if looks_like_address(t) {
+        return Err(EndpointError::BadAddress(t.to_owned()));
+    }
     if let Some(e) = by_id(net, ix, t, t, role)? {
         return Ok(e);
     }
-    let ids = by_name(net, t);
+    let mut ids = by_name(net, t);
+    if ids.is_empty() {
+        // A Terraform state's resource by its address (its ids are AWS ids).
+        let names = Names::new(net);
+        ids = names.ids_named(t).into_iter().map(str::to_owned).collect();
+        // An instance and its own interfaces, named alike, are the instance.
+        if ids
+            .iter()
+            .any(|i| net.instances.contains_key(&InstanceId::new(i.as_str())))
+        {
+            ids.retain(|i| {
+                !net.network_interfaces
+                    .contains_key(&NetworkInterfaceId::new(i.as_str()))
+            });
+        }
+    }
     match ids.as_slice() {
-        [] => Err(EndpointError::NotFound(t.to_owned())),
-        [one] => by_id(net, ix, one, t, role)?.ok_or_else(|| EndpointError::NotFound(t.to_owned())),
+        [] => Err(not_found(net, t)),
+        [one] => by_id(net, ix, one, t, role)?.ok_or_else(|| not_found(net, t)),
         _ => {
             // Names that cover exactly the same interfaces (an instance and the group only it
             // carries, say) mean the same thing: no ambiguity in effect.
@@ -159,6 +190,18 @@ pub fn resolve(net: &Network, ix: &NetworkIndex, text: &str, role: Role) -> Resu
             }
         }
     }
+}
+
+/// Text written like an address or block that did not parse as one: digits and dots (with an
+/// optional `/N`), or hex digits and colons with a `/N` or at least two colons.
+fn looks_like_address(t: &str) -> bool {
+    let (addr, len) = match t.split_once('/') {
+        Some((a, l)) => (a, Some(l)),
+        None => (t, None),
+    };
+    let v4 = addr.contains('.') && addr.chars().all(|c| c.is_ascii_digit() || c == '.');
+    let v6 = addr.matches(':').count() >= 2 && addr.chars().all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.');
+    (v4 || v6) && len.is_none_or(|l| !l.is_empty())
 }
 
 fn role_name(role: Role) -> &'static str {
@@ -187,6 +230,34 @@ pub fn service_prefix_list(net: &Network, service: &str) -> Option<PrefixListId>
         .filter(|p| p.owner == PrefixListOwner::AwsManaged && p.name.to_ascii_lowercase().ends_with(&suffix))
         .map(|p| p.id.clone())
         .next()
+}
+
+/// The error for a text that names nothing: with the closest ids and names when some are close
+/// (strsim, [`Names::closest`]).
+fn not_found(net: &Network, t: &str) -> EndpointError {
+    let names = Names::new(net);
+    let mut ids: Vec<String> = vec!["internet".to_owned()];
+    ids.extend(net.vpcs.keys().map(|k| k.to_string()));
+    ids.extend(net.subnets.keys().map(|k| k.to_string()));
+    ids.extend(net.security_groups.keys().map(|k| k.to_string()));
+    ids.extend(net.network_interfaces.keys().map(|k| k.to_string()));
+    ids.extend(net.instances.keys().map(|k| k.to_string()));
+    ids.extend(net.internet_gateways.keys().map(|k| k.to_string()));
+    ids.extend(net.egress_only_internet_gateways.keys().map(|k| k.to_string()));
+    ids.extend(net.vpc_endpoints.keys().map(|k| k.to_string()));
+    ids.extend(net.prefix_lists.keys().map(|k| k.to_string()));
+    ids.extend(net.vpn_gateways.keys().map(|k| k.to_string()));
+    ids.extend(net.onprem.networks.iter().map(|n| n.name.clone()));
+    ids.extend(net.elb.target_groups.values().map(|g| format!("tg:{}", g.name)));
+    let closest = names.closest(t, ids.iter().map(String::as_str));
+    if closest.is_empty() {
+        EndpointError::NotFound(t.to_owned())
+    } else {
+        EndpointError::DidYouMean {
+            text: t.to_owned(),
+            closest,
+        }
+    }
 }
 
 /// Interfaces that are hosts (not the interface of a NAT gateway).

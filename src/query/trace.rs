@@ -206,6 +206,7 @@ pub fn run(net: &Network, ix: &NetworkIndex, req: &TraceRequest) -> Result<Verdi
     // A reply from a place that is not `--to` answers no question: it is not shown.
     v.return_path = t.reply.filter(|_| misdelivered.is_none()).map(|r| r.hops);
     v.warnings = prepared.warnings;
+    super::names::annotate(&mut v, net, &Names::new(net));
     Ok(v)
 }
 
@@ -306,7 +307,7 @@ fn elsewhere(t: &sim::Trace, from: &Endpoint, to: &Endpoint) -> Option<Blocked> 
 
 /// The question, echoed.
 fn echo_of(req: &TraceRequest) -> Result<QueryEcho, TraceError> {
-    let protocol = Protocol::parse(&req.protocol).map_err(|e| usage(e.to_string()))?;
+    let protocol = Protocol::parse(&req.protocol).map_err(|e| usage(format!("--protocol: {e}")))?;
     let with_ports =
         protocol.number().is_some_and(proto::has_ports) || (protocol == Protocol::All && req.port.is_some());
     Ok(QueryEcho {
@@ -321,15 +322,20 @@ fn echo_of(req: &TraceRequest) -> Result<QueryEcho, TraceError> {
 
 /// The packet shape from `--protocol` and `--port`.
 fn shape_of(req: &TraceRequest, warnings: &mut Vec<String>) -> Result<Shape, TraceError> {
-    let protocol = Protocol::parse(&req.protocol).map_err(|e| usage(e.to_string()))?;
+    let protocol = Protocol::parse(&req.protocol).map_err(|e| usage(format!("--protocol: {e}")))?;
     let shape = match protocol {
         Protocol::All => match req.port {
             Some(port) => {
-                warnings.push(format!("protocol all: traced with tcp to port {port}"));
+                warnings.push(format!(
+                    "--protocol all: one packet has one protocol; traced with tcp to port {port} (`query --protocol all` asks about every protocol at once)"
+                ));
                 Shape::Ports(proto::TCP, port)
             }
             None => {
-                warnings.push("protocol all: traced with an ICMP echo request (give --port to trace tcp)".into());
+                warnings.push(
+                    "--protocol all: one packet has one protocol; traced with an ICMP echo request (type 8, or 128 over IPv6), whose reply is the only ICMP one; `query --protocol all` asks about every protocol at once, and its witness is tcp when tcp gets through; give --port to trace tcp to that port, or --protocol to trace another"
+                        .into(),
+                );
                 Shape::Echo
             }
         },

@@ -9,6 +9,7 @@
 //! plain question's witness) must keep to them on the simulator's path. Must not touch: z3,
 //! printing, the crossing checks themselves (`sim::waypoint`, `smt::walk::waypoint`).
 
+use super::endpoint::{Role, resolve as resolve_endpoint};
 use super::engine::{self, QueryError, QueryResult, QuerySpec};
 use super::verdict::{PacketJson, UnknownCause, VerdictKind, ser_packet};
 use crate::model::*;
@@ -62,6 +63,15 @@ pub struct WaypointVerdict {
 /// verdict's ids are annotated with their names.
 pub fn run(net: &Network, ix: &NetworkIndex, spec: &QuerySpec) -> Result<QueryResult, QueryError> {
     let names = Names::new(net);
+    // An endpoint that names nothing is reported with its flag (`--from: … did you mean …`).
+    for (flag, text, role) in [
+        ("--from", &spec.from, Role::Source),
+        ("--to", &spec.to, Role::Destination),
+    ] {
+        if let Err(e) = resolve_endpoint(net, ix, text, role) {
+            return Err(QueryError::Usage(format!("{flag}: {e}")));
+        }
+    }
     if spec.through.is_empty() && spec.avoid.is_empty() {
         let mut r = engine::run(net, ix, spec)?;
         super::names::annotate(&mut r.verdict, net, &names);
