@@ -63,6 +63,8 @@ mod ingest_spec;
 mod ingest_terraform;
 /// `vpcverify lint`: exit codes and findings on bundled specs, the moto sample and broken inputs.
 mod lint;
+/// Issue #13 points 4 and 6: names beside ids; typos and bad flag values answered for people.
+mod names_cli;
 /// On-premises networks over VPN end to end (ONP-1..ONP-4): static routes, undeclared
 /// destinations, declared networks as endpoints, tunnels down.
 mod onprem_cli;
