@@ -547,7 +547,10 @@ fn lint(args: &LintArgs, style: &Style, options: &ingest::LoadOptions) -> Result
     explain::diagnostics::sort(&mut diags);
     diags.dedup();
     let text = match args.format.unwrap_or(TextOrJson::Text) {
-        TextOrJson::Text => explain::diagnostics::render_text(&loaded.source, &diags, style),
+        TextOrJson::Text => {
+            let named = explain::diagnostics::named(&diags, &crate::model::Names::new(&loaded.network));
+            explain::diagnostics::render_text(&loaded.source, &named, style)
+        }
         TextOrJson::Json => explain::diagnostics::render_json(&loaded.source, &diags),
     };
     emit(&text)?;
@@ -628,6 +631,7 @@ fn query(args: &QueryArgs, style: &Style, options: &ingest::LoadOptions) -> Resu
         through: args.waypoints.through.clone(),
         avoid: args.waypoints.avoid.clone(),
     };
+    crate::query::waypoint::check_endpoints(&loaded.network, &ix, &spec)?;
     let result = crate::query::waypoint::run(&loaded.network, &ix, &spec)?;
     if let Some(path) = &args.emit_smt2 {
         match &result.proof {

@@ -61,6 +61,24 @@ pub fn render_text(source: &str, diags: &[Diagnostic], style: &crate::explain::S
     out
 }
 
+/// The findings for the text report, each resource written with its name beside its id
+/// (`sg-0ab12 (WebDMZ)`) unless the message already says the name; JSON keeps the ids.
+pub fn named(diags: &[Diagnostic], names: &crate::model::Names) -> Vec<Diagnostic> {
+    diags
+        .iter()
+        .map(|d| {
+            let mut d = d.clone();
+            if let Some(r) = &d.resource
+                && let Some(n) = names.display_name(r)
+                && !d.message.contains(n)
+            {
+                d.resource = Some(format!("{r} ({n})"));
+            }
+            d
+        })
+        .collect()
+}
+
 /// The JSON report.
 pub fn render_json(source: &str, diags: &[Diagnostic]) -> String {
     let (errors, warnings) = counts(diags);

@@ -2,6 +2,8 @@
 //! TOML name of a native spec (which the loader writes as the `Name` tag), the Terraform address
 //! of a plan's resource, a security group's group name, a load balancer's or target group's name.
 //!
+//! A resource of a Terraform input is named by its address only, as Terraform users know it.
+//!
 //! Owns: the one index from a component id to its display name, built once per network
 //! ([`Names::new`]), and the reverse lookup (a name to the ids it names). Renderers write
 //! `id (name)` through [`Names::label`]; endpoint and waypoint resolution read
@@ -17,11 +19,13 @@ pub struct Names {
     by_id: BTreeMap<String, String>,
 }
 
-/// Whether a provenance's resource is a Terraform address rather than the id itself.
-fn terraform_address<'a>(id: &str, p: &'a Provenance) -> Option<&'a str> {
+/// The Terraform address of a resource read from a Terraform plan or state: its name there,
+/// whatever its tags say (a plan's ids are often the addresses themselves, and then no name is
+/// shown).
+fn terraform_address(p: &Provenance) -> Option<&str> {
     let r = p.resource.as_str();
     let looks = r.starts_with("aws_") || r.starts_with("module.") || r.starts_with("data.");
-    (looks && r != id && !p.implicit && r.contains('.')).then_some(r)
+    (looks && !p.implicit && r.contains('.')).then_some(r)
 }
 
 impl Names {
@@ -30,7 +34,7 @@ impl Names {
         let mut n = Names::default();
         let mut put = |id: &str, tags: &Tags, p: Option<&Provenance>, fallback: Option<&str>| {
             let name = p
-                .and_then(|p| terraform_address(id, p))
+                .and_then(terraform_address)
                 .or_else(|| name_tag(tags))
                 .or(fallback)
                 .map(str::trim)

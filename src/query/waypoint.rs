@@ -63,15 +63,6 @@ pub struct WaypointVerdict {
 /// verdict's ids are annotated with their names.
 pub fn run(net: &Network, ix: &NetworkIndex, spec: &QuerySpec) -> Result<QueryResult, QueryError> {
     let names = Names::new(net);
-    // An endpoint that names nothing is reported with its flag (`--from: … did you mean …`).
-    for (flag, text, role) in [
-        ("--from", &spec.from, Role::Source),
-        ("--to", &spec.to, Role::Destination),
-    ] {
-        if let Err(e) = resolve_endpoint(net, ix, text, role) {
-            return Err(QueryError::Usage(format!("{flag}: {e}")));
-        }
-    }
     if spec.through.is_empty() && spec.avoid.is_empty() {
         let mut r = engine::run(net, ix, spec)?;
         super::names::annotate(&mut r.verdict, net, &names);
@@ -151,6 +142,20 @@ pub fn run(net: &Network, ix: &NetworkIndex, spec: &QuerySpec) -> Result<QueryRe
     result.verdict.waypoint = Some(w);
     super::names::annotate(&mut result.verdict, net, &names);
     Ok(result)
+}
+
+/// `query`'s endpoints, each resolved once before the question is asked, so that one that names
+/// nothing is reported with its flag (`--from: … did you mean …`).
+pub fn check_endpoints(net: &Network, ix: &NetworkIndex, spec: &QuerySpec) -> Result<(), QueryError> {
+    for (flag, text, role) in [
+        ("--from", &spec.from, Role::Source),
+        ("--to", &spec.to, Role::Destination),
+    ] {
+        if let Err(e) = resolve_endpoint(net, ix, text, role) {
+            return Err(QueryError::Usage(format!("{flag}: {e}")));
+        }
+    }
+    Ok(())
 }
 
 /// The replay of a violating witness must violate the waypoints on the simulator's path too.
