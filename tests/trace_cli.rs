@@ -115,7 +115,10 @@ fn trace_text_shows_verdict_packet_path_and_block() {
         ))
         .stdout(predicates::str::contains("  1. eni-0web"))
         .stdout(predicates::str::contains("blocked by:"))
-        .stdout(predicates::str::contains("acl-0priv network-acl inbound, rule *"));
+        // Names beside ids (issue #13 point 4): the ACL's Name tag.
+        .stdout(predicates::str::contains(
+            "acl-0priv (private) network-acl inbound, rule *",
+        ));
 }
 
 // ------------------------------------------------------------------ the tutorial's seed lab

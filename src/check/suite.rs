@@ -58,12 +58,13 @@ pub enum Expect {
 }
 
 impl Expect {
-    /// `reachable` or `unreachable`.
+    /// `reachable` or `unreachable` (`the waypoints to hold` for [`Expect::Any`]), as in
+    /// "expected …".
     pub fn as_str(self) -> &'static str {
         match self {
             Expect::Reachable => "reachable",
             Expect::Unreachable => "unreachable",
-            Expect::Any => "reachable or unreachable",
+            Expect::Any => "the waypoints to hold",
         }
     }
 }

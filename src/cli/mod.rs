@@ -547,10 +547,7 @@ fn lint(args: &LintArgs, style: &Style, options: &ingest::LoadOptions) -> Result
     explain::diagnostics::sort(&mut diags);
     diags.dedup();
     let text = match args.format.unwrap_or(TextOrJson::Text) {
-        TextOrJson::Text => {
-            let named = explain::diagnostics::named(&diags, &crate::model::Names::new(&loaded.network));
-            explain::diagnostics::render_text(&loaded.source, &named, style)
-        }
+        TextOrJson::Text => explain::diagnostics::render_named(&loaded.source, &diags, &loaded.network, style),
         TextOrJson::Json => explain::diagnostics::render_json(&loaded.source, &diags),
     };
     emit(&text)?;

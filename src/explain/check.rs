@@ -187,6 +187,14 @@ fn verdict_word(v: VerdictKind) -> &'static str {
 /// blocking components with their rules (`unreachable: blocked by acl-public-acl inbound rule *`),
 /// or what is not modelled.
 pub fn violation_message(v: &Verdict) -> String {
+    // WAY-1: a waypoint that does not hold is the violation.
+    if let Some(w) = v
+        .waypoint
+        .as_ref()
+        .filter(|w| w.result == crate::query::waypoint::WaypointKind::Violated)
+    {
+        return format!("waypoint violated: {}", w.reason);
+    }
     match v.verdict {
         VerdictKind::Reachable => {
             let packet = v.packet.map(|p| format!(" {p}")).unwrap_or_default();

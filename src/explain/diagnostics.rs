@@ -61,6 +61,16 @@ pub fn render_text(source: &str, diags: &[Diagnostic], style: &crate::explain::S
     out
 }
 
+/// The text report with names beside resource ids ([`named`]).
+pub fn render_named(
+    source: &str,
+    diags: &[Diagnostic],
+    net: &crate::model::Network,
+    style: &crate::explain::Style,
+) -> String {
+    render_text(source, &named(diags, &crate::model::Names::new(net)), style)
+}
+
 /// The findings for the text report, each resource written with its name beside its id
 /// (`sg-0ab12 (WebDMZ)`) unless the message already says the name; JSON keeps the ids.
 pub fn named(diags: &[Diagnostic], names: &crate::model::Names) -> Vec<Diagnostic> {
