@@ -36,6 +36,8 @@ fn question() -> QuerySpec {
         one_way: false,
         want_proof: false,
         budget: None,
+        through: Vec::new(),
+        avoid: Vec::new(),
     }
 }
 

@@ -31,6 +31,8 @@ fn spec(port: u16, one_way: bool) -> QuerySpec {
         one_way,
         want_proof: false,
         budget: None,
+        through: Vec::new(),
+        avoid: Vec::new(),
     }
 }
 

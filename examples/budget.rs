@@ -119,6 +119,8 @@ fn run() -> Result<(), String> {
         one_way: false,
         want_proof: false,
         budget: None,
+        through: Vec::new(),
+        avoid: Vec::new(),
     };
     let started = Instant::now();
     let verdict = engine::run(&net, &ix, &spec).map_err(|e| e.to_string())?.verdict;

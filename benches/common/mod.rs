@@ -169,5 +169,7 @@ pub fn spec(question: &Question) -> QuerySpec {
         one_way: false,
         want_proof: false,
         budget: None,
+        through: Vec::new(),
+        avoid: Vec::new(),
     }
 }

@@ -71,6 +71,6 @@ fn crosses(net: &Network, ix: &NetworkIndex, hops: &[String], w: &Waypoint) -> b
                 .unwrap_or_default();
             hops.iter().any(|h| *h == w.id || nodes.contains(&h.as_str()))
         }
-        _ => hops.iter().any(|h| *h == w.id),
+        _ => hops.contains(&w.id),
     }
 }
