@@ -205,12 +205,6 @@ impl Assertion {
         if self.one_way {
             s.push_str(" (one-way)");
         }
-        for t in &self.through {
-            s.push_str(&format!(" through `{t}`"));
-        }
-        for t in &self.avoid {
-            s.push_str(&format!(" avoiding `{t}`"));
-        }
         s
     }
 
@@ -603,10 +597,10 @@ impl Suite {
                     column,
                 },
             };
-            let help = a
-                .description
-                .clone()
-                .unwrap_or_else(|| format!("{} {}", assertion.question(), assertion.requirement()));
+            let help = a.description.clone().unwrap_or_else(|| match assertion.expect {
+                Expect::Any => format!("{}: {}", assertion.question(), assertion.requirement()),
+                _ => format!("{} {}", assertion.question(), assertion.requirement()),
+            });
             suite.rules.push(Rule {
                 id: rule_id,
                 title: name,
@@ -790,10 +784,29 @@ expect = "unreachable"
     }
 
     #[test]
+    fn waypoints_make_expect_optional() {
+        let s = parse("[[assert]]\nname = \"a\"\nfrom = \"x\"\nto = \"y\"\nthrough = [\"natgw\"]\navoid = [\"pcx-1\", \"pcx-2\"]\n")
+            .unwrap();
+        let a = &s.assertions[0];
+        assert_eq!(a.expect, Expect::Any);
+        assert_eq!(a.through, ["natgw"]);
+        assert_eq!(a.avoid, ["pcx-1", "pcx-2"]);
+        assert_eq!(
+            s.rules[0].help,
+            "tcp from `x` to `y`: every packet that gets through must cross `natgw`; no packet that gets through may cross `pcx-1` or `pcx-2`"
+        );
+        assert_eq!(
+            err("[[assert]]\nname = \"a\"\nfrom = \"x\"\nto = \"y\"\nthrough = [\" \"]\n"),
+            "proofs/t.toml:5:12: `through`: an entry is empty"
+        );
+        assert!(err("[[assert]]\nname = \"a\"\nfrom = \"x\"\nto = \"y\"\n").contains("missing `expect`"));
+    }
+
+    #[test]
     fn bad_suites_name_file_line_and_column() {
         assert_eq!(
             err(&ONE.replace("protocol = \"all\"", "protocl = \"all\"")),
-            "proofs/t.toml:6:1: unknown field `protocl`, expected one of `name`, `from`, `to`, `protocol`, `port`, `src_port`, `one_way`, `expect`, `severity`, `id`, `description`"
+            "proofs/t.toml:6:1: unknown field `protocl`, expected one of `name`, `from`, `to`, `protocol`, `port`, `src_port`, `one_way`, `expect`, `through`, `avoid`, `severity`, `id`, `description`"
         );
         assert_eq!(
             err(&ONE.replace("\"unreachable\"", "\"maybe\"")),
