@@ -16,6 +16,7 @@
 //! it is reported.
 
 mod analyze;
+mod dropmap;
 mod filter;
 mod route;
 mod solver;
@@ -24,6 +25,7 @@ mod sym;
 pub mod testing;
 mod walk;
 
+pub use dropmap::{DEFAULT_MAX_CELLS, DropCell, DropMap, PacketClass, drop_map};
 pub use solver::Budget;
 #[doc(hidden)]
 pub use solver::{Faults, SolveStats};

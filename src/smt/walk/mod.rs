@@ -159,6 +159,8 @@ struct State {
     start: StartPoint,
     dest_iface: Option<NetworkInterfaceId>,
     routing: Vec<Bool>,
+    /// The branch conditions alone (`routing` also holds the filters when a proof is kept).
+    branches: Vec<Bool>,
     checks: Vec<Check>,
     hops: Vec<String>,
     reply_from: Option<usize>,
@@ -202,6 +204,33 @@ pub(crate) struct Results {
     /// Constructs the input does not settle that lay on some candidate path but decide nothing
     /// there (BOUND-2), with why.
     pub bounded: BTreeSet<(String, String)>,
+    /// In recording mode (the drop map): every candidate path, as it ended.
+    pub records: Vec<PathRecord>,
+    /// With `want_proof`: the branches no packet of the question takes (each its path's
+    /// conditions and the branch condition), so that a proof covers them too.
+    pub pruned: Vec<Bool>,
+}
+
+/// How a recorded candidate path ended.
+#[derive(Clone)]
+pub(crate) enum PathEnd {
+    /// Delivered if every check on the way admits the packet.
+    Complete,
+    /// Dropped here if every check on the way admits the packet.
+    Dropped(Blocked),
+    /// Reaches something not modelled.
+    Unknown,
+}
+
+/// A candidate path as the walk left it, for the drop map (`super::super::dropmap`).
+#[derive(Clone)]
+pub(crate) struct PathRecord {
+    pub start: StartPoint,
+    /// Branch conditions (routing, gateways, starts), without the filters.
+    pub routing: Vec<Bool>,
+    /// The filters on the way, in order.
+    pub checks: Vec<Check>,
+    pub end: PathEnd,
 }
 
 /// The walk for one address family.
@@ -222,6 +251,9 @@ pub(crate) struct Walk<'a> {
     /// The public IPv4 addresses and Elastic IPs mapped in each VPC (IGW-2), in address order:
     /// computed once per walk (the walk asks for them at every internet crossing).
     publics_by_vpc: BTreeMap<VpcId, Vec<IpAddr>>,
+    /// Recording mode (the drop map): every candidate path is recorded in `results.records`
+    /// as it ends, without analysing it, and the walk does not stop at a witness.
+    pub record: bool,
 }
 
 const MAX_LOOKUPS: u32 = 16;
@@ -253,6 +285,7 @@ impl<'a> Walk<'a> {
             dest_ifaces,
             model: None,
             publics_by_vpc: BTreeMap::new(),
+            record: false,
         };
         for a in ix.public_addresses() {
             let owner_vpc = match ix.public_owner(a).map(|(o, _)| o) {
@@ -456,9 +489,16 @@ impl<'a> Walk<'a> {
         if feasible {
             let mut next = st.clone();
             if simple.as_bool() != Some(true) {
-                next.routing.push(simple);
+                next.routing.push(simple.clone());
+                next.branches.push(simple);
             }
             f(self, next);
+        } else if self.q.want_proof {
+            // A branch the solver refuted: the proof asserts that no packet takes it, so that a
+            // second solver re-checks the pruning too.
+            let mut parts = st.branches.clone();
+            parts.push(simple);
+            self.results.pruned.push(all(&parts));
         }
         self.solver.pop(1);
     }
@@ -738,6 +778,7 @@ impl<'a> Walk<'a> {
             start: StartPoint::Interface(NetworkInterfaceId::new("")),
             dest_iface: None,
             routing: Vec::new(),
+            branches: Vec::new(),
             checks: Vec::new(),
             hops: Vec::new(),
             reply_from: None,

@@ -11,6 +11,9 @@ impl Walk<'_> {
             return;
         }
         self.results.paths += 1;
+        if self.record {
+            return self.record_path(&st, PathEnd::Complete);
+        }
         if self.q.want_proof {
             self.results.proof_paths.push(all(&st.routing));
         }
@@ -75,6 +78,16 @@ impl Walk<'_> {
         }
     }
 
+    /// Recording mode: keeps the path as it ended, for the drop map.
+    fn record_path(&mut self, st: &State, end: PathEnd) {
+        self.results.records.push(PathRecord {
+            start: st.start.clone(),
+            routing: st.branches.clone(),
+            checks: st.checks.clone(),
+            end,
+        });
+    }
+
     /// Records a blocking entry and, the first time, a packet it drops as its source sends it
     /// (the query replays it through the simulator before printing the entry).
     pub(crate) fn block(&mut self, b: Blocked, example: Option<(StartPoint, Packet)>) {
@@ -109,6 +122,9 @@ impl Walk<'_> {
             return;
         }
         self.results.paths += 1;
+        if self.record {
+            return self.record_path(&st, PathEnd::Dropped(b));
+        }
         // The example must get past every check on the way: a packet an earlier filter drops
         // does not show this drop (and on a routing loop it would cross the dropping table
         // before that filter, which the replay could not tell apart from a later drop).
@@ -142,6 +158,9 @@ impl Walk<'_> {
             return self.lb_resume(st, &stage);
         }
         self.results.paths += 1;
+        if self.record {
+            return self.record_path(&st, PathEnd::Unknown);
+        }
         let labels = Self::labels(&st);
         match self.solver.check_assumptions(&labels) {
             SatResult::Unsat => {
