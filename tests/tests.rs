@@ -43,6 +43,9 @@ mod differential;
 mod docs;
 /// Issue #16: load balancers on the path (ELB-1..ELB-12) on a moto-generated web service.
 mod elb;
+/// Issue #13: the drop map (cells, rules, examples, partial paths, the bound, `--explain`) and
+/// no unreachable verdict that explains nothing on the bundled specs and fixtures.
+mod explanations;
 /// Property tests: the AWS loader never panics on arbitrary bytes or AWS-shaped JSON.
 mod fuzz_aws;
 /// Issue #18 item 5: the real fixtures of the three loaders with fields deleted, duplicated,

@@ -453,6 +453,14 @@ fn grow(s: &mut Guarded, p: &SymPacket, cond: &Bool, seed: &Packet, family: IpFa
         &[DPORT, SPORT, ITYPE, ICODE, DST, SRC, PROTO]
     };
     for &f in fields {
+        if f == DST || f == SRC {
+            // Addresses grow as blocks (the structure of routes and rules): the largest block
+            // around the seed's address that holds.
+            let (lo, hi) = widest_block(s, p, &b, f, v[f], family);
+            b.lo[f] = lo;
+            b.hi[f] = hi;
+            continue;
+        }
         let max = max_of(f, family);
         // Lower bound: the least `lo` whose box is still all dropped here.
         b.lo[f] = least(s, p, &b, f, v[f]);
@@ -482,6 +490,45 @@ fn holds(s: &mut Guarded, p: &SymPacket, b: &Bounds) -> bool {
     let r = s.check();
     s.pop(1);
     r == SatResult::Unsat
+}
+
+/// The block of prefix length `len` holding `v`, as bounds.
+fn block(v: u128, len: u32, family: IpFamily) -> (u128, u128) {
+    let bits = u32::from(family.bits());
+    let host_bits = bits - len.min(bits);
+    let host = if host_bits >= 128 {
+        u128::MAX
+    } else {
+        (1u128 << host_bits) - 1
+    };
+    let max = max_of(DST, family);
+    ((v & !host) & max, (v | host) & max)
+}
+
+/// The shortest prefix length (largest block) around `v` for field `f` whose box holds.
+fn widest_block(s: &mut Guarded, p: &SymPacket, b: &Bounds, f: usize, v: u128, family: IpFamily) -> (u128, u128) {
+    let bits = u32::from(family.bits());
+    let mut t = *b;
+    let mut try_len = |len: u32, s: &mut Guarded| {
+        let (lo, hi) = block(v, len, family);
+        t.lo[f] = lo;
+        t.hi[f] = hi;
+        holds(s, p, &t)
+    };
+    if try_len(0, s) {
+        return block(v, 0, family);
+    }
+    // Invariant: `bad` fails, `good` holds (the single address holds: it is the seed's).
+    let (mut bad, mut good) = (0u32, bits);
+    while good - bad > 1 {
+        let mid = bad + (good - bad) / 2;
+        if try_len(mid, s) {
+            good = mid;
+        } else {
+            bad = mid;
+        }
+    }
+    block(v, good, family)
 }
 
 /// The least lower bound in `[0, seed]` for field `f` (monotone: a smaller bound is a larger
