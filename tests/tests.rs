@@ -71,6 +71,9 @@ mod lint;
 mod onprem_cli;
 /// One test per on-premises rule (ONP-1..ONP-4) on small built networks, both interpreters.
 mod onprem_rules;
+/// Issue #13 point 7: `--emit-smt2` proofs re-checked by a second solver (cvc5), and satisfiable
+/// once a blocking filter's definition is deleted.
+mod proofs_cvc5;
 /// `vpcverify query` end to end: the seed lab, what query finds that trace misses, proofs, snapshots.
 mod query_cli;
 /// The SMT engine behind `query`: one named test per construct, verdicts, witnesses, every blocker.

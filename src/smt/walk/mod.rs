@@ -209,6 +209,24 @@ pub(crate) struct Results {
     /// With `want_proof`: the branches no packet of the question takes (each its path's
     /// conditions and the branch condition), so that a proof covers them too.
     pub pruned: Vec<Bool>,
+    /// With `want_proof`: each filter on the way, as a named constant, what it admits, and what
+    /// it is.
+    pub proof_checks: Vec<(Bool, Bool, String)>,
+}
+
+/// A filter in words, for the proof's comments.
+fn describe_check(info: &CheckInfo, leg: Leg) -> String {
+    let leg = match leg {
+        Leg::Request => "request",
+        Leg::Reply => "reply",
+    };
+    match info {
+        CheckInfo::Acl { acl, subnet, dir, .. } => format!("network ACL {acl} {dir} at {subnet} ({leg})"),
+        CheckInfo::Groups { iface, groups, dir, .. } => {
+            let g: Vec<String> = groups.iter().map(|g| g.to_string()).collect();
+            format!("security groups [{}] of {iface} {dir} ({leg})", g.join(", "))
+        }
+    }
 }
 
 /// How a recorded candidate path ended.
@@ -518,7 +536,18 @@ impl<'a> Walk<'a> {
         }
         self.solver.assert(&implication);
         if self.q.want_proof {
-            st.routing.push(allows.clone());
+            // The proof names each filter, defined by its own assertion (`filter_…`), so that a
+            // reader (or a test) can see which filter blocks which path, and drop one to see
+            // packets get through.
+            let fam = match self.family {
+                IpFamily::V4 => "v4",
+                IpFamily::V6 => "v6",
+            };
+            let named = Bool::new_const(format!("filter_{fam}_{}", self.results.proof_checks.len() + 1));
+            self.results
+                .proof_checks
+                .push((named.clone(), allows.clone(), describe_check(&info, st.leg)));
+            st.routing.push(named);
         }
         st.checks.push(Check {
             label,
