@@ -122,8 +122,10 @@ pub struct DropCellReport {
     pub return_path: Option<Vec<Hop>>,
 }
 
-/// The bounds of a drop map cell, each inclusive; the fields a protocol does not have are
-/// absent. Port ranges are within the question's.
+/// The bounds of a drop map cell, each inclusive; the cell is the packets of the question within
+/// them that take its candidate path (a packet within them that takes another path is in another
+/// path's cell). The fields a protocol does not have are absent. Port ranges are within the
+/// question's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct PacketClassReport {
     /// `ipv4` or `ipv6`.

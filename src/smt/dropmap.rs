@@ -55,8 +55,8 @@ pub struct DropCell {
     pub reply: bool,
 }
 
-/// A box of packet headers (inclusive bounds); only the packets of the question in it belong to
-/// the cell.
+/// A box of packet headers (inclusive bounds); the packets of the question in it that take the
+/// cell's candidate path belong to the cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PacketClass {
     /// The address family.
@@ -104,6 +104,9 @@ pub fn drop_map(net: &Network, ix: &NetworkIndex, q: &Question<'_>, max_cells: u
         s.assert(&walk.space);
         for (n, r) in records.iter().enumerate() {
             let mut stages: Vec<(Bool, StageAt<'_>)> = Vec::new();
+            // Cells are relative to their candidate path: a box holds the packets in it that
+            // take this path (packets in it that take another are another path's business).
+            let routing = all(&r.routing);
             let mut prefix = r.routing.clone();
             for (i, c) in r.checks.iter().enumerate() {
                 let mut cond = prefix.clone();
@@ -142,7 +145,7 @@ pub fn drop_map(net: &Network, ix: &NetworkIndex, q: &Question<'_>, max_cells: u
                         break;
                     };
                     let (refined, blocked) = refine(&walk, r, &at, &cond, &model);
-                    let class = grow(&mut s, &walk.pkt0, &refined, &seed, *family);
+                    let class = grow(&mut s, &walk.pkt0, &routing, &refined, &seed, *family);
                     let boxed = class_bool(&walk.pkt0, &class);
                     let example =
                         preferred_example(&mut s, &walk, r, &all(&[refined.clone(), boxed.clone()])).unwrap_or(seed);
@@ -429,8 +432,9 @@ fn is_named(p: u8) -> bool {
     proto::has_ports(p) || proto::is_icmp(p)
 }
 
-/// Grows a box around `seed` while every packet of the question in it satisfies `cond`.
-fn grow(s: &mut Guarded, p: &SymPacket, cond: &Bool, seed: &Packet, family: IpFamily) -> PacketClass {
+/// Grows a box around `seed` while every packet of the question in it that takes the path
+/// (`routing`) satisfies `cond`.
+fn grow(s: &mut Guarded, p: &SymPacket, routing: &Bool, cond: &Bool, seed: &Packet, family: IpFamily) -> PacketClass {
     let a = |x: &IpAddr| crate::model::addr::ip_to_u128(x);
     let mut v = [0u128; 7];
     v[PROTO] = u128::from(seed.protocol);
@@ -446,6 +450,7 @@ fn grow(s: &mut Guarded, p: &SymPacket, cond: &Bool, seed: &Packet, family: IpFa
         other: !is_named(seed.protocol),
     };
     s.push();
+    s.assert(routing);
     s.assert(&cond.not());
     let fields: &[usize] = if is_named(seed.protocol) {
         &[DPORT, SPORT, ITYPE, ICODE, DST, SRC]
