@@ -17,6 +17,10 @@ use super::filter::{acl_allows, acl_entries, groups_allow, references_allow};
 use super::route::{Candidate, UnknownRoutes, candidates, never_forwarded, selection, settled_over};
 use super::sym::*;
 use super::{Question, StartPoint};
+use record::describe_check;
+pub(crate) use record::{PathEnd, PathRecord};
+pub(crate) use rewrite::nat_port;
+use rewrite::{external_label, gate_kind, reverse_matches, untranslate};
 
 use super::solver::Guarded;
 use crate::model::addr::ranges;
@@ -32,6 +36,8 @@ mod elb;
 mod external;
 mod gateway;
 mod onprem;
+mod record;
+mod rewrite;
 mod shadow;
 mod subnet;
 mod terminal;
@@ -212,43 +218,6 @@ pub(crate) struct Results {
     /// With `want_proof`: each filter on the way, as a named constant, what it admits, and what
     /// it is.
     pub proof_checks: Vec<(Bool, Bool, String)>,
-}
-
-/// A filter in words, for the proof's comments.
-fn describe_check(info: &CheckInfo, leg: Leg) -> String {
-    let leg = match leg {
-        Leg::Request => "request",
-        Leg::Reply => "reply",
-    };
-    match info {
-        CheckInfo::Acl { acl, subnet, dir, .. } => format!("network ACL {acl} {dir} at {subnet} ({leg})"),
-        CheckInfo::Groups { iface, groups, dir, .. } => {
-            let g: Vec<String> = groups.iter().map(|g| g.to_string()).collect();
-            format!("security groups [{}] of {iface} {dir} ({leg})", g.join(", "))
-        }
-    }
-}
-
-/// How a recorded candidate path ended.
-#[derive(Clone)]
-pub(crate) enum PathEnd {
-    /// Delivered if every check on the way admits the packet.
-    Complete,
-    /// Dropped here if every check on the way admits the packet.
-    Dropped(Blocked),
-    /// Reaches something not modelled.
-    Unknown,
-}
-
-/// A candidate path as the walk left it, for the drop map (`super::super::dropmap`).
-#[derive(Clone)]
-pub(crate) struct PathRecord {
-    pub start: StartPoint,
-    /// Branch conditions (routing, gateways, starts), without the filters.
-    pub routing: Vec<Bool>,
-    /// The filters on the way, in order.
-    pub checks: Vec<Check>,
-    pub end: PathEnd,
 }
 
 /// The walk for one address family.
@@ -1009,47 +978,5 @@ impl<'a> Walk<'a> {
         );
         self.branch(&st, exact.not(), |w, st| w.dropped(st, b));
         self.branch(&st, exact, |w, st| w.complete(st));
-    }
-}
-
-/// `nat_port` of SEMANTICS.md §5.3: ports from 1024 are kept, lower ones move up by 1024.
-pub(crate) fn nat_port(p: &BV) -> BV {
-    p.bvuge(u16c(1024)).ite(p, &p.bvadd(u16c(1024)))
-}
-
-/// The packet is the reply to `after` (a translated request): addresses and ports swapped.
-fn reverse_matches(p: &SymPacket, after: &SymPacket) -> Bool {
-    all(&[
-        p.proto.eq(&after.proto),
-        p.dst.eq(&after.src),
-        p.src.eq(&after.dst),
-        p.has_ports()
-            .implies(all(&[p.dport.eq(&after.sport), p.sport.eq(&after.dport)])),
-    ])
-}
-
-/// Undoes a source translation on a reply: its destination becomes the original source.
-fn untranslate(p: &SymPacket, before: &SymPacket) -> SymPacket {
-    let mut q = p.clone();
-    q.dst = before.src.clone();
-    q.dport = p.has_ports().ite(&before.sport, &p.dport);
-    q
-}
-
-fn gate_kind(g: &Gate) -> ComponentKind {
-    match g {
-        Gate::Igw(..) => ComponentKind::InternetGateway,
-        Gate::Eigw(..) => ComponentKind::EgressOnlyInternetGateway,
-        Gate::Vgw(..) => ComponentKind::VpnGateway,
-        Gate::Vpce(..) => ComponentKind::VpcEndpoint,
-        Gate::TgwOnprem(..) => ComponentKind::TransitGatewayAttachment,
-    }
-}
-
-fn external_label(g: &Gate) -> String {
-    match g {
-        Gate::Igw(..) | Gate::Eigw(..) => "internet".into(),
-        Gate::Vgw(..) | Gate::TgwOnprem(..) => "on-premises".into(),
-        Gate::Vpce(..) => "aws-service".into(),
     }
 }

@@ -78,16 +78,6 @@ impl Walk<'_> {
         }
     }
 
-    /// Recording mode: keeps the path as it ended, for the drop map.
-    fn record_path(&mut self, st: &State, end: PathEnd) {
-        self.results.records.push(PathRecord {
-            start: st.start.clone(),
-            routing: st.branches.clone(),
-            checks: st.checks.clone(),
-            end,
-        });
-    }
-
     /// Records a blocking entry and, the first time, a packet it drops as its source sends it
     /// (the query replays it through the simulator before printing the entry).
     pub(crate) fn block(&mut self, b: Blocked, example: Option<(StartPoint, Packet)>) {
