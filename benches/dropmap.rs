@@ -5,6 +5,11 @@
 //! unreachable question) and on the synthetic estates (`VPCVERIFY_BENCH_SIZES`, see
 //! benches/common). The time of `run` alone is in benches/query.rs.
 
+#![allow(
+    clippy::expect_used,
+    reason = "benchmark setup: a question that is not answered is a broken checkout"
+)]
+
 mod common;
 
 use criterion::{Criterion, criterion_group, criterion_main};

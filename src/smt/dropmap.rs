@@ -355,7 +355,7 @@ const DST: usize = 4;
 const SRC: usize = 5;
 const PROTO: usize = 6;
 
-fn field<'p>(p: &'p SymPacket, f: usize) -> &'p BV {
+fn field(p: &SymPacket, f: usize) -> &BV {
     match f {
         DPORT => &p.dport,
         SPORT => &p.sport,

@@ -13,7 +13,6 @@ use crate::differential::oracle::*;
 use crate::differential::{Tally, check};
 use proptest::prelude::*;
 use std::net::IpAddr;
-use vpcverify::model::addr::{ip_from_u128, ip_to_u128};
 use vpcverify::model::*;
 use vpcverify::query::VerdictKind;
 use vpcverify::query::dropmap::{attach, drops_at};
@@ -48,6 +47,7 @@ fn samples(c: &DropCell, dst_q: PortRange, src_q: PortRange) -> Vec<Packet> {
 }
 
 /// (a) on one network and question.
+#[allow(clippy::too_many_arguments, reason = "a question's fields")]
 fn cells_agree(
     net: &Network,
     from: &str,
