@@ -277,9 +277,12 @@ fn no_unreachable_verdict_on_a_bundled_network_explains_nothing() {
             }
         }
     }
-    // The sweep asks real questions, many of them unreachable.
+    // The sweep asks real questions, many of them unreachable. Cells are left out (with a note)
+    // only for one known disagreement on where a packet dies first, asserted above for each:
+    // moto's NAT gateway whose private address lies in no subnet (a request to its Elastic IP:
+    // NGW-3 in the SMT engine, RT-5 in the simulator).
     assert!(
         asked > 200 && unreachable > 50,
-        "asked {asked}, unreachable {unreachable}"
+        "asked {asked}, unreachable {unreachable}, {left_out} with cells left out"
     );
 }
