@@ -116,7 +116,15 @@ fn seed_lab_internet_to_web_8080_is_blocked_by_the_custom_acl_default_rule() {
     assert!(has_block(&v, "acl-public-acl", "inbound", "*"), "{:?}", blocked(&v));
     // Every blocker is named, not only the first: WebDMZ admits 8080 from nowhere either.
     assert!(has_block(&v, "sg-WebDMZ", "inbound", "sg-WebDMZ"), "{:?}", blocked(&v));
-    assert!(v.get("packet").is_none());
+    // Issue #13: the packet shown is the drop map's (one cell: the ACL drops every packet first),
+    // with its path up to the drop; no reply was sent.
+    assert_eq!(v["packet"]["dst_port"], 8080);
+    assert_eq!(ids(&v["path"]), ["93.184.216.34", "igw-lab-igw"]);
+    assert!(v.get("return_path").is_none());
+    let cells = v["drop_map"].as_array().unwrap();
+    assert_eq!(cells.len(), 1);
+    assert_eq!(cells[0]["blocked"]["id"], "acl-public-acl");
+    assert_eq!(cells[0]["blocked"]["rule"], "*");
 }
 
 #[test]

@@ -43,6 +43,9 @@ mod differential;
 mod docs;
 /// Issue #16: load balancers on the path (ELB-1..ELB-12) on a moto-generated web service.
 mod elb;
+/// Issue #13: the drop map (cells, rules, examples, partial paths, the bound, `--explain`) and
+/// no unreachable verdict that explains nothing on the bundled specs and fixtures.
+mod explanations;
 /// Property tests: the AWS loader never panics on arbitrary bytes or AWS-shaped JSON.
 mod fuzz_aws;
 /// Issue #18 item 5: the real fixtures of the three loaders with fields deleted, duplicated,
@@ -70,6 +73,9 @@ mod names_cli;
 mod onprem_cli;
 /// One test per on-premises rule (ONP-1..ONP-4) on small built networks, both interpreters.
 mod onprem_rules;
+/// Issue #13 point 7: `--emit-smt2` proofs re-checked by a second solver (cvc5), and satisfiable
+/// once a blocking filter's definition is deleted.
+mod proofs_cvc5;
 /// `vpcverify query` end to end: the seed lab, what query finds that trace misses, proofs, snapshots.
 mod query_cli;
 /// The SMT engine behind `query`: one named test per construct, verdicts, witnesses, every blocker.

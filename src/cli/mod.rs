@@ -214,6 +214,13 @@ pub struct QueryArgs {
     /// out the verdict is unknown (exit 3), naming the budget. Default: 60s.
     #[arg(long, value_name = "DURATION", value_parser = parse_budget)]
     pub timeout: Option<Budget>,
+    /// Also show the drop map of a reachable answer: the packets of the question that do not get
+    /// through, by where each class is dropped first (an unreachable answer always shows it).
+    #[arg(long)]
+    pub explain: bool,
+    /// The most cells the drop map lists (the map says when it stops short).
+    #[arg(long, value_name = "N", default_value_t = crate::smt::DEFAULT_MAX_CELLS)]
+    pub max_cells: usize,
 }
 
 /// Output format of `check`.
@@ -629,7 +636,15 @@ fn query(args: &QueryArgs, style: &Style, options: &ingest::LoadOptions) -> Resu
         avoid: args.waypoints.avoid.clone(),
     };
     crate::query::waypoint::check_endpoints(&loaded.network, &ix, &spec)?;
-    let result = crate::query::waypoint::run(&loaded.network, &ix, &spec)?;
+    let mut result = crate::query::waypoint::run(&loaded.network, &ix, &spec)?;
+    crate::query::dropmap::attach(
+        &loaded.network,
+        &ix,
+        &spec,
+        &mut result.verdict,
+        args.max_cells,
+        args.explain,
+    )?;
     if let Some(path) = &args.emit_smt2 {
         match &result.proof {
             Some(proof) => {

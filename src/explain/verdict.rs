@@ -72,6 +72,7 @@ pub fn render_text(v: &Verdict, style: &Style) -> String {
             out.push('\n');
         }
     }
+    push_drop_map(&mut out, v, style);
     // The solver's own limits (SOLVE-1..4) apart from the constructs the model leaves out.
     let undecided = |id: &str| id == "budget" || id == "solver";
     for (heading, solver_side) in [("not modelled:", false), ("not decided:", true)] {
@@ -103,6 +104,75 @@ pub fn render_text(v: &Verdict, style: &Style) -> String {
         }
     }
     out
+}
+
+/// The drop map: one line per cell (class, where, rule, code), its example packet under it.
+fn push_drop_map(out: &mut String, v: &Verdict, style: &Style) {
+    if v.drop_map.is_empty() {
+        return;
+    }
+    let heading = match v.verdict {
+        VerdictKind::Reachable => {
+            "dropped (the packets of the question that do not get through, by where each is dropped first):"
+        }
+        _ => "drop map (where each class of packets is dropped first):",
+    };
+    out.push_str(&format!("\n{}\n", style.strong(heading)));
+    // Cells that differ only in their address ranges (other candidate paths to the same rule)
+    // share one line, where the first of them appears.
+    let mut groups: Vec<(&crate::query::DropCellReport, Vec<String>)> = Vec::new();
+    for c in &v.drop_map {
+        let (head, addrs) = split_addresses(&c.class.text);
+        let same = groups
+            .iter_mut()
+            .find(|(g, _)| g.blocked == c.blocked && g.leg == c.leg && split_addresses(&g.class.text).0 == head);
+        match same {
+            Some((_, list)) => list.push(addrs),
+            None => groups.push((c, vec![addrs])),
+        }
+    }
+    for (c, addrs) in groups {
+        let b = &c.blocked;
+        let direction = b.direction.map(|d| format!(" {d}")).unwrap_or_default();
+        let reply = if c.leg == "reply" { " (the reply)" } else { "" };
+        let (head, _) = split_addresses(&c.class.text);
+        let shown: Vec<&String> = addrs.iter().filter(|a| !a.is_empty()).collect();
+        let addr_text = match shown.len() {
+            0 => String::new(),
+            1 => shown.first().map(|a| format!(" {a}")).unwrap_or_default(),
+            n => format!(" ({n} address ranges)"),
+        };
+        out.push_str(&format!(
+            "  {head}{addr_text}{reply}: {} {}{direction}, rule {}: {}",
+            style.error(&b.id),
+            b.kind,
+            b.rule,
+            b.reason
+        ));
+        if !b.code.is_empty() {
+            out.push_str(&format!(" {}", style.dim(&format!("[{}]", b.code))));
+        }
+        out.push_str(&format!("\n    e.g. {}\n", c.example));
+    }
+    if let Some(why) = &v.drop_map_incomplete {
+        out.push_str(&format!("  ({})\n", style.warning(&format!("incomplete: {why}"))));
+    }
+}
+
+/// A class's text split into what it says of protocols and ports, and of addresses (` from …`,
+/// ` to …`).
+fn split_addresses(text: &str) -> (String, String) {
+    let cut = [" from ", " to "]
+        .iter()
+        .filter_map(|k| {
+            text.find(k)
+                .filter(|i| !text[..*i].ends_with("port") && !text[*i..].starts_with(" from port"))
+        })
+        .min();
+    match cut {
+        Some(i) => (text[..i].to_owned(), text[i..].trim().to_owned()),
+        None => (text.to_owned(), String::new()),
+    }
 }
 
 /// The verdict as pretty JSON, ending with a newline.

@@ -415,7 +415,7 @@ fn answer(
 }
 
 /// The address families both ends can use.
-fn families(net: &Network, from: &Endpoint, to: &Endpoint, protocol: Option<u8>) -> Vec<IpFamily> {
+pub(crate) fn families(net: &Network, from: &Endpoint, to: &Endpoint, protocol: Option<u8>) -> Vec<IpFamily> {
     let mut out = Vec::new();
     for fam in [IpFamily::V4, IpFamily::V6] {
         if protocol == Some(proto::ICMP) && fam == IpFamily::V6

@@ -3,6 +3,7 @@
 //! Owns: endpoint resolution (DESIGN.md §2), the packet space a question covers, verdicts, and the
 //! replay of every SMT witness through the simulator. Must not touch: z3 directly, printing.
 
+pub mod dropmap;
 pub mod endpoint;
 pub mod engine;
 mod evidence;
@@ -13,4 +14,4 @@ pub mod waypoint;
 
 pub use crate::model::endpoint::{Endpoint, External};
 pub use endpoint::{EndpointError, Role, resolve};
-pub use verdict::{QueryEcho, UnknownCause, Verdict, VerdictKind};
+pub use verdict::{DropCellReport, PacketClassReport, QueryEcho, UnknownCause, Verdict, VerdictKind};

@@ -98,6 +98,67 @@ pub struct Verdict {
     /// address, load balancer name), where it says more than the id.
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub names: std::collections::BTreeMap<String, String>,
+    /// The drop map (`query`, unreachable; reachable with `--explain`): the packets of the
+    /// question that do not get through, partitioned by where each class is dropped first,
+    /// each cell with an example packet, its path up to the drop and the blocking rule.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub drop_map: Vec<DropCellReport>,
+    /// Set when the drop map is incomplete: why (the bound on cells was met, or the solver gave
+    /// up); the cells shown are still right.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drop_map_incomplete: Option<String>,
+}
+
+/// One cell of the drop map: a class of packets of the question dropped first at one place.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct DropCellReport {
+    /// The class: the packets of the question within these bounds.
+    pub class: PacketClassReport,
+    /// Where they are dropped first, by which rule, with the Reachability Analyzer code.
+    pub blocked: Blocked,
+    /// `request` or `reply`: the leg on which they are dropped.
+    pub leg: String,
+    /// One packet of the class, as its source sends it.
+    #[serde(serialize_with = "ser_one_packet")]
+    #[schemars(with = "PacketJson")]
+    pub example: Packet,
+    /// The example's request path, up to the drop (or delivery, for a reply drop), as `trace`
+    /// shows it.
+    pub path: Vec<Hop>,
+    /// The example's reply path up to the drop (reply drops only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_path: Option<Vec<Hop>>,
+}
+
+/// The bounds of a drop map cell, each inclusive; the cell is the packets of the question within
+/// them that take its candidate path (a packet within them that takes another path is in another
+/// path's cell). The fields a protocol does not have are absent. Port ranges are within the
+/// question's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct PacketClassReport {
+    /// `ipv4` or `ipv6`.
+    pub family: String,
+    /// A protocol name (`tcp`), or a range of protocol numbers other than TCP, UDP, ICMP and
+    /// ICMPv6 (`0-5`).
+    pub protocol: String,
+    /// Source addresses, a block or `FIRST-LAST` (within the question's sources).
+    pub src: String,
+    /// Destination addresses, a block or `FIRST-LAST` (within the question's destinations).
+    pub dst: String,
+    /// Source ports, `FIRST-LAST` (TCP, UDP).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub src_ports: Option<String>,
+    /// Destination ports, `FIRST-LAST` (TCP, UDP).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dst_ports: Option<String>,
+    /// ICMP types, `FIRST-LAST`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icmp_types: Option<String>,
+    /// ICMP codes, `FIRST-LAST`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icmp_codes: Option<String>,
+    /// A short text for people (`tcp 1000-1023`): the bounds that narrow the question.
+    pub text: String,
 }
 
 impl Verdict {
@@ -115,6 +176,8 @@ impl Verdict {
             warnings: Vec::new(),
             waypoint: None,
             names: Default::default(),
+            drop_map: Vec::new(),
+            drop_map_incomplete: None,
         }
     }
 }
@@ -150,6 +213,10 @@ impl From<&Packet> for PacketJson {
             icmp_code: icmp.then_some(p.icmp_code),
         }
     }
+}
+
+fn ser_one_packet<S: Serializer>(p: &Packet, s: S) -> Result<S::Ok, S::Error> {
+    PacketJson::from(p).serialize(s)
 }
 
 pub(crate) fn ser_packet<S: Serializer>(p: &Option<Packet>, s: S) -> Result<S::Ok, S::Error> {

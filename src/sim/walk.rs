@@ -504,15 +504,26 @@ impl<'n> Walker<'n> {
             }
             _ => {}
         }
+        // The sender's own address is held, by the sender: say so rather than "unused".
+        let own = matches!(self.ix.private_owner(&p.dst_ip), Some(AddressOwner::Interface(y)) if y.as_str() == x.id());
+        let why = if own {
+            format!(
+                "{} is `{}`'s own address: it is not sent out to itself",
+                p.dst_ip,
+                x.id()
+            )
+        } else {
+            format!(
+                "no other network interface in `{}` holds {} (a reserved, broadcast or unused address)",
+                subnet.id, p.dst_ip
+            )
+        };
         Err(dropped(
             &subnet.id,
             ComponentKind::Subnet,
             None,
             "J25",
-            format!(
-                "no other network interface in `{}` holds {} (a reserved, broadcast or unused address)",
-                subnet.id, p.dst_ip
-            ),
+            why,
             "NO_POSSIBLE_DESTINATION",
         ))
     }

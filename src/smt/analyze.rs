@@ -50,7 +50,7 @@ pub(crate) fn example(w: &mut Walk<'_>, labels: &[Bool], extra: Option<&Bool>) -
     model_packet(w, labels, &extra, &pkt).map(|(p, _)| p)
 }
 
-fn preferences(w: &Walk<'_>, start: &StartPoint) -> Vec<Vec<Bool>> {
+pub(crate) fn preferences(w: &Walk<'_>, start: &StartPoint) -> Vec<Vec<Bool>> {
     let p = &w.pkt0;
     let mut prefs: Vec<Vec<Bool>> = Vec::new();
     prefs.push(vec![p.proto.eq(u8c(proto::TCP))]);

@@ -16,6 +16,7 @@
 //! it is reported.
 
 mod analyze;
+mod dropmap;
 mod filter;
 mod route;
 mod solver;
@@ -24,6 +25,7 @@ mod sym;
 pub mod testing;
 mod walk;
 
+pub use dropmap::{DEFAULT_MAX_CELLS, DropCell, DropMap, PacketClass, drop_map};
 pub use solver::Budget;
 #[doc(hidden)]
 pub use solver::{Faults, SolveStats};
@@ -156,6 +158,8 @@ pub fn solve_counted(net: &Network, ix: &NetworkIndex, q: &Question<'_>) -> (Ans
     let mut examples: std::collections::BTreeMap<String, (StartPoint, Packet)> = Default::default();
     let mut bounded: BTreeSet<(String, String)> = BTreeSet::new();
     let mut proof_parts: Vec<Bool> = Vec::new();
+    let mut proof_checks: Vec<(Bool, Bool, String)> = Vec::new();
+    let mut pruned = 0;
     let mut paths = 0;
     let mut stats = SolveStats::default();
     for family in &q.families {
@@ -206,8 +210,12 @@ pub fn solve_counted(net: &Network, ix: &NetworkIndex, q: &Question<'_>) -> (Ans
         }
         paths += r.paths;
         if q.want_proof {
-            let disjunction = sym::any(&r.proof_paths);
-            proof_parts.push(sym::all(&[walk.space.clone(), disjunction]));
+            // Every candidate path, and every branch the walk pruned: the proof covers the whole
+            // question, not only the paths enumerated.
+            pruned += r.pruned.len();
+            let branches: Vec<Bool> = r.proof_paths.iter().chain(r.pruned.iter()).cloned().collect();
+            proof_parts.push(sym::all(&[walk.space.clone(), sym::any(&branches)]));
+            proof_checks.extend(r.proof_checks);
         }
     }
     if !unknown.is_empty() {
@@ -221,7 +229,9 @@ pub fn solve_counted(net: &Network, ix: &NetworkIndex, q: &Question<'_>) -> (Ans
         };
         return (answer, stats);
     }
-    let proof = q.want_proof.then(|| proof_text(q, &proof_parts, paths));
+    let proof = q
+        .want_proof
+        .then(|| proof_text(q, &proof_parts, &proof_checks, paths, pruned));
     let evidence = evidence
         .into_iter()
         .map(|(blocked, (start, packet))| Evidence { blocked, start, packet })
@@ -236,11 +246,44 @@ pub fn solve_counted(net: &Network, ix: &NetworkIndex, q: &Question<'_>) -> (Ans
     (answer, stats)
 }
 
-/// The SMT-LIB2 text: the packet space of the question and the disjunction of every candidate
-/// path's routing conditions and filters. Unsatisfiable iff no packet gets through.
-fn proof_text(q: &Question<'_>, parts: &[Bool], paths: usize) -> String {
-    let s = Solver::new();
-    s.assert(sym::any(parts));
+/// The SMT-LIB2 text of a proof: one definition per filter (`filter_…`, what it admits), then
+/// the question's packet space conjoined with the disjunction, over every candidate path and
+/// every branch the walk pruned, of the path's conditions and its filters. Unsatisfiable iff no
+/// packet gets through.
+fn proof_text(
+    q: &Question<'_>,
+    parts: &[Bool],
+    checks: &[(Bool, Bool, String)],
+    paths: usize,
+    pruned: usize,
+) -> String {
+    // Each assertion is written by Z3 on its own (declarations gathered once), so that each
+    // stands on its own lines under its comment.
+    let mut decls: Vec<String> = Vec::new();
+    let mut body = String::new();
+    let mut write = |comment: &str, b: &Bool| {
+        let s = Solver::new();
+        s.assert(b);
+        let text = s.to_smt2();
+        for line in text.lines() {
+            if line.starts_with("(declare-") && !decls.iter().any(|d| d == line) {
+                decls.push(line.to_owned());
+            }
+        }
+        let assertion: Vec<&str> = text
+            .lines()
+            .skip_while(|l| !l.starts_with("(assert"))
+            .take_while(|l| !l.starts_with("(check-sat"))
+            .collect();
+        body.push_str(&format!("; {comment}\n{}\n", assertion.join("\n")));
+    };
+    for (named, allows, what) in checks {
+        write(&format!("filter: {what}"), &named.eq(allows));
+    }
+    write(
+        "the question: its packet space, and some candidate path or pruned branch that a packet takes with every filter on it admitting it",
+        &sym::any(parts),
+    );
     let mut out = String::new();
     out.push_str(&format!(
         "; vpcverify proof: no packet from `{}` to `{}` gets through{}.\n",
@@ -249,15 +292,21 @@ fn proof_text(q: &Question<'_>, parts: &[Bool], paths: usize) -> String {
         if q.one_way { " (request only)" } else { " and back" }
     ));
     out.push_str(&format!(
-        "; The assertion is the disjunction, over the {paths} candidate path(s) the walk enumerated, of the path's\n\
-         ; routing conditions and filters (SEMANTICS.md), conjoined with the question's packet space.\n\
-         ; It is unsatisfiable: check it with any SMT-LIB2 solver (`z3 file.smt2`, `cvc5 file.smt2`).\n"
+        "; The last assertion is the question's packet space conjoined with the disjunction over the walk's whole\n\
+         ; decision tree: the {paths} candidate path(s) it enumerated (each: its routing and gateway conditions and its\n\
+         ; filters) and the {pruned} branch(es) it pruned because no packet of the question takes them (each: the\n\
+         ; conditions that lead there). Each filter is a named constant `filter_...`, defined by its own assertion\n\
+         ; as what it admits (SEMANTICS.md). The problem is unsatisfiable: check it with any SMT-LIB2 solver\n\
+         ; (`z3 file.smt2`, `cvc5 file.smt2`). Delete the definition of a filter that blocks a path and it is\n\
+         ; satisfiable: its model is a packet that filter alone stops.\n"
     ));
-    let body = s.to_smt2();
-    out.push_str(&body);
-    if !body.contains("(check-sat)") {
-        out.push_str("(check-sat)\n");
+    out.push_str("(set-logic QF_BV)\n");
+    for d in &decls {
+        out.push_str(d);
+        out.push('\n');
     }
+    out.push_str(&body);
+    out.push_str("(check-sat)\n");
     out
 }
 

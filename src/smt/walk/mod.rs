@@ -17,6 +17,10 @@ use super::filter::{acl_allows, acl_entries, groups_allow, references_allow};
 use super::route::{Candidate, UnknownRoutes, candidates, never_forwarded, selection, settled_over};
 use super::sym::*;
 use super::{Question, StartPoint};
+use record::describe_check;
+pub(crate) use record::{PathEnd, PathRecord};
+pub(crate) use rewrite::nat_port;
+use rewrite::{external_label, gate_kind, reverse_matches, untranslate};
 
 use super::solver::Guarded;
 use crate::model::addr::ranges;
@@ -32,6 +36,8 @@ mod elb;
 mod external;
 mod gateway;
 mod onprem;
+mod record;
+mod rewrite;
 mod shadow;
 mod subnet;
 mod terminal;
@@ -160,6 +166,8 @@ struct State {
     start: StartPoint,
     dest_iface: Option<NetworkInterfaceId>,
     routing: Vec<Bool>,
+    /// The branch conditions alone (`routing` also holds the filters when a proof is kept).
+    branches: Vec<Bool>,
     checks: Vec<Check>,
     hops: Vec<String>,
     reply_from: Option<usize>,
@@ -203,6 +211,14 @@ pub(crate) struct Results {
     /// Constructs the input does not settle that lay on some candidate path but decide nothing
     /// there (BOUND-2), with why.
     pub bounded: BTreeSet<(String, String)>,
+    /// In recording mode (the drop map): every candidate path, as it ended.
+    pub records: Vec<PathRecord>,
+    /// With `want_proof`: the branches no packet of the question takes (each its path's
+    /// conditions and the branch condition), so that a proof covers them too.
+    pub pruned: Vec<Bool>,
+    /// With `want_proof`: each filter on the way, as a named constant, what it admits, and what
+    /// it is.
+    pub proof_checks: Vec<(Bool, Bool, String)>,
 }
 
 /// The walk for one address family.
@@ -223,6 +239,9 @@ pub(crate) struct Walk<'a> {
     /// The public IPv4 addresses and Elastic IPs mapped in each VPC (IGW-2), in address order:
     /// computed once per walk (the walk asks for them at every internet crossing).
     publics_by_vpc: BTreeMap<VpcId, Vec<IpAddr>>,
+    /// Recording mode (the drop map): every candidate path is recorded in `results.records`
+    /// as it ends, without analysing it, and the walk does not stop at a witness.
+    pub record: bool,
 }
 
 const MAX_LOOKUPS: u32 = 16;
@@ -254,6 +273,7 @@ impl<'a> Walk<'a> {
             dest_ifaces,
             model: None,
             publics_by_vpc: BTreeMap::new(),
+            record: false,
         };
         for a in ix.public_addresses() {
             let owner_vpc = match ix.public_owner(a).map(|(o, _)| o) {
@@ -457,9 +477,16 @@ impl<'a> Walk<'a> {
         if feasible {
             let mut next = st.clone();
             if simple.as_bool() != Some(true) {
-                next.routing.push(simple);
+                next.routing.push(simple.clone());
+                next.branches.push(simple);
             }
             f(self, next);
+        } else if self.q.want_proof {
+            // A branch the solver refuted: the proof asserts that no packet takes it, so that a
+            // second solver re-checks the pruning too.
+            let mut parts = st.branches.clone();
+            parts.push(simple);
+            self.results.pruned.push(all(&parts));
         }
         self.solver.pop(1);
     }
@@ -479,7 +506,18 @@ impl<'a> Walk<'a> {
         }
         self.solver.assert(&implication);
         if self.q.want_proof {
-            st.routing.push(allows.clone());
+            // The proof names each filter, defined by its own assertion (`filter_…`), so that a
+            // reader (or a test) can see which filter blocks which path, and drop one to see
+            // packets get through.
+            let fam = match self.family {
+                IpFamily::V4 => "v4",
+                IpFamily::V6 => "v6",
+            };
+            let named = Bool::new_const(format!("filter_{fam}_{}", self.results.proof_checks.len() + 1));
+            self.results
+                .proof_checks
+                .push((named.clone(), allows.clone(), describe_check(&info, st.leg)));
+            st.routing.push(named);
         }
         st.checks.push(Check {
             label,
@@ -739,6 +777,7 @@ impl<'a> Walk<'a> {
             start: StartPoint::Interface(NetworkInterfaceId::new("")),
             dest_iface: None,
             routing: Vec::new(),
+            branches: Vec::new(),
             checks: Vec::new(),
             hops: Vec::new(),
             reply_from: None,
@@ -940,47 +979,5 @@ impl<'a> Walk<'a> {
         );
         self.branch(&st, exact.not(), |w, st| w.dropped(st, b));
         self.branch(&st, exact, |w, st| w.complete(st));
-    }
-}
-
-/// `nat_port` of SEMANTICS.md §5.3: ports from 1024 are kept, lower ones move up by 1024.
-pub(crate) fn nat_port(p: &BV) -> BV {
-    p.bvuge(u16c(1024)).ite(p, &p.bvadd(u16c(1024)))
-}
-
-/// The packet is the reply to `after` (a translated request): addresses and ports swapped.
-fn reverse_matches(p: &SymPacket, after: &SymPacket) -> Bool {
-    all(&[
-        p.proto.eq(&after.proto),
-        p.dst.eq(&after.src),
-        p.src.eq(&after.dst),
-        p.has_ports()
-            .implies(all(&[p.dport.eq(&after.sport), p.sport.eq(&after.dport)])),
-    ])
-}
-
-/// Undoes a source translation on a reply: its destination becomes the original source.
-fn untranslate(p: &SymPacket, before: &SymPacket) -> SymPacket {
-    let mut q = p.clone();
-    q.dst = before.src.clone();
-    q.dport = p.has_ports().ite(&before.sport, &p.dport);
-    q
-}
-
-fn gate_kind(g: &Gate) -> ComponentKind {
-    match g {
-        Gate::Igw(..) => ComponentKind::InternetGateway,
-        Gate::Eigw(..) => ComponentKind::EgressOnlyInternetGateway,
-        Gate::Vgw(..) => ComponentKind::VpnGateway,
-        Gate::Vpce(..) => ComponentKind::VpcEndpoint,
-        Gate::TgwOnprem(..) => ComponentKind::TransitGatewayAttachment,
-    }
-}
-
-fn external_label(g: &Gate) -> String {
-    match g {
-        Gate::Igw(..) | Gate::Eigw(..) => "internet".into(),
-        Gate::Vgw(..) | Gate::TgwOnprem(..) => "on-premises".into(),
-        Gate::Vpce(..) => "aws-service".into(),
     }
 }

@@ -102,20 +102,44 @@ impl Walk<'_> {
             }
         }
         let occupied: Vec<IpAddr> = ifaces.into_iter().chain(nats.into_iter().map(|n| n.1)).collect();
+        // The sender's own addresses are held (by the sender), and not sent out to itself.
+        let own: Vec<IpAddr> = match sender {
+            Sender::Iface(x) => self
+                .net
+                .network_interfaces
+                .get(x)
+                .map(|e| self.fam_addrs(e))
+                .unwrap_or_default(),
+            Sender::Nat(_) => Vec::new(),
+        };
+        let to_self = in_addrs(&st.pkt.dst, own.iter());
         let none = all(&[
             in_subnet.clone(),
             any(&held).not(),
             in_addrs(&st.pkt.dst, occupied.iter()).not(),
         ]);
+        let itself = Blocked::new(
+            subnet_id,
+            ComponentKind::Subnet,
+            None,
+            "J25",
+            format!("the destination is `{sender_id}`'s own address: it is not sent out to itself"),
+            "NO_POSSIBLE_DESTINATION",
+        );
+        self.branch(&st, all(&[none.clone(), to_self.clone()]), |w, st| {
+            w.dropped(st, itself)
+        });
         let nobody = Blocked::new(
             subnet_id,
             ComponentKind::Subnet,
             None,
             "J25",
-            format!("no network interface in subnet `{subnet_id}` holds the destination address"),
+            format!(
+                "no other network interface in subnet `{subnet_id}` holds the destination address (a reserved, broadcast or unused address)"
+            ),
             "NO_POSSIBLE_DESTINATION",
         );
-        self.branch(&st, none, |w, st| w.dropped(st, nobody));
+        self.branch(&st, all(&[none, to_self.not()]), |w, st| w.dropped(st, nobody));
         let sid = subnet_id.clone();
         self.branch(&st, in_subnet.not(), |w, st| w.route(st, &sid));
     }

@@ -11,6 +11,9 @@ impl Walk<'_> {
             return;
         }
         self.results.paths += 1;
+        if self.record {
+            return self.record_path(&st, PathEnd::Complete);
+        }
         // WAY-1: with waypoints, only a path that violates them is asked for a packet.
         if self.waypoint_constraint(&st).as_bool() == Some(false) {
             return;
@@ -113,6 +116,9 @@ impl Walk<'_> {
             return;
         }
         self.results.paths += 1;
+        if self.record {
+            return self.record_path(&st, PathEnd::Dropped(b));
+        }
         // The example must get past every check on the way: a packet an earlier filter drops
         // does not show this drop (and on a routing loop it would cross the dropping table
         // before that filter, which the replay could not tell apart from a later drop).
@@ -146,6 +152,9 @@ impl Walk<'_> {
             return self.lb_resume(st, &stage);
         }
         self.results.paths += 1;
+        if self.record {
+            return self.record_path(&st, PathEnd::Unknown);
+        }
         // WAY-3: the waypoints are settled on this path whatever happens further on.
         if self.waypoints_settled(&st) {
             return;
