@@ -202,6 +202,23 @@ pub(crate) struct Results {
     /// Constructs the input does not settle that lay on some candidate path but decide nothing
     /// there (BOUND-2), with why.
     pub bounded: BTreeSet<(String, String)>,
+    /// In collecting mode ([`Walk::collect`]): every candidate path that can deliver, as
+    /// formulas over the packet the source sends.
+    pub collected: Vec<PathFormula>,
+}
+
+/// A candidate path as formulas (collecting mode, for `smt::diff`): the packets that get
+/// through it are those satisfying `lower`; those that might (relying on a filter the input does
+/// not settle, or reaching a construct that is not modelled, BOUND-1) satisfy `upper`. Without
+/// such a filter or construct the two are the same formula.
+pub(crate) struct PathFormula {
+    pub start: StartPoint,
+    pub forward: Vec<String>,
+    pub reply: Vec<String>,
+    pub lower: Bool,
+    pub upper: Bool,
+    /// `(id, why)` of what the path relies on; empty when `lower` is `upper`.
+    pub relies: Vec<(String, String)>,
 }
 
 /// The walk for one address family.
@@ -222,6 +239,9 @@ pub(crate) struct Walk<'a> {
     /// The public IPv4 addresses and Elastic IPs mapped in each VPC (IGW-2), in address order:
     /// computed once per walk (the walk asks for them at every internet crossing).
     publics_by_vpc: BTreeMap<VpcId, Vec<IpAddr>>,
+    /// Collecting mode: every path is walked (no stop at the first witness), each delivering one
+    /// is kept as formulas in [`Results::collected`], drops are not explained.
+    pub(crate) collect: bool,
 }
 
 const MAX_LOOKUPS: u32 = 16;
@@ -253,6 +273,7 @@ impl<'a> Walk<'a> {
             dest_ifaces,
             model: None,
             publics_by_vpc: BTreeMap::new(),
+            collect: false,
         };
         for a in ix.public_addresses() {
             let owner_vpc = match ix.public_owner(a).map(|(o, _)| o) {
