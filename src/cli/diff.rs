@@ -79,6 +79,10 @@ pub struct DiffArgs {
     /// flow says the bound cut the search short.
     #[arg(long, default_value_t = 16)]
     pub max_flows: usize,
+    /// Ask every pair of classes, not only those a changed resource concerns (slower; checks
+    /// the pruning).
+    #[arg(long)]
+    pub all_pairs: bool,
 }
 
 fn validated(loaded: ingest::Loaded, style: &Style) -> Result<(ingest::Loaded, NetworkIndex), CliError> {
@@ -139,6 +143,7 @@ pub fn run(args: &DiffArgs, style: &Style, options: &ingest::LoadOptions) -> Res
             .timeout
             .map_or(Some(crate::check::budget::DEFAULT_TIMEOUT), |t| t.0),
         jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        all_pairs: args.all_pairs,
     };
     let report = crate::diff::run(
         Input {

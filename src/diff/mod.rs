@@ -49,6 +49,8 @@ pub struct DiffOptions {
     pub budget: Option<std::time::Duration>,
     /// Worker threads (at least 1).
     pub jobs: usize,
+    /// Ask every pair, not only those a change concerns (to check the pruning).
+    pub all_pairs: bool,
 }
 
 impl Default for DiffOptions {
@@ -62,6 +64,7 @@ impl Default for DiffOptions {
             max_flows: 16,
             budget: None,
             jobs: 1,
+            all_pairs: false,
         }
     }
 }
@@ -136,7 +139,7 @@ pub fn run(before: Input<'_>, after: Input<'_>, opts: &DiffOptions) -> Result<Di
                 // A narrowed external class not among the classes: asked whenever anything changed.
                 _ => fp.global || !fp.src.is_empty() || !fp.dst.is_empty(),
             };
-            if concerned {
+            if concerned || opts.all_pairs {
                 pairs.push((si, di));
             }
         }

@@ -169,6 +169,43 @@ fn reach(side: &Side<'_>, spec: &DiffSpec, family: IpFamily, budget: Option<supe
     }
 }
 
+/// An internet host is an address that is public in both networks: a public address one of them
+/// assigns (a NAT gateway's Elastic IP the change removes, an instance's new public address) or a
+/// VPC block one of them holds is no internet host, on either side, so that a change of address
+/// ownership does not show as flows to or from "the internet" at that address.
+fn common_external(before: &Side<'_>, after: &Side<'_>, family: IpFamily) -> Bool {
+    let p = SymPacket::variables(family);
+    let mut owned: Vec<std::net::IpAddr> = Vec::new();
+    let mut blocks: Vec<Cidr> = Vec::new();
+    for s in [before, after] {
+        owned.extend(s.ix.public_addresses().map(|a| std::net::IpAddr::V4(*a)));
+        blocks.extend(s.net.vpcs.values().flat_map(|v| v.cidrs().copied()));
+    }
+    owned.retain(|a| IpFamily::of(a) == family);
+    blocks.retain(|c| c.family() == family);
+    let is_internet = |e: &Endpoint| matches!(e.external, Some(crate::model::endpoint::External::Internet { .. }));
+    let foreign = |x: &z3::ast::BV| all(&[in_addrs(x, owned.iter()).not(), in_any_cidr(x, blocks.iter()).not()]);
+    let mut parts = Vec::new();
+    if is_internet(before.from) || is_internet(after.from) {
+        // Only the hosts outside: a source that is an interface of the class is never internet.
+        let own: Vec<std::net::IpAddr> = [before, after]
+            .iter()
+            .flat_map(|s| s.from.interfaces.iter().filter_map(|i| s.net.network_interfaces.get(i)))
+            .flat_map(|e| e.private_addresses().collect::<Vec<_>>())
+            .collect();
+        parts.push(any(&[foreign(&p.src), in_addrs(&p.src, own.iter())]));
+    }
+    if is_internet(before.to) || is_internet(after.to) {
+        let own: Vec<std::net::IpAddr> = [before, after]
+            .iter()
+            .flat_map(|s| s.to.interfaces.iter().filter_map(|i| s.net.network_interfaces.get(i)))
+            .flat_map(|e| e.private_addresses().chain(e.public_addresses().map(std::net::IpAddr::V4)).collect::<Vec<_>>())
+            .collect();
+        parts.push(any(&[foreign(&p.dst), in_addrs(&p.dst, own.iter())]));
+    }
+    all(&parts)
+}
+
 fn families(protocol: Option<u8>) -> Vec<IpFamily> {
     [IpFamily::V4, IpFamily::V6]
         .into_iter()
@@ -191,8 +228,9 @@ pub fn compare(before: &Side<'_>, after: &Side<'_>, spec: &DiffSpec, budget: Opt
         let a = reach(after, spec, family, budget);
         paths.0 += b.count;
         paths.1 += a.count;
-        opened.push(direction(&a, &b, spec, family));
-        closed.push(direction(&b, &a, spec, family));
+        let common = common_external(before, after, family);
+        opened.push(direction(&a, &b, spec, family, &common));
+        closed.push(direction(&b, &a, spec, family, &common));
     }
     Comparison {
         opened: merge(opened),
@@ -228,7 +266,7 @@ fn merge(parts: Vec<DirAnswer>) -> DirAnswer {
 }
 
 /// Packets in `gets` and not in `not`, one family.
-fn direction(gets: &Reach, not: &Reach, spec: &DiffSpec, family: IpFamily) -> DirAnswer {
+fn direction(gets: &Reach, not: &Reach, spec: &DiffSpec, family: IpFamily, common: &Bool) -> DirAnswer {
     if !gets.hard.is_empty() || !not.hard.is_empty() {
         let mut causes = gets.hard.clone();
         causes.extend(not.hard.iter().cloned());
@@ -236,7 +274,7 @@ fn direction(gets: &Reach, not: &Reach, spec: &DiffSpec, family: IpFamily) -> Di
     }
     let p = SymPacket::variables(family);
     // Surely differs: gets through for sure on one side, cannot on the other.
-    let sure = all(&[gets.lower.clone(), not.upper.not()]);
+    let sure = all(&[gets.lower.clone(), not.upper.not(), common.clone()]);
     let s = Solver::new();
     s.assert(&sure);
     let mut flows = Vec::new();
@@ -310,7 +348,7 @@ fn direction(gets: &Reach, not: &Reach, spec: &DiffSpec, family: IpFamily) -> Di
         };
     }
     let maybe = Solver::new();
-    maybe.assert(&all(&[gets.upper.clone(), not.lower.not()]));
+    maybe.assert(&all(&[gets.upper.clone(), not.lower.not(), common.clone()]));
     for f in &flows {
         let (_, _, block) = generalise(&sure, &p, &f.packet);
         maybe.assert(&block.not());
