@@ -163,16 +163,19 @@ pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Loaded, IngestErr
 pub fn load_plan_prior(path: &Path, options: &LoadOptions) -> Result<Loaded, IngestError> {
     let shown = path.display().to_string();
     let bytes = file::read(path, &shown)?;
-    let value = aws::parse_whole(&bytes).map_err(|e| IngestError::json(&shown, &e))?;
+    let not_plan = "not a Terraform plan (`terraform show -json PLAN` output with `planned_values`): \
+                    `vpcverify diff` with one argument compares a plan's prior state with its planned values; \
+                    give two networks otherwise";
+    let value = aws::parse_whole(&bytes).map_err(|e| IngestError::Format {
+        file: shown.clone(),
+        message: format!("{not_plan} ({e})"),
+    })?;
     let doc = terraform::looks_like_terraform(&value)
         .then(|| terraform::document::prior(&value))
         .flatten()
         .ok_or_else(|| IngestError::Format {
             file: shown.clone(),
-            message: "not a Terraform plan (`terraform show -json PLAN` output with `planned_values`): \
-                      `vpcverify diff` with one argument compares a plan's prior state with its planned values; \
-                      give two networks otherwise"
-                .into(),
+            message: not_plan.into(),
         })?;
     let (network, diagnostics) = terraform::lower::lower(&shown, &doc);
     let mut loaded = Loaded {

@@ -25,6 +25,7 @@
 //! source/destination check ignored ((a) at 69 in the encoder, 163 in the simulator).
 
 pub mod agree;
+pub mod diff;
 pub mod elb;
 pub mod encoding;
 pub mod faults;
