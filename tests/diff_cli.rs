@@ -25,7 +25,12 @@ fn flows<'a>(v: &'a Value, key: &str) -> &'a Vec<Value> {
 fn pairs(v: &Value, key: &str) -> std::collections::BTreeSet<(String, String)> {
     flows(v, key)
         .iter()
-        .map(|f| (f["from"].as_str().unwrap().to_owned(), f["to"].as_str().unwrap().to_owned()))
+        .map(|f| {
+            (
+                f["from"].as_str().unwrap().to_owned(),
+                f["to"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect()
 }
 
@@ -187,8 +192,14 @@ fn the_same_rule_on_the_public_web_server_opens_internet_3306() {
         .output()
         .unwrap();
     let md = String::from_utf8(out.stdout).unwrap();
-    assert!(md.contains("| **opened** | internet | web-server | tcp | 3306 |"), "{md}");
-    assert!(md.contains("<details><summary>internet -&gt; web-server tcp 3306</summary>"), "{md}");
+    assert!(
+        md.contains("| **opened** | internet | web-server | tcp | 3306 |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("<details><summary>internet -&gt; web-server tcp 3306</summary>"),
+        "{md}"
+    );
 }
 
 /// A plan destroying the NAT gateway (and its route): the database server's connections to the
@@ -208,7 +219,10 @@ fn a_plan_deleting_the_nat_gateway_reports_the_closed_flows() {
         assert!(protocols.contains(&p), "{protocols:?}");
     }
     for f in &to_internet {
-        assert!(f["path"].as_array().unwrap().iter().any(|h| h["kind"] == "nat-gateway"), "{f}");
+        assert!(
+            f["path"].as_array().unwrap().iter().any(|h| h["kind"] == "nat-gateway"),
+            "{f}"
+        );
         assert_eq!(f["blocked"]["kind"], "route-table", "{f}");
     }
     // --fail-on opened: only closed flows, so exit 0.
@@ -226,8 +240,14 @@ fn bad_input_exits_2_naming_the_file() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("seed-lab.toml") && err.contains("not a Terraform plan"), "{err}");
-    let out = vpcverify().args(["diff", "no-such.json", "also-missing.json"]).output().unwrap();
+    assert!(
+        err.contains("seed-lab.toml") && err.contains("not a Terraform plan"),
+        "{err}"
+    );
+    let out = vpcverify()
+        .args(["diff", "no-such.json", "also-missing.json"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no-such.json"));
 }

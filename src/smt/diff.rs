@@ -199,7 +199,11 @@ fn common_external(before: &Side<'_>, after: &Side<'_>, family: IpFamily) -> Boo
         let own: Vec<std::net::IpAddr> = [before, after]
             .iter()
             .flat_map(|s| s.to.interfaces.iter().filter_map(|i| s.net.network_interfaces.get(i)))
-            .flat_map(|e| e.private_addresses().chain(e.public_addresses().map(std::net::IpAddr::V4)).collect::<Vec<_>>())
+            .flat_map(|e| {
+                e.private_addresses()
+                    .chain(e.public_addresses().map(std::net::IpAddr::V4))
+                    .collect::<Vec<_>>()
+            })
             .collect();
         parts.push(any(&[foreign(&p.dst), in_addrs(&p.dst, own.iter())]));
     }
@@ -349,6 +353,7 @@ fn direction(gets: &Reach, not: &Reach, spec: &DiffSpec, family: IpFamily, commo
     }
     let maybe = Solver::new();
     maybe.assert(&all(&[gets.upper.clone(), not.lower.not(), common.clone()]));
+    maybe.assert(&same_fate(gets, not).not());
     for f in &flows {
         let (_, _, block) = generalise(&sure, &p, &f.packet);
         maybe.assert(&block.not());
@@ -367,6 +372,26 @@ fn direction(gets: &Reach, not: &Reach, spec: &DiffSpec, family: IpFamily, commo
             DirAnswer::Unknown { causes }
         }
     }
+}
+
+/// LL-1: a packet for one of the host's link-local services (the Amazon DNS server, instance
+/// metadata, time sync) is answered by the host, outside every route and filter, as the input
+/// cannot settle. A packet whose path ends there in both networks has the same fate in both,
+/// whatever it is: no difference, known or unknown.
+fn same_fate(gets: &Reach, not: &Reach) -> Bool {
+    // The walk's LL-1 branch ends at the service's address, citing LL-1.
+    let host_service = |p: &&PathFormula| {
+        p.ends_at
+            .as_ref()
+            .is_some_and(|id| p.relies.iter().any(|(x, why)| x == id && why.contains("(LL-1)")))
+    };
+    let mut parts = Vec::new();
+    for g in gets.paths.iter().filter(host_service) {
+        for n in not.paths.iter().filter(host_service).filter(|p| p.ends_at == g.ends_at) {
+            parts.push(all(&[g.upper.clone(), n.upper.clone()]));
+        }
+    }
+    any(&parts)
 }
 
 /// The flow class of a witness: its protocol and, for TCP and UDP, the widest destination port

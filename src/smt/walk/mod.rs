@@ -219,6 +219,8 @@ pub(crate) struct PathFormula {
     pub upper: Bool,
     /// `(id, why)` of what the path relies on; empty when `lower` is `upper`.
     pub relies: Vec<(String, String)>,
+    /// The construct that is not modelled where the path ends, if it does (its id).
+    pub ends_at: Option<String>,
 }
 
 /// The walk for one address family.

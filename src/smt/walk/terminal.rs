@@ -86,6 +86,7 @@ impl Walk<'_> {
     fn collected(&mut self, st: State, ends_unknown: Option<(String, String)>) {
         let upper = all(&st.routing);
         let mut relies: Vec<(String, String)> = st.assumed.iter().map(|a| (a.id.clone(), a.reason.clone())).collect();
+        let ends_at = ends_unknown.as_ref().map(|(id, _)| id.clone());
         let lower = if let Some(cause) = ends_unknown {
             relies.push(cause);
             Bool::from_bool(false)
@@ -104,6 +105,7 @@ impl Walk<'_> {
             lower,
             upper,
             relies,
+            ends_at,
         });
     }
 
