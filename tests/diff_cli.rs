@@ -251,3 +251,31 @@ fn bad_input_exits_2_naming_the_file() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no-such.json"));
 }
+
+/// `diff --format json` validates against the published `schemas/diff.json`, which is what the
+/// types generate (`vpcverify schema diff`).
+#[test]
+fn diff_json_validates_against_the_published_schema() {
+    let published = std::fs::read_to_string(crate::common::root().join("schemas/diff.json")).unwrap();
+    let out = vpcverify().args(["schema", "diff"]).output().unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        published,
+        "regenerate schemas/diff.json"
+    );
+    let schema: Value = serde_json::from_str(&published).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    for args in [
+        &["specs/seed-lab.toml", "tests/fixtures/diff/seed-lab-ephemeral.toml"][..],
+        &["tests/fixtures/diff/no-nat.plan.json"][..],
+        &["specs/seed-lab.toml", "specs/seed-lab.toml"][..],
+    ] {
+        let (doc, _) = diff_json(args);
+        let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{args:?}: {errors:?}");
+    }
+    // Another version does not validate.
+    let (mut doc, _) = diff_json(&["specs/seed-lab.toml", "specs/seed-lab.toml"]);
+    doc["schema_version"] = Value::from(99);
+    assert!(!validator.is_valid(&doc));
+}
