@@ -5,6 +5,11 @@
 //! the simulator's replay). Loading is outside the measurement; the whole process is timed with
 //! `hyperfine` (README, "Performance"). Sizes: `VPCVERIFY_BENCH_SIZES` as for the other benches.
 
+#![allow(
+    clippy::expect_used,
+    reason = "benchmark setup: a diff that fails is a broken checkout"
+)]
+
 mod common;
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -24,7 +29,10 @@ fn one_group_rule(net: &Network) -> Option<Network> {
     }
     let (g, _) = counts.into_iter().max_by_key(|(_, n)| *n)?;
     let group = out.security_groups.get_mut(g)?;
-    let rule = group.ingress.iter_mut().find(|r| matches!(r.l4, L4Match::Ports(p) if p.to() < 65535))?;
+    let rule = group
+        .ingress
+        .iter_mut()
+        .find(|r| matches!(r.l4, L4Match::Ports(p) if p.to() < 65535))?;
     if let L4Match::Ports(p) = rule.l4 {
         rule.l4 = L4Match::Ports(PortRange::new(p.from(), p.to() + 1)?);
     }
@@ -77,7 +85,9 @@ fn bench_diff(c: &mut Criterion) {
                 report.closed.len(),
                 report.unknown.len()
             );
-            group.bench_function(label, |b| b.iter(|| run(black_box(before), black_box(after_in), black_box(&opts))));
+            group.bench_function(label, |b| {
+                b.iter(|| run(black_box(before), black_box(after_in), black_box(&opts)))
+            });
         }
         group.finish();
     }

@@ -338,7 +338,7 @@ fn direction(gets: &Reach, not: &Reach, spec: &DiffSpec, family: IpFamily, commo
             protocol,
             dst_ports,
         });
-        s.assert(&block.not());
+        s.assert(block.not());
     }
     // Nothing surely differs; "the same" needs the converse bounds too.
     if gets.relies.is_empty() && not.relies.is_empty() {
@@ -352,11 +352,11 @@ fn direction(gets: &Reach, not: &Reach, spec: &DiffSpec, family: IpFamily, commo
         };
     }
     let maybe = Solver::new();
-    maybe.assert(&all(&[gets.upper.clone(), not.lower.not(), common.clone()]));
-    maybe.assert(&same_fate(gets, not).not());
+    maybe.assert(all(&[gets.upper.clone(), not.lower.not(), common.clone()]));
+    maybe.assert(same_fate(gets, not).not());
     for f in &flows {
         let (_, _, block) = generalise(&sure, &p, &f.packet);
-        maybe.assert(&block.not());
+        maybe.assert(block.not());
     }
     match maybe.check() {
         SatResult::Unsat if flows.is_empty() => DirAnswer::Same,
@@ -415,9 +415,9 @@ fn generalise(diff: &Bool, p: &SymPacket, k: &Packet) -> (Option<u8>, Option<Por
         let holds = |lo: u16, hi: u16| -> bool {
             let s = Solver::new();
             s.assert(&fixed);
-            s.assert(&p.dport.bvuge(u16c(lo)));
-            s.assert(&p.dport.bvule(u16c(hi)));
-            s.assert(&diff.not());
+            s.assert(p.dport.bvuge(u16c(lo)));
+            s.assert(p.dport.bvule(u16c(hi)));
+            s.assert(diff.not());
             s.check() == SatResult::Unsat
         };
         let d = k.dst_port;
@@ -435,10 +435,10 @@ fn generalise(diff: &Bool, p: &SymPacket, k: &Packet) -> (Option<u8>, Option<Por
         let others = all(&[p.has_ports().not(), p.is_icmp().not()]);
         let s = Solver::new();
         s.assert(&fixed_addrs);
-        s.assert(&p.sport.eq(u16c(0)));
-        s.assert(&p.dport.eq(u16c(0)));
+        s.assert(p.sport.eq(u16c(0)));
+        s.assert(p.dport.eq(u16c(0)));
         s.assert(&others);
-        s.assert(&diff.not());
+        s.assert(diff.not());
         if s.check() == SatResult::Unsat {
             return (None, None, others);
         }
