@@ -123,6 +123,15 @@ pub fn run(before: Input<'_>, after: Input<'_>, opts: &DiffOptions) -> Result<Di
         all.iter()
             .position(|a| a.kind == c.kind && (c.members.is_empty() || c.members.iter().all(|m| a.members.contains(m))))
     };
+    // Unnarrowed, the classes are `all` itself.
+    let src_ix: Vec<Option<usize>> = match opts.from {
+        None => (0..sources.len()).map(Some).collect(),
+        Some(_) => sources.iter().map(index_of).collect(),
+    };
+    let dst_ix: Vec<Option<usize>> = match opts.to {
+        None => (0..dests.len()).map(Some).collect(),
+        Some(_) => dests.iter().map(index_of).collect(),
+    };
     let mut pairs: Vec<(usize, usize)> = Vec::new();
     let mut total = 0;
     for (si, s) in sources.iter().enumerate() {
@@ -134,7 +143,7 @@ pub fn run(before: Input<'_>, after: Input<'_>, opts: &DiffOptions) -> Result<Di
                 continue;
             }
             total += 1;
-            let concerned = match (index_of(s), index_of(d)) {
+            let concerned = match (src_ix[si], dst_ix[di]) {
                 (Some(a), Some(b)) => fp.concerns(a, b),
                 // A narrowed external class not among the classes: asked whenever anything changed.
                 _ => fp.global || !fp.src.is_empty() || !fp.dst.is_empty(),
