@@ -7,6 +7,7 @@
 //!    -> smt    (symbolic, Z3)     "exists a packet such that ..." over all header fields
 //!    -> query                     endpoints + packet space -> Verdict; replays every witness in sim
 //!    -> check                     assertion suites (and the built-in rule pack) run in parallel
+//!    -> diff                      two networks compared: what a change opens and closes
 //!    -> explain / cli             text, JSON, JUnit, SARIF; exit codes
 //! ```
 //!
@@ -16,6 +17,7 @@
 
 pub mod check;
 pub mod cli;
+pub mod diff;
 pub mod explain;
 pub mod ingest;
 pub mod model;

@@ -35,6 +35,8 @@ mod collector;
 mod common;
 /// `vpcverify.toml`: found upward, flags win, `--config`, `--no-config`, unknown keys.
 mod config_cli;
+/// `vpcverify diff` end to end (issue #14): the acceptance networks and plans, exit codes, formats.
+mod diff_cli;
 /// Differential and metamorphic property tests: the simulator and the SMT engine agree on random
 /// networks, questions and packets; fixtures of the disagreements found (`r_*`).
 mod differential;

@@ -273,6 +273,7 @@ impl Found {
             Command::Trace(a) => Some(&mut a.onprem),
             Command::Query(a) => Some(&mut a.onprem),
             Command::Check(a) => Some(&mut a.onprem),
+            Command::Diff(a) => Some(&mut a.onprem),
             Command::Completions(_) | Command::Man | Command::Schema(_) => None,
         };
         if let Some(declared) = onprem {
@@ -303,6 +304,7 @@ impl Found {
             Command::Trace(a) => self.apply_trace(a, &mut used)?,
             Command::Query(a) => self.apply_query(a, &mut used)?,
             Command::Check(a) => self.apply_check(a, &mut used)?,
+            Command::Diff(_) => {}
             Command::Completions(_) | Command::Man | Command::Schema(_) => {}
         }
         Ok(used)

@@ -17,6 +17,7 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 
 pub mod config;
+pub mod diff;
 mod values;
 pub mod waypoint;
 
@@ -75,6 +76,11 @@ pub enum Command {
     /// when every assertion holds, 1 when some is violated, 2 on error, 3 when some is unknown
     /// and none violated.
     Check(CheckArgs),
+    /// What a change opens and closes: every pair of endpoint classes a changed resource concerns,
+    /// compared between BEFORE and AFTER (or a Terraform plan's prior state and planned values),
+    /// with a witness packet per flow: exit 0 when nothing changes, 1 when something opens or
+    /// closes (--fail-on), 2 on error, 3 when unknown.
+    Diff(diff::DiffArgs),
     /// Print a shell completion script, e.g. `vpcverify completions bash >
     /// ~/.local/share/bash-completion/completions/vpcverify`.
     Completions(CompletionsArgs),
@@ -469,6 +475,7 @@ pub fn run(mut cli: Cli) -> Result<Outcome, CliError> {
         Command::Trace(args) => trace(&args, &style, &with_onprem(&options, &args.onprem)),
         Command::Query(args) => query(&args, &style, &with_onprem(&options, &args.onprem)),
         Command::Check(args) => check(&args, cli.color, &with_onprem(&options, &args.onprem)),
+        Command::Diff(args) => diff::run(&args, &style, &with_onprem(&options, &args.onprem)),
         Command::Completions(args) => {
             let mut out = Vec::new();
             clap_complete::generate(

@@ -6,6 +6,7 @@
 
 pub mod check;
 pub mod diagnostics;
+pub mod diff;
 pub mod junit;
 pub mod sarif;
 pub mod schema;

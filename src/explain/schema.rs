@@ -25,11 +25,13 @@ pub enum Output {
     Check,
     /// `lint --format json`.
     Lint,
+    /// `diff --format json`.
+    Diff,
 }
 
 impl Output {
     /// Every output, in the order of the published files.
-    pub const ALL: [Output; 4] = [Output::Query, Output::Trace, Output::Check, Output::Lint];
+    pub const ALL: [Output; 5] = [Output::Query, Output::Trace, Output::Check, Output::Lint, Output::Diff];
 
     /// The command's name, and the stem of its published schema file (`schemas/NAME.json`).
     pub fn name(self) -> &'static str {
@@ -38,6 +40,7 @@ impl Output {
             Output::Trace => "trace",
             Output::Check => "check",
             Output::Lint => "lint",
+            Output::Diff => "diff",
         }
     }
 }
@@ -59,6 +62,7 @@ pub fn schema(output: Output) -> String {
         Output::Query | Output::Trace => generator.into_root_schema_for::<super::verdict::VerdictReport<'static>>(),
         Output::Check => generator.into_root_schema_for::<super::check::JsonReport<'static>>(),
         Output::Lint => generator.into_root_schema_for::<super::diagnostics::LintReport<'static>>(),
+        Output::Diff => generator.into_root_schema_for::<super::diff::DiffJson<'static>>(),
     };
     schema.insert(
         "title".to_owned(),

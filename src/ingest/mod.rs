@@ -156,6 +156,39 @@ pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Loaded, IngestErr
     Ok(loaded)
 }
 
+/// The prior state of the Terraform plan at `path` (`prior_state.values`: what exists before the
+/// plan is applied), for `vpcverify diff PLAN.json`; [`load_with`] reads the planned network.
+/// An error when `path` is not a Terraform plan. A plan that creates everything has an empty
+/// prior state: a network without VPCs, which is no error here.
+pub fn load_plan_prior(path: &Path, options: &LoadOptions) -> Result<Loaded, IngestError> {
+    let shown = path.display().to_string();
+    let bytes = file::read(path, &shown)?;
+    let not_plan = "not a Terraform plan (`terraform show -json PLAN` output with `planned_values`): \
+                    `vpcverify diff` with one argument compares a plan's prior state with its planned values; \
+                    give two networks otherwise";
+    let value = aws::parse_whole(&bytes).map_err(|e| IngestError::Format {
+        file: shown.clone(),
+        message: format!("{not_plan} ({e})"),
+    })?;
+    let doc = terraform::looks_like_terraform(&value)
+        .then(|| terraform::document::prior(&value))
+        .flatten()
+        .ok_or_else(|| IngestError::Format {
+            file: shown.clone(),
+            message: not_plan.into(),
+        })?;
+    let (network, diagnostics) = terraform::lower::lower(&shown, &doc);
+    let mut loaded = Loaded {
+        network,
+        diagnostics,
+        source: shown,
+    };
+    ip_ranges::resolve(&mut loaded.network, &options.aws_ip_ranges, &mut loaded.diagnostics)?;
+    onprem::declare(&mut loaded.network, &options.onprem)?;
+    finish(&mut loaded.network);
+    Ok(loaded)
+}
+
 fn load_json_bytes(shown: &str, path: &Path, bytes: &[u8]) -> Result<Loaded, IngestError> {
     // A key repeated in one object is an error in both formats (serde_json would keep the last).
     let value = aws::parse_whole(bytes).map_err(|e| IngestError::json(shown, &e))?;

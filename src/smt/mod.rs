@@ -8,7 +8,8 @@
 //! J5..J7), `walk` the forward and reply walk over every candidate path (§2-§5 of SEMANTICS.md;
 //! `walk::subnet` inside a VPC, `walk::gateway` through gateways and translators), `analyze` the
 //! witness and the blocking rules, `testing` folds encodings on concrete packets for the
-//! differential tests.
+//! differential tests, `diff` asks for a packet that gets through in one network and not in
+//! another (`vpcverify diff`).
 //! `testing` (hidden) lets the differential tests fold the header-match encodings on concrete
 //! packets without importing z3.
 //!
@@ -16,6 +17,7 @@
 //! it is reported.
 
 mod analyze;
+pub mod diff;
 mod dropmap;
 mod filter;
 mod route;

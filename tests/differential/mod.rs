@@ -28,6 +28,7 @@
 //! never crossed in the encoder (`waypoint`, case 195).
 
 pub mod agree;
+pub mod diff;
 pub mod dropmap;
 pub mod elb;
 pub mod encoding;

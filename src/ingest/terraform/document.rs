@@ -142,6 +142,23 @@ pub fn parse(file: &str, v: &Value) -> Result<Document, IngestError> {
     }
 }
 
+/// The prior state of a plan (`prior_state.values`): the network as it is before the plan is
+/// applied, for `vpcverify diff PLAN.json`. `None` when the document is not a plan; a plan
+/// without a prior state (nothing exists yet) gives an empty document.
+pub fn prior(v: &Value) -> Option<Document> {
+    let is_plan =
+        v.get("format_version").is_some() && (v.get("planned_values").is_some() || v.get("resource_changes").is_some());
+    if !is_plan {
+        return None;
+    }
+    let mut doc = empty(DocKind::State);
+    if let Some(values) = v.get("prior_state").and_then(|p| p.get("values")) {
+        read_values(values, &mut doc.instances);
+    }
+    doc.configuration = v.get("configuration").cloned().unwrap_or(Value::Null);
+    Some(doc.index())
+}
+
 fn empty(kind: DocKind) -> Document {
     Document {
         kind,

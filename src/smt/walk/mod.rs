@@ -219,6 +219,25 @@ pub(crate) struct Results {
     /// With `want_proof`: each filter on the way, as a named constant, what it admits, and what
     /// it is.
     pub proof_checks: Vec<(Bool, Bool, String)>,
+    /// In collecting mode ([`Walk::collect`]): every candidate path that can deliver, as
+    /// formulas over the packet the source sends.
+    pub collected: Vec<PathFormula>,
+}
+
+/// A candidate path as formulas (collecting mode, for `smt::diff`): the packets that get
+/// through it are those satisfying `lower`; those that might (relying on a filter the input does
+/// not settle, or reaching a construct that is not modelled, BOUND-1) satisfy `upper`. Without
+/// such a filter or construct the two are the same formula.
+pub(crate) struct PathFormula {
+    pub start: StartPoint,
+    pub forward: Vec<String>,
+    pub reply: Vec<String>,
+    pub lower: Bool,
+    pub upper: Bool,
+    /// `(id, why)` of what the path relies on; empty when `lower` is `upper`.
+    pub relies: Vec<(String, String)>,
+    /// The construct that is not modelled where the path ends, if it does (its id).
+    pub ends_at: Option<String>,
 }
 
 /// The walk for one address family.
@@ -242,6 +261,9 @@ pub(crate) struct Walk<'a> {
     /// Recording mode (the drop map): every candidate path is recorded in `results.records`
     /// as it ends, without analysing it, and the walk does not stop at a witness.
     pub record: bool,
+    /// Collecting mode: every path is walked (no stop at the first witness), each delivering one
+    /// is kept as formulas in [`Results::collected`], drops are not explained.
+    pub(crate) collect: bool,
 }
 
 const MAX_LOOKUPS: u32 = 16;
@@ -274,6 +296,7 @@ impl<'a> Walk<'a> {
             model: None,
             publics_by_vpc: BTreeMap::new(),
             record: false,
+            collect: false,
         };
         for a in ix.public_addresses() {
             let owner_vpc = match ix.public_owner(a).map(|(o, _)| o) {

@@ -11,6 +11,9 @@ impl Walk<'_> {
             return;
         }
         self.results.paths += 1;
+        if self.collect {
+            return self.collected(st, None);
+        }
         if self.record {
             return self.record_path(&st, PathEnd::Complete);
         }
@@ -82,6 +85,37 @@ impl Walk<'_> {
         }
     }
 
+    /// Collecting mode: keeps the path as formulas. Its routing conditions hold every filter's
+    /// `allows` (the walk runs with `want_proof`), so `all(routing)` is exactly the packets the
+    /// path delivers; a filter assumed to admit (BOUND-1) or a construct that is not modelled
+    /// (`ends_unknown`) makes that an upper bound, and the lower bound excludes the packets that
+    /// rely on them (all of them for a construct that is not modelled).
+    fn collected(&mut self, st: State, ends_unknown: Option<(String, String)>) {
+        let upper = all(&st.routing);
+        let mut relies: Vec<(String, String)> = st.assumed.iter().map(|a| (a.id.clone(), a.reason.clone())).collect();
+        let ends_at = ends_unknown.as_ref().map(|(id, _)| id.clone());
+        let lower = if let Some(cause) = ends_unknown {
+            relies.push(cause);
+            Bool::from_bool(false)
+        } else if st.assumed.is_empty() {
+            upper.clone()
+        } else {
+            let relied: Vec<Bool> = st.assumed.iter().map(|a| a.relied.clone()).collect();
+            all(&[upper.clone(), any(&relied).not()])
+        };
+        let split = st.reply_from.unwrap_or(st.hops.len()).min(st.hops.len());
+        let (f, r) = st.hops.split_at(split);
+        self.results.collected.push(PathFormula {
+            start: st.start.clone(),
+            forward: f.to_vec(),
+            reply: r.to_vec(),
+            lower,
+            upper,
+            relies,
+            ends_at,
+        });
+    }
+
     /// Records a blocking entry and, the first time, a packet it drops as its source sends it
     /// (the query replays it through the simulator before printing the entry).
     pub(crate) fn block(&mut self, b: Blocked, example: Option<(StartPoint, Packet)>) {
@@ -116,6 +150,10 @@ impl Walk<'_> {
             return;
         }
         self.results.paths += 1;
+        if self.collect {
+            // A drop delivers nothing: the path is no part of the reachable packets' formula.
+            return;
+        }
         if self.record {
             return self.record_path(&st, PathEnd::Dropped(b));
         }
@@ -152,6 +190,9 @@ impl Walk<'_> {
             return self.lb_resume(st, &stage);
         }
         self.results.paths += 1;
+        if self.collect {
+            return self.collected(st, Some((id.to_owned(), reason.to_owned())));
+        }
         if self.record {
             return self.record_path(&st, PathEnd::Unknown);
         }
