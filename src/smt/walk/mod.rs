@@ -528,7 +528,11 @@ impl<'a> Walk<'a> {
             self.model = None;
         }
         self.solver.assert(&implication);
-        if self.q.want_proof {
+        if self.collect {
+            // Collecting mode (`smt::diff`): the path's formula must stand alone, outside this
+            // walk's solver, so the filter goes in as what it admits.
+            st.routing.push(allows.clone());
+        } else if self.q.want_proof {
             // The proof names each filter, defined by its own assertion (`filter_…`), so that a
             // reader (or a test) can see which filter blocks which path, and drop one to see
             // packets get through.
