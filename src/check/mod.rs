@@ -11,6 +11,7 @@
 pub mod accept;
 pub mod budget;
 pub mod builtin;
+pub mod exposure;
 pub mod run;
 pub mod suite;
 

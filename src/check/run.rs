@@ -67,6 +67,12 @@ pub struct AssertionResult {
     pub elapsed: Duration,
     /// Set on a violation the baseline or an `[[ignore]]` entry accepts: it does not fail the run.
     pub accepted: Option<super::accept::Accepted>,
+    /// For a question from `internet` that is answered reachable: the internet prefixes it is
+    /// reached from (EXP-1..3).
+    pub exposure: Option<crate::query::breadth::Exposure>,
+    /// The finding's severity when it differs from its rule's (a built-in exposure rule's
+    /// severity follows breadth, EXP-4).
+    pub severity: Option<super::Severity>,
 }
 
 /// How to run a suite.
@@ -200,12 +206,13 @@ pub fn run(
     // the last ones unanswered.
     let next = AtomicUsize::new(0);
     let assertions = &suite.assertions;
+    let ctx = super::exposure::Context::new(&suite);
     let answered: Vec<Vec<(usize, AssertionResult)>> = pool.broadcast(|_| {
         let mut mine = Vec::new();
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(a) = assertions.get(i) else { break };
-            let r = answer(net, ix, a, opts, total.as_ref());
+            let r = answer(net, ix, a, opts, total.as_ref(), &ctx);
             on_done(a, &r);
             mine.push((i, r));
         }
@@ -227,6 +234,8 @@ pub fn run(
                 proof: None,
                 elapsed: Duration::ZERO,
                 accepted: None,
+                exposure: None,
+                severity: None,
             })
         })
         .collect();
@@ -246,14 +255,15 @@ fn answer(
     a: &Assertion,
     opts: &RunOptions,
     total: Option<&Total>,
+    ctx: &super::exposure::Context<'_>,
 ) -> AssertionResult {
     let Some(total) = total else {
-        return run_one(net, ix, a, opts);
+        return ctx.answer(net, ix, a, opts);
     };
     let Some((budget, by_total)) = total.cap(opts.budget) else {
         return not_answered(a, total.spent_reason());
     };
-    let mut r = run_one(net, ix, a, &RunOptions { budget, ..*opts });
+    let mut r = ctx.answer(net, ix, a, &RunOptions { budget, ..*opts });
     if by_total && let (Some(v), Some(left)) = (r.verdict.as_mut(), budget) {
         for cause in v.unknown.iter_mut().filter(|c| c.id == "budget") {
             cause.reason = total.ran_out_reason(left, &cause.reason);
@@ -286,6 +296,8 @@ fn not_answered(a: &Assertion, reason: String) -> AssertionResult {
         proof: None,
         elapsed: Duration::ZERO,
         accepted: None,
+        exposure: None,
+        severity: None,
     }
 }
 
@@ -303,6 +315,8 @@ pub fn run_one(net: &Network, ix: &NetworkIndex, a: &Assertion, opts: &RunOption
             proof: None,
             elapsed,
             accepted: None,
+            exposure: None,
+            severity: None,
         },
         Ok(result) => {
             let status = match (result.verdict.verdict, a.expect) {
@@ -319,6 +333,8 @@ pub fn run_one(net: &Network, ix: &NetworkIndex, a: &Assertion, opts: &RunOption
                 error: None,
                 elapsed,
                 accepted: None,
+                exposure: None,
+                severity: None,
             }
         }
     }

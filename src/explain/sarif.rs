@@ -93,16 +93,31 @@ pub fn render(report: &Report, options: &SarifOptions) -> Result<String, String>
                     .message(
                         Message::builder()
                             .text(format!(
-                                "`{}` is violated: expected {}, got {}",
+                                "`{}` is violated: expected {}, got {}{}",
                                 a.name,
                                 a.expect.as_str(),
-                                violation_message(v)
+                                violation_message(v),
+                                r.exposure
+                                    .as_ref()
+                                    .map(|e| format!("; {}", crate::check::exposure::describe(e)))
+                                    .unwrap_or_default()
                             ))
                             .build(),
                     )
                     .locations(vec![location(&a.location, &uris)])
                     .partial_fingerprints(fingerprints)
                     .build();
+                if let Some(sev) = r.severity {
+                    // EXP-4: this finding's severity, when breadth makes it differ from its rule's.
+                    let mut props = BTreeMap::new();
+                    props.insert("security-severity".to_owned(), json!(sev.security_severity()));
+                    props.insert("severity".to_owned(), json!(sev.as_str()));
+                    if let Some(e) = &r.exposure {
+                        let prefixes: Vec<String> = e.prefixes.iter().map(ToString::to_string).collect();
+                        props.insert("exposure".to_owned(), json!(prefixes));
+                    }
+                    result.properties = Some(PropertyBag::builder().additional_properties(props).build());
+                }
                 if report.baselined {
                     let state = if r.accepted == Some(Accepted::Baseline) {
                         "unchanged"

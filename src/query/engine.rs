@@ -87,8 +87,20 @@ pub struct QueryResult {
 
 /// Answers one question about a network.
 pub fn run(net: &Network, ix: &NetworkIndex, spec: &QuerySpec) -> Result<QueryResult, QueryError> {
+    run_excluding(net, ix, spec, &[])
+}
+
+/// [`run`], with the external sources in `exclude` (each a block minus its holes) left out of
+/// the source endpoint (trusted prefixes, or regions an exposure search already found; EXP-1).
+pub fn run_excluding(
+    net: &Network,
+    ix: &NetworkIndex,
+    spec: &QuerySpec,
+    exclude: &[(Cidr, Vec<Cidr>)],
+) -> Result<QueryResult, QueryError> {
     let budget = spec.budget.map(smt::Budget::starting_now);
-    let from = resolve(net, ix, &spec.from, Role::Source)?;
+    let mut from = resolve(net, ix, &spec.from, Role::Source)?;
+    from.exclude = exclude.to_vec();
     let to = resolve(net, ix, &spec.to, Role::Destination)?;
     let direct = answer(net, ix, spec, &from, &to, budget)?;
     // SEMANTICS.md §5.12: an instance no packet reaches directly may be reached through the load

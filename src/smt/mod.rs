@@ -16,6 +16,7 @@
 //! it is reported.
 
 mod analyze;
+pub mod breadth;
 mod filter;
 mod route;
 mod solver;

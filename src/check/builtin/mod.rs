@@ -11,6 +11,13 @@
 //! | VPCV-004 | anything, from the internet and from every other interface, to each member of a VPC's `default` group | CKV2_AWS_12, AVD-AWS-0173 |
 //! | VPCV-005 | any packet from the internet into a private subnet (one way) | CKV_AWS_130, AVD-AWS-0164, CKV_AWS_88 |
 //! | VPCV-006 | a load balancer's target port from the internet straight to each target (the load balancer is not bypassable) | - |
+//! | VPCV-007 | the other high-risk ports of AWS FSBP EC2.19 (tcp) from the internet to each interface | EC2.19 |
+//! | VPCV-008 | any port but the authorised ones (80, 443) from the internet to each interface | EC2.18 |
+//!
+//! Findings of the exposure rules (001-003, 005-008) say from which internet prefixes they are
+//! reached, and take their severity from that (EXP-1..4, `check::exposure`).
+//! The files of this folder: `ports` (the port lists and the rules that use them), `coverage`
+//! (the scanners' network controls, each mapped to a rule or to why none applies).
 //!
 //! The scanners read one resource's rules; these ask the engine whether a packet really gets
 //! through (routes, public addresses, every ACL and group, and for 001-004 the reply too). A
@@ -20,7 +27,18 @@
 //! Interfaces are every network interface except NAT gateways' (which accept no connection from
 //! outside, NGW-3); interface endpoints' count.
 
+pub mod coverage;
+pub mod ports;
+
 use super::suite::{Assertion, Expect, Location, Rule, Severity, Suite, slug};
+pub use ports::{AUTHORISED_PORTS, HIGH_RISK_PORTS, protected_ports};
+
+/// The rules whose findings are exposures to the internet: their severity follows breadth.
+pub const EXPOSURE_RULES: &[&str] = &[
+    "VPCV-001", "VPCV-002", "VPCV-003", "VPCV-005", "VPCV-006", "VPCV-007", "VPCV-008",
+];
+/// The exposure rules about high-risk ports: open to every internet address, critical.
+pub const HIGH_RISK_RULES: &[&str] = &["VPCV-001", "VPCV-002", "VPCV-003", "VPCV-007"];
 use crate::model::*;
 use crate::query::engine::ProtocolChoice;
 
@@ -104,6 +122,36 @@ pub fn rules() -> Vec<Rule> {
             &[],
             Severity::Medium,
         ),
+        rule(
+            "VPCV-007",
+            "no other high-risk port from the internet",
+            &format!(
+                "No interface accepts tcp connections from the internet on the high-risk ports of AWS FSBP EC2.19 that \
+                 VPCV-001..003 do not cover: {}. {WHY}",
+                ports::other_high_risk()
+                    .iter()
+                    .map(|(p, n)| format!("{p} ({n})"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            &["EC2.19", "CKV_AWS_260"],
+            Severity::High,
+        ),
+        rule(
+            "VPCV-008",
+            "only authorised ports open to the internet",
+            &format!(
+                "No interface accepts tcp or udp from the internet on a port other than the authorised ones ({}), \
+                 as AWS FSBP EC2.18 asks. {WHY}",
+                AUTHORISED_PORTS
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            &["EC2.18"],
+            Severity::High,
+        ),
     ]
 }
 
@@ -121,6 +169,7 @@ pub fn suite(net: &Network, ix: &NetworkIndex, network_file: &str) -> Suite {
         assertions: Vec::new(),
         ignores: Vec::new(),
         onprem: Vec::new(),
+        trusted: Vec::new(),
     };
     let targets: Vec<&NetworkInterface> = net
         .network_interfaces
@@ -262,6 +311,7 @@ pub fn suite(net: &Network, ix: &NetworkIndex, network_file: &str) -> Suite {
             }
         }
     }
+    ports::assertions(&labels, &mut out, &at);
     s.assertions = out;
     s
 }
@@ -291,7 +341,7 @@ fn label(net: &Network, ix: &NetworkIndex, e: &NetworkInterface) -> String {
 }
 
 /// An assertion of the pack: `unreachable`, any port, round trip.
-fn unreachable(
+pub(super) fn unreachable(
     rule: usize,
     name: String,
     from: &str,
