@@ -68,6 +68,9 @@ mod lint;
 mod onprem_cli;
 /// One test per on-premises rule (ONP-1..ONP-4) on small built networks, both interpreters.
 mod onprem_rules;
+/// Issue 24: the built-in pack on plans, each rule both ways; exposure breadth and trusted
+/// prefixes.
+mod pack;
 /// `vpcverify query` end to end: the seed lab, what query finds that trace misses, proofs, snapshots.
 mod query_cli;
 /// The SMT engine behind `query`: one named test per construct, verdicts, witnesses, every blocker.
