@@ -210,8 +210,16 @@ fn a_suite_and_the_config_file_name_trusted_prefixes() {
 #[test]
 fn world_open_groups_on_private_interfaces_are_no_internet_finding() {
     let (code, v) = check_json(&[PRIVATE, "--builtin"]);
-    assert_eq!(names(&v), Vec::<String>::new());
-    assert_eq!(code, 0);
+    // Only the configuration facts, which do not depend on paths: the default group keeps the
+    // rules AWS creates it with, and the public subnet assigns public addresses.
+    assert_eq!(
+        names(&v),
+        vec![
+            "VPCV-009 default group aws_vpc.main.default_security_group_id of aws_vpc.main has no rules",
+            "VPCV-010 subnet aws_subnet.public assigns no public address on launch",
+        ]
+    );
+    assert_eq!(code, 1);
     // The exposure rules were asked of the database server, whose group is open to the world.
     let asked = v["results"]
         .as_array()
@@ -278,4 +286,84 @@ fn sarif_results_carry_the_severity_of_their_breadth() {
         .find(|r| r["message"]["text"].as_str().unwrap().contains("whole internet"))
         .unwrap();
     assert_eq!(world["properties"]["security-severity"], "10.0");
+}
+
+#[test]
+fn configuration_facts_are_located_at_their_resource_and_hold_where_the_input_complies() {
+    let (_, v) = check_json(&[BASTION, "--builtin", "--builtin-rules", "VPCV-009,VPCV-010"]);
+    let dg = find(
+        &v,
+        "VPCV-009 default group aws_vpc.main.default_security_group_id of aws_vpc.main has no rules",
+    );
+    let fact = dg["fact"].as_str().unwrap();
+    assert!(fact.contains("has 1 inbound and 1 outbound rule(s)"), "{fact}");
+    assert!(fact.contains("the rules AWS creates it with"), "{fact}");
+    // Not written in the plan: located at its VPC.
+    let plan = std::fs::read_to_string(root().join(BASTION)).unwrap();
+    let line = dg["location"]["line"].as_u64().unwrap() as usize;
+    assert!(
+        plan.lines().nth(line - 1).unwrap().contains("\"aws_vpc.main\""),
+        "line {line}"
+    );
+    let sub = find(
+        &v,
+        "VPCV-010 subnet aws_subnet.public assigns no public address on launch",
+    );
+    assert!(sub["fact"].as_str().unwrap().contains("MapPublicIpOnLaunch"));
+    assert!(sub["fingerprint"].as_str().is_some());
+    let held: Vec<&str> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "held")
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        held,
+        vec!["VPCV-010 subnet aws_subnet.private assigns no public address on launch"]
+    );
+    // A default group adopted with no rules (aws_default_security_group without blocks) holds.
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc: Value = serde_json::from_str(&plan).unwrap();
+    let adopt = serde_json::json!({
+        "address": "aws_default_security_group.main", "mode": "managed",
+        "type": "aws_default_security_group", "name": "main",
+        "provider_name": "registry.terraform.io/hashicorp/aws", "schema_version": 1,
+        "values": {"ingress": [], "egress": [], "revoke_rules_on_delete": false, "tags": null},
+        "sensitive_values": {}
+    });
+    doc["planned_values"]["root_module"]["resources"]
+        .as_array_mut()
+        .unwrap()
+        .push(adopt.clone());
+    let change = serde_json::json!({
+        "address": "aws_default_security_group.main", "mode": "managed",
+        "type": "aws_default_security_group", "name": "main",
+        "provider_name": "registry.terraform.io/hashicorp/aws",
+        "change": {"actions": ["create"], "before": null, "after": adopt["values"],
+                   "after_unknown": {"id": true, "vpc_id": true, "arn": true, "owner_id": true, "name": true,
+                                     "description": true},
+                   "before_sensitive": false, "after_sensitive": {}}
+    });
+    doc["resource_changes"].as_array_mut().unwrap().push(change);
+    let config = serde_json::json!({
+        "address": "aws_default_security_group.main", "mode": "managed",
+        "type": "aws_default_security_group", "name": "main", "provider_config_key": "aws",
+        "expressions": {"vpc_id": {"references": ["aws_vpc.main.id", "aws_vpc.main"]}}, "schema_version": 1
+    });
+    doc["configuration"]["root_module"]["resources"]
+        .as_array_mut()
+        .unwrap()
+        .push(config);
+    let file = dir.path().join("adopted.plan.json");
+    std::fs::write(&file, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    let (_, v) = check_json(&[file.to_str().unwrap(), "--builtin", "--builtin-rules", "VPCV-009"]);
+    let statuses: Vec<(&str, &str)> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["name"].as_str().unwrap(), r["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(statuses.len(), 1, "{statuses:?}");
+    assert_eq!(statuses[0].1, "held", "{statuses:?}");
 }

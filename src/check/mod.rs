@@ -17,4 +17,4 @@ pub mod suite;
 
 pub use accept::Accepted;
 pub use run::{AssertionResult, Report, RunOptions, Status, Summary};
-pub use suite::{Assertion, Expect, Ignore, Location, Rule, Severity, Suite, SuiteError};
+pub use suite::{Assertion, Expect, Fact, Ignore, Location, Rule, Severity, Suite, SuiteError};

@@ -73,6 +73,8 @@ pub struct AssertionResult {
     /// The finding's severity when it differs from its rule's (a built-in exposure rule's
     /// severity follows breadth, EXP-4).
     pub severity: Option<super::Severity>,
+    /// What a configuration fact (VPCV-009, VPCV-010) says about its resource.
+    pub fact: Option<String>,
 }
 
 /// How to run a suite.
@@ -236,6 +238,7 @@ pub fn run(
                 accepted: None,
                 exposure: None,
                 severity: None,
+                fact: None,
             })
         })
         .collect();
@@ -298,12 +301,31 @@ fn not_answered(a: &Assertion, reason: String) -> AssertionResult {
         accepted: None,
         exposure: None,
         severity: None,
+        fact: None,
     }
 }
 
 /// Answers one assertion with the per-assertion budget of `opts`.
 pub fn run_one(net: &Network, ix: &NetworkIndex, a: &Assertion, opts: &RunOptions) -> AssertionResult {
     let started = Instant::now();
+    if let Some(f) = &a.fact {
+        let (status, text) = match f {
+            super::Fact::Holds(t) => (Status::Held, t),
+            super::Fact::Violated(t) => (Status::Violated, t),
+            super::Fact::Unknown(t) => (Status::Unknown, t),
+        };
+        return AssertionResult {
+            status,
+            verdict: None,
+            error: None,
+            proof: None,
+            elapsed: started.elapsed(),
+            accepted: None,
+            exposure: None,
+            severity: None,
+            fact: Some(text.clone()),
+        };
+    }
     let want_proof = opts.want_proofs && a.expect == Expect::Unreachable;
     let answer = engine::run(net, ix, &a.query_spec(want_proof, opts.budget));
     let elapsed = started.elapsed();
@@ -317,6 +339,7 @@ pub fn run_one(net: &Network, ix: &NetworkIndex, a: &Assertion, opts: &RunOption
             accepted: None,
             exposure: None,
             severity: None,
+            fact: None,
         },
         Ok(result) => {
             let status = match (result.verdict.verdict, a.expect) {
@@ -335,6 +358,7 @@ pub fn run_one(net: &Network, ix: &NetworkIndex, a: &Assertion, opts: &RunOption
                 accepted: None,
                 exposure: None,
                 severity: None,
+                fact: None,
             }
         }
     }
@@ -386,6 +410,16 @@ pub fn fingerprint(rule_id: &str, a: &Assertion, v: &Verdict) -> String {
     let key = [rule_id, &a.slug, &a.from, &a.to, &components.join(","), &class].join("\u{1f}");
     // FNV-1a, 64 bits, twice with different offsets: stable across Rust releases and platforms,
     // unlike `std`'s hasher.
+    format!(
+        "{:016x}{:016x}",
+        fnv1a(key.as_bytes(), 0xcbf2_9ce4_8422_2325),
+        fnv1a(key.as_bytes(), 0x8422_2325_cbf2_9ce4)
+    )
+}
+
+/// The fingerprint of a configuration fact's violation: its rule and resource (the assertion).
+pub fn fact_fingerprint(rule_id: &str, a: &Assertion) -> String {
+    let key = [rule_id, &a.slug, &a.from].join("\u{1f}");
     format!(
         "{:016x}{:016x}",
         fnv1a(key.as_bytes(), 0xcbf2_9ce4_8422_2325),

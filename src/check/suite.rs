@@ -159,6 +159,20 @@ pub struct Assertion {
     pub expect: Expect,
     /// Where it was written.
     pub location: Location,
+    /// A configuration fact decided on the model when the assertion was made (a built-in
+    /// configuration rule, VPCV-009 and VPCV-010): no question is asked of the engine.
+    pub fact: Option<Fact>,
+}
+
+/// A configuration fact about one resource, and what it says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fact {
+    /// The resource is configured as the rule asks.
+    Holds(String),
+    /// It is not.
+    Violated(String),
+    /// The input does not say.
+    Unknown(String),
 }
 
 impl Assertion {
@@ -543,6 +557,7 @@ impl Suite {
                     line,
                     column,
                 },
+                fact: None,
             };
             let help = a
                 .description

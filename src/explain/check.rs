@@ -160,6 +160,9 @@ fn status_word(status: Status, style: &Style) -> String {
 
 /// `expected reachable, got unreachable`, or the error.
 fn expectation(a: &Assertion, r: &AssertionResult) -> String {
+    if let Some(f) = &r.fact {
+        return f.clone();
+    }
     match (&r.verdict, &r.error) {
         (_, Some(e)) => e.clone(),
         (Some(v), None) => format!("expected {}, got {}", a.expect.as_str(), verdict_word(v.verdict)),
@@ -265,6 +268,9 @@ struct JsonResult<'a> {
     /// The finding's severity, when it is not its rule's (EXP-4).
     #[serde(skip_serializing_if = "Option::is_none")]
     severity: Option<&'static str>,
+    /// A configuration rule (VPCV-009, VPCV-010): what it found on its resource.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fact: Option<&'a str>,
     elapsed_ms: u128,
 }
 
@@ -313,6 +319,10 @@ pub fn render_json(report: &Report) -> String {
                         a,
                         v,
                     )),
+                    (Status::Violated, None) if r.fact.is_some() => Some(crate::check::run::fact_fingerprint(
+                        rule.map(|r| r.id.as_str()).unwrap_or(""),
+                        a,
+                    )),
                     _ => None,
                 },
                 accepted: r.accepted.as_ref(),
@@ -327,6 +337,7 @@ pub fn render_json(report: &Report) -> String {
                         summary: crate::check::exposure::describe(e),
                     }),
                 severity: r.severity.map(|s| s.as_str()),
+                fact: r.fact.as_deref(),
                 elapsed_ms: r.elapsed.as_millis(),
             }
         })

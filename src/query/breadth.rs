@@ -158,10 +158,11 @@ fn check_ends(
         IpFamily::V4 => 32u32,
         IpFamily::V6 => 128,
     };
-    let size_minus_one = if u32::from(width) >= bits {
-        0
-    } else {
-        (1u128 << (bits - u32::from(width))) - 1
+    let shift = bits.saturating_sub(u32::from(width));
+    let size_minus_one = match shift {
+        0 => 0,
+        s if s >= 128 => u128::MAX,
+        s => (1u128 << s) - 1,
     };
     let hi = lo.saturating_add(size_minus_one);
     for end in [

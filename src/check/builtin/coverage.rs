@@ -11,6 +11,9 @@
 pub enum How {
     /// By the engine: a packet gets through or none does.
     Reachability,
+    /// A configuration fact checked on the model, the resource located (and, where it says
+    /// so, the reachability rule too).
+    Configuration,
     /// A configuration fact, not a reachability question, that the pack does not check yet.
     NotYet,
     /// Not a network question, or one the model cannot answer.
@@ -52,11 +55,12 @@ const fn c(
     }
 }
 
-use How::{NotApplicable as NA, NotYet, Reachability as R};
+use How::{Configuration as C, NotApplicable as NA, NotYet, Reachability as R};
 
 const ADMIN: &[&str] = &["VPCV-001", "VPCV-002"];
 const ANY_PORT: &[&str] = &["VPCV-008"];
-const DEFAULT_SG: &[&str] = &["VPCV-004"];
+const DEFAULT_SG: &[&str] = &["VPCV-009", "VPCV-004"];
+const AUTO_IP: &[&str] = &["VPCV-010", "VPCV-005"];
 const PUBLIC_IP: &[&str] = &["VPCV-001", "VPCV-002", "VPCV-003", "VPCV-005", "VPCV-007", "VPCV-008"];
 const NONE: &[&str] = &[];
 
@@ -91,8 +95,8 @@ pub const CONTROLS: &[Control] = &[
         "5.4",
         "the default security group of every VPC restricts all traffic",
         DEFAULT_SG,
-        R,
-        "asked of its members; the rules-present fact (no member) is not checked yet",
+        C,
+        "VPCV-009: the group has no rules; VPCV-004: nothing reaches its members",
     ),
     c(
         "CIS",
@@ -123,8 +127,8 @@ pub const CONTROLS: &[Control] = &[
         "EC2.2",
         "VPC default security groups allow no inbound or outbound traffic",
         DEFAULT_SG,
-        R,
-        "asked of its members; the rules-present fact is not checked yet",
+        C,
+        "VPCV-009: the group has no rules; VPCV-004: nothing reaches its members",
     ),
     c(
         "FSBP",
@@ -170,9 +174,9 @@ pub const CONTROLS: &[Control] = &[
         "FSBP",
         "EC2.15",
         "subnets do not auto-assign public IP addresses",
-        &["VPCV-005"],
-        NotYet,
-        "MapPublicIpOnLaunch itself is not checked yet; VPCV-005 asks whether the internet reaches a private subnet",
+        AUTO_IP,
+        C,
+        "VPCV-010: MapPublicIpOnLaunch; VPCV-005: whether the internet reaches a private subnet",
     ),
     c(
         "FSBP",
@@ -403,8 +407,8 @@ pub const CONTROLS: &[Control] = &[
         "ec2_securitygroup_default_restrict_traffic",
         "the default group restricts all traffic",
         DEFAULT_SG,
-        R,
-        "asked of its members",
+        C,
+        "VPCV-009 and VPCV-004",
     ),
     c(
         "Prowler",
@@ -474,9 +478,9 @@ pub const CONTROLS: &[Control] = &[
         "Prowler",
         "vpc_subnet_no_public_ip_by_default",
         "subnets do not auto-assign public IPs",
-        &["VPCV-005"],
-        NotYet,
-        "MapPublicIpOnLaunch itself is not checked yet",
+        AUTO_IP,
+        C,
+        "VPCV-010",
     ),
     c(
         "Prowler",
@@ -578,9 +582,9 @@ pub const CONTROLS: &[Control] = &[
         "checkov",
         "CKV_AWS_130",
         "subnets do not auto-assign public IPs",
-        &["VPCV-005"],
-        NotYet,
-        "map_public_ip_on_launch itself is not checked yet",
+        AUTO_IP,
+        C,
+        "VPCV-010",
     ),
     c(
         "checkov",
@@ -619,8 +623,8 @@ pub const CONTROLS: &[Control] = &[
         "CKV2_AWS_12",
         "the default security group restricts all traffic",
         DEFAULT_SG,
-        R,
-        "asked of its members",
+        C,
+        "VPCV-009 and VPCV-004",
     ),
     c(
         "Trivy",
@@ -658,17 +662,17 @@ pub const CONTROLS: &[Control] = &[
         "Trivy",
         "AVD-AWS-0164",
         "subnets do not auto-assign public IPs",
-        &["VPCV-005"],
-        NotYet,
-        "the setting itself is not checked yet",
+        AUTO_IP,
+        C,
+        "VPCV-010",
     ),
     c(
         "Trivy",
         "AVD-AWS-0173",
         "the default security group has no rules",
         DEFAULT_SG,
-        R,
-        "asked of its members",
+        C,
+        "VPCV-009 and VPCV-004",
     ),
     c(
         "Trivy",
@@ -704,12 +708,14 @@ pub const CONTROLS: &[Control] = &[
     ),
 ];
 
-/// Counts: (controls, decided by reachability, not yet checked, not applicable).
-pub fn counts() -> (usize, usize, usize, usize) {
+/// Counts: (controls, decided by reachability, by configuration, not yet checked, not
+/// applicable).
+pub fn counts() -> (usize, usize, usize, usize, usize) {
     let n = |h: How| CONTROLS.iter().filter(|c| c.how == h).count();
     (
         CONTROLS.len(),
         n(How::Reachability),
+        n(How::Configuration),
         n(How::NotYet),
         n(How::NotApplicable),
     )
@@ -717,14 +723,16 @@ pub fn counts() -> (usize, usize, usize, usize) {
 
 /// The table as Markdown, with its counts.
 pub fn markdown() -> String {
-    let (total, r, not_yet, na) = counts();
+    let (total, r, conf, not_yet, na) = counts();
     let mut out = format!(
-        "{total} controls: {r} decided by reachability, {not_yet} configuration facts not checked yet, {na} not applicable.\n\n\
+        "{total} controls: {r} decided by reachability, {conf} by configuration facts checked on the model, \
+         {not_yet} not checked yet, {na} not applicable.\n\n\
          | source | control | asks | VPCV rules | how | note |\n|---|---|---|---|---|---|\n"
     );
     for c in CONTROLS {
         let how = match c.how {
             How::Reachability => "reachability",
+            How::Configuration => "configuration",
             How::NotYet => "not yet",
             How::NotApplicable => "n/a",
         };
@@ -757,6 +765,7 @@ mod tests {
             }
             assert!(c.how != How::Reachability || !c.rules.is_empty(), "{}", c.id);
             assert!(c.how == How::Reachability || !c.note.is_empty(), "{} says no why", c.id);
+            assert!(c.how != How::Configuration || !c.rules.is_empty(), "{}", c.id);
         }
     }
 

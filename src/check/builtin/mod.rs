@@ -13,10 +13,13 @@
 //! | VPCV-006 | a load balancer's target port from the internet straight to each target (the load balancer is not bypassable) | - |
 //! | VPCV-007 | the other high-risk ports of AWS FSBP EC2.19 (tcp) from the internet to each interface | EC2.19 |
 //! | VPCV-008 | any port but the authorised ones (80, 443) from the internet to each interface | EC2.18 |
+//! | VPCV-009 | (configuration) each VPC's default security group has no rules | CIS 5.4, EC2.2, CKV2_AWS_12, AVD-AWS-0173 |
+//! | VPCV-010 | (configuration) no subnet assigns public IPv4 addresses on launch | EC2.15, CKV_AWS_130, AVD-AWS-0164 |
 //!
 //! Findings of the exposure rules (001-003, 005-008) say from which internet prefixes they are
 //! reached, and take their severity from that (EXP-1..4, `check::exposure`).
-//! The files of this folder: `ports` (the port lists and the rules that use them), `coverage`
+//! The files of this folder: `ports` (the port lists and the rules that use them), `config`
+//! (the configuration facts, decided on the model with the resource located), `coverage`
 //! (the scanners' network controls, each mapped to a rule or to why none applies).
 //!
 //! The scanners read one resource's rules; these ask the engine whether a packet really gets
@@ -27,6 +30,7 @@
 //! Interfaces are every network interface except NAT gateways' (which accept no connection from
 //! outside, NGW-3); interface endpoints' count.
 
+pub mod config;
 pub mod coverage;
 pub mod ports;
 
@@ -151,6 +155,25 @@ pub fn rules() -> Vec<Rule> {
             ),
             &["EC2.18"],
             Severity::High,
+        ),
+        rule(
+            "VPCV-009",
+            "the default security group has no rules",
+            "Each VPC's `default` security group has no inbound and no outbound rule (CIS 5.4, AWS FSBP EC2.2): \
+             AWS creates it admitting everything from its own members and sending anywhere, and anything \
+             launched without a group lands in it. A configuration fact, checked on the group itself \
+             whether or not anything is in it today; VPCV-004 asks what actually reaches its members.",
+            &["CKV2_AWS_12", "AVD-AWS-0173", "EC2.2"],
+            Severity::Medium,
+        ),
+        rule(
+            "VPCV-010",
+            "no subnet assigns public addresses on launch",
+            "No subnet gives the instances launched in it a public IPv4 address by default \
+             (`MapPublicIpOnLaunch`, AWS FSBP EC2.15). A configuration fact about future launches; what \
+             the internet reaches today is VPCV-001..008's question.",
+            &["CKV_AWS_130", "AVD-AWS-0164", "EC2.15"],
+            Severity::Medium,
         ),
     ]
 }
@@ -312,6 +335,7 @@ pub fn suite(net: &Network, ix: &NetworkIndex, network_file: &str) -> Suite {
         }
     }
     ports::assertions(&labels, &mut out, &at);
+    config::assertions(net, &mut out, &at);
     s.assertions = out;
     s
 }
@@ -361,6 +385,7 @@ pub(super) fn unreachable(
         one_way: false,
         expect: Expect::Unreachable,
         location,
+        fact: None,
     }
 }
 
