@@ -771,7 +771,8 @@ mod tests {
 
     #[test]
     fn readme_holds_the_generated_table() {
-        let readme = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap_or_default();
+        let readme = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap_or_default();
         let start = "<!-- coverage-table:start -->\n";
         let end = "<!-- coverage-table:end -->";
         let between = readme
