@@ -803,7 +803,7 @@ expect = "unreachable"
         );
         assert_eq!(
             err("colour = 1\n"),
-            "proofs/t.toml:1:1: unknown field `colour`, expected one of `name`, `network`, `timeout`, `total_timeout`, `onprem`, `assert`, `ignore`"
+            "proofs/t.toml:1:1: unknown field `colour`, expected one of `name`, `network`, `timeout`, `total_timeout`, `onprem`, `trusted`, `assert`, `ignore`"
         );
     }
 
