@@ -201,7 +201,15 @@ pub fn suite(net: &Network, ix: &NetworkIndex, network_file: &str) -> Suite {
         .collect();
     let tcp = ProtocolChoice::One(proto::TCP);
     let texts = std::sync::Mutex::new(std::collections::BTreeMap::<String, Option<String>>::new());
-    let at = |p: &Provenance| location(p, network_file, &texts);
+    // One search of the file per resource, however many assertions it has.
+    let found = std::sync::Mutex::new(std::collections::HashMap::<Provenance, Location>::new());
+    let at = |p: &Provenance| {
+        let mut found = found.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        found
+            .entry(p.clone())
+            .or_insert_with(|| location(p, network_file, &texts))
+            .clone()
+    };
     let mut out = Vec::new();
     let labels: Vec<(&NetworkInterface, String)> = targets.iter().map(|e| (*e, label(net, ix, e))).collect();
     for (e, label) in &labels {
