@@ -262,14 +262,19 @@ fn built_in_rules_can_be_chosen_and_skipped() {
     };
     let all = rules_of(&["--builtin"]);
     // The seed lab's default groups have no members: no VPCV-004 assertion.
-    assert_eq!(all, vec!["VPCV-001", "VPCV-002", "VPCV-003", "VPCV-005"]);
+    assert_eq!(
+        all,
+        vec![
+            "VPCV-001", "VPCV-002", "VPCV-003", "VPCV-005", "VPCV-007", "VPCV-008", "VPCV-009", "VPCV-010"
+        ]
+    );
     assert_eq!(
         rules_of(&["--builtin-rules", "VPCV-001,VPCV-003"]),
         vec!["VPCV-001", "VPCV-003"]
     );
     assert_eq!(
-        rules_of(&["--builtin", "--skip", "VPCV-001,VPCV-005"]),
-        vec!["VPCV-002", "VPCV-003"]
+        rules_of(&["--builtin", "--skip", "VPCV-001,VPCV-005,VPCV-008,VPCV-010"]),
+        vec!["VPCV-002", "VPCV-003", "VPCV-007", "VPCV-009"]
     );
     let (code, _, err) = check(&[SEED, "--builtin", "--skip", "VPCV-999"]);
     assert_eq!(code, 2);
@@ -278,8 +283,10 @@ fn built_in_rules_can_be_chosen_and_skipped() {
 
 #[test]
 fn a_severity_threshold_accepts_the_less_severe_violations() {
-    // The seed lab's suite and pack: one medium violation (the database's https) and two high
-    // ones (VPCV-001).
+    // The seed lab's suite and pack: one medium violation (the database's https), two critical
+    // ones (VPCV-001: a high rule, but SSH open to every internet address is critical, EXP-4),
+    // two high ones (VPCV-008, port 22 is not authorised) and two medium configuration facts
+    // (VPCV-009 the default group's rules, VPCV-010 the public subnet's auto-assigned addresses).
     let run = |level: &str| {
         let (code, out, _) = check(&[
             SEED,
@@ -300,13 +307,12 @@ fn a_severity_threshold_accepts_the_less_severe_violations() {
             .collect();
         (code, v["summary"]["failed"].as_u64().unwrap(), accepted)
     };
-    assert_eq!(run("low"), (1, 3, vec![]));
-    assert_eq!(run("medium"), (1, 3, vec![]));
-    assert_eq!(run("high"), (1, 2, vec!["medium".to_owned()]));
-    assert_eq!(
-        run("critical"),
-        (0, 0, vec!["medium".to_owned(), "high".to_owned(), "high".to_owned()])
-    );
+    let m = || "medium".to_owned();
+    let h = || "high".to_owned();
+    assert_eq!(run("low"), (1, 7, vec![]));
+    assert_eq!(run("medium"), (1, 7, vec![]));
+    assert_eq!(run("high"), (1, 4, vec![m(), m(), m()]));
+    assert_eq!(run("critical"), (1, 2, vec![m(), h(), h(), m(), m()]));
     let (code, _, err) = check(&[SEED, "--builtin", "--severity", "severe"]);
     assert_eq!(code, 2);
     assert!(err.contains("severe"), "{err}");

@@ -526,13 +526,31 @@ fn builtin_finds_ssh_from_the_internet_on_the_seed_lab_with_witnesses() {
                 "VPCV-001".to_owned(),
                 "VPCV-001 no ssh (tcp 22) from the internet to eni-web-server".to_owned()
             ),
+            // Issue 24: port 22 is not an authorised port (EC2.18).
+            (
+                "VPCV-008".to_owned(),
+                "VPCV-008 no unauthorised port (tcp 0-79) from the internet to eni-nat-instance".to_owned()
+            ),
+            (
+                "VPCV-008".to_owned(),
+                "VPCV-008 no unauthorised port (tcp 0-79) from the internet to eni-web-server".to_owned()
+            ),
+            // Issue 24: configuration facts.
+            (
+                "VPCV-009".to_owned(),
+                "VPCV-009 default group sg-lab-default of vpc-lab has no rules".to_owned()
+            ),
+            (
+                "VPCV-010".to_owned(),
+                "VPCV-010 subnet subnet-public assigns no public address on launch".to_owned()
+            ),
         ]
     );
     for r in v["results"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|r| r["status"] == "violated")
+        .filter(|r| r["status"] == "violated" && r["rule"]["id"] == "VPCV-001")
     {
         let packet = &r["verdict"]["packet"];
         assert_eq!(packet["dst_port"], 22);
@@ -545,9 +563,10 @@ fn builtin_finds_ssh_from_the_internet_on_the_seed_lab_with_witnesses() {
         // Located at the instance in the spec.
         assert_eq!(r["location"]["file"], SEED);
     }
-    // Three interfaces (the NAT gateway's does not count): 1 + 2 + 9 per interface, and one
-    // private subnet.
-    assert_eq!(v["summary"]["total"], 3 * 12 + 1);
+    // Three interfaces (the NAT gateway's does not count): 1 + 2 + 9 + 18 (VPCV-007) + 6
+    // (VPCV-008) per interface, one private subnet, and the configuration facts: one default
+    // group, two subnets.
+    assert_eq!(v["summary"]["total"], 3 * 36 + 1 + 1 + 2);
     let rules: Vec<String> = v["results"]
         .as_array()
         .unwrap()
@@ -572,7 +591,8 @@ fn builtin_a_group_open_to_the_internet_on_22_without_a_path_is_not_a_finding() 
     });
     let spec = std::fs::read_to_string(&no_acl_22).unwrap();
     assert!(spec.contains("{ protocol = \"tcp\", ports = \"22\", from = \"0.0.0.0/0\" }"));
-    let (code, v) = check_json(&[s(&no_acl_22), "--builtin"]);
+    // (The configuration facts VPCV-009 and VPCV-010 hold or not whatever the paths: left out.)
+    let (code, v) = check_json(&[s(&no_acl_22), "--builtin", "--skip", "VPCV-009,VPCV-010"]);
     assert_eq!(code, 0, "{:?}", violated_rules(&v));
     assert!(
         statuses(&v).contains(&(
@@ -590,7 +610,7 @@ fn builtin_a_group_open_to_the_internet_on_22_without_a_path_is_not_a_finding() 
             "private_ip = \"10.0.2.140\"\ngroups = [\"WebDMZ\"]",
         )
     });
-    let (_, v) = check_json(&[s(&db_in_webdmz), "--builtin"]);
+    let (_, v) = check_json(&[s(&db_in_webdmz), "--builtin", "--skip", "VPCV-009,VPCV-010"]);
     assert!(
         statuses(&v).contains(&(
             "VPCV-001 no ssh (tcp 22) from the internet to eni-db-server".to_owned(),
@@ -599,8 +619,9 @@ fn builtin_a_group_open_to_the_internet_on_22_without_a_path_is_not_a_finding() 
         "{:?}",
         statuses(&v)
     );
-    // Only the public instances' SSH is found, as on the unedited lab.
-    assert_eq!(violated_rules(&v).len(), 2, "{:?}", violated_rules(&v));
+    // Only the public instances' SSH is found (VPCV-001, and VPCV-008 for the same port), as on
+    // the unedited lab.
+    assert_eq!(violated_rules(&v).len(), 4, "{:?}", violated_rules(&v));
 }
 
 #[test]
@@ -638,10 +659,20 @@ fn builtin_finds_the_one_way_ipv6_path_into_the_private_subnet() {
     assert_eq!(code, 1);
     assert_eq!(
         violated_rules(&v),
-        vec![(
-            "VPCV-005".to_owned(),
-            "VPCV-005 no packet from the internet into private subnet subnet-private".to_owned()
-        )]
+        vec![
+            (
+                "VPCV-005".to_owned(),
+                "VPCV-005 no packet from the internet into private subnet subnet-private".to_owned()
+            ),
+            (
+                "VPCV-009".to_owned(),
+                "VPCV-009 default group sg-dual-default of vpc-dual has no rules".to_owned()
+            ),
+            (
+                "VPCV-010".to_owned(),
+                "VPCV-010 subnet subnet-public assigns no public address on launch".to_owned()
+            ),
+        ]
     );
 }
 
@@ -649,14 +680,14 @@ fn builtin_finds_the_one_way_ipv6_path_into_the_private_subnet() {
 fn builtin_and_a_suite_together_make_one_report() {
     let (code, v) = check_json(&[SEED, "proofs/seed-lab.toml", "--builtin"]);
     assert_eq!(code, 1);
-    assert_eq!(v["summary"]["total"], 10 + 37);
-    assert_eq!(v["summary"]["failed"], 1 + 2);
+    assert_eq!(v["summary"]["total"], 10 + 112);
+    assert_eq!(v["summary"]["failed"], 1 + 6);
     let (_, sarif, _) = check(&[SEED, "proofs/seed-lab.toml", "--builtin", "--format", "sarif"]);
     let log: Value = serde_json::from_str(&sarif).unwrap();
     let run = &log["runs"][0];
-    assert_eq!(run["tool"]["driver"]["rules"].as_array().unwrap().len(), 10 + 6);
+    assert_eq!(run["tool"]["driver"]["rules"].as_array().unwrap().len(), 10 + 10);
     let results = run["results"].as_array().unwrap();
-    assert_eq!(results.len(), 3);
+    assert_eq!(results.len(), 7);
     // A built-in finding points at the instance's line in the spec.
     let builtin = results.iter().find(|r| r["ruleId"] == "VPCV-001").unwrap();
     let loc = &builtin["locations"][0]["physicalLocation"];
@@ -771,7 +802,7 @@ fn absolute_paths_under_the_working_directory_are_reported_relative() {
                 .unwrap()
         })
         .collect();
-    assert_eq!(uris, vec!["proofs/seed-lab.toml", SEED, SEED]);
+    assert_eq!(uris, vec!["proofs/seed-lab.toml", SEED, SEED, SEED, SEED, SEED, SEED]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1090,7 +1121,11 @@ fn each_assertion_is_written_to_stderr_as_it_finishes_and_the_report_keeps_suite
     let (_, _, stderr) = check(&[SEED, s(&suite), "--jobs", "1"]);
     let line = stderr.lines().find(|l| l.contains("ssh closed")).unwrap();
     assert!(line.starts_with("[ 2/13] VIOLATED  ssh closed ("), "{line}");
-    assert!(line.ends_with("s): expected unreachable, got reachable"), "{line}");
+    // Issue 24: a violation from the internet says from where (EXP-1..3).
+    assert!(
+        line.ends_with("s): expected unreachable, got reachable, reachable from the whole internet (0.0.0.0/0)"),
+        "{line}"
+    );
     let line = stderr.lines().find(|l| l.contains("http open #1")).unwrap();
     assert!(line.starts_with("[ 6/13] ok        http open #1 ("), "{line}");
     assert!(line.ends_with("s)"), "{line}");

@@ -462,8 +462,10 @@ fn lint_warns_of_unserved_listeners_unrouted_targets_unhealthy_and_unused_groups
 #[test]
 fn builtin_vpcv_006_finds_a_target_the_internet_reaches_around_its_load_balancer() {
     let net = path(ELB);
+    // (The configuration fact VPCV-009 fails here whatever the paths: moto's default group keeps
+    // its outbound rule. Issue 24.)
     let out = vpcverify()
-        .args(["check", net.to_str().unwrap(), "--builtin"])
+        .args(["check", net.to_str().unwrap(), "--builtin", "--skip", "VPCV-009"])
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout).to_string();

@@ -154,7 +154,24 @@ fn a_report_from_a_subdirectory_validates_and_its_uris_resolve_from_the_reposito
     assert!(base.starts_with("file:///") && base.ends_with("/repo/"), "{base}");
     let locs = locations(&log);
     let ids: Vec<&str> = locs.iter().map(|(id, _)| id.as_str()).collect();
-    assert_eq!(ids, vec!["edge/no-ssh-to-web", "VPCV-001"]);
+    assert_eq!(
+        ids,
+        vec![
+            "edge/no-ssh-to-web",
+            "VPCV-001",
+            "VPCV-008",
+            "VPCV-009",
+            "VPCV-009",
+            "VPCV-009",
+            "VPCV-010",
+            "VPCV-010",
+            "VPCV-010",
+            "VPCV-010",
+            "VPCV-010",
+            "VPCV-010",
+            "VPCV-010"
+        ]
+    );
     // The suite's finding: its assertion's line in the suite.
     let (_, suite_loc) = &locs[0];
     assert_eq!(suite_loc["artifactLocation"]["uri"], "suites/my%20suite%20%232.toml");

@@ -75,6 +75,9 @@ mod names_cli;
 mod onprem_cli;
 /// One test per on-premises rule (ONP-1..ONP-4) on small built networks, both interpreters.
 mod onprem_rules;
+/// Issue 24: the built-in pack on plans, each rule both ways; exposure breadth and trusted
+/// prefixes.
+mod pack;
 /// Issue #13 point 7: `--emit-smt2` proofs re-checked by a second solver (cvc5), and satisfiable
 /// once a blocking filter's definition is deleted.
 mod proofs_cvc5;

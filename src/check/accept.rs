@@ -134,18 +134,27 @@ pub fn apply(report: &mut Report, baseline: Option<&BTreeSet<String>>, ignores: 
         {
             r.accepted = Some(Accepted::Baseline);
         }
+        if let Some(b) = baseline
+            && r.fact.is_some()
+            && b.contains(&super::run::fact_fingerprint(rule_id, a))
+        {
+            r.accepted = Some(Accepted::Baseline);
+        }
     }
     expired
 }
 
-/// Accepts the violations not yet accepted whose rule is less severe than `threshold`.
+/// Accepts the violations not yet accepted that are less severe than `threshold`: the finding's
+/// own severity when breadth set one (EXP-4), else its rule's.
 pub fn apply_threshold(report: &mut Report, threshold: Severity) {
     let suite = &report.suite;
     for (a, r) in suite.assertions.iter().zip(report.results.iter_mut()) {
         // `Severity` orders from critical to low: greater is less severe.
         if r.status == Status::Violated
             && r.accepted.is_none()
-            && suite.rule_of(a).is_some_and(|rule| rule.severity > threshold)
+            && r.severity
+                .or_else(|| suite.rule_of(a).map(|rule| rule.severity))
+                .is_some_and(|severity| severity > threshold)
         {
             r.accepted = Some(Accepted::Severity { threshold });
         }

@@ -68,6 +68,14 @@ pub struct AssertionResult {
     pub elapsed: Duration,
     /// Set on a violation the baseline or an `[[ignore]]` entry accepts: it does not fail the run.
     pub accepted: Option<super::accept::Accepted>,
+    /// For a question from `internet` that is answered reachable: the internet prefixes it is
+    /// reached from (EXP-1..3).
+    pub exposure: Option<crate::query::breadth::Exposure>,
+    /// The finding's severity when it differs from its rule's (a built-in exposure rule's
+    /// severity follows breadth, EXP-4).
+    pub severity: Option<super::Severity>,
+    /// What a configuration fact (VPCV-009, VPCV-010) says about its resource.
+    pub fact: Option<String>,
 }
 
 /// How to run a suite.
@@ -201,12 +209,13 @@ pub fn run(
     // the last ones unanswered.
     let next = AtomicUsize::new(0);
     let assertions = &suite.assertions;
+    let ctx = super::exposure::Context::new(&suite);
     let answered: Vec<Vec<(usize, AssertionResult)>> = pool.broadcast(|_| {
         let mut mine = Vec::new();
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(a) = assertions.get(i) else { break };
-            let r = answer(net, ix, a, opts, total.as_ref());
+            let r = answer(net, ix, a, opts, total.as_ref(), &ctx);
             on_done(a, &r);
             mine.push((i, r));
         }
@@ -228,6 +237,9 @@ pub fn run(
                 proof: None,
                 elapsed: Duration::ZERO,
                 accepted: None,
+                exposure: None,
+                severity: None,
+                fact: None,
             })
         })
         .collect();
@@ -247,14 +259,15 @@ fn answer(
     a: &Assertion,
     opts: &RunOptions,
     total: Option<&Total>,
+    ctx: &super::exposure::Context<'_>,
 ) -> AssertionResult {
     let Some(total) = total else {
-        return run_one(net, ix, a, opts);
+        return ctx.answer(net, ix, a, opts);
     };
     let Some((budget, by_total)) = total.cap(opts.budget) else {
         return not_answered(a, total.spent_reason());
     };
-    let mut r = run_one(net, ix, a, &RunOptions { budget, ..*opts });
+    let mut r = ctx.answer(net, ix, a, &RunOptions { budget, ..*opts });
     if by_total && let (Some(v), Some(left)) = (r.verdict.as_mut(), budget) {
         for cause in v.unknown.iter_mut().filter(|c| c.id == "budget") {
             cause.reason = total.ran_out_reason(left, &cause.reason);
@@ -287,12 +300,33 @@ fn not_answered(a: &Assertion, reason: String) -> AssertionResult {
         proof: None,
         elapsed: Duration::ZERO,
         accepted: None,
+        exposure: None,
+        severity: None,
+        fact: None,
     }
 }
 
 /// Answers one assertion with the per-assertion budget of `opts`.
 pub fn run_one(net: &Network, ix: &NetworkIndex, a: &Assertion, opts: &RunOptions) -> AssertionResult {
     let started = Instant::now();
+    if let Some(f) = &a.fact {
+        let (status, text) = match f {
+            super::Fact::Holds(t) => (Status::Held, t),
+            super::Fact::Violated(t) => (Status::Violated, t),
+            super::Fact::Unknown(t) => (Status::Unknown, t),
+        };
+        return AssertionResult {
+            status,
+            verdict: None,
+            error: None,
+            proof: None,
+            elapsed: started.elapsed(),
+            accepted: None,
+            exposure: None,
+            severity: None,
+            fact: Some(text.clone()),
+        };
+    }
     let want_proof = opts.want_proofs && a.expect == Expect::Unreachable;
     let answer = crate::query::waypoint::run(net, ix, &a.query_spec(want_proof, opts.budget));
     let elapsed = started.elapsed();
@@ -304,6 +338,9 @@ pub fn run_one(net: &Network, ix: &NetworkIndex, a: &Assertion, opts: &RunOption
             proof: None,
             elapsed,
             accepted: None,
+            exposure: None,
+            severity: None,
+            fact: None,
         },
         Ok(result) => {
             let reachability = match (result.verdict.verdict, a.expect) {
@@ -332,6 +369,9 @@ pub fn run_one(net: &Network, ix: &NetworkIndex, a: &Assertion, opts: &RunOption
                 error: None,
                 elapsed,
                 accepted: None,
+                exposure: None,
+                severity: None,
+                fact: None,
             }
         }
     }
@@ -383,6 +423,16 @@ pub fn fingerprint(rule_id: &str, a: &Assertion, v: &Verdict) -> String {
     let key = [rule_id, &a.slug, &a.from, &a.to, &components.join(","), &class].join("\u{1f}");
     // FNV-1a, 64 bits, twice with different offsets: stable across Rust releases and platforms,
     // unlike `std`'s hasher.
+    format!(
+        "{:016x}{:016x}",
+        fnv1a(key.as_bytes(), 0xcbf2_9ce4_8422_2325),
+        fnv1a(key.as_bytes(), 0x8422_2325_cbf2_9ce4)
+    )
+}
+
+/// The fingerprint of a configuration fact's violation: its rule and resource (the assertion).
+pub fn fact_fingerprint(rule_id: &str, a: &Assertion) -> String {
+    let key = [rule_id, &a.slug, &a.from].join("\u{1f}");
     format!(
         "{:016x}{:016x}",
         fnv1a(key.as_bytes(), 0xcbf2_9ce4_8422_2325),

@@ -6,6 +6,7 @@
 //! timeout = "2s"                        # optional: each assertion's budget; --timeout wins
 //! total_timeout = "5m"                  # optional: the whole run's; --total-timeout wins
 //! onprem  = ["corp=192.168.0.0/16@vgw-0abc"]  # optional: on-premises networks, as --onprem
+//! trusted = ["81.2.69.0/24"]            # optional: internet prefixes that never count as exposure (EXP-1)
 //!
 //! [[assert]]
 //! name     = "database never reachable from the internet"   # unique in the suite
@@ -170,6 +171,20 @@ pub struct Assertion {
     pub avoid: Vec<String>,
     /// Where it was written.
     pub location: Location,
+    /// A configuration fact decided on the model when the assertion was made (a built-in
+    /// configuration rule, VPCV-009 and VPCV-010): no question is asked of the engine.
+    pub fact: Option<Fact>,
+}
+
+/// A configuration fact about one resource, and what it says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fact {
+    /// The resource is configured as the rule asks.
+    Holds(String),
+    /// It is not.
+    Violated(String),
+    /// The input does not say.
+    Unknown(String),
 }
 
 impl Assertion {
@@ -254,6 +269,9 @@ pub struct Suite {
     /// On-premises networks the suite declares (`onprem`, read as `--onprem`, ONP-1); the
     /// command line's win by name.
     pub onprem: Vec<crate::model::OnPremNetwork>,
+    /// Internet prefixes that never count as exposure (`trusted`, EXP-1): a question from
+    /// `internet` leaves them out of its sources.
+    pub trusted: Vec<crate::model::Cidr>,
 }
 
 /// An `[[ignore]]` entry: violations of a rule (or an assertion) accepted, with a reason.
@@ -307,6 +325,8 @@ struct RawSuite {
     total_timeout: Option<Spanned<toml::Value>>,
     #[serde(default)]
     onprem: Vec<Spanned<String>>,
+    #[serde(default)]
+    trusted: Vec<Spanned<String>>,
     #[serde(default, rename = "assert")]
     asserts: Option<Spanned<Vec<Spanned<RawAssert>>>>,
     #[serde(default, rename = "ignore")]
@@ -437,7 +457,12 @@ impl Suite {
             assertions: Vec::new(),
             ignores: Vec::new(),
             onprem,
+            trusted: Vec::new(),
         };
+        for t in &raw.trusted {
+            let c = parse_trusted(t.get_ref()).map_err(|m| error(t.span().start, m))?;
+            suite.trusted.push(c);
+        }
         for spanned in raw.ignores {
             let at = spanned.span().start;
             let i = spanned.into_inner();
@@ -596,6 +621,7 @@ impl Suite {
                     line,
                     column,
                 },
+                fact: None,
             };
             let help = a.description.clone().unwrap_or_else(|| match assertion.expect {
                 Expect::Any => format!("{}: {}", assertion.question(), assertion.requirement()),
@@ -627,6 +653,11 @@ impl Suite {
         let offset = self.rules.len();
         self.builtin |= other.builtin;
         self.ignores.extend(other.ignores);
+        for t in other.trusted {
+            if !self.trusted.contains(&t) {
+                self.trusted.push(t);
+            }
+        }
         self.rules.extend(other.rules);
         let mut taken: BTreeSet<String> = self.assertions.iter().map(|a| a.slug.clone()).collect();
         for mut a in other.assertions {
@@ -635,6 +666,12 @@ impl Suite {
             self.assertions.push(a);
         }
     }
+}
+
+/// A `trusted` prefix: an IPv4 or IPv6 block (or address), written as in a security group rule.
+pub fn parse_trusted(text: &str) -> Result<crate::model::Cidr, String> {
+    crate::model::Cidr::parse_host_or_cidr(text.trim())
+        .map_err(|e| format!("`trusted`: `{text}` is not an address block (expected e.g. `81.2.69.0/24`): {e}"))
 }
 
 /// `s`, or `s-2`, `s-3`, … : the first not yet taken, which it then takes.
@@ -849,7 +886,7 @@ expect = "unreachable"
         );
         assert_eq!(
             err("colour = 1\n"),
-            "proofs/t.toml:1:1: unknown field `colour`, expected one of `name`, `network`, `timeout`, `total_timeout`, `onprem`, `assert`, `ignore`"
+            "proofs/t.toml:1:1: unknown field `colour`, expected one of `name`, `network`, `timeout`, `total_timeout`, `onprem`, `trusted`, `assert`, `ignore`"
         );
     }
 

@@ -41,6 +41,7 @@ const CHECK_KEYS: &[&str] = &[
     "baseline",
     "builtin_rules",
     "skip",
+    "trusted",
     "severity",
     "sarif_category",
     "source_root",
@@ -98,6 +99,7 @@ struct CheckDefaults {
     baseline: Option<String>,
     builtin_rules: Option<Vec<String>>,
     skip: Option<Vec<String>>,
+    trusted: Option<Vec<String>>,
     severity: Option<Spanned<String>>,
     sarif_category: Option<String>,
     source_root: Option<String>,
@@ -374,6 +376,10 @@ impl Found {
         if let (None, Some(v)) = (&a.builtin_rules, &c.builtin_rules) {
             a.builtin_rules = Some(v.clone());
             note("builtin_rules");
+        }
+        if let (true, Some(v)) = (a.trusted.is_empty(), &c.trusted) {
+            a.trusted = v.clone();
+            note("trusted");
         }
         if let (true, Some(v)) = (a.skip.is_empty(), &c.skip) {
             a.skip = v.clone();

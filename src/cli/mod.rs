@@ -333,6 +333,10 @@ pub struct CheckArgs {
     /// Leave out these built-in rules (comma-separated ids, e.g. `VPCV-004`).
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     pub skip: Vec<String>,
+    /// Internet prefixes that never count as exposure (comma-separated CIDRs, e.g. an office's
+    /// `81.2.69.0/24`): added to the suite's `trusted` (EXP-1).
+    #[arg(long, value_name = "CIDRS", value_delimiter = ',')]
+    pub trusted: Vec<String>,
     /// Only violations of rules this severe or more fail the run (exit 1); the others are
     /// reported as accepted. Default: every violation fails.
     #[arg(long, value_enum, value_name = "LEVEL")]
@@ -858,6 +862,12 @@ fn check(args: &CheckArgs, color: ColorChoice, options: &ingest::LoadOptions) ->
     };
     if run_builtin && with_suite {
         suite.extend(builtin());
+    }
+    for t in &args.trusted {
+        let c = crate::check::suite::parse_trusted(t).map_err(CliError::Usage)?;
+        if !suite.trusted.contains(&c) {
+            suite.trusted.push(c);
+        }
     }
     let n = suite.assertions.len();
     // The command line wins over the suite's keys, which win over the defaults.

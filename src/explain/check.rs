@@ -101,6 +101,12 @@ pub fn progress_line(done: usize, total: usize, a: &Assertion, r: &AssertionResu
     );
     if r.status != Status::Held {
         line.push_str(&format!(": {}", expectation(a, r)));
+        if let Some(e) = r.exposure.as_ref().filter(|_| r.status == Status::Violated) {
+            line.push_str(&format!(", {}", crate::check::exposure::describe(e)));
+            if let Some(s) = r.severity {
+                line.push_str(&format!(" (severity {})", s.as_str()));
+            }
+        }
         if let Some(v) = r.verdict.as_ref().filter(|v| v.verdict == VerdictKind::Unknown) {
             let causes: Vec<String> = v.unknown.iter().map(|u| format!("{} ({})", u.id, u.reason)).collect();
             if !causes.is_empty() {
@@ -154,6 +160,9 @@ fn status_word(status: Status, style: &Style) -> String {
 
 /// `expected reachable, got unreachable`, or the error.
 fn expectation(a: &Assertion, r: &AssertionResult) -> String {
+    if let Some(f) = &r.fact {
+        return f.clone();
+    }
     match (&r.verdict, &r.error) {
         (_, Some(e)) => e.clone(),
         (Some(v), None) => match &v.waypoint {
@@ -274,7 +283,28 @@ struct JsonResult<'a> {
     /// Why a violation does not fail the run.
     #[serde(skip_serializing_if = "Option::is_none")]
     accepted: Option<&'a crate::check::Accepted>,
+    /// A violation from the internet: the prefixes it is reached from (EXP-1..3).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exposure: Option<JsonExposure>,
+    /// The finding's severity, when it is not its rule's (EXP-4).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    severity: Option<&'static str>,
+    /// A configuration rule (VPCV-009, VPCV-010): what it found on its resource.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fact: Option<&'a str>,
     elapsed_ms: u128,
+}
+
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+struct JsonExposure {
+    /// Internet prefixes the destination is reached from, in the order found.
+    prefixes: Vec<String>,
+    /// True when no other internet prefix reaches it (proved by the engine).
+    complete: bool,
+    /// True when every internet address outside the trusted prefixes reaches it.
+    world: bool,
+    /// One line for people.
+    summary: String,
 }
 
 #[derive(Debug, Serialize, schemars::JsonSchema)]
@@ -310,9 +340,25 @@ pub fn render_json(report: &Report) -> String {
                         a,
                         v,
                     )),
+                    (Status::Violated, None) if r.fact.is_some() => Some(crate::check::run::fact_fingerprint(
+                        rule.map(|r| r.id.as_str()).unwrap_or(""),
+                        a,
+                    )),
                     _ => None,
                 },
                 accepted: r.accepted.as_ref(),
+                exposure: r
+                    .exposure
+                    .as_ref()
+                    .filter(|_| r.status == Status::Violated)
+                    .map(|e| JsonExposure {
+                        prefixes: e.prefixes.iter().map(ToString::to_string).collect(),
+                        complete: e.complete,
+                        world: e.world(),
+                        summary: crate::check::exposure::describe(e),
+                    }),
+                severity: r.severity.map(|s| s.as_str()),
+                fact: r.fact.as_deref(),
                 elapsed_ms: r.elapsed.as_millis(),
             }
         })

@@ -93,16 +93,31 @@ pub fn render(report: &Report, options: &SarifOptions) -> Result<String, String>
                     .message(
                         Message::builder()
                             .text(format!(
-                                "`{}` is violated: expected {}, got {}",
+                                "`{}` is violated: expected {}, got {}{}",
                                 a.name,
                                 a.expect.as_str(),
-                                violation_message(v)
+                                violation_message(v),
+                                r.exposure
+                                    .as_ref()
+                                    .map(|e| format!("; {}", crate::check::exposure::describe(e)))
+                                    .unwrap_or_default()
                             ))
                             .build(),
                     )
                     .locations(vec![location(&a.location, &uris)])
                     .partial_fingerprints(fingerprints)
                     .build();
+                if let Some(sev) = r.severity {
+                    // EXP-4: this finding's severity, when breadth makes it differ from its rule's.
+                    let mut props = BTreeMap::new();
+                    props.insert("security-severity".to_owned(), json!(sev.security_severity()));
+                    props.insert("severity".to_owned(), json!(sev.as_str()));
+                    if let Some(e) = &r.exposure {
+                        let prefixes: Vec<String> = e.prefixes.iter().map(ToString::to_string).collect();
+                        props.insert("exposure".to_owned(), json!(prefixes));
+                    }
+                    result.properties = Some(PropertyBag::builder().additional_properties(props).build());
+                }
                 if report.baselined {
                     let state = if r.accepted == Some(Accepted::Baseline) {
                         "unchanged"
@@ -126,9 +141,36 @@ pub fn render(report: &Report, options: &SarifOptions) -> Result<String, String>
                 }
                 results.push(result);
             }
+            (Status::Violated, None) if r.fact.is_some() => {
+                // A configuration fact (VPCV-009, VPCV-010): no packet, the resource located.
+                let mut fingerprints = BTreeMap::new();
+                fingerprints.insert(
+                    FINGERPRINT_KEY.to_owned(),
+                    crate::check::run::fact_fingerprint(&rule_id, a),
+                );
+                let text = format!("`{}` is violated: {}", a.name, r.fact.as_deref().unwrap_or_default());
+                let mut result = SarifResult::builder()
+                    .rule_id(rule_id)
+                    .rule_index(i64::try_from(a.rule).unwrap_or(-1))
+                    .level(ResultLevel::Error)
+                    .message(Message::builder().text(text).build())
+                    .locations(vec![location(&a.location, &uris)])
+                    .partial_fingerprints(fingerprints)
+                    .build();
+                if r.accepted.is_some() {
+                    result.suppressions = Some(vec![
+                        Suppression::builder()
+                            .kind(json!("external"))
+                            .status(json!("accepted"))
+                            .build(),
+                    ]);
+                }
+                results.push(result);
+            }
             (Status::Unknown | Status::Error, _) => {
                 let why = match (&r.error, &r.verdict) {
                     (Some(e), _) => e.clone(),
+                    (None, None) if r.fact.is_some() => r.fact.clone().unwrap_or_default(),
                     (None, Some(v)) => violation_message(v),
                     (None, None) => "no answer".to_owned(),
                 };

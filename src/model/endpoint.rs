@@ -57,6 +57,10 @@ pub struct Endpoint {
     /// a load balancer carries it to one of these targets (an instance asked about through the
     /// load balancers in front of it, SEMANTICS.md §5.12).
     pub lb_targets: Option<Vec<NetworkInterfaceId>>,
+    /// Source only: external hosts in these regions (a block, minus the holes listed with it)
+    /// are not part of the endpoint (trusted prefixes, or the regions an exposure search has
+    /// already found; EXP-1).
+    pub exclude: Vec<(Cidr, Vec<Cidr>)>,
 }
 
 impl Endpoint {
@@ -70,6 +74,7 @@ impl Endpoint {
             through: None,
             port: None,
             lb_targets: None,
+            exclude: Vec::new(),
         }
     }
 }

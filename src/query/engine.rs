@@ -92,7 +92,7 @@ pub struct QueryResult {
 
 /// Answers one question about a network (its waypoints aside: see [`super::waypoint::run`]).
 pub fn run(net: &Network, ix: &NetworkIndex, spec: &QuerySpec) -> Result<QueryResult, QueryError> {
-    run_goal(net, ix, spec, None)
+    run_with(net, ix, spec, None, &[])
 }
 
 /// Answers one question; with `goal`, the question whether a packet gets through on a path that
@@ -104,8 +104,31 @@ pub(crate) fn run_goal(
     spec: &QuerySpec,
     goal: Option<&Waypoints>,
 ) -> Result<QueryResult, QueryError> {
+    run_with(net, ix, spec, goal, &[])
+}
+
+/// [`run`], with the external sources in `exclude` (each a block minus its holes) left out of
+/// the source endpoint (trusted prefixes, or regions an exposure search already found; EXP-1).
+pub fn run_excluding(
+    net: &Network,
+    ix: &NetworkIndex,
+    spec: &QuerySpec,
+    exclude: &[(Cidr, Vec<Cidr>)],
+) -> Result<QueryResult, QueryError> {
+    run_with(net, ix, spec, None, exclude)
+}
+
+/// [`run_goal`] and [`run_excluding`] at once.
+fn run_with(
+    net: &Network,
+    ix: &NetworkIndex,
+    spec: &QuerySpec,
+    goal: Option<&Waypoints>,
+    exclude: &[(Cidr, Vec<Cidr>)],
+) -> Result<QueryResult, QueryError> {
     let budget = spec.budget.map(smt::Budget::starting_now);
-    let from = resolve(net, ix, &spec.from, Role::Source)?;
+    let mut from = resolve(net, ix, &spec.from, Role::Source)?;
+    from.exclude = exclude.to_vec();
     let to = resolve(net, ix, &spec.to, Role::Destination)?;
     let direct = answer(net, ix, spec, &from, &to, budget, goal)?;
     // SEMANTICS.md §5.12: an instance no packet reaches directly may be reached through the load

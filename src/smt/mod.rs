@@ -17,6 +17,7 @@
 //! it is reported.
 
 mod analyze;
+pub mod breadth;
 pub mod diff;
 mod dropmap;
 mod filter;

@@ -14,7 +14,19 @@ impl Walk<'_> {
     /// The external starts of the source: each is about the external hosts' addresses only (an
     /// endpoint that also covers interfaces starts from them too, with their own addresses).
     pub(super) fn start_external(&mut self, blank: &State, ext: &External) {
-        let hosts = self.external_set(&self.pkt0.src, ext);
+        let mut hosts = self.external_set(&self.pkt0.src, ext);
+        if !self.q.from.exclude.is_empty() {
+            // EXP-1: the excluded blocks' hosts are not sources of this question.
+            let x = &self.pkt0.src;
+            let regions: Vec<Bool> = self
+                .q
+                .from
+                .exclude
+                .iter()
+                .map(|(block, holes)| all(&[in_cidr(x, block), in_any_cidr(x, holes.iter()).not()]))
+                .collect();
+            hosts = all(&[hosts, any(&regions).not()]);
+        }
         let vpcs: Vec<VpcId> = self.net.vpcs.keys().cloned().collect();
         let via_internet = match ext {
             External::Internet { via } => Some(via.clone()),

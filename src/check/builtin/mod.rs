@@ -11,6 +11,16 @@
 //! | VPCV-004 | anything, from the internet and from every other interface, to each member of a VPC's `default` group | CKV2_AWS_12, AVD-AWS-0173 |
 //! | VPCV-005 | any packet from the internet into a private subnet (one way) | CKV_AWS_130, AVD-AWS-0164, CKV_AWS_88 |
 //! | VPCV-006 | a load balancer's target port from the internet straight to each target (the load balancer is not bypassable) | - |
+//! | VPCV-007 | the other high-risk ports of AWS FSBP EC2.19 (tcp) from the internet to each interface | EC2.19 |
+//! | VPCV-008 | any port but the authorised ones (80, 443) from the internet to each interface | EC2.18 |
+//! | VPCV-009 | (configuration) each VPC's default security group has no rules | CIS 5.4, EC2.2, CKV2_AWS_12, AVD-AWS-0173 |
+//! | VPCV-010 | (configuration) no subnet assigns public IPv4 addresses on launch | EC2.15, CKV_AWS_130, AVD-AWS-0164 |
+//!
+//! Findings of the exposure rules (001-003, 005-008) say from which internet prefixes they are
+//! reached, and take their severity from that (EXP-1..4, `check::exposure`).
+//! The files of this folder: `ports` (the port lists and the rules that use them), `config`
+//! (the configuration facts, decided on the model with the resource located), `coverage`
+//! (the scanners' network controls, each mapped to a rule or to why none applies).
 //!
 //! The scanners read one resource's rules; these ask the engine whether a packet really gets
 //! through (routes, public addresses, every ACL and group, and for 001-004 the reply too). A
@@ -20,7 +30,19 @@
 //! Interfaces are every network interface except NAT gateways' (which accept no connection from
 //! outside, NGW-3); interface endpoints' count.
 
+pub mod config;
+pub mod coverage;
+pub mod ports;
+
 use super::suite::{Assertion, Expect, Location, Rule, Severity, Suite, slug};
+pub use ports::{AUTHORISED_PORTS, HIGH_RISK_PORTS, protected_ports};
+
+/// The rules whose findings are exposures to the internet: their severity follows breadth.
+pub const EXPOSURE_RULES: &[&str] = &[
+    "VPCV-001", "VPCV-002", "VPCV-003", "VPCV-005", "VPCV-006", "VPCV-007", "VPCV-008",
+];
+/// The exposure rules about high-risk ports: open to every internet address, critical.
+pub const HIGH_RISK_RULES: &[&str] = &["VPCV-001", "VPCV-002", "VPCV-003", "VPCV-007"];
 use crate::model::*;
 use crate::query::engine::ProtocolChoice;
 
@@ -104,6 +126,55 @@ pub fn rules() -> Vec<Rule> {
             &[],
             Severity::Medium,
         ),
+        rule(
+            "VPCV-007",
+            "no other high-risk port from the internet",
+            &format!(
+                "No interface accepts tcp connections from the internet on the high-risk ports of AWS FSBP EC2.19 that \
+                 VPCV-001..003 do not cover: {}. {WHY}",
+                ports::other_high_risk()
+                    .iter()
+                    .map(|(p, n)| format!("{p} ({n})"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            &["EC2.19", "CKV_AWS_260"],
+            Severity::High,
+        ),
+        rule(
+            "VPCV-008",
+            "only authorised ports open to the internet",
+            &format!(
+                "No interface accepts tcp or udp from the internet on a port other than the authorised ones ({}), \
+                 as AWS FSBP EC2.18 asks. {WHY}",
+                AUTHORISED_PORTS
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            &["EC2.18"],
+            Severity::High,
+        ),
+        rule(
+            "VPCV-009",
+            "the default security group has no rules",
+            "Each VPC's `default` security group has no inbound and no outbound rule (CIS 5.4, AWS FSBP EC2.2): \
+             AWS creates it admitting everything from its own members and sending anywhere, and anything \
+             launched without a group lands in it. A configuration fact, checked on the group itself \
+             whether or not anything is in it today; VPCV-004 asks what actually reaches its members.",
+            &["CKV2_AWS_12", "AVD-AWS-0173", "EC2.2"],
+            Severity::Medium,
+        ),
+        rule(
+            "VPCV-010",
+            "no subnet assigns public addresses on launch",
+            "No subnet gives the instances launched in it a public IPv4 address by default \
+             (`MapPublicIpOnLaunch`, AWS FSBP EC2.15). A configuration fact about future launches; what \
+             the internet reaches today is VPCV-001..008's question.",
+            &["CKV_AWS_130", "AVD-AWS-0164", "EC2.15"],
+            Severity::Medium,
+        ),
     ]
 }
 
@@ -121,6 +192,7 @@ pub fn suite(net: &Network, ix: &NetworkIndex, network_file: &str) -> Suite {
         assertions: Vec::new(),
         ignores: Vec::new(),
         onprem: Vec::new(),
+        trusted: Vec::new(),
     };
     let targets: Vec<&NetworkInterface> = net
         .network_interfaces
@@ -129,7 +201,15 @@ pub fn suite(net: &Network, ix: &NetworkIndex, network_file: &str) -> Suite {
         .collect();
     let tcp = ProtocolChoice::One(proto::TCP);
     let texts = std::sync::Mutex::new(std::collections::BTreeMap::<String, Option<String>>::new());
-    let at = |p: &Provenance| location(p, network_file, &texts);
+    // One search of the file per resource, however many assertions it has.
+    let found = std::sync::Mutex::new(std::collections::HashMap::<Provenance, Location>::new());
+    let at = |p: &Provenance| {
+        let mut found = found.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        found
+            .entry(p.clone())
+            .or_insert_with(|| location(p, network_file, &texts))
+            .clone()
+    };
     let mut out = Vec::new();
     let labels: Vec<(&NetworkInterface, String)> = targets.iter().map(|e| (*e, label(net, ix, e))).collect();
     for (e, label) in &labels {
@@ -262,6 +342,8 @@ pub fn suite(net: &Network, ix: &NetworkIndex, network_file: &str) -> Suite {
             }
         }
     }
+    ports::assertions(&labels, &mut out, &at);
+    config::assertions(net, &mut out, &at);
     s.assertions = out;
     s
 }
@@ -291,7 +373,7 @@ fn label(net: &Network, ix: &NetworkIndex, e: &NetworkInterface) -> String {
 }
 
 /// An assertion of the pack: `unreachable`, any port, round trip.
-fn unreachable(
+pub(super) fn unreachable(
     rule: usize,
     name: String,
     from: &str,
@@ -313,6 +395,7 @@ fn unreachable(
         through: Vec::new(),
         avoid: Vec::new(),
         location,
+        fact: None,
     }
 }
 

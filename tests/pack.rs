@@ -1,0 +1,369 @@
+//! Issue 24: the built-in pack on Terraform plans, every rule both ways: the network where it
+//! fires (with its witness, its breadth and its severity) and the nearest one where it must not
+//! (the group open but the interface private; the prefix trusted; the default group without
+//! members). Fixtures: `tests/fixtures/terraform/_generate_pack.py`.
+
+use crate::common::*;
+use serde_json::Value;
+
+const BASTION: &str = "tests/fixtures/terraform/pack-bastion.plan.json";
+const PRIVATE: &str = "tests/fixtures/terraform/pack-private.plan.json";
+const DEFAULT: &str = "tests/fixtures/terraform/pack-default.plan.json";
+const SEED_PLAN: &str = "tests/fixtures/terraform/seed-lab.plan.json";
+
+fn check_json(args: &[&str]) -> (i32, Value) {
+    let out = vpcverify()
+        .arg("check")
+        .args(args)
+        .args(["--format", "json", "--quiet"])
+        .env_remove("CI")
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let v = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}\n{}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code().unwrap(), v)
+}
+
+/// The violated results, by name.
+fn violated(v: &Value) -> Vec<&Value> {
+    v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "violated")
+        .collect()
+}
+
+fn names(v: &Value) -> Vec<String> {
+    let mut n: Vec<String> = violated(v)
+        .iter()
+        .map(|r| r["name"].as_str().unwrap().to_owned())
+        .collect();
+    n.sort();
+    n
+}
+
+fn find<'a>(v: &'a Value, name: &str) -> &'a Value {
+    violated(v)
+        .into_iter()
+        .find(|r| r["name"] == name)
+        .unwrap_or_else(|| panic!("no violation `{name}` in {:#?}", names(v)))
+}
+
+const BASTION_SSH: &str =
+    "VPCV-001 no ssh (tcp 22) from the internet to aws_instance.bastion.primary_network_interface_id";
+const BASTION_PG: &str =
+    "VPCV-003 no postgresql (tcp 5432) from the internet to aws_instance.bastion.primary_network_interface_id";
+const BASTION_8080: &str =
+    "VPCV-007 no http proxy (tcp 8080) from the internet to aws_instance.bastion.primary_network_interface_id";
+
+#[test]
+fn the_bastions_postgres_is_critical_and_its_ssh_is_low_naming_the_office_prefix() {
+    let (code, v) = check_json(&[BASTION, "--builtin"]);
+    assert_eq!(code, 1);
+    let pg = find(&v, BASTION_PG);
+    assert_eq!(pg["rule"]["severity"], "critical");
+    assert_eq!(pg["exposure"]["world"], true);
+    assert_eq!(pg["exposure"]["complete"], true);
+    assert_eq!(pg["exposure"]["prefixes"][0], "0.0.0.0/0");
+    assert_eq!(pg["verdict"]["packet"]["dst_port"], 5432);
+    let ssh = find(&v, BASTION_SSH);
+    assert_eq!(ssh["rule"]["severity"], "high");
+    assert_eq!(ssh["severity"], "low");
+    assert_eq!(ssh["exposure"]["prefixes"], serde_json::json!(["81.2.69.0/24"]));
+    assert_eq!(ssh["exposure"]["complete"], true);
+    assert_eq!(ssh["exposure"]["summary"], "reachable from 81.2.69.0/24 only");
+    // The witness comes from the office and is replayed (a path with the internet gateway).
+    let src = ssh["verdict"]["packet"]["src_ip"].as_str().unwrap();
+    assert!(src.starts_with("81.2.69."), "{src}");
+    assert!(ssh["verdict"]["path"].as_array().unwrap().len() > 2);
+    // VPCV-007: the web console on 8080, open to the world: critical.
+    let web = find(&v, BASTION_8080);
+    assert_eq!(web["severity"], "critical");
+    assert_eq!(web["exposure"]["world"], true);
+    // VPCV-008: the ports above 443 (5432, 8080) from everywhere; the ports below 80 (22) from
+    // the office only.
+    let high = find(
+        &v,
+        "VPCV-008 no unauthorised port (tcp 444-65535) from the internet to aws_instance.bastion.primary_network_interface_id",
+    );
+    assert_eq!(high["exposure"]["world"], true);
+    let low = find(
+        &v,
+        "VPCV-008 no unauthorised port (tcp 0-79) from the internet to aws_instance.bastion.primary_network_interface_id",
+    );
+    assert_eq!(low["severity"], "low");
+    assert_eq!(low["exposure"]["prefixes"], serde_json::json!(["81.2.69.0/24"]));
+}
+
+#[test]
+fn the_text_report_says_from_where() {
+    let out = vpcverify()
+        .args(["check", BASTION, "--builtin", "--builtin-rules", "VPCV-001"])
+        .env_remove("CI")
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("reachable from 81.2.69.0/24 only (severity low)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("reachable from the whole internet (0.0.0.0/0) (severity critical)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_trusted_prefix_never_counts() {
+    let (code, v) = check_json(&[BASTION, "--builtin", "--trusted", "81.2.69.0/24"]);
+    assert_eq!(code, 1);
+    let n = names(&v);
+    assert!(!n.iter().any(|x| x == BASTION_SSH), "{n:#?}");
+    assert!(n.iter().any(|x| x == BASTION_PG), "{n:#?}");
+    let held = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == BASTION_SSH)
+        .unwrap();
+    assert_eq!(held["status"], "held");
+    assert_eq!(held["verdict"]["verdict"], "unreachable");
+    let warnings = held["verdict"]["warnings"].to_string();
+    assert!(
+        warnings.contains("only from trusted prefixes (81.2.69.0/24)"),
+        "{warnings}"
+    );
+    // A trusted /25 covers half the office: the other half still reaches, and is listed.
+    let (_, v) = check_json(&[
+        BASTION,
+        "--builtin",
+        "--builtin-rules",
+        "VPCV-001",
+        "--trusted",
+        "81.2.69.0/25",
+    ]);
+    let ssh = find(&v, BASTION_SSH);
+    assert_eq!(ssh["exposure"]["prefixes"], serde_json::json!(["81.2.69.0/24"]));
+    let src = ssh["verdict"]["packet"]["src_ip"].as_str().unwrap();
+    let last: u8 = src.rsplit('.').next().unwrap().parse().unwrap();
+    assert!(last >= 128, "{src} is trusted");
+}
+
+#[test]
+fn a_suite_and_the_config_file_name_trusted_prefixes() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = root().join(BASTION);
+    let suite = dir.path().join("office.toml");
+    std::fs::write(
+        &suite,
+        format!(
+            "network = {:?}\ntrusted = [\"81.2.69.0/24\"]\n\n[[assert]]\nname = \"no ssh to the bastion\"\nfrom = \"internet\"\nto = \"aws_instance.bastion.primary_network_interface_id\"\nport = 22\nexpect = \"unreachable\"\n",
+            plan.display().to_string()
+        ),
+    )
+    .unwrap();
+    let out = vpcverify()
+        .args(["check", suite.to_str().unwrap(), "--quiet"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    // The same without `trusted` fails, naming the office.
+    let text = std::fs::read_to_string(&suite)
+        .unwrap()
+        .replace("trusted = [\"81.2.69.0/24\"]\n", "");
+    std::fs::write(&suite, text).unwrap();
+    let out = vpcverify()
+        .args(["check", suite.to_str().unwrap()])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("reachable from 81.2.69.0/24 only"));
+    // vpcverify.toml's [check] trusted.
+    std::fs::write(
+        dir.path().join("vpcverify.toml"),
+        "[check]\ntrusted = [\"81.2.69.0/24\"]\n",
+    )
+    .unwrap();
+    let out = vpcverify()
+        .args(["check", suite.to_str().unwrap(), "--quiet"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    // A bad prefix is an error naming the file and the key.
+    std::fs::write(dir.path().join("vpcverify.toml"), "[check]\ntrusted = [\"office\"]\n").unwrap();
+    let out = vpcverify()
+        .args(["check", suite.to_str().unwrap(), "--quiet"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`office` is not an address block"));
+}
+
+#[test]
+fn world_open_groups_on_private_interfaces_are_no_internet_finding() {
+    let (code, v) = check_json(&[PRIVATE, "--builtin"]);
+    // Only the configuration facts, which do not depend on paths: the default group keeps the
+    // rules AWS creates it with, and the public subnet assigns public addresses.
+    assert_eq!(
+        names(&v),
+        vec![
+            "VPCV-009 default group aws_vpc.main.default_security_group_id of aws_vpc.main has no rules",
+            "VPCV-010 subnet aws_subnet.public assigns no public address on launch",
+        ]
+    );
+    assert_eq!(code, 1);
+    // The exposure rules were asked of the database server, whose group is open to the world.
+    let asked = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            r["name"]
+                .as_str()
+                .unwrap()
+                .ends_with("to aws_instance.db.primary_network_interface_id (db-server)")
+        })
+        .count();
+    assert!(asked > 20, "{asked}");
+}
+
+#[test]
+fn the_default_group_rule_fires_between_its_members_and_not_without_members() {
+    let (code, v) = check_json(&[DEFAULT, "--builtin", "--builtin-rules", "VPCV-004"]);
+    assert_eq!(code, 1);
+    let n = names(&v);
+    assert_eq!(
+        n,
+        vec![
+            "VPCV-004 nothing from aws_instance.app1.primary_network_interface_id to aws_instance.app2.primary_network_interface_id (app-2) in default group aws_vpc.main.default_security_group_id",
+            "VPCV-004 nothing from aws_instance.app2.primary_network_interface_id to aws_instance.app1.primary_network_interface_id (app-1) in default group aws_vpc.main.default_security_group_id",
+        ]
+    );
+    let r = violated(&v)[0];
+    let path = r["verdict"]["path"].to_string();
+    assert!(path.contains("aws_vpc.main.default_security_group_id"), "{path}");
+    // The lab's plan: every instance has its own groups; the default group has no member, so
+    // there is nothing to ask.
+    let (code, v) = check_json(&[SEED_PLAN, "--builtin", "--builtin-rules", "VPCV-004"]);
+    assert_eq!(code, 0);
+    assert_eq!(v["summary"]["total"], 0);
+}
+
+#[test]
+fn sarif_results_carry_the_severity_of_their_breadth() {
+    let out = vpcverify()
+        .args([
+            "check",
+            BASTION,
+            "--builtin",
+            "--builtin-rules",
+            "VPCV-001",
+            "--format",
+            "sarif",
+        ])
+        .env_remove("CI")
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let office = results
+        .iter()
+        .find(|r| r["message"]["text"].as_str().unwrap().contains("81.2.69.0/24 only"))
+        .unwrap();
+    assert_eq!(office["properties"]["security-severity"], "3.9");
+    assert_eq!(office["properties"]["exposure"], serde_json::json!(["81.2.69.0/24"]));
+    let world = results
+        .iter()
+        .find(|r| r["message"]["text"].as_str().unwrap().contains("whole internet"))
+        .unwrap();
+    assert_eq!(world["properties"]["security-severity"], "10.0");
+}
+
+#[test]
+fn configuration_facts_are_located_at_their_resource_and_hold_where_the_input_complies() {
+    let (_, v) = check_json(&[BASTION, "--builtin", "--builtin-rules", "VPCV-009,VPCV-010"]);
+    let dg = find(
+        &v,
+        "VPCV-009 default group aws_vpc.main.default_security_group_id of aws_vpc.main has no rules",
+    );
+    let fact = dg["fact"].as_str().unwrap();
+    assert!(fact.contains("has 1 inbound and 1 outbound rule(s)"), "{fact}");
+    assert!(fact.contains("the rules AWS creates it with"), "{fact}");
+    // Not written in the plan: located at its VPC.
+    let plan = std::fs::read_to_string(root().join(BASTION)).unwrap();
+    let line = dg["location"]["line"].as_u64().unwrap() as usize;
+    assert!(
+        plan.lines().nth(line - 1).unwrap().contains("\"aws_vpc.main\""),
+        "line {line}"
+    );
+    let sub = find(
+        &v,
+        "VPCV-010 subnet aws_subnet.public assigns no public address on launch",
+    );
+    assert!(sub["fact"].as_str().unwrap().contains("MapPublicIpOnLaunch"));
+    assert!(sub["fingerprint"].as_str().is_some());
+    let held: Vec<&str> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "held")
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        held,
+        vec!["VPCV-010 subnet aws_subnet.private assigns no public address on launch"]
+    );
+    // A default group adopted with no rules (aws_default_security_group without blocks) holds.
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc: Value = serde_json::from_str(&plan).unwrap();
+    let adopt = serde_json::json!({
+        "address": "aws_default_security_group.main", "mode": "managed",
+        "type": "aws_default_security_group", "name": "main",
+        "provider_name": "registry.terraform.io/hashicorp/aws", "schema_version": 1,
+        "values": {"ingress": [], "egress": [], "revoke_rules_on_delete": false, "tags": null},
+        "sensitive_values": {}
+    });
+    doc["planned_values"]["root_module"]["resources"]
+        .as_array_mut()
+        .unwrap()
+        .push(adopt.clone());
+    let change = serde_json::json!({
+        "address": "aws_default_security_group.main", "mode": "managed",
+        "type": "aws_default_security_group", "name": "main",
+        "provider_name": "registry.terraform.io/hashicorp/aws",
+        "change": {"actions": ["create"], "before": null, "after": adopt["values"],
+                   "after_unknown": {"id": true, "vpc_id": true, "arn": true, "owner_id": true, "name": true,
+                                     "description": true},
+                   "before_sensitive": false, "after_sensitive": {}}
+    });
+    doc["resource_changes"].as_array_mut().unwrap().push(change);
+    let config = serde_json::json!({
+        "address": "aws_default_security_group.main", "mode": "managed",
+        "type": "aws_default_security_group", "name": "main", "provider_config_key": "aws",
+        "expressions": {"vpc_id": {"references": ["aws_vpc.main.id", "aws_vpc.main"]}}, "schema_version": 1
+    });
+    doc["configuration"]["root_module"]["resources"]
+        .as_array_mut()
+        .unwrap()
+        .push(config);
+    let file = dir.path().join("adopted.plan.json");
+    std::fs::write(&file, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    let (_, v) = check_json(&[file.to_str().unwrap(), "--builtin", "--builtin-rules", "VPCV-009"]);
+    let statuses: Vec<(&str, &str)> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["name"].as_str().unwrap(), r["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(statuses.len(), 1, "{statuses:?}");
+    assert_eq!(statuses[0].1, "held", "{statuses:?}");
+}
