@@ -273,7 +273,7 @@ impl Found {
             Command::Trace(a) => Some(&mut a.onprem),
             Command::Query(a) => Some(&mut a.onprem),
             Command::Check(a) => Some(&mut a.onprem),
-            Command::Completions(_) | Command::Man | Command::Schema(_) => None,
+            Command::Completions(_) | Command::Man | Command::Schema(_) | Command::Version(_) => None,
         };
         if let Some(declared) = onprem {
             for (name, v) in &self.config.onprem {
@@ -303,7 +303,7 @@ impl Found {
             Command::Trace(a) => self.apply_trace(a, &mut used)?,
             Command::Query(a) => self.apply_query(a, &mut used)?,
             Command::Check(a) => self.apply_check(a, &mut used)?,
-            Command::Completions(_) | Command::Man | Command::Schema(_) => {}
+            Command::Completions(_) | Command::Man | Command::Schema(_) | Command::Version(_) => {}
         }
         Ok(used)
     }
