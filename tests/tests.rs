@@ -114,6 +114,9 @@ mod trace_packet;
 /// Issue #18 item 2: snapshot entries that are not regular files (dangling links, FIFOs,
 /// directories, devices) and bytes that are not UTF-8 are errors naming the file, exit 2.
 mod unreadable;
+/// Issue #22: `--version` and `vpcverify version`: the crate version, the Z3 actually linked, the
+/// git commit and the build features, in text and JSON.
+mod version_cli;
 /// Issue #13 point 5: waypoints (`--through`, `--avoid`, suite keys) on the seed lab and the
 /// peering spec.
 mod waypoint_cli;

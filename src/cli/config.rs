@@ -276,7 +276,7 @@ impl Found {
             Command::Query(a) => Some(&mut a.onprem),
             Command::Check(a) => Some(&mut a.onprem),
             Command::Diff(a) => Some(&mut a.onprem),
-            Command::Completions(_) | Command::Man | Command::Schema(_) => None,
+            Command::Completions(_) | Command::Man | Command::Schema(_) | Command::Version(_) => None,
         };
         if let Some(declared) = onprem {
             for (name, v) in &self.config.onprem {
@@ -307,7 +307,7 @@ impl Found {
             Command::Query(a) => self.apply_query(a, &mut used)?,
             Command::Check(a) => self.apply_check(a, &mut used)?,
             Command::Diff(_) => {}
-            Command::Completions(_) | Command::Man | Command::Schema(_) => {}
+            Command::Completions(_) | Command::Man | Command::Schema(_) | Command::Version(_) => {}
         }
         Ok(used)
     }

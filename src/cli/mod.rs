@@ -19,6 +19,7 @@ use std::path::PathBuf;
 pub mod config;
 pub mod diff;
 mod values;
+pub mod version;
 pub mod waypoint;
 
 /// The command line.
@@ -89,6 +90,8 @@ pub enum Command {
     /// Print the JSON Schema of a command's `--format json` output (as published in the
     /// repository's `schemas/`); every JSON output carries `schema_version`.
     Schema(SchemaArgs),
+    /// Print the version, the Z3 linked, the git commit and the build features (for bug reports).
+    Version(version::VersionArgs),
 }
 
 /// `vpcverify schema`.
@@ -495,6 +498,7 @@ pub fn run(mut cli: Cli) -> Result<Outcome, CliError> {
             emit(&explain::schema::schema(args.output))?;
             Ok(Outcome::Success)
         }
+        Command::Version(args) => version::run(&args),
         Command::Man => {
             let mut out = Vec::new();
             clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())

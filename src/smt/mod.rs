@@ -33,6 +33,13 @@ pub use solver::Budget;
 #[doc(hidden)]
 pub use solver::{Faults, SolveStats};
 
+/// The Z3 this binary runs on, as the linked library itself reports it (`Z3_get_full_version`,
+/// e.g. `4.8.12.0`): the system library found at run time, or the one built in (`vendored-z3`).
+pub fn z3_version() -> String {
+    let full = z3::full_version();
+    full.strip_prefix("Z3 ").unwrap_or(full).trim().to_owned()
+}
+
 use crate::model::endpoint::Endpoint;
 use crate::model::*;
 use std::collections::BTreeSet;
