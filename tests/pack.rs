@@ -498,3 +498,39 @@ fn lateral_high_risk_ports_from_a_peered_vpc_fire_and_not_without_the_route_or_t
         names(&v)
     );
 }
+
+#[test]
+fn lateral_through_a_transit_gateway_fires_from_the_shared_vpc_and_not_between_isolated_spokes() {
+    let (code, v) = check_json(&["specs/transit-gateway.toml", "--builtin", "--builtin-rules", "VPCV-012"]);
+    assert_eq!(code, 1);
+    let r = find(
+        &v,
+        "VPCV-012 no high-risk port (tcp 3389) from vpc vpc-spoke-a to eni-shared-host",
+    );
+    assert_eq!(r["verdict"]["packet"]["dst_port"], 3389);
+    assert!(
+        r["verdict"]["path"].to_string().contains("tgw-hub"),
+        "{}",
+        r["verdict"]["path"]
+    );
+    // Every main route table sends 10.0.0.0/8 to the hub, so the spokes are asked about each
+    // other: held, the spokes' transit gateway route table has no route between them.
+    assert_eq!(
+        status_of(
+            &v,
+            "VPCV-012 no high-risk port (tcp 3389) from vpc vpc-spoke-a to eni-spoke-b-host"
+        ),
+        "held"
+    );
+    // spoke-a's far zone has no attachment subnet: held from the shared VPC too.
+    assert_eq!(
+        status_of(
+            &v,
+            "VPCV-012 no high-risk port (tcp 3389) from vpc vpc-shared to eni-spoke-a-far"
+        ),
+        "held"
+    );
+    // Four hosts, two neighbouring VPCs each, 20 ranges.
+    assert_eq!(v["summary"]["total"], 4 * 2 * 20);
+    assert_eq!(violated(&v).len(), 4 * 20);
+}
