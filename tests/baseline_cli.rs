@@ -261,11 +261,12 @@ fn built_in_rules_can_be_chosen_and_skipped() {
         ids
     };
     let all = rules_of(&["--builtin"]);
-    // The seed lab's default groups have no members: no VPCV-004 assertion.
+    // The seed lab's default groups have no members: no VPCV-004 assertion; one VPC: no
+    // VPCV-012 assertion.
     assert_eq!(
         all,
         vec![
-            "VPCV-001", "VPCV-002", "VPCV-003", "VPCV-005", "VPCV-007", "VPCV-008", "VPCV-009", "VPCV-010"
+            "VPCV-001", "VPCV-002", "VPCV-003", "VPCV-005", "VPCV-007", "VPCV-008", "VPCV-009", "VPCV-010", "VPCV-011"
         ]
     );
     assert_eq!(
@@ -274,7 +275,7 @@ fn built_in_rules_can_be_chosen_and_skipped() {
     );
     assert_eq!(
         rules_of(&["--builtin", "--skip", "VPCV-001,VPCV-005,VPCV-008,VPCV-010"]),
-        vec!["VPCV-002", "VPCV-003", "VPCV-007", "VPCV-009"]
+        vec!["VPCV-002", "VPCV-003", "VPCV-007", "VPCV-009", "VPCV-011"]
     );
     let (code, _, err) = check(&[SEED, "--builtin", "--skip", "VPCV-999"]);
     assert_eq!(code, 2);

@@ -565,8 +565,9 @@ fn builtin_finds_ssh_from_the_internet_on_the_seed_lab_with_witnesses() {
     }
     // Three interfaces (the NAT gateway's does not count): 1 + 2 + 9 + 18 (VPCV-007) + 6
     // (VPCV-008) per interface, one private subnet, and the configuration facts: one default
-    // group, two subnets.
-    assert_eq!(v["summary"]["total"], 3 * 36 + 1 + 1 + 2);
+    // group, two subnets; VPCV-011: 6 for the one interface of the private subnet (held: the
+    // public subnet's ACL stops every port but 80 and 443); VPCV-012: one VPC, none asked.
+    assert_eq!(v["summary"]["total"], 3 * 36 + 1 + 1 + 2 + 6);
     let rules: Vec<String> = v["results"]
         .as_array()
         .unwrap()
@@ -672,6 +673,12 @@ fn builtin_finds_the_one_way_ipv6_path_into_the_private_subnet() {
                 "VPCV-010".to_owned(),
                 "VPCV-010 subnet subnet-public assigns no public address on launch".to_owned()
             ),
+            // Issue 24: the private subnet's app server gets out over IPv6 through the
+            // egress-only gateway on the ports above 443.
+            (
+                "VPCV-011".to_owned(),
+                "VPCV-011 no egress on an unauthorised port (tcp 444-65535) from eni-app to the internet".to_owned()
+            ),
         ]
     );
 }
@@ -680,12 +687,13 @@ fn builtin_finds_the_one_way_ipv6_path_into_the_private_subnet() {
 fn builtin_and_a_suite_together_make_one_report() {
     let (code, v) = check_json(&[SEED, "proofs/seed-lab.toml", "--builtin"]);
     assert_eq!(code, 1);
-    assert_eq!(v["summary"]["total"], 10 + 112);
+    // The pack: 112 before issue 24's deliverable 3, and VPCV-011's six on the database server.
+    assert_eq!(v["summary"]["total"], 10 + 112 + 6);
     assert_eq!(v["summary"]["failed"], 1 + 6);
     let (_, sarif, _) = check(&[SEED, "proofs/seed-lab.toml", "--builtin", "--format", "sarif"]);
     let log: Value = serde_json::from_str(&sarif).unwrap();
     let run = &log["runs"][0];
-    assert_eq!(run["tool"]["driver"]["rules"].as_array().unwrap().len(), 10 + 10);
+    assert_eq!(run["tool"]["driver"]["rules"].as_array().unwrap().len(), 10 + 12);
     let results = run["results"].as_array().unwrap();
     assert_eq!(results.len(), 7);
     // A built-in finding points at the instance's line in the spec.

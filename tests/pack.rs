@@ -367,3 +367,170 @@ fn configuration_facts_are_located_at_their_resource_and_hold_where_the_input_co
     assert_eq!(statuses.len(), 1, "{statuses:?}");
     assert_eq!(statuses[0].1, "held", "{statuses:?}");
 }
+
+/// A copy of a bundled spec, edited, in a temp dir.
+fn spec_with(base: &str, edit: impl Fn(String) -> String) -> (tempfile::TempDir, std::path::PathBuf) {
+    let text = std::fs::read_to_string(path(base)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("spec.toml");
+    let edited = edit(text.clone());
+    assert_ne!(edited, text, "the edit changed nothing");
+    std::fs::write(&file, edited).unwrap();
+    (dir, file)
+}
+
+fn status_of<'a>(v: &'a Value, name: &str) -> &'a Value {
+    &v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == name)
+        .unwrap_or_else(|| panic!("no result `{name}`"))["status"]
+}
+
+const NAT_DB_22: &str = "VPCV-011 no egress on an unauthorised port (tcp 0-79) from eni-db-server to the internet";
+
+#[test]
+fn egress_from_a_private_subnet_fires_through_a_nat_and_not_when_the_group_allows_443_only() {
+    // The NAT-instance stage: DBSG keeps AWS's default egress, the NAT instance's WebDMZ admits
+    // tcp 22 from anywhere, so the database server opens ssh to the internet.
+    let (code, v) = check_json(&["specs/nat-instance.toml", "--builtin", "--builtin-rules", "VPCV-011"]);
+    assert_eq!(code, 1);
+    assert_eq!(names(&v), vec![NAT_DB_22]);
+    let r = find(&v, NAT_DB_22);
+    assert_eq!(r["rule"]["refines"], serde_json::json!(["CKV_AWS_382", "AVD-AWS-0104"]));
+    let packet = &r["verdict"]["packet"];
+    assert_eq!(packet["src_ip"], "10.0.2.140");
+    assert_eq!(packet["dst_port"], 22);
+    let path = r["verdict"]["path"].to_string();
+    assert!(path.contains("eni-nat-instance"), "{path}");
+    assert!(r["verdict"]["return_path"].as_array().unwrap().len() > 1);
+    // One private subnet each for the database and the app server: tcp and udp, three ranges.
+    assert_eq!(v["summary"]["total"], 12);
+    // The nearest network where it must not fire: DBSG's egress limited to tcp 443.
+    let (_d, only_443) = spec_with("specs/nat-instance.toml", |t| {
+        t.replace(
+            "  { protocol = \"tcp\", ports = \"3306\", from = \"10.0.1.0/24\" },\n]",
+            "  { protocol = \"tcp\", ports = \"3306\", from = \"10.0.1.0/24\" },\n]\negress = [{ protocol = \"tcp\", ports = \"443\", to = \"0.0.0.0/0\" }]",
+        )
+    });
+    let (code, v) = check_json(&[only_443.to_str().unwrap(), "--builtin", "--builtin-rules", "VPCV-011"]);
+    assert_eq!(code, 0, "{:#?}", names(&v));
+    assert_eq!(status_of(&v, NAT_DB_22), "held");
+    assert_eq!(v["summary"]["total"], 12);
+}
+
+#[test]
+fn egress_from_the_seed_labs_database_is_stopped_by_the_public_acl() {
+    // The lab's database server keeps the default egress and its route goes to the NAT gateway,
+    // but the public subnet's ACL (§4.1) admits only tcp 80, 443 and 22 inbound and lets only
+    // 80, 443 and 1024-65535 out: no other port leaves. Held, each of its six assertions.
+    let (code, v) = check_json(&["specs/seed-lab.toml", "--builtin", "--builtin-rules", "VPCV-011"]);
+    assert_eq!(code, 0, "{:#?}", names(&v));
+    assert_eq!(v["summary"]["total"], 6);
+    assert_eq!(
+        status_of(
+            &v,
+            "VPCV-011 no egress on an unauthorised port (tcp 0-79) from eni-db-server to the internet"
+        ),
+        "held"
+    );
+    // On a plan: the bastion network's database server reaches the internet above 443.
+    let (code, v) = check_json(&[BASTION, "--builtin", "--builtin-rules", "VPCV-011"]);
+    assert_eq!(code, 1);
+    let r = find(
+        &v,
+        "VPCV-011 no egress on an unauthorised port (tcp 444-65535) from aws_instance.db.primary_network_interface_id (db-server) to the internet",
+    );
+    assert!(r["verdict"]["packet"]["dst_port"].as_u64().unwrap() > 443);
+}
+
+const B_TO_A_SSH: &str = "VPCV-012 no high-risk port (tcp 20-23) from vpc vpc-b to eni-a-host";
+const B_TO_C_SSH: &str = "VPCV-012 no high-risk port (tcp 20-23) from vpc vpc-b to eni-c-host";
+
+#[test]
+fn lateral_high_risk_ports_from_a_peered_vpc_fire_and_not_without_the_route_or_through_the_hub() {
+    let (code, v) = check_json(&["specs/peering.toml", "--builtin", "--builtin-rules", "VPCV-012"]);
+    assert_eq!(code, 1);
+    let r = find(&v, B_TO_A_SSH);
+    let packet = &r["verdict"]["packet"];
+    assert_eq!(packet["src_ip"], "10.2.1.10");
+    assert_eq!(packet["dst_ip"], "10.1.1.10");
+    let port = packet["dst_port"].as_u64().unwrap();
+    assert!((20..=23).contains(&port), "{port}");
+    assert!(
+        r["verdict"]["path"].to_string().contains("pcx-a-b"),
+        "{}",
+        r["verdict"]["path"]
+    );
+    // B routes C's block over the A <-> B peering, so C is asked about, but peering is not
+    // transitive: held.
+    assert_eq!(status_of(&v, B_TO_C_SSH), "held");
+    // Each host has two neighbouring VPCs, each asked the 20 ranges of EC2.19's ports.
+    assert_eq!(v["summary"]["total"], 3 * 2 * 20);
+    assert_eq!(violated(&v).len(), 4 * 20);
+    // The peer's routes toward A removed: B is no neighbour of A, nothing asked from it.
+    let (_d, no_route) = spec_with("specs/peering.toml", |t| {
+        t.replace("  { destination = \"10.1.0.0/16\", target = \"a-b\" },\n", "")
+    });
+    let (_, v) = check_json(&[no_route.to_str().unwrap(), "--builtin", "--builtin-rules", "VPCV-012"]);
+    assert!(
+        !v["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["name"].as_str().unwrap().contains("from vpc vpc-b to eni-a-host")),
+        "{:#?}",
+        names(&v)
+    );
+    // A's group closed to other VPCs: asked, and held.
+    let (_d, closed) = spec_with("specs/peering.toml", |t| {
+        t.replace(
+            "[security_group.a-open]\nvpc = \"a\"\ningress = [{ protocol = \"all\", from = \"10.0.0.0/8\" }]",
+            "[security_group.a-open]\nvpc = \"a\"\ningress = [{ protocol = \"all\", from = \"10.1.0.0/16\" }]",
+        )
+    });
+    let (_, v) = check_json(&[closed.to_str().unwrap(), "--builtin", "--builtin-rules", "VPCV-012"]);
+    assert_eq!(status_of(&v, B_TO_A_SSH), "held");
+    assert!(
+        !names(&v).iter().any(|n| n.ends_with("to eni-a-host")),
+        "{:#?}",
+        names(&v)
+    );
+}
+
+#[test]
+fn lateral_through_a_transit_gateway_fires_from_the_shared_vpc_and_not_between_isolated_spokes() {
+    let (code, v) = check_json(&["specs/transit-gateway.toml", "--builtin", "--builtin-rules", "VPCV-012"]);
+    assert_eq!(code, 1);
+    let r = find(
+        &v,
+        "VPCV-012 no high-risk port (tcp 3389) from vpc vpc-spoke-a to eni-shared-host",
+    );
+    assert_eq!(r["verdict"]["packet"]["dst_port"], 3389);
+    assert!(
+        r["verdict"]["path"].to_string().contains("tgw-hub"),
+        "{}",
+        r["verdict"]["path"]
+    );
+    // Every main route table sends 10.0.0.0/8 to the hub, so the spokes are asked about each
+    // other: held, the spokes' transit gateway route table has no route between them.
+    assert_eq!(
+        status_of(
+            &v,
+            "VPCV-012 no high-risk port (tcp 3389) from vpc vpc-spoke-a to eni-spoke-b-host"
+        ),
+        "held"
+    );
+    // spoke-a's far zone has no attachment subnet: held from the shared VPC too.
+    assert_eq!(
+        status_of(
+            &v,
+            "VPCV-012 no high-risk port (tcp 3389) from vpc vpc-shared to eni-spoke-a-far"
+        ),
+        "held"
+    );
+    // Four hosts, two neighbouring VPCs each, 20 ranges.
+    assert_eq!(v["summary"]["total"], 4 * 2 * 20);
+    assert_eq!(violated(&v).len(), 4 * 20);
+}

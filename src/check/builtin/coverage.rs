@@ -59,6 +59,8 @@ use How::{Configuration as C, NotApplicable as NA, NotYet, Reachability as R};
 
 const ADMIN: &[&str] = &["VPCV-001", "VPCV-002"];
 const ANY_PORT: &[&str] = &["VPCV-008"];
+const EGRESS: &[&str] = &["VPCV-011"];
+const LATERAL: &[&str] = &["VPCV-012"];
 const DEFAULT_SG: &[&str] = &["VPCV-009", "VPCV-004"];
 const AUTO_IP: &[&str] = &["VPCV-010", "VPCV-005"];
 const PUBLIC_IP: &[&str] = &["VPCV-001", "VPCV-002", "VPCV-003", "VPCV-005", "VPCV-007", "VPCV-008"];
@@ -102,9 +104,9 @@ pub const CONTROLS: &[Control] = &[
         "CIS",
         "5.5",
         "routing tables for VPC peering are least access",
-        NONE,
-        NA,
-        "least access is intent: write the allowed flows as a suite",
+        LATERAL,
+        R,
+        "VPCV-012: no high-risk port from a peered VPC; least access beyond that is intent: write the allowed flows as a suite",
     ),
     c(
         "CIS",
@@ -470,9 +472,9 @@ pub const CONTROLS: &[Control] = &[
         "Prowler",
         "vpc_peering_routing_tables_with_least_privilege",
         "peering routes least privilege",
-        NONE,
-        NA,
-        "intent: write the allowed flows as a suite",
+        LATERAL,
+        R,
+        "VPCV-012: no high-risk port from a peered VPC; least privilege beyond that is intent: write the allowed flows as a suite",
     ),
     c(
         "Prowler",
@@ -598,9 +600,9 @@ pub const CONTROLS: &[Control] = &[
         "checkov",
         "CKV_AWS_382",
         "no security group admits egress to 0.0.0.0/0 on all ports",
-        NONE,
-        NotYet,
-        "the egress rule of issue 24 is not built yet",
+        EGRESS,
+        R,
+        "VPCV-011 asks whether a private subnet's interface actually gets out on a port but 80 and 443",
     ),
     c(
         "checkov",
@@ -654,9 +656,9 @@ pub const CONTROLS: &[Control] = &[
         "Trivy",
         "AVD-AWS-0104",
         "no security group admits egress to the public internet",
-        NONE,
-        NotYet,
-        "the egress rule of issue 24 is not built yet",
+        EGRESS,
+        R,
+        "VPCV-011 asks whether a private subnet's interface actually gets out on a port but 80 and 443",
     ),
     c(
         "Trivy",

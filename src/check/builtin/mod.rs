@@ -15,11 +15,14 @@
 //! | VPCV-008 | any port but the authorised ones (80, 443) from the internet to each interface | EC2.18 |
 //! | VPCV-009 | (configuration) each VPC's default security group has no rules | CIS 5.4, EC2.2, CKV2_AWS_12, AVD-AWS-0173 |
 //! | VPCV-010 | (configuration) no subnet assigns public IPv4 addresses on launch | EC2.15, CKV_AWS_130, AVD-AWS-0164 |
+//! | VPCV-011 | any port but the authorised ones (80, 443) from each interface of a private subnet to the internet (egress) | CKV_AWS_382, AVD-AWS-0104 |
+//! | VPCV-012 | the high-risk ports of EC2.19 (tcp) from each other VPC that routes toward the interface's VPC over a peering connection or a transit gateway (lateral) | - |
 //!
 //! Findings of the exposure rules (001-003, 005-008) say from which internet prefixes they are
 //! reached, and take their severity from that (EXP-1..4, `check::exposure`).
 //! The files of this folder: `ports` (the port lists and the rules that use them), `config`
-//! (the configuration facts, decided on the model with the resource located), `coverage`
+//! (the configuration facts, decided on the model with the resource located), `reach` (egress
+//! and lateral movement: VPCV-011, VPCV-012), `coverage`
 //! (the scanners' network controls, each mapped to a rule or to why none applies).
 //!
 //! The scanners read one resource's rules; these ask the engine whether a packet really gets
@@ -33,6 +36,7 @@
 pub mod config;
 pub mod coverage;
 pub mod ports;
+pub mod reach;
 
 use super::suite::{Assertion, Expect, Location, Rule, Severity, Suite, slug};
 pub use ports::{AUTHORISED_PORTS, HIGH_RISK_PORTS, protected_ports};
@@ -174,6 +178,34 @@ pub fn rules() -> Vec<Rule> {
              the internet reaches today is VPCV-001..008's question.",
             &["CKV_AWS_130", "AVD-AWS-0164", "EC2.15"],
             Severity::Medium,
+        ),
+        rule(
+            "VPCV-011",
+            "no unrestricted egress from a private subnet to the internet",
+            &format!(
+                "No interface of a private subnet (one whose route table has no route to an internet gateway, \
+                 as VPCV-005 decides) opens tcp or udp connections to the internet on a port other than the \
+                 authorised ones ({}). CKV_AWS_382 and AVD-AWS-0104 flag a security group's egress rule to \
+                 0.0.0.0/0; this rule fires only when the packet actually leaves (a NAT gateway or instance on the \
+                 way, every network ACL and group, and the reply back), with the witness packet and its path.",
+                AUTHORISED_PORTS
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            &["CKV_AWS_382", "AVD-AWS-0104"],
+            Severity::Medium,
+        ),
+        rule(
+            "VPCV-012",
+            "no high-risk port reachable from another vpc",
+            "No interface accepts tcp connections on the high-risk ports of AWS FSBP EC2.19 from the interfaces \
+             of another VPC that routes toward the interface's VPC over a peering connection or a transit \
+             gateway (lateral movement between VPCs). One assertion per interface, neighbouring VPC and range \
+             of adjacent ports; VPCs with no such route are not asked.",
+            &["EC2.19"],
+            Severity::High,
         ),
     ]
 }
@@ -344,6 +376,7 @@ pub fn suite(net: &Network, ix: &NetworkIndex, network_file: &str) -> Suite {
     }
     ports::assertions(&labels, &mut out, &at);
     config::assertions(net, &mut out, &at);
+    reach::assertions(net, ix, &labels, &mut out, &at);
     s.assertions = out;
     s
 }
