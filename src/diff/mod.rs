@@ -17,6 +17,7 @@
 
 pub mod changes;
 pub mod classes;
+pub mod reach;
 pub mod replay;
 pub mod report;
 pub mod scope;

@@ -148,7 +148,8 @@ pub struct ChangeJson {
     /// The change.
     #[serde(flatten)]
     pub change: Change,
-    /// `global` (every pair is asked), `local` (the pairs with one of its classes), `none`.
+    /// `global` (every pair is asked), `local` (the pairs with one of its classes), `reach` (the
+    /// pairs with a class whose traffic can reach its VPC), `none`.
     pub scope: String,
 }
 
@@ -203,6 +204,7 @@ impl DiffReport {
                         Scope::None => "none",
                         Scope::Global => "global",
                         Scope::Local { .. } => "local",
+                        Scope::Reach(_) => "reach",
                     }
                     .to_owned(),
                 })

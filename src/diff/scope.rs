@@ -15,9 +15,14 @@
 //!   subnets on either side;
 //! - a change to tags alone: no pair.
 //!
-//! Any other change (a gateway, a peering, a VPC, a prefix list, a main or gateway route table,
-//! a forwarder, a transit gateway, …) is *global*: every pair is asked. This over-approximates the
-//! candidate paths' footprint, so pruning never hides a change.
+//! Any other change that belongs to one VPC (a gateway, a peering, a prefix list, a main or
+//! gateway route table, a forwarder, an ACL or route table of a forwarder's subnet, …) concerns
+//! the pairs with a class whose *reach* ([`super::reach`]: the VPCs its traffic and the replies
+//! to it can consult, in either network) holds that VPC (a prefix list: a VPC whose routes,
+//! groups or endpoints name it); one that can change how an AWS service resolves (a prefix list,
+//! an endpoint) also concerns the pairs with a service. The rest (a VPC, a transit gateway, a
+//! virtual private gateway, Block Public Access, …) is *global*: every pair is asked. Each step
+//! over-approximates the candidate paths' footprint, so pruning never hides a change.
 //!
 //! Owns: that classification. Must not touch: semantics of forwarding, printing.
 
@@ -33,6 +38,9 @@ pub enum Scope {
     None,
     /// Every pair.
     Global,
+    /// Pairs with a class among these on either side: the classes whose reach holds the
+    /// change's VPC.
+    Reach(BTreeSet<usize>),
     /// Pairs whose source is among `src` or whose destination is among `dst` (class indices).
     Local {
         /// Source classes.
@@ -64,6 +72,7 @@ struct View<'a> {
     nets: [&'a Network; 2],
     class_of: BTreeMap<&'a NetworkInterfaceId, usize>,
     classes: &'a [Class],
+    reach: Vec<super::reach::Reach>,
     forwarding_subnets: BTreeSet<SubnetId>,
 }
 
@@ -96,15 +105,23 @@ pub fn footprint(before: &Network, after: &Network, classes: &[Class], changes: 
         nets: [before, after],
         class_of,
         classes,
+        reach: super::reach::reach([before, after], classes),
         forwarding_subnets,
     };
     let mut fp = Footprint::default();
     let mut scopes = Vec::new();
     for c in changes {
-        let s = v.scope(c);
+        let s = match v.scope(c) {
+            Scope::Global => v.by_reach(c),
+            s => s,
+        };
         match &s {
             Scope::None => {}
             Scope::Global => fp.global = true,
+            Scope::Reach(set) => {
+                fp.src.extend(set.iter().copied());
+                fp.dst.extend(set.iter().copied());
+            }
             Scope::Local { src, dst } => {
                 fp.src.extend(src.iter().copied());
                 fp.dst.extend(dst.iter().copied());
@@ -116,6 +133,29 @@ pub fn footprint(before: &Network, after: &Network, classes: &[Class], changes: 
 }
 
 impl View<'_> {
+    /// A change that is not local: the pairs with a class whose reach holds its VPC.
+    fn by_reach(&self, c: &Change) -> Scope {
+        let Some((vpcs, services)) = super::reach::change_vpcs(self.nets, &c.collection, &c.id) else {
+            return Scope::Global;
+        };
+        let set: BTreeSet<usize> = self
+            .classes
+            .iter()
+            .zip(&self.reach)
+            .enumerate()
+            .filter(|(_, (class, reach))| {
+                (services && class.kind != super::classes::ClassKind::Interfaces)
+                    || reach.as_ref().is_none_or(|r| !r.is_disjoint(&vpcs))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if set.len() == self.classes.len() {
+            Scope::Global
+        } else {
+            Scope::Reach(set)
+        }
+    }
+
     fn scope(&self, c: &Change) -> Scope {
         if c.change == ChangeKind::Modified && c.fields.iter().all(|f| f == "tags") && !c.fields.is_empty() {
             return Scope::None;

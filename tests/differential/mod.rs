@@ -13,6 +13,7 @@
 //!   blackholes, missing zones and associations);
 //! - `elb`: (a) and (b) over load balancers (each kind, scheme, target type, preservation and
 //!   cross-zone setting, groups or none, targets or none);
+//! - `diff`, `diff_prune`: laws of `vpcverify diff`, and its pair pruning against asking every pair;
 //! - `waypoint`: waypoints (`through`, `avoid`, WAY-1): a violating witness violates them on the
 //!   simulator's path; a held waypoint has no sampled delivered packet that violates it;
 //!
@@ -29,6 +30,7 @@
 
 pub mod agree;
 pub mod diff;
+pub mod diff_prune;
 pub mod dropmap;
 pub mod elb;
 pub mod encoding;
