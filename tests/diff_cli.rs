@@ -279,3 +279,49 @@ fn diff_json_validates_against_the_published_schema() {
     doc["schema_version"] = Value::from(99);
     assert!(!validator.is_valid(&doc));
 }
+
+/// The moto snapshot against a copy whose security group `web` gains tcp 5432 from 0.0.0.0/0
+/// (`tests/fixtures/diff/moto-web-5432/NOTES.md`). The snapshot's prefix list `office` has no
+/// entries in the input, and both a route of the private subnet's table (RT-13a) and a rule of
+/// `web` (tcp 22 from the list) name it; the flow from the internet to the web instance on 5432
+/// relies on neither, so it is opened for sure, as `query` finds (unreachable before, reachable
+/// after), blocked in BEFORE by `web`: exit 1, not 3. The pairs whose answer does rest on the list
+/// stay unknown, naming it.
+#[test]
+fn a_flow_that_relies_on_no_unknown_prefix_list_is_opened_for_sure() {
+    let (v, code) = diff_json(&["tests/fixtures/moto-sample", "tests/fixtures/diff/moto-web-5432"]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(v["verdict"], "changed");
+    let changes = v["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0]["id"], "sg-b7db6b6727ad69af5");
+    assert!(flows(&v, "closed").is_empty(), "{v}");
+    let opened = flows(&v, "opened");
+    assert_eq!(opened.len(), 1, "{opened:?}");
+    let f = &opened[0];
+    assert_eq!(f["from"], "internet");
+    assert_eq!(f["to"], "eni-4e74616edd4b03e99");
+    assert_eq!(f["protocol"], "tcp");
+    assert_eq!(f["ports"], "5432");
+    assert_eq!(f["packet"]["dst_port"], 5432);
+    assert_eq!(f["blocked"]["id"], "sg-b7db6b6727ad69af5");
+    // Whatever stays unknown rests on the list.
+    for u in flows(&v, "unknown") {
+        let causes = u["causes"].as_array().unwrap();
+        assert!(causes.iter().all(|c| c["id"] == "pl-4153c4e2ed93e04bb"), "{u}");
+    }
+    // `query` agrees on the flow.
+    for (net, verdict) in [
+        ("tests/fixtures/moto-sample", "unreachable"),
+        ("tests/fixtures/diff/moto-web-5432", "reachable"),
+    ] {
+        let out = vpcverify()
+            .args(["query", net, "--from", "internet", "--to", "eni-4e74616edd4b03e99"])
+            .args(["--protocol", "tcp", "--port", "5432", "--format", "json"])
+            .current_dir(crate::common::root())
+            .output()
+            .unwrap();
+        let q: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(q["verdict"], verdict, "{net}: {q}");
+    }
+}

@@ -244,23 +244,25 @@ fn pair(
         (opened, Direction::Opened, after, before),
         (closed, Direction::Closed, before, after),
     ] {
-        match answer {
-            DirAnswer::Same => {}
-            DirAnswer::Differs { flows, truncated } => {
-                for f in flows {
-                    let flow = replay::flow(gets, not, s, d, dir, &f, one_way, truncated)?;
-                    match dir {
-                        Direction::Opened => out.opened.push(flow),
-                        Direction::Closed => out.closed.push(flow),
-                    }
-                }
+        let (flows, truncated, causes) = match answer {
+            DirAnswer::Same => continue,
+            DirAnswer::Differs { flows, truncated } => (flows, truncated, Vec::new()),
+            DirAnswer::Unknown { causes, flows } => (flows, false, causes),
+        };
+        for f in flows {
+            let flow = replay::flow(gets, not, s, d, dir, &f, one_way, truncated)?;
+            match dir {
+                Direction::Opened => out.opened.push(flow),
+                Direction::Closed => out.closed.push(flow),
             }
-            DirAnswer::Unknown { causes } => out.unknown.push(UnknownPair {
+        }
+        if !causes.is_empty() {
+            out.unknown.push(UnknownPair {
                 from: s.name.clone(),
                 to: d.name.clone(),
                 direction: dir,
                 causes: causes.into_iter().map(|(id, reason)| Cause { id, reason }).collect(),
-            }),
+            });
         }
     }
     Ok(out)

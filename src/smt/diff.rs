@@ -88,10 +88,12 @@ pub enum DirAnswer {
         /// True when `max_flows` cut the search short (more may differ).
         truncated: bool,
     },
-    /// Not settled.
+    /// Not settled: some packets may or may not differ.
     Unknown {
         /// `(component id, why)`.
         causes: Vec<(String, String)>,
+        /// The flow classes that differ for sure nonetheless (they rely on nothing unsettled).
+        flows: Vec<FlowDiff>,
     },
 }
 
@@ -255,13 +257,16 @@ fn merge(parts: Vec<DirAnswer>) -> DirAnswer {
                 flows.extend(f);
                 truncated |= t;
             }
-            DirAnswer::Unknown { causes: c } => causes.extend(c),
+            DirAnswer::Unknown { causes: c, flows: f } => {
+                causes.extend(c);
+                flows.extend(f);
+            }
         }
     }
     if !causes.is_empty() {
         causes.sort();
         causes.dedup();
-        return DirAnswer::Unknown { causes };
+        return DirAnswer::Unknown { causes, flows };
     }
     if flows.is_empty() {
         DirAnswer::Same
@@ -275,7 +280,10 @@ fn direction(gets: &Reach, not: &Reach, spec: &DiffSpec, family: IpFamily, commo
     if !gets.hard.is_empty() || !not.hard.is_empty() {
         let mut causes = gets.hard.clone();
         causes.extend(not.hard.iter().cloned());
-        return DirAnswer::Unknown { causes };
+        return DirAnswer::Unknown {
+            causes,
+            flows: Vec::new(),
+        };
     }
     let p = SymPacket::variables(family);
     // Surely differs: gets through for sure on one side, cannot on the other.
@@ -295,6 +303,7 @@ fn direction(gets: &Reach, not: &Reach, spec: &DiffSpec, family: IpFamily, commo
                             s.get_reason_unknown().unwrap_or_default()
                         ),
                     )],
+                    flows: Vec::new(),
                 };
             }
             SatResult::Sat => {}
@@ -308,6 +317,7 @@ fn direction(gets: &Reach, not: &Reach, spec: &DiffSpec, family: IpFamily, commo
                     "solver".into(),
                     "the solver found a difference but gave no packet".into(),
                 )],
+                flows: Vec::new(),
             };
         };
         let Some(packet) = decode(&model, &p, family) else {
@@ -316,6 +326,7 @@ fn direction(gets: &Reach, not: &Reach, spec: &DiffSpec, family: IpFamily, commo
                     "solver".into(),
                     "the solver's difference packet could not be read".into(),
                 )],
+                flows: Vec::new(),
             };
         };
         let Some(path) = gets
@@ -328,6 +339,7 @@ fn direction(gets: &Reach, not: &Reach, spec: &DiffSpec, family: IpFamily, commo
                     "solver".into(),
                     format!("no candidate path delivers the difference packet {packet}"),
                 )],
+                flows: Vec::new(),
             };
         };
         let (protocol, dst_ports, block) = generalise(&sure, &p, &packet);
@@ -370,7 +382,9 @@ fn direction(gets: &Reach, not: &Reach, spec: &DiffSpec, family: IpFamily, commo
             causes.extend(not.relies.iter().cloned());
             causes.sort();
             causes.dedup();
-            DirAnswer::Unknown { causes }
+            // The flows found differ for sure (lower bound on one side, outside the upper bound
+            // on the other): they stand, beside the packets left unsettled.
+            DirAnswer::Unknown { causes, flows }
         }
     }
 }
