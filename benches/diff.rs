@@ -3,7 +3,9 @@
 //! route changed (a subnet route table's default route removed), each against the original,
 //! through `diff::run` (change detection, classes, pair pruning, the SMT difference question,
 //! the simulator's replay). Loading is outside the measurement; the whole process is timed with
-//! `hyperfine` (README, "Performance"). Sizes: `VPCVERIFY_BENCH_SIZES` as for the other benches.
+//! `farm-bench` (README, "Comparing two networks"). Sizes: `VPCVERIFY_BENCH_SIZES` as for the
+//! other benches, default `200` (the seed lab and a 200-interface estate: a diff asks every pair a
+//! change concerns, so the large estates take minutes a sample).
 
 #![allow(
     clippy::expect_used,
@@ -53,7 +55,7 @@ fn one_route(net: &Network) -> Option<Network> {
 }
 
 fn bench_diff(c: &mut Criterion) {
-    for subject in common::subjects() {
+    for subject in common::subjects_sized("200") {
         let (net, ix) = common::load(&subject.path);
         let mut group = c.benchmark_group(format!("diff {}", subject.name));
         subject.configure(&mut group);

@@ -75,6 +75,12 @@ fn q(from: &str, to: &str, protocol: &'static str, port: Option<u16>) -> Questio
 
 /// The seed lab and the synthetic estates, smallest first.
 pub fn subjects() -> Vec<Subject> {
+    subjects_sized("1000,5000,20000")
+}
+
+/// As [`subjects`], with `default` (comma-separated interface counts) when
+/// `VPCVERIFY_BENCH_SIZES` is not set.
+pub fn subjects_sized(default: &str) -> Vec<Subject> {
     let seed_questions = [
         q("internet", "web-server", "tcp", Some(80)),
         q("internet", "web-server", "tcp", Some(8080)),
@@ -94,7 +100,7 @@ pub fn subjects() -> Vec<Subject> {
         questions: seed_questions.iter().cycle().take(1000).cloned().collect(),
         large: false,
     }];
-    let sizes = std::env::var("VPCVERIFY_BENCH_SIZES").unwrap_or_else(|_| "1000,5000,20000".into());
+    let sizes = std::env::var("VPCVERIFY_BENCH_SIZES").unwrap_or_else(|_| default.into());
     for n in sizes.split(',').filter_map(|s| s.trim().parse::<usize>().ok()) {
         let snapshot = estate::generate(&estate::Spec::new(n, SEED)).expect("the estate generates");
         let dir = tempfile::tempdir().expect("a temporary directory");
