@@ -248,9 +248,8 @@ fn a_hit_is_the_network_a_load_gives() {
             },
             ..Default::default()
         };
-        let validate = |n: &vpcverify::model::Network| (vpcverify::model::validate::validate(n), ());
-        let (miss, _, r1) = vpcverify::ingest::cache::load(input, &options, &options.cache, validate).unwrap();
-        let (hit, x, r2) = vpcverify::ingest::cache::load(input, &options, &options.cache, validate).unwrap();
+        let (miss, r1) = vpcverify::ingest::cache::load(input, &options, &options.cache).unwrap();
+        let (hit, r2) = vpcverify::ingest::cache::load(input, &options, &options.cache).unwrap();
         assert!(
             matches!(r1.status, vpcverify::ingest::cache::CacheStatus::Written(_)),
             "{input:?}: {:?}",
@@ -261,10 +260,23 @@ fn a_hit_is_the_network_a_load_gives() {
             "{input:?}: {:?}",
             r2.status
         );
-        assert!(x.is_none(), "a hit validates nothing");
         assert_eq!(hit.loaded.network, miss.loaded.network, "{input:?}");
         assert_eq!(hit.loaded.diagnostics, miss.loaded.diagnostics, "{input:?}");
         assert_eq!(hit.loaded.source, miss.loaded.source, "{input:?}");
         assert_eq!(hit.validation, miss.validation, "{input:?}");
+        assert_eq!(hit.index, miss.index, "{input:?}");
+        // And both are what a load without the cache gives.
+        let direct = vpcverify::ingest::load_with(input, &Default::default()).unwrap();
+        assert_eq!(hit.loaded.network, direct.network, "{input:?}");
+        assert_eq!(
+            hit.validation,
+            vpcverify::model::validate::validate(&direct.network),
+            "{input:?}"
+        );
+        assert_eq!(
+            hit.index,
+            vpcverify::model::NetworkIndex::new(&direct.network),
+            "{input:?}"
+        );
     }
 }

@@ -6,7 +6,6 @@
 
 use crate::explain::{self, Style};
 use crate::ingest;
-use crate::model::validate::validate;
 use crate::model::{NetworkIndex, PortRange, Severity};
 use crate::query::engine::{ProtocolChoice, QueryError, QuerySpec};
 use crate::query::trace::{TraceError, TraceRequest};
@@ -577,7 +576,7 @@ pub fn emit(text: &str) -> Result<(), CliError> {
 }
 
 fn lint(args: &LintArgs, style: &Style, options: &ingest::LoadOptions) -> Result<Outcome, CliError> {
-    let (snap, _, report) = ingest::cache::load(&args.network, options, &options.cache, |n| (validate(n), ()))?;
+    let (snap, report) = ingest::cache::load(&args.network, options, &options.cache)?;
     print_cache_report(&report, options.cache.verbose);
     let loaded = snap.loaded;
     let mut diags = loaded.diagnostics.clone();
@@ -604,24 +603,10 @@ pub fn load_valid(
     style: &Style,
     options: &ingest::LoadOptions,
 ) -> Result<(ingest::Loaded, NetworkIndex), CliError> {
-    // Validation and the index only read the network: on a large one, each takes tens of
-    // milliseconds, so they run side by side (the index is wasted when the network has errors).
-    // A snapshot cache hit skips loading and validating; the index is built anew.
-    let both = |net: &crate::model::Network| {
-        if net.network_interfaces.len() < 1000 {
-            // A small network: not worth starting rayon's threads for.
-            (validate(net), NetworkIndex::new(net))
-        } else {
-            rayon::join(|| validate(net), || NetworkIndex::new(net))
-        }
-    };
-    let (snap, ix, report) = ingest::cache::load(path, options, &options.cache, both)?;
-    let started = std::time::Instant::now();
-    let ix = ix.unwrap_or_else(|| NetworkIndex::new(&snap.loaded.network));
+    // Validation and the index are cached with the network (`ingest::cache`).
+    let (snap, report) = ingest::cache::load(path, options, &options.cache)?;
     print_cache_report(&report, options.cache.verbose);
-    if options.cache.verbose {
-        eprintln!("vpcverify: load: index {:.0?}", started.elapsed());
-    }
+    let ix = snap.index;
     let loaded = snap.loaded;
     let mut diags = loaded.diagnostics.clone();
     diags.extend(snap.validation);

@@ -2,20 +2,22 @@
 //! second and later commands on the same snapshot skip reading, parsing, lowering and validating
 //! it (issue #17).
 //!
-//! Owns: the cache key (a BLAKE3 hash of every input file's path and contents, the load options
+//! Owns: validating and indexing a loaded network for the command line (on a miss), the cache key (a BLAKE3 hash of every input file's path and contents, the load options
 //! and the binary's identity), the cache file format and its checks, atomic writes, pruning.
 //! Must not touch: `sim`, `smt`, `query`, printing (what happened is returned as a
 //! [`CacheReport`] for the command line to print). Implements no rule id: a hit returns exactly
 //! the network and diagnostics a load would have produced.
 //!
 //! File format (`<key>.vpcv-snapshot`): the magic `VPCVSNAP`, the format version (u32 LE), the
-//! 32-byte key, the payload length (u64 LE), the payload's BLAKE3 hash, then the payload:
-//! MessagePack (`rmp-serde`, named fields, because the model's serde derives skip empty optional
-//! fields, which only a self-describing format reads back). A file whose magic, version, key,
+//! 32-byte key, the payload length (u64 LE), the payload's BLAKE3 hash, then the payload: three
+//! parts, each its length (u64 LE) and MessagePack (`rmp-serde`, named fields, because the model's
+//! serde derives skip empty optional fields, which only a self-describing format reads back): the
+//! network, its index, and the diagnostics with the source. The network and the index are
+//! decoded side by side. A file whose magic, version, key,
 //! length or hash does not match is ignored with a warning and replaced: never trusted.
 
 use super::{IngestError, LoadOptions, Loaded};
-use crate::model::{Diagnostic, Network};
+use crate::model::{Diagnostic, Network, NetworkIndex};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -118,44 +120,48 @@ pub struct CacheReport {
     pub input_bytes: u64,
 }
 
-/// A loaded network with its validation diagnostics.
+/// A loaded network with its validation diagnostics and its index.
 #[derive(Debug, Clone)]
 pub struct Snapshot {
     /// The network, ingest's diagnostics and the source.
     pub loaded: Loaded,
     /// What `model::validate` says about the network.
     pub validation: Vec<Diagnostic>,
+    /// The network's lookups.
+    pub index: NetworkIndex,
 }
 
 #[derive(Serialize)]
-struct PayloadRef<'a> {
-    network: &'a Network,
+struct RestRef<'a> {
     diagnostics: &'a [Diagnostic],
     source: &'a str,
     validation: &'a [Diagnostic],
 }
 
 #[derive(Deserialize)]
-struct Payload {
-    network: Network,
+struct Rest {
     diagnostics: Vec<Diagnostic>,
     source: String,
     validation: Vec<Diagnostic>,
+}
+
+/// Validates and indexes a network: side by side on a large one (each takes tens of
+/// milliseconds; the index is wasted when the network has errors).
+pub fn validate_and_index(net: &Network) -> (Vec<Diagnostic>, NetworkIndex) {
+    if net.network_interfaces.len() < 1000 {
+        // A small network: not worth starting rayon's threads for.
+        (crate::model::validate::validate(net), NetworkIndex::new(net))
+    } else {
+        rayon::join(|| crate::model::validate::validate(net), || NetworkIndex::new(net))
+    }
 }
 
 /// One input file as hashed: its path, length and modification time (to notice a file changed
 /// while it was loaded).
 type Stamp = (PathBuf, u64, Option<std::time::SystemTime>);
 
-/// Loads `path` as [`super::load_with`] does and validates it with `validate`, through the cache.
-/// `validate` returns the validation diagnostics and anything else worth computing beside them
-/// (the command line builds the index in parallel); on a hit it is not called and that is `None`.
-pub fn load<X>(
-    path: &Path,
-    options: &LoadOptions,
-    cache: &CacheOptions,
-    validate: impl FnOnce(&Network) -> (Vec<Diagnostic>, X),
-) -> Result<(Snapshot, Option<X>, CacheReport), IngestError> {
+/// Loads `path` as [`super::load_with`] does, validates and indexes it, through the cache.
+pub fn load(path: &Path, options: &LoadOptions, cache: &CacheOptions) -> Result<(Snapshot, CacheReport), IngestError> {
     let mut report = CacheReport {
         status: CacheStatus::Disabled,
         warnings: Vec::new(),
@@ -166,16 +172,16 @@ pub fn load<X>(
         input_bytes: 0,
     };
     let Some(dir) = &cache.dir else {
-        let (snap, x) = load_and_validate(path, options, validate, &mut report)?;
-        return Ok((snap, Some(x), report));
+        let snap = load_and_validate(path, options, &mut report)?;
+        return Ok((snap, report));
     };
     let started = Instant::now();
     let inputs = match input_files(path) {
         Ok(files) => files,
         Err(why) => {
             report.status = CacheStatus::NotCached(why);
-            let (snap, x) = load_and_validate(path, options, validate, &mut report)?;
-            return Ok((snap, Some(x), report));
+            let snap = load_and_validate(path, options, &mut report)?;
+            return Ok((snap, report));
         }
     };
     report.input_bytes = inputs.iter().map(|s| s.1).sum();
@@ -184,15 +190,15 @@ pub fn load<X>(
             "the input is {} bytes, under the {} bytes worth caching",
             report.input_bytes, cache.min_bytes
         ));
-        let (snap, x) = load_and_validate(path, options, validate, &mut report)?;
-        return Ok((snap, Some(x), report));
+        let snap = load_and_validate(path, options, &mut report)?;
+        return Ok((snap, report));
     }
     let key = match key(path, options, &inputs) {
         Ok(k) => k,
         Err(why) => {
             report.status = CacheStatus::NotCached(why);
-            let (snap, x) = load_and_validate(path, options, validate, &mut report)?;
-            return Ok((snap, Some(x), report));
+            let snap = load_and_validate(path, options, &mut report)?;
+            return Ok((snap, report));
         }
     };
     report.hashing = started.elapsed();
@@ -206,7 +212,7 @@ pub fn load<X>(
             if let Ok(f) = std::fs::File::options().append(true).open(&file) {
                 let _ = f.set_modified(std::time::SystemTime::now());
             }
-            return Ok((snap, None, report));
+            return Ok((snap, report));
         }
         Ok(None) => {}
         Err(why) => report.warnings.push(format!(
@@ -214,12 +220,12 @@ pub fn load<X>(
             file.display()
         )),
     }
-    let (snap, x) = load_and_validate(path, options, validate, &mut report)?;
+    let snap = load_and_validate(path, options, &mut report)?;
     // A file that changed while it was loaded: the model may not be the one the key names.
     let unchanged = input_files(path).is_ok_and(|now| now == inputs);
     if !unchanged {
         report.status = CacheStatus::Miss("an input file changed while it was read; not cached".into());
-        return Ok((snap, Some(x), report));
+        return Ok((snap, report));
     }
     let started = Instant::now();
     match write(dir, &file, &key, &snap) {
@@ -236,22 +242,21 @@ pub fn load<X>(
         }
     }
     report.writing = started.elapsed();
-    Ok((snap, Some(x), report))
+    Ok((snap, report))
 }
 
-fn load_and_validate<X>(
-    path: &Path,
-    options: &LoadOptions,
-    validate: impl FnOnce(&Network) -> (Vec<Diagnostic>, X),
-    report: &mut CacheReport,
-) -> Result<(Snapshot, X), IngestError> {
+fn load_and_validate(path: &Path, options: &LoadOptions, report: &mut CacheReport) -> Result<Snapshot, IngestError> {
     let started = Instant::now();
     let loaded = super::load_with(path, options)?;
     report.loading = started.elapsed();
     let started = Instant::now();
-    let (validation, x) = validate(&loaded.network);
+    let (validation, index) = validate_and_index(&loaded.network);
     report.validating = started.elapsed();
-    Ok((Snapshot { loaded, validation }, x))
+    Ok(Snapshot {
+        loaded,
+        validation,
+        index,
+    })
 }
 
 /// The files a load of `path` reads, each with its length and modification time; an error
@@ -336,15 +341,44 @@ fn read(file: &Path, key: &blake3::Hash) -> Result<Option<Snapshot>, String> {
         Err(e) => return Err(format!("cannot read it: {e}")),
     };
     let payload = check(&bytes, key)?;
-    let p: Payload = rmp_serde::from_slice(payload).map_err(|e| format!("cannot decode it: {e}"))?;
+    let (network, rest) = split(payload).and_then(|(n, rest)| split(rest).map(|(i, r)| (n, (i, r))))?;
+    let (index, rest) = rest;
+    let (rest, tail) = split(rest)?;
+    if !tail.is_empty() {
+        return Err("cannot decode it: bytes after its last part".into());
+    }
+    let decode_err = |what: &str, e: rmp_serde::decode::Error| format!("cannot decode its {what}: {e}");
+    let (network, (index, rest)) = rayon::join(
+        || rmp_serde::from_slice::<Network>(network).map_err(|e| decode_err("network", e)),
+        || {
+            (
+                rmp_serde::from_slice::<NetworkIndex>(index).map_err(|e| decode_err("index", e)),
+                rmp_serde::from_slice::<Rest>(rest).map_err(|e| decode_err("diagnostics", e)),
+            )
+        },
+    );
+    let (network, index, rest) = (network?, index?, rest?);
     Ok(Some(Snapshot {
         loaded: Loaded {
-            network: p.network,
-            diagnostics: p.diagnostics,
-            source: p.source,
+            network,
+            diagnostics: rest.diagnostics,
+            source: rest.source,
         },
-        validation: p.validation,
+        validation: rest.validation,
+        index,
     }))
+}
+
+/// The first part of `bytes` (its length, u64 LE, then that many bytes) and what follows it.
+fn split(bytes: &[u8]) -> Result<(&[u8], &[u8]), String> {
+    let short = || "cannot decode it: a part is cut short".to_owned();
+    let len = bytes.get(..8).ok_or_else(short)?;
+    let len = usize::try_from(u64::from_le_bytes(len.try_into().map_err(|_| short())?)).map_err(|_| short())?;
+    let rest = &bytes[8..];
+    if rest.len() < len {
+        return Err(short());
+    }
+    Ok(rest.split_at(len))
 }
 
 /// The payload of a cache file whose header matches `key` and whose payload matches its hash.
@@ -382,13 +416,25 @@ fn check<'a>(bytes: &'a [u8], key: &blake3::Hash) -> Result<&'a [u8], String> {
 /// so that a concurrent reader sees the whole old file, the whole new one, or none.
 fn write(dir: &Path, file: &Path, key: &blake3::Hash, snap: &Snapshot) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let payload = rmp_serde::to_vec_named(&PayloadRef {
-        network: &snap.loaded.network,
+    let encode_err = |e: rmp_serde::encode::Error| format!("cannot encode the snapshot: {e}");
+    let (network, index) = rayon::join(
+        || rmp_serde::to_vec_named(&snap.loaded.network),
+        || rmp_serde::to_vec_named(&snap.index),
+    );
+    let rest = rmp_serde::to_vec_named(&RestRef {
         diagnostics: &snap.loaded.diagnostics,
         source: &snap.loaded.source,
         validation: &snap.validation,
-    })
-    .map_err(|e| format!("cannot encode the snapshot: {e}"))?;
+    });
+    let mut payload = Vec::new();
+    for part in [
+        network.map_err(encode_err)?,
+        index.map_err(encode_err)?,
+        rest.map_err(encode_err)?,
+    ] {
+        payload.extend_from_slice(&(part.len() as u64).to_le_bytes());
+        payload.extend_from_slice(&part);
+    }
     let mut h = blake3::Hasher::new();
     h.update_rayon(&payload);
     let mut tmp = tempfile::Builder::new()
