@@ -1,5 +1,6 @@
 //! Load and validate: `ingest::load`, `model::validate` and the index, as `vpcverify lint` and
-//! every question pay them, on the seed lab and on synthetic estates of growing size.
+//! every question pay them, and a hit of the snapshot cache that replaces all three, on the seed lab
+//! and on synthetic estates of growing size.
 
 mod common;
 
@@ -8,6 +9,10 @@ use std::hint::black_box;
 use vpcverify::model::NetworkIndex;
 use vpcverify::model::validate::validate;
 
+#[allow(
+    clippy::expect_used,
+    reason = "benchmark setup: a cache that cannot be written is a broken machine"
+)]
 fn bench_load(c: &mut Criterion) {
     for subject in common::subjects() {
         let mut group = c.benchmark_group(format!("load+validate {}", subject.name));
@@ -19,6 +24,24 @@ fn bench_load(c: &mut Criterion) {
         });
         group.bench_function("validate", |b| b.iter(|| validate(black_box(&net)).len()));
         group.bench_function("NetworkIndex::new", |b| b.iter(|| NetworkIndex::new(black_box(&net))));
+        // A warm snapshot cache (issue #17): hash the input, read, check and decode the cache file.
+        let cache = tempfile::tempdir().expect("a temporary directory");
+        let options = vpcverify::ingest::LoadOptions {
+            cache: vpcverify::ingest::cache::CacheOptions {
+                dir: Some(cache.path().to_path_buf()),
+                min_bytes: 0,
+                verbose: false,
+            },
+            ..Default::default()
+        };
+        vpcverify::ingest::cache::load(&subject.path, &options, &options.cache)
+            .expect("the first load writes the cache");
+        group.bench_function("ingest::cache::load (hit)", |b| {
+            b.iter(|| {
+                vpcverify::ingest::cache::load(black_box(&subject.path), &options, &options.cache)
+                    .map(|(s, _)| s.loaded.network.vpcs.len())
+            })
+        });
         group.finish();
     }
 }

@@ -16,10 +16,15 @@ pub fn path(rel: &str) -> PathBuf {
     root().join(rel)
 }
 
-/// The `vpcverify` binary, with colour off.
+/// The `vpcverify` binary, with colour off and its snapshot cache under the target directory
+/// (not the user's).
 pub fn vpcverify() -> Command {
     let mut c = Command::cargo_bin("vpcverify").unwrap();
     c.env("NO_COLOR", "1");
+    c.env(
+        "VPCVERIFY_CACHE_DIR",
+        concat!(env!("CARGO_TARGET_TMPDIR"), "/vpcverify-cache"),
+    );
     c
 }
 

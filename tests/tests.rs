@@ -21,6 +21,9 @@ mod bpa_cli;
 /// Budgets and a solver that gives up: rescued by a fresh solver, never a flipped verdict,
 /// tiny real budgets on an estate, `--timeout` parsing.
 mod budget;
+/// Issue #17: the snapshot cache: hits, misses on any change of the input, corrupt and foreign
+/// cache files ignored with a warning, `--no-cache`.
+mod cache_cli;
 /// `vpcverify check` end to end: bundled suites, exit precedence, JUnit/SARIF counts, bad suites,
 /// the built-in rule pack, proofs, snapshots.
 mod check_cli;

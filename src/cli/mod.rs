@@ -6,7 +6,6 @@
 
 use crate::explain::{self, Style};
 use crate::ingest;
-use crate::model::validate::validate;
 use crate::model::{NetworkIndex, PortRange, Severity};
 use crate::query::engine::{ProtocolChoice, QueryError, QuerySpec};
 use crate::query::trace::{TraceError, TraceRequest};
@@ -48,6 +47,18 @@ pub struct Cli {
     /// Read no `vpcverify.toml`.
     #[arg(long, global = true, conflicts_with = "config")]
     pub no_config: bool,
+    /// Neither read nor write the snapshot cache (the loaded and validated network, kept so that
+    /// later commands on the same unchanged input skip loading it; see README, "Snapshot cache").
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+    /// The snapshot cache directory, instead of `VPCVERIFY_CACHE_DIR` or the platform's cache
+    /// directory (`~/.cache/vpcverify` on Linux).
+    #[arg(long, global = true, value_name = "DIR", conflicts_with = "no_cache")]
+    pub cache_dir: Option<PathBuf>,
+    /// Say on stderr what the snapshot cache did (hit, written, ignored) and where loading the
+    /// network's time went.
+    #[arg(long, short = 'v', global = true)]
+    pub verbose: bool,
 }
 
 /// When to colour.
@@ -476,7 +487,9 @@ pub fn run(mut cli: Cli) -> Result<Outcome, CliError> {
     let style = Style {
         color: use_color(cli.color),
     };
-    let options = ingest::LoadOptions::with_ip_ranges(cli.aws_ip_ranges.as_deref())?;
+    let mut options = ingest::LoadOptions::with_ip_ranges(cli.aws_ip_ranges.as_deref())?;
+    options.cache = ingest::cache::CacheOptions::from_env(cli.no_cache, cli.cache_dir.as_deref());
+    options.cache.verbose = cli.verbose;
     match cli.command {
         Command::Lint(args) => lint(&args, &style, &with_onprem(&options, &args.onprem)),
         Command::Trace(args) => trace(&args, &style, &with_onprem(&options, &args.onprem)),
@@ -563,9 +576,11 @@ pub fn emit(text: &str) -> Result<(), CliError> {
 }
 
 fn lint(args: &LintArgs, style: &Style, options: &ingest::LoadOptions) -> Result<Outcome, CliError> {
-    let loaded = ingest::load_with(&args.network, options)?;
+    let (snap, report) = ingest::cache::load(&args.network, options, &options.cache)?;
+    print_cache_report(&report, options.cache.verbose);
+    let loaded = snap.loaded;
     let mut diags = loaded.diagnostics.clone();
-    diags.extend(validate(&loaded.network));
+    diags.extend(snap.validation);
     explain::diagnostics::sort(&mut diags);
     diags.dedup();
     let text = match args.format.unwrap_or(TextOrJson::Text) {
@@ -588,18 +603,13 @@ pub fn load_valid(
     style: &Style,
     options: &ingest::LoadOptions,
 ) -> Result<(ingest::Loaded, NetworkIndex), CliError> {
-    let loaded = ingest::load_with(path, options)?;
-    // Validation and the index only read the network: on a large one, each takes tens of
-    // milliseconds, so they run side by side (the index is wasted when the network has errors).
-    let net = &loaded.network;
-    let (found, ix) = if net.network_interfaces.len() < 1000 {
-        // A small network: not worth starting rayon's threads for.
-        (validate(net), NetworkIndex::new(net))
-    } else {
-        rayon::join(|| validate(net), || NetworkIndex::new(net))
-    };
+    // Validation and the index are cached with the network (`ingest::cache`).
+    let (snap, report) = ingest::cache::load(path, options, &options.cache)?;
+    print_cache_report(&report, options.cache.verbose);
+    let ix = snap.index;
+    let loaded = snap.loaded;
     let mut diags = loaded.diagnostics.clone();
-    diags.extend(found);
+    diags.extend(snap.validation);
     let errors: Vec<_> = diags.iter().filter(|d| d.severity == Severity::Error).collect();
     if !errors.is_empty() {
         let mut shown: Vec<_> = errors.iter().map(|d| (*d).clone()).collect();
@@ -612,6 +622,30 @@ pub fn load_valid(
         });
     }
     Ok((loaded, ix))
+}
+
+/// Prints the snapshot cache's warnings, and with `--verbose` what it did and where the load's
+/// time went.
+fn print_cache_report(report: &ingest::cache::CacheReport, verbose: bool) {
+    use ingest::cache::CacheStatus;
+    for w in &report.warnings {
+        eprintln!("vpcverify: warning: {w}");
+    }
+    if !verbose {
+        return;
+    }
+    let status = match &report.status {
+        CacheStatus::Disabled => "disabled".to_owned(),
+        CacheStatus::NotCached(why) => format!("not used: {why}"),
+        CacheStatus::Hit(f) => format!("hit {}", f.display()),
+        CacheStatus::Written(f) => format!("miss, wrote {}", f.display()),
+        CacheStatus::Miss(why) => format!("miss, not written: {why}"),
+    };
+    eprintln!("vpcverify: snapshot cache: {status}");
+    eprintln!(
+        "vpcverify: load: hash {:.0?} ({} bytes), load {:.0?}, validate+index {:.0?}, cache write {:.0?}",
+        report.hashing, report.input_bytes, report.loading, report.validating, report.writing
+    );
 }
 
 /// Keeps a loaded network (and its index) until the process exits instead of freeing it: the

@@ -10,6 +10,7 @@
 //! one JSON file holding several `describe-*` keys, or a Terraform `show -json` plan or state.
 
 pub mod aws;
+pub mod cache;
 pub mod file;
 pub mod ip_ranges;
 pub mod onprem;
@@ -98,6 +99,8 @@ pub struct LoadOptions {
     pub aws_ip_ranges: ip_ranges::RangesChoice,
     /// On-premises networks declared on the command line (`--onprem`, ONP-1).
     pub onprem: Vec<crate::model::OnPremNetwork>,
+    /// The snapshot cache (disabled by default; the command line enables it).
+    pub cache: cache::CacheOptions,
 }
 
 impl LoadOptions {
@@ -110,6 +113,7 @@ impl LoadOptions {
                 Some(f) => ip_ranges::RangesChoice::Given(ip_ranges::IpRanges::read(f)?),
             },
             onprem: Vec::new(),
+            cache: cache::CacheOptions::default(),
         })
     }
 }

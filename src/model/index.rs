@@ -6,11 +6,12 @@
 
 use super::ids::*;
 use super::network::*;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, Ipv4Addr};
 
 /// Who holds a private address.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum AddressOwner {
     /// A network interface (instance, interface endpoint, …).
     Interface(NetworkInterfaceId),
@@ -18,8 +19,9 @@ pub enum AddressOwner {
     NatGateway(NatGatewayId),
 }
 
-/// Precomputed lookups over one network. Build once per network with [`NetworkIndex::new`].
-#[derive(Debug, Clone, Default)]
+/// Precomputed lookups over one network. Build once per network with [`NetworkIndex::new`] (or
+/// read it back from the snapshot cache, which is why it is serializable).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct NetworkIndex {
     subnet_route_table: BTreeMap<SubnetId, RouteTableId>,
     subnet_network_acl: BTreeMap<SubnetId, NetworkAclId>,

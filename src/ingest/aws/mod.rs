@@ -50,14 +50,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Display;
 use std::path::{Path, PathBuf};
 
-/// Loads every `*.json` file in `dir` and in its sub-directories (the nested layouts
-/// multi-account collection scripts write: `<region>/…`, `<account-id>/<region>/…`,
-/// `accounts/<account-id>/<region>/…`; sorted by path) as one snapshot. Each file is still
-/// recognised by its content; the account and region a file's path names are recorded in
-/// [`crate::model::Network::scopes`] (see [`scope::of_path`]). A `*.json` entry that cannot be
-/// followed to a file (a symbolic link in a loop or to nowhere) is an error naming it.
-pub fn load_dir(dir: &Path) -> Result<Loaded, IngestError> {
-    let shown_dir = dir.display().to_string();
+/// A `*.json` entry of a snapshot directory, with why it cannot be read when it is no regular file.
+pub type JsonEntry = (PathBuf, Option<String>);
+
+/// The `*.json` entries [`load_dir`] reads under `dir`, in path order, each with why it cannot be
+/// read when it is no regular file, and how many directories were searched. The snapshot cache
+/// (`ingest::cache`) hashes exactly these files.
+pub fn json_paths(dir: &Path) -> Result<(Vec<JsonEntry>, usize), IngestError> {
     let io = |file: &str, e: std::io::Error| IngestError::Io {
         file: file.to_owned(),
         message: e.to_string(),
@@ -67,7 +66,7 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, IngestError> {
     // named `*.json`: never a file silently left out, never a read that blocks or does not end,
     // see `ingest::file`). Directories not named `*.json` are searched (hidden ones and those
     // deeper than `scope::MAX_DEPTH` are not).
-    let mut paths: Vec<(PathBuf, Option<String>)> = Vec::new();
+    let mut paths: Vec<JsonEntry> = Vec::new();
     let mut dirs_seen = 0usize;
     let mut todo: Vec<(PathBuf, usize)> = vec![(dir.to_path_buf(), 0)];
     while let Some((here, depth)) = todo.pop() {
@@ -91,6 +90,18 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, IngestError> {
         }
     }
     paths.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok((paths, dirs_seen))
+}
+
+/// Loads every `*.json` file in `dir` and in its sub-directories (the nested layouts
+/// multi-account collection scripts write: `<region>/…`, `<account-id>/<region>/…`,
+/// `accounts/<account-id>/<region>/…`; sorted by path) as one snapshot. Each file is still
+/// recognised by its content; the account and region a file's path names are recorded in
+/// [`crate::model::Network::scopes`] (see [`scope::of_path`]). A `*.json` entry that cannot be
+/// followed to a file (a symbolic link in a loop or to nowhere) is an error naming it.
+pub fn load_dir(dir: &Path) -> Result<Loaded, IngestError> {
+    let shown_dir = dir.display().to_string();
+    let (paths, dirs_seen) = json_paths(dir)?;
     if paths.is_empty() {
         let looked = if dirs_seen > 1 {
             format!(
