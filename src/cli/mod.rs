@@ -18,6 +18,7 @@ use std::path::PathBuf;
 
 pub mod config;
 pub mod diff;
+pub mod fix;
 mod values;
 pub mod version;
 pub mod waypoint;
@@ -82,6 +83,12 @@ pub enum Command {
     /// with a witness packet per flow: exit 0 when nothing changes, 1 when something opens or
     /// closes (--fail-on), 2 on error, 3 when unknown.
     Diff(diff::DiffArgs),
+    /// The smallest change to the configuration the input already has (network ACL entries,
+    /// security group rules) that makes a question answer as wanted, proven in both engines
+    /// before it is shown, with the flows it also opens or closes, written in the input's
+    /// language: exit 0 when a fix is found (or nothing needs fixing), 1 when none fits the
+    /// bound, 2 on error, 3 when unknown.
+    Fix(fix::FixArgs),
     /// Print a shell completion script, e.g. `vpcverify completions bash >
     /// ~/.local/share/bash-completion/completions/vpcverify`.
     Completions(CompletionsArgs),
@@ -426,6 +433,9 @@ pub enum CliError {
     /// The network could not be loaded.
     #[error(transparent)]
     Ingest(#[from] ingest::IngestError),
+    /// The fix search could not run.
+    #[error(transparent)]
+    Fix(#[from] crate::fix::FixError),
     /// Writing output failed.
     #[error("cannot write output: {0}")]
     Output(String),
@@ -483,6 +493,7 @@ pub fn run(mut cli: Cli) -> Result<Outcome, CliError> {
         Command::Query(args) => query(&args, &style, &with_onprem(&options, &args.onprem)),
         Command::Check(args) => check(&args, cli.color, &with_onprem(&options, &args.onprem)),
         Command::Diff(args) => diff::run(&args, &style, &with_onprem(&options, &args.onprem)),
+        Command::Fix(args) => fix::run(&args, &style, &with_onprem(&options, &args.onprem)),
         Command::Completions(args) => {
             let mut out = Vec::new();
             clap_complete::generate(
