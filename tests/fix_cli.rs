@@ -324,3 +324,60 @@ fn an_unsettled_prefix_list_makes_the_fix_unknown() {
     assert!(v["unknown"].as_str().unwrap().contains("pl-0office"), "{v}");
     assert!(v["edits"].as_array().unwrap().is_empty());
 }
+
+fn check_json(args: &[&str]) -> (Value, i32) {
+    let out = vpcverify()
+        .arg("check")
+        .args(args)
+        .args(["--format", "json", "-q"])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let v: Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("{e}: {stdout}\n{}", String::from_utf8_lossy(&out.stderr)));
+    (v, out.status.code().unwrap())
+}
+
+/// Acceptance: a suite of 22 assertions with one violated; `check --suggest-fixes` proposes the
+/// tutorial's fix, having asked the 21 others again on the patched network. Applied as printed,
+/// the whole suite holds on the patched network: the violated assertion now, and every other
+/// one as before.
+#[test]
+fn suggest_fixes_keeps_every_other_assertion_of_a_22_assertion_suite() {
+    let suite = "tests/fixtures/fix/seed-lab-suite.toml";
+    let (v, code) = check_json(&[suite, "--suggest-fixes"]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(v["summary"]["total"], 22);
+    assert_eq!(v["summary"]["failed"], 1);
+    let list = v["suggested_fixes"].as_array().unwrap();
+    assert_eq!(list.len(), 1, "{list:?}");
+    let s = &list[0];
+    assert_eq!(s["assertion"], "database reaches the internet on https");
+    assert_eq!(s["rechecked"], 21);
+    let fix = &s["fix"];
+    assert_eq!(fix["verdict"], "fixed");
+    let edits = fix["edits"].as_array().unwrap();
+    assert_eq!(edits.len(), 1);
+    assert_eq!(edits[0]["ports"], "1024-65535");
+    let (_dir, fixed) = seed_with(&edits[0]);
+    let (after, code) = check_json(&[fixed.to_str().unwrap(), suite]);
+    assert_eq!(code, 0, "{after}");
+    assert_eq!(after["summary"]["total"], 22);
+    assert_eq!(after["summary"]["passed"], 22);
+}
+
+/// A fix that would break a holding assertion is not shown; the suggestion says which
+/// assertion, and the exit code stays the suite's.
+#[test]
+fn a_fix_that_breaks_another_assertion_is_not_shown() {
+    let (v, code) = check_json(&["tests/fixtures/fix/seed-lab-conflict.toml", "--suggest-fixes"]);
+    assert_eq!(code, 1, "{v}");
+    let s = &v["suggested_fixes"][0];
+    assert!(s.get("fix").is_none(), "{s}");
+    let note = s["note"].as_str().unwrap();
+    assert!(
+        note.contains("database never browses the web over http") && note.contains("holds -> violated"),
+        "{note}"
+    );
+}

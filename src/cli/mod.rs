@@ -322,6 +322,12 @@ pub struct CheckArgs {
     /// (errors, notes and, with `--output`, the summary are still written).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// For each violated assertion, the smallest change that makes it hold (as `vpcverify fix`),
+    /// shown only when proven and when every other assertion of the suite keeps its verdict on
+    /// the patched network (SEMANTICS.md FIX-6): after the text report, or under
+    /// `suggested_fixes` in the JSON one. The exit code stays the suite's.
+    #[arg(long)]
+    pub suggest_fixes: bool,
     /// The repository root SARIF artifact URIs are relative to (`uriBaseId` `%SRCROOT%`).
     /// Default: the nearest directory above the suite (or the network) that holds `.git`, else
     /// the working directory.
@@ -944,8 +950,17 @@ fn check(args: &CheckArgs, color: ColorChoice, options: &ingest::LoadOptions) ->
     if let Some(level) = args.severity {
         crate::check::accept::apply_threshold(&mut report, level.into());
     }
-    keep_until_exit((loaded, ix));
     bar.finish_and_clear();
+    let suggestions = if args.suggest_fixes {
+        let limits = crate::fix::Limits {
+            time: timeout.map_or(std::time::Duration::from_secs(3600), |b| b * 2),
+            ..crate::fix::Limits::default()
+        };
+        crate::fix::suite::suggest(&loaded.network, &ix, &report, &opts, &limits)
+    } else {
+        Vec::new()
+    };
+    keep_until_exit((loaded, ix));
     if let Some(dir) = &args.emit_proofs {
         let fail = |e: std::io::Error| CliError::Output(format!("{}: {e}", dir.display()));
         std::fs::create_dir_all(dir).map_err(fail)?;
@@ -999,7 +1014,16 @@ fn check(args: &CheckArgs, color: ColorChoice, options: &ingest::LoadOptions) ->
         std::fs::write(file, text).map_err(|e| CliError::Output(format!("{}: {e}", file.display())))?;
     }
     let format = args.format.unwrap_or(ReportFormat::Text);
-    let body = render(format, &out_style)?;
+    let mut body = render(format, &out_style)?;
+    if args.suggest_fixes {
+        match format {
+            ReportFormat::Text => body.push_str(&explain::fix::render_suggestions(&suggestions)),
+            ReportFormat::Json => body = explain::fix::with_suggestions(&body, &suggestions),
+            ReportFormat::Junit | ReportFormat::Sarif => {
+                eprint!("{}", explain::fix::render_suggestions(&suggestions));
+            }
+        }
+    }
     match &args.output {
         Some(file) => {
             std::fs::write(file, body).map_err(|e| CliError::Output(format!("{}: {e}", file.display())))?;

@@ -114,3 +114,50 @@ pub fn render_text(r: &FixReport) -> String {
     }
     out
 }
+
+/// `check --suggest-fixes` for people: each violated assertion's fix, or why none is shown.
+pub fn render_suggestions(list: &[crate::fix::suite::Suggestion]) -> String {
+    if list.is_empty() {
+        return "\nsuggested fixes: no violated assertion to fix\n".into();
+    }
+    let mut out =
+        String::from("\nsuggested fixes (FIX-6: each proven, and every other assertion keeps its verdict):\n");
+    for s in list {
+        out.push_str(&format!("\n`{}` ({}):\n", s.assertion, s.location));
+        match &s.fix {
+            Some(f) => {
+                for line in render_text(f).lines() {
+                    if line.is_empty() {
+                        out.push('\n');
+                    } else {
+                        out.push_str(&format!("  {line}\n"));
+                    }
+                }
+                out.push_str(&format!(
+                    "  the other {} assertion{} asked again on the patched network keep their verdicts\n",
+                    s.rechecked,
+                    if s.rechecked == 1 { "" } else { "s" }
+                ));
+                if !s.also_fixes.is_empty() {
+                    out.push_str(&format!("  it also makes hold: `{}`\n", s.also_fixes.join("`, `")));
+                }
+            }
+            None => out.push_str(&format!(
+                "  no fix shown: {}\n",
+                s.note.as_deref().unwrap_or("none found")
+            )),
+        }
+    }
+    out
+}
+
+/// The JSON report of `check` with the suggestions under `suggested_fixes`.
+pub fn with_suggestions(body: &str, list: &[crate::fix::suite::Suggestion]) -> String {
+    let Ok(mut doc) = serde_json::from_str::<serde_json::Value>(body) else {
+        return body.to_owned();
+    };
+    if let (Some(obj), Ok(v)) = (doc.as_object_mut(), serde_json::to_value(list)) {
+        obj.insert("suggested_fixes".into(), v);
+    }
+    serde_json::to_string_pretty(&doc).unwrap_or_else(|_| body.to_owned()) + "\n"
+}

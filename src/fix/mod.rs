@@ -11,12 +11,14 @@
 //! one (only the pairs the edits concern).
 //!
 //! Owns: the search, the proof and the report. Must not touch: z3 (only `smt` does), printing
-//! (`explain::fix`). Layering: uses `query` and `diff`; used by `check` (`--suggest-fixes`) and
-//! `cli`.
+//! (`explain::fix`). Layering: uses `query`, `diff` and `check` (`suite`: `check
+//! --suggest-fixes` re-asks a suite's assertions on the patched network); used by `explain` and
+//! `cli`. (`check` itself does not use it: `diff` already reads `check`'s built-in ports.)
 
 pub mod edit;
 pub mod language;
 pub mod search;
+pub mod suite;
 
 use crate::diff::{self, DiffOptions, Input};
 use crate::model::*;
