@@ -10,7 +10,7 @@ use crate::model::*;
 /// The edit in `lang` (`spec`, `terraform` or `aws-cli`).
 pub fn in_language(net: &Network, e: &Edit, lang: &str) -> String {
     match lang {
-        "spec" => spec(net, e),
+        "spec" => spec(e),
         "terraform" => terraform(net, e),
         _ => aws_cli(e),
     }
@@ -252,8 +252,7 @@ fn tf_sg_rule(group: &SecurityGroupId, direction: Direction, r: &SecurityGroupRu
 }
 
 /// The name a spec gives a component (`acl-public-acl` is `[network_acl.public-acl]`).
-fn spec_name<'a>(net: &'a Network, id: &'a str, prefix: &str) -> &'a str {
-    let _ = net;
+fn spec_name<'a>(id: &'a str, prefix: &str) -> &'a str {
     id.strip_prefix(prefix).unwrap_or(id)
 }
 
@@ -294,7 +293,7 @@ fn toml_sg_rule(direction: Direction, r: &SecurityGroupRule) -> String {
     )
 }
 
-fn spec(net: &Network, e: &Edit) -> String {
+fn spec(e: &Edit) -> String {
     match e {
         Edit::AddAclEntry { acl, entry } => {
             let list = match entry.direction {
@@ -307,7 +306,7 @@ fn spec(net: &Network, e: &Edit) -> String {
             };
             format!(
                 "# [network_acl.{}] {list}, add:\n  {{ rule = {}, protocol = \"{}\"{}, cidr = \"{}\", action = \"{action}\" }},",
-                spec_name(net, acl.as_str(), "acl-"),
+                spec_name(acl.as_str(), "acl-"),
                 entry.rule_number,
                 toml_protocol(entry.protocol),
                 toml_l4(&entry.l4),
@@ -316,13 +315,13 @@ fn spec(net: &Network, e: &Edit) -> String {
         }
         Edit::AddSgRule { group, direction, rule } => format!(
             "# [security_group.{}] {}, add:\n  {},",
-            spec_name(net, group.as_str(), "sg-"),
+            spec_name(group.as_str(), "sg-"),
             sg_list(*direction),
             toml_sg_rule(*direction, rule)
         ),
         Edit::RemoveSgRule { group, direction, rule } => format!(
             "# [security_group.{}] {}, remove:\n  {},",
-            spec_name(net, group.as_str(), "sg-"),
+            spec_name(group.as_str(), "sg-"),
             sg_list(*direction),
             toml_sg_rule(*direction, rule)
         ),
@@ -334,7 +333,7 @@ fn spec(net: &Network, e: &Edit) -> String {
         } => {
             let mut out = vec![format!(
                 "# [security_group.{}] {}, replace:\n  {},\n# by:",
-                spec_name(net, group.as_str(), "sg-"),
+                spec_name(group.as_str(), "sg-"),
                 sg_list(*direction),
                 toml_sg_rule(*direction, rule)
             )];

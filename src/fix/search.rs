@@ -488,7 +488,7 @@ fn block_candidates(net: &Network, path: &[Hop], packet: &Packet, ctx: &Ctx<'_>)
                 let Ok(n) = rule.parse::<u16>() else { continue };
                 let id = NetworkAclId::new(&h.id);
                 let Some(acl) = net.network_acls.get(&id) else { continue };
-                let Some(k) = free_rule_number_before(acl, d, n) else {
+                let Some(k) = free_rule_number(acl, d, n) else {
                     continue;
                 };
                 let cidr = match d {
@@ -562,7 +562,22 @@ fn block_candidates(net: &Network, path: &[Hop], packet: &Packet, ctx: &Ctx<'_>)
     out
 }
 
-/// A free rule number before entry `n` (the one that admits the witness).
-fn free_rule_number_before(acl: &NetworkAcl, d: Direction, n: u16) -> Option<u16> {
-    free_rule_number(acl, d, n)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_covering_block_is_the_smallest_holding_the_range() {
+        let v4 = |a: &str| ip_to_u128(&a.parse::<IpAddr>().unwrap());
+        let c = |a: &str, b: &str| covering(IpFamily::V4, v4(a), v4(b)).to_string();
+        assert_eq!(c("10.20.1.10", "10.20.1.11"), "10.20.1.10/31");
+        assert_eq!(c("10.0.2.140", "10.0.2.140"), "10.0.2.140/32");
+        assert_eq!(c("10.0.1.0", "10.0.2.255"), "10.0.0.0/22");
+        assert_eq!(c("0.0.0.0", "255.255.255.255"), "0.0.0.0/0");
+        let v6 = |a: &str| ip_to_u128(&a.parse::<IpAddr>().unwrap());
+        assert_eq!(
+            covering(IpFamily::V6, v6("2600:1f18::"), v6("2600:1f18::ff")).to_string(),
+            "2600:1f18::/120"
+        );
+    }
 }

@@ -13,6 +13,8 @@
 //!   blackholes, missing zones and associations);
 //! - `elb`: (a) and (b) over load balancers (each kind, scheme, target type, preservation and
 //!   cross-zone setting, groups or none, targets or none);
+//! - `fix`: every fix `vpcverify fix` would print, applied, gives the wanted verdict in the SMT
+//!   engine and, packet by packet, in the simulator (issue #23);
 //! - `waypoint`: waypoints (`through`, `avoid`, WAY-1): a violating witness violates them on the
 //!   simulator's path; a held waypoint has no sampled delivered packet that violates it;
 //!
@@ -33,6 +35,7 @@ pub mod dropmap;
 pub mod elb;
 pub mod encoding;
 pub mod faults;
+pub mod fix;
 pub mod generate;
 pub mod metamorphic;
 pub mod oracle;
