@@ -5,7 +5,8 @@
 //! (`VPCVERIFY_BENCH_SIZES`, see benches/common; the issue asks for 5,000 interfaces:
 //! `VPCVERIFY_BENCH_SIZES=5000 VPCVERIFY_BENCH_TGW= cargo bench --bench fix`), where the
 //! estate's closed question (`internet -> synth-web` 22) is made reachable and its open one (443)
-//! unreachable, without side effects (a `diff` over an estate is benches/diff.rs's subject).
+//! unreachable, without side effects (a `diff` over an estate is benches/diff.rs's subject). The
+//! outcome of each search (fixed, or stopped at its bound) is printed before it is timed.
 
 #![allow(
     clippy::expect_used,
@@ -26,6 +27,8 @@ fn bench_fix(c: &mut Criterion) {
         let (net, ix) = common::load(&subject.path);
         let mut group = c.benchmark_group(format!("fix {}", subject.name));
         subject.configure(&mut group);
+        // A fix asks several questions (and, with side effects, a diff): few, long samples.
+        group.sample_size(10);
         let quiet = Limits {
             side_effects: false,
             ..Limits::default()
@@ -69,8 +72,10 @@ fn bench_fix(c: &mut Criterion) {
                     .map(|e| format!(" (first: {})", e.text))
                     .unwrap_or_default()
             );
+            // The seed lab's fixes are known; an estate's outcome is measured as it is (a search
+            // may stop at its bound, which is part of what the bench reports).
             assert!(
-                matches!(r.verdict, FixVerdict::Fixed | FixVerdict::AlreadyHolds),
+                subject.large || matches!(r.verdict, FixVerdict::Fixed),
                 "{label}: {:?}",
                 r.verdict
             );

@@ -169,7 +169,7 @@ fn the_readme_synopsis_matches_each_commands_options() {
         .flat_map(flags)
         .collect();
     assert!(global.contains("--aws-ip-ranges"), "{block}");
-    for command in ["lint", "trace", "query", "check", "diff", "version"] {
+    for command in ["lint", "trace", "query", "check", "diff", "fix", "version"] {
         let synopsis: String = block
             .split(&format!("vpcverify {command}"))
             .skip(1)

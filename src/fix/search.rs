@@ -120,14 +120,13 @@ pub(crate) fn reachable(net: &Network, ctx: &Ctx<'_>, limits: &Limits, t0: Insta
         }
         found.rounds += 1;
         let mut work = patched.clone();
-        let mut added = false;
+        let mut round: Vec<Edit> = Vec::new();
         for c in &map.cells {
             match cell_edit(&patched, &ix, &work, c, ctx) {
                 Ok(e) => {
-                    if !found.edits.iter().any(|x| same_effect(x, &e)) {
+                    if !found.edits.iter().chain(&round).any(|x| same_effect(x, &e)) {
                         e.apply_in_place(&mut work);
-                        found.edits.push(e);
-                        added = true;
+                        round.push(e);
                     }
                 }
                 Err(why) => match why.strip_prefix(UNKNOWN_MARK) {
@@ -139,7 +138,14 @@ pub(crate) fn reachable(net: &Network, ctx: &Ctx<'_>, limits: &Limits, t0: Insta
                 },
             }
         }
-        patched = work;
+        // FIX-2: fewest edits first: the edits of one filter, direction, protocol and ports are
+        // one edit whose block is the smallest holding all of theirs.
+        let round = merge(round);
+        let added = !round.is_empty();
+        for e in &round {
+            e.apply_in_place(&mut patched);
+        }
+        found.edits.extend(round);
         if !added {
             return Ok(found);
         }
@@ -250,6 +256,69 @@ pub(crate) fn unreachable(net: &Network, ctx: &Ctx<'_>, limits: &Limits, t0: Ins
         e.apply_in_place(&mut patched);
         found.edits.push(e);
     }
+}
+
+/// Edits that add to the same filter, direction, protocol and ports, merged into one (the
+/// lowest rule number, the smallest block holding all their blocks of one family).
+fn merge(edits: Vec<Edit>) -> Vec<Edit> {
+    let mut out: Vec<Edit> = Vec::new();
+    for e in edits {
+        let mut merged = false;
+        for x in &mut out {
+            match (&mut *x, &e) {
+                (Edit::AddAclEntry { acl: a, entry: x }, Edit::AddAclEntry { acl: b, entry: y })
+                    if a == b
+                        && x.direction == y.direction
+                        && x.action == y.action
+                        && x.protocol == y.protocol
+                        && x.l4 == y.l4
+                        && x.cidr.family() == y.cidr.family() =>
+                {
+                    x.cidr = union_block(&x.cidr, &y.cidr);
+                    if y.rule_number < x.rule_number {
+                        x.rule_number = y.rule_number;
+                        x.provenance = y.provenance.clone();
+                    }
+                    merged = true;
+                }
+                (
+                    Edit::AddSgRule {
+                        group: a,
+                        direction: d,
+                        rule: x,
+                    },
+                    Edit::AddSgRule {
+                        group: b,
+                        direction: f,
+                        rule: y,
+                    },
+                ) if a == b && d == f && x.protocol == y.protocol && x.l4 == y.l4 => {
+                    if let (SecurityGroupPeer::Cidr { cidr: p }, SecurityGroupPeer::Cidr { cidr: q }) =
+                        (&mut x.peer, &y.peer)
+                        && p.family() == q.family()
+                    {
+                        *p = union_block(p, q);
+                        merged = true;
+                    }
+                }
+                _ => {}
+            }
+            if merged {
+                break;
+            }
+        }
+        if !merged {
+            out.push(e);
+        }
+    }
+    out
+}
+
+/// The smallest block holding two blocks of one family.
+fn union_block(a: &Cidr, b: &Cidr) -> Cidr {
+    let lo = ip_to_u128(&a.first()).min(ip_to_u128(&b.first()));
+    let hi = ip_to_u128(&a.last()).max(ip_to_u128(&b.last()));
+    covering(a.family(), lo, hi)
 }
 
 /// Two edits that change the same rule the same way (an ACL entry differing only in its number).

@@ -11,9 +11,9 @@
 //! `FIX_DEBUG=1` also prints what stays blocked in each case without a fix, and why.
 
 use crate::differential::agree::replayable_endpoints;
+use crate::differential::check;
 use crate::differential::generate::{GenSettings, blueprint, endpoint_text, query_plan, query_ports, query_protocol};
 use crate::differential::oracle::*;
-use crate::differential::check;
 use proptest::prelude::*;
 use std::sync::atomic::{AtomicU64, Ordering};
 use vpcverify::fix::{self, FixVerdict, Limits, Want};
