@@ -19,6 +19,7 @@ pub mod check;
 pub mod cli;
 pub mod diff;
 pub mod explain;
+pub mod fix;
 pub mod ingest;
 pub mod model;
 pub mod query;

@@ -36,7 +36,7 @@ fn files() -> Vec<std::path::PathBuf> {
 fn rule_ids(text: &str) -> BTreeSet<String> {
     const FAMILIES: &[&str] = &[
         "RT", "NACL", "SG", "IGW", "NGW", "NI", "PCX", "GWE", "IFE", "SUB", "VGW", "V6", "LL", "PL", "BOUND", "SOLVE",
-        "TGW", "BPA", "NET", "ONP", "QUOTA", "ELB", "WAY", "EXP",
+        "TGW", "BPA", "NET", "ONP", "QUOTA", "ELB", "WAY", "EXP", "FIX",
     ];
     let bytes = text.as_bytes();
     let mut out = BTreeSet::new();
@@ -169,7 +169,7 @@ fn the_readme_synopsis_matches_each_commands_options() {
         .flat_map(flags)
         .collect();
     assert!(global.contains("--aws-ip-ranges"), "{block}");
-    for command in ["lint", "trace", "query", "check", "diff", "version"] {
+    for command in ["lint", "trace", "query", "check", "diff", "fix", "version"] {
         let synopsis: String = block
             .split(&format!("vpcverify {command}"))
             .skip(1)

@@ -229,3 +229,34 @@ fn the_waypoint_example() {
     );
     assert_eq!(shown, real, "README.md's waypoint example versus `vpcverify query`");
 }
+
+#[test]
+fn the_fix_example() {
+    let shown = shown_after(
+        "$ vpcverify fix specs/seed-lab.toml --from db-server --to internet --port 443 --want reachable",
+        "",
+    );
+    let out = vpcverify()
+        .current_dir(root())
+        .args([
+            "fix",
+            "specs/seed-lab.toml",
+            "--from",
+            "db-server",
+            "--to",
+            "internet",
+            "--port",
+            "443",
+            "--want",
+            "reachable",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let real: Vec<String> = stdout(&out)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(shown, real, "README.md's fix example versus `vpcverify fix`");
+}

@@ -92,6 +92,25 @@ fn seed_lab_outputs_validate_against_the_published_schemas() {
     );
     assert!(doc["summary"]["failed"].as_u64().unwrap() >= 1);
     validates(Output::Lint, &["lint", "specs/seed-lab.toml", "--format", "json"], 0);
+    let doc = validates(
+        Output::Fix,
+        &[
+            "fix",
+            "specs/seed-lab.toml",
+            "--format",
+            "json",
+            "--from",
+            "db-server",
+            "--to",
+            "internet",
+            "--port",
+            "443",
+            "--want",
+            "reachable",
+        ],
+        0,
+    );
+    assert_eq!(doc["verdict"], "fixed");
     let moto = path("tests/fixtures/moto-sample");
     let doc = validates(Output::Lint, &["lint", moto.to_str().unwrap(), "--format", "json"], 0);
     assert!(doc["diagnostics"].is_array());

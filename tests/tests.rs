@@ -51,6 +51,9 @@ mod elb;
 /// Issue #13: the drop map (cells, rules, examples, partial paths, the bound, `--explain`) and
 /// no unreachable verdict that explains nothing on the bundled specs and fixtures.
 mod explanations;
+/// Issue #23: `vpcverify fix` end to end: the tutorial's fix on the seed lab, both directions,
+/// the input's languages, exit codes, each fix applied and asked again.
+mod fix_cli;
 /// Property tests: the AWS loader never panics on arbitrary bytes or AWS-shaped JSON.
 mod fuzz_aws;
 /// Issue #18 item 5: the real fixtures of the three loaders with fields deleted, duplicated,

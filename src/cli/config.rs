@@ -276,6 +276,7 @@ impl Found {
             Command::Query(a) => Some(&mut a.onprem),
             Command::Check(a) => Some(&mut a.onprem),
             Command::Diff(a) => Some(&mut a.onprem),
+            Command::Fix(a) => Some(&mut a.onprem),
             Command::Completions(_) | Command::Man | Command::Schema(_) | Command::Version(_) => None,
         };
         if let Some(declared) = onprem {
@@ -306,7 +307,7 @@ impl Found {
             Command::Trace(a) => self.apply_trace(a, &mut used)?,
             Command::Query(a) => self.apply_query(a, &mut used)?,
             Command::Check(a) => self.apply_check(a, &mut used)?,
-            Command::Diff(_) => {}
+            Command::Diff(_) | Command::Fix(_) => {}
             Command::Completions(_) | Command::Man | Command::Schema(_) | Command::Version(_) => {}
         }
         Ok(used)

@@ -17,6 +17,7 @@ use std::path::PathBuf;
 
 pub mod config;
 pub mod diff;
+pub mod fix;
 mod values;
 pub mod version;
 pub mod waypoint;
@@ -93,6 +94,12 @@ pub enum Command {
     /// with a witness packet per flow: exit 0 when nothing changes, 1 when something opens or
     /// closes (--fail-on), 2 on error, 3 when unknown.
     Diff(diff::DiffArgs),
+    /// The smallest change to the configuration the input already has (network ACL entries,
+    /// security group rules) that makes a question answer as wanted, proven in both engines
+    /// before it is shown, with the flows it also opens or closes, written in the input's
+    /// language: exit 0 when a fix is found (or nothing needs fixing), 1 when none fits the
+    /// bound, 2 on error, 3 when unknown.
+    Fix(fix::FixArgs),
     /// Print a shell completion script, e.g. `vpcverify completions bash >
     /// ~/.local/share/bash-completion/completions/vpcverify`.
     Completions(CompletionsArgs),
@@ -326,6 +333,12 @@ pub struct CheckArgs {
     /// (errors, notes and, with `--output`, the summary are still written).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// For each violated assertion, the smallest change that makes it hold (as `vpcverify fix`),
+    /// shown only when proven and when every other assertion of the suite keeps its verdict on
+    /// the patched network (SEMANTICS.md FIX-6): after the text report, or under
+    /// `suggested_fixes` in the JSON one. The exit code stays the suite's.
+    #[arg(long)]
+    pub suggest_fixes: bool,
     /// The repository root SARIF artifact URIs are relative to (`uriBaseId` `%SRCROOT%`).
     /// Default: the nearest directory above the suite (or the network) that holds `.git`, else
     /// the working directory.
@@ -437,6 +450,9 @@ pub enum CliError {
     /// The network could not be loaded.
     #[error(transparent)]
     Ingest(#[from] ingest::IngestError),
+    /// The fix search could not run.
+    #[error(transparent)]
+    Fix(#[from] crate::fix::FixError),
     /// Writing output failed.
     #[error("cannot write output: {0}")]
     Output(String),
@@ -496,6 +512,7 @@ pub fn run(mut cli: Cli) -> Result<Outcome, CliError> {
         Command::Query(args) => query(&args, &style, &with_onprem(&options, &args.onprem)),
         Command::Check(args) => check(&args, cli.color, &with_onprem(&options, &args.onprem)),
         Command::Diff(args) => diff::run(&args, &style, &with_onprem(&options, &args.onprem)),
+        Command::Fix(args) => fix::run(&args, &style, &with_onprem(&options, &args.onprem)),
         Command::Completions(args) => {
             let mut out = Vec::new();
             clap_complete::generate(
@@ -967,8 +984,17 @@ fn check(args: &CheckArgs, color: ColorChoice, options: &ingest::LoadOptions) ->
     if let Some(level) = args.severity {
         crate::check::accept::apply_threshold(&mut report, level.into());
     }
-    keep_until_exit((loaded, ix));
     bar.finish_and_clear();
+    let suggestions = if args.suggest_fixes {
+        let limits = crate::fix::Limits {
+            time: timeout.map_or(std::time::Duration::from_secs(3600), |b| b * 2),
+            ..crate::fix::Limits::default()
+        };
+        crate::fix::suite::suggest(&loaded.network, &ix, &report, &opts, &limits)
+    } else {
+        Vec::new()
+    };
+    keep_until_exit((loaded, ix));
     if let Some(dir) = &args.emit_proofs {
         let fail = |e: std::io::Error| CliError::Output(format!("{}: {e}", dir.display()));
         std::fs::create_dir_all(dir).map_err(fail)?;
@@ -1022,7 +1048,16 @@ fn check(args: &CheckArgs, color: ColorChoice, options: &ingest::LoadOptions) ->
         std::fs::write(file, text).map_err(|e| CliError::Output(format!("{}: {e}", file.display())))?;
     }
     let format = args.format.unwrap_or(ReportFormat::Text);
-    let body = render(format, &out_style)?;
+    let mut body = render(format, &out_style)?;
+    if args.suggest_fixes {
+        match format {
+            ReportFormat::Text => body.push_str(&explain::fix::render_suggestions(&suggestions)),
+            ReportFormat::Json => body = explain::fix::with_suggestions(&body, &suggestions),
+            ReportFormat::Junit | ReportFormat::Sarif => {
+                eprint!("{}", explain::fix::render_suggestions(&suggestions));
+            }
+        }
+    }
     match &args.output {
         Some(file) => {
             std::fs::write(file, body).map_err(|e| CliError::Output(format!("{}: {e}", file.display())))?;

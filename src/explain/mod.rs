@@ -7,6 +7,7 @@
 pub mod check;
 pub mod diagnostics;
 pub mod diff;
+pub mod fix;
 pub mod junit;
 pub mod sarif;
 pub mod schema;

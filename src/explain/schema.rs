@@ -27,11 +27,20 @@ pub enum Output {
     Lint,
     /// `diff --format json`.
     Diff,
+    /// `fix --format json`.
+    Fix,
 }
 
 impl Output {
     /// Every output, in the order of the published files.
-    pub const ALL: [Output; 5] = [Output::Query, Output::Trace, Output::Check, Output::Lint, Output::Diff];
+    pub const ALL: [Output; 6] = [
+        Output::Query,
+        Output::Trace,
+        Output::Check,
+        Output::Lint,
+        Output::Diff,
+        Output::Fix,
+    ];
 
     /// The command's name, and the stem of its published schema file (`schemas/NAME.json`).
     pub fn name(self) -> &'static str {
@@ -41,6 +50,7 @@ impl Output {
             Output::Check => "check",
             Output::Lint => "lint",
             Output::Diff => "diff",
+            Output::Fix => "fix",
         }
     }
 }
@@ -63,6 +73,7 @@ pub fn schema(output: Output) -> String {
         Output::Check => generator.into_root_schema_for::<super::check::JsonReport<'static>>(),
         Output::Lint => generator.into_root_schema_for::<super::diagnostics::LintReport<'static>>(),
         Output::Diff => generator.into_root_schema_for::<super::diff::DiffJson<'static>>(),
+        Output::Fix => generator.into_root_schema_for::<super::fix::FixJson<'static>>(),
     };
     schema.insert(
         "title".to_owned(),

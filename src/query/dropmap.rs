@@ -100,7 +100,7 @@ pub fn attach(
 }
 
 /// The question in the engine's terms, and its drop map; `None` when the engine asks nothing.
-fn compute(
+pub(crate) fn compute(
     net: &Network,
     ix: &NetworkIndex,
     spec: &QuerySpec,

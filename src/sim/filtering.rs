@@ -19,6 +19,7 @@ impl<'n> Walker<'n> {
     /// Security groups of `eni` in `direction` (§2, §7): evaluated on the request leg; on the reply
     /// leg the connection is tracked and the groups admit it without rules (SG-11).
     pub fn groups(&mut self, eni: &NetworkInterface, direction: Direction, p: &Packet) -> Result<(), Halt> {
+        self.filtered = Some(*p);
         let Some(first) = eni.groups.first() else {
             if self.leg == LegKind::Reply {
                 return Ok(());
@@ -193,6 +194,7 @@ impl<'n> Walker<'n> {
 
     /// The network ACL of `subnet` in `direction` (§7, NACL-4).
     pub fn acl(&mut self, subnet: &SubnetId, direction: Direction, p: &Packet) -> Result<(), Halt> {
+        self.filtered = Some(*p);
         let Some(acl) = self
             .ix
             .network_acl_of(subnet)

@@ -171,6 +171,10 @@ pub struct Leg {
     pub hops: Vec<Hop>,
     /// How it ended.
     pub outcome: LegOutcome,
+    /// When a security group or network ACL dropped the leg: the packet as that filter saw it
+    /// (after every translation before it).
+    #[serde(skip)]
+    pub at_drop: Option<Packet>,
 }
 
 /// The request leg and, unless one-way or the request failed, the reply leg.
@@ -372,10 +376,12 @@ fn walk(
     walker.lb_targets = targets.map(<[NetworkInterfaceId]>::to_vec);
     let flow = walker.start(&start, packet);
     let (request_outcome, arrival) = outcome_of(flow);
+    let at_drop = filter_drop(&request_outcome, walker.filtered);
     let request = Leg {
         packet,
         hops: std::mem::take(&mut walker.hops),
         outcome: request_outcome,
+        at_drop,
     };
     let translations = walker.translations.clone();
     let (reply, assumed) = match arrival {
@@ -409,18 +415,33 @@ fn walk_reply(request_walker: Walker<'_>, arrival: Arrival) -> (Leg, Vec<Assumed
                     "{delivered} has no reply: only ICMP echo requests are asked a round trip; trace it one-way"
                 ),
             },
+            at_drop: None,
         };
         return (leg, request_walker.assumed);
     };
     let mut walker = request_walker.into_reply();
     let flow = walker.reply_from(&place, reply_packet);
     let (outcome, _) = outcome_of(flow);
+    let at_drop = filter_drop(&outcome, walker.filtered);
     let leg = Leg {
         packet: reply_packet,
         hops: walker.hops,
         outcome,
+        at_drop,
     };
     (leg, walker.assumed)
+}
+
+/// The packet a filter dropped, when a filter ended the leg.
+fn filter_drop(outcome: &LegOutcome, filtered: Option<Packet>) -> Option<Packet> {
+    match outcome {
+        LegOutcome::Dropped { blocked }
+            if matches!(blocked.kind, ComponentKind::NetworkAcl | ComponentKind::SecurityGroup) =>
+        {
+            filtered
+        }
+        _ => None,
+    }
 }
 
 fn outcome_of(flow: Result<Arrival, Halt>) -> (LegOutcome, Option<Arrival>) {

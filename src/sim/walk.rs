@@ -188,6 +188,9 @@ pub(super) struct Walker<'n> {
     /// Load balancers carry requests only to these targets (a question about them through the
     /// load balancers in front of them).
     pub lb_targets: Option<Vec<NetworkInterfaceId>>,
+    /// The packet as the last filter step (security groups, network ACL) saw it: where a filter
+    /// drops the leg, the packet it dropped (for `fix`, which writes the rule that would admit it).
+    pub filtered: Option<Packet>,
 }
 
 impl<'n> Walker<'n> {
@@ -209,6 +212,7 @@ impl<'n> Walker<'n> {
             behind_lb: false,
             lb_preserving: None,
             lb_targets: None,
+            filtered: None,
         }
     }
 
@@ -250,6 +254,7 @@ impl<'n> Walker<'n> {
             hops: Vec::new(),
             lookups: 0,
             record_entry: false,
+            filtered: None,
             ..self
         }
     }

@@ -14,6 +14,8 @@
 //! - `elb`: (a) and (b) over load balancers (each kind, scheme, target type, preservation and
 //!   cross-zone setting, groups or none, targets or none);
 //! - `diff`, `diff_prune`: laws of `vpcverify diff`, and its pair pruning against asking every pair;
+//! - `fix`: every fix `vpcverify fix` would print, applied, gives the wanted verdict in the SMT
+//!   engine and, packet by packet, in the simulator (issue #23);
 //! - `waypoint`: waypoints (`through`, `avoid`, WAY-1): a violating witness violates them on the
 //!   simulator's path; a held waypoint has no sampled delivered packet that violates it;
 //!
@@ -35,6 +37,7 @@ pub mod dropmap;
 pub mod elb;
 pub mod encoding;
 pub mod faults;
+pub mod fix;
 pub mod generate;
 pub mod metamorphic;
 pub mod oracle;
