@@ -265,7 +265,7 @@ pub fn suite(net: &Network, ix: &NetworkIndex, network_file: &str) -> Suite {
     for (e, label) in &labels {
         out.push(Assertion {
             port: Some(PortRange::single(22)),
-            screens: ports::inbound_screens(proto::TCP, PortRange::single(22)),
+            screens: ports::inbound_screens(net, ix, e, proto::TCP, PortRange::single(22)),
             ..unreachable(
                 0,
                 format!("VPCV-001 no ssh (tcp 22) from the internet to {label}"),
@@ -280,7 +280,7 @@ pub fn suite(net: &Network, ix: &NetworkIndex, network_file: &str) -> Suite {
         for p in [proto::TCP, proto::UDP] {
             out.push(Assertion {
                 port: Some(PortRange::single(3389)),
-                screens: ports::inbound_screens(p, PortRange::single(3389)),
+                screens: ports::inbound_screens(net, ix, e, p, PortRange::single(3389)),
                 ..unreachable(
                     1,
                     format!("VPCV-002 no rdp ({} 3389) from the internet to {label}", proto::name(p)),
@@ -296,7 +296,7 @@ pub fn suite(net: &Network, ix: &NetworkIndex, network_file: &str) -> Suite {
         for (port, service) in DATABASE_PORTS {
             out.push(Assertion {
                 port: Some(PortRange::single(port)),
-                screens: ports::inbound_screens(proto::TCP, PortRange::single(port)),
+                screens: ports::inbound_screens(net, ix, e, proto::TCP, PortRange::single(port)),
                 ..unreachable(
                     2,
                     format!("VPCV-003 no {service} (tcp {port}) from the internet to {label}"),
@@ -344,7 +344,10 @@ pub fn suite(net: &Network, ix: &NetworkIndex, network_file: &str) -> Suite {
                         let label = label(net, ix, e);
                         out.push(Assertion {
                             port: Some(PortRange::single(target.port)),
-                            screens: vec![Screen::ANY],
+                            screens: subnet_screen(net, ix, e, true, Some("internet"))
+                                .into_iter()
+                                .chain([Screen::ANY])
+                                .collect(),
                             ..unreachable(
                                 5,
                                 format!(
@@ -364,7 +367,7 @@ pub fn suite(net: &Network, ix: &NetworkIndex, network_file: &str) -> Suite {
             }
         }
     }
-    ports::assertions(&labels, &mut out, &at);
+    ports::assertions(net, ix, &labels, &mut out, &at);
     config::assertions(net, &mut out, &at);
     reach::assertions(net, ix, &labels, &mut out, &at);
     config::flow_log_assertions(net, &mut out, &at);
@@ -449,6 +452,44 @@ fn default_group(
             }
         }
     }
+}
+
+/// The subnet of `e` as a wider endpoint than `e` (the side named by `side`: `to` for questions
+/// into it, `from` for questions out of it), with `from`/`to` of the other side as given: any
+/// packet of any protocol. Only when the subnet, named as an endpoint, covers `e`: every
+/// interface of the subnet but NAT gateways' (as `query::endpoint` resolves a subnet). One
+/// question per subnet then settles every interface of a subnet nothing reaches (a private
+/// subnet, from the internet).
+pub(super) fn subnet_screen(
+    net: &Network,
+    ix: &NetworkIndex,
+    e: &NetworkInterface,
+    into: bool,
+    other: Option<&str>,
+) -> Option<Screen> {
+    let nat_owned = matches!(e.interface_type.as_str(), "nat_gateway" | "natGateway")
+        || net
+            .nat_gateways
+            .values()
+            .any(|n| n.addresses.iter().any(|a| a.network_interface.as_ref() == Some(&e.id)));
+    if nat_owned || !ix.interfaces_in(&e.subnet).contains(&e.id) {
+        return None;
+    }
+    let subnet = Some(e.subnet.to_string());
+    let other = other.map(str::to_owned);
+    Some(if into {
+        Screen {
+            from: other,
+            to: subnet,
+            ..Screen::ANY
+        }
+    } else {
+        Screen {
+            from: subnet,
+            to: other,
+            ..Screen::ANY
+        }
+    })
 }
 
 /// A subnet whose route table has no active route to an internet gateway.

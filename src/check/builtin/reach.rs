@@ -69,7 +69,10 @@ pub(super) fn assertions(
             for r in &ranges {
                 out.push(Assertion {
                     port: Some(*r),
-                    screens: vec![Screen::ANY],
+                    screens: super::subnet_screen(net, ix, e, false, Some("internet"))
+                        .into_iter()
+                        .chain([Screen::ANY])
+                        .collect(),
                     ..unreachable(
                         10,
                         format!(
@@ -100,7 +103,10 @@ pub(super) fn assertions(
             out.push(Assertion {
                 port: Some(*first),
                 more_ports: rest.to_vec(),
-                screens: vec![Screen::ANY],
+                screens: super::subnet_screen(net, ix, e, true, Some(other.as_str()))
+                    .into_iter()
+                    .chain([Screen::ANY])
+                    .collect(),
                 ..unreachable(
                     11,
                     format!("VPCV-012 no high-risk port (tcp, EC2.19) from vpc {other} to {label}"),
