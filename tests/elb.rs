@@ -465,7 +465,13 @@ fn builtin_vpcv_006_finds_a_target_the_internet_reaches_around_its_load_balancer
     // (The configuration fact VPCV-009 fails here whatever the paths: moto's default group keeps
     // its outbound rule; VPCV-013 is unknown: the snapshot has no flow logs. Issue 24.)
     let out = vpcverify()
-        .args(["check", net.to_str().unwrap(), "--builtin", "--skip", "VPCV-009,VPCV-013"])
+        .args([
+            "check",
+            net.to_str().unwrap(),
+            "--builtin",
+            "--skip",
+            "VPCV-009,VPCV-013",
+        ])
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout).to_string();
