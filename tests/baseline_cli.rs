@@ -266,7 +266,8 @@ fn built_in_rules_can_be_chosen_and_skipped() {
     assert_eq!(
         all,
         vec![
-            "VPCV-001", "VPCV-002", "VPCV-003", "VPCV-005", "VPCV-007", "VPCV-008", "VPCV-009", "VPCV-010", "VPCV-011"
+            "VPCV-001", "VPCV-002", "VPCV-003", "VPCV-005", "VPCV-007", "VPCV-008", "VPCV-009", "VPCV-010", "VPCV-011",
+            "VPCV-013"
         ]
     );
     assert_eq!(
@@ -275,7 +276,7 @@ fn built_in_rules_can_be_chosen_and_skipped() {
     );
     assert_eq!(
         rules_of(&["--builtin", "--skip", "VPCV-001,VPCV-005,VPCV-008,VPCV-010"]),
-        vec!["VPCV-002", "VPCV-003", "VPCV-007", "VPCV-009", "VPCV-011"]
+        vec!["VPCV-002", "VPCV-003", "VPCV-007", "VPCV-009", "VPCV-011", "VPCV-013"]
     );
     let (code, _, err) = check(&[SEED, "--builtin", "--skip", "VPCV-999"]);
     assert_eq!(code, 2);

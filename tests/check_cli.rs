@@ -566,8 +566,9 @@ fn builtin_finds_ssh_from_the_internet_on_the_seed_lab_with_witnesses() {
     // Three interfaces (the NAT gateway's does not count): 1 + 2 + 9 + 18 (VPCV-007) + 6
     // (VPCV-008) per interface, one private subnet, and the configuration facts: one default
     // group, two subnets; VPCV-011: 6 for the one interface of the private subnet (held: the
-    // public subnet's ACL stops every port but 80 and 443); VPCV-012: one VPC, none asked.
-    assert_eq!(v["summary"]["total"], 3 * 36 + 1 + 1 + 2 + 6);
+    // public subnet's ACL stops every port but 80 and 443); VPCV-012: one VPC, none asked;
+    // VPCV-013: one VPC (unknown: a spec lists no flow logs).
+    assert_eq!(v["summary"]["total"], 3 * 36 + 1 + 1 + 2 + 6 + 1);
     let rules: Vec<String> = v["results"]
         .as_array()
         .unwrap()
@@ -592,8 +593,9 @@ fn builtin_a_group_open_to_the_internet_on_22_without_a_path_is_not_a_finding() 
     });
     let spec = std::fs::read_to_string(&no_acl_22).unwrap();
     assert!(spec.contains("{ protocol = \"tcp\", ports = \"22\", from = \"0.0.0.0/0\" }"));
-    // (The configuration facts VPCV-009 and VPCV-010 hold or not whatever the paths: left out.)
-    let (code, v) = check_json(&[s(&no_acl_22), "--builtin", "--skip", "VPCV-009,VPCV-010"]);
+    // (The configuration facts VPCV-009, VPCV-010 and VPCV-013 hold or not whatever the paths:
+    // left out.)
+    let (code, v) = check_json(&[s(&no_acl_22), "--builtin", "--skip", "VPCV-009,VPCV-010,VPCV-013"]);
     assert_eq!(code, 0, "{:?}", violated_rules(&v));
     assert!(
         statuses(&v).contains(&(
@@ -640,10 +642,30 @@ fn builtin_default_group_members_reachable_from_each_other_are_found() {
         .collect();
     assert_eq!(
         found,
+        // The two are in different subnets: each is reached from the other's subnet (the
+        // witness comes from the other server).
         vec![
-            "VPCV-004 nothing from eni-db-server to eni-app-server in default group sg-lab-default",
-            "VPCV-004 nothing from eni-app-server to eni-db-server in default group sg-lab-default",
+            "VPCV-004 nothing from subnet subnet-private to eni-app-server in default group sg-lab-default",
+            "VPCV-004 nothing from subnet subnet-private-b to eni-db-server in default group sg-lab-default",
         ]
+    );
+    let witness = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| {
+            r["name"] == "VPCV-004 nothing from subnet subnet-private to eni-app-server in default group sg-lab-default"
+        })
+        .unwrap();
+    assert_eq!(witness["verdict"]["packet"]["src_ip"], "10.0.2.140");
+    // The public subnet's instances are not in the group: nothing from there.
+    assert!(
+        statuses(&v).contains(&(
+            "VPCV-004 nothing from subnet subnet-public to eni-app-server in default group sg-lab-default".to_owned(),
+            "held".to_owned()
+        )),
+        "{:?}",
+        statuses(&v)
     );
     // Nothing from the internet reaches them.
     let from_internet: Vec<(String, String)> = statuses(&v)
@@ -687,13 +709,14 @@ fn builtin_finds_the_one_way_ipv6_path_into_the_private_subnet() {
 fn builtin_and_a_suite_together_make_one_report() {
     let (code, v) = check_json(&[SEED, "proofs/seed-lab.toml", "--builtin"]);
     assert_eq!(code, 1);
-    // The pack: 112 before issue 24's deliverable 3, and VPCV-011's six on the database server.
-    assert_eq!(v["summary"]["total"], 10 + 112 + 6);
+    // The pack: 112 before issue 24's deliverable 3, VPCV-011's six on the database server, and
+    // VPCV-013 on the one VPC (unknown: the spec lists no flow logs).
+    assert_eq!(v["summary"]["total"], 10 + 112 + 6 + 1);
     assert_eq!(v["summary"]["failed"], 1 + 6);
     let (_, sarif, _) = check(&[SEED, "proofs/seed-lab.toml", "--builtin", "--format", "sarif"]);
     let log: Value = serde_json::from_str(&sarif).unwrap();
     let run = &log["runs"][0];
-    assert_eq!(run["tool"]["driver"]["rules"].as_array().unwrap().len(), 10 + 12);
+    assert_eq!(run["tool"]["driver"]["rules"].as_array().unwrap().len(), 10 + 13);
     let results = run["results"].as_array().unwrap();
     assert_eq!(results.len(), 7);
     // A built-in finding points at the instance's line in the spec.

@@ -463,9 +463,15 @@ fn lint_warns_of_unserved_listeners_unrouted_targets_unhealthy_and_unused_groups
 fn builtin_vpcv_006_finds_a_target_the_internet_reaches_around_its_load_balancer() {
     let net = path(ELB);
     // (The configuration fact VPCV-009 fails here whatever the paths: moto's default group keeps
-    // its outbound rule. Issue 24.)
+    // its outbound rule; VPCV-013 is unknown: the snapshot has no flow logs. Issue 24.)
     let out = vpcverify()
-        .args(["check", net.to_str().unwrap(), "--builtin", "--skip", "VPCV-009"])
+        .args([
+            "check",
+            net.to_str().unwrap(),
+            "--builtin",
+            "--skip",
+            "VPCV-009,VPCV-013",
+        ])
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout).to_string();

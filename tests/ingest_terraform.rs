@@ -479,6 +479,8 @@ fn unsupported_resource_types_are_a_warning_each() {
         "values": {"root_module": {"resources": [
             {"address": "aws_networkfirewall_firewall.front", "mode": "managed", "type": "aws_networkfirewall_firewall", "name": "front",
              "values": {"id": "arn:aws:network-firewall:us-east-1:1:firewall/front"}},
+            {"address": "aws_networkfirewall_rule_group.all", "mode": "managed", "type": "aws_networkfirewall_rule_group", "name": "all",
+             "values": {"id": "arn:aws:network-firewall:us-east-1:1:stateful-rulegroup/all"}},
             {"address": "aws_flow_log.all", "mode": "managed", "type": "aws_flow_log", "name": "all",
              "values": {"id": "fl-1"}}
         ]}}
@@ -487,6 +489,16 @@ fn unsupported_resource_types_are_a_warning_each() {
     let w = warnings(&l, "unsupported");
     assert_eq!(w.len(), 2);
     assert!(w.iter().any(|d| d.message.contains("`aws_networkfirewall_firewall`")));
+    // `aws_flow_log` is read (VPCV-013): one that names nothing to log is said so, and left out.
+    let w = warnings(&l, "missing-field");
+    assert_eq!(w.len(), 1, "{w:#?}");
+    assert!(
+        w[0].message.contains("`aws_flow_log.all` names no resource to log"),
+        "{}",
+        w[0].message
+    );
+    assert!(l.network.flow_logs.logs.is_empty());
+    assert!(l.network.flow_logs.listed);
 }
 
 // ---------------------------------------------------------------------------------------------

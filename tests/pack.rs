@@ -211,12 +211,14 @@ fn a_suite_and_the_config_file_name_trusted_prefixes() {
 fn world_open_groups_on_private_interfaces_are_no_internet_finding() {
     let (code, v) = check_json(&[PRIVATE, "--builtin"]);
     // Only the configuration facts, which do not depend on paths: the default group keeps the
-    // rules AWS creates it with, and the public subnet assigns public addresses.
+    // rules AWS creates it with, the public subnet assigns public addresses, and the plan has no
+    // flow log.
     assert_eq!(
         names(&v),
         vec![
             "VPCV-009 default group aws_vpc.main.default_security_group_id of aws_vpc.main has no rules",
             "VPCV-010 subnet aws_subnet.public assigns no public address on launch",
+            "VPCV-013 vpc aws_vpc.main has flow logs",
         ]
     );
     assert_eq!(code, 1);
@@ -445,19 +447,25 @@ fn egress_from_the_seed_labs_database_is_stopped_by_the_public_acl() {
     assert!(r["verdict"]["packet"]["dst_port"].as_u64().unwrap() > 443);
 }
 
-const B_TO_A_SSH: &str = "VPCV-012 no high-risk port (tcp 20-23) from vpc vpc-b to eni-a-host";
-const B_TO_C_SSH: &str = "VPCV-012 no high-risk port (tcp 20-23) from vpc vpc-b to eni-c-host";
+const B_TO_A: &str = "VPCV-012 no high-risk port (tcp, EC2.19) from vpc vpc-b to eni-a-host";
+const B_TO_C: &str = "VPCV-012 no high-risk port (tcp, EC2.19) from vpc vpc-b to eni-c-host";
 
 #[test]
 fn lateral_high_risk_ports_from_a_peered_vpc_fire_and_not_without_the_route_or_through_the_hub() {
     let (code, v) = check_json(&["specs/peering.toml", "--builtin", "--builtin-rules", "VPCV-012"]);
     assert_eq!(code, 1);
-    let r = find(&v, B_TO_A_SSH);
+    let r = find(&v, B_TO_A);
     let packet = &r["verdict"]["packet"];
     assert_eq!(packet["src_ip"], "10.2.1.10");
     assert_eq!(packet["dst_ip"], "10.1.1.10");
     let port = packet["dst_port"].as_u64().unwrap();
     assert!((20..=23).contains(&port), "{port}");
+    // One finding for the pair, listing every range of EC2.19's ports that gets through (A's
+    // group admits everything from 10.0.0.0/8: all 20).
+    let note = r["note"].as_str().unwrap();
+    assert!(note.starts_with("reachable on tcp 20-23, 25, 110, "), "{note}");
+    assert!(note.ends_with(", 9200, 9300"), "{note}");
+    assert_eq!(note.matches(", ").count(), 19, "{note}");
     assert!(
         r["verdict"]["path"].to_string().contains("pcx-a-b"),
         "{}",
@@ -465,10 +473,10 @@ fn lateral_high_risk_ports_from_a_peered_vpc_fire_and_not_without_the_route_or_t
     );
     // B routes C's block over the A <-> B peering, so C is asked about, but peering is not
     // transitive: held.
-    assert_eq!(status_of(&v, B_TO_C_SSH), "held");
-    // Each host has two neighbouring VPCs, each asked the 20 ranges of EC2.19's ports.
-    assert_eq!(v["summary"]["total"], 3 * 2 * 20);
-    assert_eq!(violated(&v).len(), 4 * 20);
+    assert_eq!(status_of(&v, B_TO_C), "held");
+    // Each host has two neighbouring VPCs: one assertion each, over EC2.19's 20 port ranges.
+    assert_eq!(v["summary"]["total"], 3 * 2);
+    assert_eq!(violated(&v).len(), 4);
     // The peer's routes toward A removed: B is no neighbour of A, nothing asked from it.
     let (_d, no_route) = spec_with("specs/peering.toml", |t| {
         t.replace("  { destination = \"10.1.0.0/16\", target = \"a-b\" },\n", "")
@@ -491,7 +499,7 @@ fn lateral_high_risk_ports_from_a_peered_vpc_fire_and_not_without_the_route_or_t
         )
     });
     let (_, v) = check_json(&[closed.to_str().unwrap(), "--builtin", "--builtin-rules", "VPCV-012"]);
-    assert_eq!(status_of(&v, B_TO_A_SSH), "held");
+    assert_eq!(status_of(&v, B_TO_A), "held");
     assert!(
         !names(&v).iter().any(|n| n.ends_with("to eni-a-host")),
         "{:#?}",
@@ -505,9 +513,14 @@ fn lateral_through_a_transit_gateway_fires_from_the_shared_vpc_and_not_between_i
     assert_eq!(code, 1);
     let r = find(
         &v,
-        "VPCV-012 no high-risk port (tcp 3389) from vpc vpc-spoke-a to eni-shared-host",
+        "VPCV-012 no high-risk port (tcp, EC2.19) from vpc vpc-spoke-a to eni-shared-host",
     );
-    assert_eq!(r["verdict"]["packet"]["dst_port"], 3389);
+    // The witness is on the first range that gets through; the finding lists all 20.
+    let port = r["verdict"]["packet"]["dst_port"].as_u64().unwrap();
+    assert!((20..=23).contains(&port), "{port}");
+    let note = r["note"].as_str().unwrap();
+    assert!(note.contains(", 3389, "), "{note}");
+    assert_eq!(note.matches(", ").count(), 19, "{note}");
     assert!(
         r["verdict"]["path"].to_string().contains("tgw-hub"),
         "{}",
@@ -518,7 +531,7 @@ fn lateral_through_a_transit_gateway_fires_from_the_shared_vpc_and_not_between_i
     assert_eq!(
         status_of(
             &v,
-            "VPCV-012 no high-risk port (tcp 3389) from vpc vpc-spoke-a to eni-spoke-b-host"
+            "VPCV-012 no high-risk port (tcp, EC2.19) from vpc vpc-spoke-a to eni-spoke-b-host"
         ),
         "held"
     );
@@ -526,11 +539,121 @@ fn lateral_through_a_transit_gateway_fires_from_the_shared_vpc_and_not_between_i
     assert_eq!(
         status_of(
             &v,
-            "VPCV-012 no high-risk port (tcp 3389) from vpc vpc-shared to eni-spoke-a-far"
+            "VPCV-012 no high-risk port (tcp, EC2.19) from vpc vpc-shared to eni-spoke-a-far"
         ),
         "held"
     );
-    // Four hosts, two neighbouring VPCs each, 20 ranges.
-    assert_eq!(v["summary"]["total"], 4 * 2 * 20);
-    assert_eq!(violated(&v).len(), 4 * 20);
+    // Four hosts, two neighbouring VPCs each: one assertion per pair.
+    assert_eq!(v["summary"]["total"], 4 * 2);
+    assert_eq!(violated(&v).len(), 4);
+}
+
+const FLOWLOGS: &str = "tests/fixtures/terraform/pack-flowlogs.plan.json";
+const MAIN_FLOW: &str = "VPCV-013 vpc aws_vpc.main has flow logs";
+const AUDIT_FLOW: &str = "VPCV-013 vpc aws_vpc.audit has flow logs";
+
+#[test]
+fn flow_logs_hold_where_rejects_are_logged_and_fire_where_only_accepts_or_a_subnet_are() {
+    let (code, v) = check_json(&[FLOWLOGS, "--builtin", "--builtin-rules", "VPCV-013"]);
+    assert_eq!(code, 1);
+    assert_eq!(v["summary"]["total"], 2);
+    assert_eq!(status_of(&v, MAIN_FLOW), "held");
+    let audit = find(&v, AUDIT_FLOW);
+    let fact = audit["fact"].as_str().unwrap();
+    assert!(
+        fact.starts_with("aws_vpc.audit has no active flow log capturing rejected traffic (ALL or REJECT)"),
+        "{fact}"
+    );
+    assert!(
+        fact.contains("aws_flow_log.audit_accept captures ACCEPT only"),
+        "{fact}"
+    );
+    assert!(fact.contains("1 flow log(s) on its subnets or interfaces"), "{fact}");
+    assert_eq!(audit["rule"]["severity"], "medium");
+    // Located at the VPC's address in the plan.
+    let line = audit["location"]["line"].as_u64().unwrap() as usize;
+    let plan = std::fs::read_to_string(path(FLOWLOGS)).unwrap();
+    assert!(
+        plan.lines().nth(line - 1).unwrap().contains("\"aws_vpc.audit\""),
+        "line {line}"
+    );
+    // The nearest plan where it must not fire: the audit VPC's log captures ALL.
+    let dir = tempfile::tempdir().unwrap();
+    let all = dir.path().join("all.plan.json");
+    std::fs::write(&all, plan.replace("\"ACCEPT\"", "\"ALL\"")).unwrap();
+    let (code, v) = check_json(&[all.to_str().unwrap(), "--builtin", "--builtin-rules", "VPCV-013"]);
+    assert_eq!(code, 0, "{:#?}", names(&v));
+    assert_eq!(status_of(&v, AUDIT_FLOW), "held");
+    // A plan without any flow log: every VPC fires (the plan lists its flow logs whole).
+    let (code, v) = check_json(&[SEED_PLAN, "--builtin", "--builtin-rules", "VPCV-013"]);
+    assert_eq!(code, 1);
+    assert_eq!(names(&v), vec![MAIN_FLOW.to_owned()]);
+}
+
+const MOTO: &str = "tests/fixtures/moto-sample";
+
+#[test]
+fn flow_logs_of_a_snapshot_are_read_and_a_snapshot_without_them_leaves_the_rule_unknown() {
+    // moto-sample has no `describe-flow-logs` output: not a finding, unknown with the reason.
+    let (code, v) = check_json(&[MOTO, "--builtin", "--builtin-rules", "VPCV-013"]);
+    assert_eq!(code, 3);
+    let results = v["results"].as_array().unwrap();
+    // Three VPCs in describe-vpcs.json, one more in the AWS CLI's cli-describe-vpcs.json.
+    assert_eq!(results.len(), 4);
+    for r in results {
+        assert_eq!(r["status"], "unknown", "{r:#}");
+        assert!(
+            r["fact"]
+                .as_str()
+                .unwrap()
+                .contains("the input does not list flow logs"),
+            "{r:#}"
+        );
+    }
+    // moto's output beside it (tests/fixtures/flow-logs): prod logs REJECT, held; the other VPC
+    // logs ACCEPT only, the default VPC and the CLI's VPC nothing: those fire.
+    let dir = copy_fixture_dir(MOTO);
+    std::fs::copy(
+        path("tests/fixtures/flow-logs/describe-flow-logs.json"),
+        dir.path().join("describe-flow-logs.json"),
+    )
+    .unwrap();
+    let (code, v) = check_json(&[dir.path().to_str().unwrap(), "--builtin", "--builtin-rules", "VPCV-013"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        status_of(&v, "VPCV-013 vpc vpc-c09e3741728414933 has flow logs"),
+        "held"
+    );
+    assert_eq!(
+        names(&v),
+        vec![
+            "VPCV-013 vpc vpc-00c9cabab3901c50f has flow logs".to_owned(),
+            "VPCV-013 vpc vpc-9175f052abf6362d5 has flow logs".to_owned(),
+            "VPCV-013 vpc vpc-e84fc6abb0e64af91 has flow logs".to_owned(),
+        ]
+    );
+    let other = find(&v, "VPCV-013 vpc vpc-9175f052abf6362d5 has flow logs");
+    assert!(
+        other["fact"]
+            .as_str()
+            .unwrap()
+            .contains("fl-8702e929c94d8150e captures ACCEPT only"),
+        "{other:#}"
+    );
+    // A traffic type AWS does not have: a clear error naming the flow log, exit 2.
+    let file = dir.path().join("describe-flow-logs.json");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("\"REJECT\"", "\"REJECTED\"")).unwrap();
+    let out = vpcverify()
+        .args(["lint", dir.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(2), "{all}");
+    assert!(all.contains("fl-e54b66d89f715bdbe"), "{all}");
+    assert!(all.contains("`TrafficType` is `REJECTED`"), "{all}");
 }

@@ -13,8 +13,9 @@ pub mod budget;
 pub mod builtin;
 pub mod exposure;
 pub mod run;
+pub mod screen;
 pub mod suite;
 
 pub use accept::Accepted;
 pub use run::{AssertionResult, Report, RunOptions, Status, Summary};
-pub use suite::{Assertion, Expect, Fact, Ignore, Location, Rule, Severity, Suite, SuiteError};
+pub use suite::{Assertion, Expect, Fact, Ignore, Location, Rule, Screen, Severity, Suite, SuiteError};

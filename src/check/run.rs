@@ -76,6 +76,9 @@ pub struct AssertionResult {
     pub severity: Option<super::Severity>,
     /// What a configuration fact (VPCV-009, VPCV-010) says about its resource.
     pub fact: Option<String>,
+    /// More about a violation: for an assertion over several port ranges (VPCV-012), every
+    /// range a packet gets through on.
+    pub note: Option<String>,
 }
 
 /// How to run a suite.
@@ -210,12 +213,13 @@ pub fn run(
     let next = AtomicUsize::new(0);
     let assertions = &suite.assertions;
     let ctx = super::exposure::Context::new(&suite);
+    let screens = super::screen::Screens::default();
     let answered: Vec<Vec<(usize, AssertionResult)>> = pool.broadcast(|_| {
         let mut mine = Vec::new();
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(a) = assertions.get(i) else { break };
-            let r = answer(net, ix, a, opts, total.as_ref(), &ctx);
+            let r = answer(net, ix, a, opts, total.as_ref(), &ctx, &screens);
             on_done(a, &r);
             mine.push((i, r));
         }
@@ -240,6 +244,7 @@ pub fn run(
                 exposure: None,
                 severity: None,
                 fact: None,
+                note: None,
             })
         })
         .collect();
@@ -260,18 +265,58 @@ fn answer(
     opts: &RunOptions,
     total: Option<&Total>,
     ctx: &super::exposure::Context<'_>,
+    screens: &super::screen::Screens,
 ) -> AssertionResult {
     let Some(total) = total else {
-        return ctx.answer(net, ix, a, opts);
+        return screened(net, ix, a, opts, screens).unwrap_or_else(|| compact(a, ctx.answer(net, ix, a, opts)));
     };
     let Some((budget, by_total)) = total.cap(opts.budget) else {
         return not_answered(a, total.spent_reason());
     };
-    let mut r = ctx.answer(net, ix, a, &RunOptions { budget, ..*opts });
+    let capped = RunOptions { budget, ..*opts };
+    if let Some(r) = screened(net, ix, a, &capped, screens) {
+        return r;
+    }
+    let mut r = compact(a, ctx.answer(net, ix, a, &capped));
     if by_total && let (Some(v), Some(left)) = (r.verdict.as_mut(), budget) {
         for cause in v.unknown.iter_mut().filter(|c| c.id == "budget") {
             cause.reason = total.ran_out_reason(left, &cause.reason);
         }
+    }
+    r
+}
+
+/// An assertion one of whose wider questions is unreachable: it holds, unasked
+/// (`check::screen`). No verdict is kept: the pack's holding assertions are not printed.
+fn screened(
+    net: &Network,
+    ix: &NetworkIndex,
+    a: &Assertion,
+    opts: &RunOptions,
+    screens: &super::screen::Screens,
+) -> Option<AssertionResult> {
+    let started = Instant::now();
+    screens.settle(net, ix, a, opts).then(|| AssertionResult {
+        status: Status::Held,
+        verdict: None,
+        error: None,
+        proof: None,
+        elapsed: started.elapsed(),
+        accepted: None,
+        exposure: None,
+        severity: None,
+        fact: None,
+        note: None,
+    })
+}
+
+/// A holding assertion of the built-in pack (one with wider questions) keeps no verdict: on a
+/// large estate there are hundreds of thousands, each verdict with its blocking components,
+/// and a holding assertion prints only its name. One that holds because only trusted prefixes
+/// reach (EXP-2) keeps it: its warning says so.
+fn compact(a: &Assertion, mut r: AssertionResult) -> AssertionResult {
+    if r.status == Status::Held && !a.screens.is_empty() && r.proof.is_none() && r.exposure.is_none() {
+        r.verdict = None;
     }
     r
 }
@@ -303,6 +348,7 @@ fn not_answered(a: &Assertion, reason: String) -> AssertionResult {
         exposure: None,
         severity: None,
         fact: None,
+        note: None,
     }
 }
 
@@ -325,7 +371,11 @@ pub fn run_one(net: &Network, ix: &NetworkIndex, a: &Assertion, opts: &RunOption
             exposure: None,
             severity: None,
             fact: Some(text.clone()),
+            note: None,
         };
+    }
+    if !a.more_ports.is_empty() {
+        return over_ports(net, ix, a, opts, started);
     }
     let want_proof = opts.want_proofs && a.expect == Expect::Unreachable;
     let answer = crate::query::waypoint::run(net, ix, &a.query_spec(want_proof, opts.budget));
@@ -341,6 +391,7 @@ pub fn run_one(net: &Network, ix: &NetworkIndex, a: &Assertion, opts: &RunOption
             exposure: None,
             severity: None,
             fact: None,
+            note: None,
         },
         Ok(result) => {
             let reachability = match (result.verdict.verdict, a.expect) {
@@ -372,9 +423,61 @@ pub fn run_one(net: &Network, ix: &NetworkIndex, a: &Assertion, opts: &RunOption
                 exposure: None,
                 severity: None,
                 fact: None,
+                note: None,
             }
         }
     }
+}
+
+/// An assertion over several port ranges (`port` and `more_ports`), each asked as its own
+/// question: violated when a packet gets through on any (the first such range's verdict, with
+/// every such range listed in the note), else unknown when one is unknown, else held. An
+/// error on any range is the assertion's error.
+fn over_ports(net: &Network, ix: &NetworkIndex, a: &Assertion, opts: &RunOptions, started: Instant) -> AssertionResult {
+    let mut reached: Vec<String> = Vec::new();
+    let mut first: Option<AssertionResult> = None;
+    let mut unknown: Option<AssertionResult> = None;
+    let mut held: Option<AssertionResult> = None;
+    for port in a.port.iter().chain(a.more_ports.iter()) {
+        let one = Assertion {
+            port: Some(*port),
+            more_ports: Vec::new(),
+            ..a.clone()
+        };
+        let r = run_one(net, ix, &one, opts);
+        match r.status {
+            Status::Error => {
+                return AssertionResult {
+                    elapsed: started.elapsed(),
+                    ..r
+                };
+            }
+            Status::Violated => {
+                reached.push(port.to_string());
+                first.get_or_insert(r);
+            }
+            Status::Unknown => {
+                unknown.get_or_insert(r);
+            }
+            Status::Held => {
+                held.get_or_insert(r);
+            }
+        }
+    }
+    let protocol = match a.protocol {
+        ProtocolChoice::All => "all".to_owned(),
+        ProtocolChoice::One(n) => proto::name(n),
+    };
+    let mut r = match (first, unknown, held) {
+        (Some(mut r), _, _) => {
+            r.note = Some(format!("reachable on {protocol} {}", reached.join(", ")));
+            r
+        }
+        (None, Some(r), _) | (None, None, Some(r)) => r,
+        (None, None, None) => not_answered(a, "no port range to ask".to_owned()),
+    };
+    r.elapsed = started.elapsed();
+    r
 }
 
 /// A fingerprint of a violation that stays the same across runs while the finding does (SARIF

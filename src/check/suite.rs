@@ -174,6 +174,40 @@ pub struct Assertion {
     /// A configuration fact decided on the model when the assertion was made (a built-in
     /// configuration rule, VPCV-009 and VPCV-010): no question is asked of the engine.
     pub fact: Option<Fact>,
+    /// Wider questions (same endpoints and direction, more packets), widest first, that the run
+    /// asks once for every assertion naming them: when one is answered unreachable, so is this
+    /// one (its packets are among the wider question's), and it holds without being asked.
+    /// The built-in pack's (`check::builtin`); empty in a suite's own assertions.
+    pub screens: Vec<Screen>,
+    /// More destination port ranges asked with `port` (same protocol): the assertion is violated
+    /// when a packet gets through on any of them, and its finding lists every range that does
+    /// (VPCV-012: one finding per interface and neighbouring VPC, not one per port).
+    pub more_ports: Vec<PortRange>,
+}
+
+/// A wider question than an assertion's: the same endpoints and direction with more protocols or
+/// ports (`protocol all`, any port). Its `unreachable` settles every narrower question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Screen {
+    /// Where its packets come from, when not the assertion's source (a wider one: a VPC for
+    /// one of its interfaces).
+    pub from: Option<String>,
+    /// Where they go, when not the assertion's destination (a wider one).
+    pub to: Option<String>,
+    /// The protocol.
+    pub protocol: ProtocolChoice,
+    /// Destination ports; any when `None`.
+    pub port: Option<PortRange>,
+}
+
+impl Screen {
+    /// Any packet at all.
+    pub const ANY: Screen = Screen {
+        from: None,
+        to: None,
+        protocol: ProtocolChoice::All,
+        port: None,
+    };
 }
 
 /// A configuration fact about one resource, and what it says.
@@ -622,6 +656,8 @@ impl Suite {
                     column,
                 },
                 fact: None,
+                screens: Vec::new(),
+                more_ports: Vec::new(),
             };
             let help = a.description.clone().unwrap_or_else(|| match assertion.expect {
                 Expect::Any => format!("{}: {}", assertion.question(), assertion.requirement()),

@@ -36,6 +36,9 @@ pub fn render_text(report: &Report, style: &Style) -> String {
             continue;
         }
         out.push_str(&format!("    {}: {}\n", a.location, expectation(a, r)));
+        if let Some(n) = &r.note {
+            out.push_str(&format!("    {n}\n"));
+        }
         if let Some(acc) = &r.accepted {
             out.push_str(&format!("    accepted ({})\n", acc.describe()));
         }
@@ -101,6 +104,9 @@ pub fn progress_line(done: usize, total: usize, a: &Assertion, r: &AssertionResu
     );
     if r.status != Status::Held {
         line.push_str(&format!(": {}", expectation(a, r)));
+        if let Some(n) = &r.note {
+            line.push_str(&format!(", {n}"));
+        }
         if let Some(e) = r.exposure.as_ref().filter(|_| r.status == Status::Violated) {
             line.push_str(&format!(", {}", crate::check::exposure::describe(e)));
             if let Some(s) = r.severity {
@@ -292,6 +298,9 @@ struct JsonResult<'a> {
     /// A configuration rule (VPCV-009, VPCV-010): what it found on its resource.
     #[serde(skip_serializing_if = "Option::is_none")]
     fact: Option<&'a str>,
+    /// An assertion over several port ranges (VPCV-012): every range a packet gets through on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
     elapsed_ms: u128,
 }
 
@@ -359,6 +368,7 @@ pub fn render_json(report: &Report) -> String {
                     }),
                 severity: r.severity.map(|s| s.as_str()),
                 fact: r.fact.as_deref(),
+                note: r.note.as_deref(),
                 elapsed_ms: r.elapsed.as_millis(),
             }
         })

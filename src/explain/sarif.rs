@@ -93,10 +93,11 @@ pub fn render(report: &Report, options: &SarifOptions) -> Result<String, String>
                     .message(
                         Message::builder()
                             .text(format!(
-                                "`{}` is violated: expected {}, got {}{}",
+                                "`{}` is violated: expected {}, got {}{}{}",
                                 a.name,
                                 a.expect.as_str(),
                                 violation_message(v),
+                                r.note.as_ref().map(|n| format!("; {n}")).unwrap_or_default(),
                                 r.exposure
                                     .as_ref()
                                     .map(|e| format!("; {}", crate::check::exposure::describe(e)))

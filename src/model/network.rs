@@ -76,6 +76,9 @@ pub struct Network {
     /// Load balancers, listeners and target groups (SEMANTICS.md §5.12).
     #[serde(default, skip_serializing_if = "super::elb::ElbTopology::is_empty")]
     pub elb: super::elb::ElbTopology,
+    /// VPC flow logs, and whether the input lists them (read by VPCV-013 only).
+    #[serde(default, skip_serializing_if = "super::flowlog::FlowLogs::is_empty")]
+    pub flow_logs: super::flowlog::FlowLogs,
 }
 
 /// A subnet's Availability Zone, comparable across accounts as far as the input allows.

@@ -1,7 +1,8 @@
 //! The configuration facts of the built-in pack, decided on the model when the pack is made
 //! (no question to the engine), each located at its resource: VPCV-009 (a VPC's default
-//! security group has rules, CIS 5.4 / FSBP EC2.2) and VPCV-010 (a subnet assigns public IPv4
-//! addresses on launch, FSBP EC2.15).
+//! security group has rules, CIS 5.4 / FSBP EC2.2), VPCV-010 (a subnet assigns public IPv4
+//! addresses on launch, FSBP EC2.15) and VPCV-013 (a VPC has no active flow log capturing
+//! rejected traffic, CIS 3.7 / FSBP EC2.6; unknown when the input does not list flow logs).
 //!
 //! Must not touch: z3, printing.
 
@@ -16,6 +17,82 @@ fn fact(rule: usize, name: String, resource: &str, location: Location, fact: Fac
         fact: Some(fact),
         ..unreachable(rule, name, resource, resource, ProtocolChoice::All, location)
     }
+}
+
+/// VPCV-013's fact about one VPC: holds when an active flow log on the VPC itself captures
+/// rejected traffic (`ALL` or `REJECT`: CIS asks for rejects at least, FSBP EC2.6 checks for
+/// `REJECT`, which `ALL` includes); unknown when the input does not list flow logs for the VPC's
+/// account and Region, or a flow log's traffic type is known only after apply; else violated,
+/// naming what the VPC has instead (logs on its subnets or interfaces, accepted traffic only, an
+/// inactive log).
+pub fn flow_log_fact(net: &Network, vpc: &Vpc) -> Fact {
+    let fl = &net.flow_logs;
+    let logs: Vec<&FlowLog> = fl.on(vpc.id.as_str()).collect();
+    if let Some(l) = logs
+        .iter()
+        .find(|l| l.active && l.traffic_type.is_some_and(TrafficType::captures_rejects))
+    {
+        return Fact::Holds(format!(
+            "{} has flow log {} capturing {} traffic",
+            vpc.id,
+            l.id,
+            l.traffic_type.map_or("", TrafficType::name)
+        ));
+    }
+    let scope = net.scope_of(&vpc.provenance);
+    let listed = fl.listed && (fl.listed_in.is_empty() || fl.listed_in.iter().any(|f| net.scopes.get(f) == scope));
+    if !listed {
+        return Fact::Unknown(format!(
+            "the input does not list flow logs (a snapshot needs `aws ec2 describe-flow-logs` output, e.g. \
+             describe-flow-logs.json, beside the others): whether {} logs its traffic is not decided",
+            vpc.id
+        ));
+    }
+    if let Some(l) = logs.iter().find(|l| l.active && l.traffic_type.is_none()) {
+        return Fact::Unknown(format!(
+            "the traffic type of flow log {} on {} is known only after apply",
+            l.id, vpc.id
+        ));
+    }
+    let mut has: Vec<String> = logs
+        .iter()
+        .map(|l| {
+            let t = l.traffic_type.map_or("?", TrafficType::name);
+            if l.active {
+                format!("{} captures {t} only", l.id)
+            } else {
+                format!("{} ({t}) is not active", l.id)
+            }
+        })
+        .collect();
+    let narrower = fl
+        .logs
+        .values()
+        .filter(|l| {
+            net.subnets
+                .get(&SubnetId::new(&l.resource))
+                .is_some_and(|s| s.vpc == vpc.id)
+                || net
+                    .network_interfaces
+                    .get(&NetworkInterfaceId::new(&l.resource))
+                    .is_some_and(|e| e.vpc == vpc.id)
+        })
+        .count();
+    if narrower > 0 {
+        has.push(format!(
+            "{narrower} flow log(s) on its subnets or interfaces, which do not cover the whole VPC"
+        ));
+    }
+    let has = if has.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", has.join("; "))
+    };
+    Fact::Violated(format!(
+        "{} has no active flow log capturing rejected traffic (ALL or REJECT){has}; create one on the VPC \
+         (CIS 3.7, FSBP EC2.6)",
+        vpc.id
+    ))
 }
 
 /// VPCV-009 and VPCV-010's assertions.
@@ -66,6 +143,19 @@ pub(super) fn assertions(net: &Network, out: &mut Vec<Assertion>, at: &dyn Fn(&P
             sub.id.as_str(),
             at(&sub.provenance),
             verdict,
+        ));
+    }
+}
+
+/// VPCV-013's assertions (after VPCV-012's, so that the pack's assertions stay in rule order).
+pub(super) fn flow_log_assertions(net: &Network, out: &mut Vec<Assertion>, at: &dyn Fn(&Provenance) -> Location) {
+    for vpc in net.vpcs.values() {
+        out.push(fact(
+            12,
+            format!("VPCV-013 vpc {} has flow logs", vpc.id),
+            vpc.id.as_str(),
+            at(&vpc.provenance),
+            flow_log_fact(net, vpc),
         ));
     }
 }

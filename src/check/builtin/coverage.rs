@@ -58,6 +58,7 @@ const fn c(
 use How::{Configuration as C, NotApplicable as NA, NotYet, Reachability as R};
 
 const ADMIN: &[&str] = &["VPCV-001", "VPCV-002"];
+const FLOW_LOGS: &[&str] = &["VPCV-013"];
 const ANY_PORT: &[&str] = &["VPCV-008"];
 const EGRESS: &[&str] = &["VPCV-011"];
 const LATERAL: &[&str] = &["VPCV-012"];
@@ -120,9 +121,9 @@ pub const CONTROLS: &[Control] = &[
         "CIS",
         "3.7",
         "VPC flow logging is enabled in all VPCs",
-        NONE,
-        NotYet,
-        "flow logs are not read by the ingest yet",
+        FLOW_LOGS,
+        C,
+        "3.9 in v1.4.0, 2.9 in v1.2.0; an active flow log on the VPC capturing ALL or REJECT; unknown when the input lists no flow logs",
     ),
     c(
         "FSBP",
@@ -136,9 +137,9 @@ pub const CONTROLS: &[Control] = &[
         "FSBP",
         "EC2.6",
         "VPC flow logging is enabled in all VPCs",
-        NONE,
-        NotYet,
-        "flow logs are not read by the ingest yet",
+        FLOW_LOGS,
+        C,
+        "EC2.6 checks for REJECT; ALL captures rejects too and counts",
     ),
     c(
         "FSBP",
@@ -464,9 +465,9 @@ pub const CONTROLS: &[Control] = &[
         "Prowler",
         "vpc_flow_logs_enabled",
         "VPC flow logs enabled",
-        NONE,
-        NotYet,
-        "flow logs are not read by the ingest yet",
+        FLOW_LOGS,
+        C,
+        "a log of accepted traffic only does not count here",
     ),
     c(
         "Prowler",
@@ -616,9 +617,9 @@ pub const CONTROLS: &[Control] = &[
         "checkov",
         "CKV2_AWS_11",
         "VPC flow logging is enabled",
-        NONE,
-        NotYet,
-        "flow logs are not read by the ingest yet",
+        FLOW_LOGS,
+        C,
+        "checkov counts any `aws_flow_log` on the VPC; VPCV-013 asks for rejected traffic captured",
     ),
     c(
         "checkov",
@@ -680,9 +681,9 @@ pub const CONTROLS: &[Control] = &[
         "Trivy",
         "AVD-AWS-0178",
         "VPC flow logs are enabled",
-        NONE,
-        NotYet,
-        "flow logs are not read by the ingest yet",
+        FLOW_LOGS,
+        C,
+        "VPCV-013",
     ),
     c(
         "Trivy",

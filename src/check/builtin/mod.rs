@@ -8,7 +8,7 @@
 //! | VPCV-001 | tcp 22 from the internet to each interface | CKV_AWS_24, AVD-AWS-0107, CKV_AWS_232 |
 //! | VPCV-002 | tcp and udp 3389 from the internet to each interface | CKV_AWS_25, AVD-AWS-0107, CKV_AWS_231 |
 //! | VPCV-003 | database ports from the internet to each interface | CKV_AWS_277, AVD-AWS-0107 |
-//! | VPCV-004 | anything, from the internet and from every other interface, to each member of a VPC's `default` group | CKV2_AWS_12, AVD-AWS-0173 |
+//! | VPCV-004 | anything, from the internet and from every other interface (grouped by VPC, by subnet in the member's VPC, one by one in its subnet), to each member of a VPC's `default` group | CKV2_AWS_12, AVD-AWS-0173 |
 //! | VPCV-005 | any packet from the internet into a private subnet (one way) | CKV_AWS_130, AVD-AWS-0164, CKV_AWS_88 |
 //! | VPCV-006 | a load balancer's target port from the internet straight to each target (the load balancer is not bypassable) | - |
 //! | VPCV-007 | the other high-risk ports of AWS FSBP EC2.19 (tcp) from the internet to each interface | EC2.19 |
@@ -17,6 +17,7 @@
 //! | VPCV-010 | (configuration) no subnet assigns public IPv4 addresses on launch | EC2.15, CKV_AWS_130, AVD-AWS-0164 |
 //! | VPCV-011 | any port but the authorised ones (80, 443) from each interface of a private subnet to the internet (egress) | CKV_AWS_382, AVD-AWS-0104 |
 //! | VPCV-012 | the high-risk ports of EC2.19 (tcp) from each other VPC that routes toward the interface's VPC over a peering connection or a transit gateway (lateral) | - |
+//! | VPCV-013 | (configuration) each VPC has an active flow log capturing rejected traffic | CIS 3.7, EC2.6, CKV2_AWS_11, AVD-AWS-0178 |
 //!
 //! Findings of the exposure rules (001-003, 005-008) say from which internet prefixes they are
 //! reached, and take their severity from that (EXP-1..4, `check::exposure`).
@@ -32,13 +33,17 @@
 //!
 //! Interfaces are every network interface except NAT gateways' (which accept no connection from
 //! outside, NGW-3); interface endpoints' count.
+//!
+//! Each assertion that asks the engine names its wider questions (`Assertion::screens`, asked
+//! once per run by `check::screen`): on an estate of 20,000 interfaces most of the 36 questions
+//! per interface are settled by one "anything at all" question that is unreachable.
 
 pub mod config;
 pub mod coverage;
 pub mod ports;
 pub mod reach;
 
-use super::suite::{Assertion, Expect, Location, Rule, Severity, Suite, slug};
+use super::suite::{Assertion, Expect, Location, Rule, Screen, Severity, Suite, slug};
 pub use ports::{AUTHORISED_PORTS, HIGH_RISK_PORTS, protected_ports};
 
 /// The rules whose findings are exposures to the internet: their severity follows breadth.
@@ -202,10 +207,23 @@ pub fn rules() -> Vec<Rule> {
             "no high-risk port reachable from another vpc",
             "No interface accepts tcp connections on the high-risk ports of AWS FSBP EC2.19 from the interfaces \
              of another VPC that routes toward the interface's VPC over a peering connection or a transit \
-             gateway (lateral movement between VPCs). One assertion per interface, neighbouring VPC and range \
-             of adjacent ports; VPCs with no such route are not asked.",
+             gateway (lateral movement between VPCs). One assertion per interface and neighbouring VPC over \
+             EC2.19's ports; its finding lists every port range a packet gets through on. VPCs with no such \
+             route are not asked.",
             &["EC2.19"],
             Severity::High,
+        ),
+        rule(
+            "VPCV-013",
+            "every vpc has flow logs",
+            "Each VPC has an active flow log on the VPC itself that captures rejected traffic (traffic type \
+             ALL or REJECT), as CIS AWS Foundations 3.7 (3.9 in v1.4.0, 2.9 in v1.2.0) and AWS FSBP EC2.6 \
+             ask: without it, probes and blocked connections leave no trace. A configuration fact. Flow logs \
+             on some subnets or interfaces only do not count. Unknown, with the reason, when the input does \
+             not list flow logs (a snapshot without `describe-flow-logs` output): a VPC is never reported \
+             without flow logs on an input that does not say.",
+            &["CKV2_AWS_11", "AVD-AWS-0178", "EC2.6"],
+            Severity::Medium,
         ),
     ]
 }
@@ -232,7 +250,7 @@ pub fn suite(net: &Network, ix: &NetworkIndex, network_file: &str) -> Suite {
         .filter(|e| e.interface_type != "nat_gateway")
         .collect();
     let tcp = ProtocolChoice::One(proto::TCP);
-    let texts = std::sync::Mutex::new(std::collections::BTreeMap::<String, Option<String>>::new());
+    let texts = std::sync::Mutex::new(std::collections::BTreeMap::<String, Option<ResourceIndex>>::new());
     // One search of the file per resource, however many assertions it has.
     let found = std::sync::Mutex::new(std::collections::HashMap::<Provenance, Location>::new());
     let at = |p: &Provenance| {
@@ -247,6 +265,7 @@ pub fn suite(net: &Network, ix: &NetworkIndex, network_file: &str) -> Suite {
     for (e, label) in &labels {
         out.push(Assertion {
             port: Some(PortRange::single(22)),
+            screens: ports::inbound_screens(net, ix, e, proto::TCP, PortRange::single(22)),
             ..unreachable(
                 0,
                 format!("VPCV-001 no ssh (tcp 22) from the internet to {label}"),
@@ -261,6 +280,7 @@ pub fn suite(net: &Network, ix: &NetworkIndex, network_file: &str) -> Suite {
         for p in [proto::TCP, proto::UDP] {
             out.push(Assertion {
                 port: Some(PortRange::single(3389)),
+                screens: ports::inbound_screens(net, ix, e, p, PortRange::single(3389)),
                 ..unreachable(
                     1,
                     format!("VPCV-002 no rdp ({} 3389) from the internet to {label}", proto::name(p)),
@@ -276,6 +296,7 @@ pub fn suite(net: &Network, ix: &NetworkIndex, network_file: &str) -> Suite {
         for (port, service) in DATABASE_PORTS {
             out.push(Assertion {
                 port: Some(PortRange::single(port)),
+                screens: ports::inbound_screens(net, ix, e, proto::TCP, PortRange::single(port)),
                 ..unreachable(
                     2,
                     format!("VPCV-003 no {service} (tcp {port}) from the internet to {label}"),
@@ -287,39 +308,7 @@ pub fn suite(net: &Network, ix: &NetworkIndex, network_file: &str) -> Suite {
             });
         }
     }
-    for g in net.security_groups.values().filter(|g| g.name == "default") {
-        for member in ix.members_of(&g.id) {
-            let Some(m) = net.network_interfaces.get(member) else {
-                continue;
-            };
-            let label = label(net, ix, m);
-            let to = m.id.as_str();
-            out.push(unreachable(
-                3,
-                format!(
-                    "VPCV-004 nothing from the internet to {label} in default group {}",
-                    g.id
-                ),
-                "internet",
-                to,
-                ProtocolChoice::All,
-                at(&g.provenance),
-            ));
-            for other in targets.iter().filter(|o| o.id != m.id) {
-                out.push(unreachable(
-                    3,
-                    format!(
-                        "VPCV-004 nothing from {} to {label} in default group {}",
-                        other.id, g.id
-                    ),
-                    other.id.as_str(),
-                    to,
-                    ProtocolChoice::All,
-                    at(&g.provenance),
-                ));
-            }
-        }
-    }
+    default_group(net, ix, &targets, &mut out, &at);
     for sub in net.subnets.values() {
         let has_interface = targets.iter().any(|e| e.subnet == sub.id);
         if has_interface && is_private(net, ix, &sub.id) {
@@ -355,6 +344,10 @@ pub fn suite(net: &Network, ix: &NetworkIndex, network_file: &str) -> Suite {
                         let label = label(net, ix, e);
                         out.push(Assertion {
                             port: Some(PortRange::single(target.port)),
+                            screens: subnet_screen(net, ix, e, true, Some("internet"))
+                                .into_iter()
+                                .chain([Screen::ANY])
+                                .collect(),
                             ..unreachable(
                                 5,
                                 format!(
@@ -374,11 +367,129 @@ pub fn suite(net: &Network, ix: &NetworkIndex, network_file: &str) -> Suite {
             }
         }
     }
-    ports::assertions(&labels, &mut out, &at);
+    ports::assertions(net, ix, &labels, &mut out, &at);
     config::assertions(net, &mut out, &at);
     reach::assertions(net, ix, &labels, &mut out, &at);
+    config::flow_log_assertions(net, &mut out, &at);
     s.assertions = out;
     s
+}
+
+/// VPCV-004's assertions: for each member of a VPC's `default` group, nothing from the internet,
+/// from each other VPC, from each other subnet of its VPC, and from each other interface of its
+/// subnet (sources grouped so that an estate of thousands of members stays linear in size: a
+/// VPC or subnet source is any of its interfaces, and a finding's witness names the one that gets
+/// through). Each is screened by the same question asked of the whole group at once (any member),
+/// which settles every member when no packet reaches any of them.
+fn default_group(
+    net: &Network,
+    ix: &NetworkIndex,
+    targets: &[&NetworkInterface],
+    out: &mut Vec<Assertion>,
+    at: &dyn Fn(&Provenance) -> Location,
+) {
+    let to_group = |from: Option<&str>, g: &SecurityGroup| Screen {
+        from: from.map(str::to_owned),
+        to: Some(g.id.to_string()),
+        ..Screen::ANY
+    };
+    let mut hosts_in_vpc: std::collections::BTreeSet<&VpcId> = std::collections::BTreeSet::new();
+    let mut hosts_in_subnet: std::collections::BTreeSet<&SubnetId> = std::collections::BTreeSet::new();
+    for t in targets {
+        hosts_in_subnet.insert(&t.subnet);
+        if let Some(s) = net.subnets.get(&t.subnet) {
+            hosts_in_vpc.insert(&s.vpc);
+        }
+    }
+    for g in net.security_groups.values().filter(|g| g.name == "default") {
+        for member in ix.members_of(&g.id) {
+            let Some(m) = net.network_interfaces.get(member) else {
+                continue;
+            };
+            let Some(own_vpc) = net.subnets.get(&m.subnet).map(|s| &s.vpc) else {
+                continue;
+            };
+            let label = label(net, ix, m);
+            let to = m.id.as_str();
+            let mut ask = |from: &str, what: String, screens: Vec<Screen>| {
+                out.push(Assertion {
+                    screens,
+                    ..unreachable(
+                        3,
+                        format!("VPCV-004 nothing from {what} to {label} in default group {}", g.id),
+                        from,
+                        to,
+                        ProtocolChoice::All,
+                        at(&g.provenance),
+                    )
+                });
+            };
+            ask(
+                "internet",
+                "the internet".to_owned(),
+                vec![to_group(Some("internet"), g)],
+            );
+            for v in hosts_in_vpc.iter().filter(|v| **v != own_vpc) {
+                ask(v.as_str(), format!("vpc {v}"), vec![to_group(Some(v.as_str()), g)]);
+            }
+            for s in net
+                .subnets
+                .values()
+                .filter(|s| &s.vpc == own_vpc && s.id != m.subnet && hosts_in_subnet.contains(&s.id))
+            {
+                ask(
+                    s.id.as_str(),
+                    format!("subnet {}", s.id),
+                    vec![to_group(Some(s.id.as_str()), g)],
+                );
+            }
+            for p in targets.iter().filter(|p| p.subnet == m.subnet && p.id != m.id) {
+                ask(
+                    p.id.as_str(),
+                    p.id.to_string(),
+                    vec![to_group(Some(m.subnet.as_str()), g), to_group(Some(p.id.as_str()), g)],
+                );
+            }
+        }
+    }
+}
+
+/// The subnet of `e` as a wider endpoint than `e` (the side named by `side`: `to` for questions
+/// into it, `from` for questions out of it), with `from`/`to` of the other side as given: any
+/// packet of any protocol. Only when the subnet, named as an endpoint, covers `e`: every
+/// interface of the subnet but NAT gateways' (as `query::endpoint` resolves a subnet). One
+/// question per subnet then settles every interface of a subnet nothing reaches (a private
+/// subnet, from the internet).
+pub(super) fn subnet_screen(
+    net: &Network,
+    ix: &NetworkIndex,
+    e: &NetworkInterface,
+    into: bool,
+    other: Option<&str>,
+) -> Option<Screen> {
+    let nat_owned = matches!(e.interface_type.as_str(), "nat_gateway" | "natGateway")
+        || net
+            .nat_gateways
+            .values()
+            .any(|n| n.addresses.iter().any(|a| a.network_interface.as_ref() == Some(&e.id)));
+    if nat_owned || !ix.interfaces_in(&e.subnet).contains(&e.id) {
+        return None;
+    }
+    let subnet = Some(e.subnet.to_string());
+    let other = other.map(str::to_owned);
+    Some(if into {
+        Screen {
+            from: other,
+            to: subnet,
+            ..Screen::ANY
+        }
+    } else {
+        Screen {
+            from: subnet,
+            to: other,
+            ..Screen::ANY
+        }
+    })
 }
 
 /// A subnet whose route table has no active route to an internet gateway.
@@ -429,17 +540,20 @@ pub(super) fn unreachable(
         avoid: Vec::new(),
         location,
         fact: None,
+        screens: Vec::new(),
+        more_ports: Vec::new(),
     }
 }
 
 /// Where a resource is: its provenance's line and column, or, for a JSON input (`describe-*`
 /// output, a Terraform plan or state) whose provenance has no line, the place its id is written in
-/// the file (see [`find_resource`]); line 1 when neither is known. The files read are cached in
-/// `texts` (a file that cannot be read is `None`).
+/// the file (see [`ResourceIndex`]); line 1 when neither is known. Each file is read and indexed
+/// once, in `texts` (a file that cannot be read is `None`): the pack locates tens of thousands of
+/// resources on a large estate, and searching the file for each would read it as many times.
 fn location(
     p: &Provenance,
     network_file: &str,
-    texts: &std::sync::Mutex<std::collections::BTreeMap<String, Option<String>>>,
+    texts: &std::sync::Mutex<std::collections::BTreeMap<String, Option<ResourceIndex>>>,
 ) -> Location {
     let file = if p.file.is_empty() {
         network_file.to_owned()
@@ -450,10 +564,10 @@ fn location(
         Some(_) => None,
         None if !p.resource.is_empty() && file.ends_with(".json") => {
             let mut texts = texts.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            let text = texts
+            let index = texts
                 .entry(file.clone())
-                .or_insert_with(|| std::fs::read_to_string(&file).ok());
-            text.as_deref().and_then(|t| find_resource(t, &p.resource))
+                .or_insert_with(|| std::fs::read_to_string(&file).ok().map(|t| ResourceIndex::new(&t)));
+            index.as_ref().and_then(|ix| ix.find(&p.resource))
         }
         None => None,
     };
@@ -467,28 +581,93 @@ fn location(
     }
 }
 
-/// The 1-based line and column of the JSON string `"<resource>"` that names a resource in `text`:
-/// the first one that is the value of a key ending in `Id` or of `address` (the resource's own id,
-/// `"NetworkInterfaceId": "eni-…"`, or a Terraform address), else the first occurrence at all.
-pub fn find_resource(text: &str, resource: &str) -> Option<(u32, u32)> {
-    let needle = format!("\"{resource}\"");
-    let mut first = None;
-    for (at, _) in text.match_indices(&needle) {
-        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-        let before = text[line_start..at].trim_end();
-        let line = u32::try_from(text[..at].matches('\n').count() + 1).ok()?;
-        let column = u32::try_from(text[line_start..at].chars().count() + 1).ok()?;
-        let names_it = before.strip_suffix(':').is_some_and(|k| {
-            let k = k.trim_end();
-            let key = k.rsplit('"').nth(1).unwrap_or("");
-            key.ends_with("Id") || key == "address"
-        });
-        if names_it {
-            return Some((line, column));
+/// Where each JSON string of a file is written (1-based line and column), read in one pass: for
+/// each string, the first place it is the value of a key ending in `Id` or of `address` (the
+/// resource's own id, `"NetworkInterfaceId": "eni-…"`, or a Terraform address), and the first
+/// place it is written at all.
+#[derive(Debug, Default)]
+pub struct ResourceIndex {
+    named: std::collections::HashMap<String, (u32, u32)>,
+    first: std::collections::HashMap<String, (u32, u32)>,
+}
+
+impl ResourceIndex {
+    /// Indexes `text` (JSON; anything else indexes whatever double-quoted strings it has).
+    pub fn new(text: &str) -> Self {
+        let mut ix = ResourceIndex::default();
+        let (mut line, mut column) = (1u32, 1u32);
+        // The last string, when a `:` followed it (a key), and whether the string being read
+        // follows a `:` (a value).
+        let mut key: Option<(usize, usize)> = None;
+        let mut after_colon = false;
+        let mut last: Option<(usize, usize)> = None;
+        let mut chars = text.char_indices();
+        while let Some((at, c)) = chars.next() {
+            match c {
+                '"' => {
+                    let (l, col) = (line, column);
+                    column = column.saturating_add(1);
+                    let start = at + 1;
+                    let mut end = text.len();
+                    let mut escaped = false;
+                    for (i, c) in chars.by_ref() {
+                        column = column.saturating_add(1);
+                        if c == '\n' {
+                            line = line.saturating_add(1);
+                            column = 1;
+                        }
+                        if escaped {
+                            escaped = false;
+                        } else if c == '\\' {
+                            escaped = true;
+                        } else if c == '"' {
+                            end = i;
+                            break;
+                        }
+                    }
+                    let s = &text[start..end];
+                    if after_colon && let Some((ks, ke)) = key {
+                        let k = &text[ks..ke];
+                        if (k.ends_with("Id") || k == "address") && !ix.named.contains_key(s) {
+                            ix.named.insert(s.to_owned(), (l, col));
+                        }
+                    }
+                    if !ix.first.contains_key(s) {
+                        ix.first.insert(s.to_owned(), (l, col));
+                    }
+                    after_colon = false;
+                    last = Some((start, end));
+                    continue;
+                }
+                ':' => {
+                    key = last.take();
+                    after_colon = true;
+                }
+                '\n' => {
+                    line = line.saturating_add(1);
+                    column = 0;
+                }
+                c if c.is_whitespace() => {}
+                _ => {
+                    after_colon = false;
+                    last = None;
+                }
+            }
+            column = column.saturating_add(1);
         }
-        first.get_or_insert((line, column));
+        ix
     }
-    first
+
+    /// Where `resource` is named (see the type), if it is written at all.
+    pub fn find(&self, resource: &str) -> Option<(u32, u32)> {
+        self.named.get(resource).or_else(|| self.first.get(resource)).copied()
+    }
+}
+
+/// The 1-based line and column of the JSON string `"<resource>"` that names a resource in `text`
+/// ([`ResourceIndex`] of the text, for one look-up).
+pub fn find_resource(text: &str, resource: &str) -> Option<(u32, u32)> {
+    ResourceIndex::new(text).find(resource)
 }
 
 #[cfg(test)]

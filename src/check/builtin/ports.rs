@@ -4,7 +4,7 @@
 //!
 //! Must not touch: z3, printing. [`protected_ports`] is public for `vpcverify diff`.
 
-use super::super::suite::{Assertion, Location};
+use super::super::suite::{Assertion, Location, Screen};
 use super::{DATABASE_PORTS, unreachable};
 use crate::model::*;
 use crate::query::engine::ProtocolChoice;
@@ -83,8 +83,39 @@ fn range(lo: u32, hi: u32) -> Option<PortRange> {
     PortRange::new(u16::try_from(lo).ok()?, u16::try_from(hi).ok()?)
 }
 
+/// The wider questions of an assertion from the internet to `e` on protocol `p`, ports `port`:
+/// any packet at all into its subnet, then into `e`, then VPCV-008's range of the same protocol that holds the ports (when one
+/// does). On a large estate most interfaces are unreachable from the internet, and one question
+/// settles their 36 assertions; a web server open on 80 and 443 only is settled by VPCV-008's six.
+pub(super) fn inbound_screens(
+    net: &Network,
+    ix: &NetworkIndex,
+    e: &NetworkInterface,
+    p: u8,
+    port: PortRange,
+) -> Vec<Screen> {
+    let mut v: Vec<Screen> = super::subnet_screen(net, ix, e, true, Some("internet"))
+        .into_iter()
+        .chain([Screen::ANY])
+        .collect();
+    if let Some(r) = unauthorised_ranges()
+        .into_iter()
+        .find(|r| r.from() <= port.from() && port.to() <= r.to())
+    {
+        v.push(Screen {
+            from: None,
+            to: None,
+            protocol: ProtocolChoice::One(p),
+            port: Some(r),
+        });
+    }
+    v
+}
+
 /// VPCV-007 and VPCV-008's assertions, for each interface (with its label).
 pub(super) fn assertions(
+    net: &Network,
+    ix: &NetworkIndex,
     labels: &[(&NetworkInterface, String)],
     out: &mut Vec<Assertion>,
     at: &dyn Fn(&Provenance) -> Location,
@@ -95,6 +126,7 @@ pub(super) fn assertions(
         for (port, service) in &others {
             out.push(Assertion {
                 port: Some(PortRange::single(*port)),
+                screens: inbound_screens(net, ix, e, proto::TCP, PortRange::single(*port)),
                 ..unreachable(
                     6,
                     format!("VPCV-007 no {service} (tcp {port}) from the internet to {label}"),
@@ -112,6 +144,10 @@ pub(super) fn assertions(
             for r in &ranges {
                 out.push(Assertion {
                     port: Some(*r),
+                    screens: super::subnet_screen(net, ix, e, true, Some("internet"))
+                        .into_iter()
+                        .chain([Screen::ANY])
+                        .collect(),
                     ..unreachable(
                         7,
                         format!(

@@ -5,7 +5,7 @@
 //!
 //! Must not touch: z3, printing. Decided by the engine as every assertion of the suite is.
 
-use super::super::suite::{Assertion, Location};
+use super::super::suite::{Assertion, Location, Screen};
 use super::ports::{HIGH_RISK_PORTS, unauthorised_ranges};
 use super::{is_private, unreachable};
 use crate::model::*;
@@ -69,6 +69,10 @@ pub(super) fn assertions(
             for r in &ranges {
                 out.push(Assertion {
                     port: Some(*r),
+                    screens: super::subnet_screen(net, ix, e, false, Some("internet"))
+                        .into_iter()
+                        .chain([Screen::ANY])
+                        .collect(),
                     ..unreachable(
                         10,
                         format!(
@@ -85,25 +89,33 @@ pub(super) fn assertions(
         }
     }
     let risky = high_risk_ranges();
+    let Some((first, rest)) = risky.split_first() else {
+        return;
+    };
     let tcp = ProtocolChoice::One(proto::TCP);
     for (e, label) in labels {
         let Some(vpc) = net.subnets.get(&e.subnet).map(|s| s.vpc.clone()) else {
             continue;
         };
         for other in neighbours(net, &vpc) {
-            for r in &risky {
-                out.push(Assertion {
-                    port: Some(*r),
-                    ..unreachable(
-                        11,
-                        format!("VPCV-012 no high-risk port (tcp {r}) from vpc {other} to {label}"),
-                        other.as_str(),
-                        e.id.as_str(),
-                        tcp,
-                        at(&e.provenance),
-                    )
-                });
-            }
+            // One assertion per interface and neighbour over EC2.19's ranges: its finding lists
+            // every range a packet gets through on.
+            out.push(Assertion {
+                port: Some(*first),
+                more_ports: rest.to_vec(),
+                screens: super::subnet_screen(net, ix, e, true, Some(other.as_str()))
+                    .into_iter()
+                    .chain([Screen::ANY])
+                    .collect(),
+                ..unreachable(
+                    11,
+                    format!("VPCV-012 no high-risk port (tcp, EC2.19) from vpc {other} to {label}"),
+                    other.as_str(),
+                    e.id.as_str(),
+                    tcp,
+                    at(&e.provenance),
+                )
+            });
         }
     }
 }

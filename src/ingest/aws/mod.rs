@@ -27,6 +27,7 @@ mod bpa;
 mod edge;
 mod elb;
 mod filter;
+mod flowlog;
 mod iface;
 mod json;
 mod onprem;
@@ -215,6 +216,7 @@ enum Kind {
     ListenerRules,
     TargetHealth,
     ElbAttributes,
+    FlowLogs,
 }
 
 /// What a top-level key is.
@@ -328,6 +330,7 @@ fn classify_key(key: &str) -> Class {
         "Rules" => ListenerRules,
         "TargetHealthDescriptions" => TargetHealth,
         "Attributes" => ElbAttributes,
+        "FlowLogs" => FlowLogs,
         "LoadBalancerAttributes" => return Class::ClassicAttributes,
         "NextToken" | "ResponseMetadata" | "AdditionalRoutesAvailable" => return Class::Ignored,
         "VpcBlockPublicAccessOptions" => return Class::BpaOptions,
@@ -567,6 +570,7 @@ impl Lower {
             Kind::ListenerRules => self.each(p, "RuleArn", "listener rule", Self::listener_rule),
             Kind::TargetHealth => self.target_health(p),
             Kind::ElbAttributes => self.elb_attributes(p),
+            Kind::FlowLogs => self.flow_logs(p),
         }
     }
 

@@ -11,6 +11,7 @@
 mod bpa;
 mod elb;
 mod filter;
+mod flowlog;
 mod iface;
 mod onprem;
 mod routing;
@@ -86,6 +87,7 @@ pub const SUPPORTED: &[&str] = &[
     "aws_lb_target_group_attachment",
     "aws_alb_target_group_attachment",
     "aws_elb",
+    "aws_flow_log",
 ];
 
 /// Data sources this loader reads (they feed prefix lists).
@@ -409,6 +411,7 @@ pub fn lower(file: &str, doc: &Document) -> (Network, Vec<Diagnostic>) {
     vpc::endpoints(&mut lx);
     vpc::peerings(&mut lx);
     bpa::block_public_access(&mut lx);
+    flowlog::flow_logs(&mut lx);
     onprem::onprem(&mut lx);
     elb::load_balancers(&mut lx);
     lx.warn_unsupported();
