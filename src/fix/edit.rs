@@ -122,10 +122,7 @@ impl Edit {
     pub fn text(&self, net: &Network) -> String {
         match self {
             Edit::AddAclEntry { acl, entry } => {
-                let word = match entry.action {
-                    RuleAction::Allow => "allow",
-                    RuleAction::Deny => "deny",
-                };
+                let word = super::language::action_word(entry.action);
                 let on = acl_subnets(net, acl);
                 format!(
                     "add {} {word} entry {} to network ACL `{acl}`{on}: {}",

@@ -39,10 +39,7 @@ fn aws_cli(e: &Edit) -> String {
                 Direction::Inbound => "--ingress",
                 Direction::Outbound => "--egress",
             };
-            let action = match entry.action {
-                RuleAction::Allow => "allow",
-                RuleAction::Deny => "deny",
-            };
+            let action = action_word(entry.action);
             let cidr = if is_v6(&entry.cidr) {
                 format!("--ipv6-cidr-block {}", entry.cidr)
             } else {
@@ -132,10 +129,7 @@ fn terraform(net: &Network, e: &Edit) -> String {
             } else {
                 "ingress"
             };
-            let action = match entry.action {
-                RuleAction::Allow => "allow",
-                RuleAction::Deny => "deny",
-            };
+            let action = action_word(entry.action);
             let cidr = if is_v6(&entry.cidr) {
                 format!("ipv6_cidr_block = \"{}\"", entry.cidr)
             } else {
@@ -161,10 +155,7 @@ fn terraform(net: &Network, e: &Edit) -> String {
         }
         Edit::AddAclEntry { acl, entry } => {
             let egress = entry.direction == Direction::Outbound;
-            let action = match entry.action {
-                RuleAction::Allow => "allow",
-                RuleAction::Deny => "deny",
-            };
+            let action = action_word(entry.action);
             let cidr = if is_v6(&entry.cidr) {
                 format!("ipv6_cidr_block = \"{}\"", entry.cidr)
             } else {
@@ -300,10 +291,7 @@ fn spec(e: &Edit) -> String {
                 Direction::Inbound => "inbound",
                 Direction::Outbound => "outbound",
             };
-            let action = match entry.action {
-                RuleAction::Allow => "allow",
-                RuleAction::Deny => "deny",
-            };
+            let action = action_word(entry.action);
             format!(
                 "# [network_acl.{}] {list}, add:\n  {{ rule = {}, protocol = \"{}\"{}, cidr = \"{}\", action = \"{action}\" }},",
                 spec_name(acl.as_str(), "acl-"),
@@ -347,5 +335,13 @@ fn sg_list(d: Direction) -> &'static str {
     match d {
         Direction::Inbound => "ingress",
         Direction::Outbound => "egress",
+    }
+}
+
+/// `allow` or `deny`, as the AWS CLI, Terraform and the spec all write a rule action.
+pub(super) fn action_word(a: RuleAction) -> &'static str {
+    match a {
+        RuleAction::Allow => "allow",
+        RuleAction::Deny => "deny",
     }
 }

@@ -501,10 +501,7 @@ pub fn report_edit(net: &Network, e: &Edit) -> EditReport {
             "add-acl-entry",
             entry.direction,
             Some(entry.rule_number),
-            match entry.action {
-                RuleAction::Allow => "allow",
-                RuleAction::Deny => "deny",
-            },
+            language::action_word(entry.action),
             entry.protocol,
             entry.l4,
             entry.cidr.to_string(),
