@@ -42,6 +42,7 @@ mod filter;
 mod filtering;
 mod flow;
 mod gateway;
+mod internet;
 mod onprem;
 mod route;
 mod shadow;

@@ -227,3 +227,47 @@ impl<'t> Lower<'_, 't> {
 
     // ----- route tables ----------------------------------------------------------------------
 }
+
+/// One network ACL entry (NACL-4, NACL-5, NACL-6).
+pub(super) fn acl_entry(f: &Fields<'_, '_>, direction: Direction, acl: &str, at: usize) -> Option<NetworkAclEntry> {
+    let rule = match f.get("rule") {
+        None => {
+            f.cx.error("missing-key", acl, at, "missing required key `rule` (1 to 32766)");
+            None
+        }
+        Some(_) => f
+            .int(
+                "rule",
+                "rule numbers run from 1 to 32766; the default deny (`*`) needs no entry (NACL-4)",
+                |n| {
+                    u16::try_from(n)
+                        .ok()
+                        .filter(|r| (1..NACL_DEFAULT_RULE_NUMBER).contains(r))
+                },
+            )
+            .map(|(r, _)| r),
+    };
+    let protocol = f.protocol();
+    let cidr = f.req_str("cidr").and_then(|s| f.cidr("cidr", s, None));
+    let action = if f.has("action") {
+        f.choice("action", &["allow", "deny"]).flatten()
+    } else {
+        f.cx.error("missing-key", acl, at, "missing required key `action` (allow or deny)");
+        None
+    };
+    let l4 = protocol.and_then(|p| f.l4(p, cidr.is_some_and(|c| c.family() == IpFamily::V4)));
+    let (rule_number, protocol, cidr, action, l4) = (rule?, protocol?, cidr?, action?, l4?);
+    Some(NetworkAclEntry {
+        rule_number,
+        direction,
+        action: if action == "allow" {
+            RuleAction::Allow
+        } else {
+            RuleAction::Deny
+        },
+        protocol,
+        l4,
+        cidr,
+        provenance: f.cx.provenance(acl, at).item(rule_number.to_string()),
+    })
+}

@@ -3,7 +3,8 @@
 //! value's line and column), and the value syntax every resource kind shares: CIDR blocks,
 //! addresses, protocols, port ranges and ICMP type/code (NACL-5, NACL-6, SG-6).
 //!
-//! Nothing here knows what a VPC is; `spec.rs` says which keys each table takes and what they mean.
+//! Nothing here knows what a VPC is; `kind.rs` says which keys each table takes, and the lowering
+//! what they mean.
 
 use crate::model::{Cidr, Diagnostic, IpFamily, L4Match, PortRange, Protocol, Provenance, Tags};
 use std::cell::RefCell;
