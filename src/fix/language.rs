@@ -60,15 +60,12 @@ fn acl_entry_cli(verb: &str, acl: &NetworkAclId, entry: &NetworkAclEntry) -> Str
         L4Match::Any => String::new(),
     };
     format!(
-        "aws ec2 {verb}-network-acl-entry --network-acl-id {acl} {} --rule-number {} --protocol {}{l4} {} --rule-action {}",
+        "aws ec2 {verb}-network-acl-entry --network-acl-id {acl} {} --rule-number {} --protocol {}{l4} {} {} --rule-action {}",
         acl_flag(entry.direction),
         entry.rule_number,
         aws_protocol(entry.protocol),
-        format!(
-            "{} {}",
-            cidr_name(&entry.cidr, "--cidr-block", "--ipv6-cidr-block"),
-            entry.cidr
-        ),
+        cidr_name(&entry.cidr, "--cidr-block", "--ipv6-cidr-block"),
+        entry.cidr,
         action_word(entry.action)
     )
 }
@@ -263,15 +260,12 @@ fn tf_acl_block(entry: &NetworkAclEntry) -> String {
         _ => String::new(),
     };
     format!(
-        "  {block} {{\n    rule_no    = {}\n    protocol   = \"{}\"\n    action     = \"{}\"\n    {}{ports}{icmp}\n  }}",
+        "  {block} {{\n    rule_no    = {}\n    protocol   = \"{}\"\n    action     = \"{}\"\n    {} = \"{}\"{ports}{icmp}\n  }}",
         entry.rule_number,
         aws_protocol(entry.protocol),
         action_word(entry.action),
-        format!(
-            "{} = \"{}\"",
-            cidr_name(&entry.cidr, "cidr_block", "ipv6_cidr_block"),
-            entry.cidr
-        )
+        cidr_name(&entry.cidr, "cidr_block", "ipv6_cidr_block"),
+        entry.cidr
     )
 }
 

@@ -94,7 +94,8 @@ pub(crate) fn reachable(net: &Network, ctx: &Ctx<'_>, limits: &Limits, t0: Insta
                 .map(|b| {
                     (
                         b,
-                        "no packet of the question reaches a filter: a fix does not add addresses or gateways (FIX-1)".into(),
+                        "no packet of the question reaches a filter: a fix does not add addresses or gateways (FIX-1)"
+                            .into(),
                     )
                 })
                 .collect();
