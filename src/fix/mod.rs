@@ -303,6 +303,8 @@ pub fn run(
     // FIX-13: fewer edits than the greedy search found, if any exist in the candidate space.
     let mut found = found;
     let mut fewest_proven = found.complete && found.edits.len() <= 1;
+    // The greedy fix, kept in case the deepened one fails its proof.
+    let mut greedy: Option<search::Found> = None;
     if !fewest_proven {
         let below = if found.complete {
             found.edits.len()
@@ -316,6 +318,7 @@ pub fn run(
         let f = minimal::fewest(net, &ctx, want, &deepen, Instant::now(), &found.replays, below)?;
         fewest_proven = f.exhaustive;
         if let Some(edits) = f.edits {
+            greedy = found.complete.then(|| found.clone());
             found.edits = edits;
             found.complete = true;
             found.bound_hit = false;
@@ -331,10 +334,22 @@ pub fn run(
     }
     report.remaining = remaining(&found);
     report.bound_hit = found.bound_hit;
-    let patched = edit::apply_all(net, &found.edits);
-    let pix = NetworkIndex::new(&patched);
+    let mut patched = edit::apply_all(net, &found.edits);
+    let mut pix = NetworkIndex::new(&patched);
     if found.complete {
-        match prove(&before, &patched, &pix, &ctx, want, &found, limits)? {
+        let mut proven = prove(&before, &patched, &pix, &ctx, want, &found, limits)?;
+        if let (Err(why), Some(g)) = (&proven, greedy) {
+            // The fewer edits fail their proof: the greedy fix, if it passes, is shown instead.
+            report.warnings.push(format!(
+                "a fix of fewer edits failed its proof and is not shown ({why}); the greedy search's fix is shown instead"
+            ));
+            fewest_proven = false;
+            found = g;
+            patched = edit::apply_all(net, &found.edits);
+            pix = NetworkIndex::new(&patched);
+            proven = prove(&before, &patched, &pix, &ctx, want, &found, limits)?;
+        }
+        match proven {
             Ok(mut proof) => {
                 proof.fewest_proven = fewest_proven;
                 report.verdict = FixVerdict::Fixed;
