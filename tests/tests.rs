@@ -54,6 +54,9 @@ mod explanations;
 /// Issue #23: `vpcverify fix` end to end: the tutorial's fix on the seed lab, both directions,
 /// the input's languages, exit codes, each fix applied and asked again.
 mod fix_cli;
+/// Issue #23: the route, association and ACL entry removal/narrowing edits, fewest edits by
+/// deepening, Terraform inline security group rules.
+mod fix_kinds;
 /// Property tests: the AWS loader never panics on arbitrary bytes or AWS-shaped JSON.
 mod fuzz_aws;
 /// Issue #18 item 5: the real fixtures of the three loaders with fields deleted, duplicated,

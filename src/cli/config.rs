@@ -273,10 +273,10 @@ impl Found {
         let onprem = match command {
             Command::Lint(a) => Some(&mut a.onprem),
             Command::Trace(a) => Some(&mut a.onprem),
-            Command::Query(a) => Some(&mut a.onprem),
+            Command::Query(a) => Some(&mut a.question.onprem),
             Command::Check(a) => Some(&mut a.onprem),
             Command::Diff(a) => Some(&mut a.onprem),
-            Command::Fix(a) => Some(&mut a.onprem),
+            Command::Fix(a) => Some(&mut a.question.onprem),
             Command::Completions(_) | Command::Man | Command::Schema(_) | Command::Version(_) => None,
         };
         if let Some(declared) = onprem {

@@ -3,39 +3,17 @@
 //! Owns: argument handling of `fix`. Must not touch: the search (`crate::fix`), formatting
 //! (`explain::fix`).
 
-use super::{Budget, CliError, Outcome, Style, TextOrJson, emit, load_valid, parse_budget, parse_onprem};
+use super::{Budget, CliError, Outcome, Style, TextOrJson, emit, load_valid, parse_budget};
 use crate::explain;
 use crate::fix::{FixVerdict, Limits, Want};
 use crate::ingest;
-use crate::model::PortRange;
-use crate::query::engine::{ProtocolChoice, QuerySpec};
 use clap::Args;
-use std::path::PathBuf;
 
 /// `vpcverify fix`.
 #[derive(Debug, Args)]
 pub struct FixArgs {
-    /// A native spec (.toml), a directory of AWS describe-* JSON, one merged JSON file, or a
-    /// Terraform show -json plan or state.
-    pub network: PathBuf,
-    /// Where packets come from (as `query --from`).
-    #[arg(long)]
-    pub from: String,
-    /// Where they go (as `query --to`).
-    #[arg(long)]
-    pub to: String,
-    /// tcp, udp, icmp, icmpv6, all, or an IP protocol number.
-    #[arg(long, default_value = "tcp")]
-    pub protocol: String,
-    /// Destination port or range (N or N-M); any when absent.
-    #[arg(long)]
-    pub port: Option<String>,
-    /// Source port or range (N or N-M); a client's ephemeral port, 1024-65535, when absent.
-    #[arg(long)]
-    pub src_port: Option<String>,
-    /// Only the request counts; the reply is not required.
-    #[arg(long)]
-    pub one_way: bool,
+    #[command(flatten)]
+    pub question: super::QuestionArgs,
     /// The verdict wanted: every packet of the question gets through (reachable), or none does
     /// (unreachable).
     #[arg(long, value_enum)]
@@ -46,9 +24,6 @@ pub struct FixArgs {
     /// Do not compute the flows the fix also opens or closes.
     #[arg(long)]
     pub no_side_effects: bool,
-    /// An on-premises network the input cannot show, as for `query`; repeatable.
-    #[arg(long = "onprem", value_name = "NAME=CIDR[,CIDR][@GATEWAY]", value_parser = parse_onprem)]
-    pub onprem: Vec<crate::model::OnPremNetwork>,
     /// Output format (default: text).
     #[arg(long, value_enum)]
     pub format: Option<TextOrJson>,
@@ -60,27 +35,11 @@ pub struct FixArgs {
 
 /// Runs `vpcverify fix`.
 pub fn run(args: &FixArgs, style: &Style, options: &ingest::LoadOptions) -> Result<Outcome, CliError> {
-    let (loaded, ix) = load_valid(&args.network, style, options)?;
-    let parse_ports = |flag: &str, v: &Option<String>| -> Result<Option<PortRange>, CliError> {
-        v.as_deref()
-            .map(|t| PortRange::parse(t).map_err(|e| CliError::Usage(format!("{flag}: {e}"))))
-            .transpose()
-    };
+    let (loaded, ix) = load_valid(&args.question.network, style, options)?;
     let budget = args
         .timeout
         .map_or(Some(crate::check::budget::DEFAULT_TIMEOUT), |b| b.0);
-    let spec = QuerySpec {
-        from: args.from.clone(),
-        to: args.to.clone(),
-        protocol: ProtocolChoice::parse(&args.protocol).map_err(|e| CliError::Usage(format!("--protocol: {e}")))?,
-        port: parse_ports("--port", &args.port)?,
-        src_port: parse_ports("--src-port", &args.src_port)?,
-        one_way: args.one_way,
-        want_proof: false,
-        budget,
-        through: Vec::new(),
-        avoid: Vec::new(),
-    };
+    let spec = args.question.spec(budget)?;
     if args.max_edits == 0 {
         return Err(CliError::Usage("--max-edits: give at least 1".into()));
     }

@@ -6,15 +6,17 @@
 
 use crate::explain::{self, Style};
 use crate::ingest;
-use crate::model::{NetworkIndex, PortRange, Severity};
-use crate::query::engine::{ProtocolChoice, QueryError, QuerySpec};
+use crate::model::{NetworkIndex, Severity};
+use crate::query::engine::{QueryError, QuerySpec};
 use crate::query::trace::{TraceError, TraceRequest};
 use crate::query::{Verdict, VerdictKind};
+pub use args::{QueryArgs, QuestionArgs};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::net::IpAddr;
 use std::path::PathBuf;
 
+pub mod args;
 pub mod config;
 pub mod diff;
 pub mod fix;
@@ -195,59 +197,6 @@ pub struct TraceArgs {
     /// Output format (default: text).
     #[arg(long, value_enum)]
     pub format: Option<TextOrJson>,
-}
-
-/// `vpcverify query`.
-#[derive(Debug, Args)]
-pub struct QueryArgs {
-    /// A native spec (.toml), a directory of AWS describe-* JSON, one merged JSON file, or a
-    /// Terraform show -json plan or state.
-    pub network: PathBuf,
-    /// Where packets come from: `internet`, an AWS id (`i-`, `eni-`, `subnet-`, `vpc-`, `sg-`,
-    /// `igw-`, `vgw-`, …), a Name tag, an IP address or CIDR.
-    #[arg(long)]
-    pub from: String,
-    /// Where they go: `internet`, `service:s3`, `service:dynamodb`, an AWS id, a Name tag, an IP
-    /// address or CIDR.
-    #[arg(long)]
-    pub to: String,
-    /// tcp, udp, icmp, icmpv6, all, or an IP protocol number.
-    #[arg(long, default_value = "tcp")]
-    pub protocol: String,
-    /// Destination port or range (N or N-M); any when absent.
-    #[arg(long)]
-    pub port: Option<String>,
-    /// Source port or range (N or N-M); a client's ephemeral port, 1024-65535, when absent.
-    #[arg(long)]
-    pub src_port: Option<String>,
-    /// Only the request counts; the reply is not required.
-    #[arg(long)]
-    pub one_way: bool,
-    /// An on-premises network the input cannot show (prefixes learnt by BGP over a VPN or Direct
-    /// Connect): NAME=CIDR[,CIDR][@GATEWAY], GATEWAY a vgw-, tgw-, vpn- or Direct Connect gateway
-    /// id (every virtual private gateway when absent); repeatable. NAME can then be --from/--to.
-    #[arg(long = "onprem", value_name = "NAME=CIDR[,CIDR][@GATEWAY]", value_parser = parse_onprem)]
-    pub onprem: Vec<crate::model::OnPremNetwork>,
-    /// Output format (default: text).
-    #[arg(long, value_enum)]
-    pub format: Option<TextOrJson>,
-    /// When unreachable, write the SMT-LIB2 problem whose unsatisfiability is the proof to FILE.
-    #[arg(long, value_name = "FILE")]
-    pub emit_smt2: Option<PathBuf>,
-    #[command(flatten)]
-    pub waypoints: waypoint::WaypointArgs,
-    /// Wall-clock budget of the whole question (walk, witness, replay, explanations): a
-    /// duration such as `500ms`, `2s`, `1m` (a bare number is seconds), or `none`. When it runs
-    /// out the verdict is unknown (exit 3), naming the budget. Default: 60s.
-    #[arg(long, value_name = "DURATION", value_parser = parse_budget)]
-    pub timeout: Option<Budget>,
-    /// Also show the drop map of a reachable answer: the packets of the question that do not get
-    /// through, by where each class is dropped first (an unreachable answer always shows it).
-    #[arg(long)]
-    pub explain: bool,
-    /// The most cells the drop map lists (the map says when it stops short).
-    #[arg(long, value_name = "N", default_value_t = crate::smt::DEFAULT_MAX_CELLS)]
-    pub max_cells: usize,
 }
 
 /// Output format of `check`.
@@ -509,10 +458,10 @@ pub fn run(mut cli: Cli) -> Result<Outcome, CliError> {
     match cli.command {
         Command::Lint(args) => lint(&args, &style, &with_onprem(&options, &args.onprem)),
         Command::Trace(args) => trace(&args, &style, &with_onprem(&options, &args.onprem)),
-        Command::Query(args) => query(&args, &style, &with_onprem(&options, &args.onprem)),
+        Command::Query(args) => query(&args, &style, &with_onprem(&options, &args.question.onprem)),
         Command::Check(args) => check(&args, cli.color, &with_onprem(&options, &args.onprem)),
         Command::Diff(args) => diff::run(&args, &style, &with_onprem(&options, &args.onprem)),
-        Command::Fix(args) => fix::run(&args, &style, &with_onprem(&options, &args.onprem)),
+        Command::Fix(args) => fix::run(&args, &style, &with_onprem(&options, &args.question.onprem)),
         Command::Completions(args) => {
             let mut out = Vec::new();
             clap_complete::generate(
@@ -681,25 +630,15 @@ fn verdict_outcome(v: &Verdict) -> Outcome {
 }
 
 fn query(args: &QueryArgs, style: &Style, options: &ingest::LoadOptions) -> Result<Outcome, CliError> {
-    let (loaded, ix) = load_valid(&args.network, style, options)?;
-    let parse_ports = |flag: &str, v: &Option<String>| -> Result<Option<PortRange>, CliError> {
-        v.as_deref()
-            .map(|t| PortRange::parse(t).map_err(|e| CliError::Usage(format!("{flag}: {e}"))))
-            .transpose()
-    };
+    let (loaded, ix) = load_valid(&args.question.network, style, options)?;
     let spec = QuerySpec {
-        from: args.from.clone(),
-        to: args.to.clone(),
-        protocol: ProtocolChoice::parse(&args.protocol).map_err(|e| CliError::Usage(format!("--protocol: {e}")))?,
-        port: parse_ports("--port", &args.port)?,
-        src_port: parse_ports("--src-port", &args.src_port)?,
-        one_way: args.one_way,
         want_proof: args.emit_smt2.is_some(),
-        budget: args
-            .timeout
-            .map_or(Some(crate::check::budget::DEFAULT_TIMEOUT), |b| b.0),
         through: args.waypoints.through.clone(),
         avoid: args.waypoints.avoid.clone(),
+        ..args.question.spec(
+            args.timeout
+                .map_or(Some(crate::check::budget::DEFAULT_TIMEOUT), |b| b.0),
+        )?
     };
     crate::query::waypoint::check_endpoints(&loaded.network, &ix, &spec)?;
     let mut result = crate::query::waypoint::run(&loaded.network, &ix, &spec)?;

@@ -75,6 +75,12 @@ pub fn render_text(r: &FixReport) -> String {
             p.simulator_replays,
             if p.simulator_replays == 1 { "" } else { "s" }
         ));
+        if p.fewest_proven && r.edits.len() > 1 {
+            out.push_str(&format!(
+                "fewest (FIX-13): every combination of fewer than {} edits among the candidates was tried; none works\n",
+                r.edits.len()
+            ));
+        }
         for u in &p.unsettled {
             out.push_str(&format!(
                 "  but the fate of some packets of the question depends on {u}, which the input does not settle (BOUND-2): the fix says nothing of them\n"

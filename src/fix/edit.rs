@@ -46,6 +46,68 @@ pub enum Edit {
         /// What replaces it (possibly nothing but one or two port ranges).
         into: Vec<SecurityGroupRule>,
     },
+    /// A network ACL entry removed (FIX-1).
+    RemoveAclEntry {
+        /// The ACL.
+        acl: NetworkAclId,
+        /// The entry as it is.
+        entry: NetworkAclEntry,
+    },
+    /// A network ACL entry narrowed: its ports minus the question's. The first replacement keeps
+    /// the entry's number (`replace-network-acl-entry`); a second one takes a free number with
+    /// no entry of its direction between it and the first, so the order of evaluation is kept.
+    NarrowAclEntry {
+        /// The ACL.
+        acl: NetworkAclId,
+        /// The entry as it is.
+        entry: NetworkAclEntry,
+        /// What replaces it (one or two port ranges).
+        into: Vec<NetworkAclEntry>,
+    },
+    /// A route added to a table (its destination has no route of its own there).
+    AddRoute {
+        /// The table.
+        table: RouteTableId,
+        /// The route.
+        route: Route,
+    },
+    /// The target of an existing route replaced (`replace-route`): a route whose target cannot
+    /// carry the packets (a blackhole, or a gateway that does not lead there).
+    ReplaceRoute {
+        /// The table.
+        table: RouteTableId,
+        /// The route as it is.
+        route: Route,
+        /// Its new target.
+        target: RouteTarget,
+    },
+    /// A route removed from a table.
+    RemoveRoute {
+        /// The table.
+        table: RouteTableId,
+        /// The route as it is.
+        route: Route,
+    },
+    /// A subnet associated with another route table of its VPC.
+    AssociateRouteTable {
+        /// The subnet.
+        subnet: SubnetId,
+        /// The table it uses today.
+        from: RouteTableId,
+        /// True when `from` is the subnet's explicit association (not the main table by default).
+        explicit: bool,
+        /// The table it will use.
+        to: RouteTableId,
+    },
+    /// A subnet associated with another network ACL of its VPC.
+    AssociateNetworkAcl {
+        /// The subnet.
+        subnet: SubnetId,
+        /// The ACL it uses today.
+        from: NetworkAclId,
+        /// The ACL it will use.
+        to: NetworkAclId,
+    },
 }
 
 impl Edit {
@@ -56,6 +118,11 @@ impl Edit {
             Edit::AddSgRule { group, .. } | Edit::RemoveSgRule { group, .. } | Edit::NarrowSgRule { group, .. } => {
                 group.as_str()
             }
+            Edit::RemoveAclEntry { acl, .. } | Edit::NarrowAclEntry { acl, .. } => acl.as_str(),
+            Edit::AddRoute { table, .. } | Edit::ReplaceRoute { table, .. } | Edit::RemoveRoute { table, .. } => {
+                table.as_str()
+            }
+            Edit::AssociateRouteTable { subnet, .. } | Edit::AssociateNetworkAcl { subnet, .. } => subnet.as_str(),
         }
     }
 
@@ -101,6 +168,60 @@ impl Edit {
                     }
                 }
             }
+            Edit::RemoveAclEntry { acl, entry } => {
+                if let Some(a) = net.network_acls.get_mut(acl) {
+                    a.entries.retain(|e| !same_entry(e, entry));
+                }
+            }
+            Edit::NarrowAclEntry { acl, entry, into } => {
+                if let Some(a) = net.network_acls.get_mut(acl)
+                    && let Some(i) = a.entries.iter().position(|e| same_entry(e, entry))
+                {
+                    a.entries.remove(i);
+                    for (k, e) in into.iter().enumerate() {
+                        a.entries.insert(i + k, e.clone());
+                    }
+                }
+            }
+            Edit::AddRoute { table, route } => {
+                if let Some(t) = net.route_tables.get_mut(table) {
+                    t.routes.push(route.clone());
+                }
+            }
+            Edit::ReplaceRoute { table, route, target } => {
+                if let Some(t) = net.route_tables.get_mut(table)
+                    && let Some(r) = t.routes.iter_mut().find(|r| *r == route)
+                {
+                    r.target = target.clone();
+                    r.state = RouteState::Active;
+                    r.origin = RouteOrigin::CreateRoute;
+                }
+            }
+            Edit::RemoveRoute { table, route } => {
+                if let Some(t) = net.route_tables.get_mut(table) {
+                    t.routes.retain(|r| r != route);
+                }
+            }
+            Edit::AssociateRouteTable { subnet, to, .. } => {
+                if net.route_tables.contains_key(to) {
+                    for t in net.route_tables.values_mut() {
+                        t.subnets.retain(|s| s != subnet);
+                    }
+                    if let Some(t) = net.route_tables.get_mut(to) {
+                        t.subnets.push(subnet.clone());
+                    }
+                }
+            }
+            Edit::AssociateNetworkAcl { subnet, to, .. } => {
+                if net.network_acls.contains_key(to) {
+                    for a in net.network_acls.values_mut() {
+                        a.subnets.retain(|s| s != subnet);
+                    }
+                    if let Some(a) = net.network_acls.get_mut(to) {
+                        a.subnets.push(subnet.clone());
+                    }
+                }
+            }
         }
     }
 
@@ -115,6 +236,44 @@ impl Edit {
                 let after: f64 = into.iter().map(|r| 2f64.powf(rule_bits(r))).sum();
                 (before - after).max(1.0).log2()
             }
+            Edit::RemoveAclEntry { entry, .. } => box_bits(entry.protocol, &entry.l4, &entry.cidr),
+            Edit::NarrowAclEntry { entry, into, .. } => {
+                let before = 2f64.powf(box_bits(entry.protocol, &entry.l4, &entry.cidr));
+                let after: f64 = into
+                    .iter()
+                    .map(|e| 2f64.powf(box_bits(e.protocol, &e.l4, &e.cidr)))
+                    .sum();
+                (before - after).max(1.0).log2()
+            }
+            // A route or an association changes the fate of every protocol and port: 8 + 16 bits
+            // over its addresses (the route's destination, the subnet's block).
+            Edit::AddRoute { route, .. } | Edit::ReplaceRoute { route, .. } | Edit::RemoveRoute { route, .. } => {
+                match &route.destination {
+                    RouteDestination::Cidr(c) => box_bits(Protocol::All, &L4Match::Any, c),
+                    RouteDestination::PrefixList(_) => 24.0 + 8.0,
+                }
+            }
+            Edit::AssociateRouteTable { .. } | Edit::AssociateNetworkAcl { .. } => {
+                // Wider than any route or entry of a /0: the whole subnet's traffic, both ways.
+                32.0 + 24.0 + 1.0
+            }
+        }
+    }
+
+    /// The kind as reported (`add-acl-entry`, `add-route`, …).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Edit::AddAclEntry { .. } => "add-acl-entry",
+            Edit::AddSgRule { .. } => "add-sg-rule",
+            Edit::RemoveSgRule { .. } => "remove-sg-rule",
+            Edit::NarrowSgRule { .. } => "narrow-sg-rule",
+            Edit::RemoveAclEntry { .. } => "remove-acl-entry",
+            Edit::NarrowAclEntry { .. } => "narrow-acl-entry",
+            Edit::AddRoute { .. } => "add-route",
+            Edit::ReplaceRoute { .. } => "replace-route",
+            Edit::RemoveRoute { .. } => "remove-route",
+            Edit::AssociateRouteTable { .. } => "associate-route-table",
+            Edit::AssociateNetworkAcl { .. } => "associate-network-acl",
         }
     }
 
@@ -156,7 +315,69 @@ impl Edit {
                     if now.is_empty() { "nothing".to_owned() } else { now }
                 )
             }
+            Edit::RemoveAclEntry { acl, entry } => format!(
+                "remove {} entry {} of network ACL `{acl}`{}",
+                entry.direction,
+                entry.label(),
+                acl_subnets(net, acl)
+            ),
+            Edit::NarrowAclEntry { acl, entry, into } => {
+                let now = into.iter().map(NetworkAclEntry::label).collect::<Vec<_>>().join("; ");
+                format!(
+                    "narrow {} entry {} of network ACL `{acl}`{} to {now}",
+                    entry.direction,
+                    entry.label(),
+                    acl_subnets(net, acl)
+                )
+            }
+            Edit::AddRoute { table, route } => format!(
+                "add route {} -> {} to route table `{table}`{}",
+                route.destination,
+                route.target.id(),
+                table_subnets(net, table)
+            ),
+            Edit::ReplaceRoute { table, route, target } => format!(
+                "replace the target of route {} -> {} in route table `{table}`{} by {}",
+                route.destination,
+                route.target.id(),
+                table_subnets(net, table),
+                target.id()
+            ),
+            Edit::RemoveRoute { table, route } => format!(
+                "remove route {} -> {} from route table `{table}`{}",
+                route.destination,
+                route.target.id(),
+                table_subnets(net, table)
+            ),
+            Edit::AssociateRouteTable { subnet, from, to, .. } => {
+                format!("associate subnet `{subnet}` with route table `{to}` (instead of `{from}`)")
+            }
+            Edit::AssociateNetworkAcl { subnet, from, to } => {
+                format!("associate subnet `{subnet}` with network ACL `{to}` (instead of `{from}`)")
+            }
         }
+    }
+}
+
+/// The same ACL entry: its number and direction (unique in an ACL).
+fn same_entry(a: &NetworkAclEntry, b: &NetworkAclEntry) -> bool {
+    a.rule_number == b.rule_number && a.direction == b.direction
+}
+
+/// ` (used by `subnet-a`, …)`: the subnets a route table routes, explicit associations only
+/// (the main table also routes every subnet without one).
+fn table_subnets(net: &Network, table: &RouteTableId) -> String {
+    let Some(t) = net.route_tables.get(table) else {
+        return String::new();
+    };
+    let mut subnets: Vec<String> = t.subnets.iter().map(|s| format!("`{s}`")).collect();
+    if t.main {
+        subnets.push("every subnet without an association".into());
+    }
+    if subnets.is_empty() {
+        String::new()
+    } else {
+        format!(" (used by {})", subnets.join(", "))
     }
 }
 

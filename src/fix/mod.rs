@@ -15,8 +15,11 @@
 //! --suggest-fixes` re-asks a suite's assertions on the patched network); used by `explain` and
 //! `cli`. (`check` itself does not use it: `diff` already reads `check`'s built-in ports.)
 
+pub mod acl;
 pub mod edit;
 pub mod language;
+pub mod minimal;
+pub mod route;
 pub mod search;
 pub mod suite;
 
@@ -50,6 +53,8 @@ pub struct Limits {
     pub max_cells: usize,
     /// Compute side effects (a `diff` of the network and the patched one).
     pub side_effects: bool,
+    /// Wall-clock bound of the search for fewer edits (FIX-13), within `time`.
+    pub deepen_time: Duration,
 }
 
 impl Default for Limits {
@@ -59,6 +64,7 @@ impl Default for Limits {
             time: Duration::from_secs(120),
             max_cells: crate::smt::DEFAULT_MAX_CELLS,
             side_effects: true,
+            deepen_time: Duration::from_secs(30),
         }
     }
 }
@@ -93,32 +99,54 @@ pub enum FixVerdict {
 }
 
 /// One edit as reported.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, schemars::JsonSchema)]
 pub struct EditReport {
-    /// `add-acl-entry`, `add-sg-rule`, `remove-sg-rule` or `narrow-sg-rule`.
+    /// `add-acl-entry`, `remove-acl-entry`, `narrow-acl-entry`, `add-sg-rule`,
+    /// `remove-sg-rule`, `narrow-sg-rule`, `add-route`, `replace-route`, `remove-route`,
+    /// `associate-route-table` or `associate-network-acl`.
     pub kind: String,
-    /// The ACL or security group.
+    /// The ACL, security group, route table, or (associations) subnet.
     pub component: String,
-    /// `inbound` or `outbound`.
-    pub direction: Direction,
+    /// Filters: `inbound` or `outbound`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
     /// ACL entries: the rule number.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule_number: Option<u16>,
-    /// `allow` or `deny` (ACL entries; security group rules allow).
-    pub action: String,
-    /// Protocol name, or `all`.
-    pub protocol: String,
+    /// Filters: `allow` or `deny` (ACL entries; security group rules allow).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// Filters: protocol name, or `all`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
     /// TCP/UDP destination ports, `N` or `N-M`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ports: Option<String>,
     /// ICMP type, when one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icmp_type: Option<u8>,
-    /// The remote block (ACL: source inbound, destination outbound; security group: the peer).
-    pub cidr: String,
-    /// For a narrowed rule: what replaces it.
+    /// Filters: the remote block (ACL: source inbound, destination outbound; security group:
+    /// the peer).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cidr: Option<String>,
+    /// For a narrowed rule or entry: what replaces it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub narrowed_to: Vec<String>,
+    /// Routes: the destination block (or prefix list).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub destination: Option<String>,
+    /// Routes: the target (for `replace-route`, the new one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// `replace-route`: the target it replaces.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaced_target: Option<String>,
+    /// Associations: the route table or ACL the subnet uses today.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub associated_from: Option<String>,
+    /// Associations: the route table or ACL it will use.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub associated_to: Option<String>,
     /// A sentence for people.
     pub text: String,
     /// The change in the input's own language: AWS CLI commands, a Terraform block or TOML lines.
@@ -164,6 +192,9 @@ pub struct Proof {
     /// (`--want reachable`) or gets through (`--want unreachable`), and no part of it depends on
     /// a construct the input does not settle.
     pub whole_space: bool,
+    /// FIX-13: no fix of fewer edits exists within the candidate space (every smaller
+    /// combination was tried); false when the search was cut or ran out of time.
+    pub fewest_proven: bool,
     /// Constructs the input does not settle on which the fate of some packets of the question
     /// depends in the patched network (BOUND-2): the fix says nothing of those packets.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -262,25 +293,65 @@ pub fn run(
         return Ok(report);
     }
     report.rounds = found.rounds;
-    report.bound_hit = found.bound_hit;
-    report.remaining = found
-        .remaining
-        .iter()
-        .map(|(at, why)| Remaining {
-            at: at.clone(),
-            why: why.clone(),
-        })
-        .collect();
     if let Some(u) = &found.unknown {
+        report.bound_hit = found.bound_hit;
+        report.remaining = remaining(&found);
         report.verdict = FixVerdict::Unknown;
         report.unknown = Some(u.clone());
         return Ok(report);
     }
-    let patched = edit::apply_all(net, &found.edits);
-    let pix = NetworkIndex::new(&patched);
+    // FIX-13: fewer edits than the greedy search found, if any exist in the candidate space.
+    let mut found = found;
+    let mut fewest_proven = found.complete && found.edits.len() <= 1;
+    // The greedy fix, kept in case the deepened one fails its proof.
+    let mut greedy: Option<search::Found> = None;
+    if !fewest_proven {
+        let below = if found.complete {
+            found.edits.len()
+        } else {
+            limits.max_edits + 1
+        };
+        let deepen = Limits {
+            time: limits.deepen_time.min(limits.time.saturating_sub(t0.elapsed())),
+            ..limits.clone()
+        };
+        let f = minimal::fewest(net, &ctx, want, &deepen, Instant::now(), &found.replays, below)?;
+        fewest_proven = f.exhaustive;
+        if let Some(edits) = f.edits {
+            greedy = found.complete.then(|| found.clone());
+            found.edits = edits;
+            found.complete = true;
+            found.bound_hit = false;
+            found.remaining.clear();
+        }
+        if let Some(why) = f.why_not
+            && found.complete
+        {
+            report.warnings.push(format!(
+                "fewest edits not proven (FIX-13): {why}; a fix of fewer edits may exist"
+            ));
+        }
+    }
+    report.remaining = remaining(&found);
+    report.bound_hit = found.bound_hit;
+    let mut patched = edit::apply_all(net, &found.edits);
+    let mut pix = NetworkIndex::new(&patched);
     if found.complete {
-        match prove(&before, &patched, &pix, &ctx, want, &found, limits)? {
-            Ok(proof) => {
+        let mut proven = prove(&before, &patched, &pix, &ctx, want, &found, limits)?;
+        if let (Err(why), Some(g)) = (&proven, greedy) {
+            // The fewer edits fail their proof: the greedy fix, if it passes, is shown instead.
+            report.warnings.push(format!(
+                "a fix of fewer edits failed its proof and is not shown ({why}); the greedy search's fix is shown instead"
+            ));
+            fewest_proven = false;
+            found = g;
+            patched = edit::apply_all(net, &found.edits);
+            pix = NetworkIndex::new(&patched);
+            proven = prove(&before, &patched, &pix, &ctx, want, &found, limits)?;
+        }
+        match proven {
+            Ok(mut proof) => {
+                proof.fewest_proven = fewest_proven;
                 report.verdict = FixVerdict::Fixed;
                 report.proof = Some(proof);
             }
@@ -300,6 +371,17 @@ pub fn run(
         report.side_effects_computed = true;
     }
     Ok(report)
+}
+
+fn remaining(found: &search::Found) -> Vec<Remaining> {
+    found
+        .remaining
+        .iter()
+        .map(|(at, why)| Remaining {
+            at: at.clone(),
+            why: why.clone(),
+        })
+        .collect()
 }
 
 /// FIX-6: the patched network answers as wanted, in the SMT engine over the whole question and
@@ -329,7 +411,7 @@ fn prove(
         }
     }
     // BOUND-2: what the input does not settle, before or after the edits, stays unsettled (a fix
-    // changes only ACLs and security groups, never such a construct).
+    // changes ACLs, security groups, routes and associations, never such a construct).
     let mut unsettled: Vec<String> = Vec::new();
     for b in before.unknown.iter().chain(&before.bounded).chain(&v.bounded) {
         let s = format!("`{}` ({})", b.id, b.reason);
@@ -361,6 +443,7 @@ fn prove(
         query_verdict: v.verdict,
         simulator_replays: found.replays.len(),
         whole_space: whole,
+        fewest_proven: false,
         unsettled,
     }))
 }
@@ -496,61 +579,63 @@ pub fn language(net: &Network) -> &'static str {
 /// An edit as reported, in the input's language.
 pub fn report_edit(net: &Network, e: &Edit) -> EditReport {
     let lang = language(net);
-    let (kind, direction, rule_number, action, protocol, l4, cidr, narrowed_to) = match e {
-        Edit::AddAclEntry { entry, .. } => (
-            "add-acl-entry",
-            entry.direction,
-            Some(entry.rule_number),
-            language::action_word(entry.action),
-            entry.protocol,
-            entry.l4,
-            entry.cidr.to_string(),
-            Vec::new(),
-        ),
-        Edit::AddSgRule { direction, rule, .. } | Edit::RemoveSgRule { direction, rule, .. } => (
-            if matches!(e, Edit::AddSgRule { .. }) {
-                "add-sg-rule"
-            } else {
-                "remove-sg-rule"
-            },
-            *direction,
-            None,
-            "allow",
-            rule.protocol,
-            rule.l4,
-            rule.peer.to_string(),
-            Vec::new(),
-        ),
-        Edit::NarrowSgRule {
-            direction, rule, into, ..
-        } => (
-            "narrow-sg-rule",
-            *direction,
-            None,
-            "allow",
-            rule.protocol,
-            rule.l4,
-            rule.peer.to_string(),
-            into.iter().map(|r| r.label(*direction)).collect(),
-        ),
-    };
-    let (ports, icmp_type) = match l4 {
-        L4Match::Ports(r) => (Some(r.to_string()), None),
-        L4Match::Icmp { icmp_type, .. } => (None, icmp_type),
-        L4Match::Any => (None, None),
-    };
-    EditReport {
-        kind: kind.to_owned(),
+    let mut r = EditReport {
+        kind: e.kind().to_owned(),
         component: e.component().to_owned(),
-        direction,
-        rule_number,
-        action: action.to_owned(),
-        protocol: protocol.to_string(),
-        ports,
-        icmp_type,
-        cidr,
-        narrowed_to,
         text: e.text(net),
         in_input_language: language::in_language(net, e, lang),
+        ..EditReport::default()
+    };
+    let mut filter = |direction: Direction, protocol: Protocol, l4: L4Match, cidr: String, action: &str| {
+        r.direction = Some(direction);
+        r.action = Some(action.to_owned());
+        r.protocol = Some(protocol.to_string());
+        r.cidr = Some(cidr);
+        match l4 {
+            L4Match::Ports(p) => r.ports = Some(p.to_string()),
+            L4Match::Icmp { icmp_type, .. } => r.icmp_type = icmp_type,
+            L4Match::Any => {}
+        }
+    };
+    match e {
+        Edit::AddAclEntry { entry, .. } | Edit::RemoveAclEntry { entry, .. } | Edit::NarrowAclEntry { entry, .. } => {
+            filter(
+                entry.direction,
+                entry.protocol,
+                entry.l4,
+                entry.cidr.to_string(),
+                language::action_word(entry.action),
+            );
+            r.rule_number = Some(entry.rule_number);
+            if let Edit::NarrowAclEntry { into, .. } = e {
+                r.narrowed_to = into.iter().map(NetworkAclEntry::label).collect();
+            }
+        }
+        Edit::AddSgRule { direction, rule, .. }
+        | Edit::RemoveSgRule { direction, rule, .. }
+        | Edit::NarrowSgRule { direction, rule, .. } => {
+            filter(*direction, rule.protocol, rule.l4, rule.peer.to_string(), "allow");
+            if let Edit::NarrowSgRule { into, .. } = e {
+                r.narrowed_to = into.iter().map(|x| x.label(*direction)).collect();
+            }
+        }
+        Edit::AddRoute { route, .. } | Edit::RemoveRoute { route, .. } => {
+            r.destination = Some(route.destination.to_string());
+            r.target = Some(route.target.id().to_owned());
+        }
+        Edit::ReplaceRoute { route, target, .. } => {
+            r.destination = Some(route.destination.to_string());
+            r.target = Some(target.id().to_owned());
+            r.replaced_target = Some(route.target.id().to_owned());
+        }
+        Edit::AssociateRouteTable { from, to, .. } => {
+            r.associated_from = Some(from.to_string());
+            r.associated_to = Some(to.to_string());
+        }
+        Edit::AssociateNetworkAcl { from, to, .. } => {
+            r.associated_from = Some(from.to_string());
+            r.associated_to = Some(to.to_string());
+        }
     }
+    r
 }

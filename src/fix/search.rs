@@ -22,7 +22,7 @@ use std::net::IpAddr;
 use std::time::Instant;
 
 /// What a search ended with.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Found {
     /// The edits, in the order made.
     pub edits: Vec<Edit>,
@@ -55,15 +55,7 @@ pub(crate) struct Ctx<'a> {
 
 /// `--want reachable`: let every packet of the question through.
 pub(crate) fn reachable(net: &Network, ctx: &Ctx<'_>, limits: &Limits, t0: Instant) -> Result<Found, FixError> {
-    let mut found = Found {
-        edits: Vec::new(),
-        complete: false,
-        bound_hit: false,
-        unknown: None,
-        remaining: Vec::new(),
-        replays: Vec::new(),
-        rounds: 0,
-    };
+    let mut found = Found::default();
     let mut patched = net.clone();
     loop {
         let ix = NetworkIndex::new(&patched);
@@ -102,7 +94,8 @@ pub(crate) fn reachable(net: &Network, ctx: &Ctx<'_>, limits: &Limits, t0: Insta
                 .map(|b| {
                     (
                         b,
-                        "no packet of the question reaches a filter: a fix does not add addresses, gateways or routes (FIX-1)".into(),
+                        "no packet of the question reaches a filter: a fix does not add addresses or gateways (FIX-1)"
+                            .into(),
                     )
                 })
                 .collect();
@@ -122,8 +115,15 @@ pub(crate) fn reachable(net: &Network, ctx: &Ctx<'_>, limits: &Limits, t0: Insta
         let mut work = patched.clone();
         let mut round: Vec<Edit> = Vec::new();
         for c in &map.cells {
-            match cell_edit(&patched, &ix, &work, c, ctx) {
-                Ok(e) => {
+            match cell_edits(&patched, &ix, &work, c, ctx) {
+                Ok(alternatives) => {
+                    let Some(e) = choose(&work, c, ctx, alternatives) else {
+                        found.remaining.push((
+                            c.blocked.clone(),
+                            "no edit of the kinds a fix makes moves it past where it is dropped (FIX-1)".into(),
+                        ));
+                        continue;
+                    };
                     if !found.edits.iter().chain(&round).any(|x| same_effect(x, &e)) {
                         e.apply_in_place(&mut work);
                         round.push(e);
@@ -178,15 +178,7 @@ pub(crate) fn reachable(net: &Network, ctx: &Ctx<'_>, limits: &Limits, t0: Insta
 
 /// `--want unreachable`: block every packet of the question.
 pub(crate) fn unreachable(net: &Network, ctx: &Ctx<'_>, limits: &Limits, t0: Instant) -> Result<Found, FixError> {
-    let mut found = Found {
-        edits: Vec::new(),
-        complete: false,
-        bound_hit: false,
-        unknown: None,
-        remaining: Vec::new(),
-        replays: Vec::new(),
-        rounds: 0,
-    };
+    let mut found = Found::default();
     let mut patched = net.clone();
     loop {
         let ix = NetworkIndex::new(&patched);
@@ -258,9 +250,64 @@ pub(crate) fn unreachable(net: &Network, ctx: &Ctx<'_>, limits: &Limits, t0: Ins
     }
 }
 
+/// How far an edit gets the cell's example (FIX-9): 0 delivered (and back), 1 dropped at a
+/// filter (which a later edit can open), 2 dropped elsewhere than before (or its fate no longer
+/// settled by the input), `None` dropped where it was: no progress.
+pub(crate) fn progress(work: &Network, c: &DropCell, ctx: &Ctx<'_>, e: &Edit) -> Option<u8> {
+    let p = e.apply(work);
+    let ix = NetworkIndex::new(&p);
+    let t = sim::trace_to_targets(
+        &p,
+        &ix,
+        sim_start(&c.start),
+        c.example,
+        ctx.one_way,
+        ctx.to.lb_targets.as_deref(),
+    );
+    match t.status() {
+        sim::Status::Reachable => Some(0),
+        // Its fate now depends on a construct the input does not settle: the next round says so.
+        sim::Status::Unknown { .. } => Some(2),
+        sim::Status::Unreachable(b)
+            if b.id == c.blocked.id && b.rule == c.blocked.rule && b.direction == c.blocked.direction =>
+        {
+            None
+        }
+        sim::Status::Unreachable(b) if matches!(b.kind, ComponentKind::NetworkAcl | ComponentKind::SecurityGroup) => {
+            Some(1)
+        }
+        sim::Status::Unreachable(_) => Some(2),
+    }
+}
+
+/// The alternative the greedy search takes for a cell: at a filter, the first (narrowest) one
+/// that makes progress; elsewhere (routes), the one that gets furthest, then the first.
+fn choose(work: &Network, c: &DropCell, ctx: &Ctx<'_>, alternatives: Vec<Edit>) -> Option<Edit> {
+    let at_filter = matches!(c.blocked.kind, ComponentKind::NetworkAcl | ComponentKind::SecurityGroup);
+    if alternatives.len() == 1 && at_filter {
+        return alternatives.into_iter().next();
+    }
+    let first = alternatives.first().cloned();
+    let mut best: Option<(u8, Edit)> = None;
+    for e in alternatives {
+        let Some(score) = progress(work, c, ctx, &e) else {
+            continue;
+        };
+        if at_filter {
+            return Some(e);
+        }
+        if best.as_ref().is_none_or(|(b, _)| score < *b) {
+            best = Some((score, e));
+        }
+    }
+    // At a filter, the narrowest edit even when the simulator sees no progress for this example
+    // (another drop of the same filter may hide it): the next round asks again.
+    best.map(|(_, e)| e).or(if at_filter { first } else { None })
+}
+
 /// Edits that add to the same filter, direction, protocol and ports, merged into one (the
 /// lowest rule number, the smallest block holding all their blocks of one family).
-fn merge(edits: Vec<Edit>) -> Vec<Edit> {
+pub(crate) fn merge(edits: Vec<Edit>) -> Vec<Edit> {
     let mut out: Vec<Edit> = Vec::new();
     for e in edits {
         let mut merged = false;
@@ -336,10 +383,19 @@ fn same_effect(a: &Edit, b: &Edit) -> bool {
     }
 }
 
-/// The narrowest edit that lets the cell's packets past their first drop (FIX-4): an ACL entry
-/// or a security group rule admitting exactly the cell's protocol, ports and remote addresses as
-/// the filter sees them. `work` is the network with this round's edits so far (rule numbers).
-fn cell_edit(net: &Network, ix: &NetworkIndex, work: &Network, c: &DropCell, ctx: &Ctx<'_>) -> Result<Edit, String> {
+/// The edits that could let the cell's packets past their first drop, preferred first (FIX-4,
+/// FIX-9, FIX-10, FIX-12): at a filter, an ACL entry or a security group rule admitting exactly
+/// the cell's protocol, ports and remote addresses as the filter sees them, then the deny entry
+/// removed or narrowed, then the subnet moved to another ACL; at a route table (or an internet
+/// gateway the winning route leads to in vain), the route alternatives of [`super::route`].
+/// `work` is the network with this round's edits so far (rule numbers).
+pub(crate) fn cell_edits(
+    net: &Network,
+    ix: &NetworkIndex,
+    work: &Network,
+    c: &DropCell,
+    ctx: &Ctx<'_>,
+) -> Result<Vec<Edit>, String> {
     let t = sim::trace_to_targets(
         net,
         ix,
@@ -374,10 +430,14 @@ fn cell_edit(net: &Network, ix: &NetworkIndex, work: &Network, c: &DropCell, ctx
         return Err("no drop".into());
     };
     let (Some(pd), Some(direction)) = (leg.at_drop, blocked.direction) else {
-        return Err(format!(
-            "`{}` drops it ({}, rule {}): a fix changes only network ACLs and security groups (FIX-1)",
-            blocked.id, blocked.reason, blocked.rule
-        ));
+        let alternatives = routing_edits(net, ix, blocked, reply, c, ctx);
+        if alternatives.is_empty() {
+            return Err(format!(
+                "`{}` drops it ({}, rule {}): no route, association, ACL or security group edit of the VPC lets it past (FIX-1)",
+                blocked.id, blocked.reason, blocked.rule
+            ));
+        }
+        return Ok(alternatives);
     };
     // FIX-4: the remote address as the filter sees it, and the question's range of it when no
     // translation changed it on the way.
@@ -430,25 +490,42 @@ fn cell_edit(net: &Network, ix: &NetworkIndex, work: &Network, c: &DropCell, ctx
                 return Err(format!("network ACL `{id}` is not in the input"));
             };
             let before = blocked.rule.parse::<u16>().unwrap_or(NACL_DEFAULT_RULE_NUMBER);
-            let Some(n) = free_rule_number(acl, direction, before) else {
-                return Err(format!(
-                    "every rule number of `{id}` {direction} below {before} is taken: no entry can go before the one that drops it"
-                ));
+            let mut out = Vec::new();
+            if let Some(n) = free_rule_number(acl, direction, before) {
+                out.push(Edit::AddAclEntry {
+                    acl: id.clone(),
+                    entry: NetworkAclEntry {
+                        rule_number: n,
+                        direction,
+                        action: RuleAction::Allow,
+                        protocol,
+                        l4,
+                        cidr,
+                        provenance: note.item(n.to_string()),
+                    },
+                });
+            }
+            let ports = match l4 {
+                L4Match::Ports(r) => Some(r),
+                _ => None,
             };
-            Ok(Edit::AddAclEntry {
-                acl: id,
-                entry: NetworkAclEntry {
-                    rule_number: n,
-                    direction,
-                    action: RuleAction::Allow,
-                    protocol,
-                    l4,
-                    cidr,
-                    provenance: note.item(n.to_string()),
-                },
-            })
+            out.extend(super::acl::entry_edits(
+                net,
+                &id,
+                direction,
+                &blocked.rule,
+                RuleAction::Deny,
+                ports,
+            ));
+            out.extend(super::route::associate_acl(net, ix, &id, &[&ctx.from, &ctx.to]));
+            if out.is_empty() {
+                return Err(format!(
+                    "every rule number of `{id}` {direction} below {before} is taken and no entry or association can change instead: no entry can go before the one that drops it"
+                ));
+            }
+            Ok(out)
         }
-        ComponentKind::SecurityGroup => Ok(Edit::AddSgRule {
+        ComponentKind::SecurityGroup => Ok(vec![Edit::AddSgRule {
             group: SecurityGroupId::new(&blocked.id),
             direction,
             rule: SecurityGroupRule {
@@ -458,7 +535,7 @@ fn cell_edit(net: &Network, ix: &NetworkIndex, work: &Network, c: &DropCell, ctx
                 description: Some("vpcverify fix".into()),
                 provenance: note,
             },
-        }),
+        }]),
         _ => Err(format!(
             "`{}` drops it ({}): not a filter a fix changes",
             blocked.id, blocked.reason
@@ -466,9 +543,67 @@ fn cell_edit(net: &Network, ix: &NetworkIndex, work: &Network, c: &DropCell, ctx
     }
 }
 
+/// FIX-9: the route alternatives for a drop that is not at a filter: at a route table (no route,
+/// a blackhole, a target not available), or at an internet gateway the request reached by the
+/// route that wins in the sender's table (e.g. a private address without a public one: the route
+/// should lead to a NAT gateway).
+fn routing_edits(
+    net: &Network,
+    ix: &NetworkIndex,
+    blocked: &Blocked,
+    reply: bool,
+    c: &DropCell,
+    ctx: &Ctx<'_>,
+) -> Vec<Edit> {
+    let (end, range, ip, sender) = if reply {
+        (&ctx.from, c.class.src, c.example.src_ip, &ctx.to)
+    } else {
+        (&ctx.to, c.class.dst, c.example.dst_ip, &ctx.from)
+    };
+    match blocked.kind {
+        ComponentKind::RouteTable => super::route::open_route(
+            net,
+            ix,
+            &RouteTableId::new(&blocked.id),
+            &blocked.rule,
+            (end, range, ip),
+            sender,
+        ),
+        ComponentKind::InternetGateway | ComponentKind::EgressOnlyInternetGateway if !reply => {
+            let mut out = Vec::new();
+            let mut tables: Vec<RouteTableId> = Vec::new();
+            for i in &sender.interfaces {
+                if let Some(t) = net.network_interfaces.get(i).and_then(|x| ix.route_table_of(&x.subnet))
+                    && !tables.contains(t)
+                {
+                    tables.push(t.clone());
+                }
+            }
+            for t in tables {
+                let Some(table) = net.route_tables.get(&t) else {
+                    continue;
+                };
+                let winner = table
+                    .routes
+                    .iter()
+                    .filter_map(|r| match &r.destination {
+                        RouteDestination::Cidr(d) if d.contains(&ip) => Some((d.prefix_len(), r)),
+                        _ => None,
+                    })
+                    .max_by_key(|(len, _)| *len)
+                    .map(|(_, r)| r.destination.to_string())
+                    .unwrap_or_else(|| "none".into());
+                out.extend(super::route::open_route(net, ix, &t, &winner, (end, range, ip), sender));
+            }
+            out
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// The smallest block holding the endpoint's addresses within `range` that are of the kind of
 /// `example` (private addresses, or public ones), or the range itself for external endpoints.
-fn cover(net: &Network, e: &Endpoint, (lo, hi): (IpAddr, IpAddr), example: IpAddr) -> Cidr {
+pub(crate) fn cover(net: &Network, e: &Endpoint, (lo, hi): (IpAddr, IpAddr), example: IpAddr) -> Cidr {
     let family = IpFamily::of(&example);
     let (mut a, mut b) = (ip_to_u128(&lo), ip_to_u128(&hi));
     let within = |ip: &IpAddr| IpFamily::of(ip) == family && (a..=b).contains(&ip_to_u128(ip));
@@ -527,8 +662,9 @@ pub(crate) fn covering(family: IpFamily, a: u128, b: u128) -> Cidr {
 /// Edits that would stop the witness at a filter on its request path (FIX-5): a deny entry of
 /// the whole question before the ACL entry that admits it, or the security group rule that
 /// admits it removed or narrowed to the ports outside the question.
-fn block_candidates(net: &Network, path: &[Hop], packet: &Packet, ctx: &Ctx<'_>) -> Vec<Edit> {
+pub(crate) fn block_candidates(net: &Network, path: &[Hop], packet: &Packet, ctx: &Ctx<'_>) -> Vec<Edit> {
     let mut out = Vec::new();
+    let ix = NetworkIndex::new(net);
     let protocol = match ctx.spec.protocol {
         ProtocolChoice::All => Protocol::All,
         ProtocolChoice::One(n) => Protocol::Number(n),
@@ -557,25 +693,43 @@ fn block_candidates(net: &Network, path: &[Hop], packet: &Packet, ctx: &Ctx<'_>)
                 let Ok(n) = rule.parse::<u16>() else { continue };
                 let id = NetworkAclId::new(&h.id);
                 let Some(acl) = net.network_acls.get(&id) else { continue };
-                let Some(k) = free_rule_number(acl, d, n) else {
-                    continue;
+                if let Some(k) = free_rule_number(acl, d, n) {
+                    let cidr = match d {
+                        Direction::Inbound => cover(net, &ctx.from, full(family), packet.src_ip),
+                        Direction::Outbound => cover(net, &ctx.to, full(family), packet.dst_ip),
+                    };
+                    out.push(Edit::AddAclEntry {
+                        acl: id.clone(),
+                        entry: NetworkAclEntry {
+                            rule_number: k,
+                            direction: d,
+                            action: RuleAction::Deny,
+                            protocol,
+                            l4,
+                            cidr,
+                            provenance: Provenance::resource("vpcverify fix", &h.id).item(k.to_string()),
+                        },
+                    });
+                }
+                // After the deny (first on a tie of breadth; the sort is stable), FIX-12 and
+                // FIX-10: the allow that admits it removed or narrowed; the subnet moved to
+                // another ACL of its VPC.
+                let ports = match l4 {
+                    L4Match::Ports(r) if ctx.spec.port.is_some() => Some(r),
+                    _ => None,
                 };
-                let cidr = match d {
-                    Direction::Inbound => cover(net, &ctx.from, full(family), packet.src_ip),
-                    Direction::Outbound => cover(net, &ctx.to, full(family), packet.dst_ip),
-                };
-                out.push(Edit::AddAclEntry {
-                    acl: id.clone(),
-                    entry: NetworkAclEntry {
-                        rule_number: k,
-                        direction: d,
-                        action: RuleAction::Deny,
-                        protocol,
-                        l4,
-                        cidr,
-                        provenance: Provenance::resource("vpcverify fix", &h.id).item(k.to_string()),
-                    },
-                });
+                out.extend(super::acl::entry_edits(net, &id, d, rule, RuleAction::Allow, ports));
+                out.extend(super::route::associate_acl(net, &ix, &id, &[&ctx.from, &ctx.to]));
+            }
+            (ComponentKind::RouteTable, _, Some(label)) if !translated => {
+                // FIX-11: the route it took removed, or the subnet moved to another table.
+                out.extend(super::route::close_route(
+                    net,
+                    &ix,
+                    &RouteTableId::new(&h.id),
+                    label,
+                    &ctx.from,
+                ));
             }
             (ComponentKind::SecurityGroup, Some(d), Some(label)) => {
                 let group = SecurityGroupId::new(&h.id);
