@@ -214,12 +214,13 @@ pub fn run(
     let assertions = &suite.assertions;
     let ctx = super::exposure::Context::new(&suite);
     let screens = super::screen::Screens::default();
+    let alike = Alike::default();
     let answered: Vec<Vec<(usize, AssertionResult)>> = pool.broadcast(|_| {
         let mut mine = Vec::new();
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(a) = assertions.get(i) else { break };
-            let r = answer(net, ix, a, opts, total.as_ref(), &ctx, &screens);
+            let r = alike.answer(a, opts, || answer(net, ix, a, opts, total.as_ref(), &ctx, &screens));
             on_done(a, &r);
             mine.push((i, r));
         }
@@ -255,6 +256,49 @@ pub fn run(
         elapsed: started.elapsed(),
         baselined: false,
     })
+}
+
+/// The verdicts of the run's classes of alike questions (PACK-1, `check::builtin::alike`): the
+/// first assertion of a class to be taken is asked, and the others get its result. Never with
+/// proofs asked for (a holding assertion's proof must be its own question's).
+#[derive(Debug, Default)]
+struct Alike {
+    classes: std::sync::Mutex<
+        std::collections::HashMap<u32, std::sync::Arc<std::sync::OnceLock<(String, AssertionResult)>>>,
+    >,
+}
+
+impl Alike {
+    /// `a`'s result: `ask()`'s when `a` has no class or is the first of its class, else its
+    /// class's, with a note naming the interface it was decided on when it does not hold.
+    fn answer(&self, a: &Assertion, opts: &RunOptions, ask: impl FnOnce() -> AssertionResult) -> AssertionResult {
+        let Some(class) = a.alike.filter(|_| !opts.want_proofs) else {
+            return ask();
+        };
+        let cell = {
+            let mut classes = self.classes.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            classes.entry(class).or_default().clone()
+        };
+        let mut mine = false;
+        let (decided_on, r) = cell.get_or_init(|| {
+            mine = true;
+            let on = if a.to == "internet" { &a.from } else { &a.to };
+            (on.clone(), ask())
+        });
+        let mut r = r.clone();
+        if mine {
+            return r;
+        }
+        r.elapsed = Duration::ZERO;
+        if r.status != Status::Held {
+            let before = r.note.take().map(|n| format!("{n}; ")).unwrap_or_default();
+            r.note = Some(format!(
+                "{before}decided on {decided_on}, which is alike for this question (same subnet and addressing, the same \
+                 security group rules for these packets: PACK-1); the witness shown is {decided_on}'s"
+            ));
+        }
+        r
+    }
 }
 
 /// Answers one assertion within the run's budgets.
