@@ -19,7 +19,7 @@
 
 use super::budget::{Limit, Total};
 use super::suite::{Assertion, Expect, Suite};
-use crate::model::{ComponentKind, Network, NetworkIndex, proto};
+use crate::model::{ComponentKind, Network, NetworkIndex, PortRange, proto};
 use crate::query::engine::ProtocolChoice;
 use crate::query::waypoint::WaypointKind;
 use crate::query::{QueryEcho, UnknownCause, Verdict, VerdictKind};
@@ -473,22 +473,45 @@ pub fn run_one(net: &Network, ix: &NetworkIndex, a: &Assertion, opts: &RunOption
     }
 }
 
-/// An assertion over several port ranges (`port` and `more_ports`), each asked as its own
+/// An assertion over several port ranges (`port` and `more_ports`), each decided as its own
 /// question: violated when a packet gets through on any (the first such range's verdict, with
 /// every such range listed in the note), else unknown when one is unknown, else held. An
-/// error on any range is the assertion's error.
+/// error on any range is the assertion's error. The ranges are asked by halves first: the
+/// smallest range holding a run of them (`20-445` for the first ten of EC2.19's) answered
+/// unreachable settles them all (its packets include theirs); otherwise the run is split in
+/// two and each half asked the same way, down to single ranges.
 fn over_ports(net: &Network, ix: &NetworkIndex, a: &Assertion, opts: &RunOptions, started: Instant) -> AssertionResult {
     let mut reached: Vec<String> = Vec::new();
     let mut first: Option<AssertionResult> = None;
     let mut unknown: Option<AssertionResult> = None;
     let mut held: Option<AssertionResult> = None;
-    for port in a.port.iter().chain(a.more_ports.iter()) {
+    let mut ranges: Vec<PortRange> = a.port.iter().chain(a.more_ports.iter()).copied().collect();
+    ranges.sort_by_key(|r| (r.from(), r.to()));
+    let mut decided: Vec<(PortRange, AssertionResult)> = Vec::new();
+    let mut runs: Vec<&[PortRange]> = vec![&ranges];
+    while let Some(run) = runs.pop() {
+        let (Some(lo), Some(hi)) = (run.first(), run.last()) else {
+            continue;
+        };
+        let Some(hull) = PortRange::new(lo.from(), hi.to()) else {
+            continue;
+        };
         let one = Assertion {
-            port: Some(*port),
+            port: Some(hull),
             more_ports: Vec::new(),
             ..a.clone()
         };
         let r = run_one(net, ix, &one, opts);
+        if run.len() > 1 && r.status != Status::Held && r.status != Status::Error {
+            let (left, right) = run.split_at(run.len() / 2);
+            runs.push(right);
+            runs.push(left);
+            continue;
+        }
+        decided.push((run.first().copied().unwrap_or(hull), r));
+    }
+    decided.sort_by_key(|(p, _)| (p.from(), p.to()));
+    for (port, r) in decided {
         match r.status {
             Status::Error => {
                 return AssertionResult {

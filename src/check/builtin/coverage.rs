@@ -55,7 +55,7 @@ const fn c(
     }
 }
 
-use How::{Configuration as C, NotApplicable as NA, NotYet, Reachability as R};
+use How::{Configuration as C, NotApplicable as NA, Reachability as R};
 
 const ADMIN: &[&str] = &["VPCV-001", "VPCV-002"];
 const FLOW_LOGS: &[&str] = &["VPCV-013"];
