@@ -662,7 +662,7 @@ fn flow_logs_of_a_snapshot_are_read_and_a_snapshot_without_them_leaves_the_rule_
 /// (public, private and data tiers, groups of about 20 rules in random combinations, peering) the
 /// grouped plan gives every assertion the status, severity and exposure the per-interface plan
 /// gives it; a grouping that ignores the security groups (every interface of a subnet alike) is
-/// caught by the same comparison.
+/// caught by the same comparison, once a group of some public interfaces is opened to the world.
 #[test]
 fn the_grouped_plan_gives_the_findings_of_the_per_interface_plan() {
     use crate::synth_estate::estate;
@@ -672,6 +672,51 @@ fn the_grouped_plan_gives_the_findings_of_the_per_interface_plan() {
         let snapshot = estate::generate(&estate::Spec::new(enis, seed)).unwrap();
         let dir = tempfile::tempdir().unwrap();
         snapshot.write(dir.path()).unwrap();
+        // Open mysql (tcp 3306, which the public ACL admits) to the world on a group that some
+        // but not all of the public interfaces of one subnet carry: their findings differ.
+        let read =
+            |f: &str| -> Value { serde_json::from_str(&std::fs::read_to_string(dir.path().join(f)).unwrap()).unwrap() };
+        let listed = read("describe-network-interfaces.json");
+        let public: Vec<&Value> = listed["NetworkInterfaces"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e.get("Association").is_some())
+            .collect();
+        let groups_of = |e: &Value| -> Vec<String> {
+            e["Groups"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|g| g["GroupId"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        let opened = public
+            .iter()
+            .flat_map(|e| groups_of(e).into_iter().map(move |g| (e["SubnetId"].clone(), g)))
+            .find(|(subnet, g)| {
+                public
+                    .iter()
+                    .any(|o| o["SubnetId"] == *subnet && !groups_of(o).contains(g))
+            })
+            .map(|(_, g)| g)
+            .expect("a public subnet whose interfaces carry different groups");
+        let mut sgs = read("describe-security-groups.json");
+        let group = sgs["SecurityGroups"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|g| g["GroupId"] == opened.as_str())
+            .unwrap();
+        group["IpPermissions"].as_array_mut().unwrap().push(serde_json::json!({
+            "IpProtocol": "tcp", "FromPort": 3306, "ToPort": 3306,
+            "IpRanges": [{"CidrIp": "0.0.0.0/0"}], "Ipv6Ranges": [], "PrefixListIds": [], "UserIdGroupPairs": []
+        }));
+        std::fs::write(
+            dir.path().join("describe-security-groups.json"),
+            serde_json::to_string(&sgs).unwrap(),
+        )
+        .unwrap();
         let net = vpcverify::ingest::load(dir.path()).unwrap().network;
         let ix = NetworkIndex::new(&net);
         let run = |suite: Suite| -> Report {
@@ -684,14 +729,30 @@ fn the_grouped_plan_gives_the_findings_of_the_per_interface_plan() {
                         a.name.clone(),
                         x.status,
                         x.severity.map(|s| s.as_str().to_owned()),
-                        x.exposure.as_ref().map(|e| format!("{e:?}")),
+                        x.exposure.as_ref().map(|e| {
+                            // From where, in any order (the witness is the asked interface's);
+                            // a search the bound cut short finds the solver's choice of regions
+                            // (run to run), so then only whether the whole internet reaches.
+                            let mut p: Vec<String> = e.prefixes.iter().map(ToString::to_string).collect();
+                            let mut h: Vec<String> = e.holes.iter().map(ToString::to_string).collect();
+                            p.sort();
+                            h.sort();
+                            if e.complete {
+                                format!("{p:?} minus {h:?}")
+                            } else {
+                                format!("incomplete, world {}", e.prefixes.iter().any(|c| c.prefix_len() == 0))
+                            }
+                        }),
                     )
                 })
                 .collect()
         };
         let mut grouped = vpcverify::check::builtin::suite(&net, &ix, "estate");
-        // The rules asked per interface (the others are the same in both plans).
-        grouped.assertions.retain(|a| a.alike.is_some());
+        // The rules asked per interface (the others are the same in both plans), but VPCV-012,
+        // whose questions from a whole VPC take minutes in a debug build.
+        grouped
+            .assertions
+            .retain(|a| a.alike.is_some() && !a.name.starts_with("VPCV-012"));
         let classes: std::collections::BTreeSet<u32> = grouped.assertions.iter().filter_map(|a| a.alike).collect();
         let classed = grouped.assertions.iter().filter(|a| a.alike.is_some()).count();
         eprintln!(
@@ -711,22 +772,14 @@ fn the_grouped_plan_gives_the_findings_of_the_per_interface_plan() {
         let mut keys = std::collections::HashMap::new();
         for a in &mut wrong.assertions {
             // Wrong on purpose: the rule, the packets asked and the subnet, not the groups.
-            if a.alike.is_some() {
-                let e = if a.to == "internet" { &a.from } else { &a.to };
-                let subnet = net
-                    .network_interfaces
-                    .get(&vpcverify::model::NetworkInterfaceId::new(e.as_str()));
-                let key = format!(
-                    "{} {} {:?} {:?} {:?}",
-                    a.rule,
-                    if a.to == "internet" { "" } else { &a.from },
-                    a.protocol,
-                    a.port,
-                    subnet.map(|s| &s.subnet)
-                );
-                let next = u32::try_from(keys.len()).unwrap();
-                a.alike = Some(*keys.entry(key).or_insert(next));
-            }
+            let e = if a.to == "internet" { &a.from } else { &a.to };
+            let subnet = net
+                .network_interfaces
+                .get(&vpcverify::model::NetworkInterfaceId::new(e.as_str()))
+                .map(|e| e.subnet.clone());
+            let key = format!("{} {:?} {:?} {subnet:?}", a.rule, a.protocol, a.port);
+            let next = u32::try_from(keys.len()).unwrap();
+            a.alike = Some(*keys.entry(key).or_insert(next));
         }
         let expected = outcome(&run(per_interface));
         let got = outcome(&run(grouped));
