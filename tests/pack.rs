@@ -657,3 +657,224 @@ fn flow_logs_of_a_snapshot_are_read_and_a_snapshot_without_them_leaves_the_rule_
     assert!(all.contains("fl-e54b66d89f715bdbe"), "{all}");
     assert!(all.contains("`TrafficType` is `REJECTED`"), "{all}");
 }
+
+/// PACK-1: the pack asks each question once per class of alike interfaces. On generated estates
+/// (public, private and data tiers, groups of about 20 rules in random combinations, peering) the
+/// grouped plan gives every assertion the status, severity and exposure the per-interface plan
+/// gives it; a grouping that ignores the security groups (every interface of a subnet alike) is
+/// caught by the same comparison, once a group of some public interfaces is opened to the world.
+#[test]
+fn the_grouped_plan_gives_the_findings_of_the_per_interface_plan() {
+    use crate::synth_estate::estate;
+    use vpcverify::check::{Report, RunOptions, Status, Suite};
+    use vpcverify::model::NetworkIndex;
+    for (enis, seed) in [(40, 5)] {
+        let snapshot = estate::generate(&estate::Spec::new(enis, seed)).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        snapshot.write(dir.path()).unwrap();
+        // Open mysql (tcp 3306, which the public ACL admits) to the world on a group that some
+        // but not all of the public interfaces of one subnet carry: their findings differ.
+        let read =
+            |f: &str| -> Value { serde_json::from_str(&std::fs::read_to_string(dir.path().join(f)).unwrap()).unwrap() };
+        let listed = read("describe-network-interfaces.json");
+        let public: Vec<&Value> = listed["NetworkInterfaces"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e.get("Association").is_some())
+            .collect();
+        let groups_of = |e: &Value| -> Vec<String> {
+            e["Groups"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|g| g["GroupId"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        let opened = public
+            .iter()
+            .flat_map(|e| groups_of(e).into_iter().map(move |g| (e["SubnetId"].clone(), g)))
+            .find(|(subnet, g)| {
+                public
+                    .iter()
+                    .any(|o| o["SubnetId"] == *subnet && !groups_of(o).contains(g))
+            })
+            .map(|(_, g)| g)
+            .expect("a public subnet whose interfaces carry different groups");
+        let mut sgs = read("describe-security-groups.json");
+        let group = sgs["SecurityGroups"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|g| g["GroupId"] == opened.as_str())
+            .unwrap();
+        group["IpPermissions"].as_array_mut().unwrap().push(serde_json::json!({
+            "IpProtocol": "tcp", "FromPort": 3306, "ToPort": 3306,
+            "IpRanges": [{"CidrIp": "0.0.0.0/0"}], "Ipv6Ranges": [], "PrefixListIds": [], "UserIdGroupPairs": []
+        }));
+        std::fs::write(
+            dir.path().join("describe-security-groups.json"),
+            serde_json::to_string(&sgs).unwrap(),
+        )
+        .unwrap();
+        let net = vpcverify::ingest::load(dir.path()).unwrap().network;
+        let ix = NetworkIndex::new(&net);
+        let run = |suite: Suite| -> Report {
+            vpcverify::check::run::run(&net, &ix, suite, "estate", &RunOptions::default(), &|_, _| ()).unwrap()
+        };
+        let outcome = |r: &Report| -> Vec<(String, Status, Option<String>, Option<String>)> {
+            r.pairs()
+                .map(|(a, x)| {
+                    (
+                        a.name.clone(),
+                        x.status,
+                        x.severity.map(|s| s.as_str().to_owned()),
+                        x.exposure.as_ref().map(|e| {
+                            // From where, in any order (the witness is the asked interface's);
+                            // a search the bound cut short finds the solver's choice of regions
+                            // (run to run), so then only whether the whole internet reaches.
+                            let mut p: Vec<String> = e.prefixes.iter().map(ToString::to_string).collect();
+                            let mut h: Vec<String> = e.holes.iter().map(ToString::to_string).collect();
+                            p.sort();
+                            h.sort();
+                            if e.complete {
+                                format!("{p:?} minus {h:?}")
+                            } else {
+                                format!("incomplete, world {}", e.prefixes.iter().any(|c| c.prefix_len() == 0))
+                            }
+                        }),
+                    )
+                })
+                .collect()
+        };
+        let mut grouped = vpcverify::check::builtin::suite(&net, &ix, "estate");
+        // The rules asked per interface (the others are the same in both plans), but VPCV-012,
+        // whose questions from a whole VPC take minutes in a debug build.
+        grouped
+            .assertions
+            .retain(|a| a.alike.is_some() && !a.name.starts_with("VPCV-012"));
+        let classes: std::collections::BTreeSet<u32> = grouped.assertions.iter().filter_map(|a| a.alike).collect();
+        let classed = grouped.assertions.iter().filter(|a| a.alike.is_some()).count();
+        eprintln!(
+            "estate {enis}/{seed}: {} classes for {classed} assertions",
+            classes.len()
+        );
+        assert!(
+            classes.len() * 3 < classed * 2,
+            "{} classes for {classed} assertions",
+            classes.len()
+        );
+        let mut per_interface = grouped.clone();
+        for a in &mut per_interface.assertions {
+            a.alike = None;
+        }
+        let mut wrong = grouped.clone();
+        let mut keys = std::collections::HashMap::new();
+        for a in &mut wrong.assertions {
+            // Wrong on purpose: the rule, the packets asked and the subnet, not the groups.
+            let e = if a.to == "internet" { &a.from } else { &a.to };
+            let subnet = net
+                .network_interfaces
+                .get(&vpcverify::model::NetworkInterfaceId::new(e.as_str()))
+                .map(|e| e.subnet.clone());
+            let key = format!("{} {:?} {:?} {subnet:?}", a.rule, a.protocol, a.port);
+            let next = u32::try_from(keys.len()).unwrap();
+            a.alike = Some(*keys.entry(key).or_insert(next));
+        }
+        let expected = outcome(&run(per_interface));
+        let got = outcome(&run(grouped));
+        let violated = expected.iter().filter(|o| o.1 == Status::Violated).count();
+        assert!(violated > 0, "the estate has no finding to compare");
+        assert!(expected.iter().any(|o| o.1 == Status::Held));
+        for (e, g) in expected.iter().zip(got.iter()) {
+            assert_eq!(e, g, "estate {enis}/{seed}: the grouped plan differs");
+        }
+        assert_eq!(expected.len(), got.len());
+        let wrongly = outcome(&run(wrong));
+        assert_ne!(
+            expected, wrongly,
+            "estate {enis}/{seed}: a grouping by subnet alone went unnoticed"
+        );
+    }
+}
+
+const PROD: &str = "vpc-c09e3741728414933";
+
+fn endpoint_rule(rule: &str, vpc: &str, what: &str, service: &str) -> String {
+    format!("{rule} vpc {vpc} has an endpoint for {what} ({service})")
+}
+
+/// VPCV-014 (FSBP EC2.10) and VPCV-015 (EC2.55-58, EC2.60) on moto's snapshot: opt-in; the
+/// prod VPC's `ssm` endpoint holds, a missing or deleted endpoint fires at the VPC, and a
+/// snapshot without `describe-vpc-endpoints` output decides nothing (unknown, exit 3).
+#[test]
+fn vpc_endpoint_rules_are_opt_in_and_decided_both_ways_or_unknown_without_the_listing() {
+    let (_, v) = check_json(&[MOTO, "--builtin"]);
+    let ran: Vec<&str> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["name"].as_str())
+        .collect();
+    assert!(ran.iter().any(|n| n.starts_with("VPCV-013")), "{ran:?}");
+    assert!(
+        !ran.iter()
+            .any(|n| n.starts_with("VPCV-014") || n.starts_with("VPCV-015")),
+        "opt-in rules ran"
+    );
+
+    let dir = copy_fixture_dir(MOTO);
+    let file = dir.path().join("describe-vpc-endpoints.json");
+    let mut listing: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let list = listing["VpcEndpoints"].as_array_mut().unwrap();
+    // moto's ssm endpoint of prod, as an ec2 endpoint of prod (available) and of the VPC of the
+    // AWS CLI's output (deleted).
+    let ssm = list
+        .iter()
+        .find(|e| e["ServiceName"] == "com.amazonaws.us-east-1.ssm")
+        .unwrap()
+        .clone();
+    let mut ec2 = ssm.clone();
+    ec2["VpcEndpointId"] = "vpce-0ec2000000000000a".into();
+    ec2["ServiceName"] = "com.amazonaws.us-east-1.ec2".into();
+    let mut gone = ec2.clone();
+    gone["VpcEndpointId"] = "vpce-0ec2000000000000b".into();
+    gone["VpcId"] = "vpc-00c9cabab3901c50f".into();
+    gone["State"] = "deleted".into();
+    list.extend([ec2, gone]);
+    std::fs::write(&file, serde_json::to_string_pretty(&listing).unwrap()).unwrap();
+    let d = dir.path().to_str().unwrap();
+    let (code, v) = check_json(&[d, "--builtin-rules", "VPCV-014,VPCV-015"]);
+    assert_eq!(code, 1);
+    let ec2_rule = |vpc| endpoint_rule("VPCV-014", vpc, "the Amazon EC2 API", "ec2");
+    assert_eq!(status_of(&v, &ec2_rule(PROD)), "held");
+    assert_eq!(
+        status_of(&v, &endpoint_rule("VPCV-015", PROD, "AWS Systems Manager", "ssm")),
+        "held"
+    );
+    let deleted = find(&v, &ec2_rule("vpc-00c9cabab3901c50f"));
+    let fact = deleted["fact"].as_str().unwrap();
+    assert!(
+        fact.contains("no available VPC endpoint for com.amazonaws.<region>.ec2"),
+        "{fact}"
+    );
+    assert!(fact.contains("vpce-0ec2000000000000b is deleted"), "{fact}");
+    let ecr = find(&v, &endpoint_rule("VPCV-015", PROD, "the Amazon ECR API", "ecr.api"));
+    assert!(ecr["fact"].as_str().unwrap().contains("FSBP EC2.55"), "{ecr:#}");
+    // 4 VPCs, one EC2 endpoint and one ssm endpoint: 3 + 19 findings.
+    assert_eq!(violated(&v).len(), 3 + 4 * 5 - 1, "{:#?}", names(&v));
+
+    // Without the listing: nothing decided.
+    std::fs::remove_file(&file).unwrap();
+    let (code, v) = check_json(&[d, "--builtin-rules", "VPCV-014,VPCV-015"]);
+    assert_eq!(code, 3);
+    let results = v["results"].as_array().unwrap();
+    assert_eq!(results.len(), 4 * 6);
+    for r in results {
+        assert_eq!(r["status"], "unknown", "{r:#}");
+        assert!(
+            r["fact"].as_str().unwrap().contains("does not list VPC endpoints"),
+            "{r:#}"
+        );
+    }
+}

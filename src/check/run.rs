@@ -19,7 +19,7 @@
 
 use super::budget::{Limit, Total};
 use super::suite::{Assertion, Expect, Suite};
-use crate::model::{ComponentKind, Network, NetworkIndex, proto};
+use crate::model::{ComponentKind, Network, NetworkIndex, PortRange, proto};
 use crate::query::engine::ProtocolChoice;
 use crate::query::waypoint::WaypointKind;
 use crate::query::{QueryEcho, UnknownCause, Verdict, VerdictKind};
@@ -214,12 +214,13 @@ pub fn run(
     let assertions = &suite.assertions;
     let ctx = super::exposure::Context::new(&suite);
     let screens = super::screen::Screens::default();
+    let alike = Alike::default();
     let answered: Vec<Vec<(usize, AssertionResult)>> = pool.broadcast(|_| {
         let mut mine = Vec::new();
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(a) = assertions.get(i) else { break };
-            let r = answer(net, ix, a, opts, total.as_ref(), &ctx, &screens);
+            let r = alike.answer(a, opts, || answer(net, ix, a, opts, total.as_ref(), &ctx, &screens));
             on_done(a, &r);
             mine.push((i, r));
         }
@@ -255,6 +256,49 @@ pub fn run(
         elapsed: started.elapsed(),
         baselined: false,
     })
+}
+
+/// The verdicts of the run's classes of alike questions (PACK-1, `check::builtin::alike`): the
+/// first assertion of a class to be taken is asked, and the others get its result. Never with
+/// proofs asked for (a holding assertion's proof must be its own question's).
+#[derive(Debug, Default)]
+struct Alike {
+    classes: std::sync::Mutex<
+        std::collections::HashMap<u32, std::sync::Arc<std::sync::OnceLock<(String, AssertionResult)>>>,
+    >,
+}
+
+impl Alike {
+    /// `a`'s result: `ask()`'s when `a` has no class or is the first of its class, else its
+    /// class's, with a note naming the interface it was decided on when it does not hold.
+    fn answer(&self, a: &Assertion, opts: &RunOptions, ask: impl FnOnce() -> AssertionResult) -> AssertionResult {
+        let Some(class) = a.alike.filter(|_| !opts.want_proofs) else {
+            return ask();
+        };
+        let cell = {
+            let mut classes = self.classes.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            classes.entry(class).or_default().clone()
+        };
+        let mut mine = false;
+        let (decided_on, r) = cell.get_or_init(|| {
+            mine = true;
+            let on = if a.to == "internet" { &a.from } else { &a.to };
+            (on.clone(), ask())
+        });
+        let mut r = r.clone();
+        if mine {
+            return r;
+        }
+        r.elapsed = Duration::ZERO;
+        if r.status != Status::Held {
+            let before = r.note.take().map(|n| format!("{n}; ")).unwrap_or_default();
+            r.note = Some(format!(
+                "{before}decided on {decided_on}, which is alike for this question (same subnet and addressing, the same \
+                 security group rules for these packets: PACK-1); the witness shown is {decided_on}'s"
+            ));
+        }
+        r
+    }
 }
 
 /// Answers one assertion within the run's budgets.
@@ -429,22 +473,45 @@ pub fn run_one(net: &Network, ix: &NetworkIndex, a: &Assertion, opts: &RunOption
     }
 }
 
-/// An assertion over several port ranges (`port` and `more_ports`), each asked as its own
+/// An assertion over several port ranges (`port` and `more_ports`), each decided as its own
 /// question: violated when a packet gets through on any (the first such range's verdict, with
 /// every such range listed in the note), else unknown when one is unknown, else held. An
-/// error on any range is the assertion's error.
+/// error on any range is the assertion's error. The ranges are asked by halves first: the
+/// smallest range holding a run of them (`20-445` for the first ten of EC2.19's) answered
+/// unreachable settles them all (its packets include theirs); otherwise the run is split in
+/// two and each half asked the same way, down to single ranges.
 fn over_ports(net: &Network, ix: &NetworkIndex, a: &Assertion, opts: &RunOptions, started: Instant) -> AssertionResult {
     let mut reached: Vec<String> = Vec::new();
     let mut first: Option<AssertionResult> = None;
     let mut unknown: Option<AssertionResult> = None;
     let mut held: Option<AssertionResult> = None;
-    for port in a.port.iter().chain(a.more_ports.iter()) {
+    let mut ranges: Vec<PortRange> = a.port.iter().chain(a.more_ports.iter()).copied().collect();
+    ranges.sort_by_key(|r| (r.from(), r.to()));
+    let mut decided: Vec<(PortRange, AssertionResult)> = Vec::new();
+    let mut runs: Vec<&[PortRange]> = vec![&ranges];
+    while let Some(run) = runs.pop() {
+        let (Some(lo), Some(hi)) = (run.first(), run.last()) else {
+            continue;
+        };
+        let Some(hull) = PortRange::new(lo.from(), hi.to()) else {
+            continue;
+        };
         let one = Assertion {
-            port: Some(*port),
+            port: Some(hull),
             more_ports: Vec::new(),
             ..a.clone()
         };
         let r = run_one(net, ix, &one, opts);
+        if run.len() > 1 && r.status != Status::Held && r.status != Status::Error {
+            let (left, right) = run.split_at(run.len() / 2);
+            runs.push(right);
+            runs.push(left);
+            continue;
+        }
+        decided.push((run.first().copied().unwrap_or(hull), r));
+    }
+    decided.sort_by_key(|(p, _)| (p.from(), p.to()));
+    for (port, r) in decided {
         match r.status {
             Status::Error => {
                 return AssertionResult {

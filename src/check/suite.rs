@@ -183,6 +183,10 @@ pub struct Assertion {
     /// when a packet gets through on any of them, and its finding lists every range that does
     /// (VPCV-012: one finding per interface and neighbouring VPC, not one per port).
     pub more_ports: Vec<PortRange>,
+    /// The class of interfaces this question shares its verdict with (`check::builtin::alike`,
+    /// PACK-1): the run asks one assertion of each class and gives the others its verdict. The
+    /// built-in pack's; `None` in a suite's own assertions, which are each asked.
+    pub alike: Option<u32>,
 }
 
 /// A wider question than an assertion's: the same endpoints and direction with more protocols or
@@ -658,6 +662,7 @@ impl Suite {
                 fact: None,
                 screens: Vec::new(),
                 more_ports: Vec::new(),
+                alike: None,
             };
             let help = a.description.clone().unwrap_or_else(|| match assertion.expect {
                 Expect::Any => format!("{}: {}", assertion.question(), assertion.requirement()),

@@ -743,7 +743,9 @@ fn check(args: &CheckArgs, color: ColorChoice, options: &ingest::LoadOptions) ->
     let selected = |id: &str| {
         args.builtin_rules
             .as_ref()
-            .is_none_or(|only| only.iter().any(|x| x == id))
+            .map_or(!crate::check::builtin::OPT_IN.contains(&id), |only| {
+                only.iter().any(|x| x == id)
+            })
             && !args.skip.iter().any(|x| x == id)
     };
     // The baseline, read before the run so that a bad file stops it at once.

@@ -12,6 +12,7 @@ pub mod endpoint;
 pub mod flowlog;
 pub mod ids;
 pub mod index;
+pub mod listing;
 pub mod names;
 pub mod network;
 pub mod onprem;

@@ -79,6 +79,9 @@ pub struct Network {
     /// VPC flow logs, and whether the input lists them (read by VPCV-013 only).
     #[serde(default, skip_serializing_if = "super::flowlog::FlowLogs::is_empty")]
     pub flow_logs: super::flowlog::FlowLogs,
+    /// Whether the input lists VPC endpoints (read by VPCV-014 and VPCV-015 only).
+    #[serde(default, skip_serializing_if = "super::listing::Listed::is_empty")]
+    pub endpoints_listed: super::listing::Listed,
 }
 
 /// A subnet's Availability Zone, comparable across accounts as far as the input allows.

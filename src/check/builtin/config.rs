@@ -159,3 +159,116 @@ pub(super) fn flow_log_assertions(net: &Network, out: &mut Vec<Assertion>, at: &
         ));
     }
 }
+
+/// The services of VPCV-014 (AWS FSBP EC2.10) and VPCV-015 (EC2.55, EC2.56, EC2.57, EC2.58,
+/// EC2.60): the last labels of the endpoint service name `com.amazonaws.<region>.<service>`,
+/// with the control and what the service is.
+pub const ENDPOINT_SERVICES: [(&str, &str, &str); 6] = [
+    ("ec2", "EC2.10", "the Amazon EC2 API"),
+    ("ecr.api", "EC2.55", "the Amazon ECR API"),
+    ("ecr.dkr", "EC2.56", "the Amazon ECR Docker registry"),
+    ("ssm", "EC2.57", "AWS Systems Manager"),
+    ("ssm-contacts", "EC2.58", "Systems Manager Incident Manager Contacts"),
+    ("ssm-incidents", "EC2.60", "Systems Manager Incident Manager"),
+];
+
+/// True when `name` is the endpoint service name of `service` in some Region:
+/// `com.amazonaws.<region>.<service>`, or its FIPS variant `<service>-fips` (AWS Config's
+/// `vpc-endpoint-enabled` counts FIPS endpoints too).
+pub fn names_service(name: &str, service: &str) -> bool {
+    let Some(rest) = name.strip_prefix("com.amazonaws.") else {
+        return false;
+    };
+    let Some((region, tail)) = rest.split_once('.') else {
+        return false;
+    };
+    !region.is_empty() && (tail == service || tail.strip_suffix("-fips") == Some(service))
+}
+
+/// VPCV-014 and VPCV-015's fact about one VPC and service: holds when the VPC has an endpoint
+/// for the service that is available (or whose state is known only after apply, a plan's);
+/// unknown when the input does not list endpoints for the VPC's account and Region, or one of
+/// the VPC's endpoints has a service name known only after apply; else violated.
+pub fn endpoint_fact(net: &Network, vpc: &Vpc, service: &str, control: &str) -> Fact {
+    let mine: Vec<&VpcEndpoint> = net.vpc_endpoints.values().filter(|e| e.vpc == vpc.id).collect();
+    let usable = |e: &&&VpcEndpoint| e.state.is_empty() || e.state.eq_ignore_ascii_case("available");
+    if let Some(e) = mine
+        .iter()
+        .filter(usable)
+        .find(|e| names_service(&e.service_name, service))
+    {
+        return Fact::Holds(format!("{} has endpoint {} for {}", vpc.id, e.id, e.service_name));
+    }
+    let region = net
+        .scope_of(&vpc.provenance)
+        .and_then(|s| s.region.clone())
+        .unwrap_or_else(|| "<region>".to_owned());
+    let wanted = format!("com.amazonaws.{region}.{service}");
+    if !net.endpoints_listed.covers(net, &vpc.provenance.file) {
+        return Fact::Unknown(format!(
+            "the input does not list VPC endpoints (a snapshot needs `aws ec2 describe-vpc-endpoints` output, \
+             e.g. describe-vpc-endpoints.json, beside the others): whether {} has an endpoint for {wanted} is \
+             not decided",
+            vpc.id
+        ));
+    }
+    if let Some(e) = mine.iter().find(|e| e.service_name.is_empty()) {
+        return Fact::Unknown(format!(
+            "the service name of endpoint {} of {} is known only after apply",
+            e.id, vpc.id
+        ));
+    }
+    let inactive: Vec<String> = mine
+        .iter()
+        .filter(|e| names_service(&e.service_name, service))
+        .map(|e| format!("{} is {}", e.id, e.state))
+        .collect();
+    let inactive = if inactive.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", inactive.join(", "))
+    };
+    Fact::Violated(format!(
+        "{} has no available VPC endpoint for {wanted}{inactive}: its calls to that service leave through an \
+         internet gateway or NAT device; create an interface endpoint (FSBP {control})",
+        vpc.id
+    ))
+}
+
+/// VPCV-014 and VPCV-015's assertions: one per VPC and service.
+pub(super) fn endpoint_assertions(net: &Network, out: &mut Vec<Assertion>, at: &dyn Fn(&Provenance) -> Location) {
+    for (rule, services) in [(13, &ENDPOINT_SERVICES[..1]), (14, &ENDPOINT_SERVICES[1..])] {
+        for vpc in net.vpcs.values() {
+            for (service, control, what) in services {
+                out.push(fact(
+                    rule,
+                    format!(
+                        "VPCV-{:03} vpc {} has an endpoint for {what} ({service})",
+                        rule + 1,
+                        vpc.id
+                    ),
+                    vpc.id.as_str(),
+                    at(&vpc.provenance),
+                    endpoint_fact(net, vpc, service, control),
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod endpoint_tests {
+    use super::names_service;
+
+    #[test]
+    fn service_names_match_in_any_region_and_fips() {
+        assert!(names_service("com.amazonaws.eu-west-1.ec2", "ec2"));
+        assert!(names_service("com.amazonaws.us-east-1.ecr.api", "ecr.api"));
+        assert!(names_service("com.amazonaws.us-gov-west-1.ec2-fips", "ec2"));
+        assert!(!names_service("com.amazonaws.eu-west-1.ec2messages", "ec2"));
+        assert!(!names_service("com.amazonaws.eu-west-1.ecr.dkr", "ecr.api"));
+        assert!(!names_service("com.amazonaws.eu-west-1.ssm-contacts", "ssm"));
+        assert!(!names_service("aws.sagemaker.eu-west-1.notebook", "notebook"));
+        assert!(!names_service("com.amazonaws.ec2", "ec2"));
+    }
+}

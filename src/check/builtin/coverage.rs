@@ -55,7 +55,7 @@ const fn c(
     }
 }
 
-use How::{Configuration as C, NotApplicable as NA, NotYet, Reachability as R};
+use How::{Configuration as C, NotApplicable as NA, Reachability as R};
 
 const ADMIN: &[&str] = &["VPCV-001", "VPCV-002"];
 const FLOW_LOGS: &[&str] = &["VPCV-013"];
@@ -153,9 +153,9 @@ pub const CONTROLS: &[Control] = &[
         "FSBP",
         "EC2.10",
         "EC2 is used through a VPC endpoint",
-        NONE,
-        NotYet,
-        "endpoint presence is a configuration fact",
+        &["VPCV-014"],
+        C,
+        "opt-in (`--builtin-rules VPCV-014`): an available endpoint for com.amazonaws.<region>.ec2 in each VPC; unknown when the input lists no endpoints",
     ),
     c(
         "FSBP",
@@ -257,9 +257,9 @@ pub const CONTROLS: &[Control] = &[
         "FSBP",
         "EC2.55-58, EC2.60",
         "VPCs have interface endpoints for ECR, Systems Manager and others",
-        NONE,
-        NotYet,
-        "endpoint presence is a configuration fact",
+        &["VPCV-015"],
+        C,
+        "opt-in (`--builtin-rules VPCV-015`): ecr.api, ecr.dkr, ssm, ssm-contacts, ssm-incidents, one finding per VPC and service; unknown when the input lists no endpoints",
     ),
     c(
         "FSBP",

@@ -18,6 +18,8 @@
 //! | VPCV-011 | any port but the authorised ones (80, 443) from each interface of a private subnet to the internet (egress) | CKV_AWS_382, AVD-AWS-0104 |
 //! | VPCV-012 | the high-risk ports of EC2.19 (tcp) from each other VPC that routes toward the interface's VPC over a peering connection or a transit gateway (lateral) | - |
 //! | VPCV-013 | (configuration) each VPC has an active flow log capturing rejected traffic | CIS 3.7, EC2.6, CKV2_AWS_11, AVD-AWS-0178 |
+//! | VPCV-014 | (configuration, opt-in) each VPC has an endpoint for the EC2 API | EC2.10 |
+//! | VPCV-015 | (configuration, opt-in) each VPC has endpoints for ecr.api, ecr.dkr, ssm, ssm-contacts, ssm-incidents | EC2.55-58, EC2.60 |
 //!
 //! Findings of the exposure rules (001-003, 005-008) say from which internet prefixes they are
 //! reached, and take their severity from that (EXP-1..4, `check::exposure`).
@@ -38,6 +40,7 @@
 //! once per run by `check::screen`): on an estate of 20,000 interfaces most of the 36 questions
 //! per interface are settled by one "anything at all" question that is unreachable.
 
+pub mod alike;
 pub mod config;
 pub mod coverage;
 pub mod ports;
@@ -45,6 +48,11 @@ pub mod reach;
 
 use super::suite::{Assertion, Expect, Location, Rule, Screen, Severity, Suite, slug};
 pub use ports::{AUTHORISED_PORTS, HIGH_RISK_PORTS, protected_ports};
+
+/// The rules `--builtin` leaves out unless `--builtin-rules` names them: VPC endpoints for AWS
+/// APIs (FSBP EC2.10, EC2.55-58, EC2.60) are about where API calls travel, not about what reaches
+/// the network, and many VPCs use none of these services.
+pub const OPT_IN: &[&str] = &["VPCV-014", "VPCV-015"];
 
 /// The rules whose findings are exposures to the internet: their severity follows breadth.
 pub const EXPOSURE_RULES: &[&str] = &[
@@ -225,6 +233,20 @@ pub fn rules() -> Vec<Rule> {
             &["CKV2_AWS_11", "AVD-AWS-0178", "EC2.6"],
             Severity::Medium,
         ),
+        rule(
+            "VPCV-014",
+            "every vpc has an endpoint for the ec2 api",
+            "(Opt-in: run with `--builtin-rules`.) Each VPC has an available VPC endpoint for the Amazon EC2              API (service name `com.amazonaws.<region>.ec2`, or its FIPS variant), as AWS FSBP EC2.10 asks:              without it, calls to the EC2 API from the VPC leave through an internet gateway or a NAT device.              A configuration fact, located at the VPC. Unknown, with the reason, when the input does not list              VPC endpoints (a snapshot without `describe-vpc-endpoints` output).",
+            &["EC2.10"],
+            Severity::Low,
+        ),
+        rule(
+            "VPCV-015",
+            "every vpc has interface endpoints for ecr, systems manager and incident manager",
+            "(Opt-in: run with `--builtin-rules`.) Each VPC has an available VPC endpoint for each of              `ecr.api` (EC2.55), `ecr.dkr` (EC2.56), `ssm` (EC2.57), `ssm-contacts` (EC2.58) and              `ssm-incidents` (EC2.60): service names `com.amazonaws.<region>.<service>`, as the Security Hub              controls of those ids ask. One finding per VPC and missing service, located at the VPC; unknown              when the input does not list VPC endpoints.",
+            &["EC2.55", "EC2.56", "EC2.57", "EC2.58", "EC2.60"],
+            Severity::Low,
+        ),
     ]
 }
 
@@ -262,9 +284,20 @@ pub fn suite(net: &Network, ix: &NetworkIndex, network_file: &str) -> Suite {
     };
     let mut out = Vec::new();
     let labels: Vec<(&NetworkInterface, String)> = targets.iter().map(|e| (*e, label(net, ix, e))).collect();
+    let mut classes = alike::Classes::new(net, ix);
+    let mut inbound = |e: &NetworkInterface, p: u8, port: u16| {
+        Some(classes.of(
+            &format!("in {p} {port}"),
+            e,
+            alike::Side::FromInternet,
+            p,
+            &[PortRange::single(port)],
+        ))
+    };
     for (e, label) in &labels {
         out.push(Assertion {
             port: Some(PortRange::single(22)),
+            alike: inbound(e, proto::TCP, 22),
             screens: ports::inbound_screens(net, ix, e, proto::TCP, PortRange::single(22)),
             ..unreachable(
                 0,
@@ -280,6 +313,7 @@ pub fn suite(net: &Network, ix: &NetworkIndex, network_file: &str) -> Suite {
         for p in [proto::TCP, proto::UDP] {
             out.push(Assertion {
                 port: Some(PortRange::single(3389)),
+                alike: inbound(e, p, 3389),
                 screens: ports::inbound_screens(net, ix, e, p, PortRange::single(3389)),
                 ..unreachable(
                     1,
@@ -296,6 +330,7 @@ pub fn suite(net: &Network, ix: &NetworkIndex, network_file: &str) -> Suite {
         for (port, service) in DATABASE_PORTS {
             out.push(Assertion {
                 port: Some(PortRange::single(port)),
+                alike: inbound(e, proto::TCP, port),
                 screens: ports::inbound_screens(net, ix, e, proto::TCP, PortRange::single(port)),
                 ..unreachable(
                     2,
@@ -367,10 +402,11 @@ pub fn suite(net: &Network, ix: &NetworkIndex, network_file: &str) -> Suite {
             }
         }
     }
-    ports::assertions(net, ix, &labels, &mut out, &at);
+    ports::assertions(net, ix, &labels, &mut out, &at, &mut classes);
     config::assertions(net, &mut out, &at);
-    reach::assertions(net, ix, &labels, &mut out, &at);
+    reach::assertions(net, ix, &labels, &mut out, &at, &mut classes);
     config::flow_log_assertions(net, &mut out, &at);
+    config::endpoint_assertions(net, &mut out, &at);
     s.assertions = out;
     s
 }
@@ -492,6 +528,25 @@ pub(super) fn subnet_screen(
     })
 }
 
+/// [`subnet_screen`] narrowed to the assertion's own packets (`protocol`, `port`): asked once
+/// per subnet, it settles every interface of a subnet that no such packet reaches, even when
+/// other packets reach it (a public subnet open on 443 only, for a question about port 22).
+pub(super) fn subnet_question(
+    net: &Network,
+    ix: &NetworkIndex,
+    e: &NetworkInterface,
+    into: bool,
+    other: Option<&str>,
+    protocol: u8,
+    port: PortRange,
+) -> Option<Screen> {
+    subnet_screen(net, ix, e, into, other).map(|s| Screen {
+        protocol: ProtocolChoice::One(protocol),
+        port: Some(port),
+        ..s
+    })
+}
+
 /// A subnet whose route table has no active route to an internet gateway.
 pub fn is_private(net: &Network, ix: &NetworkIndex, subnet: &SubnetId) -> bool {
     let Some(rt) = ix.route_table_of(subnet).and_then(|id| net.route_tables.get(id)) else {
@@ -542,6 +597,7 @@ pub(super) fn unreachable(
         fact: None,
         screens: Vec::new(),
         more_ports: Vec::new(),
+        alike: None,
     }
 }
 

@@ -84,8 +84,9 @@ fn range(lo: u32, hi: u32) -> Option<PortRange> {
 }
 
 /// The wider questions of an assertion from the internet to `e` on protocol `p`, ports `port`:
-/// any packet at all into its subnet, then into `e`, then VPCV-008's range of the same protocol that holds the ports (when one
-/// does). On a large estate most interfaces are unreachable from the internet, and one question
+/// any packet at all into its subnet, then VPCV-008's range of the same protocol that holds the
+/// ports into the subnet (when one does), then the question's own packets into the subnet, then
+/// any packet into `e`, then VPCV-008's range into `e`. On a large estate most interfaces are unreachable from the internet, and one question
 /// settles their 36 assertions; a web server open on 80 and 443 only is settled by VPCV-008's six.
 pub(super) fn inbound_screens(
     net: &Network,
@@ -94,14 +95,16 @@ pub(super) fn inbound_screens(
     p: u8,
     port: PortRange,
 ) -> Vec<Screen> {
+    let range = unauthorised_ranges()
+        .into_iter()
+        .find(|r| r.from() <= port.from() && port.to() <= r.to());
     let mut v: Vec<Screen> = super::subnet_screen(net, ix, e, true, Some("internet"))
         .into_iter()
+        .chain(range.and_then(|r| super::subnet_question(net, ix, e, true, Some("internet"), p, r)))
+        .chain(super::subnet_question(net, ix, e, true, Some("internet"), p, port))
         .chain([Screen::ANY])
         .collect();
-    if let Some(r) = unauthorised_ranges()
-        .into_iter()
-        .find(|r| r.from() <= port.from() && port.to() <= r.to())
-    {
+    if let Some(r) = range {
         v.push(Screen {
             from: None,
             to: None,
@@ -119,13 +122,17 @@ pub(super) fn assertions(
     labels: &[(&NetworkInterface, String)],
     out: &mut Vec<Assertion>,
     at: &dyn Fn(&Provenance) -> Location,
+    classes: &mut super::alike::Classes<'_>,
 ) {
     let tcp = ProtocolChoice::One(proto::TCP);
     let others = other_high_risk();
+    let inbound = super::alike::Side::FromInternet;
     for (e, label) in labels {
         for (port, service) in &others {
+            let one = PortRange::single(*port);
             out.push(Assertion {
-                port: Some(PortRange::single(*port)),
+                port: Some(one),
+                alike: Some(classes.of(&format!("in 6 {port}"), e, inbound, proto::TCP, &[one])),
                 screens: inbound_screens(net, ix, e, proto::TCP, PortRange::single(*port)),
                 ..unreachable(
                     6,
@@ -144,8 +151,10 @@ pub(super) fn assertions(
             for r in &ranges {
                 out.push(Assertion {
                     port: Some(*r),
+                    alike: Some(classes.of(&format!("in {p} {r}"), e, inbound, p, &[*r])),
                     screens: super::subnet_screen(net, ix, e, true, Some("internet"))
                         .into_iter()
+                        .chain(super::subnet_question(net, ix, e, true, Some("internet"), p, *r))
                         .chain([Screen::ANY])
                         .collect(),
                     ..unreachable(

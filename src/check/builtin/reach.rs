@@ -62,15 +62,19 @@ pub(super) fn assertions(
     labels: &[(&NetworkInterface, String)],
     out: &mut Vec<Assertion>,
     at: &dyn Fn(&Provenance) -> Location,
+    classes: &mut super::alike::Classes<'_>,
 ) {
+    use super::alike::Side;
     let ranges = unauthorised_ranges();
     for (e, label) in labels.iter().filter(|(e, _)| is_private(net, ix, &e.subnet)) {
         for p in [proto::TCP, proto::UDP] {
             for r in &ranges {
                 out.push(Assertion {
                     port: Some(*r),
+                    alike: Some(classes.of(&format!("out {p} {r}"), e, Side::ToInternet, p, &[*r])),
                     screens: super::subnet_screen(net, ix, e, false, Some("internet"))
                         .into_iter()
+                        .chain(super::subnet_question(net, ix, e, false, Some("internet"), p, *r))
                         .chain([Screen::ANY])
                         .collect(),
                     ..unreachable(
@@ -103,6 +107,7 @@ pub(super) fn assertions(
             out.push(Assertion {
                 port: Some(*first),
                 more_ports: rest.to_vec(),
+                alike: Some(classes.of(&format!("from {other}"), e, Side::FromVpc, proto::TCP, &risky)),
                 screens: super::subnet_screen(net, ix, e, true, Some(other.as_str()))
                     .into_iter()
                     .chain([Screen::ANY])

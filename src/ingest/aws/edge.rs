@@ -260,6 +260,14 @@ impl Lower {
         Ok(())
     }
 
+    /// A `VpcEndpoints` list: the file lists the endpoints of its account and Region (VPCV-014,
+    /// VPCV-015), each item is one.
+    pub(super) fn endpoints(&mut self, p: &Pending<'_>) {
+        self.net.endpoints_listed.listed = true;
+        self.net.endpoints_listed.listed_in.insert(p.file.to_owned());
+        self.each(p, "VpcEndpointId", "endpoint", Self::endpoint);
+    }
+
     pub(super) fn transit_gateway(&mut self, loc: Loc<'_>, o: &Obj<'_>) -> R<()> {
         let tgw = TransitGateway {
             id: loc.resource.into(),

@@ -526,7 +526,7 @@ impl Lower {
             ),
             Kind::NatGateways => self.each(p, "NatGatewayId", "NAT gateway", Self::nat_gateway),
             Kind::VpcPeeringConnections => self.each(p, "VpcPeeringConnectionId", "peering connection", Self::peering),
-            Kind::VpcEndpoints => self.each(p, "VpcEndpointId", "endpoint", Self::endpoint),
+            Kind::VpcEndpoints => self.endpoints(p),
             Kind::VpnGateways => self.each(p, "VpnGatewayId", "virtual private gateway", Self::vpn_gateway),
             Kind::TransitGateways => self.each(p, "TransitGatewayId", "transit gateway", Self::transit_gateway),
             Kind::TransitGatewayAttachments => self.each(

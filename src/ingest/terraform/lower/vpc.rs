@@ -381,6 +381,8 @@ pub fn endpoints(lx: &mut Lx<'_>) {
             assocs.push((v, r));
         }
     }
+    // A plan lists its endpoints whole (VPCV-014, VPCV-015).
+    lx.net.endpoints_listed.listed = true;
     for e in lx.of_type("aws_vpc_endpoint").collect::<Vec<_>>() {
         let o = Obj::of(e);
         let Some(vpc) = vpc_of(lx, e) else { continue };
