@@ -203,6 +203,7 @@ fn write(file: &Path, entries: &BTreeMap<String, Entry>) -> Result<(), String> {
 
 #[cfg(all(test, unix))]
 mod tests {
+    #![allow(clippy::unwrap_used, reason = "test code")]
     use super::*;
 
     /// Sets a file's modification time to `secs` seconds after the epoch.
