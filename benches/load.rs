@@ -1,6 +1,7 @@
 //! Load and validate: `ingest::load`, `model::validate` and the index, as `vpcverify lint` and
-//! every question pay them, and a hit of the snapshot cache that replaces all three, on the seed lab
-//! and on synthetic estates of growing size.
+//! every question pay them, and a hit of the snapshot cache that replaces all three (with the
+//! input-hash memo, and with every input file hashed again), on the seed lab and on synthetic
+//! estates of growing size.
 
 mod common;
 
@@ -24,7 +25,8 @@ fn bench_load(c: &mut Criterion) {
         });
         group.bench_function("validate", |b| b.iter(|| validate(black_box(&net)).len()));
         group.bench_function("NetworkIndex::new", |b| b.iter(|| NetworkIndex::new(black_box(&net))));
-        // A warm snapshot cache (issue #17): hash the input, read, check and decode the cache file.
+        // A warm snapshot cache (issue #17): the input files' hashes from the memo (they are
+        // unchanged), read, check and decode the cache file.
         let cache = tempfile::tempdir().expect("a temporary directory");
         let options = vpcverify::ingest::LoadOptions {
             cache: vpcverify::ingest::cache::CacheOptions {
@@ -41,6 +43,28 @@ fn bench_load(c: &mut Criterion) {
                 vpcverify::ingest::cache::load(black_box(&subject.path), &options, &options.cache)
                     .map(|(s, _)| s.loaded.network.vpcs.len())
             })
+        });
+        // The same hit with every input file hashed again (the memo removed first), as before
+        // the memo (`ingest::memo`).
+        let forget = || {
+            for e in std::fs::read_dir(cache.path()).expect("the cache directory").flatten() {
+                if e.path()
+                    .extension()
+                    .is_some_and(|x| x == vpcverify::ingest::memo::EXTENSION)
+                {
+                    std::fs::remove_file(e.path()).expect("a memo file can be removed");
+                }
+            }
+        };
+        group.bench_function("ingest::cache::load (hit, inputs hashed)", |b| {
+            b.iter_batched(
+                forget,
+                |()| {
+                    vpcverify::ingest::cache::load(black_box(&subject.path), &options, &options.cache)
+                        .map(|(s, _)| s.loaded.network.vpcs.len())
+                },
+                criterion::BatchSize::PerIteration,
+            )
         });
         group.finish();
     }

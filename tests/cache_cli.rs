@@ -42,9 +42,15 @@ fn ask(net: &Path, cache: &Path, extra: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// The snapshot files in `cache` (not the input-hash memos beside them).
 fn snapshots(cache: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(cache)
-        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "vpcv-snapshot"))
+                .collect()
+        })
         .unwrap_or_default();
     v.sort();
     v
@@ -83,6 +89,96 @@ fn the_second_command_hits_and_one_changed_byte_misses() {
     assert!(status_line(&err).contains("miss, wrote"), "{err}");
     assert_eq!(out, first_out);
     assert_eq!(snapshots(cache.path()).len(), 2, "a new snapshot beside the old one");
+}
+
+/// The counts of files hashed and of files whose hash the memo gave, from `--verbose`.
+fn hashed_and_remembered(stderr: &str) -> (usize, usize) {
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("vpcverify: load: hash"))
+        .unwrap_or_else(|| panic!("no load line in:\n{stderr}"));
+    let number_before = |what: &str| -> usize {
+        let end = line.find(what).unwrap_or_else(|| panic!("no `{what}` in {line}"));
+        line[..end]
+            .trim_end()
+            .rsplit([' ', '(', ';'])
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    (number_before(" files hashed"), number_before(" unchanged since hashed"))
+}
+
+/// Sets every file of `dir` to the same old modification time (so that none is racily clean).
+fn age_files(dir: &Path, secs: u64) {
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let f = std::fs::File::options().append(true).open(e.path()).unwrap();
+        f.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs))
+            .unwrap();
+    }
+}
+
+/// Issue #17: a hit does not hash unchanged input files again (their hash is remembered by
+/// their metadata, `ingest::memo`); a file whose bytes changed but whose size and modification
+/// time were put back (`touch -d`) has a new status-change time, so it is hashed again and the
+/// cache misses: the answer follows the new bytes.
+#[cfg(unix)]
+#[test]
+fn unchanged_files_are_not_hashed_again_and_a_restored_mtime_does_not_hide_a_change() {
+    let net = estate_dir();
+    age_files(net.path(), 1_600_000_000);
+    let cache = tempfile::tempdir().unwrap();
+    let (code, first_out, err) = ask(net.path(), cache.path(), &[]);
+    assert_eq!(code, 0, "{err}");
+    let files = hashed_and_remembered(&err).0;
+    assert!(files > 5, "{err}");
+    // The memo may have been written in the clock tick in which the files' status last changed;
+    // then they are hashed again once ("racily clean") and remembered after that.
+    let mut remembered = false;
+    for _ in 0..3 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let (code, out, err) = ask(net.path(), cache.path(), &[]);
+        assert_eq!(code, 0, "{err}");
+        assert!(status_line(&err).contains("hit"), "{err}");
+        assert_eq!(out, first_out);
+        if hashed_and_remembered(&err) == (0, files) {
+            remembered = true;
+            break;
+        }
+    }
+    assert!(remembered, "unchanged files are not hashed again");
+
+    // One byte of `describe-internet-gateways.json` changes: the last character of the id of
+    // the internet gateway the answer goes through, so that the routes to it name a gateway the
+    // snapshot no longer has. Size and modification time are put back.
+    let igw = first_out
+        .split_whitespace()
+        .find(|w| w.starts_with("igw-"))
+        .unwrap()
+        .to_owned();
+    let file = net.path().join("describe-internet-gateways.json");
+    let before = std::fs::metadata(&file).unwrap();
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    let end = text.find(&format!("\"InternetGatewayId\": \"{igw}\"")).unwrap()
+        + "\"InternetGatewayId\": \"".len()
+        + igw.len();
+    let other = if text[..end].ends_with('0') { "1" } else { "0" };
+    text.replace_range(end - 1..end, other);
+    std::fs::write(&file, &text).unwrap();
+    let f = std::fs::File::options().append(true).open(&file).unwrap();
+    f.set_modified(before.modified().unwrap()).unwrap();
+    let after = std::fs::metadata(&file).unwrap();
+    assert_eq!(
+        (after.len(), after.modified().unwrap()),
+        (before.len(), before.modified().unwrap())
+    );
+
+    let (code, out, err) = ask(net.path(), cache.path(), &[]);
+    assert!(status_line(&err).contains("miss, wrote"), "{err}");
+    assert_eq!(hashed_and_remembered(&err), (1, files - 1), "{err}");
+    assert_ne!(out, first_out, "{out}");
+    assert_ne!(code, 0, "{out}\n{err}");
 }
 
 #[test]

@@ -609,8 +609,14 @@ fn print_cache_report(report: &ingest::cache::CacheReport, verbose: bool) {
     };
     eprintln!("vpcverify: snapshot cache: {status}");
     eprintln!(
-        "vpcverify: load: hash {:.0?} ({} bytes), load {:.0?}, validate+index {:.0?}, cache write {:.0?}",
-        report.hashing, report.input_bytes, report.loading, report.validating, report.writing
+        "vpcverify: load: hash {:.0?} ({} bytes; {} files hashed, {} unchanged since hashed), load {:.0?}, validate+index {:.0?}, cache write {:.0?}",
+        report.hashing,
+        report.input_bytes,
+        report.files_hashed,
+        report.files_remembered,
+        report.loading,
+        report.validating,
+        report.writing
     );
 }
 

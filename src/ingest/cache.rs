@@ -2,8 +2,9 @@
 //! second and later commands on the same snapshot skip reading, parsing, lowering and validating
 //! it (issue #17).
 //!
-//! Owns: validating and indexing a loaded network for the command line (on a miss), the cache key (a BLAKE3 hash of every input file's path and contents, the load options
-//! and the binary's identity), the cache file format and its checks, atomic writes, pruning.
+//! Owns: validating and indexing a loaded network for the command line (on a miss), the cache
+//! key (a BLAKE3 hash of every input file's path and contents, the load options and the binary's
+//! identity; the contents' hashes come through `ingest::memo`, which skips unchanged files), the cache file format and its checks, atomic writes, pruning.
 //! Must not touch: `sim`, `smt`, `query`, printing (what happened is returned as a
 //! [`CacheReport`] for the command line to print). Implements no rule id: a hit returns exactly
 //! the network and diagnostics a load would have produced.
@@ -30,6 +31,9 @@ const HEADER_LEN: usize = 8 + 4 + 32 + 8 + 32;
 const EXTENSION: &str = "vpcv-snapshot";
 /// How many snapshots the cache directory keeps (the most recently written or used).
 pub const KEEP: usize = 4;
+/// How many input-hash memos (`ingest::memo`, a few hundred bytes each, one per input path) the
+/// cache directory keeps.
+pub const KEEP_MEMOS: usize = 64;
 /// Inputs smaller than this (in bytes, all files together) are not cached by default: they load
 /// faster than a cache file is checked.
 pub const DEFAULT_MIN_BYTES: u64 = 1 << 20;
@@ -116,8 +120,13 @@ pub struct CacheReport {
     pub validating: Duration,
     /// Time spent writing the cache file.
     pub writing: Duration,
-    /// Bytes of input hashed.
+    /// Bytes of input (all files together).
     pub input_bytes: u64,
+    /// Input files read and hashed, and input files whose hash the memo gave
+    /// (`ingest::memo`: unchanged since they were last hashed).
+    pub files_hashed: usize,
+    /// See [`CacheReport::files_hashed`].
+    pub files_remembered: usize,
 }
 
 /// A loaded network with its validation diagnostics and its index.
@@ -170,6 +179,8 @@ pub fn load(path: &Path, options: &LoadOptions, cache: &CacheOptions) -> Result<
         validating: Duration::ZERO,
         writing: Duration::ZERO,
         input_bytes: 0,
+        files_hashed: 0,
+        files_remembered: 0,
     };
     let Some(dir) = &cache.dir else {
         let snap = load_and_validate(path, options, &mut report)?;
@@ -193,8 +204,15 @@ pub fn load(path: &Path, options: &LoadOptions, cache: &CacheOptions) -> Result<
         let snap = load_and_validate(path, options, &mut report)?;
         return Ok((snap, report));
     }
-    let key = match key(path, options, &inputs) {
-        Ok(k) => k,
+    let mut memo = super::memo::Memo::open(Some(dir), path);
+    let key = key(path, options, &inputs, &mut memo);
+    report.files_hashed = memo.hashed;
+    report.files_remembered = memo.remembered;
+    let key = match key {
+        Ok(k) => {
+            memo.save(&inputs.iter().map(|(f, _, _)| relative(path, f)).collect::<Vec<_>>());
+            k
+        }
         Err(why) => {
             report.status = CacheStatus::NotCached(why);
             let snap = load_and_validate(path, options, &mut report)?;
@@ -289,8 +307,14 @@ fn input_files(path: &Path) -> Result<Vec<Stamp>, String> {
 /// The key: the cache format, the binary (version, commit, features, and the executable's size
 /// and modification time, so that a rebuild never reads an older build's snapshot), the input
 /// path as given (provenance names files by it), the load options, and each input file's path
-/// (relative to the input) and contents.
-fn key(path: &Path, options: &LoadOptions, inputs: &[Stamp]) -> Result<blake3::Hash, String> {
+/// (relative to the input) and contents (each file's content hash, which the memo gives for a
+/// file unchanged since it was last hashed: `ingest::memo`).
+fn key(
+    path: &Path,
+    options: &LoadOptions,
+    inputs: &[Stamp],
+    memo: &mut super::memo::Memo,
+) -> Result<blake3::Hash, String> {
     let mut h = blake3::Hasher::new();
     let field = |h: &mut blake3::Hasher, bytes: &[u8]| {
         h.update(&(bytes.len() as u64).to_le_bytes());
@@ -306,16 +330,18 @@ fn key(path: &Path, options: &LoadOptions, inputs: &[Stamp]) -> Result<blake3::H
     );
     field(&mut h, &(inputs.len() as u64).to_le_bytes());
     for (file, len, _) in inputs {
-        let rel = file.strip_prefix(path).unwrap_or(file);
-        field(&mut h, rel.display().to_string().as_bytes());
-        // Each file's own hash (memory-mapped, on every core for a large file), then its length.
-        let mut fh = blake3::Hasher::new();
-        fh.update_mmap_rayon(file)
-            .map_err(|e| format!("{}: {e}", file.display()))?;
-        field(&mut h, fh.finalize().as_bytes());
+        let rel = relative(path, file);
+        field(&mut h, rel.as_bytes());
+        // Each file's own content hash, then its length.
+        field(&mut h, memo.hash(file, &rel)?.as_bytes());
         field(&mut h, &len.to_le_bytes());
     }
     Ok(h.finalize())
+}
+
+/// An input file's name relative to the input (empty for an input that is one file).
+fn relative(path: &Path, file: &Path) -> String {
+    file.strip_prefix(path).unwrap_or(file).display().to_string()
 }
 
 /// What identifies this build of vpcverify.
@@ -456,18 +482,21 @@ fn write(dir: &Path, file: &Path, key: &blake3::Hash, snap: &Snapshot) -> Result
     Ok(())
 }
 
-/// Keeps the `keep` most recently used snapshots in `dir` (best effort: another process may be
-/// pruning too) and removes temporary files a killed process left over an hour ago.
+/// Keeps the `keep` most recently used snapshots in `dir` and the [`KEEP_MEMOS`] most recently
+/// written input-hash memos (best effort: another process may be pruning too), and removes
+/// temporary files a killed process left over an hour ago.
 fn prune(dir: &Path, keep: usize) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     let mut snaps: Vec<(std::time::SystemTime, PathBuf)> = Vec::new();
+    let mut memos: Vec<(std::time::SystemTime, PathBuf)> = Vec::new();
     let now = std::time::SystemTime::now();
     for e in entries.flatten() {
         let path = e.path();
         let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
             continue;
         };
-        if !name.ends_with(EXTENSION) {
+        let memo = name.ends_with(super::memo::EXTENSION);
+        if !name.ends_with(EXTENSION) && !memo {
             continue;
         }
         let Ok(modified) = e.metadata().and_then(|m| m.modified()) else {
@@ -482,11 +511,13 @@ fn prune(dir: &Path, keep: usize) {
             }
             continue;
         }
-        snaps.push((modified, path));
+        if memo { &mut memos } else { &mut snaps }.push((modified, path));
     }
-    snaps.sort_by_key(|s| std::cmp::Reverse(s.0));
-    for (_, path) in snaps.into_iter().skip(keep) {
-        let _ = std::fs::remove_file(path);
+    for (mut files, keep) in [(snaps, keep), (memos, KEEP_MEMOS)] {
+        files.sort_by_key(|s| std::cmp::Reverse(s.0));
+        for (_, path) in files.into_iter().skip(keep) {
+            let _ = std::fs::remove_file(path);
+        }
     }
 }
 

@@ -13,6 +13,7 @@ pub mod aws;
 pub mod cache;
 pub mod file;
 pub mod ip_ranges;
+pub mod memo;
 pub mod onprem;
 pub mod spec;
 pub mod terraform;
