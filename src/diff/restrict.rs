@@ -343,7 +343,7 @@ fn peer_blocks(nets: [&Network; 2], peer: &SecurityGroupPeer, out: &mut Vec<Cidr
 
 /// Rules of one list in one version and not in the other (content, not provenance).
 fn changed_rules<'a>(before: &'a [SecurityGroupRule], after: &'a [SecurityGroupRule]) -> Vec<&'a SecurityGroupRule> {
-    let key = |r: &SecurityGroupRule| (r.protocol.clone(), r.l4.clone(), r.peer.clone());
+    let key = |r: &SecurityGroupRule| (r.protocol, r.l4, r.peer.clone());
     let bk: Vec<_> = before.iter().map(key).collect();
     let ak: Vec<_> = after.iter().map(key).collect();
     before
@@ -399,14 +399,7 @@ pub fn route_filter(nets: [&Network; 2], t: &RouteTableId, classes: &BTreeSet<us
     if b.propagating_vgws != a.propagating_vgws {
         return None;
     }
-    let key = |r: &Route| {
-        (
-            r.destination.clone(),
-            r.target.clone(),
-            r.state.clone(),
-            r.origin.clone(),
-        )
-    };
+    let key = |r: &Route| (r.destination.clone(), r.target.clone(), r.state, r.origin.clone());
     let bk: Vec<_> = b.routes.iter().map(key).collect();
     let ak: Vec<_> = a.routes.iter().map(key).collect();
     let mut changed = Some(Vec::new());
