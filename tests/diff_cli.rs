@@ -325,3 +325,29 @@ fn a_flow_that_relies_on_no_unknown_prefix_list_is_opened_for_sure() {
         assert_eq!(q["verdict"], verdict, "{net}: {q}");
     }
 }
+
+/// The moto snapshot against a copy whose AWS-managed S3 list has one entry changed
+/// (`54.231.0.0/16` → `54.232.0.0/16`, `tests/fixtures/diff/moto-s3-list/NOTES.md`): AWS moved
+/// addresses in and out of the service. The service is compared at both versions' addresses
+/// (DIFF-5): a packet to the new block reaches S3 through the gateway endpoint in AFTER and over
+/// the NAT gateway and the internet in BEFORE, so nothing opens or closes, and the simulator
+/// agrees (this used to stop with "internal inconsistency"). What stays unknown rests on the
+/// customer list `office`, whose entries the snapshot lacks (exit 3, as for every diff of it).
+#[test]
+fn an_aws_managed_list_changing_its_entries_is_compared_at_both_versions_addresses() {
+    let (v, code) = diff_json(&["tests/fixtures/moto-sample", "tests/fixtures/diff/moto-s3-list"]);
+    assert_eq!(code, 3, "{v}");
+    let changes = v["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0]["id"], "pl-9e44456487c1b857c");
+    assert!(flows(&v, "opened").is_empty(), "{v}");
+    assert!(flows(&v, "closed").is_empty(), "{v}");
+    let unknown = flows(&v, "unknown");
+    assert!(!unknown.is_empty(), "{v}");
+    for u in unknown {
+        let causes = u["causes"].as_array().unwrap();
+        assert!(causes.iter().all(|c| c["id"] == "pl-4153c4e2ed93e04bb"), "{u}");
+    }
+    // The service pair was asked.
+    assert!(unknown.iter().any(|u| u["to"] == "service:s3"), "{unknown:?}");
+}

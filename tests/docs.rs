@@ -36,7 +36,7 @@ fn files() -> Vec<std::path::PathBuf> {
 fn rule_ids(text: &str) -> BTreeSet<String> {
     const FAMILIES: &[&str] = &[
         "RT", "NACL", "SG", "IGW", "NGW", "NI", "PCX", "GWE", "IFE", "SUB", "VGW", "V6", "LL", "PL", "BOUND", "SOLVE",
-        "TGW", "BPA", "NET", "ONP", "QUOTA", "ELB", "WAY", "EXP", "FIX", "PACK",
+        "TGW", "BPA", "NET", "ONP", "QUOTA", "ELB", "WAY", "EXP", "FIX", "PACK", "DIFF",
     ];
     let bytes = text.as_bytes();
     let mut out = BTreeSet::new();

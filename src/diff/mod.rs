@@ -20,6 +20,7 @@ pub mod classes;
 pub mod reach;
 pub mod replay;
 pub mod report;
+pub mod restrict;
 pub mod scope;
 
 use crate::model::{Network, NetworkIndex, PortRange, proto};
@@ -133,7 +134,15 @@ pub fn run(before: Input<'_>, after: Input<'_>, opts: &DiffOptions) -> Result<Di
         None => (0..dests.len()).map(Some).collect(),
         Some(_) => dests.iter().map(index_of).collect(),
     };
-    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    let spec = DiffSpec {
+        protocol,
+        dst_ports: opts.port,
+        src_ports: None,
+        one_way: opts.one_way,
+        max_flows: opts.max_flows.max(1),
+        family: None,
+    };
+    let mut pairs: Vec<(usize, usize, DiffSpec)> = Vec::new();
     let mut total = 0;
     for (si, s) in sources.iter().enumerate() {
         if !s.can_send {
@@ -144,23 +153,17 @@ pub fn run(before: Input<'_>, after: Input<'_>, opts: &DiffOptions) -> Result<Di
                 continue;
             }
             total += 1;
-            let concerned = match (src_ix[si], dst_ix[di]) {
-                (Some(a), Some(b)) => fp.concerns(a, b),
+            let header = match (src_ix[si], dst_ix[di]) {
+                _ if opts.all_pairs => Some(restrict::Header::ALL),
+                (Some(a), Some(b)) => fp.header(a, b),
                 // A narrowed external class not among the classes: asked whenever anything changed.
-                _ => fp.global || !fp.src.is_empty() || !fp.dst.is_empty(),
+                _ => fp.any().then_some(restrict::Header::ALL),
             };
-            if concerned || opts.all_pairs {
-                pairs.push((si, di));
+            if let Some(q) = header.and_then(|h| narrowed(&spec, h)) {
+                pairs.push((si, di, q));
             }
         }
     }
-    let spec = DiffSpec {
-        protocol,
-        dst_ports: opts.port,
-        src_ports: None,
-        one_way: opts.one_way,
-        max_flows: opts.max_flows.max(1),
-    };
     let results: Mutex<Vec<(usize, Result<PairResult, DiffError>)>> = Mutex::new(Vec::new());
     let next = AtomicUsize::new(0);
     let jobs = opts.jobs.clamp(1, 64).min(pairs.len().max(1));
@@ -169,8 +172,8 @@ pub fn run(before: Input<'_>, after: Input<'_>, opts: &DiffOptions) -> Result<Di
             scope.spawn(|| {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some((si, di)) = pairs.get(i).copied() else { break };
-                    let r = pair(before, after, &sources[si], &dests[di], &spec, opts);
+                    let Some((si, di, spec)) = pairs.get(i) else { break };
+                    let r = pair(before, after, &sources[*si], &dests[*di], spec, opts);
                     if let Ok(mut v) = results.lock() {
                         v.push((i, r));
                     }
@@ -196,6 +199,26 @@ pub fn run(before: Input<'_>, after: Input<'_>, opts: &DiffOptions) -> Result<Di
     Ok(report)
 }
 
+/// `spec` narrowed to the packets a change can affect (DIFF-6); `None` when none of them is
+/// asked about.
+fn narrowed(spec: &DiffSpec, h: restrict::Header) -> Option<DiffSpec> {
+    let mut out = spec.clone();
+    if let Some(p) = h.protocol {
+        if spec.protocol.is_some_and(|q| q != p) {
+            return None;
+        }
+        out.protocol = Some(p);
+    }
+    if let Some(r) = h.ports {
+        out.dst_ports = match spec.dst_ports {
+            Some(u) => Some(PortRange::new(u.from().max(r.from()), u.to().min(r.to()))?),
+            None => Some(r),
+        };
+    }
+    out.family = h.family;
+    Some(out)
+}
+
 struct PairResult {
     opened: Vec<Flow>,
     closed: Vec<Flow>,
@@ -215,10 +238,16 @@ fn pair(
         s.endpoint(before.net, before.ix, Role::Source),
         d.endpoint(before.net, before.ix, Role::Destination),
     );
-    let (af, at) = (
+    let (af, mut at) = (
         s.endpoint(after.net, after.ix, Role::Source),
         d.endpoint(after.net, after.ix, Role::Destination),
     );
+    // A service is both networks' addresses of its list on both sides: an AWS-managed list whose
+    // entries differ (AWS changed them between two snapshots) moves addresses in or out of the
+    // service, and both networks must be asked about the same packets (SEMANTICS.md §9.5, DIFF-5).
+    let mut bt = bt;
+    at.also = service_entries(&bt, before.net);
+    bt.also = service_entries(&at, after.net);
     let b = Side {
         net: before.net,
         ix: before.ix,
@@ -266,6 +295,19 @@ fn pair(
         }
     }
     Ok(out)
+}
+
+/// The entries of the prefix list a service endpoint stands for in `net` (none for another
+/// endpoint).
+fn service_entries(e: &crate::model::endpoint::Endpoint, net: &Network) -> Vec<crate::model::Cidr> {
+    match &e.external {
+        Some(crate::model::endpoint::External::Service { prefix_list, .. }) => net
+            .prefix_lists
+            .get(prefix_list)
+            .map(|p| p.entries.clone())
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
 }
 
 /// Names on each flow the changed resources its path or its drop mentions.

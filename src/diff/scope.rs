@@ -28,6 +28,7 @@
 
 use super::changes::{Change, ChangeKind};
 use super::classes::Class;
+use super::restrict::{self, Addressing, Filter};
 use crate::model::*;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -59,12 +60,49 @@ pub struct Footprint {
     pub src: BTreeSet<usize>,
     /// Destination classes of local changes.
     pub dst: BTreeSet<usize>,
+    /// Local changes refined by the addresses they can affect ([`restrict`]).
+    pub filtered: Vec<Filter>,
+    /// The classes' addresses (DIFF-2 to DIFF-4); `None`: no refinement.
+    pub addressing: Option<Addressing>,
 }
 
 impl Footprint {
     /// True when a change can concern the pair.
     pub fn concerns(&self, s: usize, d: usize) -> bool {
-        self.global || self.src.contains(&s) || self.dst.contains(&d)
+        let Some(a) = &self.addressing else {
+            return self.global || self.src.contains(&s) || self.dst.contains(&d) || !self.filtered.is_empty();
+        };
+        if !a.deliverable(s, d) {
+            return false;
+        }
+        self.global
+            || self.src.contains(&s)
+            || self.dst.contains(&d)
+            || self.filtered.iter().any(|f| a.concerns(f, s, d))
+    }
+
+    /// The packets of the pair a change can affect (DIFF-6): `None` when no change concerns it,
+    /// every packet when a change that is not refined does.
+    pub fn header(&self, s: usize, d: usize) -> Option<restrict::Header> {
+        let Some(a) = &self.addressing else {
+            return self.concerns(s, d).then_some(restrict::Header::ALL);
+        };
+        if !a.deliverable(s, d) {
+            return None;
+        }
+        if self.global || self.src.contains(&s) || self.dst.contains(&d) || a.off {
+            return Some(restrict::Header::ALL);
+        }
+        self.filtered
+            .iter()
+            .filter(|f| a.concerns(f, s, d))
+            .map(Filter::header)
+            .reduce(restrict::Header::join)
+    }
+
+    /// True when some change concerns some pair.
+    pub fn any(&self) -> bool {
+        self.global || !self.src.is_empty() || !self.dst.is_empty() || !self.filtered.is_empty()
     }
 }
 
@@ -101,20 +139,29 @@ pub fn footprint(before: &Network, after: &Network, classes: &[Class], changes: 
             forwarding_subnets.extend(e.subnets.iter().cloned());
         }
     }
+    let reach = super::reach::reach([before, after], classes);
     let v = View {
         nets: [before, after],
         class_of,
         classes,
-        reach: super::reach::reach([before, after], classes),
+        reach: reach.clone(),
         forwarding_subnets,
     };
-    let mut fp = Footprint::default();
+    let mut fp = Footprint {
+        addressing: Some(Addressing::new([before, after], classes, reach)),
+        ..Footprint::default()
+    };
     let mut scopes = Vec::new();
     for c in changes {
         let s = match v.scope(c) {
             Scope::Global => v.by_reach(c),
             s => s,
         };
+        if let Some(f) = v.filter(c, &s) {
+            fp.filtered.push(f);
+            scopes.push(s);
+            continue;
+        }
         match &s {
             Scope::None => {}
             Scope::Global => fp.global = true,
@@ -133,6 +180,26 @@ pub fn footprint(before: &Network, after: &Network, classes: &[Class], changes: 
 }
 
 impl View<'_> {
+    /// DIFF-3, DIFF-4: a local change to a group's rules or a route table's routes, refined by
+    /// the addresses it can affect.
+    fn filter(&self, c: &Change, s: &Scope) -> Option<Filter> {
+        let Scope::Local { src, dst } = s else { return None };
+        if c.change != ChangeKind::Modified {
+            return None;
+        }
+        let only = |allowed: &[&str]| c.fields.iter().all(|f| allowed.contains(&f.as_str()) || f == "tags");
+        let classes: BTreeSet<usize> = src.union(dst).copied().collect();
+        match c.collection.as_str() {
+            "security_groups" if only(&["ingress", "egress"]) => {
+                restrict::group_filter(self.nets, &SecurityGroupId::new(&c.id), &classes)
+            }
+            "route_tables" if only(&["routes"]) => {
+                restrict::route_filter(self.nets, &RouteTableId::new(&c.id), &classes)
+            }
+            _ => None,
+        }
+    }
+
     /// A change that is not local: the pairs with a class whose reach holds its VPC.
     fn by_reach(&self, c: &Change) -> Scope {
         let Some((vpcs, services)) = super::reach::change_vpcs(self.nets, &c.collection, &c.id) else {

@@ -61,6 +61,10 @@ pub struct Endpoint {
     /// are not part of the endpoint (trusted prefixes, or the regions an exposure search has
     /// already found; EXP-1).
     pub exclude: Vec<(Cidr, Vec<Cidr>)>,
+    /// Destination only, for a service: more blocks that count as the service's (`diff`: the
+    /// service's addresses in the other network, so that both networks are asked about the same
+    /// packets when an AWS-managed list's entries differ between them).
+    pub also: Vec<Cidr>,
 }
 
 impl Endpoint {
@@ -75,6 +79,7 @@ impl Endpoint {
             port: None,
             lb_targets: None,
             exclude: Vec::new(),
+            also: Vec::new(),
         }
     }
 }

@@ -55,6 +55,8 @@ pub struct DiffSpec {
     pub one_way: bool,
     /// At most this many flows per direction.
     pub max_flows: usize,
+    /// One family only (a change that can affect only it); both when `None`.
+    pub family: Option<IpFamily>,
 }
 
 /// A packet that gets through on one side and not on the other, and its flow class.
@@ -199,6 +201,10 @@ fn common_external(before: &Side<'_>, after: &Side<'_>, family: IpFamily) -> Boo
         parts.push(any(&[foreign(&p.src), in_addrs(&p.src, own.iter())]));
     }
     if is_internet(before.to) || is_internet(after.to) {
+        // An address an AWS service's list holds in one network only is that service's there:
+        // it is asked about as the service (whose addresses are both networks', `Endpoint::also`),
+        // not as an internet host.
+        parts.push(moved_service_addresses(before.net, after.net, &p.dst).not());
         let own: Vec<std::net::IpAddr> = [before, after]
             .iter()
             .flat_map(|s| s.to.interfaces.iter().filter_map(|i| s.net.network_interfaces.get(i)))
@@ -211,6 +217,18 @@ fn common_external(before: &Side<'_>, after: &Side<'_>, family: IpFamily) -> Boo
         parts.push(any(&[foreign(&p.dst), in_addrs(&p.dst, own.iter())]));
     }
     all(&parts)
+}
+
+/// `x` lies in an AWS-managed prefix list in one network and not in the other.
+fn moved_service_addresses(before: &Network, after: &Network, x: &z3::ast::BV) -> Bool {
+    let mut parts = Vec::new();
+    for (id, b) in &before.prefix_lists {
+        let Some(a) = after.prefix_lists.get(id) else { continue };
+        if b.owner == PrefixListOwner::AwsManaged && b.entries != a.entries {
+            parts.push(in_any_cidr(x, b.entries.iter()).xor(in_any_cidr(x, a.entries.iter())));
+        }
+    }
+    any(&parts)
 }
 
 fn families(protocol: Option<u8>) -> Vec<IpFamily> {
@@ -230,7 +248,10 @@ pub fn compare(before: &Side<'_>, after: &Side<'_>, spec: &DiffSpec, budget: Opt
     let mut opened: Vec<DirAnswer> = Vec::new();
     let mut closed: Vec<DirAnswer> = Vec::new();
     let mut paths = (0, 0);
-    for family in families(spec.protocol) {
+    for family in families(spec.protocol)
+        .into_iter()
+        .filter(|f| spec.family.is_none_or(|x| x == *f))
+    {
         let b = reach(before, spec, family, budget);
         let a = reach(after, spec, family, budget);
         paths.0 += b.count;

@@ -2,8 +2,11 @@
 //! differential generator and a random mutation of each, of every kind pruning reasons about (a
 //! route removed or copied to another table of the VPC, main tables included; a subnet moved to
 //! another route table; a NAT gateway, an internet gateway or a peering connection removed; a
-//! security group rule added or removed; an interface's source/destination check flipped or its
-//! groups changed; a prefix list's entries changed; a network ACL entry added), the diff that
+//! security group rule added or removed; a narrow rule (one port, from or to a block around an
+//! interface's address or a group) added, DIFF-3; a route's target changed or a more specific
+//! route added, DIFF-4; an interface's source/destination check flipped or its groups changed; a
+//! prefix list's entries changed, AWS-managed lists included, DIFF-5; a network ACL entry
+//! added), the diff that
 //! asks only the pairs a change concerns reports flows opened and closed between exactly the
 //! pairs of classes of the diff that asks every pair (`--all-pairs`), and no unknown pair the full diff does not have. (The
 //! full diff may have more unknown pairs: a pair whose candidate paths consult nothing that
@@ -66,7 +69,7 @@ struct Mutation {
 }
 
 fn mutation() -> impl Strategy<Value = Mutation> {
-    (0u8..11, any::<u8>(), any::<u8>()).prop_map(|(kind, a, b)| Mutation { kind, a, b })
+    (0u8..14, any::<u8>(), any::<u8>()).prop_map(|(kind, a, b)| Mutation { kind, a, b })
 }
 
 fn nth<K: Clone + Ord, V>(m: &std::collections::BTreeMap<K, V>, i: u8) -> Option<K> {
@@ -195,14 +198,9 @@ fn mutate(net: &Network, m: Mutation, entry: &NewEntry) -> Option<(Network, Stri
             }
         }
         9 => {
-            // A customer-managed list: an AWS-managed one is AWS's, and `service:s3` is its
-            // addresses, so editing one moves the service itself.
-            let ids: Vec<PrefixListId> = out
-                .prefix_lists
-                .values()
-                .filter(|p| p.owner == PrefixListOwner::CustomerManaged)
-                .map(|p| p.id.clone())
-                .collect();
+            // Any list: an AWS-managed one's entries move addresses in or out of the service
+            // (DIFF-5).
+            let ids: Vec<PrefixListId> = out.prefix_lists.keys().cloned().collect();
             let id = pick(&ids, m.a)?.clone();
             let p = out.prefix_lists.get_mut(&id)?;
             if m.b.is_multiple_of(2) && !p.entries.is_empty() {
@@ -215,6 +213,99 @@ fn mutate(net: &Network, m: Mutation, entry: &NewEntry) -> Option<(Network, Stri
                 }
                 p.entries.push(c);
                 format!("`{id}` gains 10.0.0.0/8")
+            }
+        }
+        11 | 12 => {
+            // A narrow rule (DIFF-3): tcp on one port from (or to) a block around an interface's
+            // address, a /32, /24 or /16, or a group's members.
+            let id = nth(&out.security_groups, m.a)?;
+            let addrs: Vec<std::net::IpAddr> = out
+                .network_interfaces
+                .values()
+                .flat_map(|e| e.private_addresses().collect::<Vec<_>>())
+                .chain(
+                    out.network_interfaces
+                        .values()
+                        .flat_map(|e| e.public_addresses().map(std::net::IpAddr::V4).collect::<Vec<_>>()),
+                )
+                .collect();
+            let a = *pick(&addrs, m.b)?;
+            let len = match (a, m.b % 3) {
+                (std::net::IpAddr::V6(_), _) => 64,
+                (_, 0) => 32,
+                (_, 1) => 24,
+                _ => 16,
+            };
+            let peer = if m.b % 5 == 4 {
+                let groups: Vec<SecurityGroupId> = out.security_groups.keys().cloned().collect();
+                SecurityGroupPeer::SecurityGroup {
+                    id: pick(&groups, m.b / 5)?.clone(),
+                    peering: None,
+                }
+            } else {
+                SecurityGroupPeer::Cidr {
+                    cidr: Cidr::parse(&format!("{a}/{len}")).ok()?,
+                }
+            };
+            let port = [22u16, 80, 443, 5432][usize::from(m.b / 3) % 4];
+            let rule = SecurityGroupRule {
+                protocol: Protocol::TCP,
+                l4: L4Match::Ports(PortRange::single(port)),
+                peer: peer.clone(),
+                description: None,
+                provenance: prov(id.as_str()),
+            };
+            let g = out.security_groups.get_mut(&id)?;
+            if m.kind == 11 {
+                g.ingress.push(rule);
+                format!("`{id}` allows tcp {port} in from {peer}")
+            } else {
+                g.egress.push(rule);
+                format!("`{id}` allows tcp {port} out to {peer}")
+            }
+        }
+        13 => {
+            // A route's target changed to another target of the table, or a more specific route
+            // to an interface's address added (DIFF-4).
+            let id = nth(&out.route_tables, m.a)?;
+            let t = out.route_tables.get_mut(&id)?;
+            let targets: Vec<RouteTarget> = t
+                .routes
+                .iter()
+                .map(|r| r.target.clone())
+                .filter(|x| *x != RouteTarget::Local)
+                .collect();
+            let target = pick(&targets, m.b)?.clone();
+            if m.b.is_multiple_of(2) {
+                let idx: Vec<usize> = (0..t.routes.len())
+                    .filter(|i| t.routes[*i].target != RouteTarget::Local && t.routes[*i].target != target)
+                    .collect();
+                let i = *pick(&idx, m.b / 2)?;
+                let r = &mut t.routes[i];
+                let label = format!("route {} of `{id}` now -> {}", r.destination, target.id());
+                r.target = target;
+                label
+            } else {
+                let addrs: Vec<std::net::IpAddr> = net
+                    .network_interfaces
+                    .values()
+                    .filter_map(|e| e.private_addresses().next())
+                    .chain(
+                        net.network_interfaces
+                            .values()
+                            .flat_map(|e| e.public_addresses().map(std::net::IpAddr::V4).collect::<Vec<_>>()),
+                    )
+                    .collect();
+                let a = *pick(&addrs, m.b / 2)?;
+                let len = if a.is_ipv4() { 28 } else { 120 };
+                let c = Cidr::parse(&format!("{a}/{len}")).ok()?;
+                if t.routes.iter().any(|r| r.destination == RouteDestination::Cidr(c)) {
+                    return None;
+                }
+                let mut r = t.routes.iter().find(|r| r.target == target)?.clone();
+                r.destination = RouteDestination::Cidr(c);
+                t.routes.push(r);
+                format!("route {c} -> {} added to `{id}`", target.id())
             }
         }
         _ => {

@@ -35,6 +35,7 @@ mod bpa;
 mod elb;
 mod external;
 mod gateway;
+mod host;
 mod onprem;
 mod record;
 mod rewrite;
@@ -408,6 +409,9 @@ impl<'a> Walk<'a> {
             alts.push(in_addrs(&p.dst, addrs.iter()));
             if let Some(e) = &to.external {
                 alts.push(self.external_set(&p.dst, e));
+                if matches!(e, External::Service { .. }) {
+                    alts.push(in_any_cidr(&p.dst, to.also.iter()));
+                }
             }
             parts.push(any(&alts));
         } else if let Some(f) = &to.address_filter {
@@ -855,48 +859,6 @@ impl<'a> Walk<'a> {
         }
         self.solver.pop(1);
         self.model = None;
-    }
-
-    /// LL-1 (SEMANTICS.md §3): the addresses of this family at which the host of an interface in
-    /// `vpc` answers for a link-local service, each with the service's name.
-    fn host_services(&self, vpc: &VpcId) -> Vec<(IpAddr, &'static str)> {
-        let dns = "the Amazon DNS server (Route 53 Resolver)";
-        let mut out: Vec<(IpAddr, &'static str)> = match self.family {
-            IpFamily::V4 => vec![
-                (IpAddr::V4(std::net::Ipv4Addr::new(169, 254, 169, 253)), dns),
-                (
-                    IpAddr::V4(std::net::Ipv4Addr::new(169, 254, 169, 254)),
-                    "the instance metadata service (IMDS)",
-                ),
-                (
-                    IpAddr::V4(std::net::Ipv4Addr::new(169, 254, 169, 123)),
-                    "the Amazon Time Sync Service",
-                ),
-            ],
-            IpFamily::V6 => {
-                let ec2 = |last: u16| IpAddr::V6(std::net::Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, last));
-                vec![
-                    (ec2(0x253), dns),
-                    (ec2(0x254), "the instance metadata service (IMDS)"),
-                    (ec2(0x123), "the Amazon Time Sync Service"),
-                ]
-            }
-        };
-        // The VPC's primary IPv4 block + 2 (SUB-3).
-        if self.family == IpFamily::V4
-            && let Some(IpAddr::V4(base)) = self
-                .net
-                .vpcs
-                .get(vpc)
-                .and_then(|v| v.cidrs_v4.first())
-                .map(|c| c.first())
-        {
-            out.push((
-                IpAddr::V4(std::net::Ipv4Addr::from(u32::from(base).wrapping_add(2))),
-                dns,
-            ));
-        }
-        out
     }
 
     /// Destinations no internet host can address (no public IPv4 / no IPv6): say so, since the
