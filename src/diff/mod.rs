@@ -187,7 +187,18 @@ pub fn run(before: Input<'_>, after: Input<'_>, opts: &DiffOptions) -> Result<Di
     report.pairs.total = total;
     report.pairs.asked = pairs.len();
     for (_, r) in results {
-        let r = r?;
+        let mut r = r?;
+        // Within a pair, by protocol and first port: the solver's witness order is not stable.
+        let key = |f: &Flow| {
+            let first = f
+                .ports
+                .as_deref()
+                .and_then(|p| p.split('-').next())
+                .and_then(|p| p.parse::<u32>().ok());
+            (f.protocol.clone(), first)
+        };
+        r.opened.sort_by_key(key);
+        r.closed.sort_by_key(key);
         report.pairs.paths_before += r.paths.0;
         report.pairs.paths_after += r.paths.1;
         report.opened.extend(r.opened);

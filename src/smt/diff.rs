@@ -204,7 +204,9 @@ fn common_external(before: &Side<'_>, after: &Side<'_>, family: IpFamily) -> Boo
         // An address an AWS service's list holds in one network only is that service's there:
         // it is asked about as the service (whose addresses are both networks', `Endpoint::also`),
         // not as an internet host.
-        parts.push(moved_service_addresses(before.net, after.net, &p.dst).not());
+        if let Some(moved) = moved_service_addresses(before.net, after.net, &p.dst) {
+            parts.push(moved.not());
+        }
         let own: Vec<std::net::IpAddr> = [before, after]
             .iter()
             .flat_map(|s| s.to.interfaces.iter().filter_map(|i| s.net.network_interfaces.get(i)))
@@ -219,8 +221,9 @@ fn common_external(before: &Side<'_>, after: &Side<'_>, family: IpFamily) -> Boo
     all(&parts)
 }
 
-/// `x` lies in an AWS-managed prefix list in one network and not in the other.
-fn moved_service_addresses(before: &Network, after: &Network, x: &z3::ast::BV) -> Bool {
+/// `x` lies in an AWS-managed prefix list in one network and not in the other (`None`: no such
+/// list).
+fn moved_service_addresses(before: &Network, after: &Network, x: &z3::ast::BV) -> Option<Bool> {
     let mut parts = Vec::new();
     for (id, b) in &before.prefix_lists {
         let Some(a) = after.prefix_lists.get(id) else { continue };
@@ -228,7 +231,7 @@ fn moved_service_addresses(before: &Network, after: &Network, x: &z3::ast::BV) -
             parts.push(in_any_cidr(x, b.entries.iter()).xor(in_any_cidr(x, a.entries.iter())));
         }
     }
-    any(&parts)
+    (!parts.is_empty()).then(|| any(&parts))
 }
 
 fn families(protocol: Option<u8>) -> Vec<IpFamily> {

@@ -409,7 +409,7 @@ impl<'a> Walk<'a> {
             alts.push(in_addrs(&p.dst, addrs.iter()));
             if let Some(e) = &to.external {
                 alts.push(self.external_set(&p.dst, e));
-                if matches!(e, External::Service { .. }) {
+                if matches!(e, External::Service { .. }) && !to.also.is_empty() {
                     alts.push(in_any_cidr(&p.dst, to.also.iter()));
                 }
             }
