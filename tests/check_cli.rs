@@ -716,7 +716,7 @@ fn builtin_and_a_suite_together_make_one_report() {
     let (_, sarif, _) = check(&[SEED, "proofs/seed-lab.toml", "--builtin", "--format", "sarif"]);
     let log: Value = serde_json::from_str(&sarif).unwrap();
     let run = &log["runs"][0];
-    assert_eq!(run["tool"]["driver"]["rules"].as_array().unwrap().len(), 10 + 13);
+    assert_eq!(run["tool"]["driver"]["rules"].as_array().unwrap().len(), 10 + 15);
     let results = run["results"].as_array().unwrap();
     assert_eq!(results.len(), 7);
     // A built-in finding points at the instance's line in the spec.

@@ -258,14 +258,15 @@ pub fn run(
     })
 }
 
+/// A class's verdict, once asked: the interface it was decided on, and the result.
+type ClassCell = std::sync::Arc<std::sync::OnceLock<(String, AssertionResult)>>;
+
 /// The verdicts of the run's classes of alike questions (PACK-1, `check::builtin::alike`): the
 /// first assertion of a class to be taken is asked, and the others get its result. Never with
 /// proofs asked for (a holding assertion's proof must be its own question's).
 #[derive(Debug, Default)]
 struct Alike {
-    classes: std::sync::Mutex<
-        std::collections::HashMap<u32, std::sync::Arc<std::sync::OnceLock<(String, AssertionResult)>>>,
-    >,
+    classes: std::sync::Mutex<std::collections::HashMap<u32, ClassCell>>,
 }
 
 impl Alike {

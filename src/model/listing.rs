@@ -1,7 +1,6 @@
 //! Whether the input lists a kind of resource whole: a snapshot lists VPC endpoints only when it
 //! holds `aws ec2 describe-vpc-endpoints` output (of the VPC's account and Region, in a nested
-//! layout); a Terraform plan or state lists them whole; a spec, when it writes a
-//! `[vpc_endpoint.…]` table. Read by the built-in pack's configuration rules VPCV-014 and
+//! layout); a Terraform plan or state lists them whole; a spec does not say. Read by the built-in pack's configuration rules VPCV-014 and
 //! VPCV-015 only: a VPC is never reported without an endpoint on an input that does not say.
 //!
 //! Plain data, like the rest of `model`. Must not touch: z3, JSON shapes, printing.

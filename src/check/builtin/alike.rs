@@ -211,10 +211,8 @@ fn named_group(r: &SecurityGroupRule) -> Option<SecurityGroupId> {
 /// Every string of a JSON value (keys and values).
 fn collect(v: &serde_json::Value, out: &mut HashSet<String>) {
     match v {
-        serde_json::Value::String(s) => {
-            if !out.contains(s) {
-                out.insert(s.clone());
-            }
+        serde_json::Value::String(s) if !out.contains(s) => {
+            out.insert(s.clone());
         }
         serde_json::Value::Array(a) => a.iter().for_each(|x| collect(x, out)),
         serde_json::Value::Object(m) => {

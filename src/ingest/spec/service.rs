@@ -266,8 +266,6 @@ impl<'t> Lower<'_, 't> {
             provenance: self.cx.provenance(&d.id, d.at),
         };
         insert_new(self.cx, &mut self.net.vpc_endpoints, id, endpoint, "VPC endpoint", d.at);
-        // A spec that writes an endpoint lists its endpoints (VPCV-014, VPCV-015).
-        self.net.endpoints_listed.listed = true;
     }
 
     /// The interfaces of an interface endpoint (IFE-1): `subnets = { NAME = "ADDRESS", … }`, one
