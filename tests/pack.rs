@@ -797,3 +797,72 @@ fn the_grouped_plan_gives_the_findings_of_the_per_interface_plan() {
         );
     }
 }
+
+/// A copy of the moto sample's `describe-*` files (its `cli-*` extras left out), with
+/// `describe-vpc-endpoints.json` rewritten by `edit`.
+fn moto_copy(edit: impl FnOnce(&mut Value)) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let from = root().join("tests/fixtures/moto-sample");
+    for e in std::fs::read_dir(&from).unwrap() {
+        let name = e.unwrap().file_name().into_string().unwrap();
+        let input = ["describe-", "get-", "search-"].iter().any(|p| name.starts_with(p));
+        if input && name.ends_with(".json") {
+            std::fs::copy(from.join(&name), dir.path().join(&name)).unwrap();
+        }
+    }
+    let path = dir.path().join("describe-vpc-endpoints.json");
+    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    edit(&mut v);
+    std::fs::write(&path, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    dir
+}
+
+const MOTO_VPC: &str = "vpc-c09e3741728414933";
+
+#[test]
+fn vpc_endpoint_rules_hold_where_the_endpoint_is_available_and_fire_where_it_is_not() {
+    let ssm = format!("VPCV-015 vpc {MOTO_VPC} has an endpoint for AWS Systems Manager (ssm)");
+    let ecr = format!("VPCV-015 vpc {MOTO_VPC} has an endpoint for the Amazon ECR API (ecr.api)");
+    let ec2 = format!("VPCV-014 vpc {MOTO_VPC} has an endpoint for the Amazon EC2 API (ec2)");
+    // As moto wrote it: an available ssm interface endpoint (and an S3 gateway endpoint).
+    let dir = moto_copy(|_| {});
+    let net = dir.path().to_str().unwrap();
+    let (code, v) = check_json(&[net, "--builtin", "--builtin-rules", "VPCV-014,VPCV-015"]);
+    assert_eq!(code, 1);
+    assert_eq!(status_of(&v, &ssm), "held");
+    assert_eq!(status_of(&v, &ecr), "violated");
+    assert_eq!(status_of(&v, &ec2), "violated");
+    let at = find(&v, &ecr)["location"].to_string();
+    assert!(at.contains("describe-vpcs.json"), "{at}");
+    // The same endpoint deleted: the ssm control fires too.
+    let dir = moto_copy(|v| {
+        for e in v["VpcEndpoints"].as_array_mut().unwrap() {
+            if e["ServiceName"] == "com.amazonaws.us-east-1.ssm" {
+                e["State"] = "deleted".into();
+            }
+        }
+    });
+    let (_, v) = check_json(&[dir.path().to_str().unwrap(), "--builtin", "--builtin-rules", "VPCV-015"]);
+    assert_eq!(status_of(&v, &ssm), "violated");
+    // Opt-in: the default pack does not ask them.
+    let (_, v) = check_json(&[net, "--builtin"]);
+    let asked = v["results"].as_array().unwrap();
+    assert!(!asked.is_empty());
+    assert!(
+        asked
+            .iter()
+            .all(|r| !r["name"].as_str().unwrap().starts_with("VPCV-014")
+                && !r["name"].as_str().unwrap().starts_with("VPCV-015"))
+    );
+    // A spec never lists endpoints: not decided, exit 3.
+    let (code, v) = check_json(&[
+        "specs/seed-lab.toml",
+        "--builtin",
+        "--builtin-rules",
+        "VPCV-014,VPCV-015",
+    ]);
+    assert_eq!(code, 3);
+    let results = v["results"].as_array().unwrap();
+    assert_eq!(results.len(), 6);
+    assert!(results.iter().all(|r| r["status"] == "unknown"), "{results:#?}");
+}

@@ -229,8 +229,9 @@ pub fn endpoint_fact(net: &Network, vpc: &Vpc, service: &str, control: &str) -> 
         format!(" ({})", inactive.join(", "))
     };
     Fact::Violated(format!(
-        "{} has no available VPC endpoint for {wanted}{inactive}: its calls to that service leave through an \
-         internet gateway or NAT device; create an interface endpoint (FSBP {control})",
+        "{} has no available VPC endpoint for {wanted}{inactive}: its calls to that service can only go to \
+         the service's public endpoint, through an internet gateway or NAT device if it has one; create an \
+         interface endpoint (FSBP {control})",
         vpc.id
     ))
 }
