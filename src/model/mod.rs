@@ -9,6 +9,7 @@ pub mod addr;
 pub mod diag;
 pub mod elb;
 pub mod endpoint;
+pub mod filtering;
 pub mod flowlog;
 pub mod ids;
 pub mod index;
