@@ -42,20 +42,27 @@ fn query_code(network: &std::path::Path, args: &[&str]) -> i32 {
 /// The seed lab with the TOML lines of a fix's ACL edit added to `[network_acl.public-acl]`'s
 /// list (`inbound` or `outbound`), written to a temporary file.
 fn seed_with(edit: &Value) -> (tempfile::TempDir, std::path::PathBuf) {
-    let lines = edit["in_input_language"].as_str().unwrap();
-    let (head, entry) = lines.split_once('\n').unwrap();
-    assert!(head.starts_with("# [network_acl.public-acl] "), "{lines}");
-    let list = if head.contains(" inbound,") {
-        "inbound"
-    } else {
-        "outbound"
-    };
-    let spec = std::fs::read_to_string(path(SEED)).unwrap();
-    let anchor = "[network_acl.public-acl]";
-    let at = spec.find(anchor).unwrap();
-    let open = format!("{list} = [\n");
-    let i = at + spec[at..].find(&open).unwrap() + open.len();
-    let patched = format!("{}{}\n{}", &spec[..i], entry, &spec[i..]);
+    seed_with_all(std::slice::from_ref(edit))
+}
+
+/// [`seed_with`] for several ACL edits, each added in turn.
+fn seed_with_all(edits: &[Value]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let mut patched = std::fs::read_to_string(path(SEED)).unwrap();
+    for edit in edits {
+        let lines = edit["in_input_language"].as_str().unwrap();
+        let (head, entry) = lines.split_once('\n').unwrap();
+        assert!(head.starts_with("# [network_acl.public-acl] "), "{lines}");
+        let list = if head.contains(" inbound,") {
+            "inbound"
+        } else {
+            "outbound"
+        };
+        let anchor = "[network_acl.public-acl]";
+        let at = patched.find(anchor).unwrap();
+        let open = format!("{list} = [\n");
+        let i = at + patched[at..].find(&open).unwrap() + open.len();
+        patched = format!("{}{}\n{}", &patched[..i], entry, &patched[i..]);
+    }
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("seed-lab-fixed.toml");
     std::fs::write(&file, patched).unwrap();
@@ -109,6 +116,96 @@ fn the_seed_lab_gets_the_tutorials_fix() {
     // And the fixed network needs no fix.
     let (v, code) = fix_json(fixed.to_str().unwrap(), &[&q[..], &["--want", "reachable"]].concat());
     assert_eq!((code, v["verdict"].as_str()), (0, Some("already_holds")), "{v}");
+}
+
+/// FIX-13/FIX-14: ssh from the web server to the database server. The primary fix is the fewest
+/// edits: the public subnet moved to the VPC's default ACL, which opens many other flows. The
+/// greedy search's two narrow entries (outbound tcp 22 and inbound replies, both to/from the
+/// database server's address only) are shown as an alternative, proven, with fewer side effects:
+/// only replies from the database server to the public subnet's other connections to it (an ACL
+/// entry cannot match the source port). Its printed TOML, added to the spec, makes `query` answer
+/// reachable.
+#[test]
+fn a_one_edit_fix_with_side_effects_comes_with_the_narrow_alternative() {
+    let q = ["--from", "web-server", "--to", "db-server", "--port", "22"];
+    let (v, code) = fix_json(SEED, &[&q[..], &["--want", "reachable"]].concat());
+    assert_eq!((code, v["verdict"].as_str()), (0, Some("fixed")), "{v}");
+    let edits = v["edits"].as_array().unwrap();
+    assert_eq!(edits.len(), 1, "{edits:?}");
+    assert_eq!(edits[0]["kind"], "associate-network-acl");
+    assert_eq!(edits[0]["component"], "subnet-public");
+    assert_eq!(edits[0]["associated_from"], "acl-public-acl");
+    assert_eq!(edits[0]["associated_to"], "acl-lab-default");
+    assert_eq!(v["proof"]["fewest_proven"], true);
+    let primary_effects = v["side_effects"].as_array().unwrap();
+    assert!(primary_effects.len() >= 20, "{primary_effects:?}");
+
+    let alts = v["alternatives"].as_array().unwrap();
+    assert_eq!(alts.len(), 1, "{alts:?}");
+    let alt = &alts[0];
+    assert_eq!(alt["proof"]["query_verdict"], "reachable");
+    assert_eq!(alt["proof"]["whole_space"], true);
+    assert!(alt["proof"]["simulator_replays"].as_u64().unwrap() >= 1);
+    let aedits = alt["edits"].as_array().unwrap();
+    let entry = |e: &Value| {
+        (
+            e["kind"].as_str().unwrap().to_owned(),
+            e["component"].as_str().unwrap().to_owned(),
+            e["direction"].as_str().unwrap().to_owned(),
+            e["action"].as_str().unwrap().to_owned(),
+            e["protocol"].as_str().unwrap().to_owned(),
+            e["ports"].as_str().unwrap().to_owned(),
+            e["cidr"].as_str().unwrap().to_owned(),
+            e["rule_number"].as_u64().unwrap(),
+        )
+    };
+    let mut got: Vec<_> = aedits.iter().map(entry).collect();
+    got.sort();
+    let want = |dir: &str, ports: &str| {
+        (
+            "add-acl-entry".to_owned(),
+            "acl-public-acl".to_owned(),
+            dir.to_owned(),
+            "allow".to_owned(),
+            "tcp".to_owned(),
+            ports.to_owned(),
+            "10.0.2.140/32".to_owned(),
+            400,
+        )
+    };
+    assert_eq!(got, vec![want("inbound", "1024-65535"), want("outbound", "22")]);
+    // Fewer side effects than the primary, each a reply from the database server let back in.
+    let effects = alt["side_effects"].as_array().unwrap();
+    assert!(effects.len() < primary_effects.len(), "{effects:?}");
+    assert!(
+        effects
+            .iter()
+            .all(|s| s["change"] == "opened" && s["to"] == "db-server" && s["protocol"] == "tcp"),
+        "{effects:?}"
+    );
+    assert_eq!(query_code(&path(SEED), &q), 1);
+    let (_dir, fixed) = seed_with_all(aedits);
+    assert_eq!(query_code(&fixed, &q), 0);
+
+    // The text report labels it after the primary.
+    let out = vpcverify()
+        .arg("fix")
+        .arg(SEED)
+        .args(q)
+        .args(["--want", "reachable"])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let at_primary = text.find("associate subnet `subnet-public`").unwrap();
+    let at_alt = text
+        .find("alternative (FIX-14): also possible with 2 edits and fewer side effects (")
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(at_primary < at_alt, "{text}");
+    assert!(
+        text[at_alt..].contains("{ rule = 400, protocol = \"tcp\", ports = \"22\", cidr = \"10.0.2.140/32\""),
+        "{text}"
+    );
 }
 
 /// `--want unreachable`: the whole question is blocked (not only the witness), by one deny entry

@@ -54,53 +54,39 @@ pub fn render_text(r: &FixReport) -> String {
                 .unwrap_or("the answer depends on something not modelled")
         ),
     };
-    for (i, e) in r.edits.iter().enumerate() {
-        out.push_str(&format!("\n{}. {}\n", i + 1, e.text));
-        out.push_str(&format!("   in the input's language ({}):\n", r.language));
-        for line in e.in_input_language.lines() {
-            out.push_str(&format!("     {line}\n"));
-        }
-    }
+    edits(&mut out, &r.edits, &r.language, "");
     if let Some(p) = &r.proof {
-        out.push_str(&format!(
-            "\nproven (FIX-6): `query` on the patched network answers {}{}; {} packet{} replayed in the simulator\n",
-            serde_json::to_string(&p.query_verdict)
-                .unwrap_or_default()
-                .trim_matches('"'),
-            if p.whole_space && r.want == Want::Reachable {
-                ", and nothing of the question is dropped any more"
-            } else {
-                ""
-            },
-            p.simulator_replays,
-            if p.simulator_replays == 1 { "" } else { "s" }
-        ));
+        proof(&mut out, p, r.want, "");
         if p.fewest_proven && r.edits.len() > 1 {
             out.push_str(&format!(
                 "fewest (FIX-13): every combination of fewer than {} edits among the candidates was tried; none works\n",
                 r.edits.len()
             ));
         }
-        for u in &p.unsettled {
-            out.push_str(&format!(
-                "  but the fate of some packets of the question depends on {u}, which the input does not settle (BOUND-2): the fix says nothing of them\n"
-            ));
-        }
     }
     if !r.edits.is_empty() && !r.side_effects_computed {
         out.push_str("\nside effects (FIX-7): not computed (--no-side-effects)\n");
     } else if !r.edits.is_empty() {
-        if r.side_effects.is_empty() {
-            out.push_str("\nside effects (FIX-7): none beyond the question\n");
-        } else {
-            out.push_str("\nside effects (FIX-7):\n");
-            for s in &r.side_effects {
-                out.push_str(&format!("  {}\n", s.text));
+        side_effects(&mut out, &r.side_effects, &r.side_effects_unknown, "");
+    }
+    for a in &r.alternatives {
+        out.push_str(&format!(
+            "\nalternative (FIX-14): also possible with {} edit{} and {}:\n",
+            a.edits.len(),
+            if a.edits.len() == 1 { "" } else { "s" },
+            if a.side_effects.is_empty() && a.side_effects_unknown.is_empty() {
+                "no other flow changed".to_owned()
+            } else {
+                format!(
+                    "fewer side effects ({} instead of {})",
+                    a.side_effects.len(),
+                    r.side_effects.len()
+                )
             }
-        }
-        for u in &r.side_effects_unknown {
-            out.push_str(&format!("  unknown: {u}\n"));
-        }
+        ));
+        edits(&mut out, &a.edits, &r.language, "  ");
+        proof(&mut out, &a.proof, r.want, "  ");
+        side_effects(&mut out, &a.side_effects, &a.side_effects_unknown, "  ");
     }
     if !r.remaining.is_empty() {
         out.push_str(&format!(
@@ -119,6 +105,54 @@ pub fn render_text(r: &FixReport) -> String {
         out.push_str(&format!("\nwarning: {w}\n"));
     }
     out
+}
+
+/// The numbered edits, each with its lines in the input's language.
+fn edits(out: &mut String, list: &[crate::fix::EditReport], language: &str, pad: &str) {
+    for (i, e) in list.iter().enumerate() {
+        out.push_str(&format!("\n{pad}{}. {}\n", i + 1, e.text));
+        out.push_str(&format!("{pad}   in the input's language ({language}):\n"));
+        for line in e.in_input_language.lines() {
+            out.push_str(&format!("{pad}     {line}\n"));
+        }
+    }
+}
+
+/// The proof of a fix (FIX-6) and what it leaves unsettled (BOUND-2).
+fn proof(out: &mut String, p: &crate::fix::Proof, want: Want, pad: &str) {
+    out.push_str(&format!(
+        "\n{pad}proven (FIX-6): `query` on the patched network answers {}{}; {} packet{} replayed in the simulator\n",
+        serde_json::to_string(&p.query_verdict)
+            .unwrap_or_default()
+            .trim_matches('"'),
+        if p.whole_space && want == Want::Reachable {
+            ", and nothing of the question is dropped any more"
+        } else {
+            ""
+        },
+        p.simulator_replays,
+        if p.simulator_replays == 1 { "" } else { "s" }
+    ));
+    for u in &p.unsettled {
+        out.push_str(&format!(
+            "{pad}  but the fate of some packets of the question depends on {u}, which the input does not settle (BOUND-2): the fix says nothing of them\n"
+        ));
+    }
+}
+
+/// Side effects (FIX-7), known and unknown.
+fn side_effects(out: &mut String, known: &[crate::fix::SideEffect], unknown: &[String], pad: &str) {
+    if known.is_empty() {
+        out.push_str(&format!("\n{pad}side effects (FIX-7): none beyond the question\n"));
+    } else {
+        out.push_str(&format!("\n{pad}side effects (FIX-7):\n"));
+        for s in known {
+            out.push_str(&format!("{pad}  {}\n", s.text));
+        }
+    }
+    for u in unknown {
+        out.push_str(&format!("{pad}  unknown: {u}\n"));
+    }
 }
 
 /// `check --suggest-fixes` for people: each violated assertion's fix, or why none is shown.

@@ -8,7 +8,9 @@
 //! witness replayed in the simulator) gives the wanted verdict over the whole question, and every
 //! packet the search started from, replayed in the simulator on the patched network, gets the
 //! wanted fate. Its side effects (FIX-7) are `diff`'s comparison of the network and the patched
-//! one (only the pairs the edits concern).
+//! one (only the pairs the edits concern). When the fix of fewest edits has side effects, the
+//! greedy search's fix, if it changes fewer other flows, is proven the same way and shown as an
+//! alternative (FIX-14).
 //!
 //! Owns: the search, the proof and the report. Must not touch: z3 (only `smt` does), printing
 //! (`explain::fix`). Layering: uses `query`, `diff` and `check` (`suite`: `check
@@ -236,6 +238,29 @@ pub struct FixReport {
     pub unknown: Option<String>,
     /// Notes.
     pub warnings: Vec<String>,
+    /// FIX-14: a fix of more edits but fewer side effects than the primary one, already found by
+    /// the search (the greedy search's fix) and proven exactly as the primary; empty when the
+    /// primary has no side effect or none such was found. `check --suggest-fixes` keeps only the
+    /// primary (the alternative is not asked of the suite's other assertions).
+    pub alternatives: Vec<Alternative>,
+    /// The edits as data, to apply (not serialised).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub applied: Vec<Edit>,
+}
+
+/// FIX-14: another proven fix, with more edits than the primary but fewer side effects.
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+pub struct Alternative {
+    /// Its edits.
+    pub edits: Vec<EditReport>,
+    /// Its proof (FIX-6), as the primary's; `fewest_proven` is false.
+    pub proof: Proof,
+    /// Flows beyond the question it opens or closes (FIX-7).
+    pub side_effects: Vec<SideEffect>,
+    /// Its side effects not known.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub side_effects_unknown: Vec<String>,
     /// The edits as data, to apply (not serialised).
     #[serde(skip)]
     #[schemars(skip)]
@@ -276,6 +301,7 @@ pub fn run(
         rounds: 0,
         unknown: None,
         warnings: Vec::new(),
+        alternatives: Vec::new(),
         applied: Vec::new(),
     };
     let found = match want {
@@ -338,16 +364,20 @@ pub fn run(
     let mut pix = NetworkIndex::new(&patched);
     if found.complete {
         let mut proven = prove(&before, &patched, &pix, &ctx, want, &found, limits)?;
-        if let (Err(why), Some(g)) = (&proven, greedy) {
-            // The fewer edits fail their proof: the greedy fix, if it passes, is shown instead.
-            report.warnings.push(format!(
-                "a fix of fewer edits failed its proof and is not shown ({why}); the greedy search's fix is shown instead"
-            ));
-            fewest_proven = false;
-            found = g;
-            patched = edit::apply_all(net, &found.edits);
-            pix = NetworkIndex::new(&patched);
-            proven = prove(&before, &patched, &pix, &ctx, want, &found, limits)?;
+        match (&proven, greedy.take()) {
+            (Err(why), Some(g)) => {
+                // The fewer edits fail their proof: the greedy fix, if it passes, is shown instead.
+                report.warnings.push(format!(
+                    "a fix of fewer edits failed its proof and is not shown ({why}); the greedy search's fix is shown instead"
+                ));
+                fewest_proven = false;
+                found = g;
+                patched = edit::apply_all(net, &found.edits);
+                pix = NetworkIndex::new(&patched);
+                proven = prove(&before, &patched, &pix, &ctx, want, &found, limits)?;
+            }
+            // Kept for FIX-14.
+            (_, g) => greedy = g,
         }
         match proven {
             Ok(mut proof) => {
@@ -367,10 +397,55 @@ pub fn run(
     report.edits = found.edits.iter().map(|e| report_edit(net, e)).collect();
     report.applied = found.edits.clone();
     if limits.side_effects && !found.edits.is_empty() {
-        side_effects(net, ix, &patched, &pix, &ctx, &mut report)?;
+        (report.side_effects, report.side_effects_unknown) = side_effects(net, ix, &patched, &pix, &ctx)?;
         report.side_effects_computed = true;
+        if let Some(g) = greedy
+            && report.verdict == FixVerdict::Fixed
+            && !report.side_effects.is_empty()
+        {
+            report
+                .alternatives
+                .extend(alternative(net, ix, &before, &ctx, want, &g, limits, &report)?);
+        }
     }
     Ok(report)
+}
+
+/// FIX-14: the greedy search's fix, when the primary fix (fewer edits) has side effects: proven
+/// exactly as the primary (FIX-6), its side effects computed (FIX-7), and kept only when it has
+/// fewer of them and no more unknown ones.
+#[allow(clippy::too_many_arguments, reason = "the same context the primary's proof uses")]
+fn alternative(
+    net: &Network,
+    ix: &NetworkIndex,
+    before: &crate::query::verdict::Verdict,
+    ctx: &search::Ctx<'_>,
+    want: Want,
+    greedy: &search::Found,
+    limits: &Limits,
+    primary: &FixReport,
+) -> Result<Option<Alternative>, FixError> {
+    if !greedy.complete || greedy.edits.is_empty() || greedy.edits == primary.applied {
+        return Ok(None);
+    }
+    let patched = edit::apply_all(net, &greedy.edits);
+    let pix = NetworkIndex::new(&patched);
+    let Ok(proof) = prove(before, &patched, &pix, ctx, want, greedy, limits)? else {
+        return Ok(None);
+    };
+    let (side_effects, side_effects_unknown) = side_effects(net, ix, &patched, &pix, ctx)?;
+    if side_effects.len() >= primary.side_effects.len()
+        || side_effects_unknown.len() > primary.side_effects_unknown.len()
+    {
+        return Ok(None);
+    }
+    Ok(Some(Alternative {
+        edits: greedy.edits.iter().map(|e| report_edit(net, e)).collect(),
+        proof,
+        side_effects,
+        side_effects_unknown,
+        applied: greedy.edits.clone(),
+    }))
 }
 
 fn remaining(found: &search::Found) -> Vec<Remaining> {
@@ -456,8 +531,9 @@ fn side_effects(
     patched: &Network,
     pix: &NetworkIndex,
     ctx: &search::Ctx<'_>,
-    report: &mut FixReport,
-) -> Result<(), FixError> {
+) -> Result<(Vec<SideEffect>, Vec<String>), FixError> {
+    let mut effects = Vec::new();
+    let mut unknown = Vec::new();
     let opts = DiffOptions {
         max_flows: 8,
         budget: ctx.spec.budget,
@@ -487,7 +563,7 @@ fn side_effects(
         };
         let ports = f.ports.as_deref().map(|p| format!(" {p}")).unwrap_or_default();
         let at = f.changes.first().map(|c| format!(" (at `{c}`)")).unwrap_or_default();
-        report.side_effects.push(SideEffect {
+        effects.push(SideEffect {
             change: f.direction,
             from: f.from.clone(),
             to: f.to.clone(),
@@ -497,7 +573,7 @@ fn side_effects(
         });
     }
     for u in &d.unknown {
-        report.side_effects_unknown.push(format!(
+        unknown.push(format!(
             "{} → {}: {}",
             u.from,
             u.to,
@@ -508,7 +584,7 @@ fn side_effects(
                 .join("; ")
         ));
     }
-    Ok(())
+    Ok((effects, unknown))
 }
 
 /// The flow's witness is a packet of the question: from the question's source to its
