@@ -140,17 +140,30 @@ fn proof(out: &mut String, p: &crate::fix::Proof, want: Want, pad: &str) {
     }
 }
 
-/// Side effects (FIX-7), known and unknown.
+/// Side effects (FIX-7), known and unknown; an unknown pair the comparison names twice (as
+/// possibly opened and possibly closed) is written once.
 fn side_effects(out: &mut String, known: &[crate::fix::SideEffect], unknown: &[String], pad: &str) {
-    if known.is_empty() {
-        out.push_str(&format!("\n{pad}side effects (FIX-7): none beyond the question\n"));
-    } else {
-        out.push_str(&format!("\n{pad}side effects (FIX-7):\n"));
-        for s in known {
-            out.push_str(&format!("{pad}  {}\n", s.text));
+    let mut undecided: Vec<&String> = Vec::new();
+    for u in unknown {
+        if !undecided.contains(&u) {
+            undecided.push(u);
         }
     }
-    for u in unknown {
+    match (known.is_empty(), undecided.is_empty()) {
+        (true, true) => out.push_str(&format!("\n{pad}side effects (FIX-7): none beyond the question\n")),
+        (true, false) => out.push_str(&format!(
+            "\n{pad}side effects (FIX-7): none proven beyond the question; {} other pair{} not decided:\n",
+            undecided.len(),
+            if undecided.len() == 1 { "" } else { "s" }
+        )),
+        (false, _) => {
+            out.push_str(&format!("\n{pad}side effects (FIX-7):\n"));
+            for s in known {
+                out.push_str(&format!("{pad}  {}\n", s.text));
+            }
+        }
+    }
+    for u in undecided {
         out.push_str(&format!("{pad}  unknown: {u}\n"));
     }
 }

@@ -437,8 +437,9 @@ fn answer(
     Ok(QueryResult { verdict, proof })
 }
 
-/// The address families both ends can use.
-pub(crate) fn families(net: &Network, from: &Endpoint, to: &Endpoint, protocol: Option<u8>) -> Vec<IpFamily> {
+/// The address families both ends can use: the families a question between them asks (public
+/// so that tests build the same question the engine does).
+pub fn families(net: &Network, from: &Endpoint, to: &Endpoint, protocol: Option<u8>) -> Vec<IpFamily> {
     let mut out = Vec::new();
     for fam in [IpFamily::V4, IpFamily::V6] {
         if protocol == Some(proto::ICMP) && fam == IpFamily::V6
