@@ -51,17 +51,23 @@ impl Exposure {
             .filter(|p| !self.prefixes.iter().any(|q| q != *p && q.contains_cidr(p)))
             .map(ToString::to_string)
             .collect();
-        let mut s = top.join(", ");
-        if !self.holes.is_empty() {
-            let shown: Vec<String> = self.holes.iter().take(4).map(ToString::to_string).collect();
-            let more = self.holes.len().saturating_sub(4);
-            s.push_str(&format!(" except {}", shown.join(", ")));
-            if more > 0 {
-                s.push_str(&format!(" and {more} more block(s)"));
-            }
-        }
-        s
+        format!("{}{}", top.join(", "), holes_text(&self.holes))
     }
+}
+
+/// ` except A, B, C, D and N more block(s)`: the first four holes, and how many more; empty
+/// without holes.
+fn holes_text(holes: &[Cidr]) -> String {
+    if holes.is_empty() {
+        return String::new();
+    }
+    let shown: Vec<String> = holes.iter().take(4).map(ToString::to_string).collect();
+    let more = holes.len().saturating_sub(4);
+    let mut s = format!(" except {}", shown.join(", "));
+    if more > 0 {
+        s.push_str(&format!(" and {more} more block(s)"));
+    }
+    s
 }
 
 /// The blocks of the network that may cut a prefix of sources (EXP-2): compute once per
@@ -218,3 +224,25 @@ fn first_public(
 }
 
 use crate::model::addr::ip_from_u128;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blocks(n: usize) -> Vec<Cidr> {
+        (0..n).map(|i| format!("3.{i}.0.0/16").parse().unwrap()).collect()
+    }
+
+    #[test]
+    fn holes_past_four_are_counted_not_listed() {
+        assert_eq!(holes_text(&[]), "");
+        assert_eq!(
+            holes_text(&blocks(4)),
+            " except 3.0.0.0/16, 3.1.0.0/16, 3.2.0.0/16, 3.3.0.0/16"
+        );
+        assert_eq!(
+            holes_text(&blocks(6)),
+            " except 3.0.0.0/16, 3.1.0.0/16, 3.2.0.0/16, 3.3.0.0/16 and 2 more block(s)"
+        );
+    }
+}
