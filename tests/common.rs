@@ -920,3 +920,17 @@ pub fn edit_json(file: &std::path::Path, edit: impl FnOnce(&mut serde_json::Valu
     edit(&mut v);
     std::fs::write(file, serde_json::to_string_pretty(&v).unwrap()).unwrap();
 }
+
+/// The exit code of `vpcverify query NETWORK ARGS`.
+pub fn query_code(network: &std::path::Path, args: &[&str]) -> i32 {
+    vpcverify()
+        .arg("query")
+        .arg(network)
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap()
+        .status
+        .code()
+        .unwrap()
+}

@@ -2,7 +2,7 @@
 //! the input's languages (spec TOML, AWS CLI, Terraform), exit codes; each fix applied (as the
 //! lines it prints, or as the edits it returns) and the question asked again.
 
-use crate::common::{path, root, vpcverify};
+use crate::common::{path, query_code, root, vpcverify};
 use serde_json::Value;
 use vpcverify::fix::{self, Limits, Want};
 use vpcverify::model::NetworkIndex;
@@ -24,19 +24,6 @@ fn fix_json(network: &str, args: &[&str]) -> (Value, i32) {
     let v: Value = serde_json::from_str(&stdout)
         .unwrap_or_else(|e| panic!("{e}: {stdout}\n{}", String::from_utf8_lossy(&out.stderr)));
     (v, out.status.code().unwrap())
-}
-
-fn query_code(network: &std::path::Path, args: &[&str]) -> i32 {
-    vpcverify()
-        .arg("query")
-        .arg(network)
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap()
-        .status
-        .code()
-        .unwrap()
 }
 
 /// The seed lab with the TOML lines of a fix's ACL edit added to `[network_acl.public-acl]`'s

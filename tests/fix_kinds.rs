@@ -4,7 +4,7 @@
 //! groups with inline rules changed in their own blocks. Each edit is applied (as the lines it
 //! prints, or as data) and the question asked again.
 
-use crate::common::{path, root, vpcverify};
+use crate::common::{path, query_code, root, vpcverify};
 use serde_json::Value;
 use vpcverify::fix::{self, Edit, Limits, Want, language::in_language};
 use vpcverify::model::*;
@@ -37,19 +37,6 @@ fn fix_json(network: &std::path::Path, args: &[&str]) -> (Value, i32) {
     let v: Value = serde_json::from_str(&stdout)
         .unwrap_or_else(|e| panic!("{e}: {stdout}\n{}", String::from_utf8_lossy(&out.stderr)));
     (v, out.status.code().unwrap())
-}
-
-fn query_code(network: &std::path::Path, args: &[&str]) -> i32 {
-    vpcverify()
-        .arg("query")
-        .arg(network)
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap()
-        .status
-        .code()
-        .unwrap()
 }
 
 fn load(p: &std::path::Path) -> Network {

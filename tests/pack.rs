@@ -798,22 +798,10 @@ fn the_grouped_plan_gives_the_findings_of_the_per_interface_plan() {
     }
 }
 
-/// A copy of the moto sample's `describe-*` files (its `cli-*` extras left out), with
-/// `describe-vpc-endpoints.json` rewritten by `edit`.
+/// A copy of the moto sample with `describe-vpc-endpoints.json` rewritten by `edit`.
 fn moto_copy(edit: impl FnOnce(&mut Value)) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let from = root().join("tests/fixtures/moto-sample");
-    for e in std::fs::read_dir(&from).unwrap() {
-        let name = e.unwrap().file_name().into_string().unwrap();
-        let input = ["describe-", "get-", "search-"].iter().any(|p| name.starts_with(p));
-        if input && name.ends_with(".json") {
-            std::fs::copy(from.join(&name), dir.path().join(&name)).unwrap();
-        }
-    }
-    let path = dir.path().join("describe-vpc-endpoints.json");
-    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    edit(&mut v);
-    std::fs::write(&path, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    let dir = copy_fixture_dir("tests/fixtures/moto-sample");
+    edit_json(&dir.path().join("describe-vpc-endpoints.json"), edit);
     dir
 }
 
