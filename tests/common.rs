@@ -922,6 +922,15 @@ pub fn edit_json(file: &std::path::Path, edit: impl FnOnce(&mut serde_json::Valu
 }
 
 /// The exit code of `vpcverify query NETWORK ARGS`.
+/// A copy of a spec (path relative to the repository), edited, in a temp dir.
+pub fn spec_with(base: &str, edit: impl Fn(String) -> String) -> (tempfile::TempDir, PathBuf) {
+    let text = std::fs::read_to_string(path(base)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("spec.toml");
+    std::fs::write(&file, edit(text)).unwrap();
+    (dir, file)
+}
+
 pub fn query_code(network: &std::path::Path, args: &[&str]) -> i32 {
     vpcverify()
         .arg("query")

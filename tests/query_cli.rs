@@ -56,15 +56,6 @@ fn has_block(v: &Value, id: &str, dir: &str, rule: &str) -> bool {
     blocked(v).iter().any(|(i, d, r)| i == id && d == dir && r == rule)
 }
 
-/// A copy of a spec with `extra` appended, in a temp dir.
-fn spec_with(base: &str, edit: impl Fn(String) -> String) -> (tempfile::TempDir, PathBuf) {
-    let text = std::fs::read_to_string(path(base)).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("spec.toml");
-    std::fs::write(&file, edit(text)).unwrap();
-    (dir, file)
-}
-
 /// The seed lab with the tutorial's bug fixed: inbound tcp 1024-65535 on the public ACL.
 fn fixed_seed_lab() -> (tempfile::TempDir, PathBuf) {
     spec_with(SEED, |t| {

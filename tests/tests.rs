@@ -75,6 +75,7 @@ mod ingest_ip_ranges;
 mod ingest_spec;
 /// The Terraform loader: the seed lab as plan/state/tfstate, modules, deletes, ambiguity, versions.
 mod ingest_terraform;
+mod internet_hosts;
 /// `vpcverify lint`: exit codes and findings on bundled specs, the moto sample and broken inputs.
 mod lint;
 /// Issue #13 points 4 and 6: names beside ids; typos and bad flag values answered for people.
