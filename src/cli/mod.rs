@@ -20,6 +20,7 @@ pub mod args;
 pub mod config;
 pub mod diff;
 pub mod fix;
+mod point;
 mod values;
 pub mod version;
 pub mod waypoint;
@@ -456,9 +457,9 @@ pub fn run(mut cli: Cli) -> Result<Outcome, CliError> {
     options.cache = ingest::cache::CacheOptions::from_env(cli.no_cache, cli.cache_dir.as_deref());
     options.cache.verbose = cli.verbose;
     match cli.command {
-        Command::Lint(args) => lint(&args, &style, &with_onprem(&options, &args.onprem)),
-        Command::Trace(args) => trace(&args, &style, &with_onprem(&options, &args.onprem)),
-        Command::Query(args) => query(&args, &style, &with_onprem(&options, &args.question.onprem)),
+        Command::Lint(args) => point::lint(&args, &style, &with_onprem(&options, &args.onprem)),
+        Command::Trace(args) => point::trace(&args, &style, &with_onprem(&options, &args.onprem)),
+        Command::Query(args) => point::query(&args, &style, &with_onprem(&options, &args.question.onprem)),
         Command::Check(args) => check(&args, cli.color, &with_onprem(&options, &args.onprem)),
         Command::Diff(args) => diff::run(&args, &style, &with_onprem(&options, &args.onprem)),
         Command::Fix(args) => fix::run(&args, &style, &with_onprem(&options, &args.question.onprem)),
@@ -541,28 +542,6 @@ pub fn emit(text: &str) -> Result<(), CliError> {
     }
 }
 
-fn lint(args: &LintArgs, style: &Style, options: &ingest::LoadOptions) -> Result<Outcome, CliError> {
-    let (snap, report) = ingest::cache::load(&args.network, options, &options.cache)?;
-    print_cache_report(&report, options.cache.verbose);
-    let loaded = snap.loaded;
-    let mut diags = loaded.diagnostics.clone();
-    diags.extend(snap.validation);
-    explain::diagnostics::sort(&mut diags);
-    diags.dedup();
-    let text = match args.format.unwrap_or(TextOrJson::Text) {
-        TextOrJson::Text => explain::diagnostics::render_named(&loaded.source, &diags, &loaded.network, style),
-        TextOrJson::Json => explain::diagnostics::render_json(&loaded.source, &diags),
-    };
-    emit(&text)?;
-    keep_until_exit(loaded);
-    let (errors, warnings) = explain::diagnostics::counts(&diags);
-    Ok(if errors > 0 || (args.deny_warnings && warnings > 0) {
-        Outcome::Invalid
-    } else {
-        Outcome::Success
-    })
-}
-
 /// Loads a network for a question: its errors are printed to stderr and stop the command.
 pub fn load_valid(
     path: &std::path::Path,
@@ -623,82 +602,8 @@ fn print_cache_report(report: &ingest::cache::CacheReport, verbose: bool) {
 /// Keeps a loaded network (and its index) until the process exits instead of freeing it: the
 /// command is over, and freeing a large network's millions of strings one by one takes tens of
 /// milliseconds that the operating system does at once when the process exits.
-fn keep_until_exit<T>(value: T) {
+pub(super) fn keep_until_exit<T>(value: T) {
     std::mem::forget(value);
-}
-
-fn verdict_outcome(v: &Verdict) -> Outcome {
-    match v.verdict {
-        VerdictKind::Reachable => Outcome::Success,
-        VerdictKind::Unreachable => Outcome::Failure,
-        VerdictKind::Unknown => Outcome::Unknown,
-    }
-}
-
-fn query(args: &QueryArgs, style: &Style, options: &ingest::LoadOptions) -> Result<Outcome, CliError> {
-    let (loaded, ix) = load_valid(&args.question.network, style, options)?;
-    let spec = QuerySpec {
-        want_proof: args.emit_smt2.is_some(),
-        through: args.waypoints.through.clone(),
-        avoid: args.waypoints.avoid.clone(),
-        ..args.question.spec(
-            args.timeout
-                .map_or(Some(crate::check::budget::DEFAULT_TIMEOUT), |b| b.0),
-        )?
-    };
-    crate::query::waypoint::check_endpoints(&loaded.network, &ix, &spec)?;
-    let mut result = crate::query::waypoint::run(&loaded.network, &ix, &spec)?;
-    crate::query::dropmap::attach(
-        &loaded.network,
-        &ix,
-        &spec,
-        &mut result.verdict,
-        args.max_cells,
-        args.explain,
-    )?;
-    if let Some(path) = &args.emit_smt2 {
-        match &result.proof {
-            Some(proof) => {
-                std::fs::write(path, proof).map_err(|e| CliError::Output(format!("{}: {e}", path.display())))?
-            }
-            None => eprintln!(
-                "vpcverify: no SMT-LIB2 proof written to {}: the verdict is {}, not unreachable",
-                path.display(),
-                serde_json::to_string(&result.verdict.verdict)
-                    .unwrap_or_default()
-                    .trim_matches('"')
-            ),
-        }
-    }
-    let text = match args.format.unwrap_or(TextOrJson::Text) {
-        TextOrJson::Text => explain::verdict::render_text(&result.verdict, style),
-        TextOrJson::Json => explain::verdict::render_json(&result.verdict),
-    };
-    emit(&text)?;
-    keep_until_exit((loaded, ix));
-    Ok(waypoint::outcome(&result.verdict).unwrap_or_else(|| verdict_outcome(&result.verdict)))
-}
-
-fn trace(args: &TraceArgs, style: &Style, options: &ingest::LoadOptions) -> Result<Outcome, CliError> {
-    let (loaded, ix) = load_valid(&args.network, style, options)?;
-    let request = TraceRequest {
-        from: args.from.clone(),
-        to: args.to.clone(),
-        protocol: args.protocol.clone(),
-        port: args.port,
-        src_port: args.src_port,
-        src_ip: args.src_ip,
-        dst_ip: args.dst_ip,
-        one_way: args.one_way,
-    };
-    let verdict = crate::query::trace::run(&loaded.network, &ix, &request)?;
-    let text = match args.format.unwrap_or(TextOrJson::Text) {
-        TextOrJson::Text => explain::verdict::render_text(&verdict, style),
-        TextOrJson::Json => explain::verdict::render_json(&verdict),
-    };
-    emit(&text)?;
-    keep_until_exit((loaded, ix));
-    Ok(verdict_outcome(&verdict))
 }
 
 /// A path as the report shows it: relative to the working directory when it lies under it.
