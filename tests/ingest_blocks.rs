@@ -120,7 +120,7 @@ fn a_broken_big_file_is_the_same_error_at_the_same_line_either_way() {
         b[at] = 0xff;
         (b, 0)
     };
-    let cut_short = (good[..good.len() * 2 / 3].as_bytes().to_vec(), 0);
+    let cut_short = (good.as_bytes()[..good.len() * 2 / 3].to_vec(), 0);
     for (i, (text, line)) in [missing_comma, repeated_key, bad_byte, cut_short]
         .into_iter()
         .enumerate()
