@@ -1,7 +1,8 @@
 //! Load and validate: `ingest::load`, `model::validate` and the index, as `vpcverify lint` and
 //! every question pay them, and a hit of the snapshot cache that replaces all three (with the
 //! input-hash memo, and with every input file hashed again), on the seed lab and on synthetic
-//! estates of growing size.
+//! estates of growing size; for a snapshot directory, also the load with each file read whole into
+//! one parse (`aws::load_dir_blocks(dir, None)`, the loader before the block read of issue #17).
 
 mod common;
 
@@ -23,6 +24,14 @@ fn bench_load(c: &mut Criterion) {
         group.bench_function("ingest::load", |b| {
             b.iter(|| vpcverify::ingest::load(black_box(&subject.path)).map(|l| l.network.vpcs.len()))
         });
+        if subject.path.is_dir() {
+            group.bench_function("aws::load_dir, each file whole", |b| {
+                b.iter(|| {
+                    vpcverify::ingest::aws::load_dir_blocks(black_box(&subject.path), None)
+                        .map(|l| l.network.vpcs.len())
+                })
+            });
+        }
         group.bench_function("validate", |b| b.iter(|| validate(black_box(&net)).len()));
         group.bench_function("NetworkIndex::new", |b| b.iter(|| NetworkIndex::new(black_box(&net))));
         // A warm snapshot cache (issue #17): the input files' hashes from the memo (they are

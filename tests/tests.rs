@@ -68,6 +68,8 @@ mod fuzz_spec;
 mod fuzz_terraform;
 /// The AWS `describe-*` loader: the moto sample, a merged real-AWS snapshot, malformed inputs.
 mod ingest_aws;
+/// Issue #17: a snapshot read in blocks gives what reading each file whole gives, errors included.
+mod ingest_blocks;
 /// AWS's IP ranges as the entries of AWS-managed S3 and DynamoDB lists: shipped copy,
 /// `--aws-ip-ranges`, input first, the lint line, bad files.
 mod ingest_ip_ranges;

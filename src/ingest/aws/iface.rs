@@ -21,6 +21,14 @@ use crate::model::{
 use std::collections::{BTreeMap, HashMap};
 use std::net::Ipv4Addr;
 
+/// What lowering one `Reservations` list keeps between blocks of its items: the interfaces the
+/// interface view attaches to each instance, and where each instance was first listed.
+#[derive(Debug)]
+pub(super) struct Listing {
+    by_instance: BTreeMap<InstanceId, Vec<(Option<u32>, NetworkInterfaceId)>>,
+    listed: HashMap<Box<str>, (usize, usize)>,
+}
+
 impl Lower {
     pub(super) fn network_interface(&mut self, loc: Loc<'_>, o: &Obj<'_>) -> R<()> {
         let eni = self.build_interface(loc, o, None, None)?;
@@ -173,6 +181,12 @@ impl Lower {
     }
 
     pub(super) fn reservations(&mut self, p: &Pending<'_>) {
+        let mut listing = self.reservations_start();
+        self.reservations_part(p, &mut listing);
+    }
+
+    /// What lowering one `Reservations` list keeps from one block of its items to the next.
+    pub(super) fn reservations_start(&self) -> Listing {
         // Interfaces the interface view attaches to each instance, indexed once (an account may
         // hold thousands of both).
         let mut by_instance: BTreeMap<InstanceId, Vec<(Option<u32>, NetworkInterfaceId)>> = BTreeMap::new();
@@ -186,12 +200,22 @@ impl Lower {
                     .push((att.device_index, eni.id.clone()));
             }
         }
+        Listing {
+            by_instance,
+            listed: HashMap::new(),
+        }
+    }
+
+    /// Lowers the reservations `p.items` (at `p.offset` in their list).
+    pub(super) fn reservations_part(&mut self, p: &Pending<'_>, listing: &mut Listing) {
+        let Listing { by_instance, listed } = listing;
         // Where each instance of this output was first listed: AWS lists an instance once, so a
         // second listing (two pages concatenated, a reservation pasted twice) is reported and
         // skipped, even when it says the same (across files a repeat is the normal overlap of a
         // merged file and a per-command file, see `insert`).
-        let mut listed: HashMap<&str, (usize, usize)> = HashMap::with_capacity(p.items.len());
+        listed.reserve(p.items.len());
         for (i, item) in p.items.iter().enumerate() {
+            let i = i + p.offset;
             let pos = format!("{}[{i}]", p.key);
             let loc = Loc {
                 file: p.file,
@@ -226,7 +250,7 @@ impl Lower {
                     );
                     continue;
                 }
-                listed.insert(id, (i, j));
+                listed.insert(id.into(), (i, j));
                 let known = by_instance
                     .get(&InstanceId::from(id))
                     .map(Vec::as_slice)

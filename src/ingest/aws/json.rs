@@ -555,6 +555,15 @@ pub(in crate::ingest) fn parse_whole(bytes: &[u8]) -> Result<Value, serde_json::
     parse_with(bytes, Pruned::<false> { keep_all: true })
 }
 
+/// Parses one value below a document's top level as [`parse_pruned`] parses it there: only the
+/// fields the lowering reads are kept (for `stream`, which cuts a file into its values).
+pub(super) fn parse_item(text: &str) -> Result<Value, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = serde::de::DeserializeSeed::deserialize(Pruned::<true> { keep_all: true }.child(), &mut de)?;
+    de.end()?;
+    Ok(value)
+}
+
 fn parse_with<const PRUNE: bool>(bytes: &[u8], seed: Pruned<PRUNE>) -> Result<Value, serde_json::Error> {
     let Ok(text) = std::str::from_utf8(bytes) else {
         // Invalid UTF-8 can only lie inside a string, which the full parse checks (and reports
@@ -678,7 +687,7 @@ impl<'de, const PRUNE: bool> serde::de::Visitor<'de> for Pruned<PRUNE> {
 /// [`Seen::LISTED`] keys (an object of a million keys is not quadratic), and a 128-bit mask of
 /// the keys' [`field_bucket`]s spares the search for a key whose bucket was never seen.
 #[derive(Default)]
-struct Seen<'de> {
+pub(super) struct Seen<'de> {
     mask: u128,
     inline: [&'de str; Seen::INLINE],
     inlined: usize,
@@ -691,7 +700,7 @@ impl<'de> Seen<'de> {
     const LISTED: usize = 64;
 
     /// Records `key`; false iff it was seen before.
-    fn insert(&mut self, key: std::borrow::Cow<'de, str>) -> bool {
+    pub(super) fn insert(&mut self, key: std::borrow::Cow<'de, str>) -> bool {
         use std::borrow::Cow;
         if let Some(many) = &mut self.many {
             return many.insert(key);
@@ -727,7 +736,7 @@ impl<'de> Seen<'de> {
 }
 
 /// An object key, borrowed from the input when it has no escapes.
-struct Key;
+pub(super) struct Key;
 
 impl<'de> serde::de::DeserializeSeed<'de> for Key {
     type Value = std::borrow::Cow<'de, str>;

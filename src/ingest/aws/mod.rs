@@ -32,6 +32,7 @@ mod iface;
 mod json;
 mod onprem;
 pub mod scope;
+mod stream;
 mod tgw;
 mod vpc;
 
@@ -101,6 +102,15 @@ pub fn json_paths(dir: &Path) -> Result<(Vec<JsonEntry>, usize), IngestError> {
 /// [`crate::model::Network::scopes`] (see [`scope::of_path`]). A `*.json` entry that cannot be
 /// followed to a file (a symbolic link in a loop or to nowhere) is an error naming it.
 pub fn load_dir(dir: &Path) -> Result<Loaded, IngestError> {
+    load_dir_blocks(dir, Some(stream::BLOCK))
+}
+
+/// [`load_dir`], reading each file in blocks of `block` bytes (the big lists' items parsed on
+/// every core and kept compact until lowered), or with `None` each file whole into one parse:
+/// both give the same result (the whole read is the reference the block read is tested
+/// against, and what a file not in the plain shape the block read takes is read with).
+#[doc(hidden)]
+pub fn load_dir_blocks(dir: &Path, block: Option<usize>) -> Result<Loaded, IngestError> {
     let shown_dir = dir.display().to_string();
     let (paths, dirs_seen) = json_paths(dir)?;
     if paths.is_empty() {
@@ -120,25 +130,19 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, IngestError> {
         });
     }
     // Files are read and parsed in parallel (a large account's `describe-instances` and
-    // `describe-network-interfaces` outputs are each tens of megabytes); the first failure in
-    // file-name order is the one reported, as if they were read one by one.
-    let parsed: Vec<Result<(PathBuf, String, Value), IngestError>> = paths
+    // `describe-network-interfaces` outputs are each tens of megabytes), each in blocks with its
+    // big lists' items parsed on every core and kept compact (`stream`), or, when it is not that
+    // plain shape, whole; the first failure in file-name order is the one reported, as if they
+    // were read one by one.
+    let parsed: Vec<Result<stream::Doc, IngestError>> = paths
         .into_par_iter()
-        .map(|(path, broken)| {
-            let shown = path.display().to_string();
-            if let Some(message) = broken {
-                return Err(IngestError::Io { file: shown, message });
-            }
-            let bytes = super::file::read(&path, &shown)?;
-            let value = json::parse_pruned(&bytes).map_err(|e| IngestError::json(&shown, &e))?;
-            Ok((path, shown, value))
-        })
+        .map(|(path, broken)| stream::read_doc(path, broken, block))
         .collect();
     let docs = parsed.into_iter().collect::<Result<Vec<_>, _>>()?;
-    let (mut network, diagnostics) = lower(&docs);
-    for (path, shown, _) in &docs {
-        if let Some(sc) = path.strip_prefix(dir).ok().and_then(scope::of_path) {
-            network.scopes.insert(shown.clone(), sc);
+    let (mut network, diagnostics) = lower(&docs.iter().map(stream::Doc::as_ref).collect::<Vec<_>>());
+    for doc in &docs {
+        if let Some(sc) = doc.path.strip_prefix(dir).ok().and_then(scope::of_path) {
+            network.scopes.insert(doc.shown.clone(), sc);
         }
     }
     let sep = std::path::MAIN_SEPARATOR;
@@ -159,10 +163,28 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, IngestError> {
     })
 }
 
+/// A document as the lowering reads it.
+#[derive(Debug, Clone, Copy)]
+struct DocRef<'a> {
+    path: &'a Path,
+    file: &'a str,
+    value: &'a Value,
+    packed: Option<&'a BTreeMap<String, stream::Packed>>,
+}
+
 /// Loads already-parsed JSON documents `(path, shown name, value)` as one snapshot (a single
 /// merged file holding several `describe-*` keys is one document).
 pub fn load_files(files: &[(PathBuf, String, Value)]) -> Result<Loaded, IngestError> {
-    let (network, diagnostics) = lower(files);
+    let docs: Vec<DocRef<'_>> = files
+        .iter()
+        .map(|(path, file, value)| DocRef {
+            path,
+            file,
+            value,
+            packed: None,
+        })
+        .collect();
+    let (network, diagnostics) = lower(&docs);
     let source = match files {
         [(_, shown, _)] => shown.clone(),
         _ => format!("{} files", files.len()),
@@ -392,14 +414,24 @@ struct Pending<'a> {
     file: &'a str,
     key: &'a str,
     items: &'a [Value],
+    /// The position of `items[0]` in the list (a packed list is lowered a block at a time).
+    offset: usize,
+    /// The list's items when they are packed (`items` is then empty): see [`Lower::lower_packed`].
+    packed: Option<&'a stream::Packed>,
     /// `AdditionalRoutesAvailable` is true in the same document (a cut-short route search).
     truncated: bool,
 }
 
-fn lower(files: &[(PathBuf, String, Value)]) -> (Network, Vec<Diagnostic>) {
+fn lower(files: &[DocRef<'_>]) -> (Network, Vec<Diagnostic>) {
     let mut lw = Lower::default();
     let mut pending: BTreeMap<Kind, Vec<Pending<'_>>> = BTreeMap::new();
-    for (path, file, doc) in files {
+    for &DocRef {
+        path,
+        file,
+        value: doc,
+        packed,
+    } in files
+    {
         let Value::Object(map) = doc else {
             lw.diags.push(
                 Diagnostic::error(
@@ -409,17 +441,30 @@ fn lower(files: &[(PathBuf, String, Value)]) -> (Network, Vec<Diagnostic>) {
                         json::describe(doc)
                     ),
                 )
-                .in_file(file.as_str()),
+                .in_file(file),
             );
             continue;
         };
         if map.is_empty() {
-            lw.diags.push(
-                Diagnostic::warning("unknown-key", "the document holds no `describe-*` key").in_file(file.as_str()),
-            );
+            lw.diags
+                .push(Diagnostic::warning("unknown-key", "the document holds no `describe-*` key").in_file(file));
         }
         let mut unknown: Vec<&str> = Vec::new();
         for (key, value) in map {
+            if let Some(items) = packed.and_then(|p| p.get(key))
+                && let Class::Kind(kind) = classify_key(key)
+            {
+                pending.entry(kind).or_default().push(Pending {
+                    path,
+                    file,
+                    key,
+                    items: &[],
+                    offset: 0,
+                    packed: Some(items),
+                    truncated: false,
+                });
+                continue;
+            }
             match classify(key, value) {
                 Class::Kind(kind) => match value {
                     Value::Array(items) => pending.entry(kind).or_default().push(Pending {
@@ -427,6 +472,8 @@ fn lower(files: &[(PathBuf, String, Value)]) -> (Network, Vec<Diagnostic>) {
                         file,
                         key,
                         items,
+                        offset: 0,
+                        packed: None,
                         truncated: map.get("AdditionalRoutesAvailable") == Some(&Value::Bool(true)),
                     }),
                     Value::Null => {}
@@ -435,22 +482,24 @@ fn lower(files: &[(PathBuf, String, Value)]) -> (Network, Vec<Diagnostic>) {
                             "wrong-type",
                             format!("`{key}` should be a list, not {}: skipped", json::describe(other)),
                         )
-                        .in_file(file.as_str()),
+                        .in_file(file),
                     ),
                 },
                 Class::Ignored => {}
-                Class::BpaOptions => lw.bpa.options.push((file.clone(), value.clone())),
-                Class::BpaExclusions => lw.bpa.exclusions.push((file.clone(), value.clone())),
-                Class::ClassicAttributes => lw.classic_attrs.push((path.clone(), file.clone(), value.clone())),
+                Class::BpaOptions => lw.bpa.options.push((file.to_owned(), value.clone())),
+                Class::BpaExclusions => lw.bpa.exclusions.push((file.to_owned(), value.clone())),
+                Class::ClassicAttributes => lw
+                    .classic_attrs
+                    .push((path.to_path_buf(), file.to_owned(), value.clone())),
                 Class::Unsupported(why) => lw
                     .diags
-                    .push(Diagnostic::warning("unsupported", format!("`{key}`: {why}")).in_file(file.as_str())),
+                    .push(Diagnostic::warning("unsupported", format!("`{key}`: {why}")).in_file(file)),
                 Class::NotModelled { command, why } => lw.diags.push(
                     Diagnostic::warning(
                         "unsupported",
                         format!("`{key}` holds `aws ec2 {command}` output (by its items' fields): {why}; ignored"),
                     )
-                    .in_file(file.as_str()),
+                    .in_file(file),
                 ),
                 Class::Unknown => unknown.push(key),
             }
@@ -467,7 +516,7 @@ fn lower(files: &[(PathBuf, String, Value)]) -> (Network, Vec<Diagnostic>) {
                         keys.join(", ")
                     ),
                 )
-                .in_file(file.as_str()),
+                .in_file(file),
             );
         } else {
             for key in unknown {
@@ -476,7 +525,7 @@ fn lower(files: &[(PathBuf, String, Value)]) -> (Network, Vec<Diagnostic>) {
                         "unknown-key",
                         format!("`{key}` is not an EC2 `describe-*` output this tool reads: ignored"),
                     )
-                    .in_file(file.as_str()),
+                    .in_file(file),
                 );
             }
         }
@@ -488,7 +537,10 @@ fn lower(files: &[(PathBuf, String, Value)]) -> (Network, Vec<Diagnostic>) {
             continue;
         }
         for p in lists {
-            lw.lower_list(kind, &p);
+            match p.packed {
+                Some(packed) => lw.lower_packed(kind, &p, packed),
+                None => lw.lower_list(kind, &p),
+            }
         }
     }
     for (path, file, value) in std::mem::take(&mut lw.classic_attrs) {
@@ -503,7 +555,44 @@ fn lower(files: &[(PathBuf, String, Value)]) -> (Network, Vec<Diagnostic>) {
     (lw.net, lw.diags)
 }
 
+/// How many packed items are parsed again at a time (in parallel) and then lowered.
+const UNPACK_BLOCK: usize = 4096;
+
 impl Lower {
+    /// Lowers a packed list (of a kind in [`stream::PACKED_KEYS`]) a block of items at a time:
+    /// each block is parsed again on every core, lowered in order, and dropped, so the whole
+    /// list is never in memory as parsed values.
+    fn lower_packed(&mut self, kind: Kind, p: &Pending<'_>, packed: &stream::Packed) {
+        let mut listing = (kind == Kind::Reservations).then(|| self.reservations_start());
+        let len = packed.items.len();
+        let mut offset = 0;
+        let mut values = packed.unpack(0..UNPACK_BLOCK.min(len));
+        while offset < len {
+            let end = (offset + UNPACK_BLOCK).min(len);
+            // The next block is parsed on the other cores while this one is lowered.
+            let (next, ()) = rayon::join(
+                || packed.unpack(end..(end + UNPACK_BLOCK).min(len)),
+                || {
+                    let part = Pending {
+                        path: p.path,
+                        file: p.file,
+                        key: p.key,
+                        items: &values,
+                        offset,
+                        packed: None,
+                        truncated: p.truncated,
+                    };
+                    match &mut listing {
+                        Some(listing) => self.reservations_part(&part, listing),
+                        None => self.lower_list(kind, &part),
+                    }
+                },
+            );
+            values = next;
+            offset = end;
+        }
+    }
+
     fn lower_list(&mut self, kind: Kind, p: &Pending<'_>) {
         match kind {
             Kind::Vpcs => self.each(p, "VpcId", "vpc", Self::vpc),
@@ -578,7 +667,7 @@ impl Lower {
     /// not an object or has no id, and an item `f` rejects, is an error diagnostic and is skipped.
     fn each(&mut self, p: &Pending<'_>, id_key: &str, what: &str, f: fn(&mut Self, Loc<'_>, &Obj<'_>) -> R<()>) {
         for (i, item) in p.items.iter().enumerate() {
-            let pos = format!("{}[{i}]", p.key);
+            let pos = format!("{}[{}]", p.key, i + p.offset);
             let Some((o, id)) = self.open(p.file, &pos, item, id_key, what) else {
                 continue;
             };
