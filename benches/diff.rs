@@ -2,7 +2,8 @@
 //! changed (the web group's first ingress rule opened to a wider port range) and a copy with one
 //! route changed (a subnet route table's default route removed), each against the original,
 //! through `diff::run` (change detection, classes, pair pruning, the SMT difference question,
-//! the simulator's replay). Loading is outside the measurement; the whole process is timed with
+//! the simulator's replay), each pair on its own and with the grouped questions (`--group`,
+//! DIFF-7). Loading is outside the measurement; the whole process is timed with
 //! `farm-bench` (README, "Comparing two networks"). Sizes: `VPCVERIFY_BENCH_SIZES` as for the
 //! other benches, default `200` (the seed lab and a 200-interface estate: a diff asks every pair a
 //! change concerns, so the large estates take minutes a sample).
@@ -89,6 +90,13 @@ fn bench_diff(c: &mut Criterion) {
             );
             group.bench_function(label, |b| {
                 b.iter(|| run(black_box(before), black_box(after_in), black_box(&opts)))
+            });
+            let grouped = DiffOptions {
+                group: true,
+                ..opts.clone()
+            };
+            group.bench_function(format!("{label}, grouped"), |b| {
+                b.iter(|| run(black_box(before), black_box(after_in), black_box(&grouped)))
             });
         }
         group.finish();

@@ -17,6 +17,7 @@
 
 pub mod changes;
 pub mod classes;
+mod group;
 pub mod reach;
 pub mod replay;
 pub mod report;
@@ -51,8 +52,12 @@ pub struct DiffOptions {
     pub budget: Option<std::time::Duration>,
     /// Worker threads (at least 1).
     pub jobs: usize,
-    /// Ask every pair, not only those a change concerns (to check the pruning).
+    /// Ask every pair, not only those a change concerns, each on its own, about every packet
+    /// (to check the pruning and the grouping).
     pub all_pairs: bool,
+    /// Ask the pairs that share a class in one grouped question first (DIFF-7); `false` (the
+    /// default): every pair on its own.
+    pub group: bool,
 }
 
 impl Default for DiffOptions {
@@ -67,6 +72,7 @@ impl Default for DiffOptions {
             budget: None,
             jobs: 1,
             all_pairs: false,
+            group: false,
         }
     }
 }
@@ -164,14 +170,27 @@ pub fn run(before: Input<'_>, after: Input<'_>, opts: &DiffOptions) -> Result<Di
             }
         }
     }
+    // DIFF-7: the pairs a grouped question leaves open, each then asked on its own. A load
+    // balancer (which rewrites addresses and ports on the way) keeps every pair on its own.
+    let balanced = [before.net, after.net].iter().any(|n| !n.elb.load_balancers.is_empty());
+    let settled = if opts.group && !opts.all_pairs && !balanced {
+        group::settle(before, after, &sources, &dests, &pairs, opts)
+    } else {
+        group::Settled {
+            ask: vec![true; pairs.len()],
+            groups: 0,
+        }
+    };
+    let alone: Vec<usize> = (0..pairs.len()).filter(|i| settled.ask[*i]).collect();
     let results: Mutex<Vec<(usize, Result<PairResult, DiffError>)>> = Mutex::new(Vec::new());
     let next = AtomicUsize::new(0);
-    let jobs = opts.jobs.clamp(1, 64).min(pairs.len().max(1));
+    let jobs = opts.jobs.clamp(1, 64).min(alone.len().max(1));
     std::thread::scope(|scope| {
         for _ in 0..jobs {
             scope.spawn(|| {
                 loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let n = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(&i) = alone.get(n) else { break };
                     let Some((si, di, spec)) = pairs.get(i) else { break };
                     let r = pair(before, after, &sources[*si], &dests[*di], spec, opts);
                     if let Ok(mut v) = results.lock() {
@@ -186,6 +205,8 @@ pub fn run(before: Input<'_>, after: Input<'_>, opts: &DiffOptions) -> Result<Di
     let mut report = DiffReport::new(before.label, after.label, changes, &all, scopes);
     report.pairs.total = total;
     report.pairs.asked = pairs.len();
+    report.pairs.grouped_questions = settled.groups;
+    report.pairs.asked_alone = alone.len();
     for (_, r) in results {
         let mut r = r?;
         // Within a pair, by protocol and first port: the solver's witness order is not stable.
@@ -253,12 +274,8 @@ fn pair(
         s.endpoint(after.net, after.ix, Role::Source),
         d.endpoint(after.net, after.ix, Role::Destination),
     );
-    // A service is both networks' addresses of its list on both sides: an AWS-managed list whose
-    // entries differ (AWS changed them between two snapshots) moves addresses in or out of the
-    // service, and both networks must be asked about the same packets (SEMANTICS.md §9.5, DIFF-5).
     let mut bt = bt;
-    at.also = service_entries(&bt, before.net);
-    bt.also = service_entries(&at, after.net);
+    both_services(&mut bt, &mut at, before.net, after.net);
     let b = Side {
         net: before.net,
         ix: before.ix,
@@ -306,6 +323,19 @@ fn pair(
         }
     }
     Ok(out)
+}
+
+/// A service is both networks' addresses of its list on both sides: an AWS-managed list whose
+/// entries differ (AWS changed them between two snapshots) moves addresses in or out of the
+/// service, and both networks must be asked about the same packets (SEMANTICS.md §9.5, DIFF-5).
+fn both_services(
+    bt: &mut crate::model::endpoint::Endpoint,
+    at: &mut crate::model::endpoint::Endpoint,
+    before: &Network,
+    after: &Network,
+) {
+    at.also = service_entries(bt, before);
+    bt.also = service_entries(at, after);
 }
 
 /// The entries of the prefix list a service endpoint stands for in `net` (none for another

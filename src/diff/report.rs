@@ -160,6 +160,11 @@ pub struct PairCounts {
     pub total: usize,
     /// Pairs some change concerns, asked.
     pub asked: usize,
+    /// Grouped questions (one class against many, DIFF-7) that settled pairs together.
+    pub grouped_questions: usize,
+    /// Pairs then asked on their own (those the grouped questions left open, and the pairs no
+    /// group holds).
+    pub asked_alone: usize,
     /// Candidate paths walked in BEFORE.
     pub paths_before: usize,
     /// Candidate paths walked in AFTER.

@@ -111,16 +111,18 @@ pub struct Comparison {
 }
 
 /// One network's reachable packets for one family, as bounds.
-struct Reach {
-    lower: Bool,
-    upper: Bool,
-    paths: Vec<PathFormula>,
+pub(super) struct Reach {
+    pub(super) lower: Bool,
+    pub(super) upper: Bool,
+    /// The question's packet space (conjoined in `lower` and `upper`).
+    pub(super) space: Bool,
+    pub(super) paths: Vec<PathFormula>,
     relies: Vec<(String, String)>,
-    hard: Vec<(String, String)>,
-    count: usize,
+    pub(super) hard: Vec<(String, String)>,
+    pub(super) count: usize,
 }
 
-fn reach(side: &Side<'_>, spec: &DiffSpec, family: IpFamily, budget: Option<super::Budget>) -> Reach {
+pub(super) fn reach(side: &Side<'_>, spec: &DiffSpec, family: IpFamily, budget: Option<super::Budget>) -> Reach {
     let q = Question {
         from: side.from,
         to: side.to,
@@ -166,7 +168,8 @@ fn reach(side: &Side<'_>, spec: &DiffSpec, family: IpFamily, budget: Option<supe
     let relies: Vec<(String, String)> = paths.iter().flat_map(|p| p.relies.iter().cloned()).collect();
     Reach {
         lower: all(&[space.clone(), any(&lower)]),
-        upper: all(&[space, any(&upper)]),
+        upper: all(&[space.clone(), any(&upper)]),
+        space,
         paths,
         relies,
         hard,
@@ -178,7 +181,7 @@ fn reach(side: &Side<'_>, spec: &DiffSpec, family: IpFamily, budget: Option<supe
 /// assigns (a NAT gateway's Elastic IP the change removes, an instance's new public address) or a
 /// VPC block one of them holds is no internet host, on either side, so that a change of address
 /// ownership does not show as flows to or from "the internet" at that address.
-fn common_external(before: &Side<'_>, after: &Side<'_>, family: IpFamily) -> Bool {
+pub(super) fn common_external(before: &Side<'_>, after: &Side<'_>, family: IpFamily) -> Bool {
     let p = SymPacket::variables(family);
     let mut owned: Vec<std::net::IpAddr> = Vec::new();
     let mut blocks: Vec<Cidr> = Vec::new();
@@ -234,7 +237,7 @@ fn moved_service_addresses(before: &Network, after: &Network, x: &z3::ast::BV) -
     (!parts.is_empty()).then(|| any(&parts))
 }
 
-fn families(protocol: Option<u8>) -> Vec<IpFamily> {
+pub(super) fn families(protocol: Option<u8>) -> Vec<IpFamily> {
     [IpFamily::V4, IpFamily::V6]
         .into_iter()
         .filter(|f| match f {

@@ -19,6 +19,7 @@
 mod analyze;
 pub mod breadth;
 pub mod diff;
+pub mod diff_group;
 mod dropmap;
 mod filter;
 mod route;

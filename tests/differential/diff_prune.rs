@@ -21,12 +21,21 @@ use vpcverify::diff::{DiffOptions, DiffReport, Input, run};
 use vpcverify::model::*;
 
 fn diff(a: &Network, b: &Network, all_pairs: bool) -> Result<DiffReport, TestCaseError> {
+    diff_with(
+        a,
+        b,
+        DiffOptions {
+            all_pairs,
+            // The pruned run groups (DIFF-7): the law then covers the grouping too.
+            group: !all_pairs,
+            max_flows: 4,
+            ..DiffOptions::default()
+        },
+    )
+}
+
+fn diff_with(a: &Network, b: &Network, opts: DiffOptions) -> Result<DiffReport, TestCaseError> {
     let (ai, bi) = (NetworkIndex::new(a), NetworkIndex::new(b));
-    let opts = DiffOptions {
-        all_pairs,
-        max_flows: 4,
-        ..DiffOptions::default()
-    };
     run(
         Input {
             label: "A",
@@ -371,6 +380,76 @@ fn pruned_diff_equals_unpruned_diff() {
     );
     eprintln!("pruned diff: {skipped} case(s) pruned some pair, {found} flow(s) found");
     assert!(skipped > 0, "pruning never skipped a pair: the law was not exercised");
+    assert!(
+        found > 0,
+        "no case changed anything: the law was checked on empty diffs only"
+    );
+}
+
+/// Cases where a grouped question settled some pair, and flows found, across the run.
+static GROUPED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static GROUPED_FOUND: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// DIFF-7: asking the pairs that share a class in one grouped question first, then only the
+/// pairs it leaves open, finds flows and unknown answers between exactly the pairs that asking
+/// every (pruned) pair on its own does, with the same flow classes.
+#[test]
+fn grouped_diff_equals_per_pair_diff() {
+    let mut cfg = crate::differential::config(48);
+    cfg.source_file = Some(file!());
+    if std::env::var("PROPTEST_RNG_SEED").is_err() {
+        cfg.rng_seed = proptest::test_runner::RngSeed::Fixed(1515);
+    }
+    let tally = Tally::default();
+    let strategy = (blueprint(GenSettings::CI), mutation(), new_entry());
+    let test = |(b, m, e): (Blueprint, Mutation, NewEntry), tally: &Tally| -> Result<(), TestCaseError> {
+        let a = b.build();
+        tally.network();
+        let Some((after, change)) = mutate(&a, m, &e) else {
+            return Ok(());
+        };
+        let opts = |group| DiffOptions {
+            group,
+            max_flows: 4,
+            ..DiffOptions::default()
+        };
+        let grouped = diff_with(&a, &after, opts(true))?;
+        let alone = diff_with(&a, &after, opts(false))?;
+        tally.question();
+        prop_assert_eq!(grouped.pairs.asked, alone.pairs.asked, "{}", change);
+        if grouped.pairs.asked_alone < grouped.pairs.asked {
+            GROUPED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        GROUPED_FOUND.fetch_add(
+            alone.opened.len() + alone.closed.len(),
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        prop_assert_eq!(flows(&grouped), flows(&alone), "{}", change);
+        // The pairs left open are asked exactly as alone: the same flow classes, in the same order.
+        let classes = |r: &DiffReport| -> Vec<(String, String, String, Option<String>)> {
+            r.opened
+                .iter()
+                .chain(&r.closed)
+                .map(|f| (f.from.clone(), f.to.clone(), f.protocol.clone(), f.ports.clone()))
+                .collect()
+        };
+        prop_assert_eq!(classes(&grouped), classes(&alone), "{}", change);
+        prop_assert_eq!(unknowns(&grouped), unknowns(&alone), "{}", change);
+        Ok(())
+    };
+    let result = proptest::test_runner::TestRunner::new(cfg).run(&strategy, |v| test(v, &tally));
+    if let Err(e) = result {
+        panic!("grouped diff: {e}");
+    }
+    let (grouped, found) = (
+        GROUPED.load(std::sync::atomic::Ordering::Relaxed),
+        GROUPED_FOUND.load(std::sync::atomic::Ordering::Relaxed),
+    );
+    eprintln!("grouped diff: {grouped} case(s) settled some pair in a group, {found} flow(s) found");
+    assert!(
+        grouped > 0,
+        "no grouped question settled a pair: the law was not exercised"
+    );
     assert!(
         found > 0,
         "no case changed anything: the law was checked on empty diffs only"
