@@ -374,7 +374,7 @@ fn held_quickly(net: &Network, ix: &NetworkIndex, a: &Assertion, opts: &RunOptio
         return None;
     }
     let r = crate::query::engine::verdict_only(|| run_one(net, ix, a, opts));
-    (r.status == Status::Held).then(|| AssertionResult { verdict: None, ..r })
+    (r.status == Status::Held).then_some(AssertionResult { verdict: None, ..r })
 }
 
 /// A holding assertion of the built-in pack (one with wider questions) keeps no verdict: on a
