@@ -663,6 +663,8 @@ fn flow_logs_of_a_snapshot_are_read_and_a_snapshot_without_them_leaves_the_rule_
 /// grouped plan gives every assertion the status, severity and exposure the per-interface plan
 /// gives it; a grouping that ignores the security groups (every interface of a subnet alike) is
 /// caught by the same comparison, once a group of some public interfaces is opened to the world.
+/// VPCV-004's questions are grouped too (by member, and by (source, member) pair for a source in
+/// the member's subnet) and compared the same way.
 #[test]
 fn the_grouped_plan_gives_the_findings_of_the_per_interface_plan() {
     use crate::synth_estate::estate;
@@ -715,6 +717,43 @@ fn the_grouped_plan_gives_the_findings_of_the_per_interface_plan() {
         std::fs::write(
             dir.path().join("describe-security-groups.json"),
             serde_json::to_string(&sgs).unwrap(),
+        )
+        .unwrap();
+        // Two interfaces of the busiest private subnet join their VPC's default group: VPCV-004
+        // then asks of each from each of its neighbours.
+        let mut listed_enis = read("describe-network-interfaces.json");
+        let list = listed_enis["NetworkInterfaces"].as_array_mut().unwrap();
+        let mut per_subnet: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+        for e in list
+            .iter()
+            .filter(|e| e.get("Association").is_none() && e["InterfaceType"] == "interface")
+        {
+            *per_subnet
+                .entry(e["SubnetId"].as_str().unwrap().to_owned())
+                .or_insert(0) += 1;
+        }
+        let (busiest, n) = per_subnet.iter().max_by_key(|(_, n)| **n).unwrap();
+        assert!(*n >= 3, "{per_subnet:?}");
+        for e in list
+            .iter_mut()
+            .filter(|e| e["SubnetId"] == busiest.as_str() && e["InterfaceType"] == "interface")
+            .take(2)
+        {
+            let default = sgs["SecurityGroups"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|g| g["GroupName"] == "default" && g["VpcId"] == e["VpcId"])
+                .unwrap()["GroupId"]
+                .clone();
+            e["Groups"]
+                .as_array_mut()
+                .unwrap()
+                .push(serde_json::json!({"GroupId": default, "GroupName": "default"}));
+        }
+        std::fs::write(
+            dir.path().join("describe-network-interfaces.json"),
+            serde_json::to_string(&listed_enis).unwrap(),
         )
         .unwrap();
         let net = vpcverify::ingest::load(dir.path()).unwrap().network;
@@ -781,6 +820,13 @@ fn the_grouped_plan_gives_the_findings_of_the_per_interface_plan() {
             let next = u32::try_from(keys.len()).unwrap();
             a.alike = Some(*keys.entry(key).or_insert(next));
         }
+        // VPCV-004's questions are in the comparison, those from one neighbour too.
+        let pairs = grouped
+            .assertions
+            .iter()
+            .filter(|a| a.name.starts_with("VPCV-004") && a.from.starts_with("eni-"))
+            .count();
+        assert!(pairs > 0, "the estate has no default group member with neighbours");
         let expected = outcome(&run(per_interface));
         let got = outcome(&run(grouped));
         let violated = expected.iter().filter(|o| o.1 == Status::Violated).count();
@@ -853,4 +899,54 @@ fn vpc_endpoint_rules_hold_where_the_endpoint_is_available_and_fire_where_it_is_
     let results = v["results"].as_array().unwrap();
     assert_eq!(results.len(), 6);
     assert!(results.iter().all(|r| r["status"] == "unknown"), "{results:#?}");
+}
+
+/// SOLVE-9: a question asked for its verdict alone (the pack's wider questions, and its
+/// assertions until one does not hold) gets the verdict it gets explained, without blocking
+/// entries when unreachable; a reachable one keeps its witness. Asked of a sample of the pack's
+/// questions on a generated estate (every rule, interfaces of every tier).
+#[test]
+fn a_verdict_asked_alone_is_the_explained_verdict() {
+    use crate::synth_estate::estate;
+    use vpcverify::model::NetworkIndex;
+    use vpcverify::query::VerdictKind;
+    let snapshot = estate::generate(&estate::Spec::new(40, 5)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    snapshot.write(dir.path()).unwrap();
+    let net = vpcverify::ingest::load(dir.path()).unwrap().network;
+    let ix = NetworkIndex::new(&net);
+    let suite = vpcverify::check::builtin::suite(&net, &ix, "estate");
+    let asked: Vec<_> = suite
+        .assertions
+        .iter()
+        .filter(|a| a.fact.is_none() && a.more_ports.is_empty())
+        .step_by(23)
+        .collect();
+    assert!(asked.len() > 30, "{}", asked.len());
+    let mut kinds = std::collections::BTreeMap::new();
+    for a in asked {
+        let spec = a.query_spec(false, None);
+        let explained = vpcverify::query::waypoint::run(&net, &ix, &spec).unwrap().verdict;
+        let alone = vpcverify::query::engine::verdict_only(|| vpcverify::query::waypoint::run(&net, &ix, &spec))
+            .unwrap()
+            .verdict;
+        assert_eq!(alone.verdict, explained.verdict, "{}", a.name);
+        *kinds.entry(format!("{:?}", explained.verdict)).or_insert(0) += 1;
+        match explained.verdict {
+            VerdictKind::Unreachable => {
+                assert!(!explained.blocked.is_empty(), "{}", a.name);
+                // Only the drops that end a path, without example packets.
+                assert!(
+                    alone.blocked.len() <= explained.blocked.len(),
+                    "{}: {:?}",
+                    a.name,
+                    alone.blocked
+                );
+            }
+            VerdictKind::Reachable => assert!(alone.packet.is_some() && alone.path.is_some(), "{}", a.name),
+            VerdictKind::Unknown => assert_eq!(alone.unknown, explained.unknown, "{}", a.name),
+        }
+    }
+    // Both verdicts are in the sample.
+    assert!(kinds.len() >= 2, "{kinds:?}");
 }

@@ -283,8 +283,14 @@ impl Alike {
         let mut mine = false;
         let (decided_on, r) = cell.get_or_init(|| {
             mine = true;
-            let on = if a.to == "internet" { &a.from } else { &a.to };
-            (on.clone(), ask())
+            // The interface asked: the one the rule is about, or both ends of a pair of
+            // interfaces (VPCV-004 from one interface of the member's subnet).
+            let on = match (a.from.starts_with("eni-"), a.to.starts_with("eni-")) {
+                (true, true) => format!("{} -> {}", a.from, a.to),
+                _ if a.to == "internet" => a.from.clone(),
+                _ => a.to.clone(),
+            };
+            (on, ask())
         });
         let mut r = r.clone();
         if mine {
@@ -313,13 +319,15 @@ fn answer(
     screens: &super::screen::Screens,
 ) -> AssertionResult {
     let Some(total) = total else {
-        return screened(net, ix, a, opts, screens).unwrap_or_else(|| compact(a, ctx.answer(net, ix, a, opts)));
+        return screened(net, ix, a, opts, screens)
+            .or_else(|| held_quickly(net, ix, a, opts))
+            .unwrap_or_else(|| compact(a, ctx.answer(net, ix, a, opts)));
     };
     let Some((budget, by_total)) = total.cap(opts.budget) else {
         return not_answered(a, total.spent_reason());
     };
     let capped = RunOptions { budget, ..*opts };
-    if let Some(r) = screened(net, ix, a, &capped, screens) {
+    if let Some(r) = screened(net, ix, a, &capped, screens).or_else(|| held_quickly(net, ix, a, &capped)) {
         return r;
     }
     let mut r = compact(a, ctx.answer(net, ix, a, &capped));
@@ -353,6 +361,20 @@ fn screened(
         fact: None,
         note: None,
     })
+}
+
+/// A built-in pack's assertion (one with wider questions) asked for its verdict alone (SOLVE-9):
+/// when it holds, its result, which keeps no verdict (as [`compact`] leaves it); otherwise
+/// `None`, and the caller asks it again with the verdict explained (a violation's witness and
+/// exposure, an unknown's blocking filters), so that a finding reads as it would otherwise.
+/// Never with proofs asked for, nor for an assertion without wider questions (a user's suite
+/// keeps every verdict).
+fn held_quickly(net: &Network, ix: &NetworkIndex, a: &Assertion, opts: &RunOptions) -> Option<AssertionResult> {
+    if a.screens.is_empty() || opts.want_proofs || a.expect != Expect::Unreachable || a.fact.is_some() {
+        return None;
+    }
+    let r = crate::query::engine::verdict_only(|| run_one(net, ix, a, opts));
+    (r.status == Status::Held).then_some(AssertionResult { verdict: None, ..r })
 }
 
 /// A holding assertion of the built-in pack (one with wider questions) keeps no verdict: on a

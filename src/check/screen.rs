@@ -65,8 +65,9 @@ impl Screens {
                 through: Vec::new(),
                 avoid: Vec::new(),
             };
+            // Only the verdict is kept: no blocking filters are looked for (SOLVE-9).
             matches!(
-                crate::query::waypoint::run(net, ix, &spec),
+                crate::query::engine::verdict_only(|| crate::query::waypoint::run(net, ix, &spec)),
                 Ok(r) if r.verdict.verdict == VerdictKind::Unreachable && r.verdict.waypoint.is_none()
             )
         })

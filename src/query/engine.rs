@@ -13,6 +13,10 @@ use crate::sim;
 use crate::smt::{self, Answer, Question, StartPoint, Witness};
 use std::net::IpAddr;
 
+/// Questions asked inside `f` on this thread are answered for their verdict alone, without the
+/// blocking filters of an unreachable answer (SOLVE-9, `smt::verdict_only`).
+pub use crate::smt::verdict_only;
+
 /// The protocol a question is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProtocolChoice {

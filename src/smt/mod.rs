@@ -34,6 +34,34 @@ pub use solver::Budget;
 #[doc(hidden)]
 pub use solver::{Faults, SolveStats};
 
+thread_local! {
+    static VERDICT_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with the questions it asks on this thread answered for their verdict alone
+/// (SOLVE-9): a path the solver refutes, or that ends in a drop, is not analysed for its
+/// blocking filters and example packets, so an unreachable answer's `blocked` list has only the
+/// drops that end paths, and no evidence. The verdict (reachable with its witness, unreachable, unknown with its
+/// causes) is decided exactly as otherwise: the analysis only explains paths already refuted.
+/// For callers that keep nothing of an unreachable answer but the fact (the built-in pack's
+/// wider questions and holding assertions). Each worker thread has its own Z3 context, so the
+/// mode is per thread.
+pub fn verdict_only<T>(f: impl FnOnce() -> T) -> T {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            VERDICT_ONLY.with(|c| c.set(self.0));
+        }
+    }
+    let _restore = Restore(VERDICT_ONLY.with(|c| c.replace(true)));
+    f()
+}
+
+/// True inside [`verdict_only`] on this thread.
+pub(crate) fn is_verdict_only() -> bool {
+    VERDICT_ONLY.with(std::cell::Cell::get)
+}
+
 /// The Z3 this binary runs on, as the linked library itself reports it (`Z3_get_full_version`,
 /// e.g. `4.8.12.0`): the system library found at run time, or the one built in (`vendored-z3`).
 pub fn z3_version() -> String {

@@ -26,6 +26,10 @@
 //! or when its id, its instance's id or one of its addresses is written anywhere outside the
 //! interfaces and instances (a route to it, a load balancer target, an endpoint's interface).
 //!
+//! VPCV-004's questions (every protocol) keep every rule of the interface's groups; its
+//! questions from one interface of the member's subnet are classed by the pair (the member's
+//! class, and the source's distinguishing facts, outbound rules and groups).
+//!
 //! Must not touch: z3, printing; the verdicts are the engine's. Implements PACK-1.
 
 use crate::model::*;
@@ -152,6 +156,54 @@ impl<'n> Classes<'n> {
     /// port when empty), tagged with `question` (the rule and the packet set asked, so that
     /// different questions never share a class).
     pub fn of(&mut self, question: &str, e: &NetworkInterface, side: Side, protocol: u8, ports: &[PortRange]) -> u32 {
+        let key = self.key(question, e, side, Some(protocol), ports);
+        self.id(key)
+    }
+
+    /// The class of `e` for a question of every protocol and port from `side` (VPCV-004's, from
+    /// the internet, a VPC or a subnet other than `e`'s).
+    pub fn of_all(&mut self, question: &str, e: &NetworkInterface, side: Side) -> u32 {
+        let key = self.key(question, e, side, None, &[]);
+        self.id(key)
+    }
+
+    /// The class of the pair (`source`, `e`) for a question of every protocol and port from one
+    /// interface of `e`'s subnet to `e` (VPCV-004's): `e`'s class as [`Classes::of_all`] gives it
+    /// from another VPC (its rules naming groups kept), and the source's own key (what tells it
+    /// apart, its outbound rules, and every group it is in, which `e`'s rules naming groups test).
+    pub fn of_pair(&mut self, question: &str, source: &NetworkInterface, e: &NetworkInterface) -> u32 {
+        let to = self.key(question, e, Side::FromVpc, None, &[]);
+        let base = self.base.get(&source.id).map_or("", String::as_str);
+        let mut groups: Vec<&str> = source.groups.iter().map(SecurityGroupId::as_str).collect();
+        groups.sort_unstable();
+        groups.dedup();
+        let mut egress: Vec<String> = source
+            .groups
+            .iter()
+            .filter_map(|g| self.net.security_groups.get(g))
+            .flat_map(|g| g.egress.iter())
+            .map(|r| format!("{:?} {:?} {:?}", r.protocol, r.l4, r.peer))
+            .collect();
+        egress.sort();
+        egress.dedup();
+        let key = format!("{to}#from {base}#{}#{}", groups.join(","), egress.join(";"));
+        self.id(key)
+    }
+
+    fn id(&mut self, key: String) -> u32 {
+        let next = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
+        *self.ids.entry(key).or_insert(next)
+    }
+
+    /// What tells `e` apart for the question (`protocol` `None`: every protocol).
+    fn key(
+        &self,
+        question: &str,
+        e: &NetworkInterface,
+        side: Side,
+        protocol: Option<u8>,
+        ports: &[PortRange],
+    ) -> String {
         let base = self.base.get(&e.id).map_or("", String::as_str);
         let groups: Vec<&SecurityGroup> = e
             .groups
@@ -168,7 +220,10 @@ impl<'n> Classes<'n> {
             if !keep_groups && matches!(r.peer, SecurityGroupPeer::SecurityGroup { .. }) {
                 continue;
             }
-            if !matches!(r.protocol, Protocol::All) && r.protocol != Protocol::Number(protocol) {
+            if let Some(protocol) = protocol
+                && !matches!(r.protocol, Protocol::All)
+                && r.protocol != Protocol::Number(protocol)
+            {
                 continue;
             }
             match (&r.l4, ports) {
@@ -194,9 +249,7 @@ impl<'n> Classes<'n> {
             .collect();
         tested.sort_unstable();
         tested.dedup();
-        let key = format!("{question}#{base}#{}#{}", seen.join(";"), tested.join(","));
-        let next = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
-        *self.ids.entry(key).or_insert(next)
+        format!("{question}#{base}#{}#{}", seen.join(";"), tested.join(","))
     }
 }
 

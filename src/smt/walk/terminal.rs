@@ -71,7 +71,9 @@ impl Walk<'_> {
                     &st,
                     "even admitting every packet there, no packet gets through this path",
                 );
-                crate::smt::analyze::blocking_checks(self, &st.checks, &st.start)
+                if !crate::smt::is_verdict_only() {
+                    crate::smt::analyze::blocking_checks(self, &st.checks, &st.start);
+                }
             }
             SatResult::Unknown if !self.solver.spent => {
                 let n = self.results.paths;
@@ -157,6 +159,10 @@ impl Walk<'_> {
         if self.record {
             return self.record_path(&st, PathEnd::Dropped(b));
         }
+        // SOLVE-9: a drop decides nothing; only its explanation needs the solver.
+        if crate::smt::is_verdict_only() {
+            return self.block(b, None);
+        }
         // The example must get past every check on the way: a packet an earlier filter drops
         // does not show this drop (and on a routing loop it would cross the dropping table
         // before that filter, which the replay could not tell apart from a later drop).
@@ -207,7 +213,9 @@ impl Walk<'_> {
                     id.to_owned(),
                     format!("{reason}; no packet of the question gets that far"),
                 ));
-                crate::smt::analyze::blocking_checks(self, &st.checks, &st.start)
+                if !crate::smt::is_verdict_only() {
+                    crate::smt::analyze::blocking_checks(self, &st.checks, &st.start);
+                }
             }
             SatResult::Unknown if self.solver.spent => {}
             _ => {
