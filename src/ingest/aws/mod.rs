@@ -17,7 +17,8 @@
 //! id and is skipped; unknown top-level keys and unsupported resource kinds are warnings. Nothing
 //! here panics on any input.
 //!
-//! Layout: `json` reads fields, `vpc` lowers VPCs, subnets and route tables, `filter` network ACLs
+//! Layout: `stream` reads a file in blocks (its big lists' items pruned on every core and kept as
+//! compact text until lowered, issue #17), `json` reads fields, `vpc` lowers VPCs, subnets and route tables, `filter` network ACLs
 //! and security groups, `iface` interfaces, instances and Elastic IPs, `edge` gateways, peering,
 //! endpoints, prefix lists and transit gateways themselves, `tgw` transit gateway attachments,
 //! route tables, associations, propagations, routes and peerings (TGW-1..TGW-10), `scope` the
