@@ -85,8 +85,9 @@ pub struct DiffArgs {
     pub all_pairs: bool,
     /// First ask the pairs that share a class in one grouped question, then on its own only
     /// each pair that question leaves open (DIFF-7). Not faster on the synthetic estates: walking
-    /// the candidate paths, not the solver, costs most (README, "Which pairs are asked").
-    #[arg(long)]
+    /// the candidate paths, not the solver, costs most (README, "Which pairs are asked"). Hidden
+    /// from `--help`: a measurement switch, not an option to reach for.
+    #[arg(long, hide = true)]
     pub group: bool,
 }
 
