@@ -221,3 +221,53 @@ fn timeout_takes_durations_and_none_and_refuses_zero() {
         .stdout(predicates::str::contains("not decided:"))
         .stdout(predicates::str::contains("budget: the budget of 1ns ran out"));
 }
+
+fn unreachable_parts(a: &Answer) -> (usize, usize, usize) {
+    match a {
+        Answer::Unreachable {
+            blocked,
+            paths,
+            evidence,
+            ..
+        } => (blocked.len(), *paths, evidence.len()),
+        other => panic!("expected unreachable, got {}", kind(other)),
+    }
+}
+
+/// SOLVE-9: asked for its verdict alone, an unreachable answer is the same verdict over the
+/// same candidate paths, without the example packets of its blocking entries, and with fewer
+/// solver checks; and an answer's candidate paths are those of its address families together.
+#[test]
+fn a_verdict_asked_alone_is_the_same_verdict_without_its_evidence() {
+    let net = seed_lab();
+    let ix = NetworkIndex::new(&net);
+    let f = resolve(&net, &ix, "internet", Role::Source).unwrap();
+    let t = resolve(&net, &ix, "web-server", Role::Destination).unwrap();
+    let q = ask(&f, &t, Some(8080), None);
+    let (full, full_stats) = smt::solve_counted(&net, &ix, &q);
+    let (alone, alone_stats) = engine::verdict_only(|| smt::solve_counted(&net, &ix, &q));
+    let (full_blocked, full_paths, full_evidence) = unreachable_parts(&full);
+    let (_, alone_paths, alone_evidence) = unreachable_parts(&alone);
+    assert!(full_blocked > 0 && full_evidence > 0, "{full:?}");
+    assert_eq!(alone_evidence, 0, "{alone:?}");
+    assert_eq!(alone_paths, full_paths);
+    assert!(
+        alone_stats.checks < full_stats.checks,
+        "{} checks alone, {} explained",
+        alone_stats.checks,
+        full_stats.checks
+    );
+    // The two families' paths add up.
+    let per_family: usize = [IpFamily::V4, IpFamily::V6]
+        .into_iter()
+        .map(|family| {
+            let q = Question {
+                families: vec![family],
+                ..ask(&f, &t, Some(8080), None)
+            };
+            unreachable_parts(&smt::solve(&net, &ix, &q)).1
+        })
+        .sum();
+    assert!(full_paths > 0);
+    assert_eq!(full_paths, per_family);
+}
