@@ -931,6 +931,23 @@ pub fn spec_with(base: &str, edit: impl Fn(String) -> String) -> (tempfile::Temp
     (dir, file)
 }
 
+/// Runs `vpcverify query NETWORK ARGS… --format json` from the repository root; returns (exit
+/// code, JSON).
+pub fn query_json(network: &std::path::Path, args: &[&str]) -> (i32, serde_json::Value) {
+    let out = vpcverify()
+        .arg("query")
+        .arg(network)
+        .args(args)
+        .args(["--format", "json"])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}\n{}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code().unwrap(), json)
+}
+
 pub fn query_code(network: &std::path::Path, args: &[&str]) -> i32 {
     vpcverify()
         .arg("query")

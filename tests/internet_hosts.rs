@@ -5,28 +5,12 @@
 //! estate's addresses from the internet decides.
 
 use crate::common::*;
-use serde_json::Value;
-use std::path::Path;
 
 const SEED: &str = "specs/seed-lab.toml";
 /// The NAT instance's public address in the seed lab.
 const NAT_INSTANCE_PUBLIC: &str = "54.211.73.40";
 /// The NAT gateway's Elastic IP in the seed lab.
 const NAT_GATEWAY_EIP: &str = "52.70.151.36";
-
-fn query_json(network: &Path, args: &[&str]) -> (i32, Value) {
-    let out = vpcverify()
-        .arg("query")
-        .arg(network)
-        .args(args)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let json: Value = serde_json::from_str(&stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}\n{}", String::from_utf8_lossy(&out.stderr)));
-    (out.status.code().unwrap(), json)
-}
 
 /// The seed lab with the web servers' ssh rule opened to `from` only.
 fn ssh_from(from: &str) -> (tempfile::TempDir, std::path::PathBuf) {

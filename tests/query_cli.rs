@@ -3,25 +3,9 @@
 
 use crate::common::*;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 const SEED: &str = "specs/seed-lab.toml";
-
-/// Runs `vpcverify query NETWORK ARGS… --format json`; returns (exit code, JSON).
-fn query_json(network: &Path, args: &[&str]) -> (i32, Value) {
-    let out = vpcverify()
-        .arg("query")
-        .arg(network)
-        .args(args)
-        .args(["--format", "json"])
-        .current_dir(root())
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let json: Value = serde_json::from_str(&stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}\n{}", String::from_utf8_lossy(&out.stderr)));
-    (out.status.code().unwrap(), json)
-}
 
 fn seed(args: &[&str]) -> (i32, Value) {
     query_json(&path(SEED), args)

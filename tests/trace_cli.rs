@@ -410,21 +410,6 @@ fn trace_through_an_active_route_to_a_missing_transit_gateway_is_unknown_naming_
 
 const VGW_DEFAULT: &str = "tests/fixtures/trace/vgw-default-route.toml";
 
-/// Runs `vpcverify query NETWORK ARGS… --format json`; returns (exit code, JSON).
-fn query_json(network: &std::path::Path, args: &[&str]) -> (i32, Value) {
-    let out = vpcverify()
-        .arg("query")
-        .arg(network)
-        .args(args)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let json: Value = serde_json::from_str(&stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}\n{}", String::from_utf8_lossy(&out.stderr)));
-    (out.status.code().unwrap(), json)
-}
-
 /// Issue 12 item 5: a request the simulator delivers somewhere other than `--to` (here on
 /// premises, by the VPN gateway's default route, when the internet was asked) is unreachable,
 /// naming where it ended; trace used to answer reachable. `query` agrees on the pinned packet.
