@@ -450,6 +450,29 @@ fn egress_from_the_seed_labs_database_is_stopped_by_the_public_acl() {
 const B_TO_A: &str = "VPCV-012 no high-risk port (tcp, EC2.19) from vpc vpc-b to eni-a-host";
 const B_TO_C: &str = "VPCV-012 no high-risk port (tcp, EC2.19) from vpc vpc-b to eni-c-host";
 
+/// VPCV-012 over EC2.19's 20 ranges when the peer admits two of them: the ranges its group
+/// admits from nothing the host can see are settled on the model (SCREEN-2), the others asked,
+/// and the finding lists exactly the two (a screen settling an admitted range would drop one; a
+/// wrong bisection would list others).
+#[test]
+fn lateral_finding_lists_exactly_the_ranges_the_group_admits() {
+    let (_d, two) = spec_with("specs/peering.toml", |t| {
+        t.replace(
+            "[security_group.a-open]\nvpc = \"a\"\ningress = [{ protocol = \"all\", from = \"10.0.0.0/8\" }]",
+            "[security_group.a-open]\nvpc = \"a\"\ningress = [\n  { protocol = \"tcp\", ports = \"3306\", from = \"10.0.0.0/8\" },\n  \
+             { protocol = \"tcp\", ports = \"8080-8081\", from = \"10.2.0.0/16\" },\n  \
+             { protocol = \"udp\", ports = \"20-9300\", from = \"10.0.0.0/8\" },\n]",
+        )
+    });
+    let (code, v) = check_json(&[two.to_str().unwrap(), "--builtin", "--builtin-rules", "VPCV-012"]);
+    assert_eq!(code, 1);
+    let r = find(&v, B_TO_A);
+    assert_eq!(r["note"], "reachable on tcp 3306, 8080", "{r:#}");
+    let port = r["verdict"]["packet"]["dst_port"].as_u64().unwrap();
+    assert_eq!(port, 3306);
+    assert_eq!(status_of(&v, B_TO_C), "held");
+}
+
 #[test]
 fn lateral_high_risk_ports_from_a_peered_vpc_fire_and_not_without_the_route_or_through_the_hub() {
     let (code, v) = check_json(&["specs/peering.toml", "--builtin", "--builtin-rules", "VPCV-012"]);

@@ -8,9 +8,10 @@
 //!
 //! Must not touch: z3, printing.
 
-use super::run::{AssertionResult, RunOptions, Status, run_one};
+use super::run::{AssertionResult, RunOptions, Status, run_one_screened};
 use super::suite::{Assertion, Expect, Severity, Suite};
 use crate::model::{Cidr, Network, NetworkIndex};
+use crate::query::apart::Apart;
 use crate::query::breadth;
 use std::sync::OnceLock;
 
@@ -37,8 +38,17 @@ impl<'s> Context<'s> {
     }
 
     /// Answers one assertion, with its exposure when it is about the internet.
-    pub fn answer(&self, net: &Network, ix: &NetworkIndex, a: &Assertion, opts: &RunOptions) -> AssertionResult {
-        let mut r = run_one(net, ix, a, opts);
+    /// `apart`: the run's screens decided on the model, for the port ranges of an assertion
+    /// over several (`run::run_one_screened`).
+    pub fn answer(
+        &self,
+        net: &Network,
+        ix: &NetworkIndex,
+        a: &Assertion,
+        opts: &RunOptions,
+        apart: Option<&Apart>,
+    ) -> AssertionResult {
+        let mut r = run_one_screened(net, ix, a, opts, apart);
         let about_internet = a.from == "internet" && a.expect == Expect::Unreachable;
         if !about_internet || r.status != Status::Violated {
             return r;

@@ -20,6 +20,7 @@
 use super::budget::{Limit, Total};
 use super::suite::{Assertion, Expect, Suite};
 use crate::model::{ComponentKind, Network, NetworkIndex, PortRange, proto};
+use crate::query::apart::Apart;
 use crate::query::engine::ProtocolChoice;
 use crate::query::waypoint::WaypointKind;
 use crate::query::{QueryEcho, UnknownCause, Verdict, VerdictKind};
@@ -320,17 +321,17 @@ fn answer(
 ) -> AssertionResult {
     let Some(total) = total else {
         return screened(net, ix, a, opts, screens)
-            .or_else(|| held_quickly(net, ix, a, opts))
-            .unwrap_or_else(|| compact(a, ctx.answer(net, ix, a, opts)));
+            .or_else(|| held_quickly(net, ix, a, opts, screens))
+            .unwrap_or_else(|| compact(a, ctx.answer(net, ix, a, opts, Some(screens.apart(net)))));
     };
     let Some((budget, by_total)) = total.cap(opts.budget) else {
         return not_answered(a, total.spent_reason());
     };
     let capped = RunOptions { budget, ..*opts };
-    if let Some(r) = screened(net, ix, a, &capped, screens).or_else(|| held_quickly(net, ix, a, &capped)) {
+    if let Some(r) = screened(net, ix, a, &capped, screens).or_else(|| held_quickly(net, ix, a, &capped, screens)) {
         return r;
     }
-    let mut r = compact(a, ctx.answer(net, ix, a, &capped));
+    let mut r = compact(a, ctx.answer(net, ix, a, &capped, Some(screens.apart(net))));
     if by_total && let (Some(v), Some(left)) = (r.verdict.as_mut(), budget) {
         for cause in v.unknown.iter_mut().filter(|c| c.id == "budget") {
             cause.reason = total.ran_out_reason(left, &cause.reason);
@@ -369,11 +370,17 @@ fn screened(
 /// exposure, an unknown's blocking filters), so that a finding reads as it would otherwise.
 /// Never with proofs asked for, nor for an assertion without wider questions (a user's suite
 /// keeps every verdict).
-fn held_quickly(net: &Network, ix: &NetworkIndex, a: &Assertion, opts: &RunOptions) -> Option<AssertionResult> {
+fn held_quickly(
+    net: &Network,
+    ix: &NetworkIndex,
+    a: &Assertion,
+    opts: &RunOptions,
+    screens: &super::screen::Screens,
+) -> Option<AssertionResult> {
     if a.screens.is_empty() || opts.want_proofs || a.expect != Expect::Unreachable || a.fact.is_some() {
         return None;
     }
-    let r = crate::query::engine::verdict_only(|| run_one(net, ix, a, opts));
+    let r = crate::query::engine::verdict_only(|| run_one_screened(net, ix, a, opts, Some(screens.apart(net))));
     (r.status == Status::Held).then_some(AssertionResult { verdict: None, ..r })
 }
 
@@ -421,6 +428,18 @@ fn not_answered(a: &Assertion, reason: String) -> AssertionResult {
 
 /// Answers one assertion with the per-assertion budget of `opts`.
 pub fn run_one(net: &Network, ix: &NetworkIndex, a: &Assertion, opts: &RunOptions) -> AssertionResult {
+    run_one_screened(net, ix, a, opts, None)
+}
+
+/// [`run_one`], with the run's screens decided on the model (`query::apart`, SCREEN-1 and
+/// SCREEN-2) offered each port range of an assertion over several before the engine is asked.
+pub fn run_one_screened(
+    net: &Network,
+    ix: &NetworkIndex,
+    a: &Assertion,
+    opts: &RunOptions,
+    apart: Option<&Apart>,
+) -> AssertionResult {
     let started = Instant::now();
     if let Some(f) = &a.fact {
         let (status, text) = match f {
@@ -442,7 +461,7 @@ pub fn run_one(net: &Network, ix: &NetworkIndex, a: &Assertion, opts: &RunOption
         };
     }
     if !a.more_ports.is_empty() {
-        return over_ports(net, ix, a, opts, started);
+        return over_ports(net, ix, a, opts, started, apart);
     }
     let want_proof = opts.want_proofs && a.expect == Expect::Unreachable;
     let answer = crate::query::waypoint::run(net, ix, &a.query_spec(want_proof, opts.budget));
@@ -503,14 +522,62 @@ pub fn run_one(net: &Network, ix: &NetworkIndex, a: &Assertion, opts: &RunOption
 /// smallest range holding a run of them (`20-445` for the first ten of EC2.19's) answered
 /// unreachable settles them all (its packets include theirs); otherwise the run is split in
 /// two and each half asked the same way, down to single ranges.
-fn over_ports(net: &Network, ix: &NetworkIndex, a: &Assertion, opts: &RunOptions, started: Instant) -> AssertionResult {
+fn over_ports(
+    net: &Network,
+    ix: &NetworkIndex,
+    a: &Assertion,
+    opts: &RunOptions,
+    started: Instant,
+    apart: Option<&Apart>,
+) -> AssertionResult {
     let mut reached: Vec<String> = Vec::new();
     let mut first: Option<AssertionResult> = None;
     let mut unknown: Option<AssertionResult> = None;
     let mut held: Option<AssertionResult> = None;
     let mut ranges: Vec<PortRange> = a.port.iter().chain(a.more_ports.iter()).copied().collect();
     ranges.sort_by_key(|r| (r.from(), r.to()));
-    let mut decided: Vec<(PortRange, AssertionResult)> = Vec::new();
+    // The ranges are told apart by verdict alone (SOLVE-9): the answer kept is the first
+    // violating range's, whose witness is the same either way; a kept unknown or holding range is
+    // asked again at the end with its answer explained, unless the caller asked for the verdict
+    // alone too, or for proofs (a proof is its own question's).
+    let explain_after = !opts.want_proofs && !crate::query::engine::is_verdict_only();
+    let protocol_number = match a.protocol {
+        ProtocolChoice::All => None,
+        ProtocolChoice::One(n) => Some(n),
+    };
+    let ask = |port: PortRange| {
+        // A range the model settles (SCREEN-1, SCREEN-2) holds unasked; it keeps no verdict.
+        if !opts.want_proofs
+            && a.through.is_empty()
+            && a.avoid.is_empty()
+            && apart.is_some_and(|x| x.settle(net, ix, &a.from, &a.to, protocol_number, &[port]).is_some())
+        {
+            return AssertionResult {
+                status: Status::Held,
+                verdict: None,
+                error: None,
+                proof: None,
+                elapsed: Duration::ZERO,
+                accepted: None,
+                exposure: None,
+                severity: None,
+                fact: None,
+                note: None,
+            };
+        }
+        let one = Assertion {
+            port: Some(port),
+            more_ports: Vec::new(),
+            ..a.clone()
+        };
+        if explain_after {
+            crate::query::engine::verdict_only(|| run_one(net, ix, &one, opts))
+        } else {
+            run_one(net, ix, &one, opts)
+        }
+    };
+    // (first range of the run, the range asked, its answer)
+    let mut decided: Vec<(PortRange, PortRange, AssertionResult)> = Vec::new();
     let mut runs: Vec<&[PortRange]> = vec![&ranges];
     while let Some(run) = runs.pop() {
         let (Some(lo), Some(hi)) = (run.first(), run.last()) else {
@@ -519,22 +586,19 @@ fn over_ports(net: &Network, ix: &NetworkIndex, a: &Assertion, opts: &RunOptions
         let Some(hull) = PortRange::new(lo.from(), hi.to()) else {
             continue;
         };
-        let one = Assertion {
-            port: Some(hull),
-            more_ports: Vec::new(),
-            ..a.clone()
-        };
-        let r = run_one(net, ix, &one, opts);
+        let r = ask(hull);
         if run.len() > 1 && r.status != Status::Held && r.status != Status::Error {
             let (left, right) = run.split_at(run.len() / 2);
             runs.push(right);
             runs.push(left);
             continue;
         }
-        decided.push((run.first().copied().unwrap_or(hull), r));
+        decided.push((*lo, hull, r));
     }
-    decided.sort_by_key(|(p, _)| (p.from(), p.to()));
-    for (port, r) in decided {
+    decided.sort_by_key(|(p, _, _)| (p.from(), p.to()));
+    let mut unknown_asked = None;
+    let mut held_asked = None;
+    for (port, asked, r) in decided {
         match r.status {
             Status::Error => {
                 return AssertionResult {
@@ -547,9 +611,11 @@ fn over_ports(net: &Network, ix: &NetworkIndex, a: &Assertion, opts: &RunOptions
                 first.get_or_insert(r);
             }
             Status::Unknown => {
+                unknown_asked.get_or_insert(asked);
                 unknown.get_or_insert(r);
             }
             Status::Held => {
+                held_asked.get_or_insert(asked);
                 held.get_or_insert(r);
             }
         }
@@ -563,7 +629,24 @@ fn over_ports(net: &Network, ix: &NetworkIndex, a: &Assertion, opts: &RunOptions
             r.note = Some(format!("reachable on {protocol} {}", reached.join(", ")));
             r
         }
-        (None, Some(r), _) | (None, None, Some(r)) => r,
+        (None, Some(r), _) | (None, None, Some(r)) => {
+            match unknown_asked
+                .or(held_asked)
+                .filter(|_| explain_after && r.verdict.is_some())
+            {
+                Some(port) => run_one(
+                    net,
+                    ix,
+                    &Assertion {
+                        port: Some(port),
+                        more_ports: Vec::new(),
+                        ..a.clone()
+                    },
+                    opts,
+                ),
+                None => r,
+            }
+        }
         (None, None, None) => not_answered(a, "no port range to ask".to_owned()),
     };
     r.elapsed = started.elapsed();

@@ -7,12 +7,18 @@
 //! reachable or unknown settles nothing, and the assertion is asked itself. Never with proofs
 //! asked for (a holding assertion's proof must be its own question's) nor with waypoints.
 //!
+//! Before the engine, each question (a wider one, or the assertion's own) is offered to the
+//! screens decided on the model ([`crate::query::apart`], SCREEN-1 and SCREEN-2): a request that
+//! no route can deliver, or that the destination's groups admit from no address it can see,
+//! settles the question unreachable without Z3.
+//!
 //! Must not touch: z3, printing. The verdicts are the engine's (`query::waypoint::run`).
 
 use super::run::RunOptions;
 use super::suite::{Assertion, Expect, Screen};
 use crate::model::{Network, NetworkIndex, PortRange};
 use crate::query::VerdictKind;
+use crate::query::apart::Apart;
 use crate::query::engine::{ProtocolChoice, QuerySpec};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
@@ -24,6 +30,7 @@ type Key = (String, String, bool, Option<u8>, Option<PortRange>);
 #[derive(Debug, Default)]
 pub struct Screens {
     asked: Mutex<HashMap<Key, Arc<OnceLock<bool>>>>,
+    apart: OnceLock<Apart>,
 }
 
 impl Screens {
@@ -37,7 +44,32 @@ impl Screens {
         {
             return false;
         }
-        a.screens.iter().any(|s| self.unreachable(net, ix, a, s, opts))
+        let protocol = match a.protocol {
+            ProtocolChoice::All => None,
+            ProtocolChoice::One(n) => Some(n),
+        };
+        let ports: Vec<PortRange> = a.port.into_iter().chain(a.more_ports.iter().copied()).collect();
+        self.on_model(net, ix, &a.from, &a.to, protocol, &ports)
+            || a.screens.iter().any(|s| self.unreachable(net, ix, a, s, opts))
+    }
+
+    /// True when the model settles that no request from `from` to `to` is delivered (SCREEN-1,
+    /// SCREEN-2).
+    /// The screens decided on the model, built on first use.
+    pub fn apart(&self, net: &Network) -> &Apart {
+        self.apart.get_or_init(|| Apart::new(net))
+    }
+
+    fn on_model(
+        &self,
+        net: &Network,
+        ix: &NetworkIndex,
+        from: &str,
+        to: &str,
+        protocol: Option<u8>,
+        ports: &[PortRange],
+    ) -> bool {
+        self.apart(net).settle(net, ix, from, to, protocol, ports).is_some()
     }
 
     fn unreachable(&self, net: &Network, ix: &NetworkIndex, a: &Assertion, s: &Screen, opts: &RunOptions) -> bool {
@@ -53,6 +85,9 @@ impl Screens {
             asked.entry(key.clone()).or_default().clone()
         };
         *cell.get_or_init(|| {
+            if self.on_model(net, ix, &key.0, &key.1, protocol, s.port.as_slice()) {
+                return true;
+            }
             let spec = QuerySpec {
                 from: key.0,
                 to: key.1,

@@ -73,10 +73,7 @@ impl Class {
     }
 }
 
-/// An interface is an endpoint of its own (a customer interface).
-pub fn is_endpoint(e: &NetworkInterface) -> bool {
-    e.interface_type == "interface" && !e.requester_managed
-}
+pub use crate::query::reach::is_endpoint;
 
 type Key = (SubnetId, Vec<SecurityGroupId>, bool, bool, bool);
 

@@ -13,6 +13,8 @@ use crate::sim;
 use crate::smt::{self, Answer, Question, StartPoint, Witness};
 use std::net::IpAddr;
 
+/// True inside [`verdict_only`] on this thread.
+pub(crate) use crate::smt::is_verdict_only;
 /// Questions asked inside `f` on this thread are answered for their verdict alone, without the
 /// blocking filters of an unreachable answer (SOLVE-9, `smt::verdict_only`).
 pub use crate::smt::verdict_only;

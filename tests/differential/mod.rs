@@ -16,6 +16,8 @@
 //! - `diff`, `diff_prune`: laws of `vpcverify diff`, and its pair pruning against asking every pair;
 //! - `fix`: every fix `vpcverify fix` would print, applied, gives the wanted verdict in the SMT
 //!   engine and, packet by packet, in the simulator (issue #23);
+//! - `apart`: the screens decided on the model (SCREEN-1, SCREEN-2) settle only questions the
+//!   engine answers unreachable;
 //! - `waypoint`: waypoints (`through`, `avoid`, WAY-1): a violating witness violates them on the
 //!   simulator's path; a held waypoint has no sampled delivered packet that violates it;
 //!
@@ -31,6 +33,7 @@
 //! never crossed in the encoder (`waypoint`, case 195).
 
 pub mod agree;
+pub mod apart;
 pub mod diff;
 pub mod diff_prune;
 pub mod dropmap;

@@ -73,7 +73,7 @@ pub struct TgwPlan {
     pub vpn: Option<(u8, u8, bool, bool)>,
 }
 
-fn tgw_plan() -> impl Strategy<Value = TgwPlan> {
+pub fn tgw_plan() -> impl Strategy<Value = TgwPlan> {
     (
         1u8..=3,
         prop::collection::vec(
