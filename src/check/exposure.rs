@@ -48,7 +48,19 @@ impl<'s> Context<'s> {
         opts: &RunOptions,
         apart: Option<&Apart>,
     ) -> AssertionResult {
-        let mut r = run_one_screened(net, ix, a, opts, apart);
+        let r = run_one_screened(net, ix, a, opts, apart);
+        self.expose(net, ix, a, opts, r)
+    }
+
+    /// Adds to `r`, `a`'s answer, its exposure when it is a violation about the internet.
+    pub fn expose(
+        &self,
+        net: &Network,
+        ix: &NetworkIndex,
+        a: &Assertion,
+        opts: &RunOptions,
+        mut r: AssertionResult,
+    ) -> AssertionResult {
         let about_internet = a.from == "internet" && a.expect == Expect::Unreachable;
         if !about_internet || r.status != Status::Violated {
             return r;

@@ -321,17 +321,16 @@ fn answer(
 ) -> AssertionResult {
     let Some(total) = total else {
         return screened(net, ix, a, opts, screens)
-            .or_else(|| held_quickly(net, ix, a, opts, screens))
-            .unwrap_or_else(|| compact(a, ctx.answer(net, ix, a, opts, Some(screens.apart(net)))));
+            .unwrap_or_else(|| compact(a, quickly_then_explained(net, ix, a, opts, ctx, screens)));
     };
     let Some((budget, by_total)) = total.cap(opts.budget) else {
         return not_answered(a, total.spent_reason());
     };
     let capped = RunOptions { budget, ..*opts };
-    if let Some(r) = screened(net, ix, a, &capped, screens).or_else(|| held_quickly(net, ix, a, &capped, screens)) {
+    if let Some(r) = screened(net, ix, a, &capped, screens) {
         return r;
     }
-    let mut r = compact(a, ctx.answer(net, ix, a, &capped, Some(screens.apart(net))));
+    let mut r = compact(a, quickly_then_explained(net, ix, a, &capped, ctx, screens));
     if by_total && let (Some(v), Some(left)) = (r.verdict.as_mut(), budget) {
         for cause in v.unknown.iter_mut().filter(|c| c.id == "budget") {
             cause.reason = total.ran_out_reason(left, &cause.reason);
@@ -364,24 +363,40 @@ fn screened(
     })
 }
 
-/// A built-in pack's assertion (one with wider questions) asked for its verdict alone (SOLVE-9):
-/// when it holds, its result, which keeps no verdict (as [`compact`] leaves it); otherwise
-/// `None`, and the caller asks it again with the verdict explained (a violation's witness and
-/// exposure, an unknown's blocking filters), so that a finding reads as it would otherwise.
-/// Never with proofs asked for, nor for an assertion without wider questions (a user's suite
-/// keeps every verdict).
-fn held_quickly(
+/// A built-in pack's assertion (one with wider questions) is asked for its verdict alone first
+/// (SOLVE-9). When it holds, that is its answer (it keeps no verdict, as [`compact`] leaves it).
+/// When a packet gets through, that answer is the explained one too (the walk stops at the
+/// witness, and a reachable answer shows its packet and paths, never the filters of the paths
+/// refuted before it): it is kept, with its exposure. Otherwise (an unknown) it is asked again
+/// with its answer explained (the blocking filters), so that the finding reads as it would
+/// otherwise. Never with proofs asked for, nor for an assertion without wider questions (a
+/// user's suite keeps every verdict) or with waypoints.
+fn quickly_then_explained(
     net: &Network,
     ix: &NetworkIndex,
     a: &Assertion,
     opts: &RunOptions,
+    ctx: &super::exposure::Context<'_>,
     screens: &super::screen::Screens,
-) -> Option<AssertionResult> {
-    if a.screens.is_empty() || opts.want_proofs || a.expect != Expect::Unreachable || a.fact.is_some() {
-        return None;
+) -> AssertionResult {
+    let apart = Some(screens.apart(net));
+    if a.screens.is_empty()
+        || opts.want_proofs
+        || a.expect != Expect::Unreachable
+        || a.fact.is_some()
+        || !a.through.is_empty()
+        || !a.avoid.is_empty()
+    {
+        return ctx.answer(net, ix, a, opts, apart);
     }
-    let r = crate::query::engine::verdict_only(|| run_one_screened(net, ix, a, opts, Some(screens.apart(net))));
-    (r.status == Status::Held).then_some(AssertionResult { verdict: None, ..r })
+    let r = crate::query::engine::verdict_only(|| run_one_screened(net, ix, a, opts, apart));
+    match r.status {
+        Status::Held => AssertionResult { verdict: None, ..r },
+        Status::Violated if r.verdict.as_ref().is_some_and(|v| v.verdict == VerdictKind::Reachable) => {
+            ctx.expose(net, ix, a, opts, r)
+        }
+        _ => ctx.answer(net, ix, a, opts, apart),
+    }
 }
 
 /// A holding assertion of the built-in pack (one with wider questions) keeps no verdict: on a
