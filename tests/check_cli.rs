@@ -1269,3 +1269,25 @@ fn several_reports_in_one_run() {
         assert_eq!(code, 2, "{bad}: {stderr}");
     }
 }
+
+/// A user's suite keeps every verdict: a holding assertion the screens decided on the model
+/// would settle (SCREEN-1: B and C are not peered, and C's host has no public address) is still
+/// asked, and its JSON result carries the engine's verdict with what blocks it.
+#[test]
+fn a_users_holding_assertion_keeps_its_verdict() {
+    let (_dir, suite) = suite_file(
+        r#"
+[[assert]]
+name = "b never reaches c"
+from = "vpc-b"
+to = "eni-c-host"
+expect = "unreachable"
+"#,
+    );
+    let (code, v) = check_json(&["specs/peering.toml", s(&suite)]);
+    assert_eq!(code, 0, "{v:#}");
+    let r = &v["results"][0];
+    assert_eq!(r["status"], "held");
+    assert_eq!(r["verdict"]["verdict"], "unreachable", "{r:#}");
+    assert!(!r["verdict"]["blocked"].as_array().unwrap().is_empty(), "{r:#}");
+}

@@ -48,6 +48,11 @@ impl Screens {
             ProtocolChoice::All => None,
             ProtocolChoice::One(n) => Some(n),
         };
+        // Only the pack's assertions (those with wider questions): a user's suite keeps every
+        // verdict, which a question settled on the model does not have.
+        if a.screens.is_empty() {
+            return false;
+        }
         let ports: Vec<PortRange> = a.port.into_iter().chain(a.more_ports.iter().copied()).collect();
         self.on_model(net, ix, &a.from, &a.to, protocol, &ports)
             || a.screens.iter().any(|s| self.unreachable(net, ix, a, s, opts))
