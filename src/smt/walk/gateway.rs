@@ -437,15 +437,8 @@ impl Walk<'_> {
             );
             w.dropped(st, b)
         };
-        if st.leg == Leg::Reply {
-            return drop(
-                self,
-                st,
-                "NGW-3",
-                format!("the reply is routed to NAT gateway `{n}`, which did not carry the request (asymmetric path)"),
-                "NO_PATH",
-            );
-        }
+        // NGW-5: the ACLs of both subnets first, when the NAT gateway is in another subnet; a
+        // reply reaches the gateway through them before the gateway refuses it.
         if nat.subnet != *from {
             let Some(next) = self.acl(st, from, Direction::Outbound) else {
                 return;
@@ -454,6 +447,15 @@ impl Walk<'_> {
                 return;
             };
             st = next;
+        }
+        if st.leg == Leg::Reply {
+            return drop(
+                self,
+                st,
+                "NGW-3",
+                format!("the reply is routed to NAT gateway `{n}`, which did not carry the request (asymmetric path)"),
+                "NO_PATH",
+            );
         }
         st.hops.push(n.to_string());
         if self.q.to.through.as_ref().is_some_and(|t| t.0 == n.as_str()) {
@@ -571,26 +573,8 @@ impl Walk<'_> {
         };
         let own = self.fam_addrs(eni);
         let is_own = in_addrs(&st.pkt.dst, own.iter());
-        if st.leg == Leg::Reply {
-            let reason =
-                format!("the reply is routed through `{y}`, which did not translate the request (asymmetric path)");
-            self.branch(&st, is_own.not(), |w, st| drop(w, st, "NI-4", reason, "NO_PATH"));
-            let y2 = y.clone();
-            let subnet = eni.subnet.clone();
-            self.branch(&st, is_own, move |w, mut st| {
-                if subnet != *from {
-                    let Some(next) = w.acl(st, from, Direction::Outbound) else {
-                        return;
-                    };
-                    let Some(next) = w.acl(next, &subnet, Direction::Inbound) else {
-                        return;
-                    };
-                    st = next;
-                }
-                w.arrive(st, &y2)
-            });
-            return;
-        }
+        // 1. The ACLs of both subnets, when they differ: on either leg the packet crosses them
+        // before the interface sees it.
         if eni.subnet != *from {
             let Some(next) = self.acl(st, from, Direction::Outbound) else {
                 return;
@@ -599,6 +583,14 @@ impl Walk<'_> {
                 return;
             };
             st = next;
+        }
+        if st.leg == Leg::Reply {
+            let reason =
+                format!("the reply is routed through `{y}`, which did not translate the request (asymmetric path)");
+            self.branch(&st, is_own.not(), |w, st| drop(w, st, "NI-4", reason, "NO_PATH"));
+            let y2 = y.clone();
+            self.branch(&st, is_own, move |w, st| w.arrive(st, &y2));
+            return;
         }
         st.hops.push(y.to_string());
         // ELB-6: as at `arrive`, before the groups.
