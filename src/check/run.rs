@@ -349,18 +349,26 @@ fn screened(
     screens: &super::screen::Screens,
 ) -> Option<AssertionResult> {
     let started = Instant::now();
-    screens.settle(net, ix, a, opts).then(|| AssertionResult {
+    screens
+        .settle(net, ix, a, opts)
+        .then(|| held_unasked(started.elapsed()))
+}
+
+/// A pack's assertion that holds unasked (a wider question, or the model, settles it): no
+/// verdict is kept.
+fn held_unasked(elapsed: Duration) -> AssertionResult {
+    AssertionResult {
         status: Status::Held,
         verdict: None,
         error: None,
         proof: None,
-        elapsed: started.elapsed(),
+        elapsed,
         accepted: None,
         exposure: None,
         severity: None,
         fact: None,
         note: None,
-    })
+    }
 }
 
 /// A built-in pack's assertion (one with wider questions) is asked for its verdict alone first
@@ -567,18 +575,7 @@ fn over_ports(
             && a.avoid.is_empty()
             && apart.is_some_and(|x| x.settle(net, ix, &a.from, &a.to, protocol_number, &[port]).is_some())
         {
-            return AssertionResult {
-                status: Status::Held,
-                verdict: None,
-                error: None,
-                proof: None,
-                elapsed: Duration::ZERO,
-                accepted: None,
-                exposure: None,
-                severity: None,
-                fact: None,
-                note: None,
-            };
+            return held_unasked(Duration::ZERO);
         }
         let one = Assertion {
             port: Some(port),

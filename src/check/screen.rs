@@ -54,27 +54,15 @@ impl Screens {
             return false;
         }
         let ports: Vec<PortRange> = a.port.into_iter().chain(a.more_ports.iter().copied()).collect();
-        self.on_model(net, ix, &a.from, &a.to, protocol, &ports)
+        self.apart(net)
+            .settle(net, ix, &a.from, &a.to, protocol, &ports)
+            .is_some()
             || a.screens.iter().any(|s| self.unreachable(net, ix, a, s, opts))
     }
 
-    /// True when the model settles that no request from `from` to `to` is delivered (SCREEN-1,
-    /// SCREEN-2).
-    /// The screens decided on the model, built on first use.
+    /// The screens decided on the model (SCREEN-1, SCREEN-2), built on first use.
     pub fn apart(&self, net: &Network) -> &Apart {
         self.apart.get_or_init(|| Apart::new(net))
-    }
-
-    fn on_model(
-        &self,
-        net: &Network,
-        ix: &NetworkIndex,
-        from: &str,
-        to: &str,
-        protocol: Option<u8>,
-        ports: &[PortRange],
-    ) -> bool {
-        self.apart(net).settle(net, ix, from, to, protocol, ports).is_some()
     }
 
     fn unreachable(&self, net: &Network, ix: &NetworkIndex, a: &Assertion, s: &Screen, opts: &RunOptions) -> bool {
@@ -90,7 +78,11 @@ impl Screens {
             asked.entry(key.clone()).or_default().clone()
         };
         *cell.get_or_init(|| {
-            if self.on_model(net, ix, &key.0, &key.1, protocol, s.port.as_slice()) {
+            if self
+                .apart(net)
+                .settle(net, ix, &key.0, &key.1, protocol, s.port.as_slice())
+                .is_some()
+            {
                 return true;
             }
             let spec = QuerySpec {

@@ -38,7 +38,7 @@
 //! Owns: the per-class address sets and the filters. Must not touch: semantics of forwarding
 //! beyond the above, printing.
 
-use super::classes::{Class, ClassKind, is_endpoint};
+use super::classes::{Class, ClassKind};
 use super::reach::Reach;
 use crate::model::*;
 use std::collections::BTreeSet;
@@ -217,22 +217,9 @@ impl Addressing {
             }
             out.classes.push(a);
         }
-        for net in nets {
-            for n in net.nat_gateways.values() {
-                for x in &n.addresses {
-                    out.translators_private.push(IpAddr::V4(x.private_ip));
-                    out.translators_public.extend(x.public_ip.map(IpAddr::V4));
-                }
-            }
-            for e in net
-                .network_interfaces
-                .values()
-                .filter(|e| !is_endpoint(e) || !e.source_dest_check)
-            {
-                out.translators_private.extend(e.private_addresses());
-                out.translators_public.extend(e.public_addresses().map(IpAddr::V4));
-            }
-        }
+        let t = crate::query::reach::Translators::of(&nets);
+        out.translators_private = t.private;
+        out.translators_public = t.public;
         out
     }
 

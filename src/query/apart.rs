@@ -31,7 +31,7 @@
 //! printing.
 
 use super::endpoint::{Role, resolve};
-use super::reach::{Graph, Reach, is_endpoint};
+use super::reach::{Graph, Reach, Translators};
 use crate::model::*;
 use std::collections::{BTreeSet, HashMap};
 use std::net::IpAddr;
@@ -78,12 +78,9 @@ pub struct Apart {
     graph: Graph,
     /// A load balancer exists (nothing is settled).
     off: bool,
-    translators_private: Vec<IpAddr>,
-    translators_public: Vec<IpAddr>,
+    translators: Translators,
     /// Every VPC's blocks (no internet host is inside one).
     vpc_blocks: Vec<Cidr>,
-    /// Some translator's address is known only after apply.
-    translators_unsettled: bool,
     /// The sources' facts by the text naming them (`None`: not settled by the screens).
     sources: Mutex<HashMap<String, Option<Arc<Sources>>>>,
 }
@@ -174,35 +171,13 @@ fn admits_no_internet_host(
 impl Apart {
     /// The screens of `net`.
     pub fn new(net: &Network) -> Self {
-        let mut out = Apart {
+        Apart {
             graph: Graph::new(&[net]),
             off: !net.elb.load_balancers.is_empty() || net.route_tables.values().any(|t| !t.gateways.is_empty()),
-            translators_private: Vec::new(),
-            translators_public: Vec::new(),
-            translators_unsettled: false,
+            translators: Translators::of(&[net]),
             vpc_blocks: net.vpcs.values().flat_map(|v| v.cidrs().copied()).collect(),
             sources: Mutex::new(HashMap::new()),
-        };
-        for n in net.nat_gateways.values() {
-            for x in &n.addresses {
-                out.translators_unsettled |= x.assigned_at_apply;
-                out.translators_private.push(IpAddr::V4(x.private_ip));
-                out.translators_public.extend(x.public_ip.map(IpAddr::V4));
-            }
         }
-        for e in net
-            .network_interfaces
-            .values()
-            .filter(|e| !is_endpoint(e) || !e.source_dest_check)
-        {
-            out.translators_unsettled |= unsettled_addresses(e);
-            out.translators_private.extend(e.private_addresses());
-            out.translators_public.extend(e.public_addresses().map(IpAddr::V4));
-            out.translators_public.extend(e.ipv6.iter().map(|x| IpAddr::V6(*x)));
-        }
-        out.translators_private.sort_unstable();
-        out.translators_public.sort_unstable();
-        out
     }
 
     /// The facts of the interfaces `text` names as a source; `None` for anything else (an
@@ -313,19 +288,19 @@ impl Apart {
         rules: &[&SecurityGroupRule],
         private_path: bool,
     ) -> bool {
-        if src.unsettled || self.translators_unsettled {
+        if src.unsettled || self.translators.unsettled {
             return false;
         }
         let seen = |c: &Cidr| {
             any_in(&src.public, c)
-                || any_in(&self.translators_public, c)
-                || (private_path && (any_in(&src.private, c) || any_in(&self.translators_private, c)))
+                || any_in(&self.translators.public, c)
+                || (private_path && (any_in(&src.private, c) || any_in(&self.translators.private, c)))
         };
         let seen_address = |a: &IpAddr| {
             let has = |v: &[IpAddr]| v.binary_search(a).is_ok();
             has(&src.public)
-                || has(&self.translators_public)
-                || (private_path && (has(&src.private) || has(&self.translators_private)))
+                || has(&self.translators.public)
+                || (private_path && (has(&src.private) || has(&self.translators.private)))
         };
         !rules.iter().any(|r| match &r.peer {
             SecurityGroupPeer::Cidr { cidr } => seen(cidr),

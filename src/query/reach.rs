@@ -31,6 +31,7 @@
 
 use crate::model::*;
 use std::collections::{BTreeMap, BTreeSet};
+use std::net::IpAddr;
 
 /// The VPCs traffic can consult; `None`: any.
 pub type Reach = Option<BTreeSet<VpcId>>;
@@ -169,5 +170,50 @@ impl Graph {
             }
         }
         Some(seen)
+    }
+}
+
+/// The addresses of every component that translates (NAT gateways, interfaces managed by AWS or
+/// with the source/destination check off): a packet can bear them as its source after crossing
+/// one (DIFF-3, SCREEN-2).
+#[derive(Debug, Default)]
+pub struct Translators {
+    /// Private IPv4 addresses, sorted.
+    pub private: Vec<IpAddr>,
+    /// Public IPv4 and IPv6 addresses, sorted.
+    pub public: Vec<IpAddr>,
+    /// Some address is known only after apply.
+    pub unsettled: bool,
+}
+
+impl Translators {
+    /// The translators of `nets`.
+    pub fn of(nets: &[&Network]) -> Self {
+        let mut out = Translators::default();
+        for net in nets {
+            for n in net.nat_gateways.values() {
+                for x in &n.addresses {
+                    out.unsettled |= x.assigned_at_apply;
+                    out.private.push(IpAddr::V4(x.private_ip));
+                    out.public.extend(x.public_ip.map(IpAddr::V4));
+                }
+            }
+            for e in net
+                .network_interfaces
+                .values()
+                .filter(|e| !is_endpoint(e) || !e.source_dest_check)
+            {
+                out.unsettled |= e
+                    .private_ipv4
+                    .iter()
+                    .any(|p| p.assigned_at_apply || p.public_ip.as_ref().is_some_and(|x| x.assigned_at_apply));
+                out.private.extend(e.private_ipv4.iter().map(|p| IpAddr::V4(p.address)));
+                out.public.extend(e.public_addresses().map(IpAddr::V4));
+                out.public.extend(e.ipv6.iter().map(|x| IpAddr::V6(*x)));
+            }
+        }
+        out.private.sort_unstable();
+        out.public.sort_unstable();
+        out
     }
 }
