@@ -16,15 +16,16 @@
 //!   sources' private addresses (and the translators' private ones). When no inbound rule that
 //!   can match the question's protocol and destination ports names any of them, nothing is
 //!   admitted. From the internet, whose hosts' addresses are public and outside every modelled
-//!   block (SEMANTICS.md §4), only a rule naming a block or a prefix list can admit a request.
+//!   block (SEMANTICS.md §4), only a rule naming a block (or a prefix list entry) that may hold
+//!   such an address can admit a request.
 //!
 //! Either rule settles a question only when the input settles it and the engine would not leave
 //! it unknown: nothing is decided for a network with a load balancer (it rewrites addresses) or a
 //! gateway route table (ingress routing, RT-18, not modelled), for sources whose traffic may be
-//! carried anywhere (a transit gateway, a virtual private gateway, a peering connection or peer
-//! VPC missing from the input, see [`super::reach`]), a destination whose groups are missing or filter nothing
-//! (SG-1a, SG-1b), a rule naming a prefix list whose entries are unknown, or an address known only
-//! after apply. Nothing here is a verdict with evidence: callers use a settled question only where
+//! carried anywhere (a transit gateway, a virtual private gateway, a target or peer missing from
+//! the input, see [`super::reach`]), a destination whose groups are missing or filter nothing
+//! (SG-1a, SG-1b), a rule naming a prefix list whose entries are unknown, or an address known
+//! only after apply. Nothing here is a verdict with evidence: callers use a settled question only where
 //! they keep no evidence (the pack's screens, `check::screen`).
 //!
 //! Owns: those two rules and the address sets they read. Must not touch: z3, the simulator,
