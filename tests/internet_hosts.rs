@@ -101,3 +101,46 @@ fn egress_only_to_an_estate_address_reaches_no_internet_host() {
         assert_eq!(v["packet"]["dst_ip"], "52.70.151.37", "{way:?}: {v:#}");
     }
 }
+
+/// SCREEN-2 from the internet (`query::apart`): a rule naming a block of private addresses, or
+/// one inside a VPC's block, admits no internet host, so the pack's question is settled on the
+/// model; a rule naming a public block is not (the engine is asked), nor is a port the group
+/// opens to the world. A private interface is settled by SCREEN-1. The engine agrees with each
+/// settled question.
+#[test]
+fn the_screens_know_which_blocks_hold_internet_hosts() {
+    use vpcverify::model::PortRange;
+    use vpcverify::query::apart::{Apart, Settled};
+    let b = lab()
+        .sg_in("sg-web", "tcp", "8080", "10.0.0.0/8")
+        .sg_in("sg-web", "tcp", "9000", "172.16.0.0/12")
+        .sg_in("sg-web", "tcp", "8443", "81.2.69.0/24")
+        .build();
+    let apart = Apart::new(&b.net);
+    let settle = |to: &str, port: u16| apart.settle(&b.net, &b.ix, "internet", to, Some(6), &[PortRange::single(port)]);
+    assert_eq!(settle("eni-web", 8080), Some(Settled::NotAdmitted));
+    assert_eq!(settle("eni-web", 9000), Some(Settled::NotAdmitted));
+    assert_eq!(settle("eni-web", 8443), None);
+    assert_eq!(settle("eni-web", 443), None);
+    assert_eq!(settle("eni-db", 3306), Some(Settled::NoDelivery));
+    for (to, port) in [("eni-web", 8080), ("eni-web", 9000), ("eni-db", 3306)] {
+        let spec = vpcverify::query::engine::QuerySpec {
+            from: "internet".to_owned(),
+            to: to.to_owned(),
+            protocol: vpcverify::query::engine::ProtocolChoice::One(6),
+            port: Some(PortRange::single(port)),
+            src_port: None,
+            one_way: false,
+            want_proof: false,
+            budget: None,
+            through: Vec::new(),
+            avoid: Vec::new(),
+        };
+        let r = vpcverify::query::engine::run(&b.net, &b.ix, &spec).unwrap();
+        assert_eq!(
+            r.verdict.verdict,
+            vpcverify::query::VerdictKind::Unreachable,
+            "{to} {port}"
+        );
+    }
+}

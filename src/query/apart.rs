@@ -229,12 +229,7 @@ impl Apart {
             return None;
         }
         let to = resolve(net, ix, to, Role::Destination).ok()?;
-        if to.external.is_some()
-            || to.through.is_some()
-            || to.lb_targets.is_some()
-            || !to.also.is_empty()
-            || to.interfaces.is_empty()
-        {
+        if to.external.is_some() || to.through.is_some() || to.lb_targets.is_some() || to.interfaces.is_empty() {
             return None;
         }
         let dests: Vec<&NetworkInterface> = to
