@@ -931,11 +931,11 @@ pub fn spec_with(base: &str, edit: impl Fn(String) -> String) -> (tempfile::Temp
     (dir, file)
 }
 
-/// Runs `vpcverify query NETWORK ARGS… --format json` from the repository root; returns (exit
+/// Runs `vpcverify COMMAND NETWORK ARGS… --format json` from the repository root; returns (exit
 /// code, JSON).
-pub fn query_json(network: &std::path::Path, args: &[&str]) -> (i32, serde_json::Value) {
+pub fn command_json(command: &str, network: impl AsRef<std::ffi::OsStr>, args: &[&str]) -> (i32, serde_json::Value) {
     let out = vpcverify()
-        .arg("query")
+        .arg(command)
         .arg(network)
         .args(args)
         .args(["--format", "json"])
@@ -946,6 +946,11 @@ pub fn query_json(network: &std::path::Path, args: &[&str]) -> (i32, serde_json:
     let json: serde_json::Value = serde_json::from_str(&stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}\n{}", String::from_utf8_lossy(&out.stderr)));
     (out.status.code().unwrap(), json)
+}
+
+/// Runs `vpcverify query NETWORK ARGS… --format json`; returns (exit code, JSON).
+pub fn query_json(network: &std::path::Path, args: &[&str]) -> (i32, serde_json::Value) {
+    command_json("query", network, args)
 }
 
 pub fn query_code(network: &std::path::Path, args: &[&str]) -> i32 {

@@ -2,7 +2,7 @@
 //! the input's languages (spec TOML, AWS CLI, Terraform), exit codes; each fix applied (as the
 //! lines it prints, or as the edits it returns) and the question asked again.
 
-use crate::common::{path, query_code, root, vpcverify};
+use crate::common::{command_json, path, query_code, root, vpcverify};
 use serde_json::Value;
 use vpcverify::fix::{self, Limits, Want};
 use vpcverify::model::NetworkIndex;
@@ -12,18 +12,8 @@ use vpcverify::query::verdict::VerdictKind;
 const SEED: &str = "specs/seed-lab.toml";
 
 fn fix_json(network: &str, args: &[&str]) -> (Value, i32) {
-    let out = vpcverify()
-        .arg("fix")
-        .arg(network)
-        .args(args)
-        .args(["--format", "json"])
-        .current_dir(root())
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let v: Value = serde_json::from_str(&stdout)
-        .unwrap_or_else(|e| panic!("{e}: {stdout}\n{}", String::from_utf8_lossy(&out.stderr)));
-    (v, out.status.code().unwrap())
+    let (code, v) = command_json("fix", network, args);
+    (v, code)
 }
 
 /// The seed lab with the TOML lines of a fix's ACL edit added to `[network_acl.public-acl]`'s

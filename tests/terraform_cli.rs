@@ -13,22 +13,6 @@ const PLAN: &str = "tests/fixtures/terraform/seed-lab.plan.json";
 const STATE: &str = "tests/fixtures/terraform/seed-lab.state.json";
 const TFSTATE: &str = "tests/fixtures/terraform/seed-lab.tfstate";
 
-/// Runs `vpcverify COMMAND NETWORK ARGS… --format json`; returns (exit code, JSON).
-fn run_json(command: &str, network: &str, args: &[&str]) -> (i32, Value) {
-    let out = vpcverify()
-        .arg(command)
-        .arg(network)
-        .args(args)
-        .args(["--format", "json"])
-        .current_dir(root())
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let json: Value = serde_json::from_str(&stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}\n{}", String::from_utf8_lossy(&out.stderr)));
-    (out.status.code().unwrap(), json)
-}
-
 fn ids(path: &Value) -> Vec<String> {
     path.as_array()
         .map(|a| {
@@ -78,7 +62,7 @@ fn trace_on_the_seed_lab_plan_state_and_tfstate_agrees_with_the_spec() {
         for network in [SPEC, PLAN, STATE, TFSTATE] {
             let mut args = vec!["--from", from, "--to", to, "--protocol", proto, "--port", port];
             args.extend(extra.iter());
-            let (code, json) = run_json("trace", network, &args);
+            let (code, json) = command_json("trace", network, &args);
             assert_eq!(
                 (code, json["verdict"].as_str().unwrap_or_default()),
                 (exit_of(want), *want),
@@ -92,7 +76,7 @@ fn trace_on_the_seed_lab_plan_state_and_tfstate_agrees_with_the_spec() {
 fn trace_on_the_plan_names_components_by_terraform_address() {
     // db -> internet:443 leaves through the NAT gateway and the internet gateway; the reply is
     // blocked entering the public subnet by the custom ACL (NACL-9).
-    let (code, json) = run_json(
+    let (code, json) = command_json(
         "trace",
         PLAN,
         &["--from", "aws_instance.db", "--to", "internet", "--port", "443"],
@@ -116,7 +100,7 @@ fn trace_on_the_plan_names_components_by_terraform_address() {
     assert_eq!(blocked[0]["direction"], "inbound");
     assert_eq!(blocked[0]["rule"], "*");
 
-    let (code, json) = run_json(
+    let (code, json) = command_json(
         "trace",
         PLAN,
         &["--from", "aws_instance.db", "--to", "service:s3", "--port", "443"],
@@ -132,7 +116,7 @@ fn trace_on_the_plan_names_components_by_terraform_address() {
 fn trace_to_the_plans_example_public_address_names_the_instance() {
     // The web server's public IPv4 is assigned at apply; the plan gives it an example value that
     // the internet gateway maps like a real one (IGW-2).
-    let (code, json) = run_json(
+    let (code, json) = command_json(
         "trace",
         PLAN,
         &["--from", "internet", "--to", "aws_instance.web", "--port", "80"],
@@ -164,7 +148,7 @@ fn trace_to_s3_without_the_prefix_list_data_source_uses_the_shipped_ip_ranges() 
     // S3 through the endpoint (GWE-2) instead of answering unknown.
     let dir = tempfile::tempdir().unwrap();
     let plan = plan_without_the_data_source(&dir);
-    let (code, json) = run_json(
+    let (code, json) = command_json(
         "trace",
         &plan,
         &["--from", "aws_instance.db", "--to", "service:s3", "--port", "443"],
@@ -191,7 +175,7 @@ fn trace_and_query_on_the_plan_without_the_data_source_agree_with_the_spec() {
         for command in ["trace", "query"] {
             let mut args = vec!["--from", from, "--to", to, "--protocol", proto, "--port", port];
             args.extend(extra.iter());
-            let (code, json) = run_json(command, &plan, &args);
+            let (code, json) = command_json(command, &plan, &args);
             assert_eq!(
                 (code, json["verdict"].as_str().unwrap_or_default()),
                 (exit_of(want), *want),
@@ -219,7 +203,7 @@ fn query_on_the_seed_lab_plan_state_and_tfstate_agrees_with_the_spec() {
         for network in [SPEC, PLAN, STATE, TFSTATE] {
             let mut args = vec!["--from", from, "--to", to, "--protocol", proto, "--port", port];
             args.extend(extra.iter());
-            let (code, json) = run_json("query", network, &args);
+            let (code, json) = command_json("query", network, &args);
             assert_eq!(
                 (code, json["verdict"].as_str().unwrap_or_default()),
                 (exit_of(want), *want),
@@ -232,7 +216,7 @@ fn query_on_the_seed_lab_plan_state_and_tfstate_agrees_with_the_spec() {
 #[test]
 fn query_on_the_plan_names_the_blocking_acl_and_the_one_way_path_by_address() {
     // NACL-9: the reply of db -> internet:443 is blocked entering the public subnet.
-    let (code, json) = run_json(
+    let (code, json) = command_json(
         "query",
         PLAN,
         &["--from", "aws_instance.db", "--to", "internet", "--port", "443"],
@@ -241,7 +225,7 @@ fn query_on_the_plan_names_the_blocking_acl_and_the_one_way_path_by_address() {
     let blocked: Vec<String> = ids(&json["blocked"]);
     assert!(blocked.iter().any(|b| b == "aws_network_acl.web"), "{json:#}");
     // NGW-2, IGW-2: with --one-way the request gets out through both gateways.
-    let (code, json) = run_json(
+    let (code, json) = command_json(
         "query",
         PLAN,
         &[
@@ -260,7 +244,7 @@ fn query_on_the_plan_names_the_blocking_acl_and_the_one_way_path_by_address() {
         assert!(path.iter().any(|h| h == hop), "{hop} not on {path:?}");
     }
     // GWE-2: S3 through the gateway endpoint.
-    let (code, json) = run_json(
+    let (code, json) = command_json(
         "query",
         PLAN,
         &["--from", "aws_instance.db", "--to", "service:s3", "--port", "443"],
@@ -278,7 +262,7 @@ fn query_to_s3_without_the_prefix_list_data_source_uses_the_shipped_ip_ranges() 
     // question is answered (it was unknown, exit 3, before) and the witness is an S3 address.
     let dir = tempfile::tempdir().unwrap();
     let plan = plan_without_the_data_source(&dir);
-    let (code, json) = run_json(
+    let (code, json) = command_json(
         "query",
         &plan,
         &["--from", "aws_instance.db", "--to", "service:s3", "--port", "443"],
@@ -292,7 +276,7 @@ fn query_to_s3_without_the_prefix_list_data_source_uses_the_shipped_ip_ranges() 
 
 #[test]
 fn query_notes_that_the_plans_public_address_is_an_example() {
-    let (code, json) = run_json(
+    let (code, json) = command_json(
         "query",
         PLAN,
         &["--from", "internet", "--to", "aws_instance.web", "--port", "80"],
@@ -354,7 +338,7 @@ fn the_plan_with_the_acl_fixed_answers_every_question_reachable() {
             if one_way {
                 args.push("--one-way");
             }
-            let (code, json) = run_json(command, &plan, &args);
+            let (code, json) = command_json(command, &plan, &args);
             assert_eq!(
                 (code, json["verdict"].as_str()),
                 (0, Some("reachable")),
