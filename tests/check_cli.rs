@@ -677,6 +677,40 @@ fn builtin_default_group_members_reachable_from_each_other_are_found() {
 }
 
 #[test]
+fn builtin_default_group_member_its_neighbours_cannot_reach_holds() {
+    // On the NAT-instance stage, the web server alone joins the VPC's default group (no
+    // `groups`): the group admits only its own members (SG-3), and its neighbours in the public
+    // subnet (the two NAT instances) are not members. Asked from the other interfaces of its
+    // subnet, nothing reaches it: its packets to its own address never leave it (J25).
+    let (_dir, spec) = spec_with("specs/nat-instance.toml", |t| {
+        t.replacen("groups = [\"WebDMZ\"]\n", "", 1)
+    });
+    let (_, v) = check_json(&[s(&spec), "--builtin", "--builtin-rules", "VPCV-004"]);
+    assert_eq!(
+        statuses(&v),
+        vec![
+            (
+                "VPCV-004 nothing from the internet to eni-web-server in default group sg-lab-default".to_owned(),
+                "held".to_owned()
+            ),
+            (
+                "VPCV-004 nothing from subnet subnet-private to eni-web-server in default group sg-lab-default".to_owned(),
+                "held".to_owned()
+            ),
+            (
+                "VPCV-004 nothing from subnet subnet-private-b to eni-web-server in default group sg-lab-default".to_owned(),
+                "held".to_owned()
+            ),
+            (
+                "VPCV-004 nothing from the other interfaces of subnet subnet-public to eni-web-server in default group sg-lab-default"
+                    .to_owned(),
+                "held".to_owned()
+            ),
+        ]
+    );
+}
+
+#[test]
 fn builtin_finds_the_one_way_ipv6_path_into_the_private_subnet() {
     let (code, v) = check_json(&["specs/ipv6-egress-only.toml", "--builtin"]);
     assert_eq!(code, 1);

@@ -35,6 +35,12 @@ pub struct NetworkIndex {
     vpc_vgw: BTreeMap<VpcId, VpnGatewayId>,
     instance_of_interface: BTreeMap<NetworkInterfaceId, InstanceId>,
     edge_tables: BTreeMap<String, Vec<(EdgeAssociation, RouteTableId)>>,
+    /// The public IPv4 addresses and Elastic IPs mapped in each VPC (IGW-2), in address order.
+    vpc_publics: BTreeMap<VpcId, Vec<Ipv4Addr>>,
+    /// The network's names ([`super::Names`]), built on first use: a question's answer is
+    /// annotated with names, and a suite asks thousands of questions of one network.
+    #[serde(skip)]
+    names: std::sync::OnceLock<super::Names>,
 }
 
 impl NetworkIndex {
@@ -129,6 +135,15 @@ impl NetworkIndex {
                 }
             }
         }
+        for (a, (owner, _)) in &ix.public_owner {
+            let vpc = match owner {
+                AddressOwner::Interface(e) => net.network_interfaces.get(e).map(|e| &e.vpc),
+                AddressOwner::NatGateway(n) => net.nat_gateways.get(n).map(|n| &n.vpc),
+            };
+            if let Some(vpc) = vpc {
+                ix.vpc_publics.entry(vpc.clone()).or_default().push(*a);
+            }
+        }
         for igw in net.internet_gateways.values() {
             for v in &igw.vpcs {
                 ix.vpc_igw.entry(v.clone()).or_insert_with(|| igw.id.clone());
@@ -180,6 +195,16 @@ impl NetworkIndex {
     /// Who holds a public IPv4 or Elastic IP, and the private address it maps to (IGW-2).
     pub fn public_owner(&self, ip: &Ipv4Addr) -> Option<&(AddressOwner, Ipv4Addr)> {
         self.public_owner.get(ip)
+    }
+
+    /// The public IPv4 addresses and Elastic IPs mapped in `vpc` (IGW-2), sorted.
+    pub fn public_addresses_in(&self, vpc: &VpcId) -> &[Ipv4Addr] {
+        self.vpc_publics.get(vpc).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The names of `net`, the network this index was built from (built once, on first use).
+    pub fn names(&self, net: &Network) -> &super::Names {
+        self.names.get_or_init(|| super::Names::new(net))
     }
 
     /// Every public IPv4 mapped in the network, sorted.

@@ -151,7 +151,7 @@ pub fn resolve(net: &Network, ix: &NetworkIndex, text: &str, role: Role) -> Resu
     let mut ids = by_name(net, t);
     if ids.is_empty() {
         // A Terraform state's resource by its address (its ids are AWS ids).
-        let names = Names::new(net);
+        let names = ix.names(net);
         ids = names.ids_named(t).into_iter().map(str::to_owned).collect();
         // An instance and its own interfaces, named alike, are the instance.
         if ids

@@ -36,7 +36,7 @@ use crate::model::*;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// What a question asks of an interface, for its class.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Side {
     /// Packets from the internet into the interface.
     FromInternet,
@@ -54,6 +54,12 @@ pub struct Classes<'n> {
     egress_named: BTreeSet<SecurityGroupId>,
     forwarder_named: BTreeSet<SecurityGroupId>,
     ids: HashMap<String, u32>,
+    /// What tells an interface apart for a kind of question (side, protocol, ports), numbered:
+    /// computed once per interface and kind, however many questions of that kind it is asked.
+    facts: HashMap<(NetworkInterfaceId, Side, Option<u8>, Vec<PortRange>), u32>,
+    /// What tells an interface apart as the source of a question from one interface.
+    sources: HashMap<NetworkInterfaceId, u32>,
+    texts: HashMap<String, u32>,
 }
 
 impl<'n> Classes<'n> {
@@ -149,6 +155,9 @@ impl<'n> Classes<'n> {
             egress_named,
             forwarder_named,
             ids: HashMap::new(),
+            facts: HashMap::new(),
+            sources: HashMap::new(),
+            texts: HashMap::new(),
         }
     }
 
@@ -173,21 +182,29 @@ impl<'n> Classes<'n> {
     /// apart, its outbound rules, and every group it is in, which `e`'s rules naming groups test).
     pub fn of_pair(&mut self, question: &str, source: &NetworkInterface, e: &NetworkInterface) -> u32 {
         let to = self.key(question, e, Side::FromVpc, None, &[]);
-        let base = self.base.get(&source.id).map_or("", String::as_str);
-        let mut groups: Vec<&str> = source.groups.iter().map(SecurityGroupId::as_str).collect();
-        groups.sort_unstable();
-        groups.dedup();
-        let mut egress: Vec<String> = source
-            .groups
-            .iter()
-            .filter_map(|g| self.net.security_groups.get(g))
-            .flat_map(|g| g.egress.iter())
-            .map(|r| format!("{:?} {:?} {:?}", r.protocol, r.l4, r.peer))
-            .collect();
-        egress.sort();
-        egress.dedup();
-        let key = format!("{to}#from {base}#{}#{}", groups.join(","), egress.join(";"));
-        self.id(key)
+        let from = match self.sources.get(&source.id) {
+            Some(n) => *n,
+            None => {
+                let base = self.base.get(&source.id).map_or("", String::as_str);
+                let mut groups: Vec<&str> = source.groups.iter().map(SecurityGroupId::as_str).collect();
+                groups.sort_unstable();
+                groups.dedup();
+                let mut egress: Vec<String> = source
+                    .groups
+                    .iter()
+                    .filter_map(|g| self.net.security_groups.get(g))
+                    .flat_map(|g| g.egress.iter())
+                    .map(|r| format!("{:?} {:?} {:?}", r.protocol, r.l4, r.peer))
+                    .collect();
+                egress.sort();
+                egress.dedup();
+                let text = format!("{base}#{}#{}", groups.join(","), egress.join(";"));
+                let n = intern(&mut self.texts, text);
+                self.sources.insert(source.id.clone(), n);
+                n
+            }
+        };
+        self.id(format!("{to}#from {from}"))
     }
 
     fn id(&mut self, key: String) -> u32 {
@@ -195,15 +212,31 @@ impl<'n> Classes<'n> {
         *self.ids.entry(key).or_insert(next)
     }
 
-    /// What tells `e` apart for the question (`protocol` `None`: every protocol).
+    /// What tells `e` apart for the question (`protocol` `None`: every protocol): the question,
+    /// and the number of what tells `e` apart for questions of its kind.
     fn key(
-        &self,
+        &mut self,
         question: &str,
         e: &NetworkInterface,
         side: Side,
         protocol: Option<u8>,
         ports: &[PortRange],
     ) -> String {
+        let kind = (e.id.clone(), side, protocol, ports.to_vec());
+        let n = match self.facts.get(&kind) {
+            Some(n) => *n,
+            None => {
+                let text = self.facts_of(e, side, protocol, ports);
+                let n = intern(&mut self.texts, text);
+                self.facts.insert(kind, n);
+                n
+            }
+        };
+        format!("{question}#{n}")
+    }
+
+    /// What tells `e` apart for questions from `side`, of `protocol`, to `ports`.
+    fn facts_of(&self, e: &NetworkInterface, side: Side, protocol: Option<u8>, ports: &[PortRange]) -> String {
         let base = self.base.get(&e.id).map_or("", String::as_str);
         let groups: Vec<&SecurityGroup> = e
             .groups
@@ -249,8 +282,14 @@ impl<'n> Classes<'n> {
             .collect();
         tested.sort_unstable();
         tested.dedup();
-        format!("{question}#{base}#{}#{}", seen.join(";"), tested.join(","))
+        format!("{base}#{}#{}", seen.join(";"), tested.join(","))
     }
+}
+
+/// The number of `text` in `texts`, numbered as met.
+fn intern(texts: &mut HashMap<String, u32>, text: String) -> u32 {
+    let next = u32::try_from(texts.len()).unwrap_or(u32::MAX);
+    *texts.entry(text).or_insert(next)
 }
 
 /// The group a rule names, if it names one.

@@ -412,15 +412,15 @@ pub fn suite(net: &Network, ix: &NetworkIndex, network_file: &str) -> Suite {
 }
 
 /// VPCV-004's assertions: for each member of a VPC's `default` group, nothing from the internet,
-/// from each other VPC, from each other subnet of its VPC, and from each other interface of its
-/// subnet (sources grouped so that an estate of thousands of members stays linear in size: a
+/// from each other VPC, from each other subnet of its VPC, and from the other interfaces of its
+/// own subnet (sources grouped so that an estate of thousands of members stays linear in size: a
 /// VPC or subnet source is any of its interfaces, and a finding's witness names the one that gets
 /// through). Each is screened by the same question asked of the whole group at once (any member),
 /// which settles every member when no packet reaches any of them (the same question to the
 /// member's subnet is no screen: measured on the 1,000-interface estate, from a peered VPC it costs
-/// as much as the member's own and settles nothing). Each is asked
-/// once per class of alike members (PACK-1), a question from one interface once per class of
-/// alike (source, member) pairs.
+/// as much as the member's own and settles nothing). Each is asked once per class of alike
+/// members (PACK-1); the question from the member's own subnet once per class of members alike
+/// both as destinations and as sources (each such member is one of the others' sources).
 fn default_group(
     net: &Network,
     ix: &NetworkIndex,
@@ -496,12 +496,15 @@ fn default_group(
                     class,
                 );
             }
-            for p in targets.iter().filter(|p| p.subnet == m.subnet && p.id != m.id) {
-                let class = classes.of_pair(&question, p, m);
+            if targets.iter().any(|p| p.subnet == m.subnet && p.id != m.id) {
+                // The member's own subnet: a packet from the member to itself is never sent
+                // (J25), so the subnet as a source is its other interfaces. Alike members share
+                // a class only when alike as sources too (each is one of the other's sources).
+                let class = classes.of_pair(&format!("{question} own"), m, m);
                 ask(
-                    p.id.as_str(),
-                    p.id.to_string(),
-                    vec![to_group(Some(m.subnet.as_str()), g), to_group(Some(p.id.as_str()), g)],
+                    m.subnet.as_str(),
+                    format!("the other interfaces of subnet {}", m.subnet),
+                    vec![to_group(Some(m.subnet.as_str()), g)],
                     class,
                 );
             }

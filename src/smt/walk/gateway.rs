@@ -206,7 +206,11 @@ impl Walk<'_> {
     /// Every public IPv4 or Elastic IP mapped to a private address of an interface or NAT gateway
     /// in `vpc` (IGW-2).
     pub(super) fn public_addresses_in(&self, vpc: &VpcId) -> Vec<IpAddr> {
-        self.publics_by_vpc.get(vpc).cloned().unwrap_or_default()
+        self.ix
+            .public_addresses_in(vpc)
+            .iter()
+            .map(|a| IpAddr::V4(*a))
+            .collect()
     }
 
     /// §5.2 internet gateway, inbound.

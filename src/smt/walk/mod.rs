@@ -256,9 +256,6 @@ pub(crate) struct Walk<'a> {
     /// condition it satisfies is feasible without a solver call.
     // INVARIANT (model): `model`, if set, satisfies all assertions on the solver's stack.
     model: Option<z3::Model>,
-    /// The public IPv4 addresses and Elastic IPs mapped in each VPC (IGW-2), in address order:
-    /// computed once per walk (the walk asks for them at every internet crossing).
-    publics_by_vpc: BTreeMap<VpcId, Vec<IpAddr>>,
     /// Recording mode (the drop map): every candidate path is recorded in `results.records`
     /// as it ends, without analysing it, and the walk does not stop at a witness.
     pub record: bool,
@@ -295,20 +292,9 @@ impl<'a> Walk<'a> {
             results: Results::default(),
             dest_ifaces,
             model: None,
-            publics_by_vpc: BTreeMap::new(),
             record: false,
             collect: false,
         };
-        for a in ix.public_addresses() {
-            let owner_vpc = match ix.public_owner(a).map(|(o, _)| o) {
-                Some(AddressOwner::Interface(e)) => net.network_interfaces.get(e).map(|e| &e.vpc),
-                Some(AddressOwner::NatGateway(n)) => net.nat_gateways.get(n).map(|n| &n.vpc),
-                None => None,
-            };
-            if let Some(vpc) = owner_vpc {
-                w.publics_by_vpc.entry(vpc.clone()).or_default().push(IpAddr::V4(*a));
-            }
-        }
         w.space = w.packet_space();
         w
     }
