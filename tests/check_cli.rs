@@ -711,6 +711,51 @@ fn builtin_default_group_member_its_neighbours_cannot_reach_holds() {
 }
 
 #[test]
+fn builtin_default_group_finding_from_the_internet_is_its_witness_unless_prefixes_are_trusted() {
+    // The web server is in the VPC's default group, which admits SSH from one office /24.
+    let (_dir, spec) = spec_with("specs/nat-instance.toml", |t| {
+        t.replacen("groups = [\"WebDMZ\"]\n", "groups = [\"lab-default\"]\n", 1)
+            + "\n[security_group.lab-default]\nvpc = \"lab\"\ndefault = true\n\
+               ingress = [{ protocol = \"tcp\", ports = \"22\", from = \"81.2.69.0/24\" }]\n"
+    });
+    let name = "VPCV-004 nothing from the internet to eni-web-server in default group sg-lab-default";
+    let (code, v) = check_json(&[s(&spec), "--builtin", "--builtin-rules", "VPCV-004"]);
+    assert_eq!(code, 1);
+    let r = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == name)
+        .unwrap();
+    assert_eq!(r["status"], "violated");
+    assert_eq!(r["verdict"]["packet"]["dst_port"], 22);
+    assert!(
+        r["verdict"]["packet"]["src_ip"]
+            .as_str()
+            .unwrap()
+            .starts_with("81.2.69."),
+        "{r}"
+    );
+    // Not an exposure rule: no search for the prefixes that reach, no severity from them.
+    assert!(r.get("exposure").is_none(), "{r}");
+    assert!(r.get("severity").is_none(), "{r}");
+    // Trusting the office's prefix leaves no other source: the finding holds (EXP-2).
+    let (_, v) = check_json(&[
+        s(&spec),
+        "--builtin",
+        "--builtin-rules",
+        "VPCV-004",
+        "--trusted",
+        "81.2.69.0/24",
+    ]);
+    assert!(
+        statuses(&v).contains(&(name.to_owned(), "held".to_owned())),
+        "{:?}",
+        statuses(&v)
+    );
+}
+
+#[test]
 fn builtin_finds_the_one_way_ipv6_path_into_the_private_subnet() {
     let (code, v) = check_json(&["specs/ipv6-egress-only.toml", "--builtin"]);
     assert_eq!(code, 1);

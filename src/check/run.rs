@@ -284,11 +284,9 @@ impl Alike {
         let mut mine = false;
         let (decided_on, r) = cell.get_or_init(|| {
             mine = true;
-            // The interface asked: the one the rule is about, or both ends of a pair of
-            // interfaces (VPCV-004 from one interface of the member's subnet).
-            let on = match (a.from.starts_with("eni-"), a.to.starts_with("eni-")) {
-                (true, true) => format!("{} -> {}", a.from, a.to),
-                _ if a.to == "internet" => a.from.clone(),
+            // The interface asked: the one the rule is about.
+            let on = match a.to.as_str() {
+                "internet" => a.from.clone(),
                 _ => a.to.clone(),
             };
             (on, ask())

@@ -97,6 +97,9 @@ pub fn sources(
     loop {
         let r = match answered.take() {
             Some(r) => r,
+            // Once a prefix is found, each further answer gives only its witness's source or
+            // the fact that none is left: asked for its verdict alone (SOLVE-9).
+            None if first.is_some() => engine::verdict_only(|| engine::run_excluding(net, ix, spec, &exclude))?,
             None => engine::run_excluding(net, ix, spec, &exclude)?,
         };
         let done = |first: Option<QueryResult>, last: QueryResult, prefixes: Vec<Cidr>, complete: bool| {

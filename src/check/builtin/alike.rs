@@ -27,8 +27,8 @@
 //! interfaces and instances (a route to it, a load balancer target, an endpoint's interface).
 //!
 //! VPCV-004's questions (every protocol) keep every rule of the interface's groups; its
-//! questions from one interface of the member's subnet are classed by the pair (the member's
-//! class, and the source's distinguishing facts, outbound rules and groups).
+//! question from the other interfaces of the member's own subnet is classed by the member both
+//! as a destination and as a source ([`Classes::of_own_subnet`]).
 //!
 //! Must not touch: z3, printing; the verdicts are the engine's. Implements PACK-1.
 
@@ -57,8 +57,6 @@ pub struct Classes<'n> {
     /// What tells an interface apart for a kind of question (side, protocol, ports), numbered:
     /// computed once per interface and kind, however many questions of that kind it is asked.
     facts: HashMap<(NetworkInterfaceId, Side, Option<u8>, Vec<PortRange>), u32>,
-    /// What tells an interface apart as the source of a question from one interface.
-    sources: HashMap<NetworkInterfaceId, u32>,
     texts: HashMap<String, u32>,
 }
 
@@ -156,7 +154,6 @@ impl<'n> Classes<'n> {
             forwarder_named,
             ids: HashMap::new(),
             facts: HashMap::new(),
-            sources: HashMap::new(),
             texts: HashMap::new(),
         }
     }
@@ -176,35 +173,27 @@ impl<'n> Classes<'n> {
         self.id(key)
     }
 
-    /// The class of the pair (`source`, `e`) for a question of every protocol and port from one
-    /// interface of `e`'s subnet to `e` (VPCV-004's): `e`'s class as [`Classes::of_all`] gives it
-    /// from another VPC (its rules naming groups kept), and the source's own key (what tells it
-    /// apart, its outbound rules, and every group it is in, which `e`'s rules naming groups test).
-    pub fn of_pair(&mut self, question: &str, source: &NetworkInterface, e: &NetworkInterface) -> u32 {
+    /// The class of `e` for a question of every protocol and port from the other interfaces of
+    /// its own subnet (VPCV-004's): `e`'s class as [`Classes::of_all`] gives it from another VPC
+    /// (its rules naming groups kept), and its own facts as a source (what tells it apart, its
+    /// outbound rules, and every group it is in, which rules naming groups test): alike members
+    /// are each one of the other's sources.
+    pub fn of_own_subnet(&mut self, question: &str, e: &NetworkInterface) -> u32 {
         let to = self.key(question, e, Side::FromVpc, None, &[]);
-        let from = match self.sources.get(&source.id) {
-            Some(n) => *n,
-            None => {
-                let base = self.base.get(&source.id).map_or("", String::as_str);
-                let mut groups: Vec<&str> = source.groups.iter().map(SecurityGroupId::as_str).collect();
-                groups.sort_unstable();
-                groups.dedup();
-                let mut egress: Vec<String> = source
-                    .groups
-                    .iter()
-                    .filter_map(|g| self.net.security_groups.get(g))
-                    .flat_map(|g| g.egress.iter())
-                    .map(|r| format!("{:?} {:?} {:?}", r.protocol, r.l4, r.peer))
-                    .collect();
-                egress.sort();
-                egress.dedup();
-                let text = format!("{base}#{}#{}", groups.join(","), egress.join(";"));
-                let n = intern(&mut self.texts, text);
-                self.sources.insert(source.id.clone(), n);
-                n
-            }
-        };
-        self.id(format!("{to}#from {from}"))
+        let base = self.base.get(&e.id).map_or("", String::as_str);
+        let mut groups: Vec<&str> = e.groups.iter().map(SecurityGroupId::as_str).collect();
+        groups.sort_unstable();
+        groups.dedup();
+        let mut egress: Vec<String> = e
+            .groups
+            .iter()
+            .filter_map(|g| self.net.security_groups.get(g))
+            .flat_map(|g| g.egress.iter())
+            .map(|r| format!("{:?} {:?} {:?}", r.protocol, r.l4, r.peer))
+            .collect();
+        egress.sort();
+        egress.dedup();
+        self.id(format!("{to}#from {base}#{}#{}", groups.join(","), egress.join(";")))
     }
 
     fn id(&mut self, key: String) -> u32 {

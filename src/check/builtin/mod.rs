@@ -8,7 +8,7 @@
 //! | VPCV-001 | tcp 22 from the internet to each interface | CKV_AWS_24, AVD-AWS-0107, CKV_AWS_232 |
 //! | VPCV-002 | tcp and udp 3389 from the internet to each interface | CKV_AWS_25, AVD-AWS-0107, CKV_AWS_231 |
 //! | VPCV-003 | database ports from the internet to each interface | CKV_AWS_277, AVD-AWS-0107 |
-//! | VPCV-004 | anything, from the internet and from every other interface (grouped by VPC, by subnet in the member's VPC, one by one in its subnet), to each member of a VPC's `default` group | CKV2_AWS_12, AVD-AWS-0173 |
+//! | VPCV-004 | anything, from the internet and from every other interface (grouped by VPC, by subnet in the member's VPC, and the rest of its own subnet), to each member of a VPC's `default` group | CKV2_AWS_12, AVD-AWS-0173 |
 //! | VPCV-005 | any packet from the internet into a private subnet (one way) | CKV_AWS_130, AVD-AWS-0164, CKV_AWS_88 |
 //! | VPCV-006 | a load balancer's target port from the internet straight to each target (the load balancer is not bypassable) | - |
 //! | VPCV-007 | the other high-risk ports of AWS FSBP EC2.19 (tcp) from the internet to each interface | EC2.19 |
@@ -500,7 +500,7 @@ fn default_group(
                 // The member's own subnet: a packet from the member to itself is never sent
                 // (J25), so the subnet as a source is its other interfaces. Alike members share
                 // a class only when alike as sources too (each is one of the other's sources).
-                let class = classes.of_pair(&format!("{question} own"), m, m);
+                let class = classes.of_own_subnet(&format!("{question} own"), m);
                 ask(
                     m.subnet.as_str(),
                     format!("the other interfaces of subnet {}", m.subnet),
