@@ -895,12 +895,28 @@ fn check(args: &CheckArgs, color: ColorChoice, options: &ingest::LoadOptions) ->
             }
         })
     };
+    // A JSON report is written as it is serialised (`explain::check::write_json`).
+    let write_json = |file: &std::path::Path| -> Result<(), CliError> {
+        let fail = |e: std::io::Error| CliError::Output(format!("{}: {e}", file.display()));
+        let mut w = std::io::BufWriter::new(std::fs::File::create(file).map_err(fail)?);
+        explain::check::write_json(&report, &mut w).map_err(fail)?;
+        std::io::Write::flush(&mut w).map_err(fail)
+    };
     for (format, file) in &args.reports {
+        if *format == ReportFormat::Json {
+            write_json(file)?;
+            continue;
+        }
         let text = render(*format, &Style { color: false })?;
         std::fs::write(file, text).map_err(|e| CliError::Output(format!("{}: {e}", file.display())))?;
     }
     let format = args.format.unwrap_or(ReportFormat::Text);
-    let mut body = render(format, &out_style)?;
+    let streamed = format == ReportFormat::Json && !args.suggest_fixes;
+    let mut body = if streamed {
+        String::new()
+    } else {
+        render(format, &out_style)?
+    };
     if args.suggest_fixes {
         match format {
             ReportFormat::Text => body.push_str(&explain::fix::render_suggestions(&suggestions)),
@@ -912,11 +928,24 @@ fn check(args: &CheckArgs, color: ColorChoice, options: &ingest::LoadOptions) ->
     }
     match &args.output {
         Some(file) => {
-            std::fs::write(file, body).map_err(|e| CliError::Output(format!("{}: {e}", file.display())))?;
+            if streamed {
+                write_json(file)?;
+            } else {
+                std::fs::write(file, body).map_err(|e| CliError::Output(format!("{}: {e}", file.display())))?;
+            }
             eprint!("{}", explain::check::render_brief(&report, &err_style));
         }
         None => {
-            emit(&body)?;
+            if streamed {
+                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                match explain::check::write_json(&report, &mut out).and_then(|()| std::io::Write::flush(&mut out)) {
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                    Err(e) => return Err(CliError::Output(e.to_string())),
+                    Ok(()) => {}
+                }
+            } else {
+                emit(&body)?;
+            }
             if format != ReportFormat::Text {
                 for (a, r) in report.pairs() {
                     if let Some(e) = &r.error {

@@ -327,6 +327,16 @@ struct JsonRule<'a> {
 /// The report as one pretty JSON object, ending with a newline: the suite, the network, one
 /// result per assertion (each embedding the query verdict of DESIGN.md §2), the summary.
 pub fn render_json(report: &Report) -> String {
+    let mut out = Vec::new();
+    match write_json(report, &mut out) {
+        Ok(()) => String::from_utf8(out).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}\n")),
+        Err(e) => format!("{{\"error\": \"{e}\"}}\n"),
+    }
+}
+
+/// [`render_json`], written to `w` as it is serialised: a report of a million assertions is
+/// gigabytes of JSON, never held whole in memory.
+pub fn write_json(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let results = report
         .pairs()
         .map(|(a, r)| {
@@ -384,5 +394,6 @@ pub fn render_json(report: &Report) -> String {
         summary: report.summary(),
         elapsed_ms: report.elapsed.as_millis(),
     };
-    serde_json::to_string_pretty(&json).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")) + "\n"
+    serde_json::to_writer_pretty(&mut *w, &json)?;
+    w.write_all(b"\n")
 }
