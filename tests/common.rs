@@ -965,3 +965,19 @@ pub fn query_code(network: &std::path::Path, args: &[&str]) -> i32 {
         .code()
         .unwrap()
 }
+
+/// A question of tcp to one port, as `query --from FROM --to TO --port PORT` asks it.
+pub fn tcp_question(from: &str, to: &str, port: u16) -> vpcverify::query::engine::QuerySpec {
+    vpcverify::query::engine::QuerySpec {
+        from: from.to_owned(),
+        to: to.to_owned(),
+        protocol: vpcverify::query::engine::ProtocolChoice::One(vpcverify::model::proto::TCP),
+        port: Some(vpcverify::model::PortRange::single(port)),
+        src_port: None,
+        one_way: false,
+        want_proof: false,
+        budget: None,
+        through: Vec::new(),
+        avoid: Vec::new(),
+    }
+}

@@ -940,3 +940,13 @@ connectivity = "both"
     assert_eq!(kept, vec!["10.9.0.0/16", "10.0.0.0/16"]);
     assert!(loaded.network.nat_gateways.is_empty());
 }
+
+#[test]
+fn an_index_that_has_built_its_names_equals_one_that_has_not() {
+    // The names are built on first use (`NetworkIndex::names`): derived state, which the
+    // snapshot cache's hit-versus-miss comparison must not see.
+    let net = ingest::load(&path("specs/seed-lab.toml")).unwrap().network;
+    let (fresh, used) = (NetworkIndex::new(&net), NetworkIndex::new(&net));
+    assert!(!used.names(&net).ids_named("web-server").is_empty());
+    assert_eq!(fresh, used);
+}

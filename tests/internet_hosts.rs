@@ -124,19 +124,7 @@ fn the_screens_know_which_blocks_hold_internet_hosts() {
     assert_eq!(settle("eni-web", 443), None);
     assert_eq!(settle("eni-db", 3306), Some(Settled::NoDelivery));
     for (to, port) in [("eni-web", 8080), ("eni-web", 9000), ("eni-db", 3306)] {
-        let spec = vpcverify::query::engine::QuerySpec {
-            from: "internet".to_owned(),
-            to: to.to_owned(),
-            protocol: vpcverify::query::engine::ProtocolChoice::One(6),
-            port: Some(PortRange::single(port)),
-            src_port: None,
-            one_way: false,
-            want_proof: false,
-            budget: None,
-            through: Vec::new(),
-            avoid: Vec::new(),
-        };
-        let r = vpcverify::query::engine::run(&b.net, &b.ix, &spec).unwrap();
+        let r = vpcverify::query::engine::run(&b.net, &b.ix, &tcp_question("internet", to, port)).unwrap();
         assert_eq!(
             r.verdict.verdict,
             vpcverify::query::VerdictKind::Unreachable,

@@ -4,9 +4,8 @@
 
 use crate::common::*;
 use vpcverify::model::ComponentKind as K;
-use vpcverify::model::PortRange;
 use vpcverify::query::VerdictKind;
-use vpcverify::query::engine::{ProtocolChoice, QuerySpec, run};
+use vpcverify::query::engine::run;
 use vpcverify::sim::{LegOutcome, Place};
 
 /// `vpc-o` 10.7.0.0/16 with `eni-o` 10.7.1.10 (group open both ways), virtual private gateway
@@ -26,19 +25,7 @@ fn onprem_net() -> Net {
 }
 
 fn ask(b: &Built, from: &str, to: &str) -> vpcverify::query::Verdict {
-    let spec = QuerySpec {
-        from: from.into(),
-        to: to.into(),
-        protocol: ProtocolChoice::parse("tcp").unwrap(),
-        port: Some(PortRange::single(443)),
-        src_port: None,
-        one_way: false,
-        want_proof: false,
-        budget: None,
-        through: Vec::new(),
-        avoid: Vec::new(),
-    };
-    run(&b.net, &b.ix, &spec).unwrap().verdict
+    run(&b.net, &b.ix, &tcp_question(from, to, 443)).unwrap().verdict
 }
 
 #[test]

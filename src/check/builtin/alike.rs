@@ -197,8 +197,7 @@ impl<'n> Classes<'n> {
     }
 
     fn id(&mut self, key: String) -> u32 {
-        let next = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
-        *self.ids.entry(key).or_insert(next)
+        intern(&mut self.ids, key)
     }
 
     /// What tells `e` apart for the question (`protocol` `None`: every protocol): the question,
