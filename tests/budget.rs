@@ -271,3 +271,25 @@ fn a_verdict_asked_alone_is_the_same_verdict_without_its_evidence() {
     assert!(full_paths > 0);
     assert_eq!(full_paths, per_family);
 }
+
+/// A reply to an internet host leaves through an internet gateway onto the internet, where every
+/// VPC's public addresses are a branch of their own (IGW-2). The host's address is none of them,
+/// so one check refutes them all: the number of checks does not grow with the estate's VPCs.
+#[test]
+fn an_internet_question_asks_no_more_checks_on_an_estate_of_more_vpcs() {
+    let mut counts = Vec::new();
+    for enis in [400, 2000] {
+        let snapshot = estate::generate(&estate::Spec::new(enis, 5)).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        snapshot.write(dir.path()).unwrap();
+        let net = vpcverify::ingest::load(dir.path()).unwrap().network;
+        let ix = NetworkIndex::new(&net);
+        let f = resolve(&net, &ix, "internet", Role::Source).unwrap();
+        let t = resolve(&net, &ix, estate::WEB, Role::Destination).unwrap();
+        let (a, stats) = smt::solve_counted(&net, &ix, &ask(&f, &t, Some(443), None));
+        assert_eq!(kind(&a), "reachable", "{enis} interfaces");
+        counts.push((net.vpcs.len(), stats.checks));
+    }
+    assert!(counts[0].0 < counts[1].0, "{counts:?}");
+    assert_eq!(counts[0].1, counts[1].1, "(VPCs, checks): {counts:?}");
+}

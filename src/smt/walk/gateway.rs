@@ -3,7 +3,7 @@
 //! (NGW-2..8) and NAT instance (NI-2, NI-4) translations, peering without transit or
 //! edge-to-edge (PCX-5..7), gateway endpoints (GWE-7/8, J18), virtual private gateways (VGW-3,
 //! VGW-5). VPC Block Public Access (BPA-1..5) is split on by `bpa` once a gateway's own address
-//! rules pass.
+//! rules pass. Onto the internet, the VPCs' public addresses are first refuted together (SOLVE-10).
 
 use super::*;
 
@@ -120,6 +120,26 @@ impl Walk<'_> {
     /// enters that VPC, whoever holds it (not only the question's receivers): only the rest of
     /// the internet is external.
     pub(super) fn onto_internet(&mut self, st: State, gate: Gate) {
+        // SOLVE-10: one check for every VPC at once first: a packet no modelled public address or
+        // IPv6 block can be the destination of (the reply to an internet host, whose address is
+        // none of them, §4) takes none of the branches per VPC, and asking each VPC would cost a
+        // check per VPC of the estate.
+        let mapped_anywhere = match self.family {
+            IpFamily::V4 => in_addrs(&st.pkt.dst, self.publics().iter()),
+            IpFamily::V6 => {
+                let blocks: Vec<Cidr> = self
+                    .net
+                    .vpcs
+                    .values()
+                    .flat_map(|x| x.cidrs_v6.iter().copied())
+                    .collect();
+                in_any_cidr(&st.pkt.dst, blocks.iter())
+            }
+        };
+        if self.refuted(&st, &mapped_anywhere) {
+            // Every packet here is for the rest of the internet: no condition to add.
+            return self.delivered_external(st, gate);
+        }
         let mut conds = Vec::new();
         let vpcs: Vec<VpcId> = self.net.vpcs.keys().cloned().collect();
         for v in vpcs {

@@ -325,20 +325,22 @@ impl<'a> Walk<'a> {
     fn internet_set(&self, x: &BV) -> Bool {
         let vpc_blocks: Vec<Cidr> = self.net.vpcs.values().flat_map(|v| v.cidrs().copied()).collect();
         match self.family {
-            IpFamily::V4 => {
-                let publics: Vec<IpAddr> = self.ix.public_addresses().map(|a| IpAddr::V4(*a)).collect();
-                all(&[
-                    in_any_cidr(x, ranges::non_public_v4().iter()).not(),
-                    in_any_cidr(x, vpc_blocks.iter()).not(),
-                    in_addrs(x, publics.iter()).not(),
-                ])
-            }
+            IpFamily::V4 => all(&[
+                in_any_cidr(x, ranges::non_public_v4().iter()).not(),
+                in_any_cidr(x, vpc_blocks.iter()).not(),
+                in_addrs(x, self.publics().iter()).not(),
+            ]),
             IpFamily::V6 => all(&[
                 in_cidr(x, &ranges::public_v6()),
                 in_any_cidr(x, ranges::non_public_v6().iter()).not(),
                 in_any_cidr(x, vpc_blocks.iter()).not(),
             ]),
         }
+    }
+
+    /// Every public IPv4 address mapped in the network.
+    pub(super) fn publics(&self) -> Vec<IpAddr> {
+        self.ix.public_addresses().map(|a| IpAddr::V4(*a)).collect()
     }
 
     fn onprem_set(&self, x: &BV, vgw: &VpnGatewayId) -> Bool {
@@ -502,6 +504,49 @@ impl<'a> Walk<'a> {
             self.results.pruned.push(all(&parts));
         }
         self.solver.pop(1);
+    }
+
+    /// Whether the solver proves that no packet of the question on this branch satisfies `cond`
+    /// (a group of branches is then skipped with one check instead of one check each); `false`
+    /// when some packet does or the solver cannot tell (the branches are then asked one by one,
+    /// and report what they cannot decide). Recorded for the proof as a pruned branch is.
+    fn refuted(&mut self, st: &State, cond: &Bool) -> bool {
+        if self.stopped() {
+            return false;
+        }
+        let simple = cond.simplify();
+        let in_model = self
+            .model
+            .as_ref()
+            .and_then(|m| m.eval(&simple, true))
+            .and_then(|b| b.as_bool());
+        let refuted = match simple.as_bool() {
+            Some(b) => !b,
+            None if in_model == Some(true) => false,
+            None => {
+                self.solver.push();
+                self.solver.assert(&simple);
+                let refuted = match self.solver.check() {
+                    SatResult::Unsat => true,
+                    SatResult::Sat => {
+                        self.model = self.solver.get_model();
+                        false
+                    }
+                    SatResult::Unknown => {
+                        self.model = None;
+                        false
+                    }
+                };
+                self.solver.pop(1);
+                refuted
+            }
+        };
+        if refuted && self.q.want_proof {
+            let mut parts = st.branches.clone();
+            parts.push(simple);
+            self.results.pruned.push(all(&parts));
+        }
+        refuted
     }
 
     /// Adds a tracked filter to the path.
