@@ -10,11 +10,12 @@
 //! the network and diagnostics a load would have produced.
 //!
 //! File format (`<key>.vpcv-snapshot`): the magic `VPCVSNAP`, the format version (u32 LE), the
-//! 32-byte key, the payload length (u64 LE), the payload's BLAKE3 hash, then the payload: three
+//! 32-byte key, the payload length (u64 LE), the payload's BLAKE3 hash, then the payload: five
 //! parts, each its length (u64 LE) and MessagePack (`rmp-serde`, named fields, because the model's
 //! serde derives skip empty optional fields, which only a self-describing format reads back): the
-//! network, its index, and the diagnostics with the source. The network and the index are
-//! decoded side by side. A file whose magic, version, key,
+//! network without its interfaces and instances, its interfaces, its instances, its index, and
+//! the diagnostics with the source. The parts are decoded side by side (the interfaces are a third
+//! of the payload and more). A file whose magic, version, key,
 //! length or hash does not match is ignored with a warning and replaced: never trusted.
 
 use super::{IngestError, LoadOptions, Loaded};
@@ -25,7 +26,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// Bump when the payload's shape changes in a way the binary identity would not catch.
-const FORMAT_VERSION: u32 = 1;
+const FORMAT_VERSION: u32 = 2;
 const MAGIC: &[u8; 8] = b"VPCVSNAP";
 const HEADER_LEN: usize = 8 + 4 + 32 + 8 + 32;
 const EXTENSION: &str = "vpcv-snapshot";
@@ -246,7 +247,8 @@ pub fn load(path: &Path, options: &LoadOptions, cache: &CacheOptions) -> Result<
         return Ok((snap, report));
     }
     let started = Instant::now();
-    match write(dir, &file, &key, &snap) {
+    let mut snap = snap;
+    match write(dir, &file, &key, &mut snap) {
         Ok(()) => {
             report.status = CacheStatus::Written(file);
             prune(dir, KEEP);
@@ -367,23 +369,42 @@ fn read(file: &Path, key: &blake3::Hash) -> Result<Option<Snapshot>, String> {
         Err(e) => return Err(format!("cannot read it: {e}")),
     };
     let payload = check(&bytes, key)?;
-    let (network, rest) = split(payload).and_then(|(n, rest)| split(rest).map(|(i, r)| (n, (i, r))))?;
-    let (index, rest) = rest;
-    let (rest, tail) = split(rest)?;
-    if !tail.is_empty() {
+    let mut parts = Vec::with_capacity(PARTS);
+    let mut rest = payload;
+    for _ in 0..PARTS {
+        let (part, tail) = split(rest)?;
+        parts.push(part);
+        rest = tail;
+    }
+    if !rest.is_empty() {
         return Err("cannot decode it: bytes after its last part".into());
     }
     let decode_err = |what: &str, e: rmp_serde::decode::Error| format!("cannot decode its {what}: {e}");
-    let (network, (index, rest)) = rayon::join(
-        || rmp_serde::from_slice::<Network>(network).map_err(|e| decode_err("network", e)),
+    let ((network, interfaces), (instances, (index, rest))) = rayon::join(
         || {
-            (
-                rmp_serde::from_slice::<NetworkIndex>(index).map_err(|e| decode_err("index", e)),
-                rmp_serde::from_slice::<Rest>(rest).map_err(|e| decode_err("diagnostics", e)),
+            rayon::join(
+                || rmp_serde::from_slice::<Network>(parts[0]).map_err(|e| decode_err("network", e)),
+                || rmp_serde::from_slice(parts[1]).map_err(|e| decode_err("network interfaces", e)),
+            )
+        },
+        || {
+            rayon::join(
+                || rmp_serde::from_slice(parts[2]).map_err(|e| decode_err("instances", e)),
+                || {
+                    (
+                        rmp_serde::from_slice::<NetworkIndex>(parts[3]).map_err(|e| decode_err("index", e)),
+                        rmp_serde::from_slice::<Rest>(parts[4]).map_err(|e| decode_err("diagnostics", e)),
+                    )
+                },
             )
         },
     );
-    let (network, index, rest) = (network?, index?, rest?);
+    let (mut network, index, rest) = (network?, index?, rest?);
+    if !network.network_interfaces.is_empty() || !network.instances.is_empty() {
+        return Err("cannot decode it: its network part holds interfaces or instances".into());
+    }
+    network.network_interfaces = interfaces?;
+    network.instances = instances?;
     Ok(Some(Snapshot {
         loaded: Loaded {
             network,
@@ -440,27 +461,17 @@ fn check<'a>(bytes: &'a [u8], key: &blake3::Hash) -> Result<&'a [u8], String> {
 
 /// Writes a cache file atomically: a temporary file in the same directory, renamed over `file`,
 /// so that a concurrent reader sees the whole old file, the whole new one, or none.
-fn write(dir: &Path, file: &Path, key: &blake3::Hash, snap: &Snapshot) -> Result<(), String> {
+fn write(dir: &Path, file: &Path, key: &blake3::Hash, snap: &mut Snapshot) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let encode_err = |e: rmp_serde::encode::Error| format!("cannot encode the snapshot: {e}");
-    let (network, index) = rayon::join(
-        || rmp_serde::to_vec_named(&snap.loaded.network),
-        || rmp_serde::to_vec_named(&snap.index),
-    );
-    let rest = rmp_serde::to_vec_named(&RestRef {
-        diagnostics: &snap.loaded.diagnostics,
-        source: &snap.loaded.source,
-        validation: &snap.validation,
-    });
-    let mut payload = Vec::new();
-    for part in [
-        network.map_err(encode_err)?,
-        index.map_err(encode_err)?,
-        rest.map_err(encode_err)?,
-    ] {
-        payload.extend_from_slice(&(part.len() as u64).to_le_bytes());
-        payload.extend_from_slice(&part);
-    }
+    // The interfaces and instances are parts of their own: taken out of the network while it is
+    // encoded (no copy of the model), then put back.
+    let net = &mut snap.loaded.network;
+    let interfaces = std::mem::take(&mut net.network_interfaces);
+    let instances = std::mem::take(&mut net.instances);
+    let encoded = encode_parts(snap, &interfaces, &instances);
+    snap.loaded.network.network_interfaces = interfaces;
+    snap.loaded.network.instances = instances;
+    let payload = encoded.map_err(|e| format!("cannot encode the snapshot: {e}"))?;
     let mut h = blake3::Hasher::new();
     h.update_rayon(&payload);
     let mut tmp = tempfile::Builder::new()
@@ -480,6 +491,43 @@ fn write(dir: &Path, file: &Path, key: &blake3::Hash, snap: &Snapshot) -> Result
     f.flush().map_err(|e| e.to_string())?;
     tmp.persist(file).map_err(|e| e.error.to_string())?;
     Ok(())
+}
+
+/// How many parts a payload has.
+const PARTS: usize = 5;
+
+/// The payload of a snapshot whose network's interfaces and instances were taken out (and are
+/// given here): each part its length, then its bytes.
+fn encode_parts(
+    snap: &Snapshot,
+    interfaces: &std::collections::BTreeMap<crate::model::NetworkInterfaceId, crate::model::NetworkInterface>,
+    instances: &std::collections::BTreeMap<crate::model::InstanceId, crate::model::Instance>,
+) -> Result<Vec<u8>, rmp_serde::encode::Error> {
+    let ((network, interfaces), (instances, index)) = rayon::join(
+        || {
+            rayon::join(
+                || rmp_serde::to_vec_named(&snap.loaded.network),
+                || rmp_serde::to_vec_named(interfaces),
+            )
+        },
+        || {
+            rayon::join(
+                || rmp_serde::to_vec_named(instances),
+                || rmp_serde::to_vec_named(&snap.index),
+            )
+        },
+    );
+    let rest = rmp_serde::to_vec_named(&RestRef {
+        diagnostics: &snap.loaded.diagnostics,
+        source: &snap.loaded.source,
+        validation: &snap.validation,
+    });
+    let mut payload = Vec::new();
+    for part in [network?, interfaces?, instances?, index?, rest?] {
+        payload.extend_from_slice(&(part.len() as u64).to_le_bytes());
+        payload.extend_from_slice(&part);
+    }
+    Ok(payload)
 }
 
 /// Keeps the `keep` most recently used snapshots in `dir` and the [`KEEP_MEMOS`] most recently
