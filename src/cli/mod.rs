@@ -548,8 +548,23 @@ pub fn load_valid(
     style: &Style,
     options: &ingest::LoadOptions,
 ) -> Result<(ingest::Loaded, NetworkIndex), CliError> {
+    load_valid_then(path, style, options, || {})
+}
+
+/// [`load_valid`], doing `meanwhile` on this thread while the network loads on another (a point
+/// question makes its solver context then).
+pub fn load_valid_then(
+    path: &std::path::Path,
+    style: &Style,
+    options: &ingest::LoadOptions,
+    meanwhile: impl FnOnce(),
+) -> Result<(ingest::Loaded, NetworkIndex), CliError> {
     // Validation and the index are cached with the network (`ingest::cache`).
-    let (snap, report) = ingest::cache::load(path, options, &options.cache)?;
+    let (snap, report) = std::thread::scope(|s| {
+        let loading = s.spawn(|| ingest::cache::load(path, options, &options.cache));
+        meanwhile();
+        loading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })?;
     print_cache_report(&report, options.cache.verbose);
     let ix = snap.index;
     let loaded = snap.loaded;

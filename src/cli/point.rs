@@ -36,7 +36,7 @@ fn verdict_outcome(v: &Verdict) -> Outcome {
 }
 
 pub(super) fn query(args: &QueryArgs, style: &Style, options: &ingest::LoadOptions) -> Result<Outcome, CliError> {
-    let (loaded, ix) = load_valid(&args.question.network, style, options)?;
+    let (loaded, ix) = load_valid_then(&args.question.network, style, options, crate::query::warm_up)?;
     let spec = QuerySpec {
         want_proof: args.emit_smt2.is_some(),
         through: args.waypoints.through.clone(),

@@ -16,5 +16,7 @@ pub mod verdict;
 pub mod waypoint;
 
 pub use crate::model::endpoint::{Endpoint, External};
+/// Makes the calling thread's solver context ahead of its first question (`smt::warm_up`).
+pub use crate::smt::warm_up;
 pub use endpoint::{EndpointError, Role, resolve};
 pub use verdict::{DropCellReport, PacketClassReport, QueryEcho, UnknownCause, Verdict, VerdictKind};

@@ -177,6 +177,21 @@ pub enum Answer {
     },
 }
 
+/// Sets Z3's global parameters, once per process, before this thread's first context is made.
+fn global_params() {
+    // The walk uses Z3's incremental solver (push/pop, assumptions); the default tactic of the
+    // non-incremental one is never used, but building it costs ~5 ms per solver in Z3 4.8.
+    static TACTIC: std::sync::Once = std::sync::Once::new();
+    TACTIC.call_once(|| z3::set_global_param("tactic.default_tactic", "smt"));
+}
+
+/// Makes the calling thread's Z3 context now (several milliseconds), so that a command can make it
+/// while its network loads on other threads, ahead of its first question on this thread.
+pub fn warm_up() {
+    global_params();
+    let _ = Bool::from_bool(true);
+}
+
 /// Answers a question. Runs in the calling thread's Z3 context (each thread has its own, so
 /// questions can be answered in parallel on different threads).
 pub fn solve(net: &Network, ix: &NetworkIndex, q: &Question<'_>) -> Answer {
@@ -187,10 +202,7 @@ pub fn solve(net: &Network, ix: &NetworkIndex, q: &Question<'_>) -> Answer {
 /// solver): for measurements and tests.
 #[doc(hidden)]
 pub fn solve_counted(net: &Network, ix: &NetworkIndex, q: &Question<'_>) -> (Answer, SolveStats) {
-    // The walk uses Z3's incremental solver (push/pop, assumptions); the default tactic of the
-    // non-incremental one is never used, but building it costs ~5 ms per solver in Z3 4.8.
-    static TACTIC: std::sync::Once = std::sync::Once::new();
-    TACTIC.call_once(|| z3::set_global_param("tactic.default_tactic", "smt"));
+    global_params();
     let mut blocked: BTreeSet<Blocked> = BTreeSet::new();
     let mut evidence: std::collections::BTreeMap<Blocked, (StartPoint, Packet)> = Default::default();
     let mut unknown: BTreeSet<(String, String)> = BTreeSet::new();
