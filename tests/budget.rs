@@ -274,7 +274,8 @@ fn a_verdict_asked_alone_is_the_same_verdict_without_its_evidence() {
 
 /// A reply to an internet host leaves through an internet gateway onto the internet, where every
 /// VPC's public addresses are a branch of their own (IGW-2). The host's address is none of them,
-/// so one check refutes them all: the number of checks does not grow with the estate's VPCs.
+/// so they are refuted all at once (SOLVE-10, SOLVE-11): the number of checks does not grow with
+/// the estate's VPCs, and the exclusion of the estate's addresses is never written out.
 #[test]
 fn an_internet_question_asks_no_more_checks_on_an_estate_of_more_vpcs() {
     let mut counts = Vec::new();
@@ -288,8 +289,65 @@ fn an_internet_question_asks_no_more_checks_on_an_estate_of_more_vpcs() {
         let t = resolve(&net, &ix, estate::WEB, Role::Destination).unwrap();
         let (a, stats) = smt::solve_counted(&net, &ix, &ask(&f, &t, Some(443), None));
         assert_eq!(kind(&a), "reachable", "{enis} interfaces");
+        assert_eq!(stats.exclusions_asserted, 0, "{enis} interfaces");
         counts.push((net.vpcs.len(), stats.checks));
     }
     assert!(counts[0].0 < counts[1].0, "{counts:?}");
     assert_eq!(counts[0].1, counts[1].1, "(VPCs, checks): {counts:?}");
+}
+
+/// SOLVE-11: an internet host is none of the estate's public addresses (§4). When a security
+/// group admits only such an address (the NAT gateway's Elastic IP), the deferred exclusion is
+/// asserted as soon as a model gives the host that address, and the answer, its candidate paths
+/// and its blocking entries are those of the walk that writes the exclusion out (a proof's).
+#[test]
+fn a_host_only_an_estate_address_could_be_is_no_internet_host_with_the_exclusion_deferred() {
+    let nat_eip = "52.70.151.36";
+    let text = std::fs::read_to_string(path("specs/seed-lab.toml")).unwrap().replace(
+        r#"{ protocol = "tcp", ports = "80", from = "0.0.0.0/0" }"#,
+        &format!(r#"{{ protocol = "tcp", ports = "80", from = "{nat_eip}/32" }}"#),
+    );
+    assert!(text.contains(&format!("{nat_eip}/32")));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("lab.toml");
+    std::fs::write(&file, text).unwrap();
+    let net = vpcverify::ingest::load(&file).unwrap().network;
+    let ix = NetworkIndex::new(&net);
+    let f = resolve(&net, &ix, "internet", Role::Source).unwrap();
+    let t = resolve(&net, &ix, "web-server", Role::Destination).unwrap();
+    let (deferred, stats) = smt::solve_counted(&net, &ix, &ask(&f, &t, Some(80), None));
+    let written_out = Question {
+        want_proof: true,
+        ..ask(&f, &t, Some(80), None)
+    };
+    let (written, written_stats) = smt::solve_counted(&net, &ix, &written_out);
+    assert_eq!((stats.exclusions_asserted, written_stats.exclusions_asserted), (1, 0));
+    match (&deferred, &written) {
+        (
+            Answer::Unreachable { blocked, paths, .. },
+            Answer::Unreachable {
+                blocked: blocked_w,
+                paths: paths_w,
+                proof: Some(proof),
+                ..
+            },
+        ) => {
+            assert_eq!(blocked, blocked_w);
+            assert_eq!(paths, paths_w);
+            let ids: Vec<(&str, &str)> = blocked.iter().map(|b| (b.id.as_str(), b.rule.as_str())).collect();
+            // IPv6: the web server has no IPv6 address (V6-2); IPv4: its group admits no host.
+            assert_eq!(ids, [("eni-web-server", "V6-2"), ("sg-WebDMZ", "sg-WebDMZ")]);
+            assert_eq!(smt::recheck_proof(proof), Ok(true));
+        }
+        (a, b) => panic!("expected unreachable twice, got {} and {}", kind(a), kind(b)),
+    }
+    // Port 443 is still open to the world: reachable from a host that is none of the estate's
+    // addresses, with nothing asserted.
+    let (open, stats) = smt::solve_counted(&net, &ix, &ask(&f, &t, Some(443), None));
+    let Answer::Reachable(w) = &open else {
+        panic!("expected reachable, got {}", kind(&open))
+    };
+    let estate: Vec<std::net::IpAddr> = ix.public_addresses().map(|a| std::net::IpAddr::V4(*a)).collect();
+    assert!(!estate.contains(&w.packet.src_ip), "{:?}", w.packet);
+    assert_eq!(stats.exclusions_asserted, 0);
 }

@@ -221,6 +221,7 @@ pub fn solve_counted(net: &Network, ix: &NetworkIndex, q: &Question<'_>) -> (Ans
         stats.gave_up += s.gave_up;
         stats.rescued += s.rescued;
         stats.rebuilt += s.rebuilt;
+        stats.exclusions_asserted += s.exclusions_asserted;
         let spent = walk.solver.spent;
         let r = walk.results;
         bounded.extend(r.bounded);

@@ -13,9 +13,14 @@
 //!   retried once on a fresh solver with the rest. What the retry cannot decide is `unknown`.
 //! - SOLVE-3: once the budget is spent no check is made; the walk stops and the answer is
 //!   `unknown`, naming the budget and how far the walk got.
+//! - SOLVE-11: an exclusion the walk defers (an internet host is none of the estate's public
+//!   addresses) is asserted, at the bottom of the stack and for the rest of the walk, as soon as
+//!   a satisfiable check's model gives the variable one of the excluded addresses; the check is
+//!   then made again. No satisfiable answer leaves this solver with such a model.
 
+use std::net::IpAddr;
 use std::time::{Duration, Instant};
-use z3::ast::Bool;
+use z3::ast::{BV, Bool};
 use z3::{Model, Params, SatResult, Solver};
 
 /// The wall-clock budget of one question, from the moment it was asked.
@@ -77,6 +82,8 @@ pub struct SolveStats {
     pub rescued: u64,
     /// Fresh solvers built after one gave up (SOLVE-1).
     pub rebuilt: u64,
+    /// Deferred exclusions asserted because a model needed them (SOLVE-11).
+    pub exclusions_asserted: u64,
 }
 
 /// Z3's incremental solver, guarded (SOLVE-1..3).
@@ -94,6 +101,19 @@ pub(crate) struct Guarded {
     reason: Option<String>,
     /// The budget ran out (SOLVE-3).
     pub spent: bool,
+    /// Exclusions not yet asserted (SOLVE-11).
+    deferred: Vec<Deferred>,
+    /// The variables whose deferred exclusions have been asserted.
+    asserted: Vec<BV>,
+    /// The model of the last check, when it was satisfiable and its model was fetched.
+    model: Option<Model>,
+}
+
+/// An exclusion handed over by the walk to be asserted only when a model needs it (SOLVE-11):
+/// `var` takes none of `excluded` (sorted).
+struct Deferred {
+    var: BV,
+    excluded: Vec<IpAddr>,
 }
 
 impl Guarded {
@@ -109,15 +129,41 @@ impl Guarded {
             stats: SolveStats::default(),
             reason: None,
             spent: false,
+            deferred: Vec::new(),
+            asserted: Vec::new(),
+            model: None,
         }
     }
 
+    /// Defers the exclusion of `excluded` from the values of `var` (SOLVE-11): the walk's
+    /// questions mean it, but asserting it costs a comparison per address up front, and most
+    /// models never come near them. Only for variables of 64 bits or fewer.
+    pub(crate) fn defer_exclusion(&mut self, var: &BV, mut excluded: Vec<IpAddr>) {
+        if var.get_size() > 64 || self.defers(var) {
+            return;
+        }
+        excluded.sort_unstable();
+        excluded.dedup();
+        self.deferred.push(Deferred {
+            var: var.clone(),
+            excluded,
+        });
+    }
+
+    /// Whether `var` has a deferred exclusion, asserted yet or not: it then never takes an
+    /// excluded address in an answer of this solver.
+    pub(crate) fn defers(&self, var: &BV) -> bool {
+        self.deferred.iter().any(|d| d.var == *var) || self.asserted.iter().any(|v| v == var)
+    }
+
     pub(crate) fn push(&mut self) {
+        self.model = None;
         self.solver.push();
         self.stack.push(Vec::new());
     }
 
     pub(crate) fn pop(&mut self, n: u32) {
+        self.model = None;
         self.solver.pop(n);
         for _ in 0..n {
             if self.stack.len() > 1 {
@@ -127,6 +173,7 @@ impl Guarded {
     }
 
     pub(crate) fn assert(&mut self, b: &Bool) {
+        self.model = None;
         self.solver.assert(b);
         if let Some(level) = self.stack.last_mut() {
             level.push(b.clone());
@@ -138,8 +185,52 @@ impl Guarded {
         self.check_assumptions(&[])
     }
 
-    /// A check that is either decided by a solver that never gave up, or `Unknown`.
+    /// A check that is either decided by a solver that never gave up, or `Unknown`; a
+    /// satisfiable one has a model within every deferred exclusion (SOLVE-11).
     pub(crate) fn check_assumptions(&mut self, assumptions: &[Bool]) -> SatResult {
+        let r = self.check_once(assumptions);
+        if r == SatResult::Sat && !self.deferred.is_empty() && self.model_needs_deferred() {
+            self.assert_deferred();
+            return self.check_once(assumptions);
+        }
+        r
+    }
+
+    /// Whether the last check's model gives a deferred variable an excluded address (or cannot
+    /// be read: then the exclusions are asserted, to be safe). Keeps the model for `get_model`.
+    fn model_needs_deferred(&mut self) -> bool {
+        let Some(m) = self.solver.get_model() else {
+            return true;
+        };
+        let needs = self.deferred.iter().any(|d| {
+            let value = m.eval(&d.var, true).and_then(|v| v.as_u64());
+            match (value, d.var.get_size()) {
+                (Some(v), 32) => {
+                    let a = IpAddr::V4(std::net::Ipv4Addr::from(v as u32));
+                    d.excluded.binary_search(&a).is_ok()
+                }
+                _ => true,
+            }
+        });
+        self.model = Some(m);
+        needs
+    }
+
+    /// Asserts every deferred exclusion at the bottom of the stack, for the rest of the walk: the
+    /// solver is rebuilt with them (SOLVE-11).
+    fn assert_deferred(&mut self) {
+        for d in std::mem::take(&mut self.deferred) {
+            let excluded = super::sym::in_addrs(&d.var, d.excluded.iter()).not();
+            self.stack[0].push(excluded);
+            self.asserted.push(d.var);
+            self.stats.exclusions_asserted += 1;
+        }
+        self.fresh_solver();
+    }
+
+    /// A check on the current solver, retried once on a fresh one if it gives up (SOLVE-1, 2).
+    fn check_once(&mut self, assumptions: &[Bool]) -> SatResult {
+        self.model = None;
         if self.poisoned {
             self.rebuild();
         }
@@ -233,6 +324,12 @@ impl Guarded {
 
     /// A fresh solver holding the same assertions at the same stack levels (SOLVE-1).
     fn rebuild(&mut self) {
+        self.fresh_solver();
+        self.stats.rebuilt += 1;
+    }
+
+    fn fresh_solver(&mut self) {
+        self.model = None;
         let s = Solver::new();
         for (i, level) in self.stack.iter().enumerate() {
             if i > 0 {
@@ -244,15 +341,14 @@ impl Guarded {
         }
         self.solver = s;
         self.poisoned = false;
-        self.stats.rebuilt += 1;
     }
 
     /// The model of the last check, which was satisfiable.
-    pub(crate) fn get_model(&self) -> Option<Model> {
+    pub(crate) fn get_model(&mut self) -> Option<Model> {
         if self.poisoned {
             return None;
         }
-        self.solver.get_model()
+        self.model.take().or_else(|| self.solver.get_model())
     }
 
     /// The unsat core of the last check, which was unsatisfiable.

@@ -124,6 +124,11 @@ impl Walk<'_> {
         // IPv6 block can be the destination of (the reply to an internet host, whose address is
         // none of them, §4) takes none of the branches per VPC, and asking each VPC would cost a
         // check per VPC of the estate.
+        if self.solver.defers(&st.pkt.dst) {
+            // The destination is the question's internet host, which is none of them (§4): the
+            // solver holds that exclusion back (SOLVE-11), so it is not asked.
+            return self.delivered_external(st, gate);
+        }
         let mapped_anywhere = match self.family {
             IpFamily::V4 => in_addrs(&st.pkt.dst, self.publics().iter()),
             IpFamily::V6 => {

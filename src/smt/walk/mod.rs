@@ -325,6 +325,12 @@ impl<'a> Walk<'a> {
     fn internet_set(&self, x: &BV) -> Bool {
         let vpc_blocks: Vec<Cidr> = self.net.vpcs.values().flat_map(|v| v.cidrs().copied()).collect();
         match self.family {
+            // The estate's public addresses: left to the solver when it defers their exclusion
+            // (SOLVE-11).
+            IpFamily::V4 if self.solver.defers(x) => all(&[
+                in_any_cidr(x, ranges::non_public_v4().iter()).not(),
+                in_any_cidr(x, vpc_blocks.iter()).not(),
+            ]),
             IpFamily::V4 => all(&[
                 in_any_cidr(x, ranges::non_public_v4().iter()).not(),
                 in_any_cidr(x, vpc_blocks.iter()).not(),
@@ -335,6 +341,24 @@ impl<'a> Walk<'a> {
                 in_any_cidr(x, ranges::non_public_v6().iter()).not(),
                 in_any_cidr(x, vpc_blocks.iter()).not(),
             ]),
+        }
+    }
+
+    /// SOLVE-11: an internet host of the question is none of the estate's public addresses (§4);
+    /// in a walk whose formulas are not kept (no proof, no drop map, no collection) that exclusion
+    /// is handed to the solver, which asserts it only if a model needs it.
+    fn defer_internet_exclusions(&mut self) {
+        if self.family != IpFamily::V4 || self.q.want_proof || self.record || self.collect {
+            return;
+        }
+        let internet = |e: &Option<External>| matches!(e, Some(External::Internet { .. }));
+        let (src, dst) = (self.pkt0.src.clone(), self.pkt0.dst.clone());
+        if internet(&self.q.from.external) {
+            self.solver.defer_exclusion(&src, self.publics());
+        }
+        if internet(&self.q.to.external) {
+            self.solver.defer_exclusion(&dst, self.publics());
+            self.space = self.packet_space();
         }
     }
 
@@ -818,6 +842,7 @@ impl<'a> Walk<'a> {
 
     /// Walks every candidate path of the question.
     pub(crate) fn run(&mut self) {
+        self.defer_internet_exclusions();
         self.explain_unaddressable();
         // Z3 4.8's first push on a solver that holds no assertion costs milliseconds (it sets up
         // its non-incremental solver first); one trivial assertion avoids that.
