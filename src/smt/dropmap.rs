@@ -107,6 +107,11 @@ pub fn drop_map(net: &Network, ix: &NetworkIndex, q: &Question<'_>, max_cells: u
             // Cells are relative to their candidate path: a box holds the packets in it that
             // take this path (packets in it that take another are another path's business).
             let routing = all(&r.routing);
+            // The path's routing conditions, asserted once for all its stages: they hold the
+            // question's large address sets (an internet host is none of the estate's public
+            // addresses), which the solver then takes in once, not at every cell's check.
+            s.push();
+            s.assert(&routing);
             let mut prefix = r.routing.clone();
             for (i, c) in r.checks.iter().enumerate() {
                 let mut cond = prefix.clone();
@@ -167,6 +172,7 @@ pub fn drop_map(net: &Network, ix: &NetworkIndex, q: &Question<'_>, max_cells: u
                     });
                 }
             }
+            s.pop(1);
         }
     }
     out
