@@ -243,3 +243,35 @@ fn trace_protocol_all_says_which_protocol_its_packet_uses() {
     ]);
     assert!(text.contains("traced with tcp to port 3306"), "{text}");
 }
+
+/// `Names::of`, which a point question's answer is annotated with, names each id exactly as the
+/// whole network's index does: a snapshot's `Name` tags and group names, a spec's names, a
+/// Terraform plan's addresses and load balancer names, and no name where the index has none.
+#[test]
+fn names_looked_up_id_by_id_are_the_indexs_names() {
+    use vpcverify::model::Names;
+    let mut checked = 0;
+    for input in [
+        "tests/fixtures/moto-sample",
+        "specs/seed-lab.toml",
+        "tests/fixtures/terraform/elb.plan.json",
+        "tests/fixtures/terraform/changes.plan.json",
+        "tests/fixtures/terraform/tgw.plan.json",
+    ] {
+        let net = vpcverify::ingest::load(&path(input)).unwrap().network;
+        let all = Names::new(&net);
+        let mut ids: Vec<String> = all.words().map(str::to_owned).collect();
+        ids.extend(net.network_interfaces.keys().map(|i| i.to_string()));
+        ids.extend(net.subnets.keys().map(|i| i.to_string()));
+        ids.push("nothing-by-this-id".into());
+        let named = ids.iter().filter(|id| all.display_name(id).is_some()).count();
+        assert!(named > 0, "{input}: no names");
+        let some = Names::of(&net, ids.iter().map(String::as_str));
+        for id in &ids {
+            assert_eq!(some.display_name(id), all.display_name(id), "{input}: {id}");
+            assert_eq!(Names::of(&net, [id.as_str()]).label(id), all.label(id), "{input}: {id}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "{checked}");
+}

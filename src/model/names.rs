@@ -28,9 +28,32 @@ fn terraform_address(p: &Provenance) -> Option<&str> {
     (looks && !p.implicit && r.contains('.')).then_some(r)
 }
 
+/// The entry of `map` under the id `id`.
+fn lookup<'m, K: Ord + for<'x> From<&'x str>, V>(map: &'m BTreeMap<K, V>, id: &str) -> Option<&'m V> {
+    map.get(&K::from(id))
+}
+
 impl Names {
     /// Builds the index of a network.
     pub fn new(net: &Network) -> Self {
+        Self::build(net, None)
+    }
+
+    /// The index restricted to `ids`: what [`Names::new`] gives them, found by looking each id
+    /// up instead of scanning the network (a point question names only the few components of
+    /// its answer).
+    pub fn of<'a>(net: &Network, ids: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut n = Names::default();
+        for id in ids {
+            if !n.by_id.contains_key(id) {
+                n.by_id.extend(Self::build(net, Some(id)).by_id);
+            }
+        }
+        n
+    }
+
+    /// Every resource's name, or only `only`'s.
+    fn build(net: &Network, only: Option<&str>) -> Self {
         let mut n = Names::default();
         let mut put = |id: &str, tags: &Tags, p: Option<&Provenance>, fallback: Option<&str>| {
             let name = p
@@ -43,11 +66,19 @@ impl Names {
                 n.by_id.insert(id.to_owned(), name.to_owned());
             }
         };
+        // Each kind of resource in turn (a later kind's name for the same id wins), every one of
+        // them or only the one with the id `only`.
+        macro_rules! each {
+            ($map:expr, |$r:ident| $body:expr) => {
+                match only {
+                    None => $map.values().for_each(|$r| $body),
+                    Some(id) => lookup(&$map, id).into_iter().for_each(|$r| $body),
+                }
+            };
+        }
         macro_rules! scan {
             ($map:expr) => {
-                for r in $map.values() {
-                    put(r.id.as_str(), &r.tags, Some(&r.provenance), None);
-                }
+                each!($map, |r| put(r.id.as_str(), &r.tags, Some(&r.provenance), None))
             };
         }
         scan!(net.vpcs);
@@ -64,22 +95,37 @@ impl Names {
         scan!(net.vpn_gateways);
         scan!(net.transit_gateways);
         scan!(net.onprem.vpn_connections);
-        for g in net.security_groups.values() {
-            put(g.id.as_str(), &g.tags, Some(&g.provenance), Some(&g.name));
-        }
-        for p in net.prefix_lists.values() {
-            put(p.id.as_str(), &p.tags, Some(&p.provenance), Some(&p.name));
-        }
+        each!(net.security_groups, |g| put(
+            g.id.as_str(),
+            &g.tags,
+            Some(&g.provenance),
+            Some(&g.name)
+        ));
+        each!(net.prefix_lists, |p| put(
+            p.id.as_str(),
+            &p.tags,
+            Some(&p.provenance),
+            Some(&p.name)
+        ));
         let none = Tags::new();
-        for a in net.tgw.attachments.values() {
-            put(a.id.as_str(), &none, Some(&a.provenance), None);
-        }
-        for lb in net.elb.load_balancers.values() {
-            put(&lb.id, &none, Some(&lb.provenance), Some(&lb.name));
-        }
-        for tg in net.elb.target_groups.values() {
-            put(&tg.id, &none, Some(&tg.provenance), Some(&tg.name));
-        }
+        each!(net.tgw.attachments, |a| put(
+            a.id.as_str(),
+            &none,
+            Some(&a.provenance),
+            None
+        ));
+        each!(net.elb.load_balancers, |lb| put(
+            &lb.id,
+            &none,
+            Some(&lb.provenance),
+            Some(&lb.name)
+        ));
+        each!(net.elb.target_groups, |tg| put(
+            &tg.id,
+            &none,
+            Some(&tg.provenance),
+            Some(&tg.name)
+        ));
         n
     }
 

@@ -6,7 +6,9 @@ use crate::model::{Names, Network};
 
 /// Fills `v.names` with the display name of every id on its paths, blocking entries, unknown
 /// causes and waypoints, where it has one that says more than the id.
-pub fn annotate(v: &mut Verdict, _net: &Network, names: &Names) {
+/// The names are looked up id by id ([`Names::of`]), not read from the whole network's index,
+/// which a point question would otherwise build for a handful of ids.
+pub fn annotate(v: &mut Verdict, net: &Network) {
     let mut ids: Vec<&str> = Vec::new();
     let hops = v.path.iter().chain(v.return_path.iter()).flatten();
     ids.extend(hops.map(|h| h.id.as_str()));
@@ -23,6 +25,7 @@ pub fn annotate(v: &mut Verdict, _net: &Network, names: &Names) {
         ids.extend(w.blocked.iter().map(|b| b.id.as_str()));
         ids.extend(w.through.iter().chain(w.avoid.iter()).map(|x| x.id.as_str()));
     }
+    let names = Names::of(net, ids.iter().copied());
     let found: Vec<(String, String)> = ids
         .into_iter()
         .filter_map(|id| names.display_name(id).map(|n| (id.to_owned(), n.to_owned())))

@@ -206,7 +206,7 @@ pub fn run(net: &Network, ix: &NetworkIndex, req: &TraceRequest) -> Result<Verdi
     // A reply from a place that is not `--to` answers no question: it is not shown.
     v.return_path = t.reply.filter(|_| misdelivered.is_none()).map(|r| r.hops);
     v.warnings = prepared.warnings;
-    super::names::annotate(&mut v, net, ix.names(net));
+    super::names::annotate(&mut v, net);
     Ok(v)
 }
 

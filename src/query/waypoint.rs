@@ -62,13 +62,12 @@ pub struct WaypointVerdict {
 /// Answers a question with its waypoints, if it has any (otherwise as [`engine::run`]); the
 /// verdict's ids are annotated with their names.
 pub fn run(net: &Network, ix: &NetworkIndex, spec: &QuerySpec) -> Result<QueryResult, QueryError> {
-    let names = ix.names(net);
     if spec.through.is_empty() && spec.avoid.is_empty() {
         let mut r = engine::run(net, ix, spec)?;
-        super::names::annotate(&mut r.verdict, net, names);
+        super::names::annotate(&mut r.verdict, net);
         return Ok(r);
     }
-    let goal = resolve_all(net, names, spec)?;
+    let goal = resolve_all(net, ix.names(net), spec)?;
     let mut result = engine::run(net, ix, spec)?;
     let plain = &result.verdict;
     let what = describe(&goal);
@@ -140,7 +139,7 @@ pub fn run(net: &Network, ix: &NetworkIndex, spec: &QuerySpec) -> Result<QueryRe
         }
     }
     result.verdict.waypoint = Some(w);
-    super::names::annotate(&mut result.verdict, net, names);
+    super::names::annotate(&mut result.verdict, net);
     Ok(result)
 }
 
