@@ -137,9 +137,10 @@ impl Guarded {
 
     /// Defers the exclusion of `excluded` from the values of `var` (SOLVE-11): the walk's
     /// questions mean it, but asserting it costs a comparison per address up front, and most
-    /// models never come near them. Only for variables of 64 bits or fewer.
+    /// models never come near them. Only for IPv4 addresses (32-bit variables); another is left
+    /// to the walk to write out.
     pub(crate) fn defer_exclusion(&mut self, var: &BV, mut excluded: Vec<IpAddr>) {
-        if var.get_size() > 64 || self.defers(var) {
+        if var.get_size() != 32 || self.defers(var) {
             return;
         }
         excluded.sort_unstable();
@@ -204,12 +205,9 @@ impl Guarded {
         };
         let needs = self.deferred.iter().any(|d| {
             let value = m.eval(&d.var, true).and_then(|v| v.as_u64());
-            match (value, d.var.get_size()) {
-                (Some(v), 32) => {
-                    let a = IpAddr::V4(std::net::Ipv4Addr::from(v as u32));
-                    d.excluded.binary_search(&a).is_ok()
-                }
-                _ => true,
+            match value.and_then(|v| u32::try_from(v).ok()) {
+                Some(v) => d.excluded.binary_search(&IpAddr::V4(v.into())).is_ok(),
+                None => true,
             }
         });
         self.model = Some(m);
