@@ -141,9 +141,7 @@ fn a_satisfiable_path_whose_witness_cannot_be_extracted_is_unknown_not_dropped()
 /// The question on a generated estate: `internet` -> the web servers' VPC, tcp 22.
 #[test]
 fn tiny_real_budgets_give_the_untimed_verdict_or_unknown_naming_the_budget() {
-    let snapshot = estate::generate(&estate::Spec::new(300, 5)).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    snapshot.write(dir.path()).unwrap();
+    let (dir, _) = crate::synth_estate::generate(300, 5);
     let net = vpcverify::ingest::load(dir.path()).unwrap().network;
     let ix = NetworkIndex::new(&net);
     let web = resolve(&net, &ix, estate::WEB, Role::Destination).unwrap();
@@ -280,9 +278,7 @@ fn a_verdict_asked_alone_is_the_same_verdict_without_its_evidence() {
 fn an_internet_question_asks_no_more_checks_on_an_estate_of_more_vpcs() {
     let mut counts = Vec::new();
     for enis in [400, 2000] {
-        let snapshot = estate::generate(&estate::Spec::new(enis, 5)).unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        snapshot.write(dir.path()).unwrap();
+        let (dir, _) = crate::synth_estate::generate(enis, 5);
         let net = vpcverify::ingest::load(dir.path()).unwrap().network;
         let ix = NetworkIndex::new(&net);
         let f = resolve(&net, &ix, "internet", Role::Source).unwrap();

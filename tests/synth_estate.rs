@@ -9,7 +9,8 @@ pub mod tgw;
 
 use crate::common::*;
 
-fn generate(enis: usize, seed: u64) -> (tempfile::TempDir, estate::Snapshot) {
+/// A generated estate of `enis` interfaces, written to a temporary directory.
+pub fn generate(enis: usize, seed: u64) -> (tempfile::TempDir, estate::Snapshot) {
     let snapshot = estate::generate(&estate::Spec::new(enis, seed)).unwrap();
     let dir = tempfile::tempdir().unwrap();
     snapshot.write(dir.path()).unwrap();

@@ -43,11 +43,10 @@ impl Names {
     /// up instead of scanning the network (a point question names only the few components of
     /// its answer).
     pub fn of<'a>(net: &Network, ids: impl IntoIterator<Item = &'a str>) -> Self {
+        let ids: std::collections::BTreeSet<&str> = ids.into_iter().collect();
         let mut n = Names::default();
         for id in ids {
-            if !n.by_id.contains_key(id) {
-                n.by_id.extend(Self::build(net, Some(id)).by_id);
-            }
+            n.by_id.extend(Self::build(net, Some(id)).by_id);
         }
         n
     }

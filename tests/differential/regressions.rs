@@ -5,7 +5,7 @@
 
 #![allow(dead_code, reason = "helpers for the regression tests below")]
 
-use crate::common::path;
+use crate::common::{path, tcp_question};
 use crate::differential::agree::{pinned_packet_agrees, pinned_verdicts};
 use crate::differential::oracle::Kind;
 use crate::differential::spec::load;
@@ -204,27 +204,13 @@ fn r_propagated_prefix_list_route() {
 /// interpreter: the disagreement was between `query` and `trace`.
 #[test]
 fn r_unheld_address_in_a_vpc_is_an_external_host() {
-    use vpcverify::query::engine::{ProtocolChoice, QuerySpec, run};
+    use vpcverify::query::engine::run;
     use vpcverify::query::{External, VerdictKind};
     let net = fixture("unheld-address-in-a-vpc");
     let ix = NetworkIndex::new(&net);
     let to = vpcverify::query::resolve(&net, &ix, "10.0.1.7", vpcverify::query::Role::Destination).unwrap();
     assert!(matches!(to.external, Some(External::Block(_))), "{to:?}");
-    let ask = |to: &str| {
-        let spec = QuerySpec {
-            from: "eni-1".into(),
-            to: to.into(),
-            protocol: ProtocolChoice::One(proto::TCP),
-            port: Some(PortRange::single(443)),
-            src_port: None,
-            one_way: false,
-            want_proof: false,
-            budget: None,
-            through: Vec::new(),
-            avoid: Vec::new(),
-        };
-        run(&net, &ix, &spec).unwrap().verdict
-    };
+    let ask = |to: &str| run(&net, &ix, &tcp_question("eni-1", to, 443)).unwrap().verdict;
     assert_eq!(ask("10.0.1.7").verdict, VerdictKind::Reachable);
     let own_subnet = ask("10.0.3.7");
     assert_eq!(own_subnet.verdict, VerdictKind::Unreachable);
@@ -242,25 +228,14 @@ fn r_unheld_address_in_a_vpc_is_an_external_host() {
 #[test]
 fn r_chained_nat_gateways() {
     use vpcverify::query::VerdictKind;
-    use vpcverify::query::engine::{ProtocolChoice, QuerySpec, run};
+    use vpcverify::query::engine::run;
     let net = fixture("chained-nat-gateways");
     let p = tcp("10.0.1.11", 49152, "93.184.216.34", 443);
     assert_pinned(&net, p, false, Kind::Reachable);
     assert_pinned(&net, p, true, Kind::Reachable);
     assert_question(&net, "eni-1", "internet", None, false);
-    let spec = QuerySpec {
-        from: "eni-1".into(),
-        to: "internet".into(),
-        protocol: ProtocolChoice::One(proto::TCP),
-        port: Some(PortRange::single(443)),
-        src_port: None,
-        one_way: false,
-        want_proof: false,
-        budget: None,
-        through: Vec::new(),
-        avoid: Vec::new(),
-    };
     let ix = NetworkIndex::new(&net);
+    let spec = tcp_question("eni-1", "internet", 443);
     assert_eq!(run(&net, &ix, &spec).unwrap().verdict.verdict, VerdictKind::Reachable);
 }
 
