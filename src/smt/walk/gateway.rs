@@ -660,7 +660,16 @@ impl Walk<'_> {
                 "`{y}` has no {} address to translate the forwarded packet to",
                 self.family
             );
-            self.branch(&st, is_own.not(), |w, st| drop(w, st, "NI-4", reason, "NO_PATH"));
+            // The translation is made as the packet leaves the interface: an outbound drop.
+            let b = Blocked::new(
+                y,
+                ComponentKind::NetworkInterface,
+                Some(Direction::Outbound),
+                "NI-4",
+                reason,
+                "NO_PATH",
+            );
+            self.branch(&st, is_own.not(), |w, st| w.dropped(st, b));
             return;
         };
         let y3 = y.clone();
