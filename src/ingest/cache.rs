@@ -10,23 +10,30 @@
 //! the network and diagnostics a load would have produced.
 //!
 //! File format (`<key>.vpcv-snapshot`): the magic `VPCVSNAP`, the format version (u32 LE), the
-//! 32-byte key, the payload length (u64 LE), the payload's BLAKE3 hash, then the payload: five
-//! parts, each its length (u64 LE) and MessagePack (`rmp-serde`, named fields, because the model's
-//! serde derives skip empty optional fields, which only a self-describing format reads back): the
-//! network without its interfaces and instances, its interfaces, its instances, its index, and
-//! the diagnostics with the source. The parts are decoded side by side (the interfaces are a third
-//! of the payload and more). A file whose magic, version, key,
-//! length or hash does not match is ignored with a warning and replaced: never trusted.
+//! 32-byte key, the payload length (u64 LE), the payload's BLAKE3 hash, then the payload: parts,
+//! each its length (u64 LE) and MessagePack (`rmp-serde`). The parts are the contents (how many
+//! chunks follow), the network without its interfaces and instances, its index, the diagnostics
+//! with the source, then the interfaces and the instances in chunks of [`CHUNK`] entries in key
+//! order. The index and the chunks are written as arrays without field names, in
+//! `model::wire::dense` mode (no empty field left out); the network and the diagnostics keep
+//! their field names, because some of their enums read back only from maps. The parts are decoded
+//! side by side, on every core. A file whose magic, version, key, length or hash does not match
+//! is ignored with a warning and replaced: never trusted.
 
 use super::{IngestError, LoadOptions, Loaded};
-use crate::model::{Diagnostic, Network, NetworkIndex};
+use crate::model::{
+    Diagnostic, Instance, InstanceId, Network, NetworkIndex, NetworkInterface, NetworkInterfaceId, wire,
+};
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// Bump when the payload's shape changes in a way the binary identity would not catch.
-const FORMAT_VERSION: u32 = 2;
+const FORMAT_VERSION: u32 = 3;
 const MAGIC: &[u8; 8] = b"VPCVSNAP";
 const HEADER_LEN: usize = 8 + 4 + 32 + 8 + 32;
 const EXTENSION: &str = "vpcv-snapshot";
@@ -369,31 +376,64 @@ fn read(file: &Path, key: &blake3::Hash) -> Result<Option<Snapshot>, String> {
         Err(e) => return Err(format!("cannot read it: {e}")),
     };
     let payload = check(&bytes, key)?;
-    let mut parts = Vec::with_capacity(PARTS);
+    decode(payload).map(Some)
+}
+
+/// The payload's first part: how many chunks of interfaces and of instances follow the fixed
+/// parts.
+#[derive(Serialize, Deserialize)]
+struct Contents {
+    interface_chunks: u32,
+    instance_chunks: u32,
+}
+
+/// How many interfaces or instances one chunk holds: small enough that the chunks keep every
+/// core busy to the end, large enough that there are not many.
+const CHUNK: usize = 8192;
+
+/// The parts of a payload: the contents, the network (without interfaces and instances), the
+/// index, the diagnostics with the source, then the chunks.
+const FIXED_PARTS: usize = 4;
+
+/// Decodes a checked payload, its parts side by side.
+fn decode(payload: &[u8]) -> Result<Snapshot, String> {
+    let mut parts = Vec::new();
     let mut rest = payload;
-    for _ in 0..PARTS {
+    while !rest.is_empty() {
         let (part, tail) = split(rest)?;
         parts.push(part);
         rest = tail;
     }
-    if !rest.is_empty() {
-        return Err("cannot decode it: bytes after its last part".into());
+    let contents: Contents = match parts.first() {
+        Some(p) => rmp_serde::from_slice(p).map_err(|e| format!("cannot decode its contents: {e}"))?,
+        None => return Err("cannot decode it: it is empty".into()),
+    };
+    let (n_interfaces, n_instances) = (contents.interface_chunks as usize, contents.instance_chunks as usize);
+    if parts.len() != FIXED_PARTS + n_interfaces + n_instances {
+        return Err(format!(
+            "cannot decode it: {} parts, its contents say {}",
+            parts.len(),
+            FIXED_PARTS + n_interfaces + n_instances
+        ));
     }
-    let decode_err = |what: &str, e: rmp_serde::decode::Error| format!("cannot decode its {what}: {e}");
-    let ((network, interfaces), (instances, (index, rest))) = rayon::join(
+    let (interface_parts, instance_parts) = parts[FIXED_PARTS..].split_at(n_interfaces);
+    let from = |what: &'static str| move |e: rmp_serde::decode::Error| format!("cannot decode its {what}: {e}");
+    // The chunks and the fixed parts side by side; each map is built as soon as its own chunks
+    // are decoded, while the other parts are still being decoded.
+    let ((interfaces, instances), (network, (index, rest))) = rayon::join(
         || {
             rayon::join(
-                || rmp_serde::from_slice::<Network>(parts[0]).map_err(|e| decode_err("network", e)),
-                || rmp_serde::from_slice(parts[1]).map_err(|e| decode_err("network interfaces", e)),
+                || chunks(interface_parts).map_err(from("network interfaces")),
+                || chunks(instance_parts).map_err(from("instances")),
             )
         },
         || {
             rayon::join(
-                || rmp_serde::from_slice(parts[2]).map_err(|e| decode_err("instances", e)),
+                || rmp_serde::from_slice::<Network>(parts[1]).map_err(from("network")),
                 || {
-                    (
-                        rmp_serde::from_slice::<NetworkIndex>(parts[3]).map_err(|e| decode_err("index", e)),
-                        rmp_serde::from_slice::<Rest>(parts[4]).map_err(|e| decode_err("diagnostics", e)),
+                    rayon::join(
+                        || rmp_serde::from_slice::<NetworkIndex>(parts[2]).map_err(from("index")),
+                        || rmp_serde::from_slice::<Rest>(parts[3]).map_err(from("diagnostics")),
                     )
                 },
             )
@@ -405,7 +445,7 @@ fn read(file: &Path, key: &blake3::Hash) -> Result<Option<Snapshot>, String> {
     }
     network.network_interfaces = interfaces?;
     network.instances = instances?;
-    Ok(Some(Snapshot {
+    Ok(Snapshot {
         loaded: Loaded {
             network,
             diagnostics: rest.diagnostics,
@@ -413,7 +453,20 @@ fn read(file: &Path, key: &blake3::Hash) -> Result<Option<Snapshot>, String> {
         },
         validation: rest.validation,
         index,
-    }))
+    })
+}
+
+/// A map written as chunks of its entries in key order, each decoded on whichever core is free.
+fn chunks<K: Ord + DeserializeOwned + Send, V: DeserializeOwned + Send>(
+    parts: &[&[u8]],
+) -> Result<BTreeMap<K, V>, rmp_serde::decode::Error> {
+    let decoded: Vec<Vec<(K, V)>> = parts
+        .par_iter()
+        .with_max_len(1)
+        .map(|p| rmp_serde::from_slice(p))
+        .collect::<Result<_, _>>()?;
+    // In key order already: the map is built without a search.
+    Ok(decoded.into_iter().flatten().collect())
 }
 
 /// The first part of `bytes` (its length, u64 LE, then that many bytes) and what follows it.
@@ -493,37 +546,49 @@ fn write(dir: &Path, file: &Path, key: &blake3::Hash, snap: &mut Snapshot) -> Re
     Ok(())
 }
 
-/// How many parts a payload has.
-const PARTS: usize = 5;
-
 /// The payload of a snapshot whose network's interfaces and instances were taken out (and are
-/// given here): each part its length, then its bytes.
+/// given here): each part its length, then its bytes (see [`decode`] for the parts). The
+/// interfaces, instances and index are written as arrays, in [`wire::dense`] mode; the network
+/// and the diagnostics keep their field names (some of their enums read back only from maps).
 fn encode_parts(
     snap: &Snapshot,
-    interfaces: &std::collections::BTreeMap<crate::model::NetworkInterfaceId, crate::model::NetworkInterface>,
-    instances: &std::collections::BTreeMap<crate::model::InstanceId, crate::model::Instance>,
+    interfaces: &BTreeMap<NetworkInterfaceId, NetworkInterface>,
+    instances: &BTreeMap<InstanceId, Instance>,
 ) -> Result<Vec<u8>, rmp_serde::encode::Error> {
-    let ((network, interfaces), (instances, index)) = rayon::join(
-        || {
-            rayon::join(
-                || rmp_serde::to_vec_named(&snap.loaded.network),
-                || rmp_serde::to_vec_named(interfaces),
-            )
-        },
-        || {
-            rayon::join(
-                || rmp_serde::to_vec_named(instances),
-                || rmp_serde::to_vec_named(&snap.index),
-            )
-        },
-    );
-    let rest = rmp_serde::to_vec_named(&RestRef {
+    let interfaces: Vec<_> = interfaces.iter().collect();
+    let instances: Vec<_> = instances.iter().collect();
+    let contents = Contents {
+        interface_chunks: u32::try_from(interfaces.chunks(CHUNK).count()).unwrap_or(u32::MAX),
+        instance_chunks: u32::try_from(instances.chunks(CHUNK).count()).unwrap_or(u32::MAX),
+    };
+    let rest = RestRef {
         diagnostics: &snap.loaded.diagnostics,
         source: &snap.loaded.source,
         validation: &snap.validation,
-    });
+    };
+    let fixed: [&(dyn Fn() -> Result<Vec<u8>, rmp_serde::encode::Error> + Sync); FIXED_PARTS] = [
+        &|| rmp_serde::to_vec(&contents),
+        &|| rmp_serde::to_vec_named(&snap.loaded.network),
+        &|| wire::dense(|| rmp_serde::to_vec(&snap.index)),
+        &|| rmp_serde::to_vec_named(&rest),
+    ];
+    let encoded: Vec<Result<Vec<u8>, rmp_serde::encode::Error>> = fixed
+        .par_iter()
+        .map(|f| f())
+        .chain(
+            interfaces
+                .par_chunks(CHUNK)
+                .map(|c| wire::dense(|| rmp_serde::to_vec(c))),
+        )
+        .chain(
+            instances
+                .par_chunks(CHUNK)
+                .map(|c| wire::dense(|| rmp_serde::to_vec(c))),
+        )
+        .collect();
     let mut payload = Vec::new();
-    for part in [network?, interfaces?, instances?, index?, rest?] {
+    for part in encoded {
+        let part = part?;
         payload.extend_from_slice(&(part.len() as u64).to_le_bytes());
         payload.extend_from_slice(&part);
     }

@@ -27,6 +27,7 @@ mod validate_onprem;
 mod validate_quota;
 mod validate_tgw;
 pub mod waypoint;
+pub mod wire;
 
 pub use addr::{AddrError, Cidr, IpFamily, L4Match, PortRange, Protocol, proto};
 pub use diag::{Diagnostic, Severity};

@@ -388,7 +388,7 @@ pub struct PrivateIpv4 {
     pub public_ip: Option<PublicIpv4>,
     /// True when the address is not known before apply (Terraform plan): the value in `address`
     /// is an example chosen at ingest and the SMT engine treats it as free within the subnet.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "super::wire::skip_false")]
     pub assigned_at_apply: bool,
 }
 
@@ -400,7 +400,7 @@ pub struct PublicIpv4 {
     /// `eipalloc-…` for an Elastic IP; `None` for an auto-assigned public IPv4.
     pub allocation_id: Option<String>,
     /// True when the address is not known before apply (see [`PrivateIpv4::assigned_at_apply`]).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "super::wire::skip_false")]
     pub assigned_at_apply: bool,
 }
 
@@ -580,7 +580,7 @@ pub struct NatGatewayAddress {
     /// True for the primary address.
     pub primary: bool,
     /// True when the addresses are not known before apply (Terraform plan).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "super::wire::skip_false")]
     pub assigned_at_apply: bool,
 }
 

@@ -10,19 +10,19 @@ pub struct Provenance {
     /// Input file, as the user named it.
     pub file: String,
     /// 1-based line in that file, when known (native TOML spec).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "super::wire::skip_none")]
     pub line: Option<u32>,
     /// 1-based column, when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "super::wire::skip_none")]
     pub column: Option<u32>,
     /// The AWS id (or Terraform address) of the resource holding the item.
     pub resource: String,
     /// The item inside the resource: a rule number, a route destination, a rule index.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "super::wire::skip_none")]
     pub item: Option<String>,
     /// True for objects AWS creates implicitly and the input did not list (local routes, the
     /// ACL default deny, a main route table synthesised for a Terraform plan, …).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "super::wire::skip_false")]
     pub implicit: bool,
 }
 

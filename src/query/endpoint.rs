@@ -5,7 +5,8 @@
 
 use crate::model::endpoint::{Endpoint, External};
 use crate::model::*;
-use std::collections::BTreeSet;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
 /// Whether an endpoint is the source or the destination of a query.
@@ -449,16 +450,16 @@ fn by_id(
 fn by_name(net: &Network, name: &str) -> Vec<String> {
     let mut out: BTreeSet<String> = BTreeSet::new();
     let named = |t: &Tags| name_tag(t) == Some(name);
+    let (instances, interfaces) = rayon::join(
+        || values_where(&net.instances, |i| named(&i.tags)),
+        || values_where(&net.network_interfaces, |e| named(&e.tags)),
+    );
     let mut instance_enis: BTreeSet<&NetworkInterfaceId> = BTreeSet::new();
-    for i in net.instances.values().filter(|i| named(&i.tags)) {
+    for i in instances {
         out.insert(i.id.to_string());
         instance_enis.extend(i.network_interfaces.iter());
     }
-    for e in net
-        .network_interfaces
-        .values()
-        .filter(|e| named(&e.tags) && !instance_enis.contains(&e.id))
-    {
+    for e in interfaces.into_iter().filter(|e| !instance_enis.contains(&e.id)) {
         out.insert(e.id.to_string());
     }
     macro_rules! scan {
@@ -495,6 +496,16 @@ fn by_name(net: &Network, name: &str) -> Vec<String> {
         }
     }
     out.into_iter().collect()
+}
+
+/// The values of `map` that `keep` keeps, in key order: on every core for a map as large as an
+/// estate's instances or interfaces (a name is looked for in each of them).
+fn values_where<K: Ord + Sync, V: Sync>(map: &BTreeMap<K, V>, keep: impl Fn(&V) -> bool + Sync) -> Vec<&V> {
+    if map.len() < 4096 {
+        map.values().filter(|v| keep(v)).collect()
+    } else {
+        map.par_iter().map(|(_, v)| v).filter(|v| keep(v)).collect()
+    }
 }
 
 /// The load balancer a name, ARN or DNS name names.
