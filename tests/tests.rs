@@ -66,6 +66,9 @@ mod fuzz_mutate;
 mod fuzz_spec;
 /// Property tests: the Terraform loader never panics on JSON with Terraform's vocabulary.
 mod fuzz_terraform;
+/// The network index against its definition, lookup by lookup (issue #17 builds it from sorted
+/// lists).
+mod index;
 /// The AWS `describe-*` loader: the moto sample, a merged real-AWS snapshot, malformed inputs.
 mod ingest_aws;
 /// Issue #17: a snapshot read in blocks gives what reading each file whole gives, errors included.

@@ -10,6 +10,22 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, Ipv4Addr};
 
+/// The values of each key of `pairs`, in their order in `pairs`, by key.
+fn grouped<K: Ord + Clone, V: Clone>(mut pairs: Vec<(&K, &V)>) -> BTreeMap<K, Vec<V>> {
+    pairs.sort_by(|a, b| a.0.cmp(b.0));
+    pairs
+        .chunk_by(|a, b| a.0 == b.0)
+        .map(|same| (same[0].0.clone(), same.iter().map(|(_, v)| (*v).clone()).collect()))
+        .collect()
+}
+
+/// The first value of each key of `pairs` (in their order in `pairs`), in key order.
+fn first_of_each<K: Ord, V>(mut pairs: Vec<(K, V)>) -> impl Iterator<Item = (K, V)> {
+    pairs.sort_by(|a, b| a.0.cmp(&b.0));
+    pairs.dedup_by(|later, first| later.0 == first.0);
+    pairs.into_iter()
+}
+
 /// Who holds a private address.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum AddressOwner {
@@ -106,19 +122,17 @@ impl NetworkIndex {
             ix.vpc_subnets.entry(s.vpc.clone()).or_default().push(s.id.clone());
         }
 
+        // The lookups over interfaces are built from sorted lists rather than entry by entry:
+        // an estate has a hundred thousand interfaces. Stable sorts keep each key's values in
+        // interface id order, and the first value where the first wins.
+        let mut in_subnet: Vec<(&SubnetId, &NetworkInterfaceId)> = Vec::new();
+        let mut in_group: Vec<(&SecurityGroupId, &NetworkInterfaceId)> = Vec::new();
+        let mut owners: Vec<(IpAddr, &NetworkInterfaceId)> = Vec::new();
+        let mut attached: Vec<(&NetworkInterfaceId, &InstanceId)> = Vec::new();
         for eni in net.network_interfaces.values() {
-            ix.subnet_interfaces
-                .entry(eni.subnet.clone())
-                .or_default()
-                .push(eni.id.clone());
-            for g in &eni.groups {
-                ix.group_members.entry(g.clone()).or_default().push(eni.id.clone());
-            }
-            for a in eni.private_addresses() {
-                ix.private_owner
-                    .entry(a)
-                    .or_insert_with(|| AddressOwner::Interface(eni.id.clone()));
-            }
+            in_subnet.push((&eni.subnet, &eni.id));
+            in_group.extend(eni.groups.iter().map(|g| (g, &eni.id)));
+            owners.extend(eni.private_addresses().map(|a| (a, &eni.id)));
             for p in &eni.private_ipv4 {
                 if let Some(pub_ip) = &p.public_ip {
                     ix.public_owner
@@ -126,17 +140,19 @@ impl NetworkIndex {
                         .or_insert_with(|| (AddressOwner::Interface(eni.id.clone()), p.address));
                 }
             }
-            if let Some(inst) = eni.attachment.as_ref().and_then(|a| a.instance.clone()) {
-                ix.instance_of_interface.entry(eni.id.clone()).or_insert(inst);
+            if let Some(inst) = eni.attachment.as_ref().and_then(|a| a.instance.as_ref()) {
+                attached.push((&eni.id, inst));
             }
         }
         for inst in net.instances.values() {
-            for e in &inst.network_interfaces {
-                ix.instance_of_interface
-                    .entry(e.clone())
-                    .or_insert_with(|| inst.id.clone());
-            }
+            attached.extend(inst.network_interfaces.iter().map(|e| (e, &inst.id)));
         }
+        ix.subnet_interfaces = grouped(in_subnet);
+        ix.group_members = grouped(in_group);
+        ix.private_owner = first_of_each(owners)
+            .map(|(a, e)| (a, AddressOwner::Interface(e.clone())))
+            .collect();
+        ix.instance_of_interface = first_of_each(attached).map(|(e, i)| (e.clone(), i.clone())).collect();
         // A NAT gateway's addresses belong to the gateway, even when its interface is listed too.
         for nat in net.nat_gateways.values() {
             for a in &nat.addresses {

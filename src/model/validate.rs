@@ -456,19 +456,18 @@ fn service_managed_interfaces(net: &Network) -> BTreeSet<&NetworkInterfaceId> {
     s
 }
 
-/// The five reserved IPv4 addresses of a subnet (SUB-3).
-fn reserved_v4(c: &Cidr) -> Vec<IpAddr> {
+/// True iff `addr` is one of the five IPv4 addresses AWS reserves in subnet block `c` (SUB-3):
+/// the first four and the last.
+fn is_reserved_v4(c: &Cidr, addr: &IpAddr) -> bool {
     let (base, _) = c.to_bits();
-    let last = super::addr::ip_to_u128(&c.last());
-    (0..4)
-        .map(|k| super::addr::ip_from_u128(IpFamily::V4, base + k))
-        .chain(std::iter::once(super::addr::ip_from_u128(IpFamily::V4, last)))
-        .collect()
+    let a = super::addr::ip_to_u128(addr);
+    (base..base + 4).contains(&a) || a == super::addr::ip_to_u128(&c.last())
 }
 
 fn check_interfaces(net: &Network, out: &mut Vec<Diagnostic>) {
     let managed = service_managed_interfaces(net);
-    let mut holders: BTreeMap<IpAddr, Vec<&NetworkInterfaceId>> = BTreeMap::new();
+    // Every private address with its holder, sorted below to find the addresses held twice.
+    let mut holders: Vec<(IpAddr, &NetworkInterfaceId)> = Vec::with_capacity(net.network_interfaces.len());
     for eni in net.network_interfaces.values() {
         let Some(subnet) = net.subnets.get(&eni.subnet) else {
             out.push(err(
@@ -493,7 +492,7 @@ fn check_interfaces(net: &Network, out: &mut Vec<Diagnostic>) {
         }
         let is_managed = managed.contains(&eni.id);
         for addr in eni.private_addresses() {
-            holders.entry(addr).or_default().push(&eni.id);
+            holders.push((addr, &eni.id));
             let cidr = match addr {
                 IpAddr::V4(_) => subnet.cidr_v4.as_ref(),
                 IpAddr::V6(_) => subnet.cidr_v6.as_ref(),
@@ -513,7 +512,7 @@ fn check_interfaces(net: &Network, out: &mut Vec<Diagnostic>) {
                     out.push(err("address-outside-subnet", &eni.provenance, msg));
                 }
             } else if let (IpAddr::V4(_), Some(c)) = (addr, cidr)
-                && reserved_v4(c).contains(&addr)
+                && is_reserved_v4(c, &addr)
             {
                 out.push(err(
                     "reserved-address",
@@ -538,7 +537,10 @@ fn check_interfaces(net: &Network, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    for (addr, enis) in holders {
+    holders.sort_unstable();
+    for same in holders.chunk_by(|a, b| a.0 == b.0) {
+        let addr = same[0].0;
+        let enis: Vec<&NetworkInterfaceId> = same.iter().map(|(_, e)| *e).collect();
         if enis.len() > 1 {
             out.push(
                 Diagnostic::error(
