@@ -152,7 +152,7 @@ enum Got<T> {
 
 use Got::{Done, More};
 
-impl<R: Read> Scanner<R> {
+impl<R: Read + Send> Scanner<R> {
     /// Drops the consumed bytes and appends a block or more; false at the end of the file (or on a read
     /// error, which the whole-file path then reports).
     fn fill(&mut self) -> Option<()> {
@@ -274,59 +274,97 @@ impl<R: Read> Scanner<R> {
         Some(out)
     }
 
-    /// The items of a list whose `[` is consumed, through its `]`: each block's whole items are
-    /// parsed in parallel before the next block is read.
+    /// The items of a list whose `[` is consumed, through its `]`. A pipeline of two stages: the
+    /// whole items cut from one block are packed on every core while the next block is read and
+    /// cut (on whichever core is free), so that cutting, which reads every byte in turn, is not
+    /// waited for.
     fn items(&mut self) -> Option<Packed> {
         let mut out = Packed::default();
         let mut first = true;
+        // The bytes of the block being packed are its own buffer; the one packed before is kept
+        // to take the next block's unconsumed bytes (two buffers in turn, no allocation per block).
+        let mut spare: Vec<u8> = Vec::new();
+        let mut cut = self.cut(&mut first)?;
         loop {
-            // The whole items in the buffer, as ranges; `closed` once the `]` is seen.
-            let mut ranges: Vec<(usize, usize)> = Vec::new();
-            let mut i = self.pos;
-            let mut closed = false;
-            loop {
-                let j = skip_ws(&self.buf, i);
-                let Some(&c) = self.buf.get(j) else { break };
-                if c == b']' {
-                    closed = true;
-                    i = j + 1;
-                    break;
-                }
-                let start = if first {
-                    j
-                } else if c == b',' {
-                    let k = skip_ws(&self.buf, j + 1);
-                    if k >= self.buf.len() {
-                        break;
-                    }
-                    k
-                } else {
-                    return None;
-                };
-                match value_end(&self.buf, start, self.eof)? {
-                    Done((), end) => {
-                        ranges.push((start, end));
-                        first = false;
-                        i = end;
-                    }
-                    More => break,
-                }
-            }
-            let buf = &self.buf;
-            let texts: Vec<Option<Box<[u8]>>> = ranges
-                .par_iter()
-                .map(|&(a, b)| pack(std::str::from_utf8(buf.get(a..b)?).ok()?))
-                .collect();
+            let Cut { ranges, end, closed } = cut;
+            spare.clear();
+            spare.extend_from_slice(self.buf.get(end..).unwrap_or_default());
+            let block = std::mem::replace(&mut self.buf, spare);
+            self.pos = 0;
+            let pack_block = || -> Vec<Option<Box<[u8]>>> {
+                ranges
+                    .par_iter()
+                    .map(|&(a, b)| pack(std::str::from_utf8(block.get(a..b)?).ok()?))
+                    .collect()
+            };
+            let (texts, next) = if closed {
+                (pack_block(), None)
+            } else {
+                rayon::join(pack_block, || {
+                    self.fill()?;
+                    self.cut(&mut first)
+                })
+            };
             for t in texts {
                 out.items.push(t?);
             }
-            self.pos = i;
             if closed {
                 return Some(out);
             }
-            self.fill()?;
+            spare = block;
+            cut = next?;
         }
     }
+
+    /// The whole items in the unconsumed bytes, as ranges of the buffer, the position after the
+    /// last of them (or after the `]` that closes the list), and whether the list is closed.
+    /// `None` when the bytes are not a list's items.
+    fn cut(&self, first: &mut bool) -> Option<Cut> {
+        let mut ranges: Vec<(usize, usize)> = Vec::new();
+        let mut i = self.pos;
+        loop {
+            let j = skip_ws(&self.buf, i);
+            let Some(&c) = self.buf.get(j) else { break };
+            if c == b']' {
+                return Some(Cut {
+                    ranges,
+                    end: j + 1,
+                    closed: true,
+                });
+            }
+            let start = if *first {
+                j
+            } else if c == b',' {
+                let k = skip_ws(&self.buf, j + 1);
+                if k >= self.buf.len() {
+                    break;
+                }
+                k
+            } else {
+                return None;
+            };
+            match value_end(&self.buf, start, self.eof)? {
+                Done((), end) => {
+                    ranges.push((start, end));
+                    *first = false;
+                    i = end;
+                }
+                More => break,
+            }
+        }
+        Some(Cut {
+            ranges,
+            end: i,
+            closed: false,
+        })
+    }
+}
+
+/// What [`Scanner::cut`] found in the buffer.
+struct Cut {
+    ranges: Vec<(usize, usize)>,
+    end: usize,
+    closed: bool,
 }
 
 /// The item `text` as [`json::parse_item`] would parse it, written as compact JSON text without
