@@ -6,17 +6,20 @@
 
 use crate::common::path;
 use std::net::IpAddr;
-use vpcverify::model::{AddressOwner, Network, NetworkIndex};
+use vpcverify::model::{AddressOwner, Network, NetworkIndex, NetworkInterface, NetworkInterfaceId};
 
 fn check(net: &Network, what: &str) {
     let ix = NetworkIndex::new(net);
-    for s in net.subnets.keys() {
-        let want: Vec<_> = net
-            .network_interfaces
+    // The interfaces `keep` keeps, in id order.
+    let ids_where = |keep: &dyn Fn(&NetworkInterface) -> bool| -> Vec<NetworkInterfaceId> {
+        net.network_interfaces
             .values()
-            .filter(|e| &e.subnet == s)
+            .filter(|e| keep(e))
             .map(|e| e.id.clone())
-            .collect();
+            .collect()
+    };
+    for s in net.subnets.keys() {
+        let want = ids_where(&|e| &e.subnet == s);
         assert_eq!(ix.interfaces_in(s), want.as_slice(), "{what}: interfaces in {s}");
     }
     let groups: std::collections::BTreeSet<_> = net
@@ -25,12 +28,7 @@ fn check(net: &Network, what: &str) {
         .flat_map(|e| e.groups.iter().cloned())
         .collect();
     for g in &groups {
-        let want: Vec<_> = net
-            .network_interfaces
-            .values()
-            .filter(|e| e.groups.contains(g))
-            .map(|e| e.id.clone())
-            .collect();
+        let want = ids_where(&|e| e.groups.contains(g));
         assert_eq!(ix.members_of(g), want.as_slice(), "{what}: members of {g}");
     }
     let addresses: std::collections::BTreeSet<IpAddr> = net

@@ -450,10 +450,13 @@ fn by_id(
 fn by_name(net: &Network, name: &str) -> Vec<String> {
     let mut out: BTreeSet<String> = BTreeSet::new();
     let named = |t: &Tags| name_tag(t) == Some(name);
-    let (instances, interfaces) = rayon::join(
-        || values_where(&net.instances, |i| named(&i.tags)),
-        || values_where(&net.network_interfaces, |e| named(&e.tags)),
-    );
+    let instances = || values_where(&net.instances, |i| named(&i.tags));
+    let interfaces = || values_where(&net.network_interfaces, |e| named(&e.tags));
+    let (instances, interfaces) = if net.network_interfaces.len() < PARALLEL_FROM {
+        (instances(), interfaces())
+    } else {
+        rayon::join(instances, interfaces)
+    };
     let mut instance_enis: BTreeSet<&NetworkInterfaceId> = BTreeSet::new();
     for i in instances {
         out.insert(i.id.to_string());
@@ -498,10 +501,13 @@ fn by_name(net: &Network, name: &str) -> Vec<String> {
     out.into_iter().collect()
 }
 
+/// How many entries a map has before a search through it is worth every core.
+const PARALLEL_FROM: usize = 4096;
+
 /// The values of `map` that `keep` keeps, in key order: on every core for a map as large as an
 /// estate's instances or interfaces (a name is looked for in each of them).
 fn values_where<K: Ord + Sync, V: Sync>(map: &BTreeMap<K, V>, keep: impl Fn(&V) -> bool + Sync) -> Vec<&V> {
-    if map.len() < 4096 {
+    if map.len() < PARALLEL_FROM {
         map.values().filter(|v| keep(v)).collect()
     } else {
         map.par_iter().map(|(_, v)| v).filter(|v| keep(v)).collect()
