@@ -558,8 +558,8 @@ fn encode_parts(
     let interfaces: Vec<_> = interfaces.iter().collect();
     let instances: Vec<_> = instances.iter().collect();
     let contents = Contents {
-        interface_chunks: u32::try_from(interfaces.chunks(CHUNK).count()).unwrap_or(u32::MAX),
-        instance_chunks: u32::try_from(instances.chunks(CHUNK).count()).unwrap_or(u32::MAX),
+        interface_chunks: u32::try_from(interfaces.len().div_ceil(CHUNK)).unwrap_or(u32::MAX),
+        instance_chunks: u32::try_from(instances.len().div_ceil(CHUNK)).unwrap_or(u32::MAX),
     };
     let rest = RestRef {
         diagnostics: &snap.loaded.diagnostics,

@@ -481,27 +481,17 @@ impl<'a> Walk<'a> {
         if simple.as_bool() == Some(false) {
             return;
         }
-        let known = simple.as_bool() == Some(true)
-            || self
-                .model
-                .as_ref()
-                .and_then(|m| m.eval(&simple, true))
-                .and_then(|b| b.as_bool())
-                == Some(true);
+        let known = simple.as_bool() == Some(true) || self.shown_by_model(&simple);
         self.solver.push();
         self.solver.assert(&simple);
         let feasible = known
-            || match self.solver.check() {
+            || match self.check_branch() {
                 SatResult::Unsat => false,
-                SatResult::Sat => {
-                    self.model = self.solver.get_model();
-                    true
-                }
+                SatResult::Sat => true,
                 // Undecided even on a fresh solver (SOLVE-2): not explored, since exploring every
                 // branch no check could prune grows exponentially; the branch is unknown. When
                 // the budget is spent the walk stops (SOLVE-3).
                 SatResult::Unknown => {
-                    self.model = None;
                     if !self.solver.spent {
                         let n = self.results.paths + 1;
                         let why = self.solver.reason_unknown();
@@ -520,14 +510,42 @@ impl<'a> Walk<'a> {
                 next.branches.push(simple);
             }
             f(self, next);
-        } else if self.q.want_proof {
-            // A branch the solver refuted: the proof asserts that no packet takes it, so that a
-            // second solver re-checks the pruning too.
-            let mut parts = st.branches.clone();
-            parts.push(simple);
-            self.results.pruned.push(all(&parts));
+        } else {
+            self.record_pruned(st, simple);
         }
         self.solver.pop(1);
+    }
+
+    /// True when the model kept from the last satisfiable check satisfies `cond`: some packet of
+    /// the question is then known to take the branch, without a check.
+    fn shown_by_model(&self, cond: &Bool) -> bool {
+        self.model
+            .as_ref()
+            .and_then(|m| m.eval(cond, true))
+            .and_then(|b| b.as_bool())
+            == Some(true)
+    }
+
+    /// Checks the branch condition just asserted: a satisfiable check's model is kept (it shows
+    /// later branches feasible without a check); an undecided one's is forgotten.
+    fn check_branch(&mut self) -> SatResult {
+        let r = self.solver.check();
+        match r {
+            SatResult::Sat => self.model = self.solver.get_model(),
+            SatResult::Unknown => self.model = None,
+            SatResult::Unsat => {}
+        }
+        r
+    }
+
+    /// A branch the solver refuted: with a proof asked for, the proof asserts that no packet
+    /// takes it, so that a second solver re-checks the pruning too.
+    fn record_pruned(&mut self, st: &State, cond: Bool) {
+        if self.q.want_proof {
+            let mut parts = st.branches.clone();
+            parts.push(cond);
+            self.results.pruned.push(all(&parts));
+        }
     }
 
     /// Whether the solver proves that no packet of the question on this branch satisfies `cond`
@@ -539,36 +557,19 @@ impl<'a> Walk<'a> {
             return false;
         }
         let simple = cond.simplify();
-        let in_model = self
-            .model
-            .as_ref()
-            .and_then(|m| m.eval(&simple, true))
-            .and_then(|b| b.as_bool());
         let refuted = match simple.as_bool() {
             Some(b) => !b,
-            None if in_model == Some(true) => false,
+            None if self.shown_by_model(&simple) => false,
             None => {
                 self.solver.push();
                 self.solver.assert(&simple);
-                let refuted = match self.solver.check() {
-                    SatResult::Unsat => true,
-                    SatResult::Sat => {
-                        self.model = self.solver.get_model();
-                        false
-                    }
-                    SatResult::Unknown => {
-                        self.model = None;
-                        false
-                    }
-                };
+                let refuted = self.check_branch() == SatResult::Unsat;
                 self.solver.pop(1);
                 refuted
             }
         };
-        if refuted && self.q.want_proof {
-            let mut parts = st.branches.clone();
-            parts.push(simple);
-            self.results.pruned.push(all(&parts));
+        if refuted {
+            self.record_pruned(st, simple);
         }
         refuted
     }
